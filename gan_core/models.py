@@ -1,0 +1,127 @@
+"""Generator and discriminator pairs, by name.
+
+Every discriminator returns logits, one per image: the sigmoid lives in the loss
+(`binary_cross_entropy_with_logits`), which is exact where a separate Sigmoid + BCELoss
+would saturate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+from torch import nn
+
+IMAGE_SHAPE = (1, 28, 28)
+IMAGE_PIXELS = 28 * 28
+
+
+class MLPGenerator(nn.Module):
+    """The seed lecture's generator: z -> 256 -> 512 -> 1024 -> 784, LeakyReLU(0.2), Tanh."""
+
+    def __init__(self, latent_dim: int = 100):
+        super().__init__()
+        self.latent_dim = latent_dim
+        self.net = nn.Sequential(
+            nn.Linear(latent_dim, 256), nn.LeakyReLU(0.2),
+            nn.Linear(256, 512), nn.LeakyReLU(0.2),
+            nn.Linear(512, 1024), nn.LeakyReLU(0.2),
+            nn.Linear(1024, IMAGE_PIXELS), nn.Tanh(),
+        )
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(z).view(-1, *IMAGE_SHAPE)
+
+
+class MLPDiscriminator(nn.Module):
+    """The seed lecture's discriminator: 784 -> 1024 -> 512 -> 256 -> 1, LeakyReLU(0.2), Dropout(0.3)."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(IMAGE_PIXELS, 1024), nn.LeakyReLU(0.2), nn.Dropout(0.3),
+            nn.Linear(1024, 512), nn.LeakyReLU(0.2), nn.Dropout(0.3),
+            nn.Linear(512, 256), nn.LeakyReLU(0.2), nn.Dropout(0.3),
+            nn.Linear(256, 1),
+        )
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return self.net(images).view(-1)
+
+
+class DCGANGenerator(nn.Module):
+    """z -> 7x7 feature maps -> 14x14 -> 28x28 with transposed convolutions and BatchNorm."""
+
+    def __init__(self, latent_dim: int = 100, width: int = 64):
+        super().__init__()
+        self.latent_dim = latent_dim
+        self.project = nn.Sequential(
+            nn.Linear(latent_dim, 2 * width * 7 * 7, bias=False),
+            nn.BatchNorm1d(2 * width * 7 * 7), nn.ReLU(),
+        )
+        self.upsample = nn.Sequential(
+            nn.ConvTranspose2d(2 * width, width, 4, 2, 1, bias=False),  # 7 -> 14
+            nn.BatchNorm2d(width), nn.ReLU(),
+            nn.ConvTranspose2d(width, 1, 4, 2, 1),  # 14 -> 28
+            nn.Tanh(),
+        )
+        self.width = width
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        features = self.project(z).view(-1, 2 * self.width, 7, 7)
+        return self.upsample(features)
+
+
+class DCGANDiscriminator(nn.Module):
+    """28x28 -> 14x14 -> 7x7 with strided convolutions, then one logit."""
+
+    def __init__(self, width: int = 64):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(1, width, 4, 2, 1), nn.LeakyReLU(0.2),  # 28 -> 14
+            nn.Conv2d(width, 2 * width, 4, 2, 1, bias=False),  # 14 -> 7
+            nn.BatchNorm2d(2 * width), nn.LeakyReLU(0.2),
+            nn.Flatten(),
+            nn.Linear(2 * width * 7 * 7, 1),
+        )
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return self.net(images).view(-1)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """How to build one named generator/discriminator pair."""
+
+    name: str
+    description: str
+    build_generator: Callable[[int], nn.Module]
+    build_discriminator: Callable[[], nn.Module]
+
+
+MODELS: dict[str, ModelSpec] = {
+    "mlp": ModelSpec(
+        "mlp", "the seed lecture's fully connected pair (about 1.5M parameters each)",
+        lambda latent_dim: MLPGenerator(latent_dim), MLPDiscriminator,
+    ),
+    "dcgan": ModelSpec(
+        "dcgan", "a small convolutional pair for 28x28 (transposed convs + BatchNorm in G, strided convs in D)",
+        lambda latent_dim: DCGANGenerator(latent_dim), DCGANDiscriminator,
+    ),
+}
+
+
+def build_models(name: str, latent_dim: int) -> tuple[nn.Module, nn.Module]:
+    """A fresh (generator, discriminator) pair for the named model."""
+    spec = MODELS[name]
+    return spec.build_generator(latent_dim), spec.build_discriminator()
+
+
+def build_generator(name: str, latent_dim: int) -> nn.Module:
+    return MODELS[name].build_generator(latent_dim)
+
+
+def count_parameters(module: nn.Module) -> int:
+    return sum(p.numel() for p in module.parameters())

@@ -1,0 +1,481 @@
+"""Training a GAN, step by step as in the lecture, with exact checkpoints and observers.
+
+One training step (`train_step`):
+  1. noise z -> G -> fake images;
+  2. D learns to tell real from fake: BCE(D(x), 1) + BCE(D(G(z)), 0), G untouched;
+  3. G learns to make D say "real" on fresh fakes, D held fixed: BCE(D(G(z)), 1)
+     (the non-saturating loss: maximise log D(G(z)) instead of minimising log(1 - D(G(z)))).
+
+Losses are kept on the device and copied to the history every `flush_every` steps, so a
+GPU is not stopped at every step just to report numbers.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .checkpoints import RunDir, now_iso
+from .config import RESUMABLE_CHANGES, TrainConfig
+from .data import ImageDataset, load_dataset
+from .devices import resolve_device
+from .errors import CheckpointError, ConfigError, RunNameError
+from .images import to_uint8
+from .models import build_models, count_parameters
+
+FIXED_NOISE_SAMPLES = 64
+
+
+@dataclass
+class History:
+    """Per-step losses and D outputs, and one record per finished epoch."""
+
+    loss_d: list[float] = field(default_factory=list)
+    loss_g: list[float] = field(default_factory=list)
+    d_real: list[float] = field(default_factory=list)  # mean D(x): D's belief that real images are real
+    d_fake: list[float] = field(default_factory=list)  # mean D(G(z)): D's belief that fakes are real
+    epochs: list[dict[str, Any]] = field(default_factory=list)
+
+    def append(self, rows: torch.Tensor) -> None:
+        for values in rows.tolist():
+            self.loss_d.append(values[0])
+            self.loss_g.append(values[1])
+            self.d_real.append(values[2])
+            self.d_fake.append(values[3])
+
+    def to_state(self) -> dict[str, Any]:
+        columns = {k: torch.tensor(getattr(self, k), dtype=torch.float32) for k in ("loss_d", "loss_g", "d_real", "d_fake")}
+        return {**columns, "epochs": copy.deepcopy(self.epochs)}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> "History":
+        columns = {k: state[k].tolist() for k in ("loss_d", "loss_g", "d_real", "d_fake")}
+        return cls(**columns, epochs=list(state["epochs"]))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a run stands; handed to `on_step` observers."""
+
+    epoch: int  # epochs completed
+    epochs: int  # epochs asked for
+    step_in_epoch: int
+    steps_per_epoch: int
+    global_step: int
+    train_seconds: float  # training time of the whole run, all sessions
+    steps_per_second: float  # speed in this session
+
+    @property
+    def total_steps(self) -> int:
+        return self.epochs * self.steps_per_epoch
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.global_step / max(1, self.total_steps))
+
+    @property
+    def seconds_left(self) -> float | None:
+        if self.steps_per_second <= 0:
+            return None
+        return (self.total_steps - self.global_step) / self.steps_per_second
+
+
+@dataclass(frozen=True)
+class EpochResult:
+    """Handed to `on_epoch_end` observers: the epoch's record and its fixed-noise samples."""
+
+    record: dict[str, Any]
+    samples: np.ndarray  # uint8 (64, 28, 28)
+
+
+class Trainer:
+    """Trains one GAN. Create with `Trainer(config, run)` or `Trainer.resume(run)`, then call `train()`."""
+
+    def __init__(
+        self,
+        config: TrainConfig,
+        run: RunDir | None = None,
+        *,
+        data: ImageDataset | None = None,
+        data_dir: str | None = None,
+        flush_every: int = 25,
+        evaluate: Callable[[nn.Module], dict[str, Any]] | None = None,
+    ):
+        self.config = config.validate()
+        self.device = resolve_device(config.device)
+        self.run = run
+        self.flush_every = max(1, flush_every)
+        self.evaluate = evaluate  # optional per-epoch metrics of the sampling generator
+        dataset = data if data is not None else load_dataset(config.dataset, data_dir)
+        self.data = dataset.to(self.device)
+        self.steps_per_epoch = len(self.data) // (config.batch_size * config.d_steps)
+
+        _seed_everything(config.seed)
+        self.generator, self.discriminator = (m.to(self.device) for m in build_models(config.model, config.latent_dim))
+        self.generator_ema = _frozen_copy(self.generator) if config.ema_decay > 0 else None
+        self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=config.lr_g, betas=config.betas)
+        self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=config.lr_d, betas=config.betas)
+        # The same 64 noise vectors are drawn at every epoch end, so samples can be compared across epochs.
+        self.fixed_noise = torch.randn(
+            FIXED_NOISE_SAMPLES, config.latent_dim, generator=torch.Generator().manual_seed(config.seed)
+        ).to(self.device)
+        self.noise_rng = torch.Generator(self.device).manual_seed(config.seed + 1)
+
+        self.history = History()
+        self.epoch = 0  # epochs completed
+        self.step_in_epoch = 0
+        self.global_step = 0
+        self.train_seconds = 0.0
+        self.status = "new"
+        self.message = ""
+        self.latest_samples: np.ndarray | None = None
+        self.on_step: list[Callable[[Progress], None]] = []
+        self.on_epoch_end: list[Callable[[EpochResult], None]] = []
+        self._stop = threading.Event()
+        self._pending: list[torch.Tensor] = []  # per-step stats still on the device
+        self._session_steps = 0
+        self._session_seconds = 0.0
+
+    # --- the algorithm ------------------------------------------------------------------
+    def noise(self, batch_size: int) -> torch.Tensor:
+        return torch.randn(batch_size, self.config.latent_dim, device=self.device, generator=self.noise_rng)
+
+    def discriminator_step(self, real: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """D learns to output "real" (1) on real digits and "fake" (0) on G's images; G is not updated."""
+        fake = self.generator(self.noise(len(real))).detach()  # detach: no gradient flows into G here
+        logits_real, logits_fake = self.discriminator(real), self.discriminator(fake)
+        loss = (F.binary_cross_entropy_with_logits(logits_real, torch.ones_like(logits_real))
+                + F.binary_cross_entropy_with_logits(logits_fake, torch.zeros_like(logits_fake)))
+        self.opt_d.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt_d.step()
+        return loss, torch.sigmoid(logits_real).mean(), torch.sigmoid(logits_fake).mean()
+
+    def generator_step(self, batch_size: int) -> torch.Tensor:
+        """G learns to make D say "real" on fresh fakes, while D is held fixed."""
+        self.discriminator.requires_grad_(False)
+        logits_fake = self.discriminator(self.generator(self.noise(batch_size)))
+        loss = F.binary_cross_entropy_with_logits(logits_fake, torch.ones_like(logits_fake))  # non-saturating
+        self.opt_g.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt_g.step()
+        self.discriminator.requires_grad_(True)
+        return loss
+
+    def train_step(self, real_batches: torch.Tensor) -> torch.Tensor:
+        """k = d_steps discriminator updates (one real batch each), then one generator update.
+
+        Returns (loss_d, loss_g, mean D(x), mean D(G(z))) as one tensor on the device.
+        """
+        for real in real_batches:
+            loss_d, d_real, d_fake = self.discriminator_step(real)
+        loss_g = self.generator_step(real_batches.shape[1])
+        if self.generator_ema is not None:
+            self._update_ema()
+        return torch.stack([loss_d, loss_g, d_real, d_fake]).detach()
+
+    @torch.no_grad()
+    def _update_ema(self) -> None:
+        """ema <- decay * ema + (1 - decay) * G: an average of recent generators, smoother than any one."""
+        for averaged, current in zip(self.generator_ema.parameters(), self.generator.parameters()):
+            averaged.lerp_(current, 1.0 - self.config.ema_decay)
+        for averaged, current in zip(self.generator_ema.buffers(), self.generator.buffers()):
+            averaged.copy_(current)
+
+    # --- the loop ---------------------------------------------------------------------
+    def request_stop(self) -> None:
+        """Ask the run to stop at the next step boundary and save a checkpoint (safe from any thread)."""
+        self._stop.set()
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
+
+    def train(self, max_seconds: float | None = None) -> str:
+        """Train until the configured epochs are done, a stop is asked for, `max_seconds` pass or the
+        loss stops being finite. Returns the final status: finished, stopped or diverged."""
+        self._stop.clear()
+        self.status, self.message = "running", ""
+        if self.run is not None:
+            self.run.mark_owner()
+        session_start = time.perf_counter()
+        last_time = session_start
+        try:
+            while self.epoch < self.config.epochs:
+                order = self._epoch_order(self.epoch)
+                while self.step_in_epoch < self.steps_per_epoch:
+                    if self._stop.is_set() or (max_seconds is not None and time.perf_counter() - session_start >= max_seconds):
+                        return self._end("stopped", f"stopped at epoch {self.epoch + 1}, step {self.step_in_epoch}")
+                    batch_indices = order[self.step_in_epoch].view(self.config.d_steps, self.config.batch_size)
+                    self._pending.append(self.train_step(self.data.images[batch_indices]))
+                    self.step_in_epoch += 1
+                    self.global_step += 1
+                    now = time.perf_counter()
+                    self._tick(now - last_time)
+                    last_time = now
+                    if len(self._pending) >= self.flush_every and not self._flush():
+                        return self._end("diverged", self.message)
+                    self._notify_step()
+                if not self._flush():
+                    return self._end("diverged", self.message)
+                self._end_epoch()
+            return self._end("finished", f"finished {self.epoch} epochs")
+        except BaseException:
+            self.status = "stopped"
+            if self.run is not None and self.run.exists():
+                self.run.update_info(status="stopped", summary={**self._summary(), "message": "the training process failed"})
+            raise
+
+    def _tick(self, seconds: float) -> None:
+        self.train_seconds += seconds
+        self._session_seconds += seconds
+        self._session_steps += 1
+
+    def _epoch_order(self, epoch: int) -> torch.Tensor:
+        """This epoch's shuffle, as (steps, d_steps * batch) indices; a function of (seed, epoch) alone,
+        so a run resumed in the middle of an epoch continues with the same order."""
+        shuffle = torch.Generator().manual_seed(self.config.seed * 1_000_003 + epoch)
+        used = self.steps_per_epoch * self.config.d_steps * self.config.batch_size
+        order = torch.randperm(len(self.data), generator=shuffle)[:used]
+        return order.view(self.steps_per_epoch, -1).to(self.device)
+
+    def _flush(self) -> bool:
+        """Copy pending stats to the history (one device sync); False if a loss is not finite."""
+        if not self._pending:
+            return True
+        rows = torch.stack(self._pending).cpu()
+        self._pending.clear()
+        finite = torch.isfinite(rows).all(dim=1)
+        if not bool(finite.all()):
+            first_bad = len(self.history.loss_d) + int((~finite).nonzero()[0])
+            epoch = first_bad // self.steps_per_epoch + 1
+            self.message = (f"the loss became infinite or NaN at step {first_bad + 1} (epoch {epoch}); "
+                            f"the last good checkpoint (epoch {self.epoch}) is kept; try lower learning rates")
+            return False
+        self.history.append(rows)
+        return True
+
+    def _notify_step(self) -> None:
+        if self.on_step:
+            progress = self.progress()
+            for observer in self.on_step:
+                observer(progress)
+
+    def progress(self) -> Progress:
+        speed = self._session_steps / self._session_seconds if self._session_seconds > 0 else 0.0
+        return Progress(self.epoch, self.config.epochs, self.step_in_epoch, self.steps_per_epoch,
+                        self.global_step, self.train_seconds, speed)
+
+    def _end_epoch(self) -> None:
+        self.epoch += 1
+        self.step_in_epoch = 0
+        first = (self.epoch - 1) * self.steps_per_epoch
+        record: dict[str, Any] = {
+            "epoch": self.epoch,
+            "global_step": self.global_step,
+            "train_seconds": round(self.train_seconds, 3),
+            "loss_d": float(np.mean(self.history.loss_d[first:])) if self.history.loss_d[first:] else float("nan"),
+            "loss_g": float(np.mean(self.history.loss_g[first:])) if self.history.loss_g[first:] else float("nan"),
+        }
+        samples = self.sample_fixed()
+        if self.evaluate is not None:
+            record.update(self.evaluate(self.sampling_generator))
+        self.history.epochs.append(record)
+        self.latest_samples = samples
+        if self.run is not None:
+            self.run.save_snapshot(self.epoch, self.sampling_generator.state_dict(), torch.from_numpy(samples))
+            self.save()
+        result = EpochResult(record, samples)
+        for observer in self.on_epoch_end:
+            observer(result)
+
+    def _end(self, status: str, message: str) -> str:
+        if status == "stopped" and not self._flush():
+            status, message = "diverged", self.message
+        self.status, self.message = status, message
+        if self.run is not None:
+            if status == "stopped":
+                self.save()  # the stop point, so a resume continues from exactly here
+            self.run.update_info(status=status, summary=self._summary())
+        return status
+
+    # --- sampling ---------------------------------------------------------------------
+    @property
+    def sampling_generator(self) -> nn.Module:
+        """The generator whose images we show: the moving average when it is on."""
+        return self.generator_ema if self.generator_ema is not None else self.generator
+
+    @torch.no_grad()
+    def sample_fixed(self) -> np.ndarray:
+        """The fixed-noise batch through the sampling generator, as uint8 (64, 28, 28)."""
+        generator = self.sampling_generator
+        was_training = generator.training
+        generator.eval()
+        images = generator(self.fixed_noise)
+        generator.train(was_training)
+        return to_uint8(images)
+
+    # --- checkpoints --------------------------------------------------------------------
+    def state(self) -> dict[str, Any]:
+        """Everything needed to continue exactly where this run is now."""
+        return {
+            "config": self.config.to_dict(),
+            "epoch": self.epoch,
+            "step_in_epoch": self.step_in_epoch,
+            "global_step": self.global_step,
+            "train_seconds": self.train_seconds,
+            "generator": self.generator.state_dict(),
+            "discriminator": self.discriminator.state_dict(),
+            "generator_ema": self.generator_ema.state_dict() if self.generator_ema is not None else None,
+            "optimizer_g": self.opt_g.state_dict(),
+            "optimizer_d": self.opt_d.state_dict(),
+            "fixed_noise": self.fixed_noise.cpu(),
+            "history": self.history.to_state(),
+            "rng": self._rng_state(),
+        }
+
+    def save(self) -> None:
+        """Write checkpoint.pt and run.json (atomically). Pending stats are flushed first."""
+        if self.run is None:
+            raise RuntimeError("this trainer has no run folder to save to")
+        if not self._flush():
+            raise RuntimeError("refusing to save a diverged state")
+        self.run.save_checkpoint(self.state())
+        self.run.update_info(summary=self._summary())
+
+    def _summary(self) -> dict[str, Any]:
+        last = self.history.epochs[-1] if self.history.epochs else {}
+        return {
+            "epochs_done": self.epoch,
+            "steps": self.global_step,
+            "train_seconds": round(self.train_seconds, 2),
+            "loss_d": last.get("loss_d"),
+            "loss_g": last.get("loss_g"),
+            "message": self.message,
+            "generator_parameters": count_parameters(self.generator),
+            "discriminator_parameters": count_parameters(self.discriminator),
+        }
+
+    def _rng_state(self) -> dict[str, Any]:
+        kind, keys, position, has_gauss, cached = np.random.get_state()
+        state = {
+            "python": random.getstate(),
+            "numpy": {"keys": torch.from_numpy(keys.astype(np.int64)), "position": int(position),
+                      "has_gauss": int(has_gauss), "cached_gaussian": float(cached)},
+            "torch": torch.get_rng_state(),
+            "cuda": torch.cuda.get_rng_state_all() if self.device.type == "cuda" else [],
+            "noise": self.noise_rng.get_state(),
+            "noise_device": self.device.type,
+        }
+        return state
+
+    def _restore_rng(self, state: dict[str, Any]) -> None:
+        random.setstate(_as_python_random_state(state["python"]))
+        numpy_state = state["numpy"]
+        np.random.set_state(("MT19937", numpy_state["keys"].numpy().astype(np.uint32), numpy_state["position"],
+                             numpy_state["has_gauss"], numpy_state["cached_gaussian"]))
+        torch.set_rng_state(state["torch"])
+        if self.device.type == "cuda" and state["cuda"]:
+            torch.cuda.set_rng_state_all(state["cuda"])
+        if state.get("noise_device") == self.device.type:
+            self.noise_rng.set_state(state["noise"])
+        else:  # moved to another kind of device: its generator state does not transfer
+            self.noise_rng.manual_seed(self.config.seed + 1 + self.global_step)
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        self.generator.load_state_dict(state["generator"])
+        self.discriminator.load_state_dict(state["discriminator"])
+        if self.generator_ema is not None and state.get("generator_ema") is not None:
+            self.generator_ema.load_state_dict(state["generator_ema"])
+        self.opt_g.load_state_dict(state["optimizer_g"])
+        self.opt_d.load_state_dict(state["optimizer_d"])
+        for optimizer, lr in ((self.opt_g, self.config.lr_g), (self.opt_d, self.config.lr_d)):
+            for group in optimizer.param_groups:
+                group["lr"] = lr  # a resumed run may have been given new learning rates
+        self.fixed_noise = state["fixed_noise"].to(self.device)
+        self.history = History.from_state(state["history"])
+        self.epoch = int(state["epoch"])
+        self.step_in_epoch = int(state["step_in_epoch"])
+        self.global_step = int(state["global_step"])
+        self.train_seconds = float(state["train_seconds"])
+        self._restore_rng(state["rng"])
+        if self.history.epochs or self.epoch:
+            self.latest_samples = self.sample_fixed()
+
+    @classmethod
+    def create(cls, config: TrainConfig, run: RunDir, **kwargs: Any) -> "Trainer":
+        """A new run: refuses a name that exists, writes run.json, returns a ready trainer."""
+        config.validate()
+        if run.path.exists():
+            raise RunNameError(f"a run named {run.name!r} already exists in {run.root}; resume it or choose another name")
+        trainer = cls(config, run, **kwargs)
+        run.path.mkdir(parents=True)
+        run.write_info({
+            "name": run.name, "status": "stopped", "created": now_iso(), "device": _device_label(trainer.device),
+            "config": config.to_dict(), "summary": trainer._summary(),
+        })
+        return trainer
+
+    @classmethod
+    def resume(cls, run: RunDir, epochs: int | None = None, changes: dict[str, Any] | None = None,
+               **kwargs: Any) -> "Trainer":
+        """Continue a saved run from its checkpoint; `epochs` is the new total. Only the settings in
+        RESUMABLE_CHANGES may differ from the saved ones."""
+        info = run.read_info()
+        if run.owner_alive(info):
+            raise CheckpointError(f"run {run.name!r} is being trained by process {info.get('pid')}; stop it first")
+        state = run.load_checkpoint()
+        saved = TrainConfig.from_dict(state["config"])
+        values = saved.to_dict()
+        for name, value in (changes or {}).items():
+            if value is None or value == values.get(name) or (name == "betas" and list(value) == values["betas"]):
+                continue
+            if name not in RESUMABLE_CHANGES:
+                raise ConfigError(f"{name} cannot change when resuming (run {run.name!r} has {values[name]!r}); "
+                                  "start a new run to try other settings")
+            values[name] = value
+        if epochs is not None:
+            values["epochs"] = epochs
+        config = TrainConfig.from_dict(values)
+        done = int(state["epoch"])
+        if config.epochs <= done:
+            raise ConfigError(f"run {run.name!r} has already trained {done} epochs; ask for more, "
+                              f"for example --epochs {done + 2}")
+        trainer = cls(config, run, **kwargs)
+        trainer.load_state(state)
+        run.remove_snapshots_after(trainer.epoch)
+        run.update_info(config=config.to_dict(), device=_device_label(trainer.device))
+        return trainer
+
+
+def _seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)  # weight init and dropout; noise has its own generator
+
+
+def _frozen_copy(module: nn.Module) -> nn.Module:
+    clone = copy.deepcopy(module)
+    clone.requires_grad_(False)
+    return clone
+
+
+def _as_python_random_state(state: Any) -> tuple:
+    version, internal, gauss = state
+    return (version, tuple(internal), gauss)
+
+
+def _device_label(device: torch.device) -> str:
+    if device.type == "cuda":
+        return f"cuda ({torch.cuda.get_device_name(device)})"
+    return device.type
+

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import torch
+
+from gan_core.checkpoints import RunDir, delete_run, list_runs, load_tensor_file, save_tensor_file
+from gan_core.config import TrainConfig
+from gan_core.errors import CheckpointError, RunNameError
+from gan_core.sampling import load_generator
+from gan_core.trainer import Trainer
+
+from .conftest import cli_env
+
+
+@pytest.fixture
+def trained_run(checkpoints, small_mnist) -> RunDir:
+    run = RunDir("trained")
+    Trainer.create(TrainConfig(model="mlp", epochs=1, latent_dim=8, device="cpu"), run, data=small_mnist).train()
+    return run
+
+
+def test_a_process_killed_during_a_save_leaves_the_old_checkpoint_loadable(trained_run: RunDir, checkpoints: Path) -> None:
+    before = trained_run.load_checkpoint()
+    # A real process starts overwriting checkpoint.pt and is SIGKILLed just before its data reaches disk.
+    script = textwrap.dedent(f"""
+        import os, signal, torch
+        from gan_core.checkpoints import RunDir
+        run = RunDir("trained", {str(checkpoints)!r})
+        os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)
+        run.save_checkpoint({{"generator": {{"w": torch.randn(1000, 1000)}}}})
+    """)
+    result = subprocess.run([sys.executable, "-c", script], env=cli_env(checkpoints), timeout=120)
+    assert result.returncode == -9  # it really died mid-save
+    assert any(p.name.endswith(".tmp") for p in trained_run.path.iterdir())  # its half-written temp file
+    after = trained_run.load_checkpoint()
+    assert after["global_step"] == before["global_step"]
+    assert torch.equal(after["generator"]["net.0.weight"], before["generator"]["net.0.weight"])
+    assert load_generator(trained_run).sample(2).shape == (2, 1, 28, 28)
+
+
+def test_a_truncated_checkpoint_gives_an_error_naming_the_file(trained_run: RunDir) -> None:
+    data = trained_run.checkpoint_path.read_bytes()
+    trained_run.checkpoint_path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(CheckpointError) as caught:
+        trained_run.load_checkpoint()
+    assert str(trained_run.checkpoint_path) in str(caught.value)
+    assert "truncated or corrupt" in str(caught.value)
+
+
+def test_random_bytes_and_foreign_files_are_refused(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.pt"
+    garbage.write_bytes(os.urandom(4096))
+    with pytest.raises(CheckpointError, match="garbage.pt is truncated or corrupt"):
+        load_tensor_file(garbage, "gan-lab-checkpoint")
+    foreign = tmp_path / "foreign.pt"
+    torch.save({"state_dict": {"w": torch.zeros(2)}}, foreign)
+    with pytest.raises(CheckpointError, match="foreign.pt is not a GAN Lab file"):
+        load_tensor_file(foreign, "gan-lab-checkpoint")
+
+
+class RunsCode:
+    """A pickle payload that would create a file if unpickling were allowed to run code."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_pickle_that_would_run_code_is_refused_and_does_not_run(trained_run: RunDir, tmp_path: Path) -> None:
+    marker = tmp_path / "code-ran"
+    with open(trained_run.checkpoint_path, "wb") as file:
+        torch.save({"format": "gan-lab-checkpoint", "payload": RunsCode(marker)}, file)
+    with pytest.raises(CheckpointError, match="could run code"):
+        trained_run.load_checkpoint()
+    assert not marker.exists()
+    # A plain pickle file is refused too.
+    trained_run.checkpoint_path.write_bytes(pickle.dumps(RunsCode(marker)))
+    with pytest.raises(CheckpointError):
+        trained_run.load_checkpoint()
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("name", ["", "   ", "../escape", "a/b", "a\\b", "..", ".hidden", "x" * 65, "bad name", "a..b"])
+def test_unsafe_run_names_are_refused(checkpoints: Path, name: str) -> None:
+    with pytest.raises(RunNameError):
+        RunDir(name)
+
+
+def test_reasonable_names_are_accepted(checkpoints: Path) -> None:
+    for name in ["demo", "dcgan-1", "run_2.b", "урок-1"]:
+        assert RunDir(name).path.parent == checkpoints
+
+
+def test_atomic_write_keeps_the_file_whole_on_success(tmp_path: Path) -> None:
+    path = tmp_path / "x.pt"
+    save_tensor_file(path, {"format": "f", "value": torch.arange(5)})
+    save_tensor_file(path, {"format": "f", "value": torch.arange(7)})
+    assert load_tensor_file(path, "f")["value"].tolist() == list(range(7))
+    assert [p.name for p in tmp_path.iterdir()] == ["x.pt"]
+
+
+def test_runs_are_listed_and_deleted(trained_run: RunDir, checkpoints: Path) -> None:
+    (checkpoints / "not-a-run").mkdir()
+    runs = list_runs()
+    assert [r.name for r in runs] == ["trained"]
+    assert runs[0].status == "finished" and runs[0].epochs_done == 1 and runs[0].device == "cpu"
+    delete_run("trained")
+    assert list_runs() == [] and not trained_run.path.exists()
+
+
+def test_a_run_left_running_by_a_dead_process_shows_as_interrupted(trained_run: RunDir) -> None:
+    trained_run.update_info(status="running", pid=2**22 + 12345)
+    info = trained_run.info()
+    assert info.status == "stopped" and "interrupted" in info.message

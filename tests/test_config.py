@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import pytest
+import torch
+
+from gan_core.config import TrainConfig
+from gan_core.errors import ConfigError
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"batch_size": 0}, "batch size must be at least 1, got 0"),
+    ({"batch_size": -5}, "batch size must be at least 1, got -5"),
+    ({"batch_size": 6000}, "batch size 6000 is larger than the mnist-5k dataset allows (5000 images, 1 D step(s) per G step); use at most 5000"),
+    ({"batch_size": 3000, "d_steps": 2}, "use at most 2500"),
+    ({"lr_g": 0}, "learning rate of G (lr_g) must be greater than 0"),
+    ({"lr_d": -1e-3}, "learning rate of D (lr_d) must be greater than 0"),
+    ({"epochs": 0}, "epochs must be at least 1, got 0"),
+    ({"model": "resnet"}, "unknown model 'resnet'; choose one of mlp, dcgan"),
+    ({"dataset": "cifar10"}, "unknown dataset 'cifar10'; choose one of mnist-5k, mnist, fashion-mnist"),
+    ({"latent_dim": 0}, "latent size must be at least 1, got 0"),
+    ({"d_steps": 0}, "D steps per G step must be at least 1, got 0"),
+    ({"betas": (0.5, 1.5)}, "betas must be two numbers in [0, 1)"),
+    ({"ema_decay": 1.0}, "ema_decay must be in [0, 1)"),
+    ({"seed": -1}, "seed must be at least 0, got -1"),
+    ({"device": "tpu"}, "device must be one of auto, cpu, cuda, mps, got 'tpu'"),
+    ({"epochs": 2.5}, "epochs must be a whole number, got 2.5"),
+])
+def test_each_bad_value_gets_its_own_message(changes: dict, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        TrainConfig(**changes).validate()
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_asking_for_cuda_without_a_gpu_says_what_to_do() -> None:
+    with pytest.raises(ConfigError, match="no CUDA GPU; use --device cpu or auto"):
+        TrainConfig(device="cuda").validate()
+
+
+def test_defaults_are_valid_and_round_trip_through_a_dict() -> None:
+    config = TrainConfig().validate()
+    assert TrainConfig.from_dict(config.to_dict()) == config

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from torchvision import datasets
+
+from gan_core.data import ImageDataset, load_dataset
+from gan_core.errors import DataError
+
+
+def test_embedded_mnist_is_5000_real_digits_in_model_range(mnist: ImageDataset) -> None:
+    assert mnist.images.shape == (5000, 1, 28, 28)
+    assert mnist.images.dtype == torch.float32
+    assert mnist.images.min() == -1.0 and mnist.images.max() == 1.0
+    assert torch.bincount(mnist.labels).tolist() == [500] * 10
+    # Digits are white strokes on black: the border is background, the centre has ink.
+    assert (mnist.images[:, 0, 0, :] == -1).all()
+    assert mnist.images[:, 0, 10:18, 10:18].mean() > -0.5
+
+
+def test_dataset_moves_to_device_once_as_a_whole(mnist: ImageDataset) -> None:
+    moved = mnist.to("cpu")
+    assert moved.images.is_contiguous() and moved.images.shape == mnist.images.shape
+    assert len(moved) == 5000
+
+
+def _write_idx(folder: Path, prefix: str, images: np.ndarray, labels: np.ndarray) -> None:
+    count = len(images)
+    (folder / f"{prefix}-images-idx3-ubyte").write_bytes(struct.pack(">IIII", 0x803, count, 28, 28) + images.tobytes())
+    (folder / f"{prefix}-labels-idx1-ubyte").write_bytes(struct.pack(">II", 0x801, count) + labels.tobytes())
+
+
+@pytest.mark.parametrize("name, folder_name", [("mnist", "MNIST"), ("fashion-mnist", "FashionMNIST")])
+def test_torchvision_dataset_loads_from_raw_idx_files(tmp_path: Path, name: str, folder_name: str) -> None:
+    raw = tmp_path / folder_name / "raw"
+    raw.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(30, 28, 28), dtype=np.uint8)
+    labels = (np.arange(30) % 10).astype(np.uint8)
+    _write_idx(raw, "train", images, labels)
+    _write_idx(raw, "t10k", images[:10], labels[:10])
+
+    dataset = load_dataset(name, data_dir=tmp_path)
+
+    assert dataset.images.shape == (30, 1, 28, 28)
+    assert dataset.labels.tolist() == labels.tolist()
+    expected = torch.from_numpy(images.astype(np.float32) / 127.5 - 1).unsqueeze(1)
+    assert torch.allclose(dataset.images, expected)
+
+
+def test_missing_files_and_failed_download_give_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A mirror nobody listens on: the download fails at once, as it does offline.
+    monkeypatch.setattr(datasets.MNIST, "mirrors", ["http://127.0.0.1:9/"])
+    with pytest.raises(DataError) as caught:
+        load_dataset("mnist", data_dir=tmp_path / "empty")
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "'mnist'" in message
+    assert str(tmp_path / "empty" / "MNIST" / "raw") in message
+    assert "connect to the internet" in message and "put the four" in message
+
+
+def test_unknown_dataset_is_refused() -> None:
+    with pytest.raises(DataError, match="unknown dataset 'cifar'"):
+        load_dataset("cifar")
