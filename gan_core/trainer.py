@@ -71,7 +71,7 @@ class Progress:
     step_in_epoch: int
     steps_per_epoch: int
     global_step: int
-    train_seconds: float  # training time of the whole run, all sessions
+    train_seconds: float  # time spent in training steps, all sessions (epoch-end saving and metrics excluded)
     steps_per_second: float  # speed in this session
 
     @property
@@ -228,6 +228,7 @@ class Trainer:
                 if not self._flush():
                     return self._end("diverged", self.message)
                 self._end_epoch()
+                last_time = time.perf_counter()  # epoch-end work (samples, saving, metrics) is not training time
             return self._end("finished", f"finished {self.epoch} epochs")
         except BaseException:
             self.status = "stopped"
