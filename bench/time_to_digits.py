@@ -1,0 +1,239 @@
+"""Time to digits: how many seconds of training on a 2-core CPU until a GAN draws digits.
+
+    python bench/time_to_digits.py                   # the current defaults, TrainConfig()
+    python bench/time_to_digits.py --baseline-mlp    # the seed lecture's MLP with its original settings
+    python bench/time_to_digits.py --model mlp --lr-g 1e-3 --ema-decay 0.999   # any settings
+
+Training runs in a fresh Python process (a cold start: imports, data and models included),
+pinned to `--cores` CPU cores (2) with as many torch threads, for `--seconds` (120) of training
+time as the trainer counts it. Every `--every` (10) seconds of training the sampling generator's
+weights are copied (a few milliseconds); they are evaluated only after training has stopped, so
+measuring never slows the training that is measured. Each snapshot is judged on `--n` (1000)
+samples with the shipped digit classifier against the issue's targets:
+
+    every one of the 10 digits gets at least 5% of the samples,
+    mean classifier confidence at least 0.9,
+    classifier FID at most 5 times the real-data floor (the same number of real training digits).
+
+It prints a table, then one line of JSON (also written to bench/results/). Other work on the same
+cores disturbs the timing: run it on an otherwise idle machine and say when it was not. On busy
+cores torch's threads wait for each other: there 2 threads can be several times slower than 1
+(`--threads 1` shows it); the JSON keeps the load average before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+STARTED = time.perf_counter()  # the child's cold-start clock begins here, before torch is imported
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = {"min_class_share": 0.05, "mean_confidence": 0.9, "fid_ratio": 5.0}
+
+# The seed lecture's MLP GAN as it was trained before any tuning: the baseline to beat.
+SEED_MLP = {"model": "mlp", "batch_size": 64, "lr_g": 2e-4, "lr_d": 2e-4, "betas": [0.5, 0.999],
+            "latent_dim": 100, "d_steps": 1, "ema_decay": 0.0}
+FIXED = ("epochs", "device", "dataset")  # the harness sets these: endless epochs, CPU, mnist-5k
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    sys.path.insert(0, str(ROOT))
+    from dataclasses import fields
+
+    from gan_core.config import TrainConfig
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=120.0, help="seconds of training (default: 120)")
+    parser.add_argument("--every", type=float, default=10.0, help="snapshot every this many seconds of training (default: 10)")
+    parser.add_argument("--cores", type=int, default=2, help="CPU cores the training process is pinned to (default: 2)")
+    parser.add_argument("--threads", type=int, help="torch threads (default: as many as --cores)")
+    parser.add_argument("--n", type=int, default=1000, help="samples per snapshot evaluation (default: 1000)")
+    parser.add_argument("--eval-seed", type=int, default=0, help="seed of the evaluation noise (default: 0)")
+    parser.add_argument("--baseline-mlp", action="store_true", help="train the seed lecture's MLP with its original settings")
+    parser.add_argument("--label", help="name of this configuration in the output (default: defaults / seed-mlp / custom)")
+    parser.add_argument("--json-out", metavar="FILE", help="where to write the result (default: bench/results/<label>-<time>.json)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)  # internal: the training process's job, as JSON
+    defaults = TrainConfig()
+    for setting in fields(TrainConfig):
+        if setting.name in FIXED:
+            continue
+        flag = "--" + setting.name.replace("_", "-")
+        default = getattr(defaults, setting.name)
+        if isinstance(default, tuple):
+            parser.add_argument(flag, type=float, nargs=len(default), metavar=("B1", "B2"), help=setting.metadata["help"])
+        else:
+            parser.add_argument(flag, type=type(default), help=f"{setting.metadata['help']} (default: {default})")
+    return parser.parse_args(argv)
+
+
+def chosen_settings(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    """The training settings to measure: defaults, or the seed MLP, with any flags on top."""
+    from dataclasses import fields
+
+    from gan_core.config import TrainConfig
+
+    settings = dict(SEED_MLP) if args.baseline_mlp else {}
+    overrides = {f.name: getattr(args, f.name) for f in fields(TrainConfig)
+                 if f.name not in FIXED and getattr(args, f.name, None) is not None}
+    settings.update({k: list(v) if isinstance(v, (tuple, list)) else v for k, v in overrides.items()})
+    label = args.label or ("seed-mlp" if args.baseline_mlp else "defaults") + ("-custom" if overrides else "")
+    TrainConfig.from_dict({**settings, "device": "cpu"}).validate()
+    return settings, label
+
+
+# --- the parent: launch a cold, pinned training process, then report ------------------------------
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.child:
+        return child(json.loads(args.child))
+    settings, label = chosen_settings(args)
+    threads = args.threads or args.cores
+    job = {"settings": settings, "seconds": args.seconds, "every": args.every, "cores": args.cores,
+           "threads": threads, "n": args.n, "eval_seed": args.eval_seed}
+    cpus = pick_cpus(args.cores)
+    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads),
+           "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+    print(f"time to digits: {label} {settings or '(TrainConfig defaults)'}, {args.seconds:g} s of training "
+          f"with {threads} thread(s), CPUs {sorted(cpus) if cpus else 'not pinned (no sched_setaffinity here)'}",
+          file=sys.stderr)
+    load_before = _load_average()
+    started = time.perf_counter()
+    process = subprocess.run([sys.executable, __file__, "--child", json.dumps(job)], env=env, cwd=ROOT,
+                             preexec_fn=pin, stdout=subprocess.PIPE, text=True)
+    if process.returncode != 0:
+        print(f"the training process failed with exit code {process.returncode}", file=sys.stderr)
+        return 1
+    result = json.loads(process.stdout.strip().splitlines()[-1])
+    result.update(label=label, process_wall_seconds=round(time.perf_counter() - started, 1),
+                  pinned_cpus=sorted(cpus) if cpus else None, machine_cpus=os.cpu_count(),
+                  load_average_before=load_before, load_average_after=_load_average())
+    print_table(result)
+    out = Path(args.json_out) if args.json_out else ROOT / "bench" / "results" / f"{label}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {out}", file=sys.stderr)
+    print(json.dumps(result))
+    return 0
+
+
+def pick_cpus(count: int) -> set[int] | None:
+    """The first `count` CPUs this process may use, or None where affinity cannot be set (macOS, Windows)."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    allowed = sorted(os.sched_getaffinity(0))
+    if len(allowed) < count:
+        print(f"warning: only {len(allowed)} CPU(s) available, fewer than --cores {count}", file=sys.stderr)
+    return set(allowed[:count])
+
+
+def _load_average() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
+
+
+def print_table(result: dict[str, Any]) -> None:
+    header = ("seconds", "step", "epoch", "fid", "fid/floor", "classes>=5%", "min share", "confidence", "targets")
+    rows = []
+    for point in result["curve"]:
+        met = point["targets_met"]
+        rows.append((f"{point['seconds']:.1f}", point["step"], f"{point['epoch']:.2f}", f"{point['fid']:.1f}",
+                     f"{point['fid_ratio']:.1f}", point["classes_at_5_percent"], f"{point['min_class_share']:.3f}",
+                     f"{point['mean_confidence']:.3f}", "ALL" if all(met.values()) else
+                     ",".join(k for k, v in met.items() if v) or "-"))
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(str(c).rjust(w) for c, w in zip(row, widths)), file=sys.stderr)
+    first = result["first_all_targets_seconds"]
+    print(f"floor FID (n={result['n']}): {result['fid_floor']:.2f}; all targets first met at "
+          f"{f'{first:.0f} s' if first is not None else 'never'}; startup {result['startup_seconds']:.1f} s; "
+          f"{result['steps']} steps in {result['train_seconds']:.1f} s of training", file=sys.stderr)
+
+
+# --- the child: train from a cold start, snapshot, evaluate afterwards -----------------------------------
+def child(job: dict[str, Any]) -> int:
+    import torch
+
+    torch.set_num_threads(job["threads"])
+    from gan_core.config import TrainConfig
+    from gan_core.data import load_dataset
+    from gan_core.trainer import Trainer
+
+    config = TrainConfig.from_dict({**job["settings"], "epochs": 100_000, "device": "cpu", "dataset": "mnist-5k"})
+    trainer = Trainer(config, data=load_dataset("mnist-5k"))
+    startup_seconds = time.perf_counter() - STARTED
+    snapshots: list[dict[str, Any]] = []
+    copy_seconds = [0.0]
+
+    def snapshot(seconds: float) -> None:
+        began = time.perf_counter()
+        weights = {k: v.detach().clone() for k, v in trainer.sampling_generator.state_dict().items()}
+        snapshots.append({"seconds": seconds, "step": trainer.global_step,
+                          "epoch": trainer.global_step / trainer.steps_per_epoch, "weights": weights})
+        copy_seconds[0] += time.perf_counter() - began
+
+    next_mark = [job["every"]]
+    snapshot(0.0)
+
+    def on_step(progress: Any) -> None:
+        while progress.train_seconds >= next_mark[0] - 1e-9 and next_mark[0] <= job["seconds"] + 1e-9:
+            snapshot(progress.train_seconds)
+            next_mark[0] += job["every"]
+        if progress.train_seconds >= job["seconds"]:
+            if not snapshots or snapshots[-1]["step"] != progress.global_step:
+                snapshot(progress.train_seconds)
+            trainer.request_stop()
+
+    trainer.on_step.append(on_step)
+    status = trainer.train()
+    train_seconds = trainer.train_seconds
+
+    # Training is over: now measure every snapshot (this time is not part of the benchmark).
+    from gan_core.metrics import evaluate_images, fid_floor, generate
+    from gan_core.models import build_generator
+
+    generator = build_generator(config.model, config.latent_dim)
+    curve = []
+    for shot in snapshots:
+        generator.load_state_dict(shot.pop("weights"))
+        quality = evaluate_images(generate(generator, job["n"], job["eval_seed"]), memorisation=False)
+        histogram = quality.class_histogram
+        point = {
+            "seconds": round(shot["seconds"], 2), "step": shot["step"], "epoch": round(shot["epoch"], 3),
+            "fid": round(quality.fid, 3), "fid_ratio": round(quality.fid_ratio, 3),
+            "classes_at_5_percent": sum(share >= TARGETS["min_class_share"] for share in histogram),
+            "classes_covered": quality.classes_covered,
+            "min_class_share": round(quality.min_class_share, 4),
+            "mean_confidence": round(quality.mean_confidence, 4),
+            "class_histogram": [round(s, 4) for s in histogram],
+        }
+        point["targets_met"] = {
+            "all_classes_5_percent": point["min_class_share"] >= TARGETS["min_class_share"],
+            "confidence_0.9": point["mean_confidence"] >= TARGETS["mean_confidence"],
+            "fid_5x_floor": point["fid_ratio"] <= TARGETS["fid_ratio"],
+        }
+        curve.append(point)
+    first = next((p["seconds"] for p in curve if all(p["targets_met"].values())), None)
+    result = {
+        "settings": config.to_dict(), "status": status, "seconds_asked": job["seconds"], "cores": job["cores"],
+        "torch_threads": torch.get_num_threads(), "torch": torch.__version__,
+        "startup_seconds": round(startup_seconds, 2), "train_seconds": round(train_seconds, 2),
+        "steps": trainer.global_step, "snapshot_copy_seconds": round(copy_seconds[0], 3),
+        "n": job["n"], "fid_floor": round(fid_floor(job["n"]), 3), "targets": TARGETS,
+        "first_all_targets_seconds": first, "final": curve[-1], "curve": curve,
+    }
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
