@@ -18,7 +18,8 @@ samples with the shipped digit classifier against the issue's targets:
 It prints a table, then one line of JSON (also written to bench/results/). Other work on the same
 cores disturbs the timing: run it on an otherwise idle machine and say when it was not. On busy
 cores torch's threads wait for each other: there 2 threads can be several times slower than 1
-(`--threads 1` shows it); the JSON keeps the load average before and after.
+(`--threads 1` shows it). The harness reports the share of the pinned cores that other processes
+used while it trained (from /proc/stat, on Linux).
 """
 
 from __future__ import annotations
@@ -134,6 +135,22 @@ def pick_cpus(count: int) -> set[int] | None:
     return set(allowed[:count])
 
 
+def cpu_jiffies(cpus: list[int]) -> tuple[int, int] | None:
+    """(busy, total) clock ticks of these CPUs since boot, from /proc/stat; None off Linux."""
+    try:
+        lines = Path("/proc/stat").read_text().splitlines()
+    except OSError:
+        return None
+    busy = total = 0
+    for line in lines:
+        name, *values = line.split()
+        if name.startswith("cpu") and name[3:].isdigit() and int(name[3:]) in cpus:
+            ticks = [int(v) for v in values[:8]]
+            idle = ticks[3] + ticks[4]  # idle + iowait
+            busy, total = busy + sum(ticks) - idle, total + sum(ticks)
+    return busy, total
+
+
 def _load_average() -> list[float] | None:
     try:
         return [round(x, 2) for x in os.getloadavg()]
@@ -157,6 +174,10 @@ def print_table(result: dict[str, Any]) -> None:
     print(f"floor FID (n={result['n']}): {result['fid_floor']:.2f}; all targets first met at "
           f"{f'{first:.0f} s' if first is not None else 'never'}; startup {result['startup_seconds']:.1f} s; "
           f"{result['steps']} steps in {result['train_seconds']:.1f} s of training", file=sys.stderr)
+    other = result.get("other_load_during_training")
+    if other is not None:
+        print(f"other processes used {other:.0%} of the pinned cores during training"
+              + (": the timing is disturbed" if other > 0.05 else ""), file=sys.stderr)
 
 
 # --- the child: train from a cold start, snapshot, evaluate afterwards -----------------------------------
@@ -194,8 +215,17 @@ def child(job: dict[str, Any]) -> int:
             trainer.request_stop()
 
     trainer.on_step.append(on_step)
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    ticks_before, own_before = cpu_jiffies(cpus), time.process_time()
     status = trainer.train()
     train_seconds = trainer.train_seconds
+    ticks_after, own_after = cpu_jiffies(cpus), time.process_time()
+    other_load = None  # share of these cores' time that other processes used while we trained
+    if ticks_before and ticks_after and ticks_after[1] > ticks_before[1]:
+        tick = os.sysconf("SC_CLK_TCK")
+        busy = (ticks_after[0] - ticks_before[0]) / tick
+        capacity = (ticks_after[1] - ticks_before[1]) / tick
+        other_load = round(max(0.0, busy - (own_after - own_before)) / capacity, 3)
 
     # Training is over: now measure every snapshot (this time is not part of the benchmark).
     from gan_core.metrics import evaluate_images, fid_floor, generate
@@ -228,6 +258,7 @@ def child(job: dict[str, Any]) -> int:
         "torch_threads": torch.get_num_threads(), "torch": torch.__version__,
         "startup_seconds": round(startup_seconds, 2), "train_seconds": round(train_seconds, 2),
         "steps": trainer.global_step, "snapshot_copy_seconds": round(copy_seconds[0], 3),
+        "other_load_during_training": other_load,
         "n": job["n"], "fid_floor": round(fid_floor(job["n"]), 3), "targets": TARGETS,
         "first_all_targets_seconds": first, "final": curve[-1], "curve": curve,
     }
