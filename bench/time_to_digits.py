@@ -15,7 +15,8 @@ samples with the shipped digit classifier against the issue's targets:
     mean classifier confidence at least 0.9,
     classifier FID at most 5 times the real-data floor (the same number of real training digits).
 
-It prints a table, then one line of JSON (also written to bench/results/). Other work on the same
+It prints a table, then one line of JSON (also written to bench/results/, with a picture: one row
+of samples per snapshot). Other work on the same
 cores disturbs the timing: run it on an otherwise idle machine and say when it was not. On busy
 cores torch's threads wait for each other: there 2 threads can be several times slower than 1
 (`--threads 1` shows it). The harness reports the share of the pinned cores that other processes
@@ -41,6 +42,7 @@ TARGETS = {"min_class_share": 0.05, "mean_confidence": 0.9, "fid_ratio": 5.0}
 # The seed lecture's MLP GAN as it was trained before any tuning: the baseline to beat.
 SEED_MLP = {"model": "mlp", "batch_size": 64, "lr_g": 2e-4, "lr_d": 2e-4, "betas": [0.5, 0.999],
             "latent_dim": 100, "d_steps": 1, "ema_decay": 0.0}
+SAMPLES_SHOWN = 16  # per snapshot, in the picture beside the JSON
 FIXED = ("epochs", "device", "dataset")  # the harness sets these: endless epochs, CPU, mnist-5k
 
 
@@ -96,8 +98,10 @@ def main(argv: list[str] | None = None) -> int:
         return child(json.loads(args.child))
     settings, label = chosen_settings(args)
     threads = args.threads or args.cores
+    out = Path(args.json_out) if args.json_out else ROOT / "bench" / "results" / f"{label}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
     job = {"settings": settings, "seconds": args.seconds, "every": args.every, "cores": args.cores,
-           "threads": threads, "n": args.n, "eval_seed": args.eval_seed}
+           "threads": threads, "n": args.n, "eval_seed": args.eval_seed, "picture": str(out.with_suffix(".png"))}
     cpus = pick_cpus(args.cores)
     env = {**os.environ, "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads),
            "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
@@ -117,10 +121,8 @@ def main(argv: list[str] | None = None) -> int:
                   pinned_cpus=sorted(cpus) if cpus else None, machine_cpus=os.cpu_count(),
                   load_average_before=load_before, load_average_after=_load_average())
     print_table(result)
-    out = Path(args.json_out) if args.json_out else ROOT / "bench" / "results" / f"{label}-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {out}", file=sys.stderr)
+    print(f"wrote {out} and {out.with_suffix('.png').name} (a row of samples per snapshot)", file=sys.stderr)
     print(json.dumps(result))
     return 0
 
@@ -232,10 +234,12 @@ def child(job: dict[str, Any]) -> int:
     from gan_core.models import build_generator
 
     generator = build_generator(config.model, config.latent_dim)
-    curve = []
+    curve, strips = [], []
     for shot in snapshots:
         generator.load_state_dict(shot.pop("weights"))
-        quality = evaluate_images(generate(generator, job["n"], job["eval_seed"]), memorisation=False)
+        samples = generate(generator, job["n"], job["eval_seed"])
+        strips.append(samples[:SAMPLES_SHOWN])
+        quality = evaluate_images(samples, memorisation=False)
         histogram = quality.class_histogram
         point = {
             "seconds": round(shot["seconds"], 2), "step": shot["step"], "epoch": round(shot["epoch"], 3),
@@ -262,6 +266,10 @@ def child(job: dict[str, Any]) -> int:
         "n": job["n"], "fid_floor": round(fid_floor(job["n"]), 3), "targets": TARGETS,
         "first_all_targets_seconds": first, "final": curve[-1], "curve": curve,
     }
+    if job.get("picture"):  # one row of samples per snapshot: what the numbers look like
+        from gan_core.images import grid, png_bytes
+
+        Path(job["picture"]).write_bytes(png_bytes(grid(torch.cat(strips), columns=SAMPLES_SHOWN, scale=2)))
     print(json.dumps(result))
     return 0
 

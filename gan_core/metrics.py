@@ -5,7 +5,9 @@ For a batch of images (N, 1, 28, 28) in [-1, 1]:
 - **FID** (classifier FID): the Frechet distance between Gaussians fitted to the classifier's
   penultimate features of the samples and of the 1,000 real held-out digits. Lower is better.
   It depends on the number of samples, so it is always reported beside the *floor*: the FID
-  of the same number of real training digits (which are not in the held-out split).
+  of the same number of real training digits (which are not in the held-out split). Images in
+  which the classifier sees no digit at all map to nearly all-zero features, so FID tops out at
+  about 788 ("no digits yet") and does not rank kinds of noise.
 - **class histogram**: the share of samples the classifier calls 0, 1, ..., 9. The mode-collapse
   meter: `classes_covered` (classes with at least 2% of the samples) and `kl_to_uniform`
   (0 when every digit is equally common, ln 10 = 2.303 when all samples are one digit).
