@@ -55,6 +55,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=120.0, help="seconds of training (default: 120)")
     parser.add_argument("--every", type=float, default=10.0, help="snapshot every this many seconds of training (default: 10)")
+    parser.add_argument("--steps", type=int, help="budget in training steps instead of seconds: the curve then does not "
+                                                  "depend on the machine's load (compare settings on a busy machine)")
+    parser.add_argument("--every-steps", type=int, help="with --steps: snapshot every this many steps (default: steps / 12)")
     parser.add_argument("--cores", type=int, default=2, help="CPU cores the training process is pinned to (default: 2)")
     parser.add_argument("--threads", type=int, help="torch threads (default: as many as --cores)")
     parser.add_argument("--n", type=int, default=1000, help="samples per snapshot evaluation (default: 1000)")
@@ -100,13 +103,18 @@ def main(argv: list[str] | None = None) -> int:
     threads = args.threads or args.cores
     out = Path(args.json_out) if args.json_out else ROOT / "bench" / "results" / f"{label}-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
+    if args.steps is not None and args.steps < 1:
+        parser_error(f"--steps must be at least 1, got {args.steps}")
+    every_steps = args.every_steps or (max(1, args.steps // 12) if args.steps else None)
     job = {"settings": settings, "seconds": args.seconds, "every": args.every, "cores": args.cores,
+           "steps": args.steps, "every_steps": every_steps,
            "threads": threads, "n": args.n, "eval_seed": args.eval_seed, "picture": str(out.with_suffix(".png"))}
     cpus = pick_cpus(args.cores)
     env = {**os.environ, "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads),
            "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
-    print(f"time to digits: {label} {settings or '(TrainConfig defaults)'}, {args.seconds:g} s of training "
+    budget = f"{args.steps} steps" if args.steps else f"{args.seconds:g} s"
+    print(f"time to digits: {label} {settings or '(TrainConfig defaults)'}, {budget} of training "
           f"with {threads} thread(s), CPUs {sorted(cpus) if cpus else 'not pinned (no sched_setaffinity here)'}",
           file=sys.stderr)
     load_before = _load_average()
@@ -125,6 +133,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {out} and {out.with_suffix('.png').name} (a row of samples per snapshot)", file=sys.stderr)
     print(json.dumps(result))
     return 0
+
+
+def parser_error(message: str) -> None:
+    print(f"time_to_digits.py: error: {message}", file=sys.stderr)
+    sys.exit(2)
 
 
 def pick_cpus(count: int) -> set[int] | None:
@@ -173,9 +186,10 @@ def print_table(result: dict[str, Any]) -> None:
     for row in [header, *rows]:
         print("  ".join(str(c).rjust(w) for c, w in zip(row, widths)), file=sys.stderr)
     first = result["first_all_targets_seconds"]
-    print(f"floor FID (n={result['n']}): {result['fid_floor']:.2f}; all targets first met at "
-          f"{f'{first:.0f} s' if first is not None else 'never'}; startup {result['startup_seconds']:.1f} s; "
-          f"{result['steps']} steps in {result['train_seconds']:.1f} s of training", file=sys.stderr)
+    reached = "never" if first is None else f"{first:.0f} s (step {result['first_all_targets_step']})"
+    print(f"floor FID (n={result['n']}): {result['fid_floor']:.2f}; all targets first met at {reached}; "
+          f"startup {result['startup_seconds']:.1f} s; {result['steps']} steps in {result['train_seconds']:.1f} s "
+          "of training", file=sys.stderr)
     other = result.get("other_load_during_training")
     if other is not None:
         print(f"other processes used {other:.0%} of the pinned cores during training"
@@ -204,14 +218,18 @@ def child(job: dict[str, Any]) -> int:
                           "epoch": trainer.global_step / trainer.steps_per_epoch, "weights": weights})
         copy_seconds[0] += time.perf_counter() - began
 
-    next_mark = [job["every"]]
+    # The budget and the snapshot marks are in seconds of training, or in steps with --steps.
+    by_steps = job.get("steps") is not None
+    budget, every = (job["steps"], job["every_steps"]) if by_steps else (job["seconds"], job["every"])
+    next_mark = [every]
     snapshot(0.0)
 
     def on_step(progress: Any) -> None:
-        while progress.train_seconds >= next_mark[0] - 1e-9 and next_mark[0] <= job["seconds"] + 1e-9:
+        now = progress.global_step if by_steps else progress.train_seconds
+        while now >= next_mark[0] - 1e-9 and next_mark[0] <= budget + 1e-9:
             snapshot(progress.train_seconds)
-            next_mark[0] += job["every"]
-        if progress.train_seconds >= job["seconds"]:
+            next_mark[0] += every
+        if now >= budget:
             if not snapshots or snapshots[-1]["step"] != progress.global_step:
                 snapshot(progress.train_seconds)
             trainer.request_stop()
@@ -256,7 +274,7 @@ def child(job: dict[str, Any]) -> int:
             "fid_5x_floor": point["fid_ratio"] <= TARGETS["fid_ratio"],
         }
         curve.append(point)
-    first = next((p["seconds"] for p in curve if all(p["targets_met"].values())), None)
+    first_point = next((p for p in curve if all(p["targets_met"].values())), None)
     result = {
         "settings": config.to_dict(), "status": status, "seconds_asked": job["seconds"], "cores": job["cores"],
         "torch_threads": torch.get_num_threads(), "torch": torch.__version__,
@@ -264,7 +282,10 @@ def child(job: dict[str, Any]) -> int:
         "steps": trainer.global_step, "snapshot_copy_seconds": round(copy_seconds[0], 3),
         "other_load_during_training": other_load,
         "n": job["n"], "fid_floor": round(fid_floor(job["n"]), 3), "targets": TARGETS,
-        "first_all_targets_seconds": first, "final": curve[-1], "curve": curve,
+        "steps_asked": job.get("steps"),
+        "first_all_targets_seconds": first_point["seconds"] if first_point else None,
+        "first_all_targets_step": first_point["step"] if first_point else None,
+        "final": curve[-1], "curve": curve,
     }
     if job.get("picture"):  # one row of samples per snapshot: what the numbers look like
         from gan_core.images import grid, png_bytes
