@@ -54,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
         flag = "--" + setting.name.replace("_", "-")
         default = getattr(defaults, setting.name)
         help_text = f"{setting.metadata['help']} (default: {default})"
-        if isinstance(default, tuple):
+        if isinstance(default, bool):
+            train.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=help_text)
+        elif isinstance(default, tuple):
             train.add_argument(flag, type=float, nargs=len(default), metavar=("B1", "B2"), help=help_text)
         else:
             train.add_argument(flag, type=type(default), help=help_text)
