@@ -1,4 +1,4 @@
-"""`python -m gan_core`: train, sample, baseline, runs.
+"""`python -m gan_core`: train, sample, baseline, runs, eval, train-classifier.
 
 Exit codes: 0 done, 1 the run diverged, 2 bad input (one line on stderr, no traceback),
 130 interrupted with Ctrl-C (the run is saved first).
@@ -7,6 +7,7 @@ Exit codes: 0 done, 1 the run diverged, 2 bad input (one line on stderr, no trac
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 import time
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .checkpoints import CHECKPOINTS_ENV, RunDir, default_checkpoints_dir, list_runs
+from .classifier import CLASSIFIER_PATH, MIN_ACCURACY, ClassifierSettings
 from .config import TrainConfig
 from .data import DATA_DIR_ENV, load_dataset
 from .errors import GanLabError
@@ -72,6 +74,31 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_arguments(baseline)
 
     commands.add_parser("runs", parents=[common], help="list runs with status, epochs, device, created")
+
+    evaluate = commands.add_parser(
+        "eval", parents=[common], help="sample-quality metrics (FID, classes covered, confidence, memorisation) as JSON",
+        description="Measure samples with the shipped digit classifier and print one JSON object (schema in README).")
+    source = evaluate.add_mutually_exclusive_group(required=True)
+    source.add_argument("--run", metavar="NAME", help="samples of this run's generator")
+    source.add_argument("--baseline", choices=["gaussian-independent", "gaussian-full"],
+                        help="samples of a Gaussian fitted to mnist-5k's pixels")
+    source.add_argument("--real", action="store_true",
+                        help="real training digits (not held out): the floor a perfect generator would reach")
+    evaluate.add_argument("--epoch", type=int, help="with --run: the generator of this epoch (default: the latest)")
+    evaluate.add_argument("--n", type=int, default=1000, help="number of samples, 100..4000 (default: 1000)")
+    evaluate.add_argument("--seed", type=int, default=0, help="random seed of the samples (default: 0)")
+    evaluate.add_argument("--per-sample", action="store_true",
+                          help="also list each sample's nearest training image and distance")
+
+    classifier = commands.add_parser(
+        "train-classifier", help="rebuild the digit classifier that the metrics use",
+        description="Train the digit classifier on mnist-5k's 4,000 training digits, measure it on the 1,000 "
+                    "held-out ones, and save it (by default over the shipped checkpoints/digit-classifier.pt).")
+    classifier.add_argument("--epochs", type=int, default=ClassifierSettings.epochs, help=f"(default: {ClassifierSettings.epochs})")
+    classifier.add_argument("--seed", type=int, default=ClassifierSettings.seed, help=f"(default: {ClassifierSettings.seed})")
+    classifier.add_argument("--out", metavar="FILE", default=None, help="where to save it (default: the shipped file)")
+    classifier.add_argument("--min-accuracy", type=float, default=MIN_ACCURACY,
+                            help=f"refuse to save a classifier below this held-out accuracy (default: {MIN_ACCURACY})")
     return parser
 
 
@@ -226,4 +253,70 @@ def cmd_runs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"train": cmd_train, "sample": cmd_sample, "baseline": cmd_baseline, "runs": cmd_runs}
+# --- eval / train-classifier -------------------------------------------------------------------
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .metrics import DIGIT_DATASETS, MAX_SAMPLES, MIN_SAMPLES, classifier_info, evaluate_images, real_training_sample
+
+    if not MIN_SAMPLES <= args.n <= MAX_SAMPLES:
+        raise GanLabError(f"--n must be between {MIN_SAMPLES} and {MAX_SAMPLES}, got {args.n}")
+    if args.epoch is not None and not args.run:
+        raise GanLabError("--epoch needs --run NAME")
+    if args.seed < 0:
+        raise GanLabError(f"--seed must be 0 or more, got {args.seed}")
+    dataset = "mnist-5k"
+    if args.run:
+        from .sampling import load_generator
+
+        run = RunDir(args.run, args.checkpoints or default_checkpoints_dir())
+        dataset = run.read_info()["config"].get("dataset", "mnist-5k")
+        if dataset not in DIGIT_DATASETS:
+            raise GanLabError(f"run {args.run!r} was trained on {dataset}; the digit classifier can only judge digits "
+                              f"({', '.join(DIGIT_DATASETS)})")
+        generator = load_generator(run, epoch=args.epoch)
+        source = {"kind": "run", "run": args.run, "epoch": generator.epoch, "model": generator.model, "dataset": dataset}
+        images = generator.sample(args.n, args.seed)
+    elif args.baseline:
+        from .baselines import fit_baseline
+
+        source = {"kind": "baseline", "baseline": args.baseline, "dataset": dataset}
+        images = fit_baseline(args.baseline, load_dataset(dataset).images).sample(args.n, args.seed)
+    else:
+        source = {"kind": "real", "split": "train", "dataset": dataset}
+        images = real_training_sample(args.n, args.seed)
+    quality = evaluate_images(images, dataset=dataset)
+    report = {"source": source, "seed": args.seed, **quality.to_dict(per_sample=args.per_sample),
+              "classifier": classifier_info()}
+    print(json.dumps(report, ensure_ascii=False))
+    return EXIT_OK
+
+
+def cmd_train_classifier(args: argparse.Namespace) -> int:
+    from .classifier import save_classifier, train_classifier
+
+    if args.epochs < 1:
+        raise GanLabError(f"--epochs must be at least 1, got {args.epochs}")
+    out = Path(args.out) if args.out else CLASSIFIER_PATH
+    if not out.parent.is_dir():
+        raise GanLabError(f"cannot write {out}: the folder {out.parent} does not exist")
+    started = time.perf_counter()
+
+    def report_epoch(epoch: int, loss: float, held_out_accuracy: float) -> None:
+        print(f"epoch {epoch}/{args.epochs}: loss {loss:.4f}, held-out accuracy {held_out_accuracy:.2%} "
+              f"({_duration(time.perf_counter() - started)})", file=sys.stderr)
+
+    settings = ClassifierSettings(epochs=args.epochs, seed=args.seed)
+    model, report = train_classifier(settings, on_epoch=report_epoch)
+    accuracy = report["held_out_accuracy"]
+    if accuracy < args.min_accuracy:
+        print(f"error: held-out accuracy {accuracy:.2%} is below {args.min_accuracy:.2%}; not saved "
+              "(try more --epochs or another --seed)", file=sys.stderr)
+        return EXIT_DIVERGED
+    save_classifier(model, report, out)
+    print(f"saved {out} ({out.stat().st_size // 1024} KB): held-out accuracy {accuracy:.2%} on "
+          f"{len(report['held_out_per_class_accuracy']) * report['held_out_per_class']} digits, "
+          f"trained in {_duration(report['train_seconds'])}")
+    return EXIT_OK
+
+
+COMMANDS = {"train": cmd_train, "sample": cmd_sample, "baseline": cmd_baseline, "runs": cmd_runs,
+            "eval": cmd_eval, "train-classifier": cmd_train_classifier}
