@@ -64,6 +64,18 @@ def steps_per_epoch(config: TrainConfig | Mapping[str, Any]) -> int:
     return max(1, DATASET_SIZES[config.dataset] // (config.batch_size * config.d_steps))
 
 
+def epoch_length(history: History, config: TrainConfig | Mapping[str, Any]) -> int:
+    """Steps per epoch as the run really trained them (its first epoch record), else from its settings."""
+    if history.epochs:
+        return max(1, int(history.epochs[0]["global_step"]))
+    return steps_per_epoch(config)
+
+
+def epoch_ends(history: History) -> list[int]:
+    """The global step at which each finished epoch ended: where charts put their epoch marks."""
+    return [int(record["global_step"]) for record in list(history.epochs)]
+
+
 def epoch_metrics(history: History) -> dict[str, list[tuple[int, float]]]:
     """Numbers recorded per epoch beyond the basics (for example an FID that an evaluator adds),
     as {name: [(epoch, value), ...]}: charts pick up new metrics without changes."""

@@ -8,7 +8,9 @@ import pytest
 
 from gan_core.checkpoints import RunDir
 from gan_core.config import TrainConfig
-from gan_core.curves import columns, epoch_metrics, history_csv, load_history, smooth, steps_per_epoch, thin
+from gan_core.curves import (
+    columns, epoch_ends, epoch_length, epoch_metrics, history_csv, load_history, smooth, steps_per_epoch, thin,
+)
 from gan_core.trainer import History, Trainer
 
 
@@ -55,6 +57,9 @@ def test_the_csv_of_two_saved_runs_holds_every_step_of_each(checkpoints, small_m
     for name in ("a", "b"):
         Trainer.create(config, RunDir(name), data=small_mnist).train()
     histories = {name: (load_history(RunDir(name)), 4) for name in ("a", "b")}
+    assert epoch_length(histories["a"][0], config) == 4  # as trained (512 digits), not the 5,000 of mnist-5k
+    assert epoch_length(load_history(RunDir("a-missing", checkpoints)), config) == 5000 // 128
+    assert epoch_ends(histories["a"][0]) == [4, 8]
     rows = list(csv.DictReader(io.StringIO(history_csv(histories))))
     assert len(rows) == 2 * 8
     assert rows[0]["run"] == "a" and rows[0]["step"] == "1" and rows[0]["epoch"] == "0.2500"

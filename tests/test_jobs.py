@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -15,6 +13,8 @@ from gan_core.data import ImageDataset
 from gan_core.errors import CheckpointError, ConfigError, GanLabError, RunNameError
 from gan_core.jobs import MAX_JOBS_ENV, Job, JobManager, max_jobs_from_env
 from gan_core.trainer import Trainer
+
+from .conftest import wait_until
 
 
 @pytest.fixture(scope="module")
@@ -39,15 +39,6 @@ def make_manager(tiny_data: ImageDataset):
 
 def tiny(epochs: int = 1, **changes) -> TrainConfig:
     return TrainConfig(**{"model": "mlp", "batch_size": 64, "epochs": epochs, "device": "cpu", "latent_dim": 8, **changes})
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
-    """Wait for something the test needs before it goes on (a wait, not a timing assertion)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the condition never came true")
-        time.sleep(0.01)
 
 
 def has_trained(job: Job, steps: int) -> bool:
