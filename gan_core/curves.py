@@ -35,18 +35,22 @@ def columns(history: History) -> dict[str, np.ndarray]:
 
 def smooth(values: np.ndarray | list[float], weight: float) -> np.ndarray:
     """Exponential moving average with bias correction (as TensorBoard's slider): weight 0 is the raw
-    curve, 0.99 very smooth; the first points are not dragged towards zero."""
+    curve, 0.99 very smooth; the first points are not dragged towards zero.
+
+    Computed as one convolution with the weights w^k, cut where they fall below 1e-6 and
+    normalised by the weights present at each point (which is the bias correction): thirty
+    browsers redraw live curves of thousands of steps every second, a Python loop would not do.
+    """
     values = np.asarray(values, dtype=np.float64)
     if not 0 <= weight < 1:
         raise ValueError(f"smoothing weight must be in [0, 1), got {weight}")
     if weight == 0 or len(values) == 0:
         return values.copy()
-    smoothed = np.empty_like(values)
-    average = 0.0
-    for index, value in enumerate(values):
-        average = weight * average + (1 - weight) * value
-        smoothed[index] = average / (1 - weight ** (index + 1))
-    return smoothed
+    length = min(len(values), int(np.ceil(np.log(1e-6) / np.log(weight))) + 1)
+    kernel = weight ** np.arange(length)
+    summed = np.convolve(values, kernel)[: len(values)]
+    present = np.convolve(np.ones(len(values)), kernel)[: len(values)]
+    return summed / present
 
 
 def thin(count: int, max_points: int) -> np.ndarray:

@@ -20,6 +20,11 @@ def test_smoothing_keeps_a_constant_curve_and_the_length_and_calms_noise() -> No
     smoothed = smooth(noisy, 0.95)
     assert len(smoothed) == 2000 and smoothed[500:].std() < noisy.std() / 4
     assert np.array_equal(smooth(noisy, 0.0), noisy)
+    average, expected = 0.0, []  # the textbook recursion, debiased
+    for step, value in enumerate(noisy[:300], start=1):
+        average = 0.9 * average + 0.1 * value
+        expected.append(average / (1 - 0.9**step))
+    assert np.allclose(smooth(noisy[:300], 0.9), expected, atol=1e-5)
     with pytest.raises(ValueError):
         smooth(noisy, 1.0)
 
