@@ -66,9 +66,7 @@ def details(run: RunInfo) -> None:
         if run.message and run.status != "finished":
             st.caption(run.message)
         config = info.get("config", {})
-        st.table({t("col_setting"): list(config),
-                  t("col_value"): [json.dumps(v) if isinstance(v, list) else str(v) for v in config.values()]},
-                 hide_index=True)
+        st.table({t("col_value"): {name: json.dumps(v) if isinstance(v, list) else str(v) for name, v in config.items()}})
     with actions:
         if folder.checkpoint_path.is_file():
             st.download_button(t("runs_download_checkpoint"), data=folder.checkpoint_path.read_bytes,
