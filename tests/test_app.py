@@ -217,6 +217,16 @@ def test_bad_input_shows_a_message_next_to_the_field_and_nothing_saved_is_lost(w
     assert sorted(p.name for p in with_run.iterdir()) == ["tiny"]
 
 
+def test_settings_survive_a_visit_to_another_page(checkpoints) -> None:
+    at = open_app("train", "en")
+    at.number_input(key="keep_train_epochs").set_value(12)
+    at.text_input(key="keep_train_name").set_value("my-run").run()
+    at.switch_page("ui/pages/data.py").run()
+    at.switch_page("ui/pages/train.py").run()
+    assert at.number_input(key="keep_train_epochs").value == 12
+    assert at.text_input(key="keep_train_name").value == "my-run"
+
+
 def test_stop_then_resume_from_the_train_page(checkpoints, jobs) -> None:
     job = jobs.submit(TrainConfig(model="mlp", epochs=1000, batch_size=500, latent_dim=8, device="cpu"), "long", checkpoints)
     wait_until(lambda: not job.active or (job.state == "running" and job.progress.global_step >= 1), TRAINING_TIMEOUT)
