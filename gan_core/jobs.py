@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 
 MAX_JOBS_ENV = "GAN_LAB_MAX_JOBS_PER_DEVICE"
 ACTIVE_STATES = ("queued", "starting", "running")
+# How often a trainer copies its losses to the history that pages chart. A CPU pays nothing for it,
+# so every step shows at once; a GPU would stop to sync, so it keeps the trainer's default (25).
+FLUSH_EVERY = {"cpu": 1}
 JOB_STATES = (*ACTIVE_STATES, "finished", "stopped", "diverged", "failed")
 
 
@@ -233,13 +236,13 @@ class JobManager:
 
     def _work(self, job: Job) -> None:
         trainer: Trainer | None = None
+        options = {**({"flush_every": FLUSH_EVERY[job.device]} if job.device in FLUSH_EVERY else {}), **self.trainer_options}
         try:
             run = RunDir(job.run_name, job.root)
             if job.resume:
-                trainer = Trainer.resume(run, epochs=job.config.epochs, changes=job.config.to_dict(),
-                                         **self.trainer_options)
+                trainer = Trainer.resume(run, epochs=job.config.epochs, changes=job.config.to_dict(), **options)
             else:
-                trainer = Trainer.create(job.config, run, **self.trainer_options)
+                trainer = Trainer.create(job.config, run, **options)
             trainer.on_step.append(lambda progress: self._on_step(job, trainer, progress))
             trainer.on_epoch_end.append(lambda result: self._on_epoch_end(job, result))
             with self._lock:

@@ -28,7 +28,7 @@ def make_manager(tiny_data: ImageDataset):
     managers: list[JobManager] = []
 
     def make(max_per_device: int = 1) -> JobManager:
-        manager = JobManager(max_per_device, trainer_options={"data": tiny_data, "flush_every": 1})
+        manager = JobManager(max_per_device, trainer_options={"data": tiny_data})
         managers.append(manager)
         return manager
 
@@ -97,6 +97,17 @@ def test_stop_saves_the_run_and_resume_trains_it_to_the_new_total(checkpoints: P
     assert (info.status, info.epochs_done, info.epochs_target) == ("finished", done + 2, done + 2)
     assert len(resumed.history.loss_d) == (done + 2) * 4
     assert resumed.latest_samples.shape == (64, 28, 28)
+
+
+def test_on_a_cpu_the_live_history_holds_every_step_as_soon_as_it_is_trained(checkpoints: Path, make_manager) -> None:
+    manager = make_manager()
+    job = manager.submit(tiny(epochs=1000), "live", checkpoints)
+    wait_until(lambda: has_trained(job, 1))
+    seen: list[tuple[int, int]] = []
+    job.trainer.on_step.append(lambda progress: seen.append((progress.global_step, len(job.history.loss_d))))
+    wait_until(lambda: len(seen) >= 6)
+    manager.stop("live", checkpoints)
+    assert all(steps == charted for steps, charted in seen[:6])  # not every 25 steps: the charts move at once
 
 
 def test_a_stop_while_the_job_starts_is_not_lost_and_leaves_a_resumable_run(checkpoints: Path, make_manager) -> None:
