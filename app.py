@@ -13,7 +13,7 @@ from ui.i18n import language_switch, t
 
 st.set_page_config(page_title="GAN Lab", page_icon=":material/science:", layout="wide")
 common.keep_settings_across_pages()
-language = language_switch()
+language_switch()
 common.inject_css()
 page = st.navigation(nav.build_pages(), position="sidebar", expanded=True)
 with st.sidebar:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 import torch
 
+from gan_core.checkpoints import RunInfo
 from gan_core.errors import GanLabError
 
 from ui import common
@@ -24,14 +25,14 @@ class Source:
     images: torch.Tensor  # (n, 1, 28, 28) in [-1, 1]
 
 
-def sources(dataset_name: str, n: int, seed: int, run) -> list[Source]:
+def sources(dataset_name: str, n: int, seed: int, run: RunInfo | None) -> list[Source]:
     found = [
         Source(t("compare_independent"), t("compare_independent_about"),
                common.baseline("gaussian-independent", dataset_name).sample(n, seed)),
         Source(t("compare_full"), t("compare_full_about"), common.baseline("gaussian-full", dataset_name).sample(n, seed)),
     ]
     if run is not None:
-        found.append(Source(t("compare_gan", name=run.name), t("compare_gan_about", epochs=run.epochs_done),
+        found.append(Source(t("compare_gan"), t("compare_gan_about", name=run.name, epochs=run.epochs_done),
                             common.generator(run).sample(n, seed)))
     found.append(Source(t("compare_real"), t("compare_real_about"), common.dataset(dataset_name).sample(n, seed)))
     return found
@@ -54,16 +55,23 @@ def render() -> None:
     except GanLabError as error:
         st.error(str(error))
         return
-    columns = iter(st.columns(4, gap="medium"))
-    for source in shown:
-        if run is None and source is shown[-1]:  # no GAN yet: its column says how to get one
-            with next(columns):
-                st.markdown(f"#### {t('compare_gan_missing')}")
-                common.no_run_notice()
-        with next(columns):
-            st.markdown(f"#### {source.title}")
-            common.show(common.picture(source.images, target=420))
-            st.caption(source.about)
+    if run is None:  # no GAN yet: its column says how to get one
+        shown.insert(2, None)
+    # One row of titles, one of grids, one of notes: the grids line up whatever the titles' lengths.
+    for part in ("title", "images", "about"):
+        for column, source in zip(st.columns(4, gap="medium"), shown):
+            with column:
+                if source is None:
+                    if part == "title":
+                        st.markdown(f"##### {t('compare_gan')}")
+                    elif part == "images":
+                        common.no_run_notice()
+                elif part == "title":
+                    st.markdown(f"##### {source.title}")
+                elif part == "images":
+                    common.show(common.picture(source.images, target=420))
+                else:
+                    st.caption(source.about)
     st.markdown(t("compare_explain"))
 
 

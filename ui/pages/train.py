@@ -280,20 +280,28 @@ def status(job: Job | None, info: RunInfo | None, state: str) -> None:
     elif info is not None:
         st.progress(min(1.0, info.epochs_done / max(1, info.epochs_target)),
                     text=t("train_progress_saved", done=info.epochs_done, epochs=info.epochs_target))
-    if state == "running" and job is not None:
+    if state in ACTIVE_STATES and job is not None and job.stop_requested:
+        st.info(t("train_stopping"), icon=":material/hourglass_top:")
+    elif state in ACTIVE_STATES and job is not None:  # a queued or starting run can be called off too
         if st.button(t("stop"), icon=":material/stop:", key="train_stop"):
             manager.stop(job.run_name, job.root)
             st.rerun()
     elif state == "finished":
-        seconds = progress.train_seconds if progress else None
+        seconds = progress.train_seconds if progress else saved_seconds(info)
         st.success(t("train_finished", epochs=info.epochs_done if info else "", time=common.format_seconds(seconds)),
                    icon=":material/check_circle:")
     elif state == "stopped":
-        st.info(t("train_stopped_state", message=(info.message if info else "") or (job.message if job else "")),
-                icon=":material/pause_circle:")
+        st.info(t("train_stopped_state"), icon=":material/pause_circle:")
     elif state == "diverged":
         st.warning(t("train_diverged", message=(job.message if job else "") or (info.message if info else "")),
                    icon=":material/warning:")
+
+
+def saved_seconds(info: RunInfo | None) -> float | None:
+    """Training time of a saved run, from its run.json (after a server restart there is no job)."""
+    if info is None:
+        return None
+    return RunDir(info.name, common.checkpoints_root()).read_info().get("summary", {}).get("train_seconds")
 
 
 def numbers(history: History) -> None:
