@@ -59,6 +59,8 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`streamlit run app.py` with its own empty checkpoints folder; stopped (and its jobs saved) at the end."""
+    for stale in ARTIFACTS.glob("*.png"):  # only this run's screenshots, so none is mistaken for today's
+        stale.unlink()
     root = tmp_path_factory.mktemp("browser-checkpoints")
     log_path = tmp_path_factory.mktemp("browser-log") / "streamlit.log"
     port = free_port()
