@@ -192,7 +192,9 @@ def trained(server: str, browser) -> dict[str, object]:
         page.get_by_role("button", name="Start").click()
         progress = page.locator('[data-testid="stProgress"]')
         progress.first.wait_for(timeout=120_000)
-        stop, done = page.get_by_role("button", name="Stop"), page.get_by_text("Done:")
+        # .first: while a fragment reruns, Streamlit may briefly show the old element beside the new one
+        stop = page.get_by_role("button", name="Stop", exact=True).first
+        done = page.get_by_text("Done:").first
         stop.or_(done).first.wait_for(timeout=TRAINING_SECONDS * 1000)
         if stop.is_visible():  # still training (a fast machine may finish first): how the live view looks
             screenshot(page, "train-running-en")

@@ -20,12 +20,13 @@ from gan_core.checkpoints import CHECKPOINTS_ENV, RunDir, RunInfo, list_runs, pi
 from gan_core.curves import load_history
 from gan_core.data import ImageDataset, load_dataset
 from gan_core.errors import GanLabError
-from gan_core.images import grid
+from gan_core.images import grid, upscale
 from gan_core.jobs import Job, JobManager, get_job_manager
 from gan_core.latent import LatentDirections, principal_directions
 from gan_core.sampling import LoadedGenerator, load_generator
 from gan_core.trainer import History
 
+from . import nav
 from .i18n import t
 
 APP_DIR = Path(__file__).resolve().parent.parent
@@ -100,8 +101,6 @@ def training_note() -> None:
             percent = int(100 * job.progress.fraction) if job.progress else 0
             st.caption(t("note_training", name=job.run_name, percent=percent))
     if jobs:
-        from . import nav
-
         nav.link("train", t("note_open_train"))
 
 
@@ -114,11 +113,7 @@ def scale_for(width_pixels: int, target: int) -> int:
 def picture(images: torch.Tensor | np.ndarray, columns: int | None = None, target: int = 600, padding: int = 2) -> np.ndarray:
     """Images as one uint8 grid, enlarged without blur to about `target` pixels wide."""
     tiled = grid(images, columns=columns, padding=padding)
-    return grid_upscale(tiled, scale_for(tiled.shape[1], target))
-
-
-def grid_upscale(tiled: np.ndarray, scale: int) -> np.ndarray:
-    return np.kron(tiled, np.ones((scale, scale), np.uint8)) if scale > 1 else tiled
+    return upscale(tiled, scale_for(tiled.shape[1], target))
 
 
 def show(image: np.ndarray, caption: str | None = None, width: int | str = "stretch") -> None:
@@ -216,8 +211,6 @@ def pick_run(key: str, label: str | None = None, choices: list[RunInfo] | None =
 def no_run_notice() -> None:
     """Pages that need a trained generator say so and send the user to Train."""
     st.info(t("need_run"), icon=":material/info:")
-    from . import nav
-
     nav.link("train", t("go_train"))
 
 

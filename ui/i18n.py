@@ -316,6 +316,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "train_new_h": {"ru": "Новый запуск: настройки", "en": "New run: settings"},
     "device": {"ru": "Устройство", "en": "Device"},
+    "device_cpu": {"ru": "Процессор, ядер: {n}", "en": "CPU, {n} cores"},
     "epochs": {"ru": "Эпохи", "en": "Epochs"},
     "batch_size": {"ru": "Размер батча", "en": "Batch size"},
     "lr_g": {"ru": "Скорость обучения G", "en": "Learning rate of G"},

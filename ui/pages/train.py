@@ -16,7 +16,7 @@ from gan_core.checkpoints import RunDir, RunInfo, suggest_run_name, validate_run
 from gan_core.config import TrainConfig, max_batch_size
 from gan_core.curves import EQUILIBRIUM, epoch_ends, smooth
 from gan_core.data import DATASET_SIZES, DATASETS
-from gan_core.devices import available_devices
+from gan_core.devices import available_devices, cpu_cores
 from gan_core.errors import GanLabError, RunNameError
 from gan_core.jobs import ACTIVE_STATES, Job
 from gan_core.models import MODELS
@@ -124,7 +124,8 @@ def settings_panel(root: Path) -> None:
     init_settings(root)
     values = settings()
     errors = field_errors(values, root)
-    devices = {device.choice: device.description for device in available_devices()}
+    devices = {device.choice: t("device_cpu", n=cpu_cores()) if device.choice == "cpu" else device.description
+               for device in available_devices()}
     row = st.columns(4)
     with row[0]:
         st.selectbox(t("dataset"), DATASETS, key=key("dataset"), help=t("help_dataset"),
