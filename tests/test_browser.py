@@ -148,13 +148,18 @@ def assert_no_error(page, name: str) -> None:
     assert errors.count() == 0, f"{name}: {errors.first.inner_text()}"
 
 
-def screenshot(page, name: str) -> Path:
-    """The whole page: the viewport is made as tall as the app's scrolling area, so nothing is cut."""
+def screenshot(page, name: str, whole: bool = True) -> Path:
+    """The whole page: the viewport is made as tall as the app's scrolling area, so nothing is cut
+    (whole=False: just what the screen shows, for a page that redraws itself every second)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    if not whole:
+        settle(page)
+        page.screenshot(path=str(path))
+        return path
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     page.set_viewport_size({"width": WIDTH, "height": max(900, min(int(height) + 40, 7000))})
     settle(page)
-    path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size({"width": WIDTH, "height": 900})
     return path
@@ -197,7 +202,8 @@ def trained(server: str, browser) -> dict[str, object]:
         done = page.get_by_text("Done:").first
         stop.or_(done).first.wait_for(timeout=TRAINING_SECONDS * 1000)
         if stop.is_visible():  # still training (a fast machine may finish first): how the live view looks
-            screenshot(page, "train-running-en")
+            page.get_by_text("Loss of D").first.wait_for()
+            screenshot(page, "train-running-en", whole=False)
         done.wait_for(timeout=TRAINING_SECONDS * 1000)
         page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
         settle(page)
