@@ -48,7 +48,7 @@ class TrainConfig:
         _check_int("D steps per G step", self.d_steps, 1, 100)
         size = DATASET_SIZES[self.dataset]
         if self.batch_size * self.d_steps > size:
-            limit = size // self.d_steps
+            limit = max_batch_size(self.dataset, self.d_steps)
             raise ConfigError(
                 f"batch size {self.batch_size} is larger than the {self.dataset} dataset allows "
                 f"({size} images, {self.d_steps} D step(s) per G step); use at most {limit}"
@@ -79,6 +79,11 @@ class TrainConfig:
         if "betas" in values:
             values["betas"] = tuple(values["betas"])
         return cls(**values)
+
+
+def max_batch_size(dataset: str, d_steps: int = 1) -> int:
+    """The largest batch that still gives one full training step per epoch on that dataset."""
+    return DATASET_SIZES[dataset] // max(1, d_steps)
 
 
 def _check_int(name: str, value: Any, low: int, high: int) -> None:
