@@ -169,9 +169,12 @@ def test_principal_directions_move_the_digit(with_run) -> None:
 # --- train ---------------------------------------------------------------------------------------------------
 def test_start_with_tiny_settings_trains_a_run_that_the_job_manager_finishes(checkpoints, jobs) -> None:
     at = open_app("train", "en")
-    assert at.text_input(key="keep_train_name").value == "dcgan-1"
+    assert at.text_input(key="keep_train_name").value == "sngan-1"
+    assert at.number_input(key="keep_train_lr_g").value == 2e-3  # the default model's recommended settings
     at.selectbox(key="keep_train_model").set_value("mlp").run()
     assert at.text_input(key="keep_train_name").value == "mlp-1"  # an untouched suggestion follows the model
+    assert at.number_input(key="keep_train_lr_g").value == 2e-4  # and so do the settings
+    assert at.number_input(key="keep_train_beta1").value == 0.5
     at.number_input(key="keep_train_epochs").set_value(1)
     at.number_input(key="keep_train_batch_size").set_value(500)
     at.number_input(key="keep_train_latent_dim").set_value(16)

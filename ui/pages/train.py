@@ -55,7 +55,13 @@ def suggest_name(root: Path) -> None:
 
 
 def model_changed(root: Path) -> None:
-    """A name the user has not touched follows the model (dcgan-1 -> mlp-1)."""
+    """The settings become the model's recommended ones; a name the user has not touched follows
+    the model (sngan-1 -> mlp-1)."""
+    for name, value in MODELS[st.session_state[key("model")]].recommended.items():
+        if name == "betas":
+            st.session_state[key("beta1")], st.session_state[key("beta2")] = value
+        else:
+            st.session_state[key(name)] = value
     if st.session_state.get(key("name")) == st.session_state.get("train_suggested_name"):
         suggest_name(root)
 
