@@ -12,6 +12,7 @@ process killed mid-save leaves the previous file intact. Every read uses
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pickle
@@ -20,6 +21,7 @@ import shutil
 import socket
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -279,3 +281,39 @@ def delete_run(name: str, root: str | Path | None = None) -> None:
     if info.get("status") == "running" and (run.owner_alive(info) or info.get("pid") == os.getpid()):
         raise CheckpointError(f"run {name!r} is training right now; stop it before deleting it")
     shutil.rmtree(run.path)
+
+
+def pick_default_run(runs: Iterable[RunInfo]) -> RunInfo | None:
+    """The run a page should open with: a shipped one, else the newest finished, else the newest
+    with at least one epoch. `runs` come newest first, as `list_runs` returns them."""
+    runs = [run for run in runs if run.epochs_done >= 1]
+    for wanted in (lambda r: r.shipped, lambda r: r.status == "finished", lambda r: True):
+        found = next((run for run in runs if wanted(run)), None)
+        if found is not None:
+            return found
+    return None
+
+
+def suggest_run_name(prefix: str, root: str | Path | None = None, taken: Iterable[str] = ()) -> str:
+    """`<prefix>-1`, `<prefix>-2`, ...: the first name that no run folder and no queued job has."""
+    root = Path(root) if root is not None else default_checkpoints_dir()
+    taken = set(taken)
+    number = 1
+    while f"{prefix}-{number}" in taken or (root / f"{prefix}-{number}").exists():
+        number += 1
+    return f"{prefix}-{number}"
+
+
+def run_archive(name: str, root: str | Path | None = None) -> bytes:
+    """The whole run folder as a .zip (run.json, checkpoint.pt, epochs/), to carry it to another machine.
+
+    Stored, not compressed: the tensors barely compress and a classroom laptop should not wait.
+    """
+    run = RunDir(name, root)
+    run.read_info()  # a clear error for a missing run
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for path in sorted(run.path.rglob("*")):
+            if path.is_file() and not path.name.endswith(".tmp"):
+                archive.write(path, arcname=str(Path(run.name) / path.relative_to(run.path)))
+    return buffer.getvalue()

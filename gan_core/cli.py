@@ -21,6 +21,7 @@ from .config import TrainConfig
 from .data import DATA_DIR_ENV, load_dataset
 from .errors import GanLabError
 from .images import check_output_path, save_images
+from .models import MODELS
 from .trainer import EpochResult, Progress, Trainer
 
 EXIT_OK, EXIT_DIVERGED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -55,8 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     for setting in fields(TrainConfig):
         flag = "--" + setting.name.replace("_", "-")
         default = getattr(defaults, setting.name)
-        help_text = f"{setting.metadata['help']} (default: {default})"
-        if isinstance(default, tuple):
+        model_dependent = any(setting.name in spec.recommended for spec in MODELS.values())
+        help_text = f"{setting.metadata['help']} (default: {'the model’s; ' if model_dependent else ''}{default})"
+        if isinstance(default, bool):
+            train.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=help_text)
+        elif isinstance(default, tuple):
             train.add_argument(flag, type=float, nargs=len(default), metavar=("B1", "B2"), help=help_text)
         else:
             train.add_argument(flag, type=type(default), help=help_text)
@@ -127,7 +131,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         epochs = settings.pop("epochs")
         trainer = Trainer.resume(RunDir(args.run, root), epochs=epochs, changes=settings, data_dir=args.data_dir)
     else:
-        config = TrainConfig(**{k: v for k, v in settings.items() if v is not None})
+        config = TrainConfig.for_model(settings.pop("model") or TrainConfig().model, **settings)
         name = args.run or f"{config.model}-{time.strftime('%Y%m%d-%H%M%S')}"
         trainer = Trainer.create(config, RunDir(name, root), data_dir=args.data_dir)
     if args.max_seconds is not None and args.max_seconds <= 0:

@@ -8,30 +8,40 @@ from typing import Any
 from .data import DATASET_SIZES
 from .devices import DEVICE_CHOICES, resolve_device
 from .errors import ConfigError
-from .models import MODELS
+from .models import DEFAULT_MODEL, MODELS
 
 # Settings that may change when a run is resumed; the others define the run.
-RESUMABLE_CHANGES = ("epochs", "lr_g", "lr_d", "device")
+RESUMABLE_CHANGES = ("epochs", "lr_g", "lr_d", "device", "tf32")
 
 
 def _setting(default: Any, help: str) -> Any:
     return field(default=default, metadata={"help": help})
 
 
+_DEFAULTS = MODELS[DEFAULT_MODEL].recommended
+
+
 @dataclass
 class TrainConfig:
-    """Everything that defines a training run. The CLI makes one flag per field (--batch-size ...)."""
+    """Everything that defines a training run. The CLI makes one flag per field (--batch-size ...).
 
-    model: str = _setting("dcgan", f"network pair: {', '.join(MODELS)}")
+    The defaults are the default model's recommended settings; `TrainConfig.for_model` gives
+    another model's. The model-dependent defaults are marked "(model's)" in the help.
+    """
+
+    model: str = _setting(DEFAULT_MODEL, f"network pair: {', '.join(MODELS)}")
     dataset: str = _setting("mnist-5k", f"training images: {', '.join(DATASET_SIZES)}")
-    epochs: int = _setting(5, "passes over the dataset (on resume: the new total)")
-    batch_size: int = _setting(64, "images per discriminator update")
-    lr_g: float = _setting(2e-4, "Adam learning rate of the generator")
-    lr_d: float = _setting(2e-4, "Adam learning rate of the discriminator")
-    betas: tuple[float, float] = _setting((0.5, 0.999), "Adam betas of both optimisers")
-    latent_dim: int = _setting(100, "size of the noise vector z")
+    epochs: int = _setting(_DEFAULTS["epochs"], "passes over the dataset (on resume: the new total)")
+    batch_size: int = _setting(_DEFAULTS["batch_size"], "images per discriminator update")
+    lr_g: float = _setting(_DEFAULTS["lr_g"], "Adam learning rate of the generator")
+    lr_d: float = _setting(_DEFAULTS["lr_d"], "Adam learning rate of the discriminator")
+    betas: tuple[float, float] = _setting(_DEFAULTS["betas"], "Adam betas of both optimisers")
+    latent_dim: int = _setting(_DEFAULTS["latent_dim"], "size of the noise vector z")
     d_steps: int = _setting(1, "discriminator updates per generator update (k in the GAN paper)")
-    ema_decay: float = _setting(0.0, "decay of an exponential moving average of G's weights used for samples (0: off)")
+    ema_decay: float = _setting(_DEFAULTS["ema_decay"],
+                                "decay of an exponential moving average of G's weights used for samples (0: off)")
+    tf32: bool = _setting(True, "on NVIDIA GPUs, matrix products in TensorFloat-32 (about 2x faster; "
+                                "10-bit mantissa products, float32 sums); no effect elsewhere")
     seed: int = _setting(0, "random seed: same seed, same run")
     device: str = _setting("auto", f"where to train: {', '.join(DEVICE_CHOICES)} (auto: cuda, then mps, then cpu)")
 
@@ -46,7 +56,7 @@ class TrainConfig:
         _check_int("D steps per G step", self.d_steps, 1, 100)
         size = DATASET_SIZES[self.dataset]
         if self.batch_size * self.d_steps > size:
-            limit = size // self.d_steps
+            limit = max_batch_size(self.dataset, self.d_steps)
             raise ConfigError(
                 f"batch size {self.batch_size} is larger than the {self.dataset} dataset allows "
                 f"({size} images, {self.d_steps} D step(s) per G step); use at most {limit}"
@@ -59,9 +69,19 @@ class TrainConfig:
         _check_int("latent size", self.latent_dim, 1, 4096)
         if not isinstance(self.ema_decay, (int, float)) or not 0 <= self.ema_decay < 1:
             raise ConfigError(f"ema_decay must be in [0, 1), got {self.ema_decay!r}; 0 turns it off, 0.999 is usual")
+        if not isinstance(self.tf32, bool):
+            raise ConfigError(f"tf32 must be true or false, got {self.tf32!r}")
         _check_int("seed", self.seed, 0, 2**62)
         resolve_device(self.device)
         return self
+
+    @classmethod
+    def for_model(cls, model: str = DEFAULT_MODEL, **settings: Any) -> "TrainConfig":
+        """The model's recommended settings, overridden by any given here (None means "not given")."""
+        if model not in MODELS:
+            raise ConfigError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
+        given = {name: value for name, value in settings.items() if value is not None}
+        return cls(model=model, **{**MODELS[model].recommended, **given})
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -75,6 +95,11 @@ class TrainConfig:
         if "betas" in values:
             values["betas"] = tuple(values["betas"])
         return cls(**values)
+
+
+def max_batch_size(dataset: str, d_steps: int = 1) -> int:
+    """The largest batch that still gives one full training step per epoch on that dataset."""
+    return DATASET_SIZES[dataset] // max(1, d_steps)
 
 
 def _check_int(name: str, value: Any, low: int, high: int) -> None:

@@ -41,6 +41,11 @@ class ImageDataset:
     def class_names(self) -> tuple[str, ...]:
         return FASHION_CLASSES if self.name == "fashion-mnist" else tuple(str(d) for d in range(10))
 
+    def sample(self, n: int, seed: int = 0) -> torch.Tensor:
+        """n different images chosen at random (the same for the same seed), as (n, 1, 28, 28)."""
+        order = torch.randperm(len(self), generator=torch.Generator().manual_seed(seed))[:n]
+        return self.images[order.to(self.images.device)]
+
     def to(self, device: torch.device | str) -> "ImageDataset":
         """Move the whole dataset to the device once: batches then never cross the bus."""
         return ImageDataset(self.name, self.images.to(device), self.labels.to(device))

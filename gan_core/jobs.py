@@ -2,11 +2,13 @@
 
 Trainings run in threads owned by the manager, never inside a UI script run. At most
 `max_per_device` jobs run at once on each device (cpu, cuda, mps); the rest wait in a
-first-in, first-out queue. Every method is safe to call from any thread.
+first-in, first-out queue. Every method is safe to call from any thread, so thirty
+browsers polling the same manager see the same jobs and cannot start one run twice.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
@@ -18,20 +20,23 @@ from typing import Any
 
 import numpy as np
 
-from .checkpoints import RunDir, default_checkpoints_dir
-from .config import TrainConfig
+from .checkpoints import RunDir, default_checkpoints_dir, delete_run
+from .config import RESUMABLE_CHANGES, TrainConfig
 from .devices import resolve_device
-from .errors import ConfigError, GanLabError, RunNameError
+from .errors import CheckpointError, ConfigError, GanLabError, RunNameError
 from .trainer import EpochResult, History, Progress, Trainer
 
 log = logging.getLogger(__name__)
 
 MAX_JOBS_ENV = "GAN_LAB_MAX_JOBS_PER_DEVICE"
 ACTIVE_STATES = ("queued", "starting", "running")
+# How often a trainer copies its losses to the history that pages chart. A CPU pays nothing for it,
+# so every step shows at once; a GPU would stop to sync, so it keeps the trainer's default (25).
+FLUSH_EVERY = {"cpu": 1}
 JOB_STATES = (*ACTIVE_STATES, "finished", "stopped", "diverged", "failed")
 
 
-@dataclass
+@dataclass(eq=False)  # identity equality: two jobs of one run are different jobs
 class Job:
     """One training request and what it has done so far."""
 
@@ -46,9 +51,11 @@ class Job:
     error: str = ""
     progress: Progress | None = None
     latest_samples: np.ndarray | None = None
-    trainer: Trainer | None = None
+    trainer: Trainer | None = None  # only while the job runs: a finished job frees its models and data
     stop_requested: bool = False
+    started_at: float | None = None
     finished_at: float | None = None
+    final_history: History | None = None
 
     @property
     def active(self) -> bool:
@@ -56,24 +63,46 @@ class Job:
 
     @property
     def history(self) -> History:
-        """The live history (lists only grow; read them, do not change them)."""
-        return self.trainer.history if self.trainer is not None else History()
+        """The live history while training, the final one after (lists only grow; read, do not change)."""
+        trainer = self.trainer
+        if trainer is not None:
+            return trainer.history
+        return self.final_history if self.final_history is not None else History()
+
+
+def max_jobs_from_env() -> int:
+    """`$GAN_LAB_MAX_JOBS_PER_DEVICE` (default 1), refusing values that would start nothing."""
+    raw = os.environ.get(MAX_JOBS_ENV, "").strip()
+    if not raw:
+        return 1
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigError(f"{MAX_JOBS_ENV} must be a whole number of at least 1, got {raw!r}")
+    return value
 
 
 class JobManager:
     """Owns the training threads of this process."""
 
-    def __init__(self, max_per_device: int | None = None):
-        self.max_per_device = max_per_device or int(os.environ.get(MAX_JOBS_ENV, "1"))
+    def __init__(self, max_per_device: int | None = None, trainer_options: dict[str, Any] | None = None):
+        """`trainer_options` go to every Trainer this manager makes (`data=`, `flush_every=`, `evaluate=`:
+        an evaluator of per-epoch metrics, or a small dataset in tests)."""
+        self.trainer_options = dict(trainer_options or {})
+        self.max_per_device = max_jobs_from_env() if max_per_device is None else max_per_device
+        if not isinstance(self.max_per_device, int) or self.max_per_device < 1:
+            raise ConfigError(f"at most {self.max_per_device!r} jobs per device would start nothing; use 1 or more")
         self._lock = threading.RLock()
         self._jobs: list[Job] = []
-        self._threads: dict[str, threading.Thread] = {}
+        self._threads: dict[int, threading.Thread] = {}  # id(job) -> its thread
 
     # --- asking ---------------------------------------------------------------------
     def submit(self, config: TrainConfig, run_name: str, root: str | Path | None = None) -> Job:
         """Queue a new run. Bad settings or a taken name raise at once (GanLabError), before queueing."""
         config.validate()
-        run = RunDir(run_name, root if root is not None else default_checkpoints_dir())
+        run = RunDir(run_name, _root(root))
         with self._lock:
             if run.path.exists() or self._active_job(run):
                 raise RunNameError(f"a run named {run.name!r} already exists; choose another name")
@@ -82,15 +111,24 @@ class JobManager:
 
     def submit_resume(self, run_name: str, epochs: int, root: str | Path | None = None,
                       changes: dict[str, Any] | None = None) -> Job:
-        """Queue more epochs of a saved run; `epochs` is the new total."""
-        run = RunDir(run_name, root if root is not None else default_checkpoints_dir())
+        """Queue more epochs of a saved run; `epochs` is the new total. Only the settings in
+        RESUMABLE_CHANGES may change; everything is checked here, before queueing."""
+        run = RunDir(run_name, _root(root))
         info = run.read_info()  # raises a clear error for a missing run
-        config = TrainConfig.from_dict({**info["config"], **(changes or {}), "epochs": epochs}).validate()
+        saved = TrainConfig.from_dict(info["config"]).to_dict()
+        for name, value in (changes or {}).items():
+            if value is not None and value != saved.get(name) and name not in RESUMABLE_CHANGES:
+                raise ConfigError(f"{name} cannot change when resuming (run {run.name!r} has {saved.get(name)!r}); "
+                                  "start a new run to try other settings")
+        wanted = {k: v for k, v in (changes or {}).items() if v is not None}
+        config = TrainConfig.from_dict({**saved, **wanted, "epochs": epochs}).validate()
         done = int(info.get("summary", {}).get("epochs_done", 0))
         if epochs <= done:
             raise ConfigError(f"run {run.name!r} has already trained {done} epochs; ask for more than {done}")
         if not run.checkpoint_path.is_file():
-            raise GanLabError(f"run {run.name!r} has no checkpoint to resume from yet")
+            raise CheckpointError(f"run {run.name!r} has no checkpoint to resume from yet")
+        if run.owner_alive(info):
+            raise CheckpointError(f"run {run.name!r} is being trained by another process ({info.get('pid')}); stop it first")
         with self._lock:
             if self._active_job(run):
                 raise GanLabError(f"run {run.name!r} is already queued or training")
@@ -98,23 +136,47 @@ class JobManager:
             return self._enqueue(job)
 
     def stop(self, run_name: str, root: str | Path | None = None) -> bool:
-        """Stop a run: a queued one leaves the queue, a running one stops at the next step and saves.
+        """Stop a run: a queued one leaves the queue, a running one stops within a step or two and saves.
         Returns False when no active job has that name."""
         with self._lock:
             job = self.job(run_name, root)
             if job is None or not job.active:
                 return False
-            job.stop_requested = True
+            job.stop_requested = True  # the step observer re-asserts it, so no start-up race can lose it
             if job.state == "queued":
                 self._finish(job, "stopped", "cancelled before it started")
             elif job.trainer is not None:
                 job.trainer.request_stop()
             return True
 
-    # --- looking ----------------------------------------------------------------------
-    def jobs(self) -> list[Job]:
+    def delete(self, run_name: str, root: str | Path | None = None) -> None:
+        """Delete a saved run, refused while a job of it is queued or training in this process."""
+        run = RunDir(run_name, _root(root))
         with self._lock:
-            return list(self._jobs)
+            if self._active_job(run):
+                raise CheckpointError(f"run {run.name!r} is queued or training; stop it before deleting it")
+            delete_run(run.name, run.root)
+
+    def shutdown(self, timeout: float = 30.0) -> None:
+        """Stop every job and wait (up to `timeout` s) for running ones to save: the server is going away."""
+        with self._lock:
+            active = [job for job in self._jobs if job.active]
+            for job in active:
+                self.stop(job.run_name, job.root)
+            threads = [self._threads.get(id(job)) for job in active]
+        deadline = time.monotonic() + timeout
+        for thread in threads:
+            if thread is not None:
+                thread.join(max(0.0, deadline - time.monotonic()))
+
+    # --- looking ----------------------------------------------------------------------
+    def jobs(self, root: str | Path | None = None) -> list[Job]:
+        """All jobs, oldest first; only those of one checkpoints root when it is given."""
+        with self._lock:
+            if root is None:
+                return list(self._jobs)
+            resolved = Path(root).resolve()
+            return [job for job in self._jobs if job.root.resolve() == resolved]
 
     def job(self, run_name: str, root: str | Path | None = None) -> Job | None:
         """The newest job of that run (the root defaults to any)."""
@@ -124,11 +186,20 @@ class JobManager:
                     return job
         return None
 
+    def active_names(self, root: str | Path | None = None) -> set[str]:
+        """Names of runs queued or training: taken, even before their folder exists."""
+        return {job.run_name for job in self.jobs(root) if job.active}
+
     def queue_position(self, job: Job) -> int | None:
         """1 for the next job to start on its device, None when the job is not waiting."""
         with self._lock:
             waiting = [j for j in self._jobs if j.state == "queued" and j.device == job.device]
             return waiting.index(job) + 1 if job in waiting else None
+
+    def running_on(self, device: str) -> list[Job]:
+        """The jobs holding a slot of that device now (what a queued job waits for)."""
+        with self._lock:
+            return [j for j in self._jobs if j.state in ("starting", "running") and j.device == device]
 
     def wait(self, run_name: str, timeout: float = 60.0, root: str | Path | None = None) -> Job:
         """Block until the run's job is no longer active (for scripts and tests)."""
@@ -156,47 +227,67 @@ class JobManager:
     def _start_waiting(self) -> None:
         with self._lock:
             for job in [j for j in self._jobs if j.state == "queued"]:
-                running = sum(1 for j in self._jobs if j.state in ("starting", "running") and j.device == job.device)
-                if running < self.max_per_device:
+                if len(self.running_on(job.device)) < self.max_per_device:
                     job.state = "starting"
+                    job.started_at = time.time()
                     thread = threading.Thread(target=self._work, args=(job,), name=f"gan-lab-train-{job.run_name}", daemon=True)
-                    self._threads[job.run_name] = thread
+                    self._threads[id(job)] = thread
                     thread.start()
 
     def _work(self, job: Job) -> None:
+        trainer: Trainer | None = None
+        options = {**({"flush_every": FLUSH_EVERY[job.device]} if job.device in FLUSH_EVERY else {}), **self.trainer_options}
         try:
             run = RunDir(job.run_name, job.root)
             if job.resume:
-                trainer = Trainer.resume(run, epochs=job.config.epochs, changes=job.config.to_dict())
+                trainer = Trainer.resume(run, epochs=job.config.epochs, changes=job.config.to_dict(), **options)
             else:
-                trainer = Trainer.create(job.config, run)
-            trainer.on_step.append(lambda progress: setattr(job, "progress", progress))
+                trainer = Trainer.create(job.config, run, **options)
+            trainer.on_step.append(lambda progress: self._on_step(job, trainer, progress))
             trainer.on_epoch_end.append(lambda result: self._on_epoch_end(job, result))
             with self._lock:
                 job.trainer = trainer
                 job.latest_samples = trainer.latest_samples
                 job.progress = trainer.progress()
                 job.state = "running"
-                if job.stop_requested:
-                    trainer.request_stop()
-            status = trainer.train()
-            self._finish(job, status, trainer.message)
+                stop_first = job.stop_requested
+            # Stopped while starting: save the step-0 state (so the run can be resumed) and end at once.
+            status = trainer.train(max_seconds=0.0 if stop_first else None)
+            self._finish(job, status, trainer.message, trainer=trainer)
         except GanLabError as error:
-            self._finish(job, "failed", str(error), error=str(error))
+            self._finish(job, "failed", str(error), error=str(error), trainer=trainer)
         except Exception as error:  # noqa: BLE001 - a job's failure must reach the page, not kill the server
             log.error("training job %s failed:\n%s", job.run_name, traceback.format_exc())
-            self._finish(job, "failed", "", error=f"{type(error).__name__}: {error}")
+            self._finish(job, "failed", "", error=f"{type(error).__name__}: {error}", trainer=trainer)
+        finally:
+            with self._lock:
+                self._threads.pop(id(job), None)
 
-    def _on_epoch_end(self, job: Job, result: EpochResult) -> None:
+    @staticmethod
+    def _on_step(job: Job, trainer: Trainer, progress: Progress) -> None:
+        job.progress = progress
+        if job.stop_requested and not trainer.stop_requested:
+            trainer.request_stop()
+
+    @staticmethod
+    def _on_epoch_end(job: Job, result: EpochResult) -> None:
         job.latest_samples = result.samples
 
-    def _finish(self, job: Job, state: str, message: str, error: str = "") -> None:
+    def _finish(self, job: Job, state: str, message: str, error: str = "", trainer: Trainer | None = None) -> None:
         with self._lock:
             job.state, job.message, job.error = state, message, error
             job.finished_at = time.time()
-            if job.trainer is not None:
-                job.progress = job.trainer.progress()
+            if trainer is not None:
+                job.progress = trainer.progress()
+                job.final_history = trainer.history
+                if trainer.latest_samples is not None:
+                    job.latest_samples = trainer.latest_samples
+            job.trainer = None  # free the models, optimisers and the dataset's device copy
             self._start_waiting()
+
+
+def _root(root: str | Path | None) -> Path:
+    return Path(root) if root is not None else default_checkpoints_dir()
 
 
 _manager: JobManager | None = None
@@ -204,9 +295,13 @@ _manager_lock = threading.Lock()
 
 
 def get_job_manager() -> JobManager:
-    """The one manager of this process, shared by every browser session of the app."""
+    """The one manager of this process, shared by every browser session of the app.
+
+    When the process exits (Ctrl-C on the server), running jobs are stopped and saved first.
+    """
     global _manager
     with _manager_lock:
         if _manager is None:
             _manager = JobManager()
+            atexit.register(_manager.shutdown)
         return _manager

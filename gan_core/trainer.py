@@ -29,6 +29,7 @@ from .config import RESUMABLE_CHANGES, TrainConfig
 from .data import ImageDataset, load_dataset
 from .devices import resolve_device
 from .errors import CheckpointError, ConfigError, RunNameError
+from .fast_path import GraphedStep, fast_path_available, matmul_precision
 from .images import to_uint8
 from .models import build_models, count_parameters
 
@@ -107,13 +108,20 @@ class Trainer:
         *,
         data: ImageDataset | None = None,
         data_dir: str | None = None,
-        flush_every: int = 25,
+        flush_every: int | None = None,
         evaluate: Callable[[nn.Module], dict[str, Any]] | None = None,
+        fast: bool | None = None,
     ):
         self.config = config.validate()
         self.device = resolve_device(config.device)
         self.run = run
-        self.flush_every = max(1, flush_every)
+        # The GPU fast path (a CUDA graph per step) is on by default where there is CUDA; fast=False
+        # forces the eager step, which is the reference for the mathematics.
+        self.fast = fast_path_available(self.device) if fast is None else fast
+        if self.fast and not fast_path_available(self.device):
+            raise ConfigError("the fast path needs a CUDA device; train eagerly on this one")
+        # Stats are copied from the device every flush_every steps: one GPU sync per flush, not per step.
+        self.flush_every = max(1, flush_every or (200 if self.device.type == "cuda" else 25))
         self.evaluate = evaluate  # optional per-epoch metrics of the sampling generator
         dataset = data if data is not None else load_dataset(config.dataset, data_dir)
         self.data = dataset.to(self.device)
@@ -122,8 +130,11 @@ class Trainer:
         _seed_everything(config.seed)
         self.generator, self.discriminator = (m.to(self.device) for m in build_models(config.model, config.latent_dim))
         self.generator_ema = _frozen_copy(self.generator) if config.ema_decay > 0 else None
-        self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=config.lr_g, betas=config.betas)
-        self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=config.lr_d, betas=config.betas)
+        on_gpu = self.device.type == "cuda"  # fused: one kernel per update; capturable: may live in a CUDA graph
+        self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=config.lr_g, betas=config.betas,
+                                      fused=on_gpu, capturable=on_gpu)
+        self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=config.lr_d, betas=config.betas,
+                                      fused=on_gpu, capturable=on_gpu)
         # The same 64 noise vectors are drawn at every epoch end, so samples can be compared across epochs.
         self.fixed_noise = torch.randn(
             FIXED_NOISE_SAMPLES, config.latent_dim, generator=torch.Generator().manual_seed(config.seed)
@@ -144,6 +155,7 @@ class Trainer:
         self._pending: list[torch.Tensor] = []  # per-step stats still on the device
         self._session_steps = 0
         self._session_seconds = 0.0
+        self._graphed_step: GraphedStep | None = None
 
     # --- the algorithm ------------------------------------------------------------------
     def noise(self, batch_size: int) -> torch.Tensor:
@@ -216,7 +228,7 @@ class Trainer:
                     if self._stop.is_set() or (max_seconds is not None and time.perf_counter() - session_start >= max_seconds):
                         return self._end("stopped", f"stopped at epoch {self.epoch + 1}, step {self.step_in_epoch}")
                     batch_indices = order[self.step_in_epoch].view(self.config.d_steps, self.config.batch_size)
-                    self._pending.append(self.train_step(self.data.images[batch_indices]))
+                    self._pending.append(self._step(batch_indices))
                     self.step_in_epoch += 1
                     self.global_step += 1
                     now = time.perf_counter()
@@ -235,6 +247,15 @@ class Trainer:
             if self.run is not None and self.run.exists():
                 self.run.update_info(status="stopped", summary={**self._summary(), "message": "the training process failed"})
             raise
+
+    def _step(self, batch_indices: torch.Tensor) -> torch.Tensor:
+        """One training step, eager or replayed from a CUDA graph of the very same `train_step`."""
+        with matmul_precision(self.device, tf32=self.config.tf32):
+            if not self.fast:
+                return self.train_step(self.data.images[batch_indices])
+            if self._graphed_step is None:
+                self._graphed_step = GraphedStep(self)
+            return self._graphed_step(batch_indices)
 
     def _tick(self, seconds: float) -> None:
         self.train_seconds += seconds
@@ -393,6 +414,7 @@ class Trainer:
             self.noise_rng.manual_seed(self.config.seed + 1 + self.global_step)
 
     def load_state(self, state: dict[str, Any]) -> None:
+        self._graphed_step = None  # a graph holds the old tensors' addresses: capture again
         self.generator.load_state_dict(state["generator"])
         self.discriminator.load_state_dict(state["discriminator"])
         if self.generator_ema is not None and state.get("generator_ema") is not None:

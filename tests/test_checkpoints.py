@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from gan_core.checkpoints import RunDir, delete_run, list_runs, load_tensor_file, save_tensor_file
+from gan_core.checkpoints import (
+    RunDir, RunInfo, delete_run, list_runs, load_tensor_file, pick_default_run, run_archive, save_tensor_file,
+    suggest_run_name,
+)
 from gan_core.config import TrainConfig
 from gan_core.errors import CheckpointError, RunNameError
 from gan_core.sampling import load_generator
@@ -121,3 +124,33 @@ def test_a_run_left_running_by_a_dead_process_shows_as_interrupted(trained_run: 
     trained_run.update_info(status="running", pid=2**22 + 12345)
     info = trained_run.info()
     assert info.status == "stopped" and "interrupted" in info.message
+
+
+def info(name: str, status: str = "finished", epochs: int = 3, shipped: bool = False) -> RunInfo:
+    return RunInfo(name, status, epochs, epochs, "cpu", "2025-01-01", "dcgan", "mnist-5k", "", shipped)
+
+
+def test_pages_open_with_a_shipped_run_else_the_newest_finished_one() -> None:
+    newest_first = [info("new-stopped", "stopped"), info("new-done"), info("old-done"), info("empty", "stopped", 0)]
+    assert pick_default_run(newest_first).name == "new-done"
+    assert pick_default_run([*newest_first, info("pretrained", shipped=True)]).name == "pretrained"
+    assert pick_default_run([info("half", "stopped", 1), info("empty", "stopped", 0)]).name == "half"
+    assert pick_default_run([info("empty", "stopped", 0)]) is None
+
+
+def test_suggested_names_skip_existing_runs_and_queued_jobs(trained_run: RunDir, checkpoints: Path) -> None:
+    assert suggest_run_name("trained", checkpoints) == "trained-1"
+    (checkpoints / "dcgan-1").mkdir()
+    assert suggest_run_name("dcgan", checkpoints, taken={"dcgan-2"}) == "dcgan-3"
+
+
+def test_a_run_archive_holds_the_whole_run_folder(trained_run: RunDir, checkpoints: Path) -> None:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(run_archive("trained", checkpoints))) as archive:
+        names = set(archive.namelist())
+        assert names == {"trained/run.json", "trained/checkpoint.pt", "trained/epochs/epoch_0001.pt"}
+        assert archive.read("trained/checkpoint.pt") == trained_run.checkpoint_path.read_bytes()
+    with pytest.raises(CheckpointError, match="no run named"):
+        run_archive("nothing", checkpoints)

@@ -15,7 +15,7 @@ from gan_core.errors import ConfigError
     ({"lr_g": 0}, "learning rate of G (lr_g) must be greater than 0"),
     ({"lr_d": -1e-3}, "learning rate of D (lr_d) must be greater than 0"),
     ({"epochs": 0}, "epochs must be at least 1, got 0"),
-    ({"model": "resnet"}, "unknown model 'resnet'; choose one of mlp, dcgan"),
+    ({"model": "resnet"}, "unknown model 'resnet'; choose one of sngan, mlp, dcgan"),
     ({"dataset": "cifar10"}, "unknown dataset 'cifar10'; choose one of mnist-5k, mnist, fashion-mnist"),
     ({"latent_dim": 0}, "latent size must be at least 1, got 0"),
     ({"d_steps": 0}, "D steps per G step must be at least 1, got 0"),
@@ -36,6 +36,14 @@ def test_each_bad_value_gets_its_own_message(changes: dict, message: str) -> Non
 def test_asking_for_cuda_without_a_gpu_says_what_to_do() -> None:
     with pytest.raises(ConfigError, match="no CUDA GPU; use --device cpu or auto"):
         TrainConfig(device="cuda").validate()
+
+
+def test_each_model_brings_its_recommended_settings_and_explicit_ones_win() -> None:
+    assert TrainConfig.for_model("mlp").lr_g == 2e-4 and TrainConfig.for_model("mlp").betas == (0.5, 0.999)
+    assert TrainConfig.for_model("sngan") == TrainConfig()
+    assert TrainConfig.for_model("mlp", lr_g=1e-3, batch_size=None).lr_g == 1e-3
+    with pytest.raises(ConfigError, match="unknown model 'gpt'"):
+        TrainConfig.for_model("gpt")
 
 
 def test_defaults_are_valid_and_round_trip_through_a_dict() -> None:

@@ -1,0 +1,81 @@
+"""Where a training step's GPU time goes: kernels of the eager step and of the graph replay.
+
+    python bench/profile_step.py --model mlp [--tf32]
+
+Prints the kernels per step, the GPU time per step by kernel kind, and the top kernels.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import torch
+from torch.profiler import ProfilerActivity, profile
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gan_core.config import TrainConfig  # noqa: E402
+from gan_core.trainer import Trainer  # noqa: E402
+from train_speed import tiled_mnist  # noqa: E402
+
+
+def kind_of(name: str) -> str:
+    lowered = name.lower()
+    for kind, keys in (("gemm", ("gemm", "sgemm", "cutlass", "xmma", "sm90", "gemv", "ampere")),
+                       ("conv", ("conv", "cudnn", "implicit", "winograd", "fft", "dgrad", "wgrad")),
+                       ("adam", ("adam", "multi_tensor", "fused")),
+                       ("reduce", ("reduce", "sum", "mean")),
+                       ("random", ("philox", "normal", "random", "bernoulli", "dropout"))):
+        if any(key in lowered for key in keys):
+            return kind
+    return "elementwise/other"
+
+
+def profile_steps(trainer: Trainer, steps: int) -> None:
+    order = trainer._epoch_order(0)
+    for warm in range(10):
+        trainer._step(order[warm].view(trainer.config.d_steps, -1))
+    torch.cuda.synchronize()
+    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+        for step in range(10, 10 + steps):
+            trainer._step(order[step].view(trainer.config.d_steps, -1))
+        torch.cuda.synchronize()
+    totals, counts, by_kind = defaultdict(float), defaultdict(int), defaultdict(float)
+    for event in prof.events():
+        if event.device_type == torch.autograd.DeviceType.CUDA:
+            totals[event.name] += event.device_time
+            counts[event.name] += 1
+            by_kind[kind_of(event.name)] += event.device_time
+    kernels = sum(counts.values()) / steps
+    gpu_us = sum(totals.values()) / steps
+    print(f"  {'graph' if trainer.fast else 'eager'}: {kernels:.0f} kernels/step, {gpu_us:.0f} us GPU time/step "
+          f"(busy-time bound {trainer.config.batch_size / gpu_us * 1e6:,.0f} images/s)")
+    for kind, micros in sorted(by_kind.items(), key=lambda kv: -kv[1]):
+        print(f"    {kind:<18} {micros / steps:7.1f} us/step")
+    for name, micros in sorted(totals.items(), key=lambda kv: -kv[1])[:12]:
+        print(f"    {micros / steps:7.1f} us x{counts[name] / steps:.0f}  {name[:110]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", default="mlp")
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--steps", type=int, default=50)
+    parser.add_argument("--tf32", action="store_true")
+    args = parser.parse_args()
+    if args.tf32:
+        torch.backends.cuda.matmul.allow_tf32 = True
+    data = tiled_mnist()
+    print(f"{args.model}, batch {args.batch_size}, tf32 matmul {torch.backends.cuda.matmul.allow_tf32}, "
+          f"cudnn tf32 {torch.backends.cudnn.allow_tf32}")
+    for fast in (False, True):
+        config = TrainConfig(model=args.model, batch_size=args.batch_size, epochs=1, device="cuda")
+        profile_steps(Trainer(config, data=data, fast=fast), args.steps)
+
+
+if __name__ == "__main__":
+    main()

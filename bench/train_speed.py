@@ -1,0 +1,140 @@
+"""Training speed: gan_core's trainer against the course's reference loop, in one process.
+
+    python bench/train_speed.py --device cuda --model mlp
+    python bench/train_speed.py --device cpu --model dcgan --timed-steps 100
+
+Both loops train the same model on the same 60,000 images (the embedded 5,000 digits tiled 12
+times) with the same batch size; warm-up steps (and the trainer's graph capture) are excluded.
+Prints images/s of each, the ratio, peak GPU memory and peak CPU RSS during each loop, and ends
+with one line of JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import threading
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gan_core.config import TrainConfig  # noqa: E402
+from gan_core.data import ImageDataset, load_dataset  # noqa: E402
+from gan_core.trainer import Trainer  # noqa: E402
+from reference_loop import reference_training  # noqa: E402
+
+
+def tiled_mnist(copies: int = 12) -> ImageDataset:
+    data = load_dataset("mnist-5k")
+    return ImageDataset("mnist-5k", data.images.repeat(copies, 1, 1, 1), data.labels.repeat(copies))
+
+
+class PeakRSS:
+    """Samples this process's resident memory in a thread; the peak while the block ran."""
+
+    def __init__(self, interval: float = 0.02):
+        self.interval, self.peak, self._stop = interval, 0, threading.Event()
+
+    def __enter__(self) -> "PeakRSS":
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, _rss_bytes())
+            time.sleep(self.interval)
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def trainer_training(data: ImageDataset, model: str, device: str, batch_size: int, warmup_steps: int,
+                     timed_steps: int, fast: bool | None) -> dict:
+    config = TrainConfig(model=model, batch_size=batch_size, lr_g=2e-4, lr_d=2e-4, betas=(0.5, 0.999),
+                         latent_dim=100, d_steps=1, ema_decay=0.0, seed=0, epochs=10_000, device=device)
+    trainer = Trainer(config, data=data, fast=fast)
+    marks: dict[int, float] = {}
+
+    def clock(progress) -> None:
+        if progress.global_step in (warmup_steps, warmup_steps + timed_steps):
+            if trainer.device.type == "cuda":
+                torch.cuda.synchronize()
+            marks[progress.global_step] = time.perf_counter()
+            if progress.global_step == warmup_steps + timed_steps:
+                trainer.request_stop()
+
+    trainer.on_step.append(clock)
+    trainer.train()
+    seconds = marks[warmup_steps + timed_steps] - marks[warmup_steps]
+    return {"images_per_s": timed_steps * batch_size / seconds, "seconds": seconds, "steps": timed_steps,
+            "fast_path": trainer.fast, "last_loss_d": trainer.history.loss_d[-1], "last_loss_g": trainer.history.loss_g[-1]}
+
+
+def measure(name: str, run, device: str) -> dict:
+    if device == "cuda":
+        torch.cuda.synchronize()
+        torch.cuda.reset_peak_memory_stats()
+    with PeakRSS() as rss:
+        result = run()
+    result["peak_cpu_rss_mb"] = round(rss.peak / 2**20, 1)
+    if device == "cuda":
+        result["peak_gpu_mb"] = round(torch.cuda.max_memory_allocated() / 2**20, 1)
+    print(f"{name:>10}: {result['images_per_s']:>10,.0f} images/s  ({result['steps']} steps in {result['seconds']:.2f} s)"
+          f"  peak RSS {result['peak_cpu_rss_mb']} MB" + (f"  peak GPU {result['peak_gpu_mb']} MB" if device == "cuda" else ""),
+          flush=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--model", choices=["mlp", "dcgan"], default="mlp")
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--warmup-steps", type=int, default=30)
+    parser.add_argument("--timed-steps", type=int, default=None, help="default: 2000 on cuda, 100 on cpu")
+    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
+    parser.add_argument("--eager", action="store_true", help="time the trainer without its CUDA-graph fast path")
+    args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    timed = args.timed_steps or (2000 if args.device == "cuda" else 100)
+    data = tiled_mnist()
+    print(f"device {args.device} ({torch.cuda.get_device_name() if args.device == 'cuda' else platform.processor() or 'cpu'}), "
+          f"model {args.model}, batch {args.batch_size}, {len(data)} images, torch {torch.__version__}, "
+          f"{torch.get_num_threads()} CPU threads", flush=True)
+
+    reference = measure("reference", lambda: reference_training(data.images, args.model, args.device, args.batch_size,
+                                                                args.warmup_steps, timed), args.device)
+    trainer = measure("trainer", lambda: trainer_training(data, args.model, args.device, args.batch_size,
+                                                          args.warmup_steps, timed, False if args.eager else None), args.device)
+    ratio = trainer["images_per_s"] / reference["images_per_s"]
+    print(f"     ratio: {ratio:.2f}x", flush=True)
+    summary = {
+        "device": args.device, "device_name": torch.cuda.get_device_name() if args.device == "cuda" else "cpu",
+        "model": args.model, "batch_size": args.batch_size, "threads": torch.get_num_threads(),
+        "fast_path": trainer["fast_path"],
+        "reference_images_per_s": round(reference["images_per_s"], 1),
+        "trainer_images_per_s": round(trainer["images_per_s"], 1),
+        "ratio": round(ratio, 3),
+        "reference_peak_cpu_rss_mb": reference["peak_cpu_rss_mb"], "trainer_peak_cpu_rss_mb": trainer["peak_cpu_rss_mb"],
+        "reference_peak_gpu_mb": reference.get("peak_gpu_mb"), "trainer_peak_gpu_mb": trainer.get("peak_gpu_mb"),
+    }
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()

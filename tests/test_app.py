@@ -1,0 +1,354 @@
+"""The Streamlit app through AppTest: every page in both languages, and what a user does on them.
+
+Runs are trained for real (tiny settings); a test that starts a job waits on the job manager,
+never on the page's polling fragment. Every test has its own checkpoints folder.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import string
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gan_core.checkpoints import CHECKPOINTS_ENV, RunDir
+from gan_core.config import TrainConfig
+from gan_core.jobs import get_job_manager
+from gan_core.trainer import Trainer
+from ui.i18n import STRINGS
+
+from .conftest import wait_until
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PAGES = ("home", "data", "train", "losses", "latent", "progression", "compare", "runs")
+NEED_A_GENERATOR = ("losses", "latent", "progression")
+TITLES = {"home": "home_title", "data": "data_title", "train": "train_title", "losses": "losses_title",
+          "latent": "latent_title", "progression": "progression_title", "compare": "compare_title", "runs": "runs_title"}
+TRAINING_TIMEOUT = 600  # one epoch of the MLP on 5,000 digits: ~10 s on two idle cores, slower when shared
+
+
+def text(key: str, language: str = "ru", **values: object) -> str:
+    entry = STRINGS[key][language]
+    return entry.format(**values) if values else entry
+
+
+def open_app(page: str = "home", language: str = "ru") -> AppTest:
+    """A fresh browser session on a page; fails on any exception the page raised."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = language
+    at.run()
+    if page != "home":
+        at.switch_page(f"ui/pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest, kind: str) -> list[str]:
+    return [str(element.value) for element in at.get(kind)]
+
+
+def column_with(at: AppTest, widget: str, key: str):
+    """The innermost column that holds the widget: where its error must appear."""
+    holding = [column for column in at.columns if any(w.key == key for w in column.get(widget))]
+    assert holding, f"no column holds {key}"
+    return min(holding, key=lambda column: len(list(column)))
+
+
+@pytest.fixture(scope="module")
+def trained_root(tmp_path_factory: pytest.TempPathFactory, small_mnist) -> Path:
+    """A checkpoints folder with one tiny finished run of 2 epochs (made once for this module)."""
+    root = tmp_path_factory.mktemp("app-runs")
+    config = TrainConfig(model="mlp", epochs=2, batch_size=64, device="cpu", latent_dim=16)
+    Trainer.create(config, RunDir("tiny", root), data=small_mnist).train()
+    return root
+
+
+@pytest.fixture
+def with_run(trained_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the trained folder, so no test can spoil another's runs."""
+    root = tmp_path / "checkpoints"
+    shutil.copytree(trained_root, root)
+    monkeypatch.setenv(CHECKPOINTS_ENV, str(root))
+    return root
+
+
+@pytest.fixture
+def jobs(checkpoints: Path):
+    """The app's own job manager; whatever a test leaves training in its folder is stopped and saved."""
+    manager = get_job_manager()
+    yield manager
+    for job in manager.jobs(checkpoints):
+        if job.active:
+            manager.stop(job.run_name, checkpoints)
+            manager.wait(job.run_name, TRAINING_TIMEOUT, checkpoints)
+
+
+# --- every page, both languages ---------------------------------------------------------------------------
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_every_page_renders_before_any_training_and_sends_the_user_to_train(checkpoints, language) -> None:
+    at = open_app("home", language)
+    for page in PAGES:
+        at.switch_page(f"ui/pages/{page}.py").run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert texts(at, "title") == [text(TITLES[page], language)]
+        if page in NEED_A_GENERATOR + ("compare",):
+            assert text("need_run", language) in texts(at, "info"), page
+            assert any(link.proto.page.endswith("train") for link in at.get("page_link")), page
+        if page == "compare":
+            assert len(at.image) == 3  # both Gaussians and the real digits, even without a GAN
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_every_page_renders_with_a_trained_run(with_run, language) -> None:
+    at = open_app("home", language)
+    for page in PAGES:
+        at.switch_page(f"ui/pages/{page}.py").run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert texts(at, "title") == [text(TITLES[page], language)]
+        assert text("need_run", language) not in texts(at, "info"), page
+        if page == "latent":
+            assert len(at.image) == 1
+        if page in ("train", "losses"):
+            assert len(at.get("plotly_chart")) >= 2  # losses, and D(x) / D(G(z))
+        if page == "progression":
+            assert len(at.image) == 2  # the chosen epoch and the animation
+        if page == "compare":
+            assert len(at.image) == 4  # two Gaussians, the GAN and the real digits
+    assert at.dataframe[0].value[text("col_status", language)].tolist() == [text("status_finished", language)]
+
+
+def test_home_tells_the_lecture_with_formulas_and_links_to_every_page(checkpoints) -> None:
+    at = open_app("home", "en")
+    formulas = " ".join(texts(at, "latex"))
+    assert r"\min_G \max_D" in formulas and "D^*_G(x)" in formulas and "JSD" in formulas
+    linked = {link.proto.page.rsplit("/", 1)[-1] for link in at.get("page_link")}
+    assert {"data", "train", "losses", "latent", "progression", "compare", "runs"} <= linked
+
+
+# --- latent explorer ---------------------------------------------------------------------------------------
+def test_moving_a_latent_slider_changes_the_image_and_the_vector_is_kept(with_run) -> None:
+    at = open_app("latent")
+    before = at.image[0].value
+    at.slider(key="latent_slider::tiny::0").set_value(3.0).run()
+    moved = at.image[0].value
+    assert moved != before
+    at.radio(key="keep_latent_mode").set_value("interpolation").run()
+    assert not at.exception and len(at.image) == 2  # a linear and a spherical strip
+    at.radio(key="keep_latent_mode").set_value("sliders").run()
+    assert at.slider(key="latent_slider::tiny::0").value == 3.0 and at.image[0].value == moved
+    at.button[1].click().run()  # z = 0
+    assert all(slider.value == 0.0 for slider in at.slider)
+    assert at.image[0].value not in (before, moved)
+
+
+def test_a_seed_sets_the_whole_vector_and_the_same_seed_gives_the_same_digit(with_run) -> None:
+    at = open_app("latent", "en")
+    first = at.image[0].value
+    at.number_input(key="keep_latent_seed").set_value(7).run()
+    seven = at.image[0].value
+    assert seven != first
+    at.number_input(key="keep_latent_seed").set_value(0).run()
+    assert at.image[0].value == first
+
+
+def test_principal_directions_move_the_digit(with_run) -> None:
+    at = open_app("latent", "en")
+    at.radio(key="keep_latent_mode").set_value("directions").run()
+    assert not at.exception
+    before = at.image[0].value
+    at.slider(key="latent_amount::tiny::0").set_value(2.5).run()
+    assert at.image[0].value != before
+    assert len(at.image) == 2  # the moved digit and the sweep of every direction
+
+
+# --- train ---------------------------------------------------------------------------------------------------
+def test_start_with_tiny_settings_trains_a_run_that_the_job_manager_finishes(checkpoints, jobs) -> None:
+    at = open_app("train", "en")
+    assert at.text_input(key="keep_train_name").value == "sngan-1"
+    assert at.number_input(key="keep_train_lr_g").value == 2e-3  # the default model's recommended settings
+    at.selectbox(key="keep_train_model").set_value("mlp").run()
+    assert at.text_input(key="keep_train_name").value == "mlp-1"  # an untouched suggestion follows the model
+    assert at.number_input(key="keep_train_lr_g").value == 2e-4  # and so do the settings
+    assert at.number_input(key="keep_train_beta1").value == 0.5
+    at.number_input(key="keep_train_epochs").set_value(1)
+    at.number_input(key="keep_train_batch_size").set_value(500)
+    at.number_input(key="keep_train_latent_dim").set_value(16)
+    at.text_input(key="keep_train_name").set_value("lesson-1").run()
+    at.button(key="train_start").click().run()
+    assert not at.exception
+
+    job = jobs.job("lesson-1", checkpoints)
+    assert job is not None and job.config.model == "mlp" and job.config.epochs == 1
+    at.number_input(key="keep_train_seed").set_value(3).run()  # another widget while it trains
+    at.run()
+    other_browser = open_app("train", "en")
+    assert other_browser.selectbox(key="keep_train_watch").value == "lesson-1"
+    assert [j.run_name for j in jobs.jobs(checkpoints)] == ["lesson-1"]  # never stopped, never started twice
+
+    assert jobs.wait("lesson-1", TRAINING_TIMEOUT, checkpoints).state == "finished"
+    at.run()
+    assert any(message.startswith("Done: all 1 epoch(s)") for message in texts(at, "success"))
+    assert len(at.get("plotly_chart")) == 2 and len(at.image) == 1
+    assert RunDir("lesson-1", checkpoints).info().status == "finished"
+    assert at.text_input(key="keep_train_name").value == "mlp-1"  # a fresh name for the next run
+
+
+def test_bad_input_shows_a_message_next_to_the_field_and_nothing_saved_is_lost(with_run) -> None:
+    saved = (with_run / "tiny" / "checkpoint.pt").read_bytes()
+    at = open_app("train")
+    name = "keep_train_name"
+    for value, message in (("", text("err_name_empty")),
+                           ("../escape", text("err_name_invalid", name="../escape")),
+                           ("tiny", text("err_name_taken", name="tiny"))):
+        at.text_input(key=name).set_value(value).run()
+        assert texts(column_with(at, "text_input", name), "error") == [message]
+        assert at.button(key="train_start").disabled
+    at.text_input(key=name).set_value("fresh").run()
+    assert not at.error and not at.button(key="train_start").disabled
+    at.number_input(key="keep_train_batch_size").set_value(6000).run()
+    assert texts(column_with(at, "number_input", "keep_train_batch_size"), "error") == [
+        text("err_batch", size=5000, k=1, limit=5000)]
+    at.number_input(key="keep_train_d_steps").set_value(2).run()
+    assert text("err_batch", size=5000, k=2, limit=2500) in texts(at, "error")
+    assert at.button(key="train_start").disabled
+    assert (with_run / "tiny" / "checkpoint.pt").read_bytes() == saved
+    assert sorted(p.name for p in with_run.iterdir()) == ["tiny"]
+
+
+def test_settings_survive_a_visit_to_another_page(checkpoints) -> None:
+    at = open_app("train", "en")
+    at.number_input(key="keep_train_epochs").set_value(12)
+    at.text_input(key="keep_train_name").set_value("my-run").run()
+    at.switch_page("ui/pages/data.py").run()
+    at.switch_page("ui/pages/train.py").run()
+    assert at.number_input(key="keep_train_epochs").value == 12
+    assert at.text_input(key="keep_train_name").value == "my-run"
+
+
+def test_stop_then_resume_from_the_train_page(checkpoints, jobs) -> None:
+    job = jobs.submit(TrainConfig(model="mlp", epochs=1000, batch_size=500, latent_dim=8, device="cpu"), "long", checkpoints)
+    wait_until(lambda: not job.active or (job.state == "running" and job.progress.global_step >= 1), TRAINING_TIMEOUT)
+    assert job.state == "running", job.error
+    at = open_app("train", "en")
+    assert at.selectbox(key="keep_train_watch").value == "long"
+    at.button(key="train_stop").click().run()
+    assert jobs.wait("long", TRAINING_TIMEOUT, checkpoints).state == "stopped"
+    at.run()
+    assert any("Stopped." in message for message in texts(at, "info"))
+    at.number_input(key="train_resume_epochs_long").set_value(3)
+    at.button(key="train_resume_long").click().run()
+    resumed = jobs.job("long", checkpoints)
+    assert resumed is not job and resumed.resume and resumed.config.epochs == 3
+
+
+def test_a_failing_job_shows_its_error_on_the_train_page(checkpoints, jobs, small_mnist) -> None:
+    Trainer.create(TrainConfig(model="mlp", epochs=1, latent_dim=8, device="cpu"), RunDir("broken", checkpoints),
+                   data=small_mnist).train()
+    RunDir("broken", checkpoints).checkpoint_path.write_bytes(b"\x00" * 100)
+    jobs.submit_resume("broken", 2, checkpoints)
+    assert jobs.wait("broken", TRAINING_TIMEOUT, checkpoints).state == "failed"
+    at = open_app("train", "en")
+    errors = texts(at, "error")
+    assert len(errors) == 1 and errors[0].startswith("Training failed:") and "corrupt" in errors[0]
+
+
+def test_runs_beyond_the_limit_wait_in_a_queue_that_shows_each_its_place(checkpoints, jobs) -> None:
+    config = TrainConfig(model="mlp", epochs=1000, batch_size=500, latent_dim=8, device="cpu")
+    names = [f"q{index}" for index in range(jobs.max_per_device + 2)]
+    for name in names:
+        jobs.submit(config, name, checkpoints)
+    at = open_app("train", "en")
+    queue = " ".join(texts(at, "markdown"))
+    assert "waiting, place 1" in queue and "waiting, place 2" in queue
+    at.selectbox(key="keep_train_watch").set_value(names[-1]).run()
+    assert any(message.startswith("Queued, place 2.") for message in texts(at, "info"))
+    runs = open_app("runs", "en")
+    assert "waiting, place 2" in runs.dataframe[0].value["Status"].tolist()
+
+
+# --- the other pages -------------------------------------------------------------------------------------------
+def test_progression_shows_each_epoch_and_offers_the_gif(with_run) -> None:
+    at = open_app("progression", "en")
+    last = at.image[0].value
+    at.select_slider(key="progression_epoch::tiny").set_value(1).run()
+    assert at.image[0].value != last
+    assert [button.proto.label for button in at.get("download_button")] == ["Download the GIF"]
+
+
+def test_losses_smoothing_and_the_epoch_axis_and_the_csv(with_run) -> None:
+    at = open_app("losses", "en")
+    at.slider(key="keep_losses_smoothing").set_value(0.0).run()
+    at.radio(key="keep_losses_axis").set_value("epoch").run()
+    assert not at.exception and len(at.get("plotly_chart")) == 2
+    assert [button.proto.label for button in at.get("download_button")] == ["Download CSV"]
+
+
+def test_compare_reseeds_every_column(with_run) -> None:
+    at = open_app("compare", "en")
+    before = [image.value for image in at.image]
+    at.number_input(key="keep_compare_seed").set_value(5).run()
+    after = [image.value for image in at.image]
+    assert len(after) == 4 and all(a != b for a, b in zip(before, after))
+
+
+def test_a_run_is_deleted_only_after_confirmation(with_run) -> None:
+    at = open_app("runs", "en")
+    delete = next(b for b in at.button if b.label == "Delete…")
+    delete.click().run()
+    assert text("runs_confirm", "en", name="tiny") in texts(at, "warning")
+    assert (with_run / "tiny").exists()
+    next(b for b in at.button if b.label == "Cancel").click().run()
+    assert not at.warning and (with_run / "tiny").exists()
+    next(b for b in at.button if b.label == "Delete…").click().run()
+    next(b for b in at.button if b.label == "Yes, delete").click().run()
+    assert not (with_run / "tiny").exists()
+    assert texts(at, "success") == [text("runs_deleted", "en", name="tiny")]
+
+
+def test_pickers_open_on_a_shipped_run_and_it_cannot_be_deleted(with_run, small_mnist) -> None:
+    Trainer.create(TrainConfig(model="mlp", epochs=1, latent_dim=8, device="cpu"), RunDir("newer", with_run),
+                   data=small_mnist).train()
+    assert open_app("latent").selectbox(key="keep_latent_run").value == "newer"  # no shipped run: newest finished
+    info = json.loads((with_run / "tiny" / "run.json").read_text())
+    (with_run / "tiny" / "run.json").write_text(json.dumps({**info, "shipped": True}))
+    for page, key in (("latent", "keep_latent_run"), ("progression", "keep_progression_run"),
+                      ("compare", "keep_compare_run")):
+        assert open_app(page).selectbox(key=key).value == "tiny", page
+    runs = open_app("runs", "en")
+    runs.selectbox(key="keep_runs_selected").set_value("tiny").run()
+    assert not [b for b in runs.button if b.label == "Delete…"]
+    assert text("runs_delete_shipped", "en") in texts(runs, "caption")
+
+
+# --- the strings and the API ------------------------------------------------------------------------------------
+def placeholders(template: str) -> set[str] | str:
+    """The names a text takes; "literal" for texts with LaTeX braces, which are never formatted."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name and name.isidentifier()}
+    except ValueError:
+        return "literal"
+
+
+def test_every_string_exists_in_both_languages_with_the_same_placeholders() -> None:
+    for key, entry in STRINGS.items():
+        assert set(entry) == {"ru", "en"}, key
+        assert entry["ru"].strip() and entry["en"].strip(), key
+        assert placeholders(entry["ru"]) == placeholders(entry["en"]), key
+    used = set()
+    for path in [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py"))]:
+        if path.name == "i18n.py":  # defines t(); its docstring's t("key") is an example
+            continue
+        used |= set(re.findall(r"""\bt\(["']([a-z0-9_]+)["']""", path.read_text(encoding="utf-8")))
+    assert used - set(STRINGS) == set()
+
+
+def test_the_app_uses_only_the_current_streamlit_api() -> None:
+    for path in [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py"))]:
+        source = path.read_text(encoding="utf-8")
+        for outdated in ("use_container_width", "use_column_width", "experimental_", "st.cache(", "st.beta_"):
+            assert outdated not in source, f"{path.name} uses {outdated}"

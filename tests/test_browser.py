@@ -1,0 +1,268 @@
+"""The app in a real browser: `streamlit run app.py` on a free port, driven by Debian's Chromium.
+
+It opens every page, trains one epoch of a tiny run through the Train page, watches the
+progress finish and the loss chart appear, and drags a latent slider until the digit changes.
+Screenshots of every page go to tests/artifacts/ (git ignores it); look at them.
+
+Without a browser the tests are skipped on a workstation, but fail in CI (CI=true):
+CI must prove that the app works in a browser.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+PAGES = ("home", "data", "train", "losses", "latent", "progression", "compare", "runs")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+WIDTH = 1440  # a common projector / laptop width
+STARTUP_SECONDS = 90
+TRAINING_SECONDS = 300  # one epoch of the MLP on 5,000 digits: about 10 s on two idle cores, more when shared
+RUN = "browser-run"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def missing(reason: str) -> None:
+    if in_ci():
+        pytest.fail(f"{reason}: CI must run the browser tests (.ci/run installs chromium)")
+    pytest.skip(reason)
+
+
+def find_chromium() -> str | None:
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`streamlit run app.py` with its own empty checkpoints folder; stopped (and its jobs saved) at the end."""
+    for stale in ARTIFACTS.glob("*.png"):  # only this run's screenshots, so none is mistaken for today's
+        stale.unlink()
+    root = tmp_path_factory.mktemp("browser-checkpoints")
+    log_path = tmp_path_factory.mktemp("browser-log") / "streamlit.log"
+    port = free_port()
+    env = {**os.environ, "GAN_LAB_CHECKPOINTS": str(root), "GAN_LAB_MAX_JOBS_PER_DEVICE": "1"}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"streamlit exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not answer in {STARTUP_SECONDS} s:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+        server_log = log_path.read_text(errors="replace")
+        assert "Traceback" not in server_log, server_log[-3000:]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = find_chromium()
+    if chromium is None:
+        missing("Debian's chromium is not installed (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("playwright is not installed (pip install -r requirements-dev.txt)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": WIDTH, "height": 900}, device_scale_factor=1)
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+# True once the app's script has been idle for half a second: a run that has not yet been
+# requested (just after a click or a page load) cannot pass for a finished one.
+IDLE_FOR_HALF_A_SECOND = """() => {
+    const state = document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state');
+    const now = performance.now();
+    if (state !== 'notRunning' || !document.querySelector('h1')) { window.__ganLabBusy = now; return false; }
+    return now - (window.__ganLabBusy ?? 0) > 500;
+}"""
+
+
+def settle(page) -> None:
+    """Wait until the script run (and any fragment run) has finished and the page stands still."""
+    page.evaluate("() => { window.__ganLabBusy = performance.now(); }")
+    page.wait_for_function(IDLE_FOR_HALF_A_SECOND, timeout=120_000, polling=100)
+
+
+def open_page(page, base: str, name: str, language: str) -> None:
+    path = "" if name == "home" else name
+    page.goto(f"{base}/{path}?lang={language}")
+    settle(page)
+
+
+def assert_no_error(page, name: str) -> None:
+    exceptions = page.locator('[data-testid="stException"]')
+    errors = page.locator('[data-testid="stAlertContentError"]')
+    assert exceptions.count() == 0, f"{name}: {exceptions.first.inner_text()}"
+    assert errors.count() == 0, f"{name}: {errors.first.inner_text()}"
+
+
+def screenshot(page, name: str, whole: bool = True) -> Path:
+    """The whole page: the viewport is made as tall as the app's scrolling area, so nothing is cut
+    (whole=False: just what the screen shows, for a page that redraws itself every second)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    if not whole:
+        settle(page)
+        page.screenshot(path=str(path))
+        return path
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": WIDTH, "height": max(900, min(int(height) + 40, 7000))})
+    settle(page)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": WIDTH, "height": 900})
+    return path
+
+
+def image_sources(page) -> list[str]:
+    return page.locator('[data-testid="stImage"] img').evaluate_all("(images) => images.map(i => i.src)")
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick an option of a selectbox by its visible label and the option's visible text."""
+    page.get_by_role("combobox", name=label, exact=True).click()
+    page.get_by_role("option").filter(has_text=option).first.click()
+    settle(page)
+
+
+def type_into(page, label: str, value: str) -> None:
+    field = page.get_by_label(label, exact=True)
+    field.fill(value)
+    field.press("Enter")
+    settle(page)
+
+
+@pytest.fixture(scope="module")
+def trained(server: str, browser) -> dict[str, object]:
+    """Train one epoch of a tiny MLP through the Train page, as a teacher would; what was seen."""
+    context = browser.new_context(viewport={"width": WIDTH, "height": 900})
+    page = context.new_page()
+    try:
+        open_page(page, server, "train", "en")
+        choose(page, "Model", "MLP")
+        type_into(page, "Epochs", "1")
+        type_into(page, "Batch size", "250")
+        type_into(page, "Run name", RUN)
+        page.get_by_role("button", name="Start").click()
+        progress = page.locator('[data-testid="stProgress"]')
+        progress.first.wait_for(timeout=120_000)
+        # .first: while a fragment reruns, Streamlit may briefly show the old element beside the new one
+        stop = page.get_by_role("button", name="Stop", exact=True).first
+        done = page.get_by_text("Done:").first
+        stop.or_(done).first.wait_for(timeout=TRAINING_SECONDS * 1000)
+        if stop.is_visible():  # still training (a fast machine may finish first): how the live view looks
+            page.get_by_text("Loss of D").first.wait_for()
+            screenshot(page, "train-running-en", whole=False)
+        done.wait_for(timeout=TRAINING_SECONDS * 1000)
+        page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
+        settle(page)
+        seen = {"progress": progress.first.inner_text(), "charts": page.locator('[data-testid="stPlotlyChart"]').count(),
+                "images": len(image_sources(page))}
+        assert_no_error(page, "train")
+        seen["screenshot"] = screenshot(page, "train-finished-en")
+        return seen
+    finally:
+        context.close()
+
+
+def test_every_page_opens_without_an_error_on_a_fresh_start(server: str, page) -> None:
+    for name in PAGES:
+        open_page(page, server, name, "ru")
+        assert_no_error(page, name)
+        if name in ("latent", "progression", "compare", "losses"):
+            assert page.get_by_text("нужен обученный генератор").count() == 1, name
+        screenshot(page, f"{name}-fresh-ru")
+
+
+def test_a_tiny_run_trains_in_the_background_and_the_page_shows_it_finish(trained: dict[str, object]) -> None:
+    assert "Epoch 1 of 1" in str(trained["progress"])
+    assert trained["charts"] >= 2  # the loss chart and D(x) / D(G(z))
+    assert trained["images"] >= 1  # the fixed-noise grid of epoch 1
+
+
+def test_moving_a_latent_slider_changes_the_digit(server: str, trained, page) -> None:
+    open_page(page, server, "latent", "en")
+    assert_no_error(page, "latent")
+    page.locator('[data-testid="stImage"] img').first.wait_for()
+    before = image_sources(page)[0]
+    slider = page.locator('[data-testid="stSlider"]').first.get_by_role("slider")
+    slider.focus()
+    for _ in range(20):
+        slider.press("ArrowRight")  # z1 += 20 * 0.05
+    deadline = time.monotonic() + 60
+    while image_sources(page)[0] == before:
+        assert time.monotonic() < deadline, "the digit did not change after moving z1"
+        page.wait_for_timeout(200)
+    settle(page)
+    assert_no_error(page, "latent")
+    screenshot(page, "latent-sliders-en")
+
+
+def test_every_page_shows_the_trained_run(server: str, trained, page) -> None:
+    for name in PAGES:  # in English here; the fresh start above was in Russian
+        open_page(page, server, name, "en")
+        assert_no_error(page, name)
+        if name in ("latent", "progression", "compare"):
+            page.locator('[data-testid="stImage"] img').first.wait_for()
+        screenshot(page, f"{name}-en")
+    open_page(page, server, "latent", "en")
+    page.get_by_text("Principal directions", exact=True).click()
+    settle(page)
+    page.get_by_text("What each direction does").wait_for()
+    assert_no_error(page, "latent directions")
+    screenshot(page, "latent-directions-en")
+    page.get_by_text("Interpolation", exact=True).click()
+    settle(page)
+    assert_no_error(page, "latent interpolation")
+    screenshot(page, "latent-interpolation-en")

@@ -1,0 +1,397 @@
+"""Train: the settings of a new run, Start / Stop / Resume, and a live view of the run.
+
+Nothing trains in this script. Start hands the settings to the process-wide job manager, whose
+thread trains; the page only reads the job (a fragment reruns every second while it is active).
+So moving a slider, switching pages, reloading or a second browser never stops or repeats a run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from gan_core.checkpoints import RunDir, RunInfo, suggest_run_name, validate_run_name
+from gan_core.config import TrainConfig, max_batch_size
+from gan_core.curves import EQUILIBRIUM, epoch_ends, smooth
+from gan_core.data import DATASET_SIZES, DATASETS
+from gan_core.devices import available_devices, cpu_cores
+from gan_core.errors import GanLabError, RunNameError
+from gan_core.jobs import ACTIVE_STATES, Job
+from gan_core.models import MODELS
+from gan_core.trainer import History
+
+from ui import charts, common, nav
+from ui.common import KEEP
+from ui.i18n import t
+
+POLL_SECONDS = 1.0  # live view refresh while the watched run trains
+NEW_JOBS_POLL_SECONDS = 3.0  # how soon a run started from another browser appears
+WATCH = f"{KEEP}train_watch"
+
+
+def key(name: str) -> str:
+    return f"{KEEP}train_{name}"
+
+
+# --- the settings of a new run ------------------------------------------------------------------
+def init_settings(root: Path) -> None:
+    """First visit: the library's defaults, the best device of this machine and a free run name."""
+    defaults = TrainConfig()
+    for name in ("dataset", "model", "epochs", "batch_size", "latent_dim", "d_steps", "lr_g", "lr_d", "seed", "ema_decay"):
+        common.default(key(name), getattr(defaults, name))
+    common.default(key("beta1"), defaults.betas[0])
+    common.default(key("beta2"), defaults.betas[1])
+    common.default(key("device"), available_devices()[0].choice)
+    if key("name") not in st.session_state:
+        suggest_name(root)
+
+
+def suggest_name(root: Path) -> None:
+    name = suggest_run_name(st.session_state[key("model")], root, common.manager().active_names(root))
+    st.session_state[key("name")] = name
+    st.session_state["train_suggested_name"] = name
+
+
+def model_changed(root: Path) -> None:
+    """The settings become the model's recommended ones; a name the user has not touched follows
+    the model (sngan-1 -> mlp-1)."""
+    for name, value in MODELS[st.session_state[key("model")]].recommended.items():
+        if name == "betas":
+            st.session_state[key("beta1")], st.session_state[key("beta2")] = value
+        else:
+            st.session_state[key(name)] = value
+    if st.session_state.get(key("name")) == st.session_state.get("train_suggested_name"):
+        suggest_name(root)
+
+
+def settings() -> dict[str, Any]:
+    names = ("dataset", "model", "device", "name", "epochs", "batch_size", "latent_dim", "d_steps", "lr_g", "lr_d",
+             "seed", "ema_decay", "beta1", "beta2")
+    return {name: st.session_state[key(name)] for name in names}
+
+
+def config_of(values: dict[str, Any]) -> TrainConfig:
+    return TrainConfig(
+        model=values["model"], dataset=values["dataset"], epochs=int(values["epochs"]), batch_size=int(values["batch_size"]),
+        lr_g=float(values["lr_g"]), lr_d=float(values["lr_d"]), betas=(float(values["beta1"]), float(values["beta2"])),
+        latent_dim=int(values["latent_dim"]), d_steps=int(values["d_steps"]), ema_decay=float(values["ema_decay"]),
+        seed=int(values["seed"]), device=values["device"],
+    )
+
+
+def field_errors(values: dict[str, Any], root: Path) -> dict[str, str]:
+    """What is wrong, by field, in the user's language; "other" for anything the library refuses."""
+    errors: dict[str, str] = {}
+    name = (values["name"] or "").strip()
+    if not name:
+        errors["name"] = t("err_name_empty")
+    else:
+        try:
+            validate_run_name(name)
+            if RunDir(name, root).path.exists() or name in common.manager().active_names(root):
+                errors["name"] = t("err_name_taken", name=name)
+        except RunNameError:
+            errors["name"] = t("err_name_invalid", name=name)
+    limit = max_batch_size(values["dataset"], int(values["d_steps"]))
+    if int(values["batch_size"]) > limit:
+        errors["batch_size"] = t("err_batch", size=DATASET_SIZES[values["dataset"]], k=int(values["d_steps"]), limit=limit)
+    if not errors:
+        try:
+            config_of(values).validate()
+        except GanLabError as error:
+            errors["other"] = str(error)
+    return errors
+
+
+def start(root: Path) -> None:
+    """Start button: check, hand the run to the job manager, watch it, and offer a fresh name."""
+    values = settings()
+    if field_errors(values, root):
+        return
+    try:
+        common.manager().submit(config_of(values), values["name"].strip(), root)
+    except GanLabError as error:
+        st.session_state["train_submit_error"] = str(error)
+        return
+    st.session_state[WATCH] = values["name"].strip()
+    st.session_state["train_started"] = values["name"].strip()
+    suggest_name(root)
+
+
+def error_under(errors: dict[str, str], field: str) -> None:
+    if field in errors:
+        st.error(errors[field], icon=":material/error:")
+
+
+def settings_panel(root: Path) -> None:
+    """Four settings a row, each with its error under it; Start under them all."""
+    init_settings(root)
+    values = settings()
+    errors = field_errors(values, root)
+    devices = {device.choice: t("device_cpu", n=cpu_cores()) if device.choice == "cpu" else device.description
+               for device in available_devices()}
+    row = st.columns(4)
+    with row[0]:
+        st.selectbox(t("dataset"), DATASETS, key=key("dataset"), help=t("help_dataset"),
+                     format_func={d: t(f"dataset_{d}") for d in DATASETS}.__getitem__)
+    with row[1]:
+        st.selectbox(t("model"), list(MODELS), key=key("model"), help=t("help_model"), on_change=model_changed,
+                     args=(root,), format_func={m: t(f"model_{m}") for m in MODELS}.__getitem__)
+    with row[2]:
+        st.selectbox(t("device"), list(devices), key=key("device"), format_func=devices.__getitem__, help=t("help_device"))
+    with row[3]:
+        st.text_input(t("run_name"), key=key("name"), max_chars=64, help=t("help_run_name"))
+        error_under(errors, "name")
+    row = st.columns(4)
+    with row[0]:
+        st.number_input(t("epochs"), min_value=1, max_value=10_000, step=1, key=key("epochs"), help=t("help_epochs"))
+    with row[1]:
+        st.number_input(t("batch_size"), min_value=1, max_value=60_000, step=16, key=key("batch_size"),
+                        help=t("help_batch_size"))
+        error_under(errors, "batch_size")
+    with row[2]:
+        st.number_input(t("latent_dim"), min_value=1, max_value=1024, step=1, key=key("latent_dim"),
+                        help=t("help_latent_dim"))
+    with row[3]:
+        st.number_input(t("d_steps"), min_value=1, max_value=10, step=1, key=key("d_steps"), help=t("help_d_steps"))
+    row = st.columns(4)
+    with row[0]:
+        st.number_input(t("lr_g"), min_value=1e-6, max_value=1.0, step=5e-5, format="%.1e", key=key("lr_g"),
+                        help=t("help_lr_g"))
+    with row[1]:
+        st.number_input(t("lr_d"), min_value=1e-6, max_value=1.0, step=5e-5, format="%.1e", key=key("lr_d"),
+                        help=t("help_lr_d"))
+    with row[2]:
+        st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=key("seed"), help=t("help_seed"))
+    with row[3]:
+        st.number_input(t("ema_decay"), min_value=0.0, max_value=0.9999, step=0.001, format="%.4f", key=key("ema_decay"),
+                        help=t("help_ema_decay"))
+    row = st.columns(4, vertical_alignment="bottom")
+    with row[0]:
+        st.number_input("Adam β₁", min_value=0.0, max_value=0.999, step=0.05, format="%.3f", key=key("beta1"),
+                        help=t("help_betas"))
+    with row[1]:
+        st.number_input("Adam β₂", min_value=0.0, max_value=0.9999, step=0.001, format="%.4f", key=key("beta2"),
+                        help=t("help_betas"))
+    with row[3]:
+        st.button(t("start"), type="primary", icon=":material/play_arrow:", on_click=start, args=(root,),
+                  disabled=bool(errors), width="stretch", key="train_start")
+    error_under(errors, "other")
+    st.caption(t("train_background_note", n=common.manager().max_per_device))
+    if "train_submit_error" in st.session_state:
+        st.error(st.session_state.pop("train_submit_error"))
+    if "train_started" in st.session_state:
+        st.toast(t("train_started_toast", name=st.session_state.pop("train_started")), icon=":material/play_arrow:")
+
+
+# --- watching a run -----------------------------------------------------------------------------
+def watch_options(root: Path) -> list[str]:
+    """Runs to watch: this server's jobs (active first), then saved runs, each once."""
+    jobs = common.manager().jobs(root)
+    ordered = [job.run_name for job in jobs if job.active] + [job.run_name for job in reversed(jobs) if not job.active]
+    ordered += [run.name for run in common.runs()]
+    return list(dict.fromkeys(ordered))
+
+
+def watch_panel(root: Path) -> None:
+    options = watch_options(root)
+    if not options:
+        st.info(t("train_nothing_yet"), icon=":material/info:")
+        return
+    if st.session_state.get(WATCH) not in options:
+        st.session_state[WATCH] = options[0]
+    pick_col, queue_col = st.columns([1, 2], gap="large")
+    with pick_col:
+        name = st.selectbox(t("train_watch"), options, key=WATCH)
+    with queue_col:
+        queue_overview(root)
+    job = common.job_of(name)
+    interval = POLL_SECONDS if job is not None and job.active else None
+    st.fragment(run_every=interval)(live_view)(root, name)
+
+
+@st.fragment(run_every=NEW_JOBS_POLL_SECONDS)
+def new_jobs_watcher(root: Path) -> None:
+    """Reruns the page when a run starts or ends anywhere on this server (another browser, the queue)."""
+    signature = tuple((job.run_name, job.state) for job in common.manager().jobs(root) if job.active)
+    previous = st.session_state.get("train_active_signature")
+    st.session_state["train_active_signature"] = signature
+    if previous is not None and previous != signature:
+        st.rerun()
+
+
+@common.shows_user_errors
+def live_view(root: Path, name: str) -> None:
+    """Status, progress, Stop, charts and samples of one run; Resume when it is not training."""
+    job = common.job_of(name)
+    folder = RunDir(name, root)
+    info = folder.info() if folder.exists() else None
+    state = job.state if job is not None else (info.status if info else "failed")
+    remembered = st.session_state.get("train_live_state")
+    st.session_state["train_live_state"] = (name, state)
+    if remembered is not None and remembered[0] == name and remembered[1] in ACTIVE_STATES and state not in ACTIVE_STATES:
+        st.rerun()  # it just ended: redraw the whole page (Resume appears, polling stops)
+
+    status(job, info, state)
+    if state == "failed" or (state in ("queued", "starting") and not (info and info.epochs_done)):
+        return  # nothing (new) to show yet; a failure's message stands alone
+    history = common.history(name)
+    samples = job.latest_samples if job is not None and job.latest_samples is not None else last_samples(name, info)
+    numbers(history)
+    samples_col, curves_col = st.columns(2, gap="large")
+    with samples_col:
+        if samples is not None:
+            epoch = job.progress.epoch if job is not None and job.progress else (info.epochs_done if info else 0)
+            common.show(common.picture(samples, columns=8, target=560), caption=t("train_samples_caption", epoch=epoch))
+        else:
+            st.info(t("train_samples_wait"))
+    with curves_col:
+        curves(history)
+    if state not in ACTIVE_STATES and info is not None:
+        resume_form(root, info)
+    if state == "finished":
+        nav_row = st.columns(3)
+        for column, page_id in zip(nav_row, ("progression", "latent", "compare")):
+            with column:
+                nav.link(page_id)
+
+
+def status(job: Job | None, info: RunInfo | None, state: str) -> None:
+    manager = common.manager()
+    config = job.config if job is not None else None
+    about = f"{info.model if info else config.model} · {info.dataset if info else config.dataset}"
+    device = info.device if info and info.device else (job.device if job else "")
+    st.caption(f"{about} · {device}")
+    progress = job.progress if job is not None else None
+    if state == "queued":
+        running = ", ".join(j.run_name for j in manager.running_on(job.device)) or "…"
+        st.info(t("train_queued", place=manager.queue_position(job) or 1, running=running), icon=":material/hourglass_top:")
+    elif state == "starting":
+        st.info(t("train_starting"), icon=":material/hourglass_top:")
+    elif state == "failed":
+        st.error(t("train_failed", error=(job.error if job else "") or t("train_failed_unknown")), icon=":material/error:")
+    elif state == "running" and job is None:
+        st.info(t("train_other_process"), icon=":material/terminal:")
+    if progress is not None and state in ("running", "stopped", "finished", "diverged"):
+        if progress.step_in_epoch == 0 and progress.epoch > 0:  # at an epoch's end: that epoch, all its steps
+            epoch_now, step_now = progress.epoch, progress.steps_per_epoch
+        else:
+            epoch_now, step_now = min(progress.epoch + 1, progress.epochs), progress.step_in_epoch
+        text = t("train_progress", epoch=epoch_now, epochs=progress.epochs, step=step_now,
+                 steps=progress.steps_per_epoch)
+        if state == "running":
+            text += " · " + t("train_time_left", time=common.format_seconds(progress.seconds_left))
+        st.progress(progress.fraction, text=text)
+    elif info is not None:
+        st.progress(min(1.0, info.epochs_done / max(1, info.epochs_target)),
+                    text=t("train_progress_saved", done=info.epochs_done, epochs=info.epochs_target))
+    if state in ACTIVE_STATES and job is not None and job.stop_requested:
+        st.info(t("train_stopping"), icon=":material/hourglass_top:")
+    elif state in ACTIVE_STATES and job is not None:  # a queued or starting run can be called off too
+        if st.button(t("stop"), icon=":material/stop:", key="train_stop"):
+            manager.stop(job.run_name, job.root)
+            st.rerun()
+    elif state == "finished":
+        seconds = progress.train_seconds if progress else saved_seconds(info)
+        st.success(t("train_finished", epochs=info.epochs_done if info else "", time=common.format_seconds(seconds)),
+                   icon=":material/check_circle:")
+    elif state == "stopped":
+        st.info(t("train_stopped_state"), icon=":material/pause_circle:")
+    elif state == "diverged":
+        st.warning(t("train_diverged", message=(job.message if job else "") or (info.message if info else "")),
+                   icon=":material/warning:")
+
+
+def saved_seconds(info: RunInfo | None) -> float | None:
+    """Training time of a saved run, from its run.json (after a server restart there is no job)."""
+    if info is None:
+        return None
+    return RunDir(info.name, common.checkpoints_root()).read_info().get("summary", {}).get("train_seconds")
+
+
+def numbers(history: History) -> None:
+    """The four numbers of the game, smoothed over the last steps, large enough for the back row."""
+    if not history.loss_d:
+        return
+    labels = {"loss_d": t("loss_d"), "loss_g": t("loss_g"), "d_real": t("d_real"), "d_fake": t("d_fake")}
+    data = {name: list(getattr(history, name)) for name in labels}
+    columns = st.columns(4)
+    for column, (name, label) in zip(columns, labels.items()):
+        column.metric(label, f"{smooth(data[name][-200:], 0.9)[-1]:.3f}", help=t(f"help_metric_{name}"))
+
+
+def curves(history: History) -> None:
+    if not history.loss_d:
+        st.info(t("train_curves_wait"))
+        return
+    marks = [float(step) for step in epoch_ends(history)]
+    losses = charts.lines_of(history, {"loss_d": t("loss_d"), "loss_g": t("loss_g")}, 0.6, 1)
+    st.plotly_chart(charts.figure(losses, t("loss"), t("step"), marks=marks, height=300,
+                                  references={t("equilibrium_d"): EQUILIBRIUM["loss_d"]}),
+                    width="stretch", key="train_loss_chart")
+    outputs = charts.lines_of(history, {"d_real": t("d_real"), "d_fake": t("d_fake")}, 0.6, 1)
+    st.plotly_chart(charts.figure(outputs, t("d_output"), t("step"), marks=marks, height=260, y_range=(0, 1),
+                                  references={"½": 0.5}),
+                    width="stretch", key="train_d_chart")
+
+
+def last_samples(name: str, info: RunInfo | None):
+    epochs = RunDir(name, common.checkpoints_root()).snapshot_epochs()
+    return common.epoch_samples(name, epochs[-1]) if epochs else None
+
+
+def resume_form(root: Path, info: RunInfo) -> None:
+    """More epochs for a saved run (new total), optionally with new learning rates."""
+    folder = RunDir(info.name, root)
+    if not folder.checkpoint_path.is_file():
+        return
+    saved = folder.read_info()["config"]
+    with st.container(border=True):
+        st.markdown(f"**{t('resume_h')}**")
+        epochs_col, lr_g_col, lr_d_col = st.columns(3)
+        more = max(1, info.epochs_target - info.epochs_done) if info.status == "stopped" else 5
+        epochs = epochs_col.number_input(t("resume_epochs"), min_value=info.epochs_done + 1, max_value=10_000,
+                                         value=info.epochs_done + more, step=1, key=f"train_resume_epochs_{info.name}",
+                                         help=t("help_resume_epochs"))
+        lr_g = lr_g_col.number_input(t("lr_g"), min_value=1e-6, max_value=1.0, value=float(saved["lr_g"]), step=5e-5,
+                                     format="%.1e", key=f"train_resume_lr_g_{info.name}")
+        lr_d = lr_d_col.number_input(t("lr_d"), min_value=1e-6, max_value=1.0, value=float(saved["lr_d"]), step=5e-5,
+                                     format="%.1e", key=f"train_resume_lr_d_{info.name}")
+        if st.button(t("resume"), icon=":material/play_arrow:", key=f"train_resume_{info.name}"):
+            try:
+                common.manager().submit_resume(info.name, int(epochs), root, changes={"lr_g": lr_g, "lr_d": lr_d})
+            except GanLabError as error:
+                st.error(str(error))
+            else:
+                st.rerun()
+
+
+def queue_overview(root: Path) -> None:
+    manager = common.manager()
+    active = [job for job in manager.jobs(root) if job.active]
+    if len(active) < 2:
+        return
+    lines = []
+    for job in active:
+        place = manager.queue_position(job)
+        where = t("queue_place", place=place) if place else t(f"status_{job.state}")
+        lines.append(f"- **{job.run_name}** — {where}")
+    st.markdown(f"**{t('queue_h')}**\n" + "\n".join(lines))
+
+
+@common.shows_user_errors
+def render() -> None:
+    root = common.checkpoints_root()
+    st.title(t("train_title"))
+    st.markdown(t("train_intro"))
+    training = bool(common.manager().active_names(root))
+    with st.expander(t("train_new_h"), expanded=not training, icon=":material/tune:"):
+        settings_panel(root)
+    st.subheader(t("train_watch_h"))
+    watch_panel(root)
+    new_jobs_watcher(root)
+
+
+render()
