@@ -2,7 +2,8 @@
 
     python bench/time_to_digits.py                   # the current defaults, TrainConfig()
     python bench/time_to_digits.py --baseline-mlp    # the seed lecture's MLP with its original settings
-    python bench/time_to_digits.py --model mlp --lr-g 1e-3 --ema-decay 0.999   # any settings
+    python bench/time_to_digits.py --model dcgan     # another model, with its recommended settings
+    python bench/time_to_digits.py --model dcgan --lr-g 1e-3 --ema-decay 0.999   # and any setting on top
 
 Training runs in a fresh Python process (a cold start: imports, data and models included),
 pinned to `--cores` CPU cores (2) with as many torch threads, for `--seconds` (120) of training
@@ -63,7 +64,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--n", type=int, default=1000, help="samples per snapshot evaluation (default: 1000)")
     parser.add_argument("--eval-seed", type=int, default=0, help="seed of the evaluation noise (default: 0)")
     parser.add_argument("--baseline-mlp", action="store_true", help="train the seed lecture's MLP with its original settings")
-    parser.add_argument("--label", help="name of this configuration in the output (default: defaults / seed-mlp / custom)")
+    parser.add_argument("--label", help="name of this configuration in the output (default: defaults, seed-mlp or "
+                                        "the model, with -custom when settings were changed)")
     parser.add_argument("--json-out", metavar="FILE", help="where to write the result (default: bench/results/<label>-<time>.json)")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # internal: the training process's job, as JSON
     defaults = TrainConfig()
@@ -72,25 +74,41 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             continue
         flag = "--" + setting.name.replace("_", "-")
         default = getattr(defaults, setting.name)
-        if isinstance(default, tuple):
-            parser.add_argument(flag, type=float, nargs=len(default), metavar=("B1", "B2"), help=setting.metadata["help"])
+        help_text = f"{setting.metadata['help']} (default: the model's recommended value)"
+        if isinstance(default, bool):
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=help_text)
+        elif isinstance(default, tuple):
+            parser.add_argument(flag, type=float, nargs=len(default), metavar=("B1", "B2"), help=help_text)
         else:
-            parser.add_argument(flag, type=type(default), help=f"{setting.metadata['help']} (default: {default})")
+            parser.add_argument(flag, type=type(default), help=help_text)
     return parser.parse_args(argv)
 
 
 def chosen_settings(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
-    """The training settings to measure: defaults, or the seed MLP, with any flags on top."""
+    """The full training settings to measure and a label for them.
+
+    Default: `TrainConfig()`, the default model with its recommended settings; `--model M`: M with
+    its recommended settings; `--baseline-mlp`: the pinned seed MLP. Any other flag goes on top.
+    """
     from dataclasses import fields
 
     from gan_core.config import TrainConfig
 
-    settings = dict(SEED_MLP) if args.baseline_mlp else {}
     overrides = {f.name: getattr(args, f.name) for f in fields(TrainConfig)
                  if f.name not in FIXED and getattr(args, f.name, None) is not None}
-    settings.update({k: list(v) if isinstance(v, (tuple, list)) else v for k, v in overrides.items()})
-    label = args.label or ("seed-mlp" if args.baseline_mlp else "defaults") + ("-custom" if overrides else "")
-    TrainConfig.from_dict({**settings, "device": "cpu"}).validate()
+    if "betas" in overrides:
+        overrides["betas"] = tuple(overrides["betas"])
+    if args.baseline_mlp:
+        config = TrainConfig.from_dict({**TrainConfig.for_model("mlp").to_dict(), **SEED_MLP, **overrides})
+        label = "seed-mlp"
+    else:
+        model = overrides.pop("model", None) or TrainConfig().model
+        config = TrainConfig.for_model(model, **overrides)
+        label = "defaults" if model == TrainConfig().model else model
+    label = args.label or label + ("-custom" if set(overrides) - {"model"} else "")
+    config.device = "cpu"
+    config.validate()
+    settings = {k: v for k, v in config.to_dict().items() if k not in FIXED}
     return settings, label
 
 
@@ -114,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
            "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
     budget = f"{args.steps} steps" if args.steps else f"{args.seconds:g} s"
-    print(f"time to digits: {label} {settings or '(TrainConfig defaults)'}, {budget} of training "
+    print(f"time to digits: {label} {settings}, {budget} of training "
           f"with {threads} thread(s), CPUs {sorted(cpus) if cpus else 'not pinned (no sched_setaffinity here)'}",
           file=sys.stderr)
     load_before = _load_average()
