@@ -3,7 +3,8 @@
     checkpoints/<run>/
         run.json              status, created, device, config, summary (small, human readable)
         checkpoint.pt         everything needed to resume exactly
-        epochs/epoch_0001.pt  generator weights (float16) and fixed-noise samples of each epoch
+        epochs/epoch_0001.pt  fixed-noise samples of each epoch, and the generator (float16) of
+                              epochs 1-10, every 10th and the last (long runs stay small)
 
 Every write goes to a temporary file that is fsynced and renamed over the old one, so a
 process killed mid-save leaves the previous file intact. Every read uses
@@ -236,11 +237,12 @@ class RunDir:
     def snapshot_path(self, epoch: int) -> Path:
         return self.epochs_path / f"epoch_{epoch:04d}.pt"
 
-    def save_snapshot(self, epoch: int, generator_state: dict[str, torch.Tensor], samples: torch.Tensor) -> None:
-        """Keep this epoch's generator (float16) and its fixed-noise samples (uint8) for replay."""
+    def save_snapshot(self, epoch: int, generator_state: dict[str, torch.Tensor] | None, samples: torch.Tensor) -> None:
+        """Keep this epoch's fixed-noise samples (uint8) and, where given, its generator (float16)."""
         save_tensor_file(self.snapshot_path(epoch), {
             "format": SNAPSHOT_FORMAT, "epoch": epoch,
-            "generator": half_precision(generator_state), "samples": samples.cpu(),
+            "generator": half_precision(generator_state) if generator_state is not None else None,
+            "samples": samples.cpu(),
         })
 
     def load_snapshot(self, epoch: int) -> dict[str, Any]:

@@ -52,7 +52,11 @@ def load_generator(run: RunDir, epoch: int | None = None, device: str | torch.de
     else:
         if epoch not in run.snapshot_epochs():
             raise CheckpointError(f"run {run.name!r} has no snapshot of epoch {epoch}; it has {run.snapshot_epochs() or 'none'}")
-        weights = {k: v.float() if v.is_floating_point() else v for k, v in run.load_snapshot(epoch)["generator"].items()}
+        saved = run.load_snapshot(epoch)["generator"]
+        if saved is None:
+            raise CheckpointError(f"run {run.name!r} kept only the samples of epoch {epoch}; generators are kept for "
+                                  "epochs 1-10, every 10th epoch and the last one")
+        weights = {k: v.float() if v.is_floating_point() else v for k, v in saved.items()}
     try:
         generator.load_state_dict(weights)
     except RuntimeError as error:

@@ -138,3 +138,17 @@ def test_resume_refuses_no_new_epochs_and_changed_architecture(checkpoints, smal
         Trainer.resume(RunDir("short"), epochs=2, changes={"latent_dim": 32}, data=small_mnist)
     resumed = Trainer.resume(RunDir("short"), epochs=2, changes={"lr_g": 1e-4}, data=small_mnist)
     assert resumed.opt_g.param_groups[0]["lr"] == 1e-4
+
+
+def test_long_runs_keep_every_epochs_samples_but_thin_out_generator_weights(checkpoints, small_mnist) -> None:
+    from gan_core.errors import CheckpointError
+
+    run = RunDir("long")
+    Trainer.create(tiny(epochs=12, batch_size=256), run, data=small_mnist).train()
+    assert run.snapshot_epochs() == list(range(1, 13))  # the progression scrubber sees every epoch
+    kept = [e for e in run.snapshot_epochs() if run.load_snapshot(e)["generator"] is not None]
+    assert kept == [*range(1, 11), 12]  # 1-10, every 10th, and the last
+    assert run.load_snapshot(11)["samples"].shape == (64, 28, 28)
+    with pytest.raises(CheckpointError, match="kept only the samples of epoch 11"):
+        load_generator(run, epoch=11)
+    assert load_generator(run, epoch=12).sample(2).shape == (2, 1, 28, 28)
