@@ -128,14 +128,20 @@ class Trainer:
         self.steps_per_epoch = len(self.data) // (config.batch_size * config.d_steps)
 
         _seed_everything(config.seed)
-        self.generator, self.discriminator = (m.to(self.device) for m in build_models(config.model, config.latent_dim))
+        # On a CPU, oneDNN's convolutions run fastest on channels-last tensors (measured: bench/train_speed.py).
+        memory_format = torch.channels_last if self.device.type == "cpu" else torch.preserve_format
+        self.generator, self.discriminator = (m.to(self.device, memory_format=memory_format)
+                                              for m in build_models(config.model, config.latent_dim))
         self.generator_ema = _frozen_copy(self.generator) if config.ema_decay > 0 else None
         self._ema_updates = torch.zeros((), device=self.device)  # one EMA update per step: equals global_step
-        on_gpu = self.device.type == "cuda"  # fused: one kernel per update; capturable: may live in a CUDA graph
+        # fused: one pass over the weights per update (one kernel on a GPU, 5-10% faster on a CPU);
+        # capturable: the update may live in a CUDA graph. MPS has no fused Adam.
+        fused = self.device.type in ("cuda", "cpu")
+        on_gpu = self.device.type == "cuda"
         self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=config.lr_g, betas=config.betas,
-                                      fused=on_gpu, capturable=on_gpu)
+                                      fused=fused, capturable=on_gpu)
         self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=config.lr_d, betas=config.betas,
-                                      fused=on_gpu, capturable=on_gpu)
+                                      fused=fused, capturable=on_gpu)
         # The same 64 noise vectors are drawn at every epoch end, so samples can be compared across epochs.
         self.fixed_noise = torch.randn(
             FIXED_NOISE_SAMPLES, config.latent_dim, generator=torch.Generator().manual_seed(config.seed)
