@@ -24,6 +24,7 @@ from .checkpoints import RunDir, default_checkpoints_dir, delete_run
 from .config import RESUMABLE_CHANGES, TrainConfig
 from .devices import resolve_device
 from .errors import CheckpointError, ConfigError, GanLabError, RunNameError
+from .metrics import training_evaluator
 from .trainer import EpochResult, History, Progress, Trainer
 
 log = logging.getLogger(__name__)
@@ -238,6 +239,8 @@ class JobManager:
         trainer: Trainer | None = None
         options = {**({"flush_every": FLUSH_EVERY[job.device]} if job.device in FLUSH_EVERY else {}), **self.trainer_options}
         try:
+            if "evaluate" not in options:  # FID and the class histogram per epoch, for the Train page's charts
+                options["evaluate"] = training_evaluator(job.config.dataset)
             run = RunDir(job.run_name, job.root)
             if job.resume:
                 trainer = Trainer.resume(run, epochs=job.config.epochs, changes=job.config.to_dict(), **options)

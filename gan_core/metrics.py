@@ -33,7 +33,7 @@ from torch import nn
 
 from .classifier import NUM_CLASSES, LoadedClassifier, digit_split, load_classifier
 from .data import load_dataset
-from .errors import ConfigError
+from .errors import ConfigError, GanLabError
 
 DEFAULT_SAMPLES = 1_000  # samples per evaluation; the floor uses as many real digits
 MIN_SAMPLES, MAX_SAMPLES = 100, 4_000  # at most the training split, so the floor exists for every n
@@ -365,6 +365,20 @@ def generate(generator: nn.Module, n: int, seed: int = 0) -> torch.Tensor:
     finally:
         generator.train(was_training)
     return images
+
+
+EPOCH_SAMPLES = 500  # per-epoch metrics while training: half the cost of the standard 1,000
+
+
+def training_evaluator(dataset: str, n: int = EPOCH_SAMPLES) -> Callable[[nn.Module], dict[str, Any]] | None:
+    """The per-epoch metrics for a training run, or None where there are none to have (a dataset the
+    classifier cannot judge, or a missing classifier file: the run then trains without them)."""
+    if dataset not in DIGIT_DATASETS:
+        return None
+    try:
+        return epoch_evaluator(n=n, dataset=dataset)
+    except GanLabError:
+        return None
 
 
 def epoch_evaluator(n: int = DEFAULT_SAMPLES, seed: int = 0, dataset: str = "mnist-5k") -> Callable[[nn.Module], dict[str, Any]]:

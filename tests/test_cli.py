@@ -82,3 +82,11 @@ def test_bad_input_exits_2_with_one_line_and_no_traceback(checkpoints: Path, arg
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (checkpoints / "x").exists()
+
+
+def test_train_with_metrics_records_and_prints_fid_each_epoch(checkpoints: Path) -> None:
+    result = gan(checkpoints, "train", "--run", "measured", "--epochs", "1", "--metrics", *TINY)
+    assert result.returncode == 0, result.stderr
+    assert "FID" in result.stderr and "digits, confidence" in result.stderr
+    record = torch.load(checkpoints / "measured" / "checkpoint.pt", weights_only=True)["history"]["epochs"][0]
+    assert record["fid"] > record["fid_ratio"] > 1 and len(record["class_histogram"]) == 10
