@@ -49,9 +49,7 @@ FIXED = ("epochs", "device", "dataset")  # the harness sets these: endless epoch
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     sys.path.insert(0, str(ROOT))
-    from dataclasses import fields
-
-    from gan_core.config import TrainConfig
+    from gan_core.cli import add_setting_flags
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=120.0, help="seconds of training (default: 120)")
@@ -68,19 +66,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                         "the model, with -custom when settings were changed)")
     parser.add_argument("--json-out", metavar="FILE", help="where to write the result (default: bench/results/<label>-<time>.json)")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # internal: the training process's job, as JSON
-    defaults = TrainConfig()
-    for setting in fields(TrainConfig):
-        if setting.name in FIXED:
-            continue
-        flag = "--" + setting.name.replace("_", "-")
-        default = getattr(defaults, setting.name)
-        help_text = f"{setting.metadata['help']} (default: the model's recommended value)"
-        if isinstance(default, bool):
-            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=help_text)
-        elif isinstance(default, tuple):
-            parser.add_argument(flag, type=float, nargs=len(default), metavar=("B1", "B2"), help=help_text)
-        else:
-            parser.add_argument(flag, type=type(default), help=help_text)
+    add_setting_flags(parser, skip=FIXED)
     return parser.parse_args(argv)
 
 

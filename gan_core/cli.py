@@ -54,18 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--quiet", action="store_true", help="print nothing but errors")
     train.add_argument("--metrics", action="store_true",
                        help="record FID, the class histogram and confidence at each epoch end (digits only; ~0.3 s an epoch)")
-    defaults = TrainConfig()
-    for setting in fields(TrainConfig):
-        flag = "--" + setting.name.replace("_", "-")
-        default = getattr(defaults, setting.name)
-        model_dependent = any(setting.name in spec.recommended for spec in MODELS.values())
-        help_text = f"{setting.metadata['help']} (default: {'the model’s; ' if model_dependent else ''}{default})"
-        if isinstance(default, bool):
-            train.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=help_text)
-        elif isinstance(default, tuple):
-            train.add_argument(flag, type=float, nargs=len(default), metavar=("B1", "B2"), help=help_text)
-        else:
-            train.add_argument(flag, type=type(default), help=help_text)
+    add_setting_flags(train)
 
     sample = commands.add_parser("sample", parents=[common], help="images from a trained run")
     sample.add_argument("--run", metavar="NAME", required=True)
@@ -104,6 +93,24 @@ def build_parser() -> argparse.ArgumentParser:
     classifier.add_argument("--min-accuracy", type=float, default=MIN_ACCURACY,
                             help=f"refuse to save a classifier below this held-out accuracy (default: {MIN_ACCURACY})")
     return parser
+
+
+def add_setting_flags(parser: argparse.ArgumentParser, skip: Sequence[str] = ()) -> None:
+    """One flag per TrainConfig field (--batch-size ...), default None so "not given" can be told apart."""
+    defaults = TrainConfig()
+    for setting in fields(TrainConfig):
+        if setting.name in skip:
+            continue
+        flag = "--" + setting.name.replace("_", "-")
+        default = getattr(defaults, setting.name)
+        model_dependent = any(setting.name in spec.recommended for spec in MODELS.values())
+        help_text = f"{setting.metadata['help']} (default: {'the model’s; ' if model_dependent else ''}{default})"
+        if isinstance(default, bool):
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=help_text)
+        elif isinstance(default, tuple):
+            parser.add_argument(flag, type=float, nargs=len(default), metavar=("B1", "B2"), help=help_text)
+        else:
+            parser.add_argument(flag, type=type(default), help=help_text)
 
 
 def _add_output_arguments(parser: argparse.ArgumentParser) -> None:
