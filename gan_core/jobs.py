@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import torch
 
 from .checkpoints import RunDir, default_checkpoints_dir, delete_run
 from .config import RESUMABLE_CHANGES, TrainConfig
-from .devices import resolve_device
+from .devices import cpu_cores, resolve_device
 from .errors import CheckpointError, ConfigError, GanLabError, RunNameError
 from .metrics import training_evaluator
 from .trainer import EpochResult, History, Progress, Trainer
@@ -297,6 +298,23 @@ _manager: JobManager | None = None
 _manager_lock = threading.Lock()
 
 
+TORCH_THREADS_ENV = "GAN_LAB_TORCH_THREADS"
+
+
+def leave_a_core_free() -> int:
+    """Train with one CPU thread fewer than there are cores (at least 1), or `$GAN_LAB_TORCH_THREADS`.
+
+    In the app the same machine also serves the pages and often runs the browser. When torch's
+    threads outnumber the free cores they wait for each other: on a busy 2-core machine a step with
+    2 threads took 8x as long as with 1 (bench/time_to_digits.py --threads 1 shows it). The CLI and
+    benchmarks keep torch's own choice.
+    """
+    configured = os.environ.get(TORCH_THREADS_ENV, "").strip()
+    threads = int(configured) if configured.isdigit() and int(configured) > 0 else max(1, cpu_cores() - 1)
+    torch.set_num_threads(threads)
+    return threads
+
+
 def get_job_manager() -> JobManager:
     """The one manager of this process, shared by every browser session of the app.
 
@@ -305,6 +323,7 @@ def get_job_manager() -> JobManager:
     global _manager
     with _manager_lock:
         if _manager is None:
+            leave_a_core_free()
             _manager = JobManager()
             atexit.register(_manager.shutdown)
         return _manager

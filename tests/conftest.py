@@ -17,6 +17,10 @@ if str(ROOT) not in sys.path:
 
 from gan_core.data import ImageDataset, load_dataset  # noqa: E402
 
+# The app's job manager trains with one core left free; in this test process the pages run inside
+# pytest, so keep torch's own thread count for the rest of the suite.
+os.environ.setdefault("GAN_LAB_TORCH_THREADS", str(torch.get_num_threads()))
+
 
 @pytest.fixture
 def checkpoints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -223,3 +223,19 @@ def test_submit_refuses_bad_settings_without_queueing(checkpoints: Path, make_ma
     with pytest.raises(RunNameError, match="not allowed"):
         manager.submit(tiny(), "../escape", checkpoints)
     assert manager.jobs(checkpoints) == []
+
+
+def test_the_app_leaves_a_core_free_for_the_pages_unless_told_otherwise(monkeypatch) -> None:
+    import torch
+
+    from gan_core.devices import cpu_cores
+    from gan_core.jobs import leave_a_core_free
+
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.delenv("GAN_LAB_TORCH_THREADS", raising=False)
+        assert leave_a_core_free() == max(1, cpu_cores() - 1) == torch.get_num_threads()
+        monkeypatch.setenv("GAN_LAB_TORCH_THREADS", "3")
+        assert leave_a_core_free() == 3 == torch.get_num_threads()
+    finally:
+        torch.set_num_threads(before)
