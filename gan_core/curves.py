@@ -92,6 +92,19 @@ def epoch_metrics(history: History) -> dict[str, list[tuple[int, float]]]:
     return found
 
 
+def class_histograms(history: History) -> tuple[list[int], np.ndarray]:
+    """The class histogram of every epoch that recorded one (the per-epoch metrics of a digit run):
+    (epochs, shares of shape (len(epochs), 10)), rows in epoch order. Mode collapse shows as a row
+    whose share piles up on one digit; no records give ([], an empty (0, 10) array)."""
+    epochs, rows = [], []
+    for record in list(history.epochs):
+        shares = record.get("class_histogram")
+        if isinstance(shares, (list, tuple)) and len(shares) == 10:
+            epochs.append(int(record["epoch"]))
+            rows.append([float(share) for share in shares])
+    return epochs, np.asarray(rows, dtype=np.float64).reshape(len(rows), 10)
+
+
 def load_history(run: RunDir) -> History:
     """The history saved in a run's checkpoint (empty when the run has none yet)."""
     if not run.checkpoint_path.is_file():

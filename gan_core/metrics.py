@@ -43,6 +43,7 @@ REFERENCE_DIGITS = 1_000  # real digits whose nearest-neighbour distance is the 
 TOO_CLOSE_PERCENTILE = 1.0  # a sample is "too close" when nearer than 99% of real unseen digits come
 CLOSEST_SHOWN = 5
 FLOOR_SUBSETS = 10
+EXACT_COPY_DISTANCE = 1e-3  # nearer than this to a training image: a copy of it
 
 
 # --- the classifier's view of images ------------------------------------------------------------------
@@ -239,7 +240,7 @@ class Memorisation:
 
     @property
     def exact_copies(self) -> int:
-        return int((self.nearest_distance < 1e-3).sum())
+        return int((self.nearest_distance < EXACT_COPY_DISTANCE).sum())
 
     def summary(self, per_sample: bool = False) -> dict[str, Any]:
         order = np.argsort(self.nearest_distance, kind="stable")[:CLOSEST_SHOWN]
@@ -275,6 +276,43 @@ def nearest_training_image(image: torch.Tensor, dataset: str = "mnist-5k") -> tu
     training = load_dataset(dataset).images
     index, distance = nearest_neighbours(_as_batch(image)[:1], training)
     return int(index[0]), float(distance[0]), training[int(index[0])]
+
+
+@dataclass(frozen=True)
+class NearestVerdict:
+    """How one image's distance to its nearest training image compares with real digits the GAN never saw.
+
+    `verdict` is one of:
+    - "copy": it is a training image (distance below EXACT_COPY_DISTANCE);
+    - "too_close": nearer than all but 1% of unseen real digits come: suspicious, maybe copied;
+    - "typical": as near as unseen real digits usually come (between the 1st and 99th percentile);
+    - "far": farther than 99% of unseen real digits: no copy (and maybe not much of a digit).
+    """
+
+    distance: float
+    verdict: str
+    closer_share: float  # share of unseen real digits that sit even nearer to a training image
+    reference_median: float  # their median distance (about 9.9 on mnist-5k)
+    too_close_threshold: float  # their 1st percentile (about 3.24)
+    far_threshold: float  # their 99th percentile
+
+
+def judge_nearest(distance: float, dataset: str = "mnist-5k") -> NearestVerdict:
+    """A plain verdict on one nearest-training-image distance, against the yardstick of `reference_distances`."""
+    _check_digit_dataset(dataset)
+    reference = reference_distances(dataset)
+    low = float(np.percentile(reference, TOO_CLOSE_PERCENTILE))
+    high = float(np.percentile(reference, 100 - TOO_CLOSE_PERCENTILE))
+    distance = float(distance)
+    if distance < EXACT_COPY_DISTANCE:
+        verdict = "copy"
+    elif distance < low:
+        verdict = "too_close"
+    elif distance <= high:
+        verdict = "typical"
+    else:
+        verdict = "far"
+    return NearestVerdict(distance, verdict, float((reference < distance).mean()), float(np.median(reference)), low, high)
 
 
 def _check_digit_dataset(dataset: str) -> None:
@@ -411,8 +449,9 @@ def classifier_info() -> dict[str, Any]:
 
 
 __all__ = [
-    "Classification", "FeatureStats", "Memorisation", "SampleQuality", "class_histogram", "classes_covered",
-    "classifier_info", "classify", "classify_one", "epoch_evaluator", "evaluate_images", "fid", "fid_floor",
-    "frechet_distance", "generate", "held_out_stats", "kl_to_uniform", "memorisation_check",
+    "Classification", "FeatureStats", "Memorisation", "NearestVerdict", "SampleQuality", "class_histogram",
+    "classes_covered", "classifier_info", "classify", "classify_one", "epoch_evaluator", "evaluate_images", "fid",
+    "fid_floor", "frechet_distance", "generate", "held_out_stats", "judge_nearest", "kl_to_uniform",
+    "memorisation_check",
     "nearest_neighbours", "nearest_training_image", "real_training_sample", "reference_distances",
 ]

@@ -6,18 +6,23 @@ never on the page's polling fragment. Every test has its own checkpoints folder.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import shutil
 import string
 from pathlib import Path
 
+import numpy as np
 import pytest
+import torch
 from streamlit.testing.v1 import AppTest
 
 from gan_core.checkpoints import CHECKPOINTS_ENV, RunDir
 from gan_core.config import TrainConfig
 from gan_core.jobs import get_job_manager
+from gan_core.metrics import classify_one, judge_nearest, nearest_training_image, training_evaluator
+from gan_core.sampling import load_generator
 from gan_core.trainer import Trainer
 from ui.i18n import STRINGS
 
@@ -52,6 +57,27 @@ def texts(at: AppTest, kind: str) -> list[str]:
     return [str(element.value) for element in at.get(kind)]
 
 
+def figures(at: AppTest) -> list[dict]:
+    """The plotly figures on the page, as the browser receives them (numeric arrays decoded to lists)."""
+    def decoded(value):
+        if isinstance(value, dict) and set(value) >= {"dtype", "bdata"}:  # plotly's typed arrays
+            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+            shape = [int(size) for size in str(value.get("shape", "-1")).split(",") if size.strip()]
+            return array.reshape(shape).tolist()
+        if isinstance(value, dict):
+            return {k: decoded(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [decoded(v) for v in value]
+        return value
+
+    return [decoded(json.loads(chart.proto.spec)) for chart in at.get("plotly_chart")]
+
+
+def axis_titles(figure: dict) -> set[str]:
+    layout = figure.get("layout", {})
+    return {layout.get(axis, {}).get("title", {}).get("text", "") for axis in ("xaxis", "yaxis")}
+
+
 def column_with(at: AppTest, widget: str, key: str):
     """The innermost column that holds the widget: where its error must appear."""
     holding = [column for column in at.columns if any(w.key == key for w in column.get(widget))]
@@ -61,10 +87,11 @@ def column_with(at: AppTest, widget: str, key: str):
 
 @pytest.fixture(scope="module")
 def trained_root(tmp_path_factory: pytest.TempPathFactory, small_mnist) -> Path:
-    """A checkpoints folder with one tiny finished run of 2 epochs (made once for this module)."""
+    """A checkpoints folder with one tiny finished run of 2 epochs (made once for this module), measured
+    at each epoch's end as the job manager measures digit runs (FID, class histogram...)."""
     root = tmp_path_factory.mktemp("app-runs")
     config = TrainConfig(model="mlp", epochs=2, batch_size=64, device="cpu", latent_dim=16)
-    Trainer.create(config, RunDir("tiny", root), data=small_mnist).train()
+    Trainer.create(config, RunDir("tiny", root), data=small_mnist, evaluate=training_evaluator(config.dataset)).train()
     return root
 
 
@@ -101,6 +128,7 @@ def test_every_page_renders_before_any_training_and_sends_the_user_to_train(chec
             assert any(link.proto.page.endswith("train") for link in at.get("page_link")), page
         if page == "compare":
             assert len(at.image) == 3  # both Gaussians and the real digits, even without a GAN
+            assert len(at.table[0].value) == 3  # and their numbers
 
 
 @pytest.mark.parametrize("language", ["ru", "en"])
@@ -112,13 +140,16 @@ def test_every_page_renders_with_a_trained_run(with_run, language) -> None:
         assert texts(at, "title") == [text(TITLES[page], language)]
         assert text("need_run", language) not in texts(at, "info"), page
         if page == "latent":
-            assert len(at.image) == 1
+            assert len(at.image) == 2  # the digit and the nearest training image
+            assert any(text("latent_guess", language, digit="", confidence=0)[:12] in m for m in texts(at, "markdown"))
         if page in ("train", "losses"):
-            assert len(at.get("plotly_chart")) >= 2  # losses, and D(x) / D(G(z))
+            assert len(at.get("plotly_chart")) >= 4  # losses, D(x) / D(G(z)), FID / floor, the digits' shares
+            assert text("quality_h", language) in texts(at, "subheader")
         if page == "progression":
             assert len(at.image) == 2  # the chosen epoch and the animation
         if page == "compare":
             assert len(at.image) == 4  # two Gaussians, the GAN and the real digits
+            assert len(at.table[0].value) == 4  # one row of numbers each
     assert at.dataframe[0].value[text("col_status", language)].tolist() == [text("status_finished", language)]
 
 
@@ -163,7 +194,58 @@ def test_principal_directions_move_the_digit(with_run) -> None:
     before = at.image[0].value
     at.slider(key="latent_amount::tiny::0").set_value(2.5).run()
     assert at.image[0].value != before
-    assert len(at.image) == 2  # the moved digit and the sweep of every direction
+    assert len(at.image) == 3  # the moved digit, its nearest training image and the sweep of every direction
+    assert any(m.startswith("#### The classifier reads") for m in texts(at, "markdown"))
+
+
+VERDICTS = {"copy": "a copy", "too_close": "suspiciously close", "typical": "not a copy", "far": "not a copy"}
+
+
+def judgement(at: AppTest) -> tuple[str, str, list[float]]:
+    """What the Latent explorer says about its digit: the guess, the verdict and the ten probabilities."""
+    markdown = texts(at, "markdown")
+    guess = next(m for m in markdown if m.startswith("#### The classifier reads"))
+    verdict = next(m for m in markdown if m.startswith("Distance "))
+    bars = next(f for f in figures(at) if "probability" in axis_titles(f))
+    return guess, verdict, bars["data"][0]["y"]
+
+
+def test_the_latent_explorer_shows_the_classifiers_guess_and_the_nearest_training_image(with_run) -> None:
+    generator = load_generator(RunDir("tiny", with_run))
+
+    def check(at: AppTest) -> None:
+        """The page's guess, nearest image and verdict are those of the digit the sliders draw now."""
+        z = torch.tensor([at.slider(key=f"latent_slider::tiny::{i}").value for i in range(generator.latent_dim)])
+        image = generator.generate(z[None])[0]
+        digit, confidence, probabilities = classify_one(image)
+        index, distance, _ = nearest_training_image(image)
+        guess, verdict, shown = judgement(at)
+        assert guess.startswith(f"#### The classifier reads **{digit}**, {confidence:.0%} sure")
+        assert shown == pytest.approx(probabilities)
+        assert at.image[1].captions == [f"Nearest training image, #{index}"]
+        assert verdict.startswith(f"Distance {distance:.1f}: **{VERDICTS[judge_nearest(distance).verdict]}**")
+
+    at = open_app("latent", "en")
+    assert len(at.image) == 2
+    check(at)
+    before = [image.value for image in at.image]
+    at.slider(key="latent_slider::tiny::0").set_value(4.0)
+    at.slider(key="latent_slider::tiny::1").set_value(-4.0).run()
+    assert not at.exception and at.image[0].value != before[0]
+    check(at)  # measured again for the new digit
+
+
+def test_a_run_of_clothes_gets_no_digit_metrics_but_a_plain_note(checkpoints, small_mnist) -> None:
+    config = TrainConfig(model="mlp", dataset="fashion-mnist", epochs=1, latent_dim=8, device="cpu")
+    Trainer.create(config, RunDir("clothes", checkpoints), data=small_mnist).train()  # stands in for the clothes
+    note = text("latent_no_metrics", "en", dataset="fashion-mnist")
+    latent = open_app("latent", "en")
+    assert len(latent.image) == 1 and note in texts(latent, "caption")
+    train = open_app("train", "en")
+    assert text("quality_not_digits", "en", dataset="fashion-mnist") in texts(train, "caption")
+    assert text("quality_h", "en") not in texts(train, "subheader")
+    losses = open_app("losses", "en")
+    assert text("quality_h", "en") not in texts(losses, "subheader")
 
 
 # --- train ---------------------------------------------------------------------------------------------------
@@ -193,9 +275,35 @@ def test_start_with_tiny_settings_trains_a_run_that_the_job_manager_finishes(che
     assert jobs.wait("lesson-1", TRAINING_TIMEOUT, checkpoints).state == "finished"
     at.run()
     assert any(message.startswith("Done: all 1 epoch(s)") for message in texts(at, "success"))
-    assert len(at.get("plotly_chart")) == 2 and len(at.image) == 1
+    assert len(at.get("plotly_chart")) == 4 and len(at.image) == 1  # losses, D's outputs, the digits, FID / floor
     assert RunDir("lesson-1", checkpoints).info().status == "finished"
     assert at.text_input(key="keep_train_name").value == "mlp-1"  # a fresh name for the next run
+
+
+def test_the_train_page_of_a_run_the_job_manager_trained_shows_fid_and_the_class_histogram(checkpoints, jobs) -> None:
+    jobs.submit(TrainConfig(model="mlp", epochs=2, batch_size=500, latent_dim=8, device="cpu"), "measured", checkpoints)
+    assert jobs.wait("measured", TRAINING_TIMEOUT, checkpoints).state == "finished"
+    records = jobs.job("measured", checkpoints).history.epochs
+    assert [len(r["class_histogram"]) for r in records] == [10, 10] and all(r["fid"] > 0 for r in records)
+    for language in ("en", "ru"):
+        at = open_app("train", language)
+        assert text("quality_h", language) in texts(at, "subheader")
+        shown = {metric.label: metric.value for metric in at.metric}
+        assert shown[text("metric_fid_ratio", language)] == f"{records[-1]['fid_ratio']:.1f}×"
+        assert shown[text("metric_classes_covered", language)] == f"{records[-1]['classes_covered']} / 10"
+        charts = figures(at)
+        bars = next(f for f in charts if f["data"][0]["type"] == "bar")
+        assert bars["data"][0]["y"] == pytest.approx([100 * s for s in records[-1]["class_histogram"]])
+        assert axis_titles(bars) == {text("digit", language), text("share_axis", language)}
+        fid = next(f for f in charts if text("metric_fid_ratio", language) in axis_titles(f))
+        assert fid["data"][0]["x"] == [1, 2]
+        assert fid["data"][0]["y"] == pytest.approx([r["fid_ratio"] for r in records])
+        assert fid["layout"]["yaxis"]["type"] == "log"
+        heatmap = next(f for f in charts if f["data"][0]["type"] == "heatmap")
+        assert heatmap["data"][0]["x"] == [1, 2] and len(heatmap["data"][0]["z"]) == 10  # epoch x digit
+    losses = open_app("losses", "en")  # the Losses page charts the same numbers per epoch
+    titles = set().union(*(axis_titles(f) for f in figures(losses)))
+    assert {"FID / floor", "FID", "Digits covered (≥ 2%)", "Classifier's confidence"} <= titles
 
 
 def test_bad_input_shows_a_message_next_to_the_field_and_nothing_saved_is_lost(with_run) -> None:
@@ -284,16 +392,43 @@ def test_losses_smoothing_and_the_epoch_axis_and_the_csv(with_run) -> None:
     at = open_app("losses", "en")
     at.slider(key="keep_losses_smoothing").set_value(0.0).run()
     at.radio(key="keep_losses_axis").set_value("epoch").run()
-    assert not at.exception and len(at.get("plotly_chart")) == 2
+    charts = figures(at)
+    assert not at.exception and len(charts) == 2 + 5 + 1  # losses, D's outputs; 5 metrics per epoch, the heat map
+    by_title = {f["layout"]["yaxis"]["title"]["text"]: f for f in charts}
+    assert by_title["FID / floor"]["layout"]["yaxis"]["type"] == "log" and by_title["FID"]["layout"]["yaxis"]["type"] == "log"
+    assert by_title["Digits covered (≥ 2%)"]["data"][0]["mode"] == "lines+markers"  # two epochs: two points to see
     assert [button.proto.label for button in at.get("download_button")] == ["Download CSV"]
 
 
 def test_compare_reseeds_every_column(with_run) -> None:
     at = open_app("compare", "en")
     before = [image.value for image in at.image]
+    numbers = at.table[0].value
     at.number_input(key="keep_compare_seed").set_value(5).run()
     after = [image.value for image in at.image]
     assert len(after) == 4 and all(a != b for a, b in zip(before, after))
+    assert not at.table[0].value["FID"].equals(numbers["FID"])  # the numbers are of the samples shown
+
+
+def test_compare_measures_every_source_and_the_gaussians_score_far_worse_than_real_digits(with_run) -> None:
+    at = open_app("compare", "en")
+    table = at.table[0].value
+    assert table["Samples"].tolist() == ["Gaussian, independent pixels", "Gaussian, full covariance", "GAN", "Real"]
+    assert list(table.columns) == ["Samples", "FID", "FID / floor", "Digits ≥ 2%", "Confidence",
+                                   "To nearest training image", "Too close"]
+    fid = dict(zip(table["Samples"], table["FID"].astype(float)))
+    ratio = dict(zip(table["Samples"], table["FID / floor"].astype(float)))
+    assert fid["Gaussian, independent pixels"] > 500 and fid["Gaussian, full covariance"] > 300
+    assert fid["Gaussian, independent pixels"] > 20 * fid["Real"] and ratio["Real"] < 2
+    too_close = dict(zip(table["Samples"], table["Too close"].astype(float)))
+    assert too_close["Real"] == 1.0 and too_close["Gaussian, independent pixels"] == 0.0  # real = training images
+    chart = next(f for f in figures(at) if "FID / floor (log scale)" in axis_titles(f))
+    assert chart["data"][0]["x"] == pytest.approx(list(ratio.values()))
+    explained = " ".join(texts(at, "markdown"))
+    assert "lower is better" in explained and "FID / floor = 1" in explained
+    at.select_slider(key="keep_compare_measured").set_value(200).run()
+    assert not at.exception and "on 200 samples" in " ".join(texts(at, "markdown"))
+    assert at.table[0].value["FID"].astype(float).min() > table["FID"].astype(float).min()  # fewer samples: higher FID
 
 
 def test_a_run_is_deleted_only_after_confirmation(with_run) -> None:

@@ -1,7 +1,8 @@
 """The app in a real browser: `streamlit run app.py` on a free port, driven by Debian's Chromium.
 
 It opens every page, trains one epoch of a tiny run through the Train page, watches the
-progress finish and the loss chart appear, and drags a latent slider until the digit changes.
+progress finish and the loss chart and the epoch's quality charts appear, and drags a latent
+slider until the digit changes.
 Screenshots of every page go to tests/artifacts/ (git ignores it); look at them.
 
 Without a browser the tests are skipped on a workstation, but fail in CI (CI=true):
@@ -206,9 +207,10 @@ def trained(server: str, browser) -> dict[str, object]:
             screenshot(page, "train-running-en", whole=False)
         done.wait_for(timeout=TRAINING_SECONDS * 1000)
         page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
+        page.get_by_text("Sample quality, epoch by epoch").first.wait_for(timeout=60_000)  # measured at the epoch's end
         settle(page)
         seen = {"progress": progress.first.inner_text(), "charts": page.locator('[data-testid="stPlotlyChart"]').count(),
-                "images": len(image_sources(page))}
+                "images": len(image_sources(page)), "quality": page.get_by_text("Which digits G draws after epoch 1").count()}
         assert_no_error(page, "train")
         seen["screenshot"] = screenshot(page, "train-finished-en")
         return seen
@@ -227,7 +229,8 @@ def test_every_page_opens_without_an_error_on_a_fresh_start(server: str, page) -
 
 def test_a_tiny_run_trains_in_the_background_and_the_page_shows_it_finish(trained: dict[str, object]) -> None:
     assert "Epoch 1 of 1" in str(trained["progress"])
-    assert trained["charts"] >= 2  # the loss chart and D(x) / D(G(z))
+    assert trained["charts"] >= 4  # the loss chart, D(x) / D(G(z)), the digits' shares and FID / floor per epoch
+    assert trained["quality"] == 1
     assert trained["images"] >= 1  # the fixed-noise grid of epoch 1
 
 

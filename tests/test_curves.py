@@ -9,7 +9,8 @@ import pytest
 from gan_core.checkpoints import RunDir
 from gan_core.config import TrainConfig
 from gan_core.curves import (
-    columns, epoch_ends, epoch_length, epoch_metrics, history_csv, load_history, smooth, steps_per_epoch, thin,
+    class_histograms, columns, epoch_ends, epoch_length, epoch_metrics, history_csv, load_history, smooth,
+    steps_per_epoch, thin,
 )
 from gan_core.trainer import History, Trainer
 
@@ -55,6 +56,22 @@ def test_extra_per_epoch_numbers_become_metrics() -> None:
                               {"epoch": 2, "global_step": 20, "train_seconds": 2.0, "loss_d": 1.3, "loss_g": 0.7,
                                "fid": 20.0}])
     assert epoch_metrics(history) == {"fid": [(1, 40.0), (2, 20.0)]}
+
+
+def test_class_histograms_of_every_epoch_form_one_matrix() -> None:
+    one_digit = [0.0] * 10
+    one_digit[3] = 1.0
+    history = History(epochs=[
+        {"epoch": 1, "global_step": 10, "loss_d": 1.0, "loss_g": 1.0},  # recorded before the metrics existed
+        {"epoch": 2, "global_step": 20, "loss_d": 1.0, "loss_g": 1.0, "class_histogram": [0.1] * 10, "fid": 9.0},
+        {"epoch": 3, "global_step": 30, "loss_d": 1.0, "loss_g": 1.0, "class_histogram": one_digit, "fid": 8.0},
+    ])
+    epochs, shares = class_histograms(history)
+    assert epochs == [2, 3] and shares.shape == (2, 10)
+    assert np.allclose(shares[0], 0.1) and shares[1].argmax() == 3 and shares[1].sum() == 1.0
+    assert "class_histogram" not in epoch_metrics(history)  # a list, not a number to chart as a line
+    epochs, shares = class_histograms(History())
+    assert epochs == [] and shares.shape == (0, 10)
 
 
 def test_the_csv_of_two_saved_runs_holds_every_step_of_each(checkpoints, small_mnist) -> None:

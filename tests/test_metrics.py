@@ -21,7 +21,8 @@ from gan_core.data import ImageDataset
 from gan_core.errors import CheckpointError, ConfigError
 from gan_core.metrics import (
     FeatureStats, classes_covered, classify, classify_one, epoch_evaluator, evaluate_images, fid_floor,
-    frechet_distance, kl_to_uniform, memorisation_check, nearest_training_image, real_training_sample,
+    frechet_distance, judge_nearest, kl_to_uniform, memorisation_check, nearest_training_image, real_training_sample,
+    reference_distances,
 )
 from gan_core.trainer import Trainer
 
@@ -158,6 +159,24 @@ def test_memorisation_finds_exact_copies_and_judges_them_against_real_digits(mni
 
     index, distance, image = nearest_training_image(mnist.images[1234] + 0.01)
     assert index == 1234 and 0 < distance < 0.3 and torch.equal(image, mnist.images[1234])
+
+
+def test_one_nearest_distance_gets_a_plain_verdict_against_unseen_real_digits(mnist) -> None:
+    reference = reference_distances()
+    median, low, high = np.median(reference), np.percentile(reference, 1), np.percentile(reference, 99)
+    assert judge_nearest(0.0).verdict == "copy"
+    close = judge_nearest(low / 2)
+    assert close.verdict == "too_close" and close.closer_share < 0.01
+    usual = judge_nearest(float(median))
+    assert usual.verdict == "typical" and usual.closer_share == pytest.approx(0.5, abs=0.01)
+    assert usual.reference_median == pytest.approx(median) and usual.too_close_threshold == pytest.approx(low)
+    assert judge_nearest(high + 1).verdict == "far" and judge_nearest(high + 1).closer_share > 0.99
+    _, distance, _ = nearest_training_image(mnist.images[1234])  # a training image itself
+    assert judge_nearest(distance).verdict == "copy"
+    noise = fit_baseline("gaussian-independent", mnist.images).sample(1, seed=0)
+    assert judge_nearest(nearest_training_image(noise)[1]).verdict in ("typical", "far")
+    with pytest.raises(ConfigError, match="only judge digits"):
+        judge_nearest(5.0, dataset="fashion-mnist")
 
 
 def test_bad_sample_counts_and_datasets_are_refused(mnist) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 import torch
 
@@ -23,6 +24,7 @@ from gan_core.errors import GanLabError
 from gan_core.images import grid, upscale
 from gan_core.jobs import Job, JobManager, get_job_manager
 from gan_core.latent import LatentDirections, principal_directions
+from gan_core.metrics import DIGIT_DATASETS, evaluate_images, real_training_sample
 from gan_core.sampling import LoadedGenerator, load_generator
 from gan_core.trainer import History
 
@@ -83,10 +85,11 @@ def default(key: str, value: object) -> None:
 
 
 def inject_css() -> None:
-    """Crisp pixels when the browser scales a digit picture, and roomier text for a projector."""
+    """Crisp pixels when the browser scales a digit picture, and roomier text (captions, tables) for a projector."""
     st.html("""<style>
       [data-testid="stImage"] img, [data-testid="stFullScreenFrame"] img { image-rendering: pixelated; }
       [data-testid="stCaptionContainer"] { font-size: 1rem; }
+      [data-testid="stTable"] table { font-size: 1.1rem; }
     </style>""")
 
 
@@ -114,6 +117,12 @@ def picture(images: torch.Tensor | np.ndarray, columns: int | None = None, targe
     """Images as one uint8 grid, enlarged without blur to about `target` pixels wide."""
     tiled = grid(images, columns=columns, padding=padding)
     return upscale(tiled, scale_for(tiled.shape[1], target))
+
+
+def chart(figure: go.Figure, key: str | None = None) -> None:
+    """A plotly figure of ui/charts.py across its column, in its own projector styling (theme=None:
+    Streamlit's chart theme would shrink its type)."""
+    st.plotly_chart(figure, width="stretch", theme=None, key=key)
 
 
 def show(image: np.ndarray, caption: str | None = None, width: int | str = "stretch") -> None:
@@ -155,6 +164,49 @@ def _directions(root: str, name: str, version: int, k: int) -> LatentDirections:
 def directions(run: RunInfo, k: int = 10) -> LatentDirections:
     folder = RunDir(run.name, checkpoints_root())
     return _directions(str(checkpoints_root()), run.name, stamp(folder.checkpoint_path), k)
+
+
+# The sources of the Compare page: the same n seeded samples feed its grids and its metrics table.
+SOURCE_KINDS = ("gaussian-independent", "gaussian-full", "gan", "real")
+
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def _source_samples(kind: str, dataset_name: str, root: str, run_name: str | None, version: int, n: int,
+                    seed: int) -> torch.Tensor:
+    if kind == "gan":
+        return _generator(root, run_name, None, version).sample(n, seed)
+    if kind == "real":  # digits: from the classifier's training split, never the 1,000 that FID compares with
+        return real_training_sample(n, seed) if dataset_name in DIGIT_DATASETS else dataset(dataset_name).sample(n, seed)
+    return baseline(kind, dataset_name).sample(n, seed)
+
+
+def _source_key(kind: str, run: RunInfo | None) -> tuple[str | None, int]:
+    if kind != "gan":
+        return None, 0
+    if run is None:
+        raise ValueError("the GAN source needs a run")
+    return run.name, stamp(RunDir(run.name, checkpoints_root()).checkpoint_path)
+
+
+def source_samples(kind: str, dataset_name: str, n: int, seed: int, run: RunInfo | None = None) -> torch.Tensor:
+    """n seeded samples (n, 1, 28, 28) in [-1, 1] of one source of the Compare page (one of SOURCE_KINDS),
+    cached per (source, n, seed) for every browser; a run that trains on gets fresh ones each epoch."""
+    name, version = _source_key(kind, run)
+    return _source_samples(kind, dataset_name, str(checkpoints_root()), name, version, n, seed)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _source_quality(kind: str, dataset_name: str, root: str, run_name: str | None, version: int, n: int,
+                    seed: int) -> dict:
+    images = _source_samples(kind, dataset_name, root, run_name, version, n, seed)
+    return evaluate_images(images, memorisation=True, dataset=dataset_name).to_dict()
+
+
+def source_quality(kind: str, dataset_name: str, n: int, seed: int, run: RunInfo | None = None) -> dict:
+    """`evaluate_images(...).to_dict()` of exactly the samples `source_samples` gives (digit datasets only),
+    cached per (source, n, seed): thirty students on the page cost one measurement."""
+    name, version = _source_key(kind, run)
+    return _source_quality(kind, dataset_name, str(checkpoints_root()), name, version, n, seed)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

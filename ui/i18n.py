@@ -104,6 +104,66 @@ STRINGS: dict[str, dict[str, str]] = {
     "model_mlp": {"ru": "MLP — полносвязная пара из лекции", "en": "MLP — the lecture's fully connected pair"},
     "model_dcgan": {"ru": "DCGAN — свёрточная пара", "en": "DCGAN — a convolutional pair"},
 
+    # --- sample quality (gan_core.metrics), shared by Train, Losses, Compare and the Latent explorer ---------------
+    "metric_fid": {"ru": "FID", "en": "FID"},
+    "metric_fid_ratio": {"ru": "FID / пол", "en": "FID / floor"},
+    "metric_classes_covered": {"ru": "Цифр в выборке (≥ 2%)", "en": "Digits covered (≥ 2%)"},
+    "metric_mean_confidence": {"ru": "Уверенность классификатора", "en": "Classifier's confidence"},
+    "metric_kl_to_uniform": {"ru": "KL до равномерного", "en": "KL to uniform"},
+    "help_quality_fid": {
+        "ru": "Расстояние Фреше между признаками образцов и настоящих цифр в глазах классификатора цифр. Меньше — "
+              "лучше; около 788 — потолок: классификатор не видит цифр вовсе.",
+        "en": "The Fréchet distance between the features of the samples and of real digits, as the digit classifier "
+              "sees them. Lower is better; about 788 is the ceiling: the classifier sees no digits at all.",
+    },
+    "help_quality_fid_ratio": {
+        "ru": "FID, делённый на FID настоящих цифр при том же числе образцов (пол). 1 — как настоящие; цель — не больше 5.",
+        "en": "FID divided by the FID of real digits at the same number of samples (the floor). 1 is as good as real "
+              "digits; the target is 5 or less.",
+    },
+    "help_quality_classes_covered": {
+        "ru": "Сколько цифр получают хотя бы 2% образцов. 10 — все цифры; 1 — коллапс мод на одну цифру.",
+        "en": "How many digits get at least 2% of the samples. 10: every digit; 1: mode collapse onto one digit.",
+    },
+    "help_quality_mean_confidence": {
+        "ru": "Средняя уверенность классификатора в своей догадке. Настоящие цифры — 99%, шум — около 10% («не знаю»).",
+        "en": "The classifier's mean confidence in its guess. Real digits score 99%; noise about 10% (\"don't know\").",
+    },
+    "ref_target": {"ru": "цель: 5×", "en": "target: 5×"},
+    "ref_real": {"ru": "настоящие цифры: 1", "en": "real digits: 1"},
+    "ref_all_digits": {"ru": "все 10 цифр", "en": "all 10 digits"},
+    "ref_real_confidence": {"ru": "настоящие цифры: 0.99", "en": "real digits: 0.99"},
+    "ref_one_digit": {"ru": "одна цифра: ln 10", "en": "one digit only: ln 10"},
+    "ref_uniform": {"ru": "поровну: 10%", "en": "equal shares: 10%"},
+    "digit": {"ru": "Цифра", "en": "Digit"},
+    "share_axis": {"ru": "% образцов", "en": "% of samples"},
+    "quality_h": {"ru": "Качество образцов по эпохам", "en": "Sample quality, epoch by epoch"},
+    "quality_wait": {"ru": "FID и гистограмма цифр появятся в конце первой эпохи.",
+                     "en": "FID and the histogram of digits appear at the end of the first epoch."},
+    "quality_not_digits": {
+        "ru": "Метрики качества считает классификатор цифр, а этот запуск обучен на {dataset}: для него их нет.",
+        "en": "The quality metrics come from a digit classifier, and this run learns {dataset}: there are none for it.",
+    },
+    "quality_classes_h": {"ru": "Какие цифры рисует G после эпохи {epoch}", "en": "Which digits G draws after epoch {epoch}"},
+    "quality_fid_h": {"ru": "FID / пол по эпохам (логарифмическая шкала)", "en": "FID / floor per epoch (log scale)"},
+    "quality_heatmap_h": {"ru": "Доля каждой цифры по эпохам", "en": "The share of each digit, epoch by epoch"},
+    "quality_caption": {
+        "ru": "Измерено в конце каждой эпохи по одному и тому же шуму. Пол — FID настоящих цифр при таком числе "
+              "образцов: {floor:.1f}.",
+        "en": "Measured at the end of every epoch, on the same noise each time. The floor is the FID of real digits "
+              "at this number of samples: {floor:.1f}.",
+    },
+    "quality_explain": {
+        "ru": "Коллапс мод виден сразу: столбцы собираются на немногих цифрах, а остальные краснеют (меньше 2%). В "
+              "тепловой карте здоровый запуск — ровная полоса, коллапс — одна тёмная строка. FID / пол падает, когда "
+              "цифры становятся похожи на настоящие: 1 — уровень настоящих, цель — 5. Читайте столбцы вместе с уверенностью: "
+              "около 10% классификатор не видит цифр вовсе, и столбцы пока ничего не значат.",
+        "en": "Mode collapse shows at once: the bars pile up on a few digits and the others turn red (under 2%). In "
+              "the heat map a healthy run is an even band, a collapse one dark row. FID / floor falls as the digits "
+              "start to look real: 1 is the level of real digits, the target is 5. Read the bars with the confidence: near "
+              "10% the classifier sees no digits at all, and the bars mean nothing yet.",
+    },
+
     # --- home -------------------------------------------------------------------------------------------
     "home_title": {"ru": "GAN Lab: как нейросеть учится рисовать цифры",
                    "en": "GAN Lab: how a network learns to draw digits"},
@@ -243,8 +303,9 @@ STRINGS: dict[str, dict[str, str]] = {
                           "en": "Move the numbers of z and watch the digit change; interpolation and principal directions."},
     "home_about_progression": {"ru": "Картинки из одного и того же шума после каждой эпохи и их анимация.",
                                "en": "Pictures from the same noise after every epoch, and their animation."},
-    "home_about_compare": {"ru": "Гауссианы, GAN и настоящие данные рядом, по одинаковому числу образцов.",
-                           "en": "The Gaussians, a GAN and the real data side by side, the same number of samples each."},
+    "home_about_compare": {"ru": "Гауссианы, GAN и настоящие данные рядом, по одинаковому числу образцов, и их FID.",
+                           "en": "The Gaussians, a GAN and the real data side by side, the same number of samples each, "
+                                 "and their FID."},
     "home_about_runs": {"ru": "Все запуски: статус, эпохи, устройство; скачать или удалить.",
                         "en": "Every run: status, epochs, device; download or delete."},
 
@@ -459,6 +520,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "$D(x)$ is D's mean belief that real digits are real; $D(G(z))$ that fakes are real. At the "
               "equilibrium both are ½: D cannot tell them apart.",
     },
+    "losses_quality_explain": {
+        "ru": "Числа, измеренные классификатором цифр в конце каждой эпохи: FID / пол (1 — как настоящие, цель — 5), "
+              "сколько цифр генератор рисует хотя бы в 2% образцов и насколько классификатор уверен в своих догадках.",
+        "en": "Numbers the digit classifier measured at the end of every epoch: FID / floor (1 is as good as real "
+              "digits, the target is 5), how many digits the generator draws in at least 2% of the samples, and how "
+              "sure the classifier is of its guesses.",
+    },
     "losses_csv": {"ru": "Скачать CSV", "en": "Download CSV"},
     "losses_csv_help": {"ru": "Сырые значения выбранных запусков по шагам: run, step, epoch, loss_d, loss_g, d_real, d_fake.",
                         "en": "Raw per-step values of the chosen runs: run, step, epoch, loss_d, loss_g, d_real, d_fake."},
@@ -480,6 +548,35 @@ STRINGS: dict[str, dict[str, str]] = {
     "latent_seed_help": {"ru": "Зерно задаёт весь вектор z: одно зерно — одна и та же цифра.",
                          "en": "The seed sets the whole vector z: one seed, one digit."},
     "latent_random": {"ru": "Случайный z", "en": "Random z"},
+    "latent_guess": {"ru": "Классификатор видит **{digit}**, уверенность {confidence:.0%}",
+                     "en": "The classifier reads **{digit}**, {confidence:.0%} sure"},
+    "latent_guess_unsure": {"ru": " — не уверен: может быть, это вовсе не цифра", "en": " — unsure: maybe no digit at all"},
+    "latent_nearest_caption": {"ru": "Ближайшая обучающая, №{index}", "en": "Nearest training image, #{index}"},
+    "latent_verdict_copy": {"ru": "Расстояние {distance:.2f}: **копия** обучающей картинки.",
+                            "en": "Distance {distance:.2f}: **a copy** of a training image."},
+    "latent_verdict_too_close": {
+        "ru": "Расстояние {distance:.1f}: **подозрительно близко**. Так близко подходит лишь 1% настоящих цифр, которых "
+              "сеть не видела (ближе {threshold:.1f}): возможно, генератор запомнил эту картинку.",
+        "en": "Distance {distance:.1f}: **suspiciously close**. Only 1% of real digits the network never saw come this "
+              "near (under {threshold:.1f}): the generator may have memorised this picture.",
+    },
+    "latent_verdict_typical": {
+        "ru": "Расстояние {distance:.1f}: **не копия**. Настоящие цифры, которых сеть не видела, обычно на расстоянии "
+              "около {median:.1f}; копия была бы ближе {threshold:.1f}.",
+        "en": "Distance {distance:.1f}: **not a copy**. Real digits the network never saw are typically about "
+              "{median:.1f} away; a copy would be under {threshold:.1f}.",
+    },
+    "latent_verdict_far": {
+        "ru": "Расстояние {distance:.1f}: **не копия** — дальше от всех обучающих картинок, чем 99% настоящих цифр "
+              "(обычно около {median:.1f}). Может быть, это и не цифра.",
+        "en": "Distance {distance:.1f}: **not a copy** — farther from every training image than 99% of real digits "
+              "(typically about {median:.1f}). It may not be much of a digit either.",
+    },
+    "latent_no_metrics": {
+        "ru": "Догадка классификатора и ближайшая обучающая картинка есть только для цифр, а этот запуск обучен на {dataset}.",
+        "en": "The classifier's guess and the nearest training image are for digits only, and this run learns {dataset}.",
+    },
+    "latent_probability_axis": {"ru": "вероятность", "en": "probability"},
     "latent_zero": {"ru": "z = 0", "en": "z = 0"},
     "latent_zero_help": {"ru": "Центр пространства. Генератор почти не видел таких коротких векторов, поэтому цифра "
                                "часто бледная.",
@@ -572,7 +669,14 @@ STRINGS: dict[str, dict[str, str]] = {
                       "en": "The same number of samples, with the same seed, from each model and from the real data, "
                             "side by side."},
     "compare_run": {"ru": "Запуск GAN", "en": "GAN run"},
-    "compare_n": {"ru": "Образцов", "en": "Samples"},
+    "compare_n": {"ru": "Картинок в сетке", "en": "Pictures per grid"},
+    "compare_n_measured": {"ru": "Образцов для метрик", "en": "Samples measured"},
+    "compare_n_measured_help": {
+        "ru": "Сколько образцов каждой модели мерить (с тем же зерном; сетки показывают первые из них). Больше — "
+              "точнее, но дольше.",
+        "en": "How many samples of each model to measure (same seed; the grids show the first of them). More is more "
+              "precise, and slower.",
+    },
     "compare_independent": {"ru": "Гауссиана, независимые пиксели", "en": "Gaussian, independent pixels"},
     "compare_independent_about": {"ru": "Верные среднее и разброс каждого пикселя — и только.",
                                   "en": "Each pixel's mean and spread right — and nothing else."},
@@ -584,6 +688,42 @@ STRINGS: dict[str, dict[str, str]] = {
                           "en": "The generator of the run '{name}' after {epochs} epoch(s) of training."},
     "compare_real": {"ru": "Настоящие", "en": "Real"},
     "compare_real_about": {"ru": "Случайные картинки обучающего набора.", "en": "Random pictures of the training set."},
+    "compare_metrics_h": {"ru": "То же в числах", "en": "The same in numbers"},
+    "compare_measuring": {"ru": "Измеряю качество образцов…", "en": "Measuring the samples…"},
+    "compare_metrics_read": {
+        "ru": "Каждую строку меряет один и тот же классификатор цифр, на {n} образцах с тем же зерном, что и сетки выше. "
+              "**FID** — насколько признаки образцов далеки от признаков настоящих цифр: **чем меньше, тем лучше**. Даже "
+              "настоящие цифры не получают 0: их FID при {n} образцах — **пол**, {floor:.1f}. Поэтому **FID / пол = 1** — "
+              "уровень настоящих цифр, а цель для GAN — не больше 5. FID около 788 — потолок: классификатор не видит "
+              "цифр вовсе.",
+        "en": "The same digit classifier measures every row, on {n} samples with the same seed as the grids above. "
+              "**FID** is how far the samples' features are from real digits': **lower is better**. Even real digits "
+              "do not score 0: their FID at {n} samples is the **floor**, {floor:.1f}. So **FID / floor = 1** is the "
+              "level of real digits, and the target for a GAN is 5 or less. An FID near 788 is the ceiling: the "
+              "classifier sees no digits at all.",
+    },
+    "compare_memo_read": {
+        "ru": "Две последние колонки проверяют, не копирует ли модель обучающие картинки: для каждого образца — "
+              "расстояние до ближайшей из них. Настоящие цифры, которых модель не видела, обычно на расстоянии "
+              "{median:.1f}, и лишь 1% подходит ближе {threshold:.1f} («слишком близко»). Строка настоящих — это сами "
+              "обучающие картинки, поэтому у неё 0 и 100%: так выглядит копирование.",
+        "en": "The last two columns check whether a model copies its training images: for each sample, the distance "
+              "to the nearest one. Real digits the model never saw are typically {median:.1f} away, and only 1% come "
+              "nearer than {threshold:.1f} (\"too close\"). The real row is the training images themselves, hence 0 "
+              "and 100%: that is what copying looks like.",
+    },
+    "compare_no_metrics": {
+        "ru": "Числа качества считает классификатор цифр, а этот запуск обучен на {dataset}: здесь их нет.",
+        "en": "The quality numbers come from a digit classifier, and this run learns {dataset}: there are none here.",
+    },
+    "compare_chart_axis": {"ru": "FID / пол (логарифмическая шкала)", "en": "FID / floor (log scale)"},
+    "col_source": {"ru": "Образцы", "en": "Samples"},
+    "col_fid": {"ru": "FID", "en": "FID"},
+    "col_fid_ratio": {"ru": "FID / пол", "en": "FID / floor"},
+    "col_covered": {"ru": "Цифр ≥ 2%", "en": "Digits ≥ 2%"},
+    "col_confidence": {"ru": "Уверенность", "en": "Confidence"},
+    "col_nearest": {"ru": "До ближайшей обучающей", "en": "To nearest training image"},
+    "col_too_close": {"ru": "Слишком близко", "en": "Too close"},
     "compare_explain": {
         "ru": "Гауссианы знают статистику пикселей, но не форму цифр. GAN не записывает плотность вовсе — он учится "
               "*рисовать* так, чтобы дискриминатор не отличил. Чем ближе столбец GAN к настоящим, тем лучше.",

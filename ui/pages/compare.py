@@ -1,67 +1,59 @@
-"""Compare: the same number of seeded samples from each model and from the real data, side by side."""
+"""Compare: the same number of seeded samples from each model and from the real data, side by side,
+and the same samples measured: FID against the floor of real digits, digits covered, the classifier's
+confidence, and how near each comes to a training image."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 import torch
 
 from gan_core.checkpoints import RunInfo
 from gan_core.errors import GanLabError
 
-from ui import common
+from ui import charts, common, quality
 from ui.common import KEEP
 from ui.i18n import t
+
+GRID_SIZES = [9, 16, 25, 36, 49, 64, 100]
+MEASURED = [100, 200, 500, 1000]  # samples per source for the metrics; the grids show the first of them
+DEFAULT_MEASURED = 500  # as many as the per-epoch metrics of training, so Train's FID / floor reads the same
+COLOURS = {"gaussian-independent": "#9e9e9e", "gaussian-full": "#757575", "gan": "#1f77b4", "real": "#2ca02c"}
 
 
 @dataclass(frozen=True)
 class Source:
-    """One column of the comparison: where the images come from, and the images.
-    (The metrics table of the quality issue is computed from this same list.)"""
+    """One column of the comparison and one row of its table: where the samples come from, and the samples."""
 
+    kind: str  # one of common.SOURCE_KINDS
     title: str
     about: str
-    images: torch.Tensor  # (n, 1, 28, 28) in [-1, 1]
+    images: torch.Tensor  # (n, 1, 28, 28) in [-1, 1]: every sample measured; the grid shows the first ones
 
 
 def sources(dataset_name: str, n: int, seed: int, run: RunInfo | None) -> list[Source]:
     found = [
-        Source(t("compare_independent"), t("compare_independent_about"),
-               common.baseline("gaussian-independent", dataset_name).sample(n, seed)),
-        Source(t("compare_full"), t("compare_full_about"), common.baseline("gaussian-full", dataset_name).sample(n, seed)),
+        Source("gaussian-independent", t("compare_independent"), t("compare_independent_about"),
+               common.source_samples("gaussian-independent", dataset_name, n, seed)),
+        Source("gaussian-full", t("compare_full"), t("compare_full_about"),
+               common.source_samples("gaussian-full", dataset_name, n, seed)),
     ]
     if run is not None:
-        found.append(Source(t("compare_gan"), t("compare_gan_about", name=run.name, epochs=run.epochs_done),
-                            common.generator(run).sample(n, seed)))
-    found.append(Source(t("compare_real"), t("compare_real_about"), common.dataset(dataset_name).sample(n, seed)))
+        found.append(Source("gan", t("compare_gan"), t("compare_gan_about", name=run.name, epochs=run.epochs_done),
+                            common.source_samples("gan", dataset_name, n, seed, run)))
+    found.append(Source("real", t("compare_real"), t("compare_real_about"),
+                        common.source_samples("real", dataset_name, n, seed)))
     return found
 
 
-@common.shows_user_errors
-def render() -> None:
-    st.title(t("compare_title"))
-    st.markdown(t("compare_intro"))
-    common.default(f"{KEEP}compare_n", 36)
-    run_col, n_col, seed_col = st.columns([3, 2, 1], gap="medium", vertical_alignment="bottom")
-    with run_col:
-        run = common.pick_run(f"{KEEP}compare_run", label=t("compare_run"))
-    n = n_col.select_slider(t("compare_n"), [9, 16, 25, 36, 49, 64, 100], key=f"{KEEP}compare_n")
-    seed = seed_col.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=f"{KEEP}compare_seed")
-    dataset_name = run.dataset if run is not None else "mnist-5k"
-    try:
-        with st.spinner(t("loading_data")):
-            shown = sources(dataset_name, int(n), int(seed), run)
-    except GanLabError as error:
-        st.error(str(error))
-        return
-    if run is None:  # no GAN yet: its column says how to get one
-        shown.insert(2, None)
-    # One row of titles, one of grids, one of notes: the grids line up whatever the titles' lengths.
+def grids(shown: list[Source | None], pictures: int) -> None:
+    """One row of titles, one of grids, one of notes: the grids line up whatever the titles' lengths."""
     for part in ("title", "images", "about"):
         for column, source in zip(st.columns(4, gap="medium"), shown):
             with column:
-                if source is None:
+                if source is None:  # no GAN yet: its column says how to get one
                     if part == "title":
                         st.markdown(f"##### {t('compare_gan')}")
                     elif part == "images":
@@ -69,10 +61,84 @@ def render() -> None:
                 elif part == "title":
                     st.markdown(f"##### {source.title}")
                 elif part == "images":
-                    common.show(common.picture(source.images, target=420))
+                    common.show(common.picture(source.images[:pictures], target=420))
                 else:
                     st.caption(source.about)
+
+
+def table(found: list[Source], measured: dict[str, dict]) -> pd.DataFrame:
+    """One row per source, the numbers as numbers (the styling formats them)."""
+    rows = []
+    for source in found:
+        numbers = measured[source.kind]
+        rows.append({
+            t("col_source"): source.title,
+            t("col_fid"): numbers["fid"],
+            t("col_fid_ratio"): numbers["fid_ratio"],
+            t("col_covered"): numbers["classes_covered"],
+            t("col_confidence"): numbers["mean_confidence"],
+            t("col_nearest"): numbers["memorisation"]["median_distance"],
+            t("col_too_close"): numbers["memorisation"]["too_close_fraction"],
+        })
+    return pd.DataFrame(rows)
+
+
+def metrics(found: list[Source], dataset_name: str, n: int, seed: int, run: RunInfo | None) -> None:
+    """The table under the grids: the Gaussian vs GAN difference as a number, and how to read it."""
+    st.subheader(t("compare_metrics_h"))
+    if not quality.judges(dataset_name):
+        st.info(t("compare_no_metrics", dataset=dataset_name), icon=":material/info:")
+        return
+    try:
+        with st.spinner(t("compare_measuring")):
+            measured = {source.kind: common.source_quality(source.kind, dataset_name, n, seed,
+                                                           run if source.kind == "gan" else None)
+                        for source in found}
+    except GanLabError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    frame = table(found, measured)
+    formats = {t("col_fid"): "{:,.1f}", t("col_fid_ratio"): "{:,.1f}×", t("col_covered"): "{:d} / 10",
+               t("col_confidence"): "{:.0%}", t("col_nearest"): "{:.1f}", t("col_too_close"): "{:.0%}"}
+    st.table(frame.style.format(formats).hide(axis="index"))
+    any_numbers = next(iter(measured.values()))
+    memorisation = any_numbers["memorisation"]
+    common.chart(charts.ratio_bars([s.title for s in found], [measured[s.kind]["fid_ratio"] for s in found],
+                                   [COLOURS[s.kind] for s in found], t("compare_chart_axis"),
+                                   {t("ref_target"): quality.TARGET_RATIO, t("ref_real"): 1.0}, height=110 + 55 * len(found)),
+                 key="compare_ratio_chart")
+    read_col, memo_col = st.columns(2, gap="large")
+    read_col.markdown(t("compare_metrics_read", n=n, floor=any_numbers["fid_floor"]))
+    memo_col.markdown(t("compare_memo_read", median=memorisation["reference_median_distance"],
+                        threshold=memorisation["too_close_threshold"]))
+
+
+@common.shows_user_errors
+def render() -> None:
+    st.title(t("compare_title"))
+    st.markdown(t("compare_intro"))
+    common.default(f"{KEEP}compare_n", 36)
+    common.default(f"{KEEP}compare_measured", DEFAULT_MEASURED)
+    run_col, n_col, measured_col, seed_col = st.columns([3, 2, 2, 1], gap="medium", vertical_alignment="bottom")
+    with run_col:
+        run = common.pick_run(f"{KEEP}compare_run", label=t("compare_run"))
+    pictures = n_col.select_slider(t("compare_n"), GRID_SIZES, key=f"{KEEP}compare_n")
+    n = measured_col.select_slider(t("compare_n_measured"), MEASURED, key=f"{KEEP}compare_measured",
+                                   help=t("compare_n_measured_help"))
+    seed = seed_col.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=f"{KEEP}compare_seed")
+    dataset_name = run.dataset if run is not None else "mnist-5k"
+    try:
+        with st.spinner(t("loading_data")):
+            found = sources(dataset_name, int(n), int(seed), run)
+    except GanLabError as error:
+        st.error(str(error))
+        return
+    shown: list[Source | None] = list(found)
+    if run is None:
+        shown.insert(2, None)
+    grids(shown, int(pictures))
     st.markdown(t("compare_explain"))
+    metrics(found, dataset_name, int(n), int(seed), run)
 
 
 render()

@@ -1,5 +1,6 @@
 """Latent explorer: drag the numbers of z and watch the digit follow; walk between two points;
-move along the principal directions of the latent space (the GANSpace idea)."""
+move along the principal directions of the latent space (the GANSpace idea). Beside the one digit
+of the sliders and the directions: the classifier's guess and the nearest training image."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ import torch
 from gan_core.checkpoints import RunInfo
 from gan_core.errors import GanLabError
 from gan_core.latent import INTERPOLATIONS, interpolate
+from gan_core.metrics import classify_one, judge_nearest, nearest_training_image
 from gan_core.sampling import LoadedGenerator
 
-from ui import charts, common
+from ui import charts, common, quality
 from ui.common import KEEP
 from ui.i18n import t
 
@@ -24,6 +26,7 @@ LIMIT = 4.0  # slider range: a N(0, 1) coordinate is inside +-4 all but once in 
 DIRECTIONS_SHOWN = 6
 MODES = ("sliders", "interpolation", "directions")
 SWEEP = [-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0]
+UNSURE = 0.5  # below this confidence the guess says the classifier may see no digit at all
 
 
 # --- one latent vector, one slider per coordinate ---------------------------------------------------
@@ -73,9 +76,33 @@ def current_vector(run: RunInfo, generator: LoadedGenerator) -> torch.Tensor:
     return torch.tensor(values)
 
 
-def digit(generator: LoadedGenerator, z: torch.Tensor, caption: str | None = None) -> None:
-    """The generated digit for z, large. (The classifier's guess of the quality issue goes under it.)"""
-    common.show(common.picture(generator.generate(z[None]), columns=1, target=420, padding=0), caption=caption)
+def digit(run: RunInfo, generator: LoadedGenerator, z: torch.Tensor, caption: str | None = None) -> None:
+    """The generated digit for z, and beside it the nearest training image; under them the classifier's
+    guess, a plain verdict on the distance (is the generator copying?) and the ten probabilities."""
+    image = generator.generate(z[None])
+    note = None if quality.judges(run.dataset) else t("latent_no_metrics", dataset=run.dataset)
+    if note is None:
+        try:
+            guess, confidence, probabilities = classify_one(image[0])
+            index, distance, nearest = nearest_training_image(image[0], run.dataset)
+            verdict = judge_nearest(distance, run.dataset)
+        except GanLabError as error:  # no classifier file, the run's dataset missing here: the digit still shows
+            note = str(error)
+    if note is not None:
+        common.show(common.picture(image, columns=1, target=420, padding=0), caption=caption)
+        st.caption(note)
+        return
+    generated_col, nearest_col = st.columns([3, 2], gap="small", vertical_alignment="bottom")
+    with generated_col:
+        common.show(common.picture(image, columns=1, target=300, padding=0), caption=caption)
+    with nearest_col:
+        common.show(common.picture(nearest[None], columns=1, target=200, padding=0),
+                    caption=t("latent_nearest_caption", index=index))
+    unsure = t("latent_guess_unsure") if confidence < UNSURE else ""
+    st.markdown(f"#### {t('latent_guess', digit=guess, confidence=confidence)}{unsure}")
+    st.markdown(t(f"latent_verdict_{verdict.verdict}", distance=verdict.distance, median=verdict.reference_median,
+                  threshold=verdict.too_close_threshold))
+    common.chart(charts.probabilities(probabilities, t("digit"), t("latent_probability_axis")))
 
 
 def latent_slider(run: RunInfo, index: int) -> None:
@@ -86,9 +113,9 @@ def latent_slider(run: RunInfo, index: int) -> None:
 @common.shows_user_errors
 def sliders_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     z = current_vector(run, generator)
-    image_col, sliders_col = st.columns([2, 3], gap="large")
+    image_col, sliders_col = st.columns([1, 1], gap="large")  # the digit, its nearest image, the guess
     with image_col:
-        digit(generator, z, t("latent_digit_caption", norm=float(z.norm()), typical=math.sqrt(generator.latent_dim)))
+        digit(run, generator, z, t("latent_digit_caption", norm=float(z.norm()), typical=math.sqrt(generator.latent_dim)))
     with sliders_col:
         seed_col, random_col, zero_col = st.columns(3, vertical_alignment="bottom")
         seed_col.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=f"{KEEP}latent_seed",
@@ -137,8 +164,8 @@ def interpolation_mode(run: RunInfo, generator: LoadedGenerator) -> None:
              for method, colour in zip(INTERPOLATIONS, ("#d62728", "#1f77b4"))]
     chart_col, text_col = st.columns([3, 2], gap="large")
     with chart_col:
-        st.plotly_chart(charts.figure(lines, t("latent_norm"), t("latent_t"), height=300,
-                                      references={"√d": math.sqrt(generator.latent_dim)}), width="stretch")
+        common.chart(charts.figure(lines, t("latent_norm"), t("latent_t"), height=300,
+                                   references={"√d": math.sqrt(generator.latent_dim)}))
     with text_col:
         st.markdown(t("latent_interp_explain", d=generator.latent_dim, sqrt=math.sqrt(generator.latent_dim)))
 
@@ -161,7 +188,7 @@ def directions_mode(run: RunInfo, generator: LoadedGenerator) -> None:
         found = common.directions(run)
     count = min(DIRECTIONS_SHOWN, len(found))
     common.default(f"{KEEP}latent_dir_seed", 0)
-    image_col, sliders_col = st.columns([2, 3], gap="large")
+    image_col, sliders_col = st.columns([1, 1], gap="large")  # the digit, its nearest image, the guess
     with sliders_col:
         seed_col, reset_col = st.columns(2, vertical_alignment="bottom")
         seed = seed_col.number_input(t("latent_dir_seed"), min_value=0, max_value=2**31 - 1, step=1,
@@ -178,15 +205,14 @@ def directions_mode(run: RunInfo, generator: LoadedGenerator) -> None:
                                          key=amount_key(run, index), format="%+.1f σ"))
     base = generator.noise(1, int(seed))[0]
     with image_col:
-        digit(generator, found.move(base, amounts), t("latent_dir_caption"))
+        digit(run, generator, found.move(base, amounts), t("latent_dir_caption"))
     st.subheader(t("latent_sweep_h"))
     sweep = generator.generate(found.sweep(base, SWEEP, count))
     common.show(common.picture(sweep, columns=len(SWEEP), target=700), width=700)
     st.caption(t("latent_sweep_caption", n=count))
     with st.expander(t("latent_variance_h")):
         labels = [str(index + 1) for index in range(len(found))]
-        st.plotly_chart(charts.bars(labels, (found.variance_ratio * 100).tolist(), t("latent_variance_axis")),
-                        width="stretch")
+        common.chart(charts.bars(labels, (found.variance_ratio * 100).tolist(), t("latent_variance_axis")))
         st.caption(t("latent_variance_caption", samples=found.samples))
 
 
@@ -198,7 +224,7 @@ def render() -> None:
         common.no_run_notice()
         return
     common.default(f"{KEEP}latent_seed", 0)
-    run_col, mode_col = st.columns([2, 3], gap="large")
+    run_col, mode_col = st.columns([1, 1], gap="large")
     with run_col:
         run = common.pick_run(f"{KEEP}latent_run")
     if run is None:

@@ -2,14 +2,39 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from gan_core.checkpoints import RunDir
-from gan_core.curves import EQUILIBRIUM, epoch_ends, epoch_length, epoch_metrics, history_csv
+from gan_core.curves import EQUILIBRIUM, class_histograms, epoch_ends, epoch_length, epoch_metrics, history_csv
 
-from ui import charts, common, nav
+from ui import charts, common, nav, quality
 from ui.common import KEEP
 from ui.i18n import t
+
+
+def quality_charts(chosen: list[str]) -> None:
+    """Per-epoch numbers an evaluator recorded (FID / floor, digits covered, ...), two charts a row, one line
+    per run; for one run also its epoch x digit heat map. Runs without any (older ones, fashion-mnist) add nothing."""
+    extra = {name: epoch_metrics(common.history(name)) for name in chosen}
+    metric_names = quality.ordered({metric for found in extra.values() for metric in found})
+    if not metric_names:
+        return
+    st.subheader(t("quality_h"))
+    st.markdown(t("losses_quality_explain"))
+    columns = st.columns(2, gap="large")
+    for index, metric in enumerate(metric_names):
+        lines = [charts.Line(name, np.array([e for e, _ in extra[name][metric]]),
+                             np.array([v for _, v in extra[name][metric]]), charts.RUN_COLOURS[i % len(charts.RUN_COLOURS)])
+                 for i, name in enumerate(chosen) if metric in extra[name]]
+        with columns[index % 2]:
+            st.markdown(f"**{quality.label(metric)}**")
+            common.chart(quality.epoch_metric_figure(metric, lines), key=f"losses_metric_{metric}")
+    if len(chosen) == 1:
+        epochs, shares = class_histograms(common.history(chosen[0]))
+        if epochs:
+            st.markdown(f"**{t('quality_heatmap_h')}**")
+            common.chart(quality.heatmap_figure(epochs, shares), key="losses_classes_heatmap")
 
 
 @common.shows_user_errors
@@ -64,23 +89,16 @@ def render() -> None:
         st.caption(t("losses_marks_note"))
 
     st.subheader(t("losses_loss_h"))
-    st.plotly_chart(charts.figure(loss_lines, t("loss"), x_title, marks=marks, height=420,
-                                  references={t("equilibrium_d"): EQUILIBRIUM["loss_d"],
-                                              t("equilibrium_g"): EQUILIBRIUM["loss_g"]}), width="stretch")
+    common.chart(charts.figure(loss_lines, t("loss"), x_title, marks=marks, height=420,
+                               references={t("equilibrium_d"): EQUILIBRIUM["loss_d"],
+                                           t("equilibrium_g"): EQUILIBRIUM["loss_g"]}))
     st.markdown(t("losses_loss_explain"))
     st.subheader(t("losses_d_h"))
-    st.plotly_chart(charts.figure(output_lines, t("d_output"), x_title, marks=marks, height=360, y_range=(0, 1),
-                                  references={"½": 0.5}), width="stretch")
+    common.chart(charts.figure(output_lines, t("d_output"), x_title, marks=marks, height=360, y_range=(0, 1),
+                               references={"½": 0.5}))
     st.markdown(t("losses_d_explain"))
 
-    extra = {name: epoch_metrics(common.history(name)) for name in chosen}
-    metric_names = sorted({metric for found in extra.values() for metric in found})
-    for metric in metric_names:  # per-epoch numbers an evaluator recorded (FID and friends), if any
-        lines = [charts.Line(f"{name}", [e for e, _ in extra[name][metric]], [v for _, v in extra[name][metric]],
-                             charts.RUN_COLOURS[i % len(charts.RUN_COLOURS)])
-                 for i, name in enumerate(chosen) if metric in extra[name]]
-        st.subheader(metric)
-        st.plotly_chart(charts.figure(lines, metric, t("epoch"), height=300), width="stretch")
+    quality_charts(chosen)
 
     st.download_button(t("losses_csv"), data=lambda: history_csv(exported), file_name="gan-lab-losses.csv",
                        mime="text/csv", icon=":material/download:", on_click="ignore", help=t("losses_csv_help"))

@@ -22,7 +22,7 @@ from gan_core.jobs import ACTIVE_STATES, Job
 from gan_core.models import MODELS
 from gan_core.trainer import History
 
-from ui import charts, common, nav
+from ui import charts, common, nav, quality
 from ui.common import KEEP
 from ui.i18n import t
 
@@ -249,6 +249,7 @@ def live_view(root: Path, name: str) -> None:
             st.info(t("train_samples_wait"))
     with curves_col:
         curves(history)
+    quality.train_view(history, info.dataset if info else job.config.dataset, active=state in ACTIVE_STATES)
     if state not in ACTIVE_STATES and info is not None:
         resume_form(root, info)
     if state == "finished":
@@ -328,13 +329,11 @@ def curves(history: History) -> None:
         return
     marks = [float(step) for step in epoch_ends(history)]
     losses = charts.lines_of(history, {"loss_d": t("loss_d"), "loss_g": t("loss_g")}, 0.6, 1)
-    st.plotly_chart(charts.figure(losses, t("loss"), t("step"), marks=marks, height=300,
-                                  references={t("equilibrium_d"): EQUILIBRIUM["loss_d"]}),
-                    width="stretch", key="train_loss_chart")
+    common.chart(charts.figure(losses, t("loss"), t("step"), marks=marks, height=300,
+                               references={t("equilibrium_d"): EQUILIBRIUM["loss_d"]}), key="train_loss_chart")
     outputs = charts.lines_of(history, {"d_real": t("d_real"), "d_fake": t("d_fake")}, 0.6, 1)
-    st.plotly_chart(charts.figure(outputs, t("d_output"), t("step"), marks=marks, height=260, y_range=(0, 1),
-                                  references={"½": 0.5}),
-                    width="stretch", key="train_d_chart")
+    common.chart(charts.figure(outputs, t("d_output"), t("step"), marks=marks, height=260, y_range=(0, 1),
+                               references={"½": 0.5}), key="train_d_chart")
 
 
 def last_samples(name: str, info: RunInfo | None):

@@ -1,0 +1,119 @@
+"""The sample-quality numbers of gan_core.metrics as the pages show them: names, charts, the Train view.
+
+gan_core computes every number (the per-epoch records, `class_histograms`, `evaluate_images`);
+this module only decides how they look. The digit classifier judges digits only: for other
+datasets the pages say so instead of showing numbers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from gan_core.curves import class_histograms, epoch_metrics
+from gan_core.metrics import COVERAGE_SHARE, DIGIT_DATASETS
+from gan_core.trainer import History
+
+from . import charts, common
+from .i18n import STRINGS, t
+
+ORDER = ("fid_ratio", "fid", "classes_covered", "mean_confidence", "kl_to_uniform")  # how the Losses page lists them
+TARGET_RATIO = 5.0  # the issue's target: FID at most 5x the floor of real digits
+
+
+def judges(dataset: str) -> bool:
+    """Whether the digit classifier can measure samples of this dataset."""
+    return dataset in DIGIT_DATASETS
+
+
+def label(metric: str) -> str:
+    """A metric's name for people; an unknown one (a future evaluator's) keeps its key."""
+    key = f"metric_{metric}"
+    return t(key) if key in STRINGS else metric
+
+
+def ordered(metrics: set[str] | list[str]) -> list[str]:
+    """The known metrics in a reading order, then any others alphabetically."""
+    known = [name for name in ORDER if name in metrics]
+    return known + sorted(set(metrics) - set(known))
+
+
+def epoch_metric_figure(metric: str, lines: list[charts.Line], height: int = 300) -> go.Figure:
+    """One per-epoch metric against epoch, with the axis and the reference levels that make it readable:
+    FID on a log axis (it falls from ~788 to a few), coverage out of 10, confidence out of 1."""
+    values = [float(v) for line in lines for v in line.y if v is not None and math.isfinite(v)]
+    top = max(values, default=1.0)
+    options: dict = {}
+    if metric == "fid_ratio":
+        options = {"log_y": True, "y_range": (-0.1, math.log10(max(top, 10.0)) + 0.15),
+                   "references": {t("ref_target"): TARGET_RATIO, t("ref_real"): 1.0}}
+    elif metric == "fid":
+        options = {"log_y": True}
+    elif metric == "classes_covered":
+        options = {"y_range": (0, 10.8), "references": {t("ref_all_digits"): 10}}
+    elif metric == "mean_confidence":
+        options = {"y_range": (0, 1.08), "references": {t("ref_real_confidence"): 0.99}}
+    elif metric == "kl_to_uniform":
+        options = {"y_range": (0, 2.5), "references": {t("ref_one_digit"): math.log(10)}}
+    return charts.figure(lines, label(metric), t("epoch"), height=height, markers=True, **options)
+
+
+def share_figure(shares: list[float] | np.ndarray, height: int = 320) -> go.Figure:
+    """The share of samples per digit as bars, with the 10% every digit would get if all were equal."""
+    return charts.class_shares(shares, t("digit"), t("share_axis"), t("ref_uniform"), COVERAGE_SHARE, height)
+
+
+def heatmap_figure(epochs: list[int], shares: np.ndarray, height: int = 340) -> go.Figure:
+    return charts.class_heatmap(epochs, shares, t("epoch"), t("digit"), t("share_axis"), height)
+
+
+def train_view(history: History, dataset: str, active: bool) -> None:
+    """The Train page's quality view of one run, redrawn with its live view: the newest epoch's numbers
+    (with the change since the epoch before), its class histogram, FID / floor per epoch and, from the
+    second epoch on, the epoch x digit heat map. A run without per-epoch metrics shows nothing."""
+    if not judges(dataset):
+        st.caption(t("quality_not_digits", dataset=dataset))
+        return
+    records = [record for record in list(history.epochs) if "fid_ratio" in record and "class_histogram" in record]
+    if not records:
+        if active:
+            st.caption(t("quality_wait"))
+        return
+    last = records[-1]
+    before = records[-2] if len(records) > 1 else None
+    st.subheader(t("quality_h"))
+    ratio_col, fid_col, covered_col, confidence_col = st.columns(4)
+
+    def change(name: str, form: str) -> str | None:
+        """The change since the epoch before, as the metric shows it; none at the first epoch or when it rounds to 0."""
+        if before is None:
+            return None
+        text = format(float(last[name]) - float(before[name]), form)
+        return None if not text.strip("+-0.%") else text
+
+    ratio_col.metric(label("fid_ratio"), f"{last['fid_ratio']:.1f}×", change("fid_ratio", "+.1f"), delta_color="inverse",
+                     help=t("help_quality_fid_ratio"))
+    fid_col.metric(label("fid"), f"{last['fid']:.1f}", change("fid", "+.1f"), delta_color="inverse",
+                   help=t("help_quality_fid"))
+    covered_col.metric(label("classes_covered"), f"{int(last['classes_covered'])} / 10", change("classes_covered", "+.0f"),
+                       help=t("help_quality_classes_covered"))
+    confidence_col.metric(label("mean_confidence"), f"{last['mean_confidence']:.0%}",
+                          change("mean_confidence", "+.0%"), help=t("help_quality_mean_confidence"))
+    bars_col, fid_chart_col = st.columns(2, gap="large")
+    with bars_col:
+        st.markdown(f"**{t('quality_classes_h', epoch=int(last['epoch']))}**")
+        common.chart(share_figure(last["class_histogram"]), key="train_classes_chart")
+    with fid_chart_col:
+        st.markdown(f"**{t('quality_fid_h')}**")
+        series = epoch_metrics(history)["fid_ratio"]
+        line = charts.Line(label("fid_ratio"), np.array([e for e, _ in series]), np.array([v for _, v in series]), "#9467bd")
+        common.chart(epoch_metric_figure("fid_ratio", [line], height=320), key="train_fid_chart")
+    epochs, shares = class_histograms(history)
+    if len(epochs) >= 2:
+        st.markdown(f"**{t('quality_heatmap_h')}**")
+        common.chart(heatmap_figure(epochs, shares, height=320), key="train_classes_heatmap")
+    floor = float(last["fid"]) / float(last["fid_ratio"]) if last["fid_ratio"] else float("nan")
+    st.caption(t("quality_caption", floor=floor) + " " + t("quality_explain"))
