@@ -97,6 +97,29 @@ class TrainConfig:
         return cls(**values)
 
 
+def resumed_config(saved: dict[str, Any], epochs_done: int, run_name: str, epochs: int | None = None,
+                   changes: dict[str, Any] | None = None) -> TrainConfig:
+    """The settings a saved run continues with: its own, `epochs` as the new total, and any changes to
+    RESUMABLE_CHANGES. Other changes, and a total that adds no epochs, are refused (ConfigError).
+    `changes` may hold every setting; values equal to the saved ones, and None, are no change."""
+    values = TrainConfig.from_dict(saved).to_dict()
+    for name, value in (changes or {}).items():
+        value = list(value) if isinstance(value, tuple) else value  # betas are saved as a list
+        if value is None or value == values.get(name):
+            continue
+        if name not in RESUMABLE_CHANGES:
+            raise ConfigError(f"{name} cannot change when resuming (run {run_name!r} has {values.get(name)!r}); "
+                              "start a new run to try other settings")
+        values[name] = value
+    if epochs is not None:
+        values["epochs"] = epochs
+    config = TrainConfig.from_dict(values).validate()
+    if config.epochs <= epochs_done:
+        raise ConfigError(f"run {run_name!r} has already trained {epochs_done} epochs; ask for more, "
+                          f"for example {epochs_done + 2} epochs in all")
+    return config
+
+
 def max_batch_size(dataset: str, d_steps: int = 1) -> int:
     """The largest batch that still gives one full training step per epoch on that dataset."""
     return DATASET_SIZES[dataset] // max(1, d_steps)

@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 from .checkpoints import RunDir, default_checkpoints_dir, delete_run
-from .config import RESUMABLE_CHANGES, TrainConfig
+from .config import TrainConfig, resumed_config
 from .devices import cpu_cores, resolve_device
 from .errors import CheckpointError, ConfigError, GanLabError, RunNameError
 from .metrics import training_evaluator
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 MAX_JOBS_ENV = "GAN_LAB_MAX_JOBS_PER_DEVICE"
 ACTIVE_STATES = ("queued", "starting", "running")
 # How often a trainer copies its losses to the history that pages chart. A CPU pays nothing for it,
-# so every step shows at once; a GPU would stop to sync, so it keeps the trainer's default (25).
+# so every step shows at once; a GPU would stop to sync, so it keeps the trainer's default (200).
 FLUSH_EVERY = {"cpu": 1}
 JOB_STATES = (*ACTIVE_STATES, "finished", "stopped", "diverged", "failed")
 
@@ -117,16 +117,8 @@ class JobManager:
         RESUMABLE_CHANGES may change; everything is checked here, before queueing."""
         run = RunDir(run_name, _root(root))
         info = run.read_info()  # raises a clear error for a missing run
-        saved = TrainConfig.from_dict(info["config"]).to_dict()
-        for name, value in (changes or {}).items():
-            if value is not None and value != saved.get(name) and name not in RESUMABLE_CHANGES:
-                raise ConfigError(f"{name} cannot change when resuming (run {run.name!r} has {saved.get(name)!r}); "
-                                  "start a new run to try other settings")
-        wanted = {k: v for k, v in (changes or {}).items() if v is not None}
-        config = TrainConfig.from_dict({**saved, **wanted, "epochs": epochs}).validate()
         done = int(info.get("summary", {}).get("epochs_done", 0))
-        if epochs <= done:
-            raise ConfigError(f"run {run.name!r} has already trained {done} epochs; ask for more than {done}")
+        config = resumed_config(info["config"], done, run.name, epochs, changes)
         if not run.checkpoint_path.is_file():
             raise CheckpointError(f"run {run.name!r} has no checkpoint to resume from yet")
         if run.owner_alive(info):

@@ -25,7 +25,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .checkpoints import RunDir, now_iso
-from .config import RESUMABLE_CHANGES, TrainConfig
+from .config import TrainConfig, resumed_config
 from .data import ImageDataset, load_dataset
 from .devices import resolve_device
 from .errors import CheckpointError, ConfigError, RunNameError
@@ -474,22 +474,7 @@ class Trainer:
         if run.owner_alive(info):
             raise CheckpointError(f"run {run.name!r} is being trained by process {info.get('pid')}; stop it first")
         state = run.load_checkpoint()
-        saved = TrainConfig.from_dict(state["config"])
-        values = saved.to_dict()
-        for name, value in (changes or {}).items():
-            if value is None or value == values.get(name) or (name == "betas" and list(value) == values["betas"]):
-                continue
-            if name not in RESUMABLE_CHANGES:
-                raise ConfigError(f"{name} cannot change when resuming (run {run.name!r} has {values[name]!r}); "
-                                  "start a new run to try other settings")
-            values[name] = value
-        if epochs is not None:
-            values["epochs"] = epochs
-        config = TrainConfig.from_dict(values)
-        done = int(state["epoch"])
-        if config.epochs <= done:
-            raise ConfigError(f"run {run.name!r} has already trained {done} epochs; ask for more, "
-                              f"for example --epochs {done + 2}")
+        config = resumed_config(state["config"], int(state["epoch"]), run.name, epochs, changes)
         trainer = cls(config, run, **kwargs)
         trainer.load_state(state)
         run.remove_snapshots_after(trainer.epoch)

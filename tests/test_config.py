@@ -49,3 +49,17 @@ def test_each_model_brings_its_recommended_settings_and_explicit_ones_win() -> N
 def test_defaults_are_valid_and_round_trip_through_a_dict() -> None:
     config = TrainConfig().validate()
     assert TrainConfig.from_dict(config.to_dict()) == config
+
+
+def test_resuming_keeps_the_runs_settings_and_allows_only_the_resumable_changes() -> None:
+    from gan_core.config import resumed_config
+
+    saved = TrainConfig.for_model("mlp", epochs=2).to_dict()
+    # Every setting may be passed back unchanged (betas as a tuple, as a caller holds them).
+    again = resumed_config(saved, 2, "r", epochs=4, changes={**saved, "betas": (0.5, 0.999)})
+    assert again == TrainConfig.from_dict({**saved, "epochs": 4})
+    assert resumed_config(saved, 2, "r", epochs=4, changes={"lr_g": 1e-4, "seed": None}).lr_g == 1e-4
+    with pytest.raises(ConfigError, match="latent_dim cannot change when resuming"):
+        resumed_config(saved, 2, "r", epochs=4, changes={"latent_dim": 8})
+    with pytest.raises(ConfigError, match="already trained 2 epochs; ask for more, for example 4 epochs in all"):
+        resumed_config(saved, 2, "r", epochs=2)
