@@ -19,6 +19,8 @@ from typing import Callable
 
 import torch
 
+from .sampling import latent_noise
+
 INTERPOLATIONS = ("linear", "spherical")
 
 
@@ -86,7 +88,7 @@ def principal_directions(generate: Callable[[torch.Tensor], torch.Tensor], laten
     regressed on x by least squares (z ~ x A); row i of A, normalised, is direction i.
     """
     k = max(1, min(k, latent_dim, samples - 1))
-    noise = torch.randn(samples, latent_dim, generator=torch.Generator().manual_seed(seed))
+    noise = latent_noise(samples, latent_dim, seed)
     images = torch.cat([generate(noise[i:i + batch_size]).reshape(len(noise[i:i + batch_size]), -1).double().cpu()
                         for i in range(0, samples, batch_size)])
     centred = images - images.mean(0)

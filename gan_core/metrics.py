@@ -34,6 +34,7 @@ from torch import nn
 from .classifier import NUM_CLASSES, LoadedClassifier, digit_split, load_classifier
 from .data import load_dataset
 from .errors import ConfigError, GanLabError
+from .sampling import generate_images, latent_noise
 
 DEFAULT_SAMPLES = 1_000  # samples per evaluation; the floor uses as many real digits
 MIN_SAMPLES, MAX_SAMPLES = 100, 4_000  # at most the training split, so the floor exists for every n
@@ -137,8 +138,7 @@ def fid(features: np.ndarray) -> float:
 def real_training_sample(n: int = DEFAULT_SAMPLES, seed: int = 0) -> torch.Tensor:
     """n real digits from the classifier's training split (never held out), seeded."""
     _check_samples(n)
-    train = digit_split().train
-    return train.images[torch.randperm(len(train), generator=torch.Generator().manual_seed(seed))[:n]]
+    return digit_split().train.sample(n, seed)
 
 
 @functools.lru_cache(maxsize=1)
@@ -387,22 +387,10 @@ def evaluate_images(images: torch.Tensor, memorisation: bool = True, dataset: st
     )
 
 
-@torch.no_grad()
 def generate(generator: nn.Module, n: int, seed: int = 0) -> torch.Tensor:
-    """n images from a generator in eval mode (its mode is restored), on the CPU.
-
-    The noise is drawn as `LoadedGenerator.sample(n, seed)` draws it, so an epoch's
-    per-epoch metrics and `eval --run --epoch` see the same latent vectors.
-    """
-    device = next(generator.parameters()).device
-    z = torch.randn(n, generator.latent_dim, generator=torch.Generator().manual_seed(seed))
-    was_training = generator.training
-    generator.eval()
-    try:
-        images = generator(z.to(device)).float().cpu()
-    finally:
-        generator.train(was_training)
-    return images
+    """n images from a generator on the CPU, with the noise `LoadedGenerator.sample(n, seed)` draws,
+    so an epoch's per-epoch metrics and `eval --run --epoch` see the same latent vectors."""
+    return generate_images(generator, latent_noise(n, generator.latent_dim, seed))
 
 
 EPOCH_SAMPLES = 500  # per-epoch metrics while training: half the cost of the standard 1,000

@@ -13,6 +13,22 @@ from .errors import CheckpointError
 from .models import build_generator
 
 
+def latent_noise(n: int, latent_dim: int, seed: int) -> torch.Tensor:
+    """n latent vectors from N(0, I) on the CPU: the same for the same seed on every machine."""
+    return torch.randn(n, latent_dim, generator=torch.Generator().manual_seed(seed))
+
+
+@torch.no_grad()
+def generate_images(generator: nn.Module, z: torch.Tensor) -> torch.Tensor:
+    """G(z) in eval mode (its train/eval mode is restored after), as float images on the CPU."""
+    was_training = generator.training
+    generator.eval()
+    try:
+        return generator(z.to(next(generator.parameters()).device, torch.float32)).float().cpu()
+    finally:
+        generator.train(was_training)
+
+
 @dataclass
 class LoadedGenerator:
     """A run's sampling generator (eval mode) with what is needed to feed it."""
@@ -24,14 +40,12 @@ class LoadedGenerator:
     generator: nn.Module
     device: torch.device
 
-    @torch.no_grad()
     def generate(self, z: torch.Tensor) -> torch.Tensor:
         """Images (N, 1, 28, 28) in [-1, 1] for latent vectors z (N, latent_dim), on the CPU."""
-        return self.generator(z.to(self.device, torch.float32)).float().cpu()
+        return generate_images(self.generator, z)
 
     def noise(self, n: int, seed: int) -> torch.Tensor:
-        """n latent vectors from N(0, I), the same for the same seed on every machine."""
-        return torch.randn(n, self.latent_dim, generator=torch.Generator().manual_seed(seed))
+        return latent_noise(n, self.latent_dim, seed)
 
     def sample(self, n: int, seed: int = 0) -> torch.Tensor:
         return self.generate(self.noise(n, seed))

@@ -32,6 +32,7 @@ from .errors import CheckpointError, ConfigError, RunNameError
 from .fast_path import GraphedStep, fast_path_available, matmul_precision
 from .images import to_uint8
 from .models import build_models, count_parameters
+from .sampling import generate_images
 
 FIXED_NOISE_SAMPLES = 64
 
@@ -352,15 +353,9 @@ class Trainer:
         """The generator whose images we show: the moving average when it is on."""
         return self.generator_ema if self.generator_ema is not None else self.generator
 
-    @torch.no_grad()
     def sample_fixed(self) -> np.ndarray:
         """The fixed-noise batch through the sampling generator, as uint8 (64, 28, 28)."""
-        generator = self.sampling_generator
-        was_training = generator.training
-        generator.eval()
-        images = generator(self.fixed_noise)
-        generator.train(was_training)
-        return to_uint8(images)
+        return to_uint8(generate_images(self.sampling_generator, self.fixed_noise))
 
     # --- checkpoints --------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
