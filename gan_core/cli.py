@@ -134,23 +134,21 @@ def cmd_train(args: argparse.Namespace) -> int:
     if settings["betas"] is not None:
         settings["betas"] = tuple(settings["betas"])
     root = args.checkpoints or default_checkpoints_dir()
-    options: dict[str, Any] = {"data_dir": args.data_dir}
-    if args.metrics:
-        from .metrics import epoch_evaluator, EPOCH_SAMPLES
-
-        dataset = settings["dataset"] or (RunDir(args.run, root).read_info()["config"]["dataset"] if args.resume and args.run else "mnist-5k")
-        options["evaluate"] = epoch_evaluator(n=EPOCH_SAMPLES, dataset=dataset)
     if args.resume:
         if not args.run:
             raise GanLabError("--resume needs --run NAME (the run to continue); `python -m gan_core runs` lists them")
         epochs = settings.pop("epochs")
-        trainer = Trainer.resume(RunDir(args.run, root), epochs=epochs, changes=settings, **options)
+        trainer = Trainer.resume(RunDir(args.run, root), epochs=epochs, changes=settings, data_dir=args.data_dir)
     else:
         config = TrainConfig.for_model(settings.pop("model") or TrainConfig().model, **settings)
         name = args.run or f"{config.model}-{time.strftime('%Y%m%d-%H%M%S')}"
-        trainer = Trainer.create(config, RunDir(name, root), **options)
+        trainer = Trainer.create(config, RunDir(name, root), data_dir=args.data_dir)
     if args.max_seconds is not None and args.max_seconds <= 0:
         raise GanLabError(f"--max-seconds must be greater than 0, got {args.max_seconds}")
+    if args.metrics:
+        from .metrics import EPOCH_SAMPLES, epoch_evaluator
+
+        trainer.evaluate = epoch_evaluator(n=EPOCH_SAMPLES, dataset=trainer.config.dataset)
 
     reporter = None if args.quiet else ProgressReporter(trainer)
     if reporter:
