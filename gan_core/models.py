@@ -150,7 +150,7 @@ CLASSIC_SETTINGS = {"lr_g": 2e-4, "lr_d": 2e-4, "betas": (0.5, 0.999), "latent_d
 
 MODELS: dict[str, ModelSpec] = {
     "sngan": ModelSpec(
-        "sngan", "the classroom default: a small upsampling generator and a spectral-norm discriminator, "
+        "sngan", "the classroom default: a small transposed-conv generator and a spectral-norm discriminator, "
                  "tuned for recognisable digits within minutes on a laptop CPU",
         lambda latent_dim: SNGANGenerator(latent_dim), SNGANDiscriminator,
         # Chosen by bench/tune_search.py; see README "Time to digits".
