@@ -33,6 +33,8 @@ class Line:
     dash: str = "solid"
 
 
+MAX_EPOCH_MARKS = 20  # dotted epoch lines drawn on a chart at most
+
 def lines_of(history: History, names: dict[str, str], smoothing: float, per_epoch: int, x_in_epochs: bool = False,
              label_prefix: str = "", colours: dict[str, str] | None = None, dashes: dict[str, str] | None = None) -> list[Line]:
     """Smoothed, thinned lines of some history columns ({column: label}), against step or epoch."""
@@ -59,7 +61,7 @@ def figure(lines: list[Line], y_title: str, x_title: str, *, marks: list[float] 
         dots = markers and len(line.x) <= MAX_MARKERS
         fig.add_trace(go.Scatter(x=line.x, y=line.y, name=line.name, mode="lines+markers" if dots else "lines",
                                  marker={"size": 8}, line={"color": line.colour, "width": 2.5, "dash": line.dash}))
-    step = max(1, len(marks) // 40)  # at most about 40 marks, or the chart turns grey
+    step = max(1, math.ceil(len(marks) / MAX_EPOCH_MARKS))  # every k-th epoch, or a long run's chart turns grey
     for mark in list(marks)[::step]:
         fig.add_vline(x=mark, line={"color": "rgba(0,0,0,0.18)", "width": 1, "dash": "dot"})
     for label, level in (references or {}).items():
