@@ -11,6 +11,9 @@ session's language is not known.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import streamlit as st
 
 LANGUAGES = {"ru": "Русский", "en": "English"}
@@ -774,3 +777,21 @@ STRINGS: dict[str, dict[str, str]] = {
                             "en": "This is a pretrained run that ships with the app; it cannot be deleted here."},
     "runs_deleted": {"ru": "Запуск «{name}» удалён.", "en": "The run '{name}' was deleted."},
 }
+
+
+def _merge_feature_strings() -> None:
+    """Add the tables of ui/strings/*.py (one module per feature, each a STRINGS dict) to STRINGS.
+
+    A feature keeps its texts in its own file, so two features never edit the same table; a key
+    defined twice is a bug and fails at import."""
+    from . import strings as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        table = importlib.import_module(f"{package.__name__}.{info.name}").STRINGS
+        clash = set(table) & set(STRINGS)
+        if clash:
+            raise KeyError(f"ui/strings/{info.name}.py redefines {sorted(clash)}")
+        STRINGS.update(table)
+
+
+_merge_feature_strings()
