@@ -25,7 +25,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
-PAGES = ("home", "data", "train", "losses", "latent", "progression", "compare", "runs")
+PAGES = ("home", "data", "train", "losses", "toy2d", "latent", "progression", "compare", "runs")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 WIDTH = 1440  # a common projector / laptop width
