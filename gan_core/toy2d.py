@@ -62,13 +62,13 @@ class Target:
         return curve[pick] + self.std * torch.randn(n, 2, generator=generator)
 
 
-def _spiral(m: int = 4000) -> np.ndarray:
+def _spiral(m: int = 1500) -> np.ndarray:
     t = np.linspace(0.0, 1.0, m)
     radius, angle = 0.25 + 2.0 * t, 3.0 * math.pi * t
     return np.stack([radius * np.cos(angle), radius * np.sin(angle)], 1)
 
 
-def _moons(m: int = 4000) -> np.ndarray:
+def _moons(m: int = 1500) -> np.ndarray:
     half = m // 2
     a = np.linspace(0.0, math.pi, half)
     upper = np.stack([np.cos(a), np.sin(a)], 1)
@@ -76,7 +76,7 @@ def _moons(m: int = 4000) -> np.ndarray:
     return 1.6 * (np.concatenate([upper, lower]) - np.array([0.5, 0.25]))
 
 
-def _line(m: int = 4000) -> np.ndarray:
+def _line(m: int = 1500) -> np.ndarray:
     x = np.linspace(-2.0, 2.0, m)
     return np.stack([x, 0.5 * x], 1)
 
@@ -263,7 +263,7 @@ def manifold_distance(samples: np.ndarray, curve: np.ndarray) -> float:
     """The mean Euclidean distance from each sample to its nearest point of the (dense) curve."""
     total = 0.0
     for chunk in np.array_split(samples, max(1, len(samples) // 500)):
-        total += np.sqrt(((chunk[:, None, :] - curve[None, ::4, :]) ** 2).sum(2).min(1)).sum()
+        total += np.sqrt(((chunk[:, None, :] - curve[None, :, :]) ** 2).sum(2).min(1)).sum()
     return float(total / max(1, len(samples)))
 
 

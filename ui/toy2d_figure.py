@@ -15,7 +15,7 @@ from .charts import FONT
 FRAME_SECONDS = 0.1  # Play: a frame every 0.1 s (10 frames a second) ...
 DEFAULT_ROUNDS_PER_FRAME = 5  # ... of 5 rounds each (the speed control changes it)
 SLOW_MOTION_SECONDS = 0.8  # slow motion: one half-step (a D or a G update) per frame, slow enough to follow
-MEASURE_EVERY = 40  # updates between two measurements of the numbers while playing
+MEASURE_EVERY = 20  # updates between two measurements of the numbers while playing
 REAL, FAKE, MESH = "#1a9850", "#7b3294", "rgba(123, 50, 148, 0.35)"
 # D's output from "fake" (purple, 0) through undecided (white) to "real" (green, 1), as GAN Lab colours it.
 SURFACE_COLOURS = [[0.0, "#c2a5cf"], [0.5, "#f7f7f7"], [1.0, "#a6dba0"]]
@@ -35,12 +35,12 @@ def arrows(start: np.ndarray, push: np.ndarray, extent: float) -> tuple[np.ndarr
     return path[:, 0], path[:, 1]
 
 
-def lab_figure(shot: Snapshot, names: dict[str, str], title: str = "", height: int = 620) -> go.Figure:
+def lab_figure(shot: Snapshot, names: dict[str, str], title: str = "", height: int = 600) -> go.Figure:
     """The plane: D's surface as a heat map, G's mesh, real and fake points and the arrows on the fakes.
     `names` labels the legend: surface, real, fake, mesh, arrows."""
     low, high = shot.surface_range or (float(np.nanmin(shot.surface)), float(np.nanmax(shot.surface)) + 1e-9)
     ax, ay = arrows(shot.fake, shot.push, shot.extent)
-    arrow_size = np.tile([0.0, 9.0, 0.0], len(shot.fake))
+    arrow_size = np.tile([0.0, 7.0, 0.0], len(shot.fake))
     traces = [
         dict(type="heatmap", x=shot.grid, y=shot.grid, z=shot.surface, zmin=low, zmax=high, colorscale=SURFACE_COLOURS,
                    name=names["surface"], zsmooth="best", hoverinfo="skip",
@@ -49,7 +49,7 @@ def lab_figure(shot: Snapshot, names: dict[str, str], title: str = "", height: i
                    line={"color": MESH, "width": 1}, hoverinfo="skip"),
         dict(type="scatter", x=shot.real[:, 0], y=shot.real[:, 1], mode="markers", name=names["real"],
                    marker={"color": REAL, "size": 5}, hoverinfo="skip"),
-        dict(type="scatter", x=ax, y=ay, mode="lines+markers", name=names["arrows"], line={"color": ARROW, "width": 1.5},
+        dict(type="scatter", x=ax, y=ay, mode="lines+markers", name=names["arrows"], line={"color": ARROW, "width": 1.2},
                    marker={"symbol": "arrow", "angleref": "previous", "size": arrow_size, "color": ARROW},
                    hoverinfo="skip"),
         dict(type="scatter", x=shot.fake[:, 0], y=shot.fake[:, 1], mode="markers", name=names["fake"],
@@ -67,7 +67,7 @@ def unchecked_figure(traces: list[dict], layout: dict) -> go.Figure:
 def _plane_layout(extent: float, title: str, height: int) -> dict:
     axis = {"range": [-extent, extent], "showgrid": False, "zeroline": False, "constrain": "domain"}
     return dict(
-        height=height, font=FONT, margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
+        height=height, font=FONT, margin={"l": 45, "r": 10, "t": 50 if title else 10, "b": 10},
         title={"text": title, "x": 0.01, "font": {"size": 20}} if title else None,
         xaxis=axis, yaxis={**axis, "scaleanchor": "x", "scaleratio": 1}, plot_bgcolor="white",
         legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0}, uirevision="plane", dragmode="pan",
@@ -109,8 +109,9 @@ def _thinned(pairs: list[tuple[int, float]], most: int = 600) -> tuple[np.ndarra
 
 
 def _curve_layout(height: int, y_title: str, x_title: str, y_range: list[float] | None = None) -> dict:
-    return dict(height=height, font={**FONT, "size": 13}, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                     xaxis={"title": {"text": x_title}}, yaxis={"title": {"text": y_title}, "range": y_range},
+    return dict(height=height, font={**FONT, "size": 13}, margin={"l": 60, "r": 50, "t": 30, "b": 45},
+                     xaxis={"title": {"text": x_title}, "automargin": True},
+                     yaxis={"title": {"text": y_title}, "range": y_range, "automargin": True},
                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}, plot_bgcolor="white",
                      uirevision="curves")
 
@@ -132,32 +133,33 @@ def quality_figures(history: History2D, names: dict[str, str], height: int = 210
     x = np.array([updates for updates, _ in measured], dtype=np.float64)
     values = [m for _, m in measured]
     last = values[-1]
+    mode = "lines+markers" if len(values) < 30 else "lines"  # a line of one or two measurements would not show
     if last.modes_total is not None:
         layout = _curve_layout(height, names["modes_axis"], names["updates"], [0, last.modes_total + 0.5])
         layout["yaxis2"] = {"overlaying": "y", "side": "right", "range": [0, 101], "showgrid": False,
                             "title": {"text": "%"}}
         top = unchecked_figure([
-            dict(type="scatter", x=x, y=[m.modes_covered for m in values], mode="lines", name=names["modes"],
+            dict(type="scatter", x=x, y=[m.modes_covered for m in values], mode=mode, name=names["modes"],
                        line={"color": "#1a9850", "shape": "hv"}),
-            dict(type="scatter", x=x, y=[100 * m.high_quality for m in values], mode="lines", name=names["high_quality"],
+            dict(type="scatter", x=x, y=[100 * m.high_quality for m in values], mode=mode, name=names["high_quality"],
                        line={"color": "#7b3294"}, yaxis="y2"),
         ], layout)
     else:
-        top = unchecked_figure([dict(type="scatter", x=x, y=[m.manifold_distance for m in values], mode="lines",
+        top = unchecked_figure([dict(type="scatter", x=x, y=[m.manifold_distance for m in values], mode=mode,
                                      name=names["manifold"], line={"color": "#7b3294"})],
                                _curve_layout(height, names["manifold"], names["updates"]))
     divergences = unchecked_figure([
-        dict(type="scatter", x=x, y=[m.kl for m in values], mode="lines", name="KL", line={"color": "#e66101"}),
-        dict(type="scatter", x=x, y=[m.js for m in values], mode="lines", name="JS", line={"color": "#5e3c99"}),
+        dict(type="scatter", x=x, y=[m.kl for m in values], mode=mode, name="KL", line={"color": "#e66101"}),
+        dict(type="scatter", x=x, y=[m.js for m in values], mode=mode, name="JS", line={"color": "#5e3c99"}),
     ], _curve_layout(height, names["divergence"], names["updates"]))
     return [top, divergences]
 
 
-def frame_figures(lab: Toy2DLab, names: dict[str, str], title: str = "") -> list[go.Figure]:
+def frame_figures(lab: Toy2DLab, names: dict[str, str], title: str = "", playing: bool = True) -> list[go.Figure]:
     """Everything one Play frame draws after its training steps: the plane, the losses and the numbers
-    (measured on the lab's fixed 2,000 noise vectors once every MEASURE_EVERY updates, and after any step by hand)."""
+    (measured on the lab's fixed 2,000 noise vectors once every MEASURE_EVERY updates while playing, else now)."""
     measured = lab.history.metrics[-1][0] if lab.history.metrics else None
-    if measured is None or lab.updates - measured >= MEASURE_EVERY or lab.updates < measured:
+    if measured is None or lab.updates - measured >= (MEASURE_EVERY if playing else 1) or lab.updates < measured:
         lab.evaluate()
     return [lab_figure(lab.snapshot(), names, title), loss_figure(lab.history, names),
             *quality_figures(lab.history, names)]

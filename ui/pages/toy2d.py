@@ -12,7 +12,8 @@ import numpy as np
 import streamlit as st
 
 from gan_core.errors import GanLabError
-from gan_core.toy2d import DISTRIBUTIONS, LOSSES, NOISES, OPTIMIZERS, Toy2DConfig, Toy2DLab, make_target
+from gan_core.toy2d import (DISTRIBUTIONS, LOSSES, NOISES, OPTIMIZERS, REBUILD_FIELDS, Toy2DConfig, Toy2DLab,
+                            make_target)
 
 from ui import common
 from ui.common import KEEP
@@ -23,6 +24,7 @@ from ui.toy2d_figure import (DEFAULT_ROUNDS_PER_FRAME, FRAME_SECONDS, SLOW_MOTIO
 LAB, PLAYING, PHASE, POINTS, DRAWING, MESSAGE = (f"toy2d_{name}" for name in
                                                  ("lab", "playing", "phase", "points", "drawing", "message"))
 CANVAS_VERSION, FROM_URL, UPLOAD = "toy2d_canvas_version", "toy2d_from_url", "toy2d_upload"
+PRESET = "toy2d_preset"
 FRAGMENT_PLAYING = "toy2d_fragment_playing"  # whether the fragment on the page was set up to rerun by itself
 SPEED, SLOW = f"{KEEP}toy2d_speed", f"{KEEP}toy2d_slow"
 # Each setting: its widget's Session State key and its name in the URL's query string.
@@ -104,7 +106,9 @@ def write_url(config: Toy2DConfig) -> None:
 # --- callbacks (they run before the page, so they may set the widgets) -------------------------------------
 def apply_preset(name: str) -> None:
     set_widgets(replace(Toy2DConfig(), **PRESETS.get(name, {})))
-    st.session_state[PLAYING] = True
+    st.session_state[PRESET] = name
+    st.session_state[LAB] = None  # a demonstration starts from scratch, even on the settings it already had
+    st.session_state[PLAYING] = name in PRESETS
 
 
 def load_upload() -> None:
@@ -211,14 +215,17 @@ def settings_column() -> Toy2DConfig:
 
 
 def presets_row() -> None:
-    st.markdown(f"**{t('toy2d_presets_h')}**")
-    columns = st.columns(len(PRESETS) + 1, gap="medium")
-    for column, name in zip(columns, PRESETS):
+    """The demonstrations: one button each; the chosen one's sentence says what to watch."""
+    columns = st.columns([1.1, 1.4, 1.3, 1.3, 2.4], vertical_alignment="center")
+    columns[0].markdown(f"**{t('toy2d_presets_h')}**")
+    for column, name in zip(columns[1:], PRESETS):
         column.button(t(f"toy2d_preset_{name}"), key=f"toy2d_preset_{name}", on_click=apply_preset, args=(name,),
-                      icon=":material/play_lesson:")
-        column.caption(t(f"toy2d_preset_{name}_say"))
-    columns[-1].button(t("toy2d_preset_default"), key="toy2d_preset_default", on_click=apply_preset,
-                       args=("default",), icon=":material/restart_alt:")
+                      icon=":material/play_lesson:", help=t(f"toy2d_preset_{name}_say"), width="stretch")
+    columns[4].button(t("toy2d_preset_default"), key="toy2d_preset_default", on_click=apply_preset,
+                      args=("default",), icon=":material/restart_alt:")
+    chosen = st.session_state.get(PRESET)
+    if chosen in PRESETS:
+        st.info(f"**{t(f'toy2d_preset_{chosen}')}.** {t(f'toy2d_preset_{chosen}_say')}", icon=":material/visibility:")
 
 
 def files_section(lab: Toy2DLab | None) -> None:
@@ -258,15 +265,17 @@ def lab_view() -> None:
     """The plane and the numbers; reruns on its own every frame while playing."""
     lab: Toy2DLab = st.session_state[LAB]
     playing = st.session_state.get(PLAYING, False)
-    buttons = st.columns([1.2, 1, 1.2, 1.2, 1, 3])
+    buttons = st.columns([1, 0.9, 1.25, 1.25, 0.95, 1.8, 1.6], vertical_alignment="bottom")
+    buttons[5].slider(t("toy2d_speed"), 1, 50, key=SPEED)
+    buttons[6].toggle(t("toy2d_slow"), key=SLOW, help=t("toy2d_slow_help"))
     buttons[0].button(t("toy2d_pause") if playing else t("toy2d_play"), key="toy2d_play", on_click=toggle_play,
                       type="primary", icon=":material/pause:" if playing else ":material/play_arrow:")
     step = buttons[1].button(t("toy2d_step"), key="toy2d_step", icon=":material/skip_next:")
     step_d = buttons[2].button(t("toy2d_step_d"), key="toy2d_step_d")
     step_g = buttons[3].button(t("toy2d_step_g"), key="toy2d_step_g")
     reset = buttons[4].button(t("toy2d_reset"), key="toy2d_reset", icon=":material/replay:")
-    if playing != st.session_state.get(FRAGMENT_PLAYING):  # Play / Pause: only a page run sets how often this reruns
-        st.rerun()
+    if (playing, st.session_state[SLOW]) != st.session_state.get(FRAGMENT_PLAYING):
+        st.rerun()  # Play / Pause or slow motion: only a page run sets how often this fragment reruns
     line = t("toy2d_status", rounds=lab.g_updates // lab.config.g_steps, d=lab.d_updates, g=lab.g_updates)
     if reset:
         lab = Toy2DLab(lab.config, None if lab.custom_points is None else lab.custom_points.tolist())
@@ -289,8 +298,8 @@ def lab_view() -> None:
         else:
             lab.train(rounds=int(st.session_state.get(SPEED, DEFAULT_ROUNDS_PER_FRAME)))
             line = t("toy2d_status", rounds=lab.g_updates // lab.config.g_steps, d=lab.d_updates, g=lab.g_updates)
-    plane, losses, *quality = frame_figures(lab, names())
-    plot_col, numbers_col = st.columns([2.1, 1.3], gap="medium")
+    plane, losses, *quality = frame_figures(lab, names(), playing=playing and not (step or step_d or step_g or reset))
+    plot_col, numbers_col = st.columns([1.6, 1], gap="medium")
     with plot_col:
         st.markdown(f"**{line}**")
         common.chart(plane, key="toy2d_plane")
@@ -303,14 +312,14 @@ def lab_view() -> None:
 
 def numbers(lab: Toy2DLab) -> None:
     latest = lab.history.metrics[-1][1]
-    cells = st.columns(4 if latest.modes_total is not None else 3)
+    first, second = st.columns(2), st.columns(2)
     if latest.modes_total is not None:
-        cells[0].metric(t("toy2d_metric_modes"), f"{latest.modes_covered} / {latest.modes_total}")
-        cells[1].metric(t("toy2d_metric_quality"), f"{latest.high_quality:.0%}")
+        first[0].metric(t("toy2d_metric_modes"), f"{latest.modes_covered} / {latest.modes_total}")
+        first[1].metric(t("toy2d_metric_quality"), f"{latest.high_quality:.0%}")
     else:
-        cells[0].metric(t("toy2d_metric_manifold"), f"{latest.manifold_distance:.3f}")
-    cells[-2].metric("KL", f"{latest.kl:.2f}")
-    cells[-1].metric("JS", f"{latest.js:.3f}")
+        first[0].metric(t("toy2d_metric_manifold"), f"{latest.manifold_distance:.3f}")
+    second[0].metric("KL", f"{latest.kl:.2f}")
+    second[1].metric("JS", f"{latest.js:.3f}")
     with st.expander(t("toy2d_numbers_h"), icon=":material/info:"):
         st.markdown(t("toy2d_numbers_explain"))
 
@@ -321,31 +330,31 @@ def render() -> None:
     common.default(SPEED, DEFAULT_ROUNDS_PER_FRAME)
     common.default(SLOW, False)
     st.title(t("toy2d_title"))
-    st.markdown(t("toy2d_intro"))
+    st.caption(t("toy2d_intro"))
     message = st.session_state.pop(MESSAGE, None)
     if isinstance(message, tuple):
         st.success(message[1], icon=":material/check:")
     elif message:
         st.error(message, icon=":material/error:")
-    presets_row()
-    left, right = st.columns([1, 3.4], gap="large")
-    with left:
-        st.slider(t("toy2d_speed"), 1, 50, key=SPEED)
-        st.toggle(t("toy2d_slow"), key=SLOW, help=t("toy2d_slow_help"))
+    with st.sidebar:  # the experiment's settings; the page's width goes to the plane and the numbers
         config = settings_column()
     write_url(config)
+    chosen = st.session_state.get(PRESET)
+    if chosen in PRESETS and any(getattr(config, name) != getattr(replace(Toy2DConfig(), **PRESETS[chosen]), name)
+                                 for name in REBUILD_FIELDS):
+        del st.session_state[PRESET]  # another experiment now: its sentence no longer applies
     lab = current_lab(config)
-    with left:
+    with st.sidebar:
         files_section(lab)
-    with right:
-        if lab is None or st.session_state.get(DRAWING):
-            st.session_state[PLAYING] = False
-            draw_canvas()
-            return
-        playing = st.session_state.get(PLAYING, False)
-        st.session_state[FRAGMENT_PLAYING] = playing
-        every = (SLOW_MOTION_SECONDS if st.session_state[SLOW] else FRAME_SECONDS) if playing else None
-        st.fragment(lab_view, run_every=every)()
+    presets_row()
+    if lab is None or st.session_state.get(DRAWING):
+        st.session_state[PLAYING] = False
+        draw_canvas()
+        return
+    playing = st.session_state.get(PLAYING, False)
+    st.session_state[FRAGMENT_PLAYING] = (playing, st.session_state[SLOW])
+    every = (SLOW_MOTION_SECONDS if st.session_state[SLOW] else FRAME_SECONDS) if playing else None
+    st.fragment(lab_view, run_every=every)()
 
 
 render()

@@ -8,14 +8,12 @@ STRINGS = {
                                "step; mode collapse live."},
     "toy2d_title": {"ru": "2D-лаборатория: GAN на точках плоскости", "en": "The 2D lab: a GAN on points in the plane"},
     "toy2d_intro": {
-        "ru": "На цифрах не видно, *почему* генератор учится: суждение D и отображение G живут в 784 измерениях. "
-              "На плоскости видно всё. Фон — выход D (зелёный: «настоящее», фиолетовый: «подделка»), "
-              "зелёные точки — данные, фиолетовые — выборка G, сетка — образ регулярной сетки шума под G, "
-              "оранжевые стрелки — куда функция потерь G толкает каждую подделку.",
-        "en": "On digits one never sees *why* the generator learns: D's judgement and G's mapping live in 784 "
-              "dimensions. In the plane everything shows. The background is D's output (green: \"real\", purple: "
-              "\"fake\"), green points are the data, purple ones G's samples, the mesh is the image of a regular "
-              "grid of noise under G, and the orange arrows show where G's loss pushes each fake point.",
+        "ru": "Фон — выход D (зелёный: «настоящее», фиолетовый: «подделка»); зелёные точки — данные, фиолетовые — "
+              "выборка G; сетка — образ регулярной сетки шума под G; оранжевые стрелки — куда потери G толкают "
+              "каждую подделку.",
+        "en": "Background: D's output (green: \"real\", purple: \"fake\"); green points: the data, purple: G's "
+              "samples; the mesh: G's image of a regular grid of noise; orange arrows: where G's loss pushes each "
+              "fake point.",
     },
     # settings
     "toy2d_settings_h": {"ru": "Опыт", "en": "Experiment"},
@@ -60,10 +58,11 @@ STRINGS = {
     "toy2d_step_g": {"ru": "Только G", "en": "Step G only"},
     "toy2d_reset": {"ru": "Сброс", "en": "Reset"},
     "toy2d_speed": {"ru": "Скорость: раундов за кадр", "en": "Speed: rounds per frame"},
-    "toy2d_slow": {"ru": "Замедленно: по полушагу", "en": "Slow motion: one half-step at a time"},
+    "toy2d_slow": {"ru": "Замедленно", "en": "Slow motion"},
     "toy2d_slow_help": {
-        "ru": "Каждый кадр — одно обновление D или G; над графиком написано, чей полушаг идёт.",
-        "en": "Each frame is one update of D or of G; the plot's title says whose half-step is running.",
+        "ru": "По полушагу: каждый кадр — одно обновление D или G; над графиком написано, чей полушаг идёт.",
+        "en": "One half-step at a time: each frame is one update of D or of G; the line above the plot says whose "
+              "half-step is running.",
     },
     "toy2d_status": {"ru": "Раунд {rounds}: обновлений D {d}, G {g}", "en": "Round {rounds}: {d} updates of D, {g} of G"},
     "toy2d_half_d": {"ru": "▶ полушаг D ({i} из {n}): фон меняется, точки стоят",
@@ -139,7 +138,7 @@ STRINGS = {
         "en": "G learns five times faster than D and hops from mode to mode: watch modes covered stay at 0–1 "
               "while the cloud of fakes jumps around the ring.",
     },
-    "toy2d_preset_minimax": {"ru": "Minimax против ns", "en": "Minimax vs non-saturating"},
+    "toy2d_preset_minimax": {"ru": "Minimax против ns", "en": "Minimax vs ns"},
     "toy2d_preset_minimax_say": {
         "ru": "С потерями minimax D быстро уверен, что подделки — подделки, и стрелки градиента G почти нулевые; "
               "переключите «Функцию потерь» на ns — стрелки вырастут.",
@@ -148,10 +147,10 @@ STRINGS = {
     },
     "toy2d_preset_strong_d": {"ru": "D побеждает слишком быстро", "en": "D wins too fast"},
     "toy2d_preset_strong_d_say": {
-        "ru": "D:G 5:1 и большой шаг обучения D: фон почти везде фиолетовый, потери D падают к нулю, а G почти "
-              "не сдвигается.",
-        "en": "D:G 5:1 and a high learning rate for D: the background turns purple almost everywhere, D's loss "
-              "drops to zero and G barely moves.",
+        "ru": "D:G 5:1 и большой шаг обучения D: D уверенно отвергает почти все подделки (D(G(z)) около 0,1), его "
+              "поверхность вокруг них становится плоской, стрелки гаснут, и G застревает на одной моде или ни на одной.",
+        "en": "D:G 5:1 and a high learning rate for D: D rejects nearly every fake (D(G(z)) about 0.1), its surface "
+              "goes flat around them, the arrows die out and G gets stuck on one mode or none.",
     },
     "toy2d_preset_default": {"ru": "Настройки по умолчанию", "en": "Default settings"},
 }
