@@ -39,7 +39,7 @@ class OneLineParser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--checkpoints", metavar="DIR", default=None,
-                        help=f"folder of runs (default: ${CHECKPOINTS_ENV} or ./checkpoints)")
+                        help=f"folder of runs (default: ${CHECKPOINTS_ENV}, else the project's checkpoints/ folder)")
     data = argparse.ArgumentParser(add_help=False)
     data.add_argument("--data-dir", metavar="DIR", default=None,
                       help=f"where mnist / fashion-mnist live or are downloaded to (default: ${DATA_DIR_ENV} or ~/.cache/gan_lab/data)")
