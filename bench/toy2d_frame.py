@@ -4,7 +4,7 @@ the figures built and serialised as Streamlit serialises them (plotly.io.to_json
     python bench/toy2d_frame.py                    # {"ms_per_frame": ..., ...} for one session
     python bench/toy2d_frame.py --sessions 1 2 4 8 # also: N sessions playing at once in one server process
 
-The app runs every session as a thread of one process with torch on one thread (ui/common.py's job manager
+The app runs every session as a thread of one process with torch on one thread (ui/training.py's job manager
 leaves a core free on 2 cores), so the concurrent measurement uses threads of this process the same way:
 each plays frames at the page's frame interval for --seconds and reports its frame times."""
 

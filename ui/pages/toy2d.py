@@ -15,8 +15,8 @@ from gan_core.errors import GanLabError
 from gan_core.toy2d import (DISTRIBUTIONS, LOSSES, NOISES, OPTIMIZERS, REBUILD_FIELDS, Toy2DConfig, Toy2DLab,
                             make_target)
 
-from ui import common
-from ui.common import KEEP
+from ui import frame, pictures
+from ui.frame import KEEP
 from ui.i18n import t
 from ui.toy2d_figure import (DEFAULT_ROUNDS_PER_FRAME, FRAME_SECONDS, SLOW_MOTION_SECONDS, canvas_figure,
                              frame_figures)
@@ -302,12 +302,12 @@ def lab_view() -> None:
     plot_col, numbers_col = st.columns([1.6, 1], gap="medium")
     with plot_col:
         st.markdown(f"**{line}**")
-        common.chart(plane, key="toy2d_plane")
+        pictures.chart(plane, key="toy2d_plane")
     with numbers_col:
         numbers(lab)
-        common.chart(losses, key="toy2d_losses")
+        pictures.chart(losses, key="toy2d_losses")
         for index, figure in enumerate(quality):
-            common.chart(figure, key=f"toy2d_quality_{index}")
+            pictures.chart(figure, key=f"toy2d_quality_{index}")
 
 
 def numbers(lab: Toy2DLab) -> None:
@@ -324,11 +324,11 @@ def numbers(lab: Toy2DLab) -> None:
         st.markdown(t("toy2d_numbers_explain"))
 
 
-@common.shows_user_errors
+@frame.shows_user_errors
 def render() -> None:
     read_url_once()
-    common.default(SPEED, DEFAULT_ROUNDS_PER_FRAME)
-    common.default(SLOW, False)
+    frame.default(SPEED, DEFAULT_ROUNDS_PER_FRAME)
+    frame.default(SLOW, False)
     st.title(t("toy2d_title"))
     st.caption(t("toy2d_intro"))
     message = st.session_state.pop(MESSAGE, None)
