@@ -360,9 +360,10 @@ def test_a_failing_job_shows_its_error_on_the_train_page(checkpoints, jobs, smal
     RunDir("broken", checkpoints).checkpoint_path.write_bytes(b"\x00" * 100)
     jobs.submit_resume("broken", 2, checkpoints)
     assert jobs.wait("broken", TRAINING_TIMEOUT, checkpoints).state == "failed"
-    at = open_app("train", "en")
-    errors = texts(at, "error")
-    assert len(errors) == 1 and errors[0].startswith("Training failed:") and "corrupt" in errors[0]
+    for language in ("ru", "en"):  # in the reader's language, from the error's code (issue 10)
+        errors = texts(open_app("train", language), "error")
+        failure = text("train_failed", language, error=text("error_file_corrupt", language, file="broken/checkpoint.pt"))
+        assert errors == [failure]
 
 
 def test_runs_beyond_the_limit_wait_in_a_queue_that_shows_each_its_place(checkpoints, jobs) -> None:

@@ -101,7 +101,7 @@ def field_errors(values: dict[str, Any], root: Path) -> dict[str, str]:
         try:
             config_of(values).validate()
         except GanLabError as error:
-            errors["other"] = str(error)
+            errors["other"] = frame.error_text(error)
     return errors
 
 
@@ -113,7 +113,7 @@ def start(root: Path) -> None:
     try:
         training.manager().submit(config_of(values), values["name"].strip(), root)
     except GanLabError as error:
-        st.session_state["train_submit_error"] = str(error)
+        st.session_state["train_submit_error"] = frame.error_text(error)
         return
     st.session_state[WATCH] = values["name"].strip()
     st.session_state["train_started"] = values["name"].strip()
@@ -272,7 +272,8 @@ def status(job: Job | None, info: RunInfo | None, state: str) -> None:
     elif state == "starting":
         st.info(t("train_starting"), icon=":material/hourglass_top:")
     elif state == "failed":
-        st.error(t("train_failed", error=(job.error if job else "") or t("train_failed_unknown")), icon=":material/error:")
+        failure = (frame.error_text(job.user_error) if job and job.user_error else job.error if job else "")
+        st.error(t("train_failed", error=failure or t("train_failed_unknown")), icon=":material/error:")
     elif state == "running" and job is None:
         st.info(t("train_other_process"), icon=":material/terminal:")
     if progress is not None and state in ("running", "stopped", "finished", "diverged"):
@@ -362,7 +363,7 @@ def resume_form(root: Path, info: RunInfo) -> None:
             try:
                 training.manager().submit_resume(info.name, int(epochs), root, changes={"lr_g": lr_g, "lr_d": lr_d})
             except GanLabError as error:
-                st.error(str(error))
+                st.error(frame.error_text(error))
             else:
                 st.rerun()
 
