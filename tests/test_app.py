@@ -455,6 +455,7 @@ def test_pickers_open_on_a_shipped_run_and_it_cannot_be_deleted(with_run, small_
     for page, key in (("latent", "keep_latent_run"), ("progression", "keep_progression_run"),
                       ("compare", "keep_compare_run")):
         assert open_app(page).selectbox(key=key).value == "tiny", page
+    assert open_app("losses").multiselect(key="keep_losses_runs").value == ["tiny"]  # not the newest (issue 10)
     runs = open_app("runs", "en")
     runs.selectbox(key="keep_runs_selected").set_value("tiny").run()
     assert not [b for b in runs.button if b.label == "Delete…"]

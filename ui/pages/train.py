@@ -159,10 +159,10 @@ def settings_panel(root: Path) -> None:
     row = st.columns(4)
     with row[0]:
         st.number_input(t("lr_g"), min_value=1e-6, max_value=1.0, step=5e-5, format="%.1e", key=key("lr_g"),
-                        help=t("help_lr_g"))
+                        help=t("help_lr_g", value=f"{TrainConfig.for_model(values['model']).lr_g:g}"))
     with row[1]:
         st.number_input(t("lr_d"), min_value=1e-6, max_value=1.0, step=5e-5, format="%.1e", key=key("lr_d"),
-                        help=t("help_lr_d"))
+                        help=t("help_lr_d", value=f"{TrainConfig.for_model(values['model']).lr_d:g}"))
     with row[2]:
         st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=key("seed"), help=t("help_seed"))
     with row[3]:
