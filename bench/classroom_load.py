@@ -11,7 +11,7 @@ while the student "reads" the page (--think seconds), the page's fragment reruns
 server asks for (ForwardMsg auto_rerun), timed the same way. Students join within --join seconds
 and visit the pages in turn, each from a different first page.
 
-Without --url the benchmark starts the app itself (`streamlit run app.py`) on a copy of the
+Without --url the benchmark starts the app itself (`streamlit run serve.py`, as a classroom should) on a copy of the
 shipped runs in a temporary checkpoints folder, then:
   1. one student visits every page twice: cold (first visit, empty caches) and warm;
   2. that student presses Start on the Train page with its defaults (only the epochs raised, so
@@ -479,6 +479,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--checkpoints", default="", help="with --url: its checkpoints folder (to time the training)")
     parser.add_argument("--solo", type=float, default=20.0, help="seconds to time the training alone (default 20)")
     parser.add_argument("--no-training", action="store_true", help="do not start a training")
+    parser.add_argument("--no-single", action="store_true", help="skip the one student's cold and warm visits")
     parser.add_argument("--no-floor", action="store_true", help="skip the floor app")
     parser.add_argument("--epochs", type=int, default=1000, help="epochs of the benchmark's run (outlasts it)")
     parser.add_argument("--json-out", default="", help="also write the JSON result here")
@@ -497,14 +498,15 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
         url, root = args.url, Path(args.checkpoints) if args.checkpoints else None
     else:
         root = checkpoints_copy()
-        server = Server(ROOT / "app.py", {"GAN_LAB_CHECKPOINTS": str(root)})
+        server = Server(ROOT / "serve.py", {"GAN_LAB_CHECKPOINTS": str(root)})
         url = server.url
         report["server_ready_seconds"] = server.ready_seconds
     try:
-        report["one_student"] = await visit_every_page_twice(url, pages)
-        print("one student alone, each page cold (first visit) then warm:", file=sys.stderr)
-        for page, times in report["one_student"].items():
-            print(f"  {page:14s} cold {times['cold']:6.3f} s   warm {times['warm']:6.3f} s", file=sys.stderr)
+        if not args.no_single:
+            report["one_student"] = await visit_every_page_twice(url, pages)
+            print("one student alone, each page cold (first visit) then warm:", file=sys.stderr)
+            for page, times in report["one_student"].items():
+                print(f"  {page:14s} cold {times['cold']:6.3f} s   warm {times['warm']:6.3f} s", file=sys.stderr)
         meter, run_name = None, None
         if not args.no_training:
             if root is None:
@@ -518,9 +520,10 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
                 await asyncio.sleep(0.2)
             run_name = new[0]
             meter = Speedometer(root / run_name)
-            while steps_done(meter.run) == 0:  # the first epoch (or logged step) shows it trains
-                await asyncio.sleep(0.2)
-            report["training_alone"] = await meter.watch(args.solo)
+            if args.solo > 0:
+                while steps_done(meter.run) == 0:  # the first epoch (or logged step) shows it trains
+                    await asyncio.sleep(0.2)
+            report["training_alone"] = await meter.watch(args.solo) if args.solo > 0 else None
             report["training_run"] = run_name
             report["training_unit"] = "steps" if (meter.run / "history.jsonl").is_file() else "epochs"
         task = asyncio.ensure_future(drive(url, pages, args.sessions, args.seconds, args.think, args.join))

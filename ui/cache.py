@@ -6,6 +6,7 @@ newest checkpoint without a stale cache and without reloading on each rerun.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -110,8 +111,9 @@ def source_quality(kind: str, dataset_name: str, n: int, seed: int, run: RunInfo
     return _source_quality(kind, dataset_name, str(default_checkpoints_dir()), name, version, n, seed)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _saved_history(root: str, name: str, version: int) -> History:
+    """Shared, not copied (cache_data would unpickle thousands of floats for every reader): read only."""
     return load_history(RunDir(name, root))
 
 
@@ -124,6 +126,20 @@ def history(name: str) -> History:
     return _saved_history(str(default_checkpoints_dir()), name, stamp(folder.checkpoint_path))
 
 
+LIVE_SECONDS = 1.0  # a training run's charts are rebuilt at most this often, however many people watch
+
+
+def history_version(name: str) -> tuple:
+    """What a run's charts depend on, as a cache key. A saved history changes with its checkpoint; a live
+    one grows every step, so its key is the current second: thirty students watching it share one
+    rebuild per second instead of each drawing the step they happened to read."""
+    job = manager().job(name, default_checkpoints_dir())
+    if job is not None and job.active:
+        return "live", int(time.monotonic() // LIVE_SECONDS)
+    found = history(name)
+    return stamp(RunDir(name, default_checkpoints_dir()).checkpoint_path), len(found.loss_d), len(found.epochs)
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def _epoch_samples(root: str, name: str, epoch: int, version: int) -> np.ndarray:
     return RunDir(name, root).load_snapshot(epoch)["samples"].numpy()
@@ -133,3 +149,22 @@ def epoch_samples(name: str, epoch: int) -> np.ndarray:
     """The 64 fixed-noise samples (uint8) saved at the end of that epoch."""
     folder = RunDir(name, default_checkpoints_dir())
     return _epoch_samples(str(default_checkpoints_dir()), name, epoch, stamp(folder.snapshot_path(epoch)))
+
+
+def warm_up() -> None:
+    """The shared work a class's first visitors would otherwise wait for, done once when the server starts
+    (serve.py): the digits, the Gaussians of Home, Data and Compare, and Compare's samples and numbers for
+    its opening settings (the default run, 500 samples, seed 0), which take seconds to measure."""
+    from gan_core.checkpoints import list_runs, pick_default_run
+
+    dataset("mnist-5k")
+    for kind in ("gaussian-independent", "gaussian-full"):
+        baseline(kind, "mnist-5k")
+    runs = [run for run in list_runs(default_checkpoints_dir()) if run.epochs_done >= 1]
+    run = pick_default_run(runs)
+    dataset_name = run.dataset if run is not None else "mnist-5k"
+    if dataset_name not in DIGIT_DATASETS:
+        return
+    for kind in SOURCE_KINDS:
+        if kind != "gan" or run is not None:
+            source_quality(kind, dataset_name, 500, 0, run if kind == "gan" else None)
