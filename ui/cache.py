@@ -98,6 +98,21 @@ def source_samples(kind: str, dataset_name: str, n: int, seed: int, run: RunInfo
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _source_grid(kind: str, dataset_name: str, root: str, run_name: str | None, version: int, n: int, seed: int,
+                 count: int, target: int) -> bytes:
+    from .pictures import picture, png
+
+    return png(picture(_source_samples(kind, dataset_name, root, run_name, version, n, seed)[:count], target=target))
+
+
+def source_grid(kind: str, dataset_name: str, n: int, seed: int, count: int, target: int,
+                run: RunInfo | None = None) -> bytes:
+    """The first `count` of `source_samples` as one enlarged PNG grid, encoded once for every browser."""
+    name, version = _source_key(kind, run)
+    return _source_grid(kind, dataset_name, str(default_checkpoints_dir()), name, version, n, seed, count, target)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def _source_quality(kind: str, dataset_name: str, root: str, run_name: str | None, version: int, n: int,
                     seed: int) -> dict:
     images = _source_samples(kind, dataset_name, root, run_name, version, n, seed)

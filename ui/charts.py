@@ -18,7 +18,8 @@ from gan_core.trainer import History
 # One colour per quantity on single-run charts; the same everywhere in the app.
 COLOURS = {"loss_d": "#d62728", "loss_g": "#1f77b4", "d_real": "#2ca02c", "d_fake": "#ff7f0e"}
 RUN_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
-MAX_POINTS = 1500  # per line: enough for the eye, light enough to resend every second
+MAX_POINTS = 1500  # per line of a chart drawn once (Losses): enough for the eye on a wide screen
+LIVE_POINTS = 400  # per line of a chart redrawn while a run trains: about one per pixel of its half-width column
 LOG_TICKS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]  # FID runs from about 788 down to a few
 MAX_MARKERS = 30  # per-epoch points get a dot each up to this many epochs; beyond, the line says enough
 FONT = {"family": '"Source Sans", "Source Sans Pro", sans-serif', "size": 16}  # the app's own type, projector-sized
@@ -47,11 +48,13 @@ class Line:
 MAX_EPOCH_MARKS = 20  # dotted epoch lines drawn on a chart at most
 
 def lines_of(history: History, names: dict[str, str], smoothing: float, per_epoch: int, x_in_epochs: bool = False,
-             label_prefix: str = "", colours: dict[str, str] | None = None, dashes: dict[str, str] | None = None) -> list[Line]:
-    """Smoothed, thinned lines of some history columns ({column: label}), against step or epoch."""
+             label_prefix: str = "", colours: dict[str, str] | None = None, dashes: dict[str, str] | None = None,
+             max_points: int = MAX_POINTS) -> list[Line]:
+    """Smoothed lines of some history columns ({column: label}), against step or epoch, thinned evenly to at
+    most `max_points` points: a chart of step 50,000 costs what one of step 1,500 does."""
     data = columns(history)
     count = len(data["loss_d"])
-    keep = thin(count, MAX_POINTS)
+    keep = thin(count, max_points)
     steps = np.arange(1, count + 1, dtype=np.float64)
     x = (steps / per_epoch if x_in_epochs else steps)[keep]
     return [Line(label_prefix + label, x, smooth(data[column], smoothing)[keep], (colours or COLOURS)[column],

@@ -245,7 +245,8 @@ def live_view(root: Path, name: str) -> None:
     with samples_col:
         if samples is not None:
             epoch = job.progress.epoch if job is not None and job.progress else (info.epochs_done if info else 0)
-            pictures.show(pictures.picture(samples, columns=8, target=560), caption=t("train_samples_caption", epoch=epoch))
+            pictures.show(samples_png(name, epoch, (cache.stamp(folder.checkpoint_path), id(samples)), samples),
+                          caption=t("train_samples_caption", epoch=epoch))
         else:
             st.info(t("train_samples_wait"))
     with curves_col:
@@ -330,8 +331,8 @@ def curve_figures(name: str, version: tuple, language: str) -> tuple[go.Figure, 
     while it trains) for every student watching it; at most charts.MAX_POINTS points a line."""
     history = cache.history(name)
     marks = [float(step) for step in epoch_ends(history)]
-    losses = charts.lines_of(history, {"loss_d": t("loss_d"), "loss_g": t("loss_g")}, 0.6, 1)
-    outputs = charts.lines_of(history, {"d_real": t("d_real"), "d_fake": t("d_fake")}, 0.6, 1)
+    losses = charts.lines_of(history, {"loss_d": t("loss_d"), "loss_g": t("loss_g")}, 0.6, 1, max_points=charts.LIVE_POINTS)
+    outputs = charts.lines_of(history, {"d_real": t("d_real"), "d_fake": t("d_fake")}, 0.6, 1, max_points=charts.LIVE_POINTS)
     return (charts.figure(losses, t("loss"), t("step"), marks=marks, height=300,
                           references={t("equilibrium_d"): EQUILIBRIUM["loss_d"]}),
             charts.figure(outputs, t("d_output"), t("step"), marks=marks, height=260, y_range=(0, 1),
@@ -345,6 +346,13 @@ def curves(name: str, history: History) -> None:
     loss_figure, output_figure = curve_figures(name, cache.history_version(name), language())
     pictures.chart(loss_figure, key="train_loss_chart")
     pictures.chart(output_figure, key="train_d_chart")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def samples_png(name: str, epoch: int, version: tuple, _samples) -> bytes:
+    """The epoch's 64 samples as one enlarged PNG, encoded once for everyone watching (they change once an
+    epoch; the key names the run's checkpoint and the samples' array, the pixels are not hashed)."""
+    return pictures.png(pictures.picture(_samples, columns=8, target=560))
 
 
 def last_samples(name: str, info: RunInfo | None):
