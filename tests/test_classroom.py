@@ -9,6 +9,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from .conftest import ROOT, cli_env
@@ -87,3 +88,43 @@ def test_the_classroom_benchmark_drives_three_students_through_the_app_without_a
     assert app["all_pages"]["n"] >= 3  # every student ran at least its first page
     assert report["training_run"]  # pressing Start on the Train page started a run
     assert "students" in result.stderr and "p95" in result.stderr  # the table
+
+
+def test_every_chart_the_pages_draw_is_a_valid_plotly_figure() -> None:
+    """ui/charts.py builds figures unchecked (plotly's checks cost most of a chart); here each is checked once."""
+    import plotly.graph_objects as go
+
+    from ui import charts
+
+    x = np.arange(1, 3001, dtype=np.float64)
+    lines = [charts.Line("D", x, np.sin(x), "#d62728"), charts.Line("G", x, np.cos(x), "#1f77b4", "dash")]
+    figures = [
+        charts.figure(lines, "loss", "step", marks=[float(m) for m in range(100, 3001, 100)], references={"eq": 1.386}),
+        charts.figure(lines, "FID", "epoch", log_y=True, markers=True, y_range=(0, 3), references={"target": 5.0}),
+        charts.bars(["1", "2"], [0.5, 0.2], "share"),
+        charts.class_shares([0.1] * 9 + [0.0], "digit", "%", "uniform", 0.05),
+        charts.class_heatmap([1, 2, 3], np.full((3, 10), 0.1), "epoch", "digit", "%"),
+        charts.ratio_bars(["Gaussian", "GAN", "real"], [150.0, 3.0, 1.0], ["#999", "#1f77b4", "#2ca02c"], "FID / floor",
+                          {"target": 5.0, "real": 1.0}),
+        charts.probabilities([0.05] * 9 + [0.55], "digit", "p"),
+    ]
+    for figure in figures:
+        checked = go.Figure(figure.to_dict())  # raises on any property plotly does not know
+        assert checked.layout.template.layout.plot_bgcolor == "white"
+    marks = [shape for shape in figures[0].to_dict()["layout"]["shapes"] if shape["line"]["dash"] == "dot"]
+    assert len(marks) <= charts.MAX_EPOCH_MARKS
+
+
+
+def test_a_long_runs_curves_are_thinned_evenly_to_a_bounded_number_of_points_keeping_the_last() -> None:
+    from gan_core.trainer import History
+    from ui import charts
+
+    steps = 50_000  # epoch 640 of the default run: a live chart must cost what one of epoch 1 does
+    history = History(*(list(np.linspace(0, 1, steps)) for _ in range(4)))
+    for max_points in (charts.LIVE_POINTS, charts.MAX_POINTS):
+        lines = charts.lines_of(history, {"loss_d": "D", "loss_g": "G"}, 0.6, 78, max_points=max_points)
+        for line in lines:
+            assert len(line.x) <= max_points and line.x[-1] == steps
+            gaps = np.diff(line.x)
+            assert gaps.max() - gaps.min() <= 1  # evenly spread

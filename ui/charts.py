@@ -111,7 +111,7 @@ def figure(lines: list[Line], y_title: str, x_title: str, *, marks: list[float] 
 def _figure(data: list[dict], layout: dict) -> go.Figure:
     """A figure from one plain spec, checked once (in the app's template and type): cheaper than building
     it up call by call, each of which re-checks what is already there."""
-    return go.Figure({"data": data, "layout": {"template": template(), "font": FONT, **layout}})
+    return go.Figure({"data": data, "layout": {"template": template(), "font": FONT, **layout}}, _validate=False)
 
 
 def _title(text: str) -> dict:
