@@ -68,6 +68,16 @@ def directions(run: RunInfo, k: int = 10) -> LatentDirections:
     return _directions(str(default_checkpoints_dir()), run.name, stamp(folder.checkpoint_path), k)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def data_grid(kind: str, dataset_name: str, n: int, seed: int, columns: int, target: int) -> bytes:
+    """n seeded images of a dataset ("real") or of one of its Gaussians as one enlarged PNG grid, drawn and
+    encoded once for every browser (Home's teaser, the Data page's grids)."""
+    from .pictures import picture, png
+
+    source = dataset(dataset_name) if kind == "real" else baseline(kind, dataset_name)
+    return png(picture(source.sample(n, seed), columns=columns, target=target))
+
+
 # The sources of the Compare page: the same n seeded samples feed its grids and its metrics table.
 SOURCE_KINDS = ("gaussian-independent", "gaussian-full", "gan", "real")
 
@@ -183,3 +193,16 @@ def warm_up() -> None:
     for kind in SOURCE_KINDS:
         if kind != "gan" or run is not None:
             source_quality(kind, dataset_name, 500, 0, run if kind == "gan" else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _epoch_png(root: str, name: str, epoch: int, version: int, target: int) -> bytes:
+    from .pictures import picture, png
+
+    return png(picture(_epoch_samples(root, name, epoch, version), columns=8, target=target))
+
+
+def epoch_png(name: str, epoch: int, target: int = 560) -> bytes:
+    """The epoch's 64 samples as one enlarged PNG grid, encoded once for every browser."""
+    folder = RunDir(name, default_checkpoints_dir())
+    return _epoch_png(str(default_checkpoints_dir()), name, epoch, stamp(folder.snapshot_path(epoch)), target)
