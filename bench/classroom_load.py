@@ -16,7 +16,7 @@ shipped runs in a temporary checkpoints folder, then:
   1. one student visits every page twice: cold (first visit, empty caches) and warm;
   2. that student presses Start on the Train page with its defaults (only the epochs raised, so
      the run outlasts the benchmark), then leaves; the training's speed alone is measured from
-     its run folder (--solo seconds);
+     its run folder (--solo seconds), then with one student watching it on the Train page;
   3. N students browse for --seconds while the training goes on; its speed is measured again;
   4. the same load against bench/floor_app.py, a Streamlit app of the same shape with nothing
      heavy (8 pages of 8 widgets and a cached picture, fragments every 1 s and 3 s);
@@ -307,6 +307,16 @@ async def press_start(url: str, epochs: int) -> None:
         await tab.close()
 
 
+async def watch(url: str, seconds: float, meter: "Speedometer") -> tuple[float | None, list[float]]:
+    """One student on the Train page watching the run (its live view polls) for `seconds`: the training's
+    speed meanwhile, and the polls' durations."""
+    load = Load()
+    task = asyncio.ensure_future(student(url, ["train"], load, time.perf_counter(), 0.0, seconds, seconds + 1, 0, "home"))
+    await during(task, meter)
+    await task
+    return meter.rate(), load.polls
+
+
 async def press_stop(url: str, run_name: str) -> None:
     """Stop the benchmark's run from the Train page (when the server is not ours to end)."""
     tab = Student(url)
@@ -524,6 +534,9 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
                 while steps_done(meter.run) == 0:  # the first epoch (or logged step) shows it trains
                     await asyncio.sleep(0.2)
             report["training_alone"] = await meter.watch(args.solo) if args.solo > 0 else None
+            if args.solo > 0:
+                report["training_watched"], polls = await watch(url, args.solo, meter)
+                report["watched_polls"] = quantiles(polls)
             report["training_run"] = run_name
             report["training_unit"] = "steps" if (meter.run / "history.jsonl").is_file() else "epochs"
         task = asyncio.ensure_future(drive(url, pages, args.sessions, args.seconds, args.think, args.join))
@@ -545,7 +558,10 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
     if meter is not None:
         unit = report["training_unit"]
         alone, loaded = report["training_alone"], report["training_loaded"]
-        print(f"training: alone {alone or float('nan'):.3f} {unit}/s, under load {loaded or float('nan'):.3f} {unit}/s"
+        watched = report.get("training_watched")
+        print(f"training: alone {alone or float('nan'):.3f} {unit}/s, watched by one student "
+              f"{watched or float('nan'):.3f} {unit}/s ({100 * (watched or float('nan')) / (alone or float('nan')):.0f}%), "
+              f"under load {loaded or float('nan'):.3f} {unit}/s"
               f" -> {100 * (report['training_ratio'] or float('nan')):.0f}% of its speed alone", file=sys.stderr)
     if not args.no_floor:
         floor_server = Server(FLOOR_APP)
