@@ -60,7 +60,7 @@ def render() -> None:
             independent = cache.baseline("gaussian-independent", name)
             cache.baseline("gaussian-full", name)  # fitted here, under the spinner, for the grids below
     except GanLabError as error:
-        st.error(str(error))
+        st.error(frame.error_text(error))
         return
 
     st.header(t("data_real_h"))

@@ -25,7 +25,7 @@ from gan_core.trainer import History
 
 from ui import cache, charts, frame, nav, pickers, pictures, quality, training
 from ui.frame import KEEP
-from ui.i18n import language, t
+from ui.i18n import language, plural, t
 
 POLL_SECONDS = 1.0  # live view refresh while the watched run trains
 NEW_JOBS_POLL_SECONDS = 3.0  # how soon a run started from another browser appears
@@ -97,12 +97,12 @@ def field_errors(values: dict[str, Any], root: Path) -> dict[str, str]:
             errors["name"] = t("err_name_invalid", name=name)
     limit = max_batch_size(values["dataset"], int(values["d_steps"]))
     if int(values["batch_size"]) > limit:
-        errors["batch_size"] = t("err_batch", size=DATASET_SIZES[values["dataset"]], k=int(values["d_steps"]), limit=limit)
+        errors["batch_size"] = t("err_batch", size=DATASET_SIZES[values["dataset"]], k=plural("n_d_steps", int(values["d_steps"])), limit=limit)
     if not errors:
         try:
             config_of(values).validate()
         except GanLabError as error:
-            errors["other"] = str(error)
+            errors["other"] = frame.error_text(error)
     return errors
 
 
@@ -114,7 +114,7 @@ def start(root: Path) -> None:
     try:
         training.manager().submit(config_of(values), values["name"].strip(), root)
     except GanLabError as error:
-        st.session_state["train_submit_error"] = str(error)
+        st.session_state["train_submit_error"] = frame.error_text(error)
         return
     st.session_state[WATCH] = values["name"].strip()
     st.session_state["train_started"] = values["name"].strip()
@@ -131,7 +131,7 @@ def settings_panel(root: Path) -> None:
     init_settings(root)
     values = settings()
     errors = field_errors(values, root)
-    devices = {device.choice: t("device_cpu", n=cpu_cores()) if device.choice == "cpu" else device.description
+    devices = {device.choice: t("device_cpu", cores=plural("n_cores", cpu_cores())) if device.choice == "cpu" else device.description
                for device in available_devices()}
     row = st.columns(4)
     with row[0]:
@@ -160,10 +160,10 @@ def settings_panel(root: Path) -> None:
     row = st.columns(4)
     with row[0]:
         st.number_input(t("lr_g"), min_value=1e-6, max_value=1.0, step=5e-5, format="%.1e", key=key("lr_g"),
-                        help=t("help_lr_g"))
+                        help=t("help_lr_g", value=f"{TrainConfig.for_model(values['model']).lr_g:g}"))
     with row[1]:
         st.number_input(t("lr_d"), min_value=1e-6, max_value=1.0, step=5e-5, format="%.1e", key=key("lr_d"),
-                        help=t("help_lr_d"))
+                        help=t("help_lr_d", value=f"{TrainConfig.for_model(values['model']).lr_d:g}"))
     with row[2]:
         st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=key("seed"), help=t("help_seed"))
     with row[3]:
@@ -180,7 +180,7 @@ def settings_panel(root: Path) -> None:
         st.button(t("start"), type="primary", icon=":material/play_arrow:", on_click=start, args=(root,),
                   disabled=bool(errors), width="stretch", key="train_start")
     error_under(errors, "other")
-    st.caption(t("train_background_note", n=training.manager().max_per_device))
+    st.caption(t("train_background_note", runs=plural("n_runs", training.manager().max_per_device)))
     if "train_submit_error" in st.session_state:
         st.error(st.session_state.pop("train_submit_error"))
     if "train_started" in st.session_state:
@@ -274,7 +274,8 @@ def status(job: Job | None, info: RunInfo | None, state: str) -> None:
     elif state == "starting":
         st.info(t("train_starting"), icon=":material/hourglass_top:")
     elif state == "failed":
-        st.error(t("train_failed", error=(job.error if job else "") or t("train_failed_unknown")), icon=":material/error:")
+        failure = (frame.error_text(job.user_error) if job and job.user_error else job.error if job else "")
+        st.error(t("train_failed", error=failure or t("train_failed_unknown")), icon=":material/error:")
     elif state == "running" and job is None:
         st.info(t("train_other_process"), icon=":material/terminal:")
     if progress is not None and state in ("running", "stopped", "finished", "diverged"):
@@ -298,7 +299,7 @@ def status(job: Job | None, info: RunInfo | None, state: str) -> None:
             st.rerun()
     elif state == "finished":
         seconds = progress.train_seconds if progress else saved_seconds(info)
-        st.success(t("train_finished", epochs=info.epochs_done if info else "", time=frame.format_seconds(seconds)),
+        st.success(t("train_finished", epochs=plural("n_epochs", info.epochs_done if info else 0), time=frame.format_seconds(seconds)),
                    icon=":material/check_circle:")
     elif state == "stopped":
         st.info(t("train_stopped_state"), icon=":material/pause_circle:")
@@ -381,7 +382,7 @@ def resume_form(root: Path, info: RunInfo) -> None:
             try:
                 training.manager().submit_resume(info.name, int(epochs), root, changes={"lr_g": lr_g, "lr_d": lr_d})
             except GanLabError as error:
-                st.error(str(error))
+                st.error(frame.error_text(error))
             else:
                 st.rerun()
 
