@@ -105,8 +105,13 @@ def load_tensor_file(path: Path, expected_format: str) -> dict[str, Any]:
     """Load a file written by `save_tensor_file`, refusing code, corruption and foreign files."""
     if not path.is_file():
         raise CheckpointError(f"{path} does not exist", code="file_missing", file=f"{path.parent.name}/{path.name}")
+    return load_tensor_source(path, expected_format, path)
+
+
+def load_tensor_source(source: Path | BinaryIO, expected_format: str, path: Path) -> dict[str, Any]:
+    """`load_tensor_file` for a file or for bytes not yet written (an archive being imported, named `path`)."""
     try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
+        payload = torch.load(source, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as error:
         if "global" not in str(error).lower():  # no Python object was asked for: the bytes are just not a checkpoint
             raise CheckpointError(f"{path} is truncated or corrupt (not a torch file); delete this run or restore the file", code="file_corrupt", file=f"{path.parent.name}/{path.name}") from None

@@ -1,4 +1,4 @@
-"""`python -m gan_core`: train, sample, baseline, runs, delete, eval, train-classifier, toy2d.
+"""`python -m gan_core`: train, sample, baseline, runs, delete, import, eval, train-classifier, toy2d.
 
 Exit codes: 0 done, 1 the run diverged, 2 bad input (one line on stderr, no traceback),
 130 interrupted with Ctrl-C (the run is saved first).
@@ -72,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("runs", parents=[common], help="list runs with status, epochs, device, created")
     delete = commands.add_parser("delete", parents=[common], help="delete a run's folder (not a shipped or a running run)")
     delete.add_argument("run", metavar="RUN", help="the run's name, as `runs` lists it")
+    importing = commands.add_parser("import", parents=[common], help="add a run from a .zip downloaded from the Runs page",
+                                    description="Check the archive completely (only a run's files, no unsafe paths, "
+                                                "size limits, checkpoints that load without running code), then add it.")
+    importing.add_argument("file", metavar="FILE.zip")
+    importing.add_argument("--name", metavar="NEW", help="the run's name here (default: the folder name in the archive)")
 
     evaluate = commands.add_parser(
         "eval", parents=[common], help="sample-quality metrics (FID, classes covered, confidence, memorisation) as JSON",
@@ -327,6 +332,17 @@ def cmd_delete(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .archive import import_run
+
+    source = Path(args.file)
+    if not source.is_file():
+        raise GanLabError(f"{source} does not exist")
+    run = import_run(source, args.checkpoints or default_checkpoints_dir(), name=args.name)
+    print(f"imported run {run.name!r}: {run.model} on {run.dataset}, {run.epochs_done}/{run.epochs_target} epochs, {run.status}")
+    return EXIT_OK
+
+
 # --- eval / train-classifier -------------------------------------------------------------------
 def cmd_eval(args: argparse.Namespace) -> int:
     from .metrics import DIGIT_DATASETS, MAX_SAMPLES, MIN_SAMPLES, classifier_info, evaluate_images, real_training_sample
@@ -447,5 +463,5 @@ def cmd_toy2d(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"toy2d": cmd_toy2d, "train": cmd_train, "sample": cmd_sample, "baseline": cmd_baseline, "runs": cmd_runs, "delete": cmd_delete,
+COMMANDS = {"toy2d": cmd_toy2d, "train": cmd_train, "sample": cmd_sample, "baseline": cmd_baseline, "runs": cmd_runs, "delete": cmd_delete, "import": cmd_import,
             "eval": cmd_eval, "train-classifier": cmd_train_classifier}

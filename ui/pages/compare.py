@@ -15,7 +15,7 @@ from gan_core.errors import GanLabError
 
 from ui import cache, charts, frame, pickers, pictures, quality
 from ui.frame import KEEP
-from ui.i18n import t
+from ui.i18n import plural, t
 
 GRID_SIZES = [9, 16, 25, 36, 49, 64, 100]
 MEASURED = [100, 200, 500, 1000]  # samples per source for the metrics; the grids show the first of them
@@ -41,7 +41,7 @@ def sources(dataset_name: str, n: int, seed: int, run: RunInfo | None) -> list[S
                cache.source_samples("gaussian-full", dataset_name, n, seed)),
     ]
     if run is not None:
-        found.append(Source("gan", t("compare_gan"), t("compare_gan_about", name=run.name, epochs=run.epochs_done),
+        found.append(Source("gan", t("compare_gan"), t("compare_gan_about", name=run.name, epochs=plural("n_epochs", run.epochs_done)),
                             cache.source_samples("gan", dataset_name, n, seed, run)))
     found.append(Source("real", t("compare_real"), t("compare_real_about"),
                         cache.source_samples("real", dataset_name, n, seed)))

@@ -24,7 +24,7 @@ from gan_core.trainer import History
 
 from ui import cache, charts, frame, nav, pickers, pictures, quality, training
 from ui.frame import KEEP
-from ui.i18n import t
+from ui.i18n import plural, t
 
 POLL_SECONDS = 1.0  # live view refresh while the watched run trains
 NEW_JOBS_POLL_SECONDS = 3.0  # how soon a run started from another browser appears
@@ -96,7 +96,7 @@ def field_errors(values: dict[str, Any], root: Path) -> dict[str, str]:
             errors["name"] = t("err_name_invalid", name=name)
     limit = max_batch_size(values["dataset"], int(values["d_steps"]))
     if int(values["batch_size"]) > limit:
-        errors["batch_size"] = t("err_batch", size=DATASET_SIZES[values["dataset"]], k=int(values["d_steps"]), limit=limit)
+        errors["batch_size"] = t("err_batch", size=DATASET_SIZES[values["dataset"]], k=plural("n_d_steps", int(values["d_steps"])), limit=limit)
     if not errors:
         try:
             config_of(values).validate()
@@ -130,7 +130,7 @@ def settings_panel(root: Path) -> None:
     init_settings(root)
     values = settings()
     errors = field_errors(values, root)
-    devices = {device.choice: t("device_cpu", n=cpu_cores()) if device.choice == "cpu" else device.description
+    devices = {device.choice: t("device_cpu", cores=plural("n_cores", cpu_cores())) if device.choice == "cpu" else device.description
                for device in available_devices()}
     row = st.columns(4)
     with row[0]:
@@ -179,7 +179,7 @@ def settings_panel(root: Path) -> None:
         st.button(t("start"), type="primary", icon=":material/play_arrow:", on_click=start, args=(root,),
                   disabled=bool(errors), width="stretch", key="train_start")
     error_under(errors, "other")
-    st.caption(t("train_background_note", n=training.manager().max_per_device))
+    st.caption(t("train_background_note", runs=plural("n_runs", training.manager().max_per_device)))
     if "train_submit_error" in st.session_state:
         st.error(st.session_state.pop("train_submit_error"))
     if "train_started" in st.session_state:
@@ -297,7 +297,7 @@ def status(job: Job | None, info: RunInfo | None, state: str) -> None:
             st.rerun()
     elif state == "finished":
         seconds = progress.train_seconds if progress else saved_seconds(info)
-        st.success(t("train_finished", epochs=info.epochs_done if info else "", time=frame.format_seconds(seconds)),
+        st.success(t("train_finished", epochs=plural("n_epochs", info.epochs_done if info else 0), time=frame.format_seconds(seconds)),
                    icon=":material/check_circle:")
     elif state == "stopped":
         st.info(t("train_stopped_state"), icon=":material/pause_circle:")
