@@ -47,8 +47,8 @@ STRINGS = {
     "toy2d_noise_uniform": {"ru": "равномерное", "en": "uniform"},
     "toy2d_seed": {"ru": "Зерно", "en": "Seed"},
     "toy2d_live_note": {
-        "ru": "Потери, отношение D:G и шаги обучения меняются на ходу; остальное начинает опыт заново.",
-        "en": "The loss, the D:G ratio and the learning rates change live; anything else starts over.",
+        "ru": "Потери, штраф R1, отношение D:G и шаги обучения меняются на ходу; остальное начинает опыт заново.",
+        "en": "The loss, the R1 penalty, the D:G ratio and the learning rates change live; anything else starts over.",
     },
     # playback
     "toy2d_play": {"ru": "Пуск", "en": "Play"},
