@@ -8,6 +8,7 @@ from typing import Any
 from .data import DATASET_SIZES
 from .devices import DEVICE_CHOICES, resolve_device
 from .errors import ConfigError
+from .losses import DEFAULT_LOSS, LOSSES, check_loss
 from .models import DEFAULT_MODEL, MODELS
 
 # Settings that may change when a run is resumed; the others define the run.
@@ -37,7 +38,9 @@ class TrainConfig:
     lr_d: float = _setting(_DEFAULTS["lr_d"], "Adam learning rate of the discriminator")
     betas: tuple[float, float] = _setting(_DEFAULTS["betas"], "Adam betas of both optimisers")
     latent_dim: int = _setting(_DEFAULTS["latent_dim"], "size of the noise vector z")
-    d_steps: int = _setting(1, "discriminator updates per generator update (k in the GAN paper)")
+    d_steps: int = _setting(1, "discriminator updates per generator update (k in the GAN paper; the loss's: 5 for wgan-gp)")
+    loss: str = _setting(DEFAULT_LOSS, f"GAN loss: {', '.join(LOSSES)} (ns: non-saturating)")
+    r1: float = _setting(0.0, "weight γ of an R1 penalty γ/2·|∇D(x)|² on real images, with any loss (0: off; 1-10 usual)")
     ema_decay: float = _setting(_DEFAULTS["ema_decay"],
                                 "decay of an exponential moving average of G's weights used for samples (0: off)")
     tf32: bool = _setting(True, "on NVIDIA GPUs, matrix products in TensorFloat-32 (about 2x faster; "
@@ -54,6 +57,9 @@ class TrainConfig:
         _check_int("epochs", self.epochs, 1, 100_000)
         _check_int("batch size", self.batch_size, 1, 1_000_000)
         _check_int("D steps per G step", self.d_steps, 1, 100)
+        check_loss(self.loss)
+        if (not isinstance(self.r1, (int, float)) or isinstance(self.r1, bool) or not 0 <= self.r1 <= 1000):
+            raise ConfigError(f"r1 (the R1 penalty's weight) must be between 0 and 1000, got {self.r1!r}; 0 turns it off, 1-10 is usual")
         size = DATASET_SIZES[self.dataset]
         if self.batch_size * self.d_steps > size:
             limit = max_batch_size(self.dataset, self.d_steps)
@@ -77,11 +83,12 @@ class TrainConfig:
 
     @classmethod
     def for_model(cls, model: str = DEFAULT_MODEL, **settings: Any) -> "TrainConfig":
-        """The model's recommended settings, overridden by any given here (None means "not given")."""
+        """The model's recommended settings for the loss (`settings["loss"]`, else ns), overridden by any
+        given here (None means "not given")."""
         if model not in MODELS:
             raise ConfigError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
         given = {name: value for name, value in settings.items() if value is not None}
-        return cls(model=model, **{**MODELS[model].recommended, **given})
+        return cls(model=model, **{**recommended(model, check_loss(given.get("loss", DEFAULT_LOSS))), **given})
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -118,6 +125,13 @@ def resumed_config(saved: dict[str, Any], epochs_done: int, run_name: str, epoch
         raise ConfigError(f"run {run_name!r} has already trained {epochs_done} epochs; ask for more, "
                           f"for example {epochs_done + 2} epochs in all")
     return config
+
+
+def recommended(model: str, loss: str = DEFAULT_LOSS) -> dict[str, Any]:
+    """A model's recommended settings under a loss: the model's, then the loss's own (WGAN-GP: 5 critic
+    steps), then the model's settings for that loss where they differ (ModelSpec.per_loss)."""
+    spec = MODELS[model]
+    return {**spec.recommended, **LOSSES[loss].recommended, **spec.per_loss.get(loss, {}), "loss": loss}
 
 
 def max_batch_size(dataset: str, d_steps: int = 1) -> int:

@@ -142,6 +142,7 @@ class ModelSpec:
     build_generator: Callable[[int], nn.Module]
     build_discriminator: Callable[[], nn.Module]
     recommended: dict = field(default_factory=dict)  # TrainConfig values; anything the user sets wins
+    per_loss: dict = field(default_factory=dict)  # {loss: TrainConfig values} where a loss needs other ones
 
 
 # The classic recipe of Radford et al. (DCGAN), also the seed lecture's.
