@@ -148,6 +148,9 @@ class ModelSpec:
 # The classic recipe of Radford et al. (DCGAN), also the seed lecture's.
 CLASSIC_SETTINGS = {"lr_g": 2e-4, "lr_d": 2e-4, "betas": (0.5, 0.999), "latent_dim": 100, "batch_size": 64,
                     "ema_decay": 0.0, "epochs": 20}
+# With the classic recipe's models, WGAN-GP takes its paper's Adam settings (Gulrajani et al. 2017,
+# Algorithm 1: lr 1e-4, betas (0, 0.9)) instead of DCGAN's.
+CLASSIC_PER_LOSS = {"wgan-gp": {"lr_g": 1e-4, "lr_d": 1e-4, "betas": (0.0, 0.9)}}
 
 MODELS: dict[str, ModelSpec] = {
     "sngan": ModelSpec(
@@ -160,11 +163,11 @@ MODELS: dict[str, ModelSpec] = {
     ),
     "mlp": ModelSpec(
         "mlp", "the seed lecture's fully connected pair (about 1.5M parameters each)",
-        lambda latent_dim: MLPGenerator(latent_dim), MLPDiscriminator, CLASSIC_SETTINGS,
+        lambda latent_dim: MLPGenerator(latent_dim), MLPDiscriminator, CLASSIC_SETTINGS, CLASSIC_PER_LOSS,
     ),
     "dcgan": ModelSpec(
         "dcgan", "a small convolutional pair for 28x28 (transposed convs + BatchNorm in G, strided convs in D)",
-        lambda latent_dim: DCGANGenerator(latent_dim), DCGANDiscriminator, CLASSIC_SETTINGS,
+        lambda latent_dim: DCGANGenerator(latent_dim), DCGANDiscriminator, CLASSIC_SETTINGS, CLASSIC_PER_LOSS,
     ),
 }
 DEFAULT_MODEL = "sngan"
