@@ -20,7 +20,7 @@ import torch
 
 from .checkpoints import CHECKPOINTS_ENV, RunDir, default_checkpoints_dir, list_runs
 from .classifier import CLASSIFIER_PATH, MIN_ACCURACY, ClassifierSettings
-from .config import TrainConfig
+from .config import TrainConfig, device_chosen_settings
 from .data import DATA_DIR_ENV, load_dataset
 from .devices import resolve_device
 from .errors import GanLabError
@@ -185,6 +185,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         trainer = Trainer.resume(RunDir(args.run, root), epochs=epochs, changes=settings, data_dir=args.data_dir)
     else:
         config = TrainConfig.for_model(settings.pop("model") or TrainConfig().model, **settings)
+        chosen = device_chosen_settings(config.model, config.device)
+        if chosen and not args.quiet:
+            shown = ", ".join(f"{k} {getattr(config, k)}" + ("" if getattr(config, k) == v else " (yours)")
+                              for k, v in chosen.items())
+            print(f"settings the device chose for {config.model}: {shown}; any flag you give wins", file=sys.stderr)
         name = args.run or f"{config.model}-{time.strftime('%Y%m%d-%H%M%S')}"
         trainer = Trainer.create(config, RunDir(name, root), data_dir=args.data_dir)
     if args.max_seconds is not None and args.max_seconds <= 0:

@@ -38,6 +38,8 @@ class TrainConfig:
     lr_d: float = _setting(_DEFAULTS["lr_d"], "Adam learning rate of the discriminator")
     betas: tuple[float, float] = _setting(_DEFAULTS["betas"], "Adam betas of both optimisers")
     latent_dim: int = _setting(_DEFAULTS["latent_dim"], "size of the noise vector z")
+    g_width: int = _setting(0, "channels of G's widest hidden layer (0: the model's own; conv models only)")
+    d_width: int = _setting(0, "channels of D's first layer (0: the model's own; conv models only)")
     d_steps: int = _setting(1, "discriminator updates per generator update (k in the GAN paper; the loss's: 5 for wgan-gp)")
     loss: str = _setting(DEFAULT_LOSS, f"GAN loss: {', '.join(LOSSES)} (ns: non-saturating)")
     r1: float = _setting(0.0, "weight γ of an R1 penalty γ/2·|∇D(x)|² on real images, with any loss (0: off; 1-10 usual)")
@@ -73,6 +75,10 @@ class TrainConfig:
         if len(self.betas) != 2 or not all(isinstance(b, (int, float)) and 0 <= b < 1 for b in self.betas):
             raise ConfigError(f"betas must be two numbers in [0, 1), got {self.betas!r}; (0.5, 0.999) is usual for GANs")
         _check_int("latent size", self.latent_dim, 1, 4096)
+        for name, width in (("G width (g_width)", self.g_width), ("D width (d_width)", self.d_width)):
+            _check_int(name, width, 0, 1024)
+            if width and not MODELS[self.model].has_widths:
+                raise ConfigError(f"{name} does not apply to the {self.model} model (its layer sizes are fixed); leave it 0")
         if not isinstance(self.ema_decay, (int, float)) or not 0 <= self.ema_decay < 1:
             raise ConfigError(f"ema_decay must be in [0, 1), got {self.ema_decay!r}; 0 turns it off, 0.999 is usual")
         if not isinstance(self.tf32, bool):
@@ -83,12 +89,12 @@ class TrainConfig:
 
     @classmethod
     def for_model(cls, model: str = DEFAULT_MODEL, **settings: Any) -> "TrainConfig":
-        """The model's recommended settings for the loss (`settings["loss"]`, else ns), overridden by any
-        given here (None means "not given")."""
-        if model not in MODELS:
-            raise ConfigError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
+        """The model's recommended settings for the device it will train on (`device`, default auto) and
+        the loss (`loss`, default ns), overridden by any given here (None means "not given")."""
         given = {name: value for name, value in settings.items() if value is not None}
-        return cls(model=model, **{**recommended(model, check_loss(given.get("loss", DEFAULT_LOSS))), **given})
+        device_type = resolve_device(given.get("device", "auto")).type
+        loss = check_loss(given.get("loss", DEFAULT_LOSS))
+        return cls(model=model, **{**recommended_settings(model, device_type, loss), **given})
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -102,6 +108,25 @@ class TrainConfig:
         if "betas" in values:
             values["betas"] = tuple(values["betas"])
         return cls(**values)
+
+
+def recommended_settings(model: str, device_type: str = "cpu", loss: str = DEFAULT_LOSS) -> dict[str, Any]:
+    """The settings a model trains well with on a kind of device ("cpu", "cuda", "mps") under a loss: its
+    own, then those that differ there (a GPU gets a wider default model: `ModelSpec.recommended_on`),
+    then the loss's own (WGAN-GP: 5 critic steps), then the model's for that loss (`ModelSpec.per_loss`)."""
+    if model not in MODELS:
+        raise ConfigError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
+    spec = MODELS[model]
+    return {**spec.recommended, **spec.recommended_on.get(device_type, {}), **LOSSES[check_loss(loss)].recommended,
+            **spec.per_loss.get(loss, {}), "loss": loss}
+
+
+def device_chosen_settings(model: str, device: str = "auto") -> dict[str, Any]:
+    """Only the settings the device changes from the model's everyday ones (empty on a CPU): what the
+    CLI and the Train page tell the user the device chose."""
+    if model not in MODELS:
+        return {}
+    return dict(MODELS[model].recommended_on.get(resolve_device(device).type, {}))
 
 
 def resumed_config(saved: dict[str, Any], epochs_done: int, run_name: str, epochs: int | None = None,
@@ -125,13 +150,6 @@ def resumed_config(saved: dict[str, Any], epochs_done: int, run_name: str, epoch
         raise ConfigError(f"run {run_name!r} has already trained {epochs_done} epochs; ask for more, "
                           f"for example {epochs_done + 2} epochs in all")
     return config
-
-
-def recommended(model: str, loss: str = DEFAULT_LOSS) -> dict[str, Any]:
-    """A model's recommended settings under a loss: the model's, then the loss's own (WGAN-GP: 5 critic
-    steps), then the model's settings for that loss where they differ (ModelSpec.per_loss)."""
-    spec = MODELS[model]
-    return {**spec.recommended, **LOSSES[loss].recommended, **spec.per_loss.get(loss, {}), "loss": loss}
 
 
 def max_batch_size(dataset: str, d_steps: int = 1) -> int:

@@ -140,7 +140,7 @@ class Trainer:
         # On a CPU, oneDNN's convolutions run fastest on channels-last tensors (measured: bench/train_speed.py).
         memory_format = torch.channels_last if self.device.type == "cpu" else torch.preserve_format
         self.generator, self.discriminator = (m.to(self.device, memory_format=memory_format)
-                                              for m in build_models(config.model, config.latent_dim))
+                                              for m in build_models(config.model, config.latent_dim, config.g_width, config.d_width))
         self.generator_ema = _frozen_copy(self.generator) if config.ema_decay > 0 else None
         self._ema_updates = torch.zeros((), device=self.device)  # one EMA update per step: equals global_step
         # fused: one pass over the weights per update (one kernel on a GPU, 5-10% faster on a CPU);

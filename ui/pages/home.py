@@ -60,7 +60,7 @@ def render() -> None:
     what_goes_wrong.render_section()
 
     st.header(t("home_pages_h"))
-    for page_id in ("data", "train", "losses", "latent", "progression", "compare", "runs"):
+    for page_id in ("data", "train", "losses", "toy2d", "latent", "progression", "compare", "runs"):
         link, about = st.columns([1, 3], vertical_alignment="center")
         with link:
             nav.link(page_id)

@@ -13,13 +13,13 @@ from typing import Any
 import streamlit as st
 
 from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, suggest_run_name, validate_run_name
-from gan_core.config import TrainConfig, max_batch_size, recommended
+from gan_core.config import TrainConfig, max_batch_size, recommended_settings
 from gan_core.curves import epoch_ends, smooth
-from gan_core.losses import LOSSES
 from gan_core.data import DATASET_SIZES, DATASETS
 from gan_core.devices import available_devices, cpu_cores
 from gan_core.errors import GanLabError, RunNameError
 from gan_core.jobs import ACTIVE_STATES, Job
+from gan_core.losses import LOSSES
 from gan_core.models import MODELS
 from gan_core.trainer import History
 
@@ -55,6 +55,11 @@ def suggest_name(root: Path) -> None:
     name = suggest_run_name(st.session_state[key("model")], root, training.manager().active_names(root))
     st.session_state[key("name")] = name
     st.session_state["train_suggested_name"] = name
+
+
+def recommended(model: str, loss: str) -> dict[str, Any]:
+    """The settings fields' recommended values (the page's fields hold the everyday CPU ones)."""
+    return recommended_settings(model, "cpu", loss)
 
 
 def apply_settings(values: dict[str, Any]) -> None:
