@@ -30,16 +30,16 @@ SAMPLES_KEPT = 16  # fixed-noise samples kept per collapse run (uint8, 28 x 28)
 # The recipes: each a name -> TrainConfig settings (the model's recommended ones under them).
 SATURATION_STEPS = 200
 SATURATION = {
-    "minimax": {"model": "dcgan", "loss": "minimax", "batch_size": 64, "seed": 0},
-    "ns": {"model": "dcgan", "loss": "ns", "batch_size": 64, "seed": 0},
+    "minimax": {"model": "dcgan", "loss": "minimax", "batch_size": 32, "seed": 0},
+    "ns": {"model": "dcgan", "loss": "ns", "batch_size": 32, "seed": 0},
 }
-COLLAPSE_EPOCHS = 8
+COLLAPSE_EPOCHS = 6
 COLLAPSE = {
-    "collapsed": {"model": "mlp", "lr_g": 1e-3, "lr_d": 1e-4, "epochs": COLLAPSE_EPOCHS, "seed": 0},
+    "collapsed": {"model": "mlp", "lr_g": 1e-3, "lr_d": 1e-3, "epochs": COLLAPSE_EPOCHS, "seed": 0},
     "healthy": {"model": "sngan", "epochs": COLLAPSE_EPOCHS, "seed": 0},
 }
-D_WINS_STEPS = 400
-D_WINS = {"model": "dcgan", "lr_g": 2e-5, "lr_d": 2e-3, "d_steps": 2, "batch_size": 64, "seed": 0}
+D_WINS_STEPS = 300
+D_WINS = {"model": "mlp", "lr_g": 2e-5, "lr_d": 2e-3, "d_steps": 2, "batch_size": 64, "seed": 0}
 
 
 def _trainer(settings: dict[str, Any], data: ImageDataset, device: str, **kwargs: Any):
