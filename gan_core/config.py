@@ -71,7 +71,8 @@ class TrainConfig:
             )
         for name, value in (("learning rate of G (lr_g)", self.lr_g), ("learning rate of D (lr_d)", self.lr_d)):
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not value > 0 or value > 1:
-                raise ConfigError(f"{name} must be greater than 0 and at most 1, got {value!r}; 2e-4 is a good start")
+                raise ConfigError(f"{name} must be greater than 0 and at most 1, got {value!r}; "
+                                  f"{MODELS[self.model].recommended.get('lr_g', _DEFAULTS['lr_g']):g} is {self.model}'s recommended value")
         if len(self.betas) != 2 or not all(isinstance(b, (int, float)) and 0 <= b < 1 for b in self.betas):
             raise ConfigError(f"betas must be two numbers in [0, 1), got {self.betas!r}; (0.5, 0.999) is usual for GANs")
         _check_int("latent size", self.latent_dim, 1, 4096)

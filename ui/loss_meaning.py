@@ -70,11 +70,11 @@ def meaning(loss: str) -> Meaning:
 
 
 def distance_line(history: History, label: str, smoothing: float, per_epoch: int, x_in_epochs: bool = False,
-                  colour: str = WASSERSTEIN_COLOUR, dash: str = "solid") -> charts.Line:
+                  colour: str = WASSERSTEIN_COLOUR, dash: str = "solid", max_points: int = charts.MAX_POINTS) -> charts.Line:
     """WGAN-GP's Wasserstein estimate C(x) − C(G(z)) per step, smoothed and thinned like the other lines."""
     data = columns(history)
     count = len(data["d_real"])
-    keep = thin(count, charts.MAX_POINTS)
+    keep = thin(count, max_points)
     steps = np.arange(1, count + 1, dtype=np.float64)
     x = (steps / per_epoch if x_in_epochs else steps)[keep]
     return charts.Line(label, x, smooth(data["d_real"] - data["d_fake"], smoothing)[keep], colour, dash)

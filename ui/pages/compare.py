@@ -15,7 +15,7 @@ from gan_core.errors import GanLabError
 
 from ui import cache, charts, frame, pickers, pictures, quality
 from ui.frame import KEEP
-from ui.i18n import t
+from ui.i18n import plural, t
 
 GRID_SIZES = [9, 16, 25, 36, 49, 64, 100]
 MEASURED = [100, 200, 500, 1000]  # samples per source for the metrics; the grids show the first of them
@@ -41,14 +41,14 @@ def sources(dataset_name: str, n: int, seed: int, run: RunInfo | None) -> list[S
                cache.source_samples("gaussian-full", dataset_name, n, seed)),
     ]
     if run is not None:
-        found.append(Source("gan", t("compare_gan"), t("compare_gan_about", name=run.name, epochs=run.epochs_done),
+        found.append(Source("gan", t("compare_gan"), t("compare_gan_about", name=run.name, epochs=plural("n_epochs", run.epochs_done)),
                             cache.source_samples("gan", dataset_name, n, seed, run)))
     found.append(Source("real", t("compare_real"), t("compare_real_about"),
                         cache.source_samples("real", dataset_name, n, seed)))
     return found
 
 
-def grids(shown: list[Source | None], count: int) -> None:
+def grids(shown: list[Source | None], count: int, dataset_name: str, n: int, seed: int, run: RunInfo | None) -> None:
     """One row of titles, one of grids, one of notes: the grids line up whatever the titles' lengths."""
     for part in ("title", "images", "about"):
         for column, source in zip(st.columns(4, gap="medium"), shown):
@@ -61,7 +61,8 @@ def grids(shown: list[Source | None], count: int) -> None:
                 elif part == "title":
                     st.markdown(f"##### {source.title}")
                 elif part == "images":
-                    pictures.show(pictures.picture(source.images[:count], target=420))
+                    pictures.show(cache.source_grid(source.kind, dataset_name, n, seed, count, 420,
+                                                    run if source.kind == "gan" else None))
                 else:
                     st.caption(source.about)
 
@@ -95,7 +96,7 @@ def metrics(found: list[Source], dataset_name: str, n: int, seed: int, run: RunI
                                                            run if source.kind == "gan" else None)
                         for source in found}
     except GanLabError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(frame.error_text(error), icon=":material/error:")
         return
     rows = table(found, measured)
     formats = {t("col_fid"): "{:,.1f}", t("col_fid_ratio"): "{:,.1f}×", t("col_covered"): "{:d} / 10",
@@ -131,12 +132,12 @@ def render() -> None:
         with st.spinner(t("loading_data")):
             found = sources(dataset_name, int(n), int(seed), run)
     except GanLabError as error:
-        st.error(str(error))
+        st.error(frame.error_text(error))
         return
     shown: list[Source | None] = list(found)
     if run is None:
         shown.insert(2, None)
-    grids(shown, int(count))
+    grids(shown, int(count), dataset_name, int(n), int(seed), run)
     st.markdown(t("compare_explain"))
     metrics(found, dataset_name, int(n), int(seed), run)
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gan_core.config import TrainConfig
+
 from ui import cache, frame, nav, pictures, what_goes_wrong
 from ui.i18n import t
 
 
 def teaser() -> None:
     """Real digits beside samples of the full-covariance Gaussian: the problem the lecture solves."""
-    real = cache.dataset("mnist-5k").sample(8, seed=3)
-    gaussian = cache.baseline("gaussian-full", "mnist-5k").sample(8, seed=3)
     left, right = st.columns(2)
     with left:
-        pictures.show(pictures.picture(real, columns=8, target=560), caption=t("home_teaser_real"))
+        pictures.show(cache.data_grid("real", "mnist-5k", 8, 3, 8, 560), caption=t("home_teaser_real"))
     with right:
-        pictures.show(pictures.picture(gaussian, columns=8, target=560), caption=t("home_teaser_gauss"))
+        pictures.show(cache.data_grid("gaussian-full", "mnist-5k", 8, 3, 8, 560), caption=t("home_teaser_gauss"))
 
 
 @frame.shows_user_errors
@@ -36,7 +36,7 @@ def render() -> None:
     generator, discriminator = st.columns(2)
     with generator:
         st.subheader(t("home_g_h"))
-        st.markdown(t("home_g"))
+        st.markdown(t("home_g", latent=TrainConfig().latent_dim))
     with discriminator:
         st.subheader(t("home_d_h"))
         st.markdown(t("home_d"))

@@ -83,8 +83,11 @@ def read_url_once() -> None:
         config = Toy2DConfig.from_dict(given)
         if POINTS_URL in st.query_params:
             st.session_state[POINTS] = text_to_points(st.query_params[POINTS_URL])
-    except (GanLabError, ValueError) as error:
-        st.session_state[MESSAGE] = f"{error}"
+    except GanLabError as error:
+        st.session_state[MESSAGE] = frame.error_text(error)
+    except ValueError:  # malformed points in a hand-edited link
+        st.session_state[MESSAGE] = frame.error_text(code="toy2d_bad_value", params={"setting": POINTS_URL,
+                                                                                      "value": st.query_params[POINTS_URL]})
     if key("distribution") not in st.session_state or given:
         set_widgets(config)
 
@@ -118,7 +121,7 @@ def load_upload() -> None:
     try:
         lab = Toy2DLab.from_bytes(uploaded.getvalue())
     except GanLabError as error:
-        st.session_state[MESSAGE] = str(error)
+        st.session_state[MESSAGE] = frame.error_text(error)
         return
     lab.evaluate()
     set_widgets(lab.config)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, suggest_run_name, validate_run_name
@@ -25,7 +26,7 @@ from gan_core.trainer import History
 
 from ui import cache, charts, frame, nav, pickers, pictures, quality, training
 from ui.frame import KEEP
-from ui.i18n import t
+from ui.i18n import language, plural, t
 from ui.loss_meaning import Meaning, distance_line, meaning, run_loss
 
 POLL_SECONDS = 1.0  # live view refresh while the watched run trains
@@ -118,12 +119,12 @@ def field_errors(values: dict[str, Any], root: Path) -> dict[str, str]:
             errors["name"] = t("err_name_invalid", name=name)
     limit = max_batch_size(values["dataset"], int(values["d_steps"]))
     if int(values["batch_size"]) > limit:
-        errors["batch_size"] = t("err_batch", size=DATASET_SIZES[values["dataset"]], k=int(values["d_steps"]), limit=limit)
+        errors["batch_size"] = t("err_batch", size=DATASET_SIZES[values["dataset"]], k=plural("n_d_steps", int(values["d_steps"])), limit=limit)
     if not errors:
         try:
             config_of(values).validate()
         except GanLabError as error:
-            errors["other"] = str(error)
+            errors["other"] = frame.error_text(error)
     return errors
 
 
@@ -135,7 +136,7 @@ def start(root: Path) -> None:
     try:
         training.manager().submit(config_of(values), values["name"].strip(), root)
     except GanLabError as error:
-        st.session_state["train_submit_error"] = str(error)
+        st.session_state["train_submit_error"] = frame.error_text(error)
         return
     st.session_state[WATCH] = values["name"].strip()
     st.session_state["train_started"] = values["name"].strip()
@@ -152,7 +153,7 @@ def settings_panel(root: Path) -> None:
     init_settings(root)
     values = settings()
     errors = field_errors(values, root)
-    devices = {device.choice: t("device_cpu", n=cpu_cores()) if device.choice == "cpu" else device.description
+    devices = {device.choice: t("device_cpu", cores=plural("n_cores", cpu_cores())) if device.choice == "cpu" else device.description
                for device in available_devices()}
     row = st.columns(4)
     with row[0]:
@@ -190,10 +191,10 @@ def settings_panel(root: Path) -> None:
     row = st.columns(4)
     with row[0]:
         st.number_input(t("lr_g"), min_value=1e-6, max_value=1.0, step=5e-5, format="%.1e", key=key("lr_g"),
-                        help=t("help_lr_g"))
+                        help=t("help_lr_g", value=f"{TrainConfig.for_model(values['model']).lr_g:g}"))
     with row[1]:
         st.number_input(t("lr_d"), min_value=1e-6, max_value=1.0, step=5e-5, format="%.1e", key=key("lr_d"),
-                        help=t("help_lr_d"))
+                        help=t("help_lr_d", value=f"{TrainConfig.for_model(values['model']).lr_d:g}"))
     with row[2]:
         st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=key("seed"), help=t("help_seed"))
     with row[3]:
@@ -210,7 +211,7 @@ def settings_panel(root: Path) -> None:
         st.button(t("start"), type="primary", icon=":material/play_arrow:", on_click=start, args=(root,),
                   disabled=bool(errors), width="stretch", key="train_start")
     error_under(errors, "other")
-    st.caption(t("train_background_note", n=training.manager().max_per_device))
+    st.caption(t("train_background_note", runs=plural("n_runs", training.manager().max_per_device)))
     if "train_submit_error" in st.session_state:
         st.error(st.session_state.pop("train_submit_error"))
     if "train_started" in st.session_state:
@@ -276,12 +277,13 @@ def live_view(root: Path, name: str) -> None:
     with samples_col:
         if samples is not None:
             epoch = job.progress.epoch if job is not None and job.progress else (info.epochs_done if info else 0)
-            pictures.show(pictures.picture(samples, columns=8, target=560), caption=t("train_samples_caption", epoch=epoch))
+            pictures.show(samples_png(name, epoch, (cache.stamp(folder.checkpoint_path), id(samples)), samples),
+                          caption=t("train_samples_caption", epoch=epoch))
         else:
             st.info(t("train_samples_wait"))
     with curves_col:
-        curves(history, means)
-    quality.train_view(history, info.dataset if info else job.config.dataset, active=state in ACTIVE_STATES)
+        curves(name, history, means.loss)
+    quality.train_view(name, info.dataset if info else job.config.dataset, active=state in ACTIVE_STATES)
     if state not in ACTIVE_STATES and info is not None:
         resume_form(root, info)
     if state == "finished":
@@ -304,7 +306,8 @@ def status(job: Job | None, info: RunInfo | None, state: str) -> None:
     elif state == "starting":
         st.info(t("train_starting"), icon=":material/hourglass_top:")
     elif state == "failed":
-        st.error(t("train_failed", error=(job.error if job else "") or t("train_failed_unknown")), icon=":material/error:")
+        failure = (frame.error_text(job.user_error) if job and job.user_error else job.error if job else "")
+        st.error(t("train_failed", error=failure or t("train_failed_unknown")), icon=":material/error:")
     elif state == "running" and job is None:
         st.info(t("train_other_process"), icon=":material/terminal:")
     if progress is not None and state in ("running", "stopped", "finished", "diverged"):
@@ -328,7 +331,7 @@ def status(job: Job | None, info: RunInfo | None, state: str) -> None:
             st.rerun()
     elif state == "finished":
         seconds = progress.train_seconds if progress else saved_seconds(info)
-        st.success(t("train_finished", epochs=info.epochs_done if info else "", time=frame.format_seconds(seconds)),
+        st.success(t("train_finished", epochs=plural("n_epochs", info.epochs_done if info else 0), time=frame.format_seconds(seconds)),
                    icon=":material/check_circle:")
     elif state == "stopped":
         st.info(t("train_stopped_state"), icon=":material/pause_circle:")
@@ -357,19 +360,38 @@ def numbers(history: History, means: Meaning) -> None:
                       help=t(f"help_metric_{name}") if means.loss == "ns" else means.explain)
 
 
-def curves(history: History, means: Meaning) -> None:
+@st.cache_resource(show_spinner=False, max_entries=32)
+def curve_figures(name: str, version: tuple, language: str, loss: str) -> tuple[go.Figure, go.Figure]:
+    """The live view's two charts of a run, built once per version of its history (at most once a second
+    while it trains) for every student watching it; at most charts.LIVE_POINTS points a line. The curves
+    are labelled by what they mean under the run's loss."""
+    history = cache.history(name)
+    means = meaning(loss)
+    marks = [float(step) for step in epoch_ends(history)]
+    losses = charts.lines_of(history, means.loss_labels, 0.6, 1, max_points=charts.LIVE_POINTS)
+    outputs = charts.lines_of(history, means.output_labels, 0.6, 1, max_points=charts.LIVE_POINTS)
+    if means.distance_label:
+        outputs.append(distance_line(history, means.distance_label, 0.6, 1, max_points=charts.LIVE_POINTS))
+    return (charts.figure(losses, t("loss"), t("step"), marks=marks, height=300,
+                          references=dict(list(means.loss_references.items())[:1])),
+            charts.figure(outputs, means.output_title, t("step"), marks=marks, height=260, y_range=means.output_range,
+                          references=means.output_references))
+
+
+def curves(name: str, history: History, loss: str) -> None:
     if not history.loss_d:
         st.info(t("train_curves_wait"))
         return
-    marks = [float(step) for step in epoch_ends(history)]
-    losses = charts.lines_of(history, means.loss_labels, 0.6, 1)
-    pictures.chart(charts.figure(losses, t("loss"), t("step"), marks=marks, height=300,
-                                 references=dict(list(means.loss_references.items())[:1])), key="train_loss_chart")
-    outputs = charts.lines_of(history, means.output_labels, 0.6, 1)
-    if means.distance_label:
-        outputs.append(distance_line(history, means.distance_label, 0.6, 1))
-    pictures.chart(charts.figure(outputs, means.output_title, t("step"), marks=marks, height=260, y_range=means.output_range,
-                                 references=means.output_references), key="train_d_chart")
+    loss_figure, output_figure = curve_figures(name, cache.history_version(name), language(), loss)
+    pictures.chart(loss_figure, key="train_loss_chart")
+    pictures.chart(output_figure, key="train_d_chart")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def samples_png(name: str, epoch: int, version: tuple, _samples) -> bytes:
+    """The epoch's 64 samples as one enlarged PNG, encoded once for everyone watching (they change once an
+    epoch; the key names the run's checkpoint and the samples' array, the pixels are not hashed)."""
+    return pictures.png(pictures.picture(_samples, columns=8, target=560))
 
 
 def last_samples(name: str, info: RunInfo | None):
@@ -398,7 +420,7 @@ def resume_form(root: Path, info: RunInfo) -> None:
             try:
                 training.manager().submit_resume(info.name, int(epochs), root, changes={"lr_g": lr_g, "lr_d": lr_d})
             except GanLabError as error:
-                st.error(str(error))
+                st.error(frame.error_text(error))
             else:
                 st.rerun()
 
