@@ -170,7 +170,7 @@ def settings_panel(root: Path) -> None:
     loss_col, about_col, r1_col = st.columns([1, 2, 1], vertical_alignment="center")
     with loss_col:
         st.selectbox(t("lv_loss"), list(LOSSES), key=key("loss"), help=t("lv_loss_help"), on_change=loss_changed,
-                     format_func=lambda loss: t(f"lv_name_{loss}"))
+                     format_func={loss: t(f"lv_name_{loss}") for loss in LOSSES}.__getitem__)
     with about_col:
         st.caption(t(f"lv_about_{st.session_state[key('loss')]}"))
     with r1_col:
