@@ -219,7 +219,7 @@ def settings_column() -> Toy2DConfig:
 
 def presets_row() -> None:
     """The demonstrations: one button each; the chosen one's sentence says what to watch."""
-    columns = st.columns([1, 1.6, 1.6, 1.6, 1.8], vertical_alignment="center")
+    columns = st.columns([1.3, 1.55, 1.55, 1.55, 1.7], vertical_alignment="center")
     columns[0].markdown(f"**{t('toy2d_presets_h')}**")
     for column, name in zip(columns[1:], PRESETS):
         column.button(t(f"toy2d_preset_{name}"), key=f"toy2d_preset_{name}", on_click=apply_preset, args=(name,),
