@@ -270,15 +270,14 @@ def live_view(root: Path, name: str) -> None:
     if state == "failed" or (state in ("queued", "starting") and not (info and info.epochs_done)):
         return  # nothing (new) to show yet; a failure's message stands alone
     history = cache.history(name)
-    samples = job.latest_samples if job is not None and job.latest_samples is not None else last_samples(name, info)
+    picture = samples_picture(name, job, folder)
     means = meaning(run_loss(job.config.to_dict() if job is not None else folder.read_info().get("config")))
     numbers(history, means)
     samples_col, curves_col = st.columns(2, gap="large")
     with samples_col:
-        if samples is not None:
+        if picture is not None:
             epoch = job.progress.epoch if job is not None and job.progress else (info.epochs_done if info else 0)
-            pictures.show(samples_png(name, epoch, (cache.stamp(folder.checkpoint_path), id(samples)), samples),
-                          caption=t("train_samples_caption", epoch=epoch))
+            pictures.show(picture, caption=t("train_samples_caption", epoch=epoch))
         else:
             st.info(t("train_samples_wait"))
     with curves_col:
@@ -388,15 +387,19 @@ def curves(name: str, history: History, loss: str) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def samples_png(name: str, epoch: int, version: tuple, _samples) -> bytes:
-    """The epoch's 64 samples as one enlarged PNG, encoded once for everyone watching (they change once an
-    epoch; the key names the run's checkpoint and the samples' array, the pixels are not hashed)."""
+def _live_png(name: str, version: tuple, _samples) -> bytes:
     return pictures.png(pictures.picture(_samples, columns=8, target=560))
 
 
-def last_samples(name: str, info: RunInfo | None):
-    epochs = RunDir(name, default_checkpoints_dir()).snapshot_epochs()
-    return cache.epoch_samples(name, epochs[-1]) if epochs else None
+def samples_picture(name: str, job: Job | None, folder: RunDir) -> bytes | None:
+    """The newest fixed-noise grid as PNG, encoded once for everyone watching: a training job's samples in
+    memory (a new array each epoch: the key is the array and the checkpoint, the pixels are not hashed),
+    else the last saved epoch's."""
+    samples = getattr(job, "latest_samples", None)  # a job in a worker process keeps its samples on disk only
+    if samples is not None:
+        return _live_png(name, (cache.stamp(folder.checkpoint_path), id(samples)), samples)
+    epochs = folder.snapshot_epochs()
+    return cache.epoch_png(name, epochs[-1]) if epochs else None
 
 
 def resume_form(root: Path, info: RunInfo) -> None:
