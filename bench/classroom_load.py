@@ -500,7 +500,14 @@ def main(argv: list[str] | None = None) -> int:
     return asyncio.run(bench(args, pages))
 
 
+def phase(text: str, _start: list[float] = []) -> None:  # noqa: B006 - the benchmark's own clock
+    """One line on stderr per phase, with the seconds since the first: where a slow run spent its time."""
+    _start.append(_start[0] if _start else time.perf_counter())
+    print(f"[{time.perf_counter() - _start[0]:7.1f} s] {text}", file=sys.stderr, flush=True)
+
+
 async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
+    phase("starting")
     report: dict[str, Any] = {"sessions": args.sessions, "seconds": args.seconds, "think": args.think, "join": args.join,
                               "cores": os.cpu_count(), "load_average": os.getloadavg()[0]}
     server = None
@@ -511,6 +518,7 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
         server = Server(ROOT / "serve.py", {"GAN_LAB_CHECKPOINTS": str(root)})
         url = server.url
         report["server_ready_seconds"] = server.ready_seconds
+        phase(f"app server ready ({server.ready_seconds:.1f} s), {url}")
     try:
         if not args.no_single:
             report["one_student"] = await visit_every_page_twice(url, pages)
@@ -523,6 +531,7 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
                 raise SystemExit("--url needs --checkpoints (the server's checkpoints folder) to time the training")
             before = {p.name for p in root.iterdir()}
             await press_start(url, args.epochs)
+            phase("Start pressed on the Train page")
             deadline = time.monotonic() + 120
             while not (new := sorted({p.name for p in root.iterdir() if p.is_dir()} - before)):
                 if time.monotonic() > deadline:
@@ -539,12 +548,14 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
                 report["watched_polls"] = quantiles(polls)
             report["training_run"] = run_name
             report["training_unit"] = "steps" if (meter.run / "history.jsonl").is_file() else "epochs"
+        phase(f"{args.sessions} students join")
         task = asyncio.ensure_future(drive(url, pages, args.sessions, args.seconds, args.think, args.join))
         if meter is not None:
             await during(task, meter)
             report["training_loaded"] = meter.rate()
         app = summary(await task)
         report["app"] = app
+        phase("the students have left")
         if meter is not None:
             alone, loaded = report["training_alone"], report["training_loaded"]
             report["training_ratio"] = loaded / alone if alone and loaded else None
@@ -565,6 +576,7 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
               f" -> {100 * (report['training_ratio'] or float('nan')):.0f}% of its speed alone", file=sys.stderr)
     if not args.no_floor:
         floor_server = Server(FLOOR_APP)
+        phase(f"floor server ready ({floor_server.ready_seconds:.1f} s)")
         try:
             floor_pages = None if pages is None else [f"p{i + 1}" for i in range(len(pages))]  # as many pages
             floor = summary(await drive(floor_server.url, floor_pages, args.sessions, args.seconds, args.think, args.join,

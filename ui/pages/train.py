@@ -358,8 +358,8 @@ def samples_picture(name: str, job: Job | None, folder: RunDir) -> bytes | None:
     """The newest fixed-noise grid as PNG, encoded once for everyone watching: a training job's samples in
     memory (a new array each epoch: the key is the array and the checkpoint, the pixels are not hashed),
     else the last saved epoch's."""
-    if job is not None and job.latest_samples is not None:
-        samples = job.latest_samples
+    samples = getattr(job, "latest_samples", None)  # a job in a worker process keeps its samples on disk only
+    if samples is not None:
         return _live_png(name, (cache.stamp(folder.checkpoint_path), id(samples)), samples)
     epochs = folder.snapshot_epochs()
     return cache.epoch_png(name, epochs[-1]) if epochs else None
