@@ -24,7 +24,7 @@ from gan_core.losses import LOSSES
 from gan_core.models import MODELS
 from gan_core.trainer import History
 
-from ui import cache, charts, frame, nav, pickers, pictures, quality, training
+from ui import cache, charts, datasets, frame, nav, pickers, pictures, quality, training
 from ui.frame import KEEP
 from ui.i18n import language, plural, t
 from ui.loss_meaning import Meaning, distance_line, meaning, run_loss
@@ -158,7 +158,8 @@ def settings_panel(root: Path) -> None:
     row = st.columns(4)
     with row[0]:
         st.selectbox(t("dataset"), DATASETS, key=key("dataset"), help=t("help_dataset"),
-                     format_func={d: t(f"dataset_{d}") for d in DATASETS}.__getitem__)
+                     format_func=datasets.labels().__getitem__)
+        datasets.missing_note(st.session_state[key("dataset")])
     with row[1]:
         st.selectbox(t("model"), list(MODELS), key=key("model"), help=t("help_model"), on_change=model_changed,
                      args=(root,), format_func={m: t(f"model_{m}") for m in MODELS}.__getitem__)
