@@ -24,3 +24,15 @@ class CheckpointError(GanLabError):
 
 class RunNameError(GanLabError, ValueError):
     """A run name is empty, unsafe or already taken."""
+
+
+class AccessError(GanLabError, PermissionError):
+    """The acting person may not do this to this run (someone else's run, a shipped run, a class limit)."""
+
+
+class ShippedRunError(AccessError):
+    """A run that ships with GAN Lab is read-only: it cannot be deleted, renamed or trained further."""
+
+
+class ClassLimitError(AccessError):
+    """A student's request goes past a limit the teacher set for the class."""
