@@ -17,7 +17,7 @@ import streamlit as st
 
 from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, list_runs
 from gan_core.curves import load_history
-from gan_core.images import grid, png_bytes, upscale
+from gan_core.images import grid, png_bytes
 from gan_core.jobs import Job
 
 from .cache import stamp
@@ -61,7 +61,7 @@ def _saved_quality(root: str, name: str, version: int) -> dict[str, float]:
 @st.cache_data(show_spinner=False, max_entries=256)
 def _grid_url(root: str, name: str, epoch: int, version: int) -> str:
     samples = RunDir(name, root).load_snapshot(epoch)["samples"].numpy()[:GRID_SAMPLES]
-    picture = upscale(grid(samples, columns=4, padding=1), 2)
+    picture = grid(samples, columns=4, padding=1)
     return "data:image/png;base64," + base64.b64encode(png_bytes(picture)).decode("ascii")
 
 

@@ -136,8 +136,9 @@ def sidebar() -> None:
         st.button(t("people_teacher_leave"), on_click=_lock, key="people_leave", width="stretch")
         return
     st.caption(t("people_student_mode", name=name))
-    with st.expander(t("people_teacher_h"), icon=":material/lock:"):
+    refused = st.session_state.pop("people_error", None)
+    with st.expander(t("people_teacher_h"), icon=":material/lock:", expanded=refused is not None):
         st.text_input(t("people_password"), type="password", key=PASSWORD_BOX)
         st.button(t("people_unlock"), on_click=_unlock, key="people_unlock", width="stretch")
-        if "people_error" in st.session_state:
-            st.error(st.session_state.pop("people_error"), icon=":material/lock:")
+    if refused is not None:
+        st.error(refused, icon=":material/lock:")

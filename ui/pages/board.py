@@ -14,6 +14,7 @@ from gan_core.errors import GanLabError
 from ui import board, frame, people, training
 from ui.i18n import t
 
+NAN = float("nan")
 POLL_SECONDS = 3.0  # while runs train: the board is projected, a few seconds behind is fine
 IDLE_POLL_SECONDS = 10.0  # while nothing trains: only to notice a run that starts
 
@@ -38,13 +39,11 @@ def table() -> None:
         "model": [row.model for row in rows],
         "state": [state_text(row) for row in rows],
         "epoch": [f"{row.epochs_done} / {row.epochs_target}" for row in rows],
-        "minutes": [round(row.seconds / 60, 1) if row.seconds is not None else None for row in rows],
-        "fid_ratio": [row.quality.get("fid_ratio") for row in rows],
-        "classes_covered": [row.quality.get("classes_covered") for row in rows],
-        "mean_confidence": [row.quality.get("mean_confidence") for row in rows],
+        "minutes": [round(row.seconds / 60, 1) if row.seconds is not None else NAN for row in rows],
+        **{name: [row.quality.get(name, NAN) for row in rows] for name in board.QUALITY},  # NaN shows as an empty cell
     }
-    st.dataframe(data, hide_index=True, width="stretch", row_height=70, key="board_table", column_config={
-        "samples": st.column_config.ImageColumn(t("board_col_samples"), width="small"),
+    st.dataframe(data, hide_index=True, width="stretch", row_height=96, key="board_table", column_config={
+        "samples": st.column_config.ImageColumn(t("board_col_samples"), width="small", help=t("board_samples_help")),
         "owner": st.column_config.TextColumn(t("col_owner")),
         "run": st.column_config.TextColumn(t("col_name")),
         "model": st.column_config.TextColumn(t("col_model")),

@@ -76,6 +76,8 @@ STRINGS = {
     "board_empty": {"ru": "Пока нет ни одного запуска. Начните на странице «Обучение».",
                     "en": "No runs yet. Start one on the Train page."},
     "board_col_samples": {"ru": "Образцы", "en": "Samples"},
+    "board_samples_help": {"ru": "16 образцов последней эпохи; наведите курсор, чтобы увеличить.",
+                           "en": "16 samples of the newest epoch; hover to enlarge."},
     "board_col_epoch": {"ru": "Эпоха / место", "en": "Epoch / place"},
     "board_col_minutes": {"ru": "Минуты", "en": "Minutes"},
     "board_caption": {"ru": "Числа — последней эпохи, которую измерило обучение (на 500 образцах); образцы — "
