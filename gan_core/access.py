@@ -47,7 +47,7 @@ def validate_person_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name or not _PERSON_NAME.match(name):
         raise ConfigError(f"the name {name!r} is not allowed: use 1-32 letters, digits, spaces, '.', '-' or '_', "
-                          "starting with a letter or digit")
+                          "starting with a letter or digit", code="person_name", name=name)
     return name
 
 
@@ -60,17 +60,26 @@ def check_manage(actor: Actor, run_name: str, owner: str, action: str) -> None:
     """Raise AccessError unless `actor` may `action` (stop, resume, rename, delete) run `run_name`."""
     if may_manage(actor, owner):
         return
-    whose = f"belongs to {owner}" if owner else "has no owner"
-    who = f"{owner} or the teacher" if owner else "the teacher"
-    raise AccessError(f"run {run_name!r} {whose}; only {who} can {action} it (you may watch it)")
+    if owner:
+        raise AccessError(f"run {run_name!r} belongs to {owner}; only {owner} or the teacher can {action} it "
+                          "(you may watch it)", code="not_owner", name=run_name, owner=owner, action=action)
+    raise AccessError(f"run {run_name!r} has no owner; only the teacher can {action} it (you may watch it)",
+                      code="teachers_run", name=run_name, action=action)
 
 
 def check_not_shipped(info: Mapping[str, Any], run_name: str, action: str) -> None:
     """Raise ShippedRunError for a run that ships with GAN Lab: its files are read-only for everyone."""
-    if info.get("shipped"):
-        done = {"stop": "stopped", "resume": "trained further", "rename": "renamed", "delete": "deleted"}.get(action, action)
-        hint = "; Resume makes your own copy and trains that" if action == "resume" else ""
-        raise ShippedRunError(f"run {run_name!r} ships with GAN Lab and is read-only: it cannot be {done}{hint}")
+    if not info.get("shipped"):
+        return
+    message = f"run {run_name!r} ships with GAN Lab and is read-only: it cannot be "
+    if action == "delete":
+        raise ShippedRunError(message + "deleted", code="delete_shipped", name=run_name)
+    if action == "rename":
+        raise ShippedRunError(message + "renamed", code="rename_shipped", name=run_name)
+    if action == "resume":
+        raise ShippedRunError(message + "trained further; Resume makes your own copy and trains that",
+                              code="resume_shipped", name=run_name)
+    raise ShippedRunError(message + f"changed ({action})", name=run_name)
 
 
 @dataclass(frozen=True)
@@ -86,11 +95,14 @@ class ClassLimits:
         for name in ("max_active_per_student", "max_epochs"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
-                raise ConfigError(f"{name} must be a whole number of at least 1 (or no limit), got {value!r}")
+                raise ConfigError(f"{name} must be a whole number of at least 1 (or no limit), got {value!r}",
+                                  code="limit_value", setting=name, value=value)
         if self.max_minutes is not None and not (isinstance(self.max_minutes, (int, float)) and self.max_minutes > 0):
-            raise ConfigError(f"max_minutes must be more than 0 (or no limit), got {self.max_minutes!r}")
+            raise ConfigError(f"max_minutes must be more than 0 (or no limit), got {self.max_minutes!r}",
+                              code="limit_value", setting="max_minutes", value=self.max_minutes)
         if self.devices is not None and not self.devices:
-            raise ConfigError("students need at least one device to train on; allow cpu, for example")
+            raise ConfigError("students need at least one device to train on; allow cpu, for example",
+                              code="limit_no_device")
         return self
 
     @property
@@ -104,12 +116,15 @@ def check_limits(actor: Actor, limits: ClassLimits, epochs: int, device: str, ac
     if actor.teacher:
         return
     if limits.max_epochs is not None and epochs > limits.max_epochs:
-        raise ClassLimitError(f"the class limit is {limits.max_epochs} epochs per run; ask for at most {limits.max_epochs}")
+        raise ClassLimitError(f"the class limit is {limits.max_epochs} epochs per run; ask for at most {limits.max_epochs}",
+                              code="limit_epochs", n=limits.max_epochs)
     if limits.devices is not None and device not in limits.devices:
-        raise ClassLimitError(f"students may train on {', '.join(limits.devices)} only; choose one of those devices")
+        raise ClassLimitError(f"students may train on {', '.join(limits.devices)} only; choose one of those devices",
+                              code="limit_devices", devices=", ".join(limits.devices))
     if limits.max_active_per_student is not None and active_of_actor >= limits.max_active_per_student:
         raise ClassLimitError(f"you already have {active_of_actor} run(s) queued or training, the class limit is "
-                              f"{limits.max_active_per_student}; wait for one to finish or stop it")
+                              f"{limits.max_active_per_student}; wait for one to finish or stop it",
+                              code="limit_active", n=limits.max_active_per_student)
 
 
 @dataclass
@@ -132,11 +147,13 @@ class TeacherGate:
             now = time.monotonic()
             left = self.wait_left(now)
             if left > 0:
-                raise AccessError(f"too many wrong passwords; try again in {left:.0f} s")
+                raise AccessError(f"too many wrong passwords; try again in {left:.0f} s", code="password_wait",
+                                  seconds=max(1, round(left)))
             if expected and hmac.compare_digest((given or "").encode("utf-8"), expected.encode("utf-8")):
                 self.failures = 0
                 return True
             self.failures += 1
             wait = min(self.max_wait, 2.0 ** (self.failures - 1))
             self.locked_until = now + wait
-            raise AccessError(f"wrong teacher password; you can try again in {wait:.0f} s")
+            raise AccessError(f"wrong teacher password; you can try again in {wait:.0f} s", code="wrong_password",
+                              seconds=max(1, round(wait)))

@@ -52,6 +52,7 @@ class Job:
     state: str = "queued"
     message: str = ""
     error: str = ""
+    user_error: GanLabError | None = None  # the failure, when it was the user's to fix: pages translate it by its code
     progress: Progress | None = None
     latest_samples: np.ndarray | None = None
     trainer: Trainer | None = None  # only while the job runs: a finished job frees its models and data
@@ -86,7 +87,7 @@ def max_jobs_from_env() -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise ConfigError(f"{MAX_JOBS_ENV} must be a whole number of at least 1, got {raw!r}")
+        raise ConfigError(f"{MAX_JOBS_ENV} must be a whole number of at least 1, got {raw!r}", code="max_jobs_env", value=raw)
     return value
 
 
@@ -99,7 +100,7 @@ class JobManager:
         self.trainer_options = dict(trainer_options or {})
         self.max_per_device = max_jobs_from_env() if max_per_device is None else max_per_device
         if not isinstance(self.max_per_device, int) or self.max_per_device < 1:
-            raise ConfigError(f"at most {self.max_per_device!r} jobs per device would start nothing; use 1 or more")
+            raise ConfigError(f"at most {self.max_per_device!r} jobs per device would start nothing; use 1 or more", code="max_jobs", value=self.max_per_device)
         self.limits = ClassLimits()  # what students may ask for; the teacher sets them (set_limits)
         self._lock = threading.RLock()
         self._jobs: list[Job] = []
@@ -116,7 +117,7 @@ class JobManager:
         owner = owner or (by.name if by is not None else "")
         with self._lock:
             if run.path.exists() or self._active_job(run):
-                raise RunNameError(f"a run named {run.name!r} already exists; choose another name")
+                raise RunNameError(f"a run named {run.name!r} already exists; choose another name", code="run_exists", name=run.name)
             job = Job(run.name, run.root, resolve_device(config.device).type, config, resume=False, owner=owner)
             self._apply_limits(job, by)
             return self._enqueue(job)
@@ -133,13 +134,13 @@ class JobManager:
         done = int(info.get("summary", {}).get("epochs_done", 0))
         config = resumed_config(info["config"], done, run.name, epochs, changes)
         if not run.checkpoint_path.is_file():
-            raise CheckpointError(f"run {run.name!r} has no checkpoint to resume from yet")
+            raise CheckpointError(f"run {run.name!r} has no checkpoint to resume from yet", code="no_checkpoint", name=run.name)
         if run.owner_alive(info):
-            raise CheckpointError(f"run {run.name!r} is being trained by another process ({info.get('pid')}); stop it first")
+            raise CheckpointError(f"run {run.name!r} is being trained by another process ({info.get('pid')}); stop it first", code="run_busy", name=run.name)
         owner = owner or (by.name if by is not None else "") or str(info.get("owner") or "")
         with self._lock:
             if self._active_job(run):
-                raise GanLabError(f"run {run.name!r} is already queued or training")
+                raise GanLabError(f"run {run.name!r} is already queued or training", code="run_busy", name=run.name)
             job = Job(run.name, run.root, resolve_device(config.device).type, config, resume=True, owner=owner)
             self._apply_limits(job, by)
             if info.get("stopped_by"):
@@ -154,7 +155,8 @@ class JobManager:
         owner = by.name if by is not None else ""
         with self._lock:
             if new_name in self.active_names(root):
-                raise RunNameError(f"a run named {new_name!r} already exists; choose another name")
+                raise RunNameError(f"a run named {new_name!r} already exists; choose another name", code="run_exists",
+                                   name=new_name)
             copy = copy_run(run_name, new_name, root, owner=owner)
             try:
                 return self.submit_resume(copy.name, epochs, root, changes, by=by)
@@ -185,7 +187,7 @@ class JobManager:
         run = RunDir(run_name, _root(root))
         with self._lock:
             if self._active_job(run):
-                raise CheckpointError(f"run {run.name!r} is queued or training; stop it before deleting it")
+                raise CheckpointError(f"run {run.name!r} is queued or training; stop it before deleting it", code="delete_running", name=run.name)
             delete_run(run.name, run.root, by=by)
 
     def rename(self, run_name: str, new_name: str, root: str | Path | None = None, by: Actor | None = None) -> RunDir:
@@ -193,27 +195,28 @@ class JobManager:
         run = RunDir(run_name, _root(root))
         with self._lock:
             if self._active_job(run):
-                raise CheckpointError(f"run {run.name!r} is queued or training; stop it before renaming it")
+                raise CheckpointError(f"run {run.name!r} is queued or training; stop it before renaming it", code="run_busy", name=run.name)
             if new_name.strip() in self.active_names(run.root):
-                raise RunNameError(f"a run named {new_name.strip()!r} already exists; choose another name")
+                raise RunNameError(f"a run named {new_name.strip()!r} already exists; choose another name", code="run_exists",
+                                   name=new_name.strip())
             return rename_run(run.name, new_name.strip(), run.root, by=by)
 
     # --- the teacher's controls ------------------------------------------------------------
     def set_limits(self, limits: ClassLimits, by: Actor | None = None) -> None:
         """The class limits for students' new jobs (jobs already queued keep theirs). Teacher only."""
         if by is not None and not by.teacher:
-            raise AccessError("only the teacher can change the class limits")
+            raise AccessError("only the teacher can change the class limits", code="teacher_only")
         self.limits = limits.validate()
 
     def move(self, run_name: str, offset: int, root: str | Path | None = None, by: Actor | None = None) -> int:
         """Move a waiting job `offset` places in its device's queue (negative: sooner). Teacher only.
         Returns its new place (1 = next). The order set here holds; jobs queued later wait behind it."""
         if by is not None and not by.teacher:
-            raise AccessError("only the teacher can reorder the class queue")
+            raise AccessError("only the teacher can reorder the class queue", code="teacher_only")
         with self._lock:
             job = self.job(run_name, root)
             if job is None or job.state != "queued":
-                raise GanLabError(f"run {run_name!r} is not waiting in the queue")
+                raise GanLabError(f"run {run_name!r} is not waiting in the queue", code="not_queued", name=run_name)
             order = self._queue_order(job.device)
             place = max(0, min(len(order) - 1, order.index(job) + int(offset)))
             order.remove(job)
@@ -349,6 +352,7 @@ class JobManager:
                 job.stopped_by = Actor("", teacher=False)
             self._finish(job, status, trainer.message, trainer=trainer)
         except GanLabError as error:
+            job.user_error = error
             self._finish(job, "failed", str(error), error=str(error), trainer=trainer)
         except Exception as error:  # noqa: BLE001 - a job's failure must reach the page, not kill the server
             log.error("training job %s failed:\n%s", job.run_name, traceback.format_exc())

@@ -72,7 +72,7 @@ def move(name: str, offset: int) -> None:
     try:
         training.manager().move(name, offset, default_checkpoints_dir(), by=people.actor())
     except GanLabError as error:
-        st.session_state["board_error"] = str(error)
+        st.session_state["board_error"] = frame.error_text(error)
 
 
 def queue_panel() -> None:
@@ -127,7 +127,7 @@ def limits_panel() -> None:
                 manager.set_limits(ClassLimits(int(active) or None, int(epochs) or None, float(minutes) or None, allowed),
                                    by=people.actor())
             except GanLabError as error:
-                st.error(str(error))
+                st.error(frame.error_text(error))
             else:
                 st.success(t("board_limits_saved"), icon=":material/check_circle:")
     st.caption(limits_text(manager.limits))

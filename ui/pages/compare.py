@@ -15,7 +15,7 @@ from gan_core.errors import GanLabError
 
 from ui import cache, charts, frame, pickers, pictures, quality
 from ui.frame import KEEP
-from ui.i18n import t
+from ui.i18n import plural, t
 
 GRID_SIZES = [9, 16, 25, 36, 49, 64, 100]
 MEASURED = [100, 200, 500, 1000]  # samples per source for the metrics; the grids show the first of them
@@ -41,7 +41,7 @@ def sources(dataset_name: str, n: int, seed: int, run: RunInfo | None) -> list[S
                cache.source_samples("gaussian-full", dataset_name, n, seed)),
     ]
     if run is not None:
-        found.append(Source("gan", t("compare_gan"), t("compare_gan_about", name=run.name, epochs=run.epochs_done),
+        found.append(Source("gan", t("compare_gan"), t("compare_gan_about", name=run.name, epochs=plural("n_epochs", run.epochs_done)),
                             cache.source_samples("gan", dataset_name, n, seed, run)))
     found.append(Source("real", t("compare_real"), t("compare_real_about"),
                         cache.source_samples("real", dataset_name, n, seed)))
@@ -95,7 +95,7 @@ def metrics(found: list[Source], dataset_name: str, n: int, seed: int, run: RunI
                                                            run if source.kind == "gan" else None)
                         for source in found}
     except GanLabError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(frame.error_text(error), icon=":material/error:")
         return
     rows = table(found, measured)
     formats = {t("col_fid"): "{:,.1f}", t("col_fid_ratio"): "{:,.1f}×", t("col_covered"): "{:d} / 10",
@@ -131,7 +131,7 @@ def render() -> None:
         with st.spinner(t("loading_data")):
             found = sources(dataset_name, int(n), int(seed), run)
     except GanLabError as error:
-        st.error(str(error))
+        st.error(frame.error_text(error))
         return
     shown: list[Source | None] = list(found)
     if run is None:

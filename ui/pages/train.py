@@ -26,7 +26,7 @@ from gan_core.trainer import History
 
 from ui import cache, charts, frame, nav, people, pickers, pictures, quality, training
 from ui.frame import KEEP
-from ui.i18n import t
+from ui.i18n import plural, t
 
 POLL_SECONDS = 1.0  # live view refresh while the watched run trains
 NEW_JOBS_POLL_SECONDS = 3.0  # how soon a run started from another browser appears
@@ -114,12 +114,12 @@ def field_errors(values: dict[str, Any], root: Path) -> dict[str, str]:
             errors["name"] = t("err_name_invalid", name=name)
     limit = max_batch_size(values["dataset"], int(values["d_steps"]))
     if int(values["batch_size"]) > limit:
-        errors["batch_size"] = t("err_batch", size=DATASET_SIZES[values["dataset"]], k=int(values["d_steps"]), limit=limit)
+        errors["batch_size"] = t("err_batch", size=DATASET_SIZES[values["dataset"]], k=plural("n_d_steps", int(values["d_steps"])), limit=limit)
     if not errors:
         try:
             config_of(values).validate()
         except GanLabError as error:
-            errors["other"] = str(error)
+            errors["other"] = frame.error_text(error)
     errors.update(limit_errors(values))
     return errors
 
@@ -147,7 +147,7 @@ def start(root: Path) -> None:
     try:
         training.manager().submit(config_of(values), values["name"].strip(), root, by=people.actor())
     except GanLabError as error:
-        st.session_state["train_submit_error"] = str(error)
+        st.session_state["train_submit_error"] = frame.error_text(error)
         return
     st.session_state[WATCH] = values["name"].strip()
     st.session_state["train_started"] = values["name"].strip()
@@ -166,7 +166,7 @@ def settings_panel(root: Path) -> None:
     init_settings(root)
     values = settings()
     errors = field_errors(values, root)
-    devices = {device.choice: t("device_cpu", n=cpu_cores()) if device.choice == "cpu" else device.description
+    devices = {device.choice: t("device_cpu", cores=plural("n_cores", cpu_cores())) if device.choice == "cpu" else device.description
                for device in available_devices()}
     row = st.columns(4)
     with row[0]:
@@ -197,10 +197,10 @@ def settings_panel(root: Path) -> None:
     row = st.columns(4)
     with row[0]:
         st.number_input(t("lr_g"), min_value=1e-6, max_value=1.0, step=5e-5, format="%.1e", key=key("lr_g"),
-                        help=t("help_lr_g"))
+                        help=t("help_lr_g", value=f"{TrainConfig.for_model(values['model']).lr_g:g}"))
     with row[1]:
         st.number_input(t("lr_d"), min_value=1e-6, max_value=1.0, step=5e-5, format="%.1e", key=key("lr_d"),
-                        help=t("help_lr_d"))
+                        help=t("help_lr_d", value=f"{TrainConfig.for_model(values['model']).lr_d:g}"))
     with row[2]:
         st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=key("seed"), help=t("help_seed"))
     with row[3]:
@@ -218,7 +218,7 @@ def settings_panel(root: Path) -> None:
                   disabled=bool(errors), width="stretch", key="train_start")
     error_under(errors, "other")
     error_under(errors, "limit")
-    st.caption(t("train_background_note", n=training.manager().max_per_device))
+    st.caption(t("train_background_note", runs=plural("n_runs", training.manager().max_per_device)))
     if "train_submit_error" in st.session_state:
         st.error(st.session_state.pop("train_submit_error"))
     if "train_started" in st.session_state:
@@ -338,7 +338,8 @@ def status(job: Job | None, info: RunInfo | None, state: str, owner: str) -> Non
     elif state == "starting":
         st.info(t("train_starting"), icon=":material/hourglass_top:")
     elif state == "failed":
-        st.error(t("train_failed", error=(job.error if job else "") or t("train_failed_unknown")), icon=":material/error:")
+        failure = (frame.error_text(job.user_error) if job and job.user_error else job.error if job else "")
+        st.error(t("train_failed", error=failure or t("train_failed_unknown")), icon=":material/error:")
     elif state == "running" and job is None:
         st.info(t("train_other_process"), icon=":material/terminal:")
     if progress is not None and state in ("running", "stopped", "finished", "diverged"):
@@ -361,14 +362,14 @@ def status(job: Job | None, info: RunInfo | None, state: str, owner: str) -> Non
             try:
                 manager.stop(job.run_name, job.root, by=people.actor())
             except AccessError as error:
-                st.error(str(error))
+                st.error(frame.error_text(error))
             else:
                 st.rerun()
     elif state in ACTIVE_STATES and job is not None:
         st.caption(t("people_only_owner", name=owner or "—"))
     elif state == "finished":
         seconds = progress.train_seconds if progress else saved_seconds(info)
-        st.success(t("train_finished", epochs=info.epochs_done if info else "", time=frame.format_seconds(seconds)),
+        st.success(t("train_finished", epochs=plural("n_epochs", info.epochs_done if info else 0), time=frame.format_seconds(seconds)),
                    icon=":material/check_circle:")
     elif state == "stopped":
         who = people.stopped_by_text(job.stopped_by.record() if job is not None and job.stopped_by is not None
@@ -438,7 +439,7 @@ def resume_form(root: Path, info: RunInfo) -> None:
                 training.manager().submit_resume(info.name, int(epochs), root, changes={"lr_g": lr_g, "lr_d": lr_d},
                                                  by=people.actor())
             except GanLabError as error:
-                st.error(str(error))
+                st.error(frame.error_text(error))
             else:
                 st.rerun()
 
@@ -465,7 +466,7 @@ def copy_form(root: Path, info: RunInfo) -> None:
             try:
                 training.manager().resume_copy(info.name, new_name.strip(), int(epochs), root, by=people.actor())
             except GanLabError as error:
-                st.error(str(error))
+                st.error(frame.error_text(error))
             else:
                 st.session_state["train_watch_next"] = new_name.strip()  # the selectbox is outside this fragment
                 st.session_state.pop(copy_key, None)

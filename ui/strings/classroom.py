@@ -105,3 +105,41 @@ STRINGS = {
     "board_no_limit": {"ru": "без ограничения", "en": "no limit"},
     "board_all_devices": {"ru": "все", "en": "all"},
 }
+
+# gan_core's classroom errors by code (gan_core/access.py, jobs.py, checkpoints.py), shown by frame.error_text
+STRINGS.update({
+    "error_access": {"ru": "Это действие вам недоступно: {detail}", "en": "You may not do that: {detail}"},
+    "error_shipped": {"ru": "Запуск «{name}» поставляется с GAN Lab и не меняется.",
+                      "en": "The run '{name}' ships with GAN Lab and never changes."},
+    "error_class_limit": {"ru": "Это выходит за ограничения класса: {detail}", "en": "That goes past a class limit: {detail}"},
+    "error_not_owner": {"ru": "Запуск «{name}» принадлежит {owner}: управлять им может только {owner} или учитель "
+                              "(смотреть можно всем).",
+                        "en": "The run '{name}' belongs to {owner}: only {owner} or the teacher can manage it "
+                              "(everyone may watch it)."},
+    "error_teachers_run": {"ru": "У запуска «{name}» нет владельца: управлять им может только учитель.",
+                           "en": "The run '{name}' has no owner: only the teacher can manage it."},
+    "error_rename_shipped": {"ru": "Запуск «{name}» поставляется с GAN Lab; переименовать его нельзя.",
+                             "en": "The run '{name}' ships with GAN Lab; it cannot be renamed."},
+    "error_resume_shipped": {"ru": "Запуск «{name}» поставляется с GAN Lab и не меняется: «Скопировать и продолжить» "
+                                   "обучит вашу копию.",
+                             "en": "The run '{name}' ships with GAN Lab and never changes: 'Copy and resume' trains "
+                                   "your own copy."},
+    "error_limit_epochs": {"ru": "Ограничение класса: не больше {n} эпох на запуск.",
+                           "en": "Class limit: at most {n} epochs per run."},
+    "error_limit_devices": {"ru": "Ограничение класса: ученикам доступны только {devices}.",
+                            "en": "Class limit: students may train on {devices} only."},
+    "error_limit_active": {"ru": "Ограничение класса: не больше {n} ваших запусков в очереди или в обучении.",
+                           "en": "Class limit: at most {n} of your runs queued or training."},
+    "error_limit_value": {"ru": "Ограничение должно быть положительным числом или 0 (без ограничения).",
+                          "en": "A limit must be a positive number, or 0 for no limit."},
+    "error_limit_no_device": {"ru": "Оставьте ученикам хотя бы одно устройство, например cpu.",
+                              "en": "Leave students at least one device, cpu for example."},
+    "error_teacher_only": {"ru": "Это может только учитель.", "en": "Only the teacher can do that."},
+    "error_not_queued": {"ru": "Запуск «{name}» не ждёт в очереди.", "en": "The run '{name}' is not waiting in the queue."},
+    "error_wrong_password": {"ru": "Неверный пароль. Следующая попытка — через {seconds} с.",
+                             "en": "Wrong password. You can try again in {seconds} s."},
+    "error_password_wait": {"ru": "Слишком много неверных паролей: подождите {seconds} с.",
+                            "en": "Too many wrong passwords: wait {seconds} s."},
+    "error_person_name": {"ru": "Имя «{name}» не подходит: 1–32 буквы, цифры, пробелы, «.», «-» или «_».",
+                          "en": "The name '{name}' is not allowed: 1-32 letters, digits, spaces, '.', '-' or '_'."},
+})
