@@ -12,7 +12,7 @@ from gan_core.devices import available_devices
 from gan_core.errors import GanLabError
 
 from ui import board, frame, people, training
-from ui.i18n import t
+from ui.i18n import plural, t
 
 NAN = float("nan")
 POLL_SECONDS = 3.0  # while runs train: the board is projected, a few seconds behind is fine
@@ -89,7 +89,7 @@ def queue_panel() -> None:
         for place, job in enumerate(manager.queue(device), start=1):
             text_col, up_col, down_col = st.columns([6, 1, 1], vertical_alignment="center")
             text_col.markdown(f"{place}. **{job.run_name}** · {people.owner_label(job.owner)} · "
-                              f"{t('epochs_count', n=job.config.epochs)}")
+                              f"{plural('n_epochs', job.config.epochs)}")
             up_col.button("↑", key=f"board_up_{job.run_name}", on_click=move, args=(job.run_name, -1),
                           disabled=place == 1, help=t("board_up"))
             down_col.button("↓", key=f"board_down_{job.run_name}", on_click=move, args=(job.run_name, 1),
