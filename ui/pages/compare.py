@@ -48,7 +48,7 @@ def sources(dataset_name: str, n: int, seed: int, run: RunInfo | None) -> list[S
     return found
 
 
-def grids(shown: list[Source | None], count: int) -> None:
+def grids(shown: list[Source | None], count: int, dataset_name: str, n: int, seed: int, run: RunInfo | None) -> None:
     """One row of titles, one of grids, one of notes: the grids line up whatever the titles' lengths."""
     for part in ("title", "images", "about"):
         for column, source in zip(st.columns(4, gap="medium"), shown):
@@ -61,7 +61,8 @@ def grids(shown: list[Source | None], count: int) -> None:
                 elif part == "title":
                     st.markdown(f"##### {source.title}")
                 elif part == "images":
-                    pictures.show(pictures.picture(source.images[:count], target=420))
+                    pictures.show(cache.source_grid(source.kind, dataset_name, n, seed, count, 420,
+                                                    run if source.kind == "gan" else None))
                 else:
                     st.caption(source.about)
 
@@ -136,7 +137,7 @@ def render() -> None:
     shown: list[Source | None] = list(found)
     if run is None:
         shown.insert(2, None)
-    grids(shown, int(count))
+    grids(shown, int(count), dataset_name, int(n), int(seed), run)
     st.markdown(t("compare_explain"))
     metrics(found, dataset_name, int(n), int(seed), run)
 
