@@ -104,11 +104,12 @@ def train_view(name: str, dataset: str, active: bool) -> None:
     last = records[-1]
     before = records[-2] if len(records) > 1 else None
     st.subheader(t("quality_h"))
-    ratio_col, fid_col, covered_col, confidence_col = st.columns(4)
+    has_kid = "kid" in last  # runs trained before KID was measured have none
+    ratio_col, fid_col, covered_col, confidence_col, *kid_col = st.columns(5 if has_kid else 4)
 
     def change(name: str, form: str) -> str | None:
         """The change since the epoch before, as the metric shows it; none at the first epoch or when it rounds to 0."""
-        if before is None:
+        if before is None or name not in before:
             return None
         text = format(float(last[name]) - float(before[name]), form)
         return None if not text.strip("+-0.%") else text
@@ -121,6 +122,9 @@ def train_view(name: str, dataset: str, active: bool) -> None:
                        help=t("help_quality_classes_covered"))
     confidence_col.metric(label("mean_confidence"), f"{last['mean_confidence']:.0%}",
                           change("mean_confidence", "+.0%"), help=t("help_quality_mean_confidence"))
+    if has_kid:
+        kid_col[0].metric(t("col_kid"), f"{last['kid']:.1f}", change("kid", "+.1f"), delta_color="inverse",
+                          help=t("help_quality_kid"))
     version = cache.stamp(RunDir(name, default_checkpoints_dir()).checkpoint_path)
     shares_figure, fid_figure, heatmap = train_figures(name, version, len(records), language())
     bars_col, fid_chart_col = st.columns(2, gap="large")
@@ -134,4 +138,4 @@ def train_view(name: str, dataset: str, active: bool) -> None:
         st.markdown(f"**{t('quality_heatmap_h')}**")
         pictures.chart(heatmap, key="train_classes_heatmap")
     floor = float(last["fid"]) / float(last["fid_ratio"]) if last["fid_ratio"] else float("nan")
-    st.caption(t("quality_caption", floor=floor) + " " + t("quality_explain"))
+    st.caption(t("quality_caption", floor=floor) + " " + t("quality_explain") + (" " + t("help_quality_kid") if has_kid else ""))

@@ -25,7 +25,7 @@ from gan_core.jobs import ACTIVE_STATES, Job
 from gan_core.models import MODELS
 from gan_core.trainer import History
 
-from ui import cache, charts, frame, nav, people, pickers, pictures, quality, training
+from ui import cache, charts, datasets, frame, nav, people, pickers, pictures, quality, training
 from ui.frame import KEEP
 from ui.i18n import language, plural, t
 
@@ -172,7 +172,8 @@ def settings_panel(root: Path) -> None:
     row = st.columns(4)
     with row[0]:
         st.selectbox(t("dataset"), DATASETS, key=key("dataset"), help=t("help_dataset"),
-                     format_func={d: t(f"dataset_{d}") for d in DATASETS}.__getitem__)
+                     format_func=datasets.labels().__getitem__)
+        datasets.missing_note(st.session_state[key("dataset")])
     with row[1]:
         st.selectbox(t("model"), list(MODELS), key=key("model"), help=t("help_model"), on_change=model_changed,
                      args=(root,), format_func={m: t(f"model_{m}") for m in MODELS}.__getitem__)
@@ -432,8 +433,8 @@ def samples_picture(name: str, job: Job | None, folder: RunDir) -> bytes | None:
     """The newest fixed-noise grid as PNG, encoded once for everyone watching: a training job's samples in
     memory (a new array each epoch: the key is the array and the checkpoint, the pixels are not hashed),
     else the last saved epoch's."""
-    if job is not None and job.latest_samples is not None:
-        samples = job.latest_samples
+    samples = getattr(job, "latest_samples", None)  # a job in a worker process keeps its samples on disk only
+    if samples is not None:
         return _live_png(name, (cache.stamp(folder.checkpoint_path), id(samples)), samples)
     epochs = folder.snapshot_epochs()
     return cache.epoch_png(name, epochs[-1]) if epochs else None
