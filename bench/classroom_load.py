@@ -381,6 +381,16 @@ class Speedometer:
         return (v1 - v0) / (t1 - t0) if t1 > t0 else None
 
 
+async def new_run_folder(root: Path, before: set[str], timeout: float = 120.0) -> str:
+    """The name of the run folder that appeared after pressing Start."""
+    deadline = time.monotonic() + timeout
+    while not (new := sorted({p.name for p in root.iterdir() if p.is_dir()} - before)):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"pressing Start made no run folder within {timeout:.0f} s")
+        await asyncio.sleep(0.2)
+    return new[0]
+
+
 async def during(load_task: asyncio.Future, meter: Speedometer) -> None:
     meter.samples = []
     while not load_task.done():
@@ -532,22 +542,15 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
             before = {p.name for p in root.iterdir()}
             await press_start(url, args.epochs)
             phase("Start pressed on the Train page")
-            deadline = time.monotonic() + 120
-            while not (new := sorted({p.name for p in root.iterdir() if p.is_dir()} - before)):
-                if time.monotonic() > deadline:
-                    raise SystemExit("pressing Start made no run folder within 120 s")
-                await asyncio.sleep(0.2)
-            run_name = new[0]
-            meter = Speedometer(root / run_name)
-            if args.solo > 0:
+            if args.solo > 0:  # time it alone, then watched by one student (else it just trains under the load)
+                run_name = await new_run_folder(root, before)
+                meter = Speedometer(root / run_name)
                 while steps_done(meter.run) == 0:  # the first epoch (or logged step) shows it trains
                     await asyncio.sleep(0.2)
-            report["training_alone"] = await meter.watch(args.solo) if args.solo > 0 else None
-            if args.solo > 0:
+                report["training_alone"] = await meter.watch(args.solo)
                 report["training_watched"], polls = await watch(url, args.solo, meter)
                 report["watched_polls"] = quantiles(polls)
-            report["training_run"] = run_name
-            report["training_unit"] = "steps" if (meter.run / "history.jsonl").is_file() else "epochs"
+                report["training_unit"] = "steps" if (meter.run / "history.jsonl").is_file() else "epochs"
         phase(f"{args.sessions} students join")
         task = asyncio.ensure_future(drive(url, pages, args.sessions, args.seconds, args.think, args.join))
         if meter is not None:
@@ -555,6 +558,9 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
             report["training_loaded"] = meter.rate()
         app = summary(await task)
         report["app"] = app
+        if not args.no_training:
+            run_name = run_name or await new_run_folder(root, before)
+            report["training_run"] = run_name
         phase("the students have left")
         if meter is not None:
             alone, loaded = report["training_alone"], report["training_loaded"]
@@ -567,7 +573,7 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
             shutil.rmtree(root, ignore_errors=True)
     print(table(f"GAN Lab, {args.sessions} students, {args.seconds:g} s, think {args.think:g} s", app), file=sys.stderr)
     if meter is not None:
-        unit = report["training_unit"]
+        unit = report.get("training_unit", "epochs")
         alone, loaded = report["training_alone"], report["training_loaded"]
         watched = report.get("training_watched")
         print(f"training: alone {alone or float('nan'):.3f} {unit}/s, watched by one student "
