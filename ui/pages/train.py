@@ -14,18 +14,20 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, suggest_run_name, validate_run_name
-from gan_core.config import TrainConfig, max_batch_size
-from gan_core.curves import EQUILIBRIUM, epoch_ends, smooth
+from gan_core.config import TrainConfig, max_batch_size, recommended_settings
+from gan_core.curves import epoch_ends, smooth
 from gan_core.data import DATASET_SIZES, DATASETS
 from gan_core.devices import available_devices, cpu_cores
 from gan_core.errors import GanLabError, RunNameError
 from gan_core.jobs import ACTIVE_STATES, Job
+from gan_core.losses import LOSSES
 from gan_core.models import MODELS
 from gan_core.trainer import History
 
 from ui import cache, charts, datasets, frame, nav, pickers, pictures, quality, training
 from ui.frame import KEEP
 from ui.i18n import language, plural, t
+from ui.loss_meaning import Meaning, distance_line, meaning, run_loss
 
 POLL_SECONDS = 1.0  # live view refresh while the watched run trains
 NEW_JOBS_POLL_SECONDS = 3.0  # how soon a run started from another browser appears
@@ -40,7 +42,8 @@ def key(name: str) -> str:
 def init_settings(root: Path) -> None:
     """First visit: the library's defaults, the best device of this machine and a free run name."""
     defaults = TrainConfig()
-    for name in ("dataset", "model", "epochs", "batch_size", "latent_dim", "d_steps", "lr_g", "lr_d", "seed", "ema_decay"):
+    for name in ("dataset", "model", "epochs", "batch_size", "latent_dim", "d_steps", "lr_g", "lr_d", "seed", "ema_decay",
+                 "loss", "r1"):
         frame.default(key(name), getattr(defaults, name))
     frame.default(key("beta1"), defaults.betas[0])
     frame.default(key("beta2"), defaults.betas[1])
@@ -55,21 +58,40 @@ def suggest_name(root: Path) -> None:
     st.session_state["train_suggested_name"] = name
 
 
-def model_changed(root: Path) -> None:
-    """The settings become the model's recommended ones; a name the user has not touched follows
-    the model (sngan-1 -> mlp-1)."""
-    for name, value in MODELS[st.session_state[key("model")]].recommended.items():
+def recommended(model: str, loss: str) -> dict[str, Any]:
+    """The settings fields' recommended values (the page's fields hold the everyday CPU ones)."""
+    return recommended_settings(model, "cpu", loss)
+
+
+def apply_settings(values: dict[str, Any]) -> None:
+    for name, value in values.items():
         if name == "betas":
             st.session_state[key("beta1")], st.session_state[key("beta2")] = value
         else:
             st.session_state[key(name)] = value
+
+
+def model_changed(root: Path) -> None:
+    """The settings become the model's recommended ones for the chosen loss; a name the user has not
+    touched follows the model (sngan-1 -> mlp-1)."""
+    apply_settings(recommended(st.session_state[key("model")], st.session_state[key("loss")]))
     if st.session_state.get(key("name")) == st.session_state.get("train_suggested_name"):
         suggest_name(root)
 
 
+def loss_changed() -> None:
+    """Only the settings a loss brings change (WGAN-GP's 5 critic steps; a model's own per-loss ones); the
+    ones it no longer needs go back to the model's. Epochs, seed and the rest stay as the user set them."""
+    model, loss = st.session_state[key("model")], st.session_state[key("loss")]
+    touched = {name for spec in LOSSES.values() for name in spec.recommended}
+    touched |= {name for settings in MODELS[model].per_loss.values() for name in settings}
+    new = recommended(model, loss)
+    apply_settings({name: new.get(name, getattr(TrainConfig(), name)) for name in touched})
+
+
 def settings() -> dict[str, Any]:
     names = ("dataset", "model", "device", "name", "epochs", "batch_size", "latent_dim", "d_steps", "lr_g", "lr_d",
-             "seed", "ema_decay", "beta1", "beta2")
+             "seed", "ema_decay", "beta1", "beta2", "loss", "r1")
     return {name: st.session_state[key(name)] for name in names}
 
 
@@ -78,7 +100,7 @@ def config_of(values: dict[str, Any]) -> TrainConfig:
         model=values["model"], dataset=values["dataset"], epochs=int(values["epochs"]), batch_size=int(values["batch_size"]),
         lr_g=float(values["lr_g"]), lr_d=float(values["lr_d"]), betas=(float(values["beta1"]), float(values["beta2"])),
         latent_dim=int(values["latent_dim"]), d_steps=int(values["d_steps"]), ema_decay=float(values["ema_decay"]),
-        seed=int(values["seed"]), device=values["device"],
+        seed=int(values["seed"]), device=values["device"], loss=values["loss"], r1=float(values["r1"]),
     )
 
 
@@ -146,6 +168,15 @@ def settings_panel(root: Path) -> None:
     with row[3]:
         st.text_input(t("run_name"), key=key("name"), max_chars=64, help=t("help_run_name"))
         error_under(errors, "name")
+    loss_col, about_col, r1_col = st.columns([1, 2, 1], vertical_alignment="center")
+    with loss_col:
+        st.selectbox(t("lv_loss"), list(LOSSES), key=key("loss"), help=t("lv_loss_help"), on_change=loss_changed,
+                     format_func={loss: t(f"lv_name_{loss}") for loss in LOSSES}.__getitem__)
+    with about_col:
+        st.caption(t(f"lv_about_{st.session_state[key('loss')]}"))
+    with r1_col:
+        st.number_input(t("lv_r1"), min_value=0.0, max_value=1000.0, step=1.0, format="%.1f", key=key("r1"),
+                        help=t("lv_r1_help"))
     row = st.columns(4)
     with row[0]:
         st.number_input(t("epochs"), min_value=1, max_value=10_000, step=1, key=key("epochs"), help=t("help_epochs"))
@@ -241,7 +272,8 @@ def live_view(root: Path, name: str) -> None:
         return  # nothing (new) to show yet; a failure's message stands alone
     history = cache.history(name)
     picture = samples_picture(name, job, folder)
-    numbers(history)
+    means = meaning(run_loss(job.config.to_dict() if job is not None else folder.read_info().get("config")))
+    numbers(history, means)
     samples_col, curves_col = st.columns(2, gap="large")
     with samples_col:
         if picture is not None:
@@ -250,7 +282,7 @@ def live_view(root: Path, name: str) -> None:
         else:
             st.info(t("train_samples_wait"))
     with curves_col:
-        curves(name, history)
+        curves(name, history, means.loss)
     quality.train_view(name, info.dataset if info else job.config.dataset, active=state in ACTIVE_STATES)
     if state not in ACTIVE_STATES and info is not None:
         resume_form(root, info)
@@ -315,36 +347,42 @@ def saved_seconds(info: RunInfo | None) -> float | None:
     return RunDir(info.name, default_checkpoints_dir()).read_info().get("summary", {}).get("train_seconds")
 
 
-def numbers(history: History) -> None:
-    """The four numbers of the game, smoothed over the last steps, large enough for the back row."""
+def numbers(history: History, means: Meaning) -> None:
+    """The four numbers of the game, smoothed over the last steps, large enough for the back row,
+    labelled by what they mean under the run's loss."""
     if not history.loss_d:
         return
-    labels = {"loss_d": t("loss_d"), "loss_g": t("loss_g"), "d_real": t("d_real"), "d_fake": t("d_fake")}
+    labels = {**means.loss_labels, **means.output_labels}
     data = {name: list(getattr(history, name)) for name in labels}
     columns = st.columns(4)
-    for column, (name, label) in zip(columns, labels.items()):
-        column.metric(label, f"{smooth(data[name][-200:], 0.9)[-1]:.3f}", help=t(f"help_metric_{name}"))
+    for column, (name, label) in zip(columns, labels.items()):  # the help texts explain the default loss's numbers
+        column.metric(label, f"{smooth(data[name][-200:], 0.9)[-1]:.3f}",
+                      help=t(f"help_metric_{name}") if means.loss == "ns" else means.explain)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def curve_figures(name: str, version: tuple, language: str) -> tuple[go.Figure, go.Figure]:
+def curve_figures(name: str, version: tuple, language: str, loss: str) -> tuple[go.Figure, go.Figure]:
     """The live view's two charts of a run, built once per version of its history (at most once a second
-    while it trains) for every student watching it; at most charts.MAX_POINTS points a line."""
+    while it trains) for every student watching it; at most charts.LIVE_POINTS points a line. The curves
+    are labelled by what they mean under the run's loss."""
     history = cache.history(name)
+    means = meaning(loss)
     marks = [float(step) for step in epoch_ends(history)]
-    losses = charts.lines_of(history, {"loss_d": t("loss_d"), "loss_g": t("loss_g")}, 0.6, 1, max_points=charts.LIVE_POINTS)
-    outputs = charts.lines_of(history, {"d_real": t("d_real"), "d_fake": t("d_fake")}, 0.6, 1, max_points=charts.LIVE_POINTS)
+    losses = charts.lines_of(history, means.loss_labels, 0.6, 1, max_points=charts.LIVE_POINTS)
+    outputs = charts.lines_of(history, means.output_labels, 0.6, 1, max_points=charts.LIVE_POINTS)
+    if means.distance_label:
+        outputs.append(distance_line(history, means.distance_label, 0.6, 1, max_points=charts.LIVE_POINTS))
     return (charts.figure(losses, t("loss"), t("step"), marks=marks, height=300,
-                          references={t("equilibrium_d"): EQUILIBRIUM["loss_d"]}),
-            charts.figure(outputs, t("d_output"), t("step"), marks=marks, height=260, y_range=(0, 1),
-                          references={"½": 0.5}))
+                          references=dict(list(means.loss_references.items())[:1])),
+            charts.figure(outputs, means.output_title, t("step"), marks=marks, height=260, y_range=means.output_range,
+                          references=means.output_references))
 
 
-def curves(name: str, history: History) -> None:
+def curves(name: str, history: History, loss: str) -> None:
     if not history.loss_d:
         st.info(t("train_curves_wait"))
         return
-    loss_figure, output_figure = curve_figures(name, cache.history_version(name), language())
+    loss_figure, output_figure = curve_figures(name, cache.history_version(name), language(), loss)
     pictures.chart(loss_figure, key="train_loss_chart")
     pictures.chart(output_figure, key="train_d_chart")
 
