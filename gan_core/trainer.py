@@ -25,6 +25,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from .access import check_not_shipped
 from .checkpoints import RunDir, now_iso
 from .config import TrainConfig, resumed_config
 from .data import ImageDataset, load_dataset
@@ -456,15 +457,15 @@ class Trainer:
             self.latest_samples = self.sample_fixed()
 
     @classmethod
-    def create(cls, config: TrainConfig, run: RunDir, **kwargs: Any) -> "Trainer":
-        """A new run: refuses a name that exists, writes run.json, returns a ready trainer."""
+    def create(cls, config: TrainConfig, run: RunDir, owner: str = "", **kwargs: Any) -> "Trainer":
+        """A new run: refuses a name that exists, writes run.json (with its `owner`), returns a ready trainer."""
         config.validate()
         if run.path.exists():
             raise RunNameError(f"a run named {run.name!r} already exists in {run.root}; resume it or choose another name", code="run_exists", name=run.name)
         trainer = cls(config, run, **kwargs)
         run.path.mkdir(parents=True)
         run.write_info({
-            "name": run.name, "status": "stopped", "created": now_iso(), "device": _device_label(trainer.device),
+            "name": run.name, "status": "stopped", "created": now_iso(), "owner": owner, "device": _device_label(trainer.device),
             "config": config.to_dict(), "summary": trainer._summary(),
         })
         return trainer
@@ -475,6 +476,7 @@ class Trainer:
         """Continue a saved run from its checkpoint; `epochs` is the new total. Only the settings in
         RESUMABLE_CHANGES may differ from the saved ones."""
         info = run.read_info()
+        check_not_shipped(info, run.name, "resume")  # tracked files never change; copy_run it first
         if run.owner_alive(info):
             raise CheckpointError(f"run {run.name!r} is being trained by process {info.get('pid')}; stop it first", code="run_busy", name=run.name)
         state = run.load_checkpoint()
