@@ -20,8 +20,9 @@ from gan_core.trainer import History
 from . import charts, common
 from .i18n import STRINGS, t
 
-ORDER = ("fid_ratio", "fid", "classes_covered", "mean_confidence", "kl_to_uniform")  # how the Losses page lists them
+ORDER = ("fid_ratio", "fid", "classes_covered", "mean_confidence", "label_accuracy_mean", "kl_to_uniform")  # how the Losses page lists them
 TARGET_RATIO = 5.0  # the issue's target: FID at most 5x the floor of real digits
+LABEL_TARGET = 0.95  # a conditional run: every digit drawn as asked at least 95% of the time
 
 
 def judges(dataset: str) -> bool:
@@ -56,6 +57,8 @@ def epoch_metric_figure(metric: str, lines: list[charts.Line], height: int = 300
         options = {"y_range": (0, 10.8), "references": {t("ref_all_digits"): 10}}
     elif metric == "mean_confidence":
         options = {"y_range": (0, 1.08), "references": {t("ref_real_confidence"): 0.99}}
+    elif metric == "label_accuracy_mean":
+        options = {"y_range": (0, 1.08), "references": {t("ref_label_target"): LABEL_TARGET}}
     elif metric == "kl_to_uniform":
         options = {"y_range": (0, 2.5), "references": {t("ref_one_digit"): math.log(10)}}
     return charts.figure(lines, label(metric), t("epoch"), height=height, markers=True, **options)
@@ -102,6 +105,8 @@ def train_view(history: History, dataset: str, active: bool) -> None:
                        help=t("help_quality_classes_covered"))
     confidence_col.metric(label("mean_confidence"), f"{last['mean_confidence']:.0%}",
                           change("mean_confidence", "+.0%"), help=t("help_quality_mean_confidence"))
+    if "label_accuracy_mean" in last:
+        label_view(last, before)
     bars_col, fid_chart_col = st.columns(2, gap="large")
     with bars_col:
         st.markdown(f"**{t('quality_classes_h', epoch=int(last['epoch']))}**")
@@ -117,3 +122,24 @@ def train_view(history: History, dataset: str, active: bool) -> None:
         common.chart(heatmap_figure(epochs, shares, height=320), key="train_classes_heatmap")
     floor = float(last["fid"]) / float(last["fid_ratio"]) if last["fid_ratio"] else float("nan")
     st.caption(t("quality_caption", floor=floor) + " " + t("quality_explain"))
+
+
+
+def label_view(last: dict, before: dict | None) -> None:
+    """A conditional run's label accuracy at the newest epoch: the mean (with the change since the epoch
+    before), the weakest digit, and every digit's share drawn as asked against the 95% target."""
+    accuracy = [float(a) for a in last["label_accuracy"]]
+    weakest = int(np.nanargmin(accuracy))
+    change = None
+    if before is not None and "label_accuracy_mean" in before:
+        text = format(float(last["label_accuracy_mean"]) - float(before["label_accuracy_mean"]), "+.0%")
+        change = text if text.strip("+-0.%") else None
+    metric_col, chart_col = st.columns([1, 3], gap="large")
+    with metric_col:
+        st.metric(label("label_accuracy_mean"), f"{last['label_accuracy_mean']:.0%}", change,
+                  help=t("help_quality_label_accuracy"))
+        st.metric(t("label_accuracy_lowest", digit=weakest), f"{accuracy[weakest]:.0%}")
+    with chart_col:
+        st.markdown(f"**{t('quality_label_h', epoch=int(last['epoch']))}**")
+        common.chart(charts.label_accuracy(accuracy, t("digit"), t("label_accuracy_axis"), t("ref_label_target"),
+                                           LABEL_TARGET), key="train_label_accuracy_chart")
