@@ -196,7 +196,8 @@ def style_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     z = styles.repeat_interleave(NUM_CLASSES, dim=0)  # each row's z, once per digit
     labels = torch.arange(NUM_CLASSES).repeat(int(rows))
     images = generator.generate(z, labels)
-    common.show(common.picture(images, columns=NUM_CLASSES, target=900), caption=t("cgan_style_caption"), width=900)
+    common.show(common.picture(images, columns=NUM_CLASSES, target=900), width=900)
+    st.caption(t("cgan_style_caption"))
 
 
 def digit_walk(generator: LoadedGenerator, run: RunInfo) -> None:
