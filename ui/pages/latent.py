@@ -183,11 +183,12 @@ def style_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     st.markdown(t("cgan_style_intro"))
     common.default(f"{KEEP}cgan_style_rows", 6)
     common.default(f"{KEEP}cgan_style_seed", 0)
+    common.default(f"{KEEP}cgan_style_current", True)
     rows_col, seed_col, current_col = st.columns([2, 1, 2], vertical_alignment="bottom")
     rows = rows_col.slider(t("cgan_style_rows"), 1, 12, key=f"{KEEP}cgan_style_rows")
     seed = seed_col.number_input(t("cgan_style_seed"), min_value=0, max_value=2**31 - 1, step=1,
                                  key=f"{KEEP}cgan_style_seed", help=t("cgan_style_seed_help"))
-    use_current = current_col.checkbox(t("cgan_style_current"), value=True, key=f"{KEEP}cgan_style_current",
+    use_current = current_col.checkbox(t("cgan_style_current"), key=f"{KEEP}cgan_style_current",
                                        help=t("cgan_style_current_help"))
     styles = generator.noise(int(rows), int(seed))
     saved = st.session_state.get(z_key(run, generator.latent_dim))
