@@ -164,7 +164,8 @@ class ProjectionDiscriminator(nn.Module):
     A good "3" given the label 7 scores low, so G must draw the digit it was asked for.
     The convolutions and psi are spectrally normed as in SNGAN; the label embedding is not: normed
     too, its ten vectors share one unit of length and the label's say stays weak (measured on
-    mnist-5k: after 10 epochs 91% of digits drawn as asked, the worst digit 76%; unnormed 96% and 92%).
+    mnist-5k after 20 epochs, 500 samples: 96% of digits drawn as asked, the worst digit 80%;
+    unnormed 98% and 96%, and FID 1.0x the floor instead of 2.5x).
     """
 
     conditional = True
