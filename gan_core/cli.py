@@ -1,4 +1,4 @@
-"""`python -m gan_core`: train, sample, baseline, runs, eval, train-classifier, toy2d.
+"""`python -m gan_core`: train, sample, baseline, runs, delete, import, eval, train-classifier, toy2d.
 
 Exit codes: 0 done, 1 the run diverged, 2 bad input (one line on stderr, no traceback),
 130 interrupted with Ctrl-C (the run is saved first).
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import time
@@ -17,9 +18,9 @@ from typing import Any, Sequence
 
 import torch
 
-from .checkpoints import CHECKPOINTS_ENV, RunDir, default_checkpoints_dir, list_runs
+from .checkpoints import CHECKPOINTS_ENV, RunDir, default_checkpoints_dir, delete_run, list_runs
 from .classifier import CLASSIFIER_PATH, MIN_ACCURACY, ClassifierSettings
-from .config import TrainConfig
+from .config import TrainConfig, device_chosen_settings
 from .data import DATA_DIR_ENV, load_dataset
 from .errors import GanLabError
 from .images import check_output_path, save_images
@@ -39,7 +40,7 @@ class OneLineParser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--checkpoints", metavar="DIR", default=None,
-                        help=f"folder of runs (default: ${CHECKPOINTS_ENV} or ./checkpoints)")
+                        help=f"folder of runs (default: ${CHECKPOINTS_ENV}, else the project's checkpoints/ folder)")
     data = argparse.ArgumentParser(add_help=False)
     data.add_argument("--data-dir", metavar="DIR", default=None,
                       help=f"where mnist / fashion-mnist live or are downloaded to (default: ${DATA_DIR_ENV} or ~/.cache/gan_lab/data)")
@@ -71,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_arguments(baseline)
 
     commands.add_parser("runs", parents=[common], help="list runs with status, epochs, device, created")
+    delete = commands.add_parser("delete", parents=[common], help="delete a run's folder (not a shipped or a running run)")
+    delete.add_argument("run", metavar="RUN", help="the run's name, as `runs` lists it")
+    importing = commands.add_parser("import", parents=[common], help="add a run from a .zip downloaded from the Runs page",
+                                    description="Check the archive completely (only a run's files, no unsafe paths, "
+                                                "size limits, checkpoints that load without running code), then add it.")
+    importing.add_argument("file", metavar="FILE.zip")
+    importing.add_argument("--name", metavar="NEW", help="the run's name here (default: the folder name in the archive)")
 
     evaluate = commands.add_parser(
         "eval", parents=[common], help="sample-quality metrics (FID, classes covered, confidence, memorisation; "
@@ -113,6 +121,9 @@ def add_toy2d_parser(commands: argparse._SubParsersAction) -> None:
     toy.add_argument("--distribution", default=d.distribution, help=f"{', '.join(DISTRIBUTIONS)} (default: {d.distribution})")
     toy.add_argument("--points", metavar="X,Y;X,Y;...", help="with --distribution custom: the points, inside [-3, 3]")
     toy.add_argument("--seconds", type=float, help="train this long (default: 20 unless --steps is given)")
+    toy.add_argument("--cpu-seconds", type=float, metavar="S",
+                     help="instead of --seconds: train until this process has used S seconds of CPU time "
+                          "(the same amount of work on a busy machine)")
     toy.add_argument("--steps", type=int, help="train this many rounds")
     toy.add_argument("--seed", type=int, default=d.seed, help=f"(default: {d.seed})")
     toy.add_argument("--loss", default=d.loss, help=f"{', '.join(LOSSES)} (default: {d.loss})")
@@ -158,10 +169,17 @@ def _add_output_arguments(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # inside the try: a closed pipe shows up here, not in Python's flush at exit
+        return code
     except GanLabError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader went away (`python -m gan_core runs | head`): not an error. Point stdout at /dev/null so
+        # Python's own flush at exit does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 # --- train ----------------------------------------------------------------------------
@@ -170,6 +188,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     if settings["betas"] is not None:
         settings["betas"] = tuple(settings["betas"])
     root = args.checkpoints or default_checkpoints_dir()
+    if args.max_seconds is not None and not args.max_seconds > 0:  # every check before anything is created
+        raise GanLabError(f"--max-seconds must be greater than 0, got {args.max_seconds}")
     if args.resume:
         if not args.run:
             raise GanLabError("--resume needs --run NAME (the run to continue); `python -m gan_core runs` lists them")
@@ -177,10 +197,13 @@ def cmd_train(args: argparse.Namespace) -> int:
         trainer = Trainer.resume(RunDir(args.run, root), epochs=epochs, changes=settings, data_dir=args.data_dir)
     else:
         config = TrainConfig.for_model(settings.pop("model") or TrainConfig().model, **settings)
+        chosen = device_chosen_settings(config.model, config.device)
+        if chosen and not args.quiet:
+            shown = ", ".join(f"{k} {getattr(config, k)}" + ("" if getattr(config, k) == v else " (yours)")
+                              for k, v in chosen.items())
+            print(f"settings the device chose for {config.model}: {shown}; any flag you give wins", file=sys.stderr)
         name = args.run or f"{config.model}-{time.strftime('%Y%m%d-%H%M%S')}"
         trainer = Trainer.create(config, RunDir(name, root), data_dir=args.data_dir)
-    if args.max_seconds is not None and args.max_seconds <= 0:
-        raise GanLabError(f"--max-seconds must be greater than 0, got {args.max_seconds}")
     if args.metrics:
         from .metrics import EPOCH_SAMPLES, epoch_evaluator
 
@@ -309,6 +332,23 @@ def cmd_runs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_delete(args: argparse.Namespace) -> int:
+    delete_run(args.run, args.checkpoints or default_checkpoints_dir())
+    print(f"deleted run {args.run!r}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .archive import import_run
+
+    source = Path(args.file)
+    if not source.is_file():
+        raise GanLabError(f"{source} does not exist")
+    run = import_run(source, args.checkpoints or default_checkpoints_dir(), name=args.name)
+    print(f"imported run {run.name!r}: {run.model} on {run.dataset}, {run.epochs_done}/{run.epochs_target} epochs, {run.status}")
+    return EXIT_OK
+
+
 # --- eval / train-classifier -------------------------------------------------------------------
 def cmd_eval(args: argparse.Namespace) -> int:
     from .metrics import DIGIT_DATASETS, MAX_SAMPLES, MIN_SAMPLES, classifier_info, evaluate_images, real_training_sample
@@ -393,11 +433,16 @@ def cmd_toy2d(args: argparse.Namespace) -> int:
 
     if args.seconds is not None and not (0 < args.seconds <= 3600):
         raise GanLabError(f"--seconds must be greater than 0 and at most 3600, got {args.seconds}")
+    if args.cpu_seconds is not None and not (0 < args.cpu_seconds <= 3600):
+        raise GanLabError(f"--cpu-seconds must be greater than 0 and at most 3600, got {args.cpu_seconds}")
+    if args.cpu_seconds is not None and args.seconds is not None:
+        raise GanLabError("give --seconds (wall time) or --cpu-seconds, not both")
     if args.steps is not None and not (1 <= args.steps <= 10_000_000):
         raise GanLabError(f"--steps must be at least 1, got {args.steps}")
     if args.points and args.distribution != "custom":
         raise GanLabError("--points needs --distribution custom")
-    seconds = 20.0 if args.seconds is None and args.steps is None else args.seconds
+    given = args.seconds is not None or args.steps is not None or args.cpu_seconds is not None
+    seconds = args.seconds if given else 20.0
     config = Toy2DConfig(distribution=args.distribution, loss=args.loss, d_steps=args.d_steps, g_steps=args.g_steps,
                          optimizer_g=args.optimizer_g, optimizer_d=args.optimizer_d, lr_g=args.lr_g, lr_d=args.lr_d,
                          layers=args.layers, width=args.width, noise_dim=args.noise_dim, noise=args.noise,
@@ -408,20 +453,22 @@ def cmd_toy2d(args: argparse.Namespace) -> int:
         raise GanLabError(f"cannot write {save}: the folder {save.parent} does not exist")
     make_target(config.distribution, points)  # bad custom points fail here, before any training
     torch.set_num_threads(1)  # a 2D step is far too small to split: on 2 busy cores, 2 threads ran ~10x slower
-    lab, report = train_for(config, seconds=seconds, rounds=args.steps, points=points)
+    lab, report = train_for(config, seconds=seconds, rounds=args.steps, points=points, cpu_seconds=args.cpu_seconds)
     if save is not None:
         save.write_bytes(lab.to_bytes())
     if args.json:
         print(json.dumps(report))
     elif report["modes_total"] is not None:
-        print(f"{report['distribution']}: {report['steps']} rounds in {report['seconds']} s; modes covered "
+        print(f"{report['distribution']}: {report['steps']} rounds in {report['seconds']} s "
+              f"({report['cpu_seconds']} s of CPU); modes covered "
               f"{report['modes_covered']}/{report['modes_total']}, high quality {report['high_quality']:.0%}, "
               f"KL {report['kl']:.3f}, JS {report['js']:.3f}")
     else:
-        print(f"{report['distribution']}: {report['steps']} rounds in {report['seconds']} s; mean distance to the "
+        print(f"{report['distribution']}: {report['steps']} rounds in {report['seconds']} s "
+              f"({report['cpu_seconds']} s of CPU); mean distance to the "
               f"manifold {report['manifold_distance']:.3f}, KL {report['kl']:.3f}, JS {report['js']:.3f}")
     return EXIT_OK
 
 
-COMMANDS = {"toy2d": cmd_toy2d, "train": cmd_train, "sample": cmd_sample, "baseline": cmd_baseline, "runs": cmd_runs,
+COMMANDS = {"toy2d": cmd_toy2d, "train": cmd_train, "sample": cmd_sample, "baseline": cmd_baseline, "runs": cmd_runs, "delete": cmd_delete, "import": cmd_import,
             "eval": cmd_eval, "train-classifier": cmd_train_classifier}

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import common, nav
+from gan_core.config import TrainConfig
+
+from ui import cache, frame, nav, pictures
 from ui.i18n import t
 
 
 def teaser() -> None:
     """Real digits beside samples of the full-covariance Gaussian: the problem the lecture solves."""
-    real = common.dataset("mnist-5k").sample(8, seed=3)
-    gaussian = common.baseline("gaussian-full", "mnist-5k").sample(8, seed=3)
+    real = cache.dataset("mnist-5k").sample(8, seed=3)
+    gaussian = cache.baseline("gaussian-full", "mnist-5k").sample(8, seed=3)
     left, right = st.columns(2)
     with left:
-        common.show(common.picture(real, columns=8, target=560), caption=t("home_teaser_real"))
+        pictures.show(pictures.picture(real, columns=8, target=560), caption=t("home_teaser_real"))
     with right:
-        common.show(common.picture(gaussian, columns=8, target=560), caption=t("home_teaser_gauss"))
+        pictures.show(pictures.picture(gaussian, columns=8, target=560), caption=t("home_teaser_gauss"))
 
 
-@common.shows_user_errors
+@frame.shows_user_errors
 def render() -> None:
     st.title(t("home_title"))
     st.markdown(t("home_intro"))
@@ -36,7 +38,7 @@ def render() -> None:
     generator, discriminator = st.columns(2)
     with generator:
         st.subheader(t("home_g_h"))
-        st.markdown(t("home_g"))
+        st.markdown(t("home_g", latent=TrainConfig().latent_dim))
     with discriminator:
         st.subheader(t("home_d_h"))
         st.markdown(t("home_d"))
@@ -58,7 +60,7 @@ def render() -> None:
     nav.link("train")
 
     st.header(t("home_pages_h"))
-    for page_id in ("data", "train", "losses", "latent", "progression", "compare", "runs"):
+    for page_id in ("data", "train", "losses", "toy2d", "latent", "progression", "compare", "runs"):
         link, about = st.columns([1, 3], vertical_alignment="center")
         with link:
             nav.link(page_id)

@@ -23,8 +23,8 @@ from gan_core.metrics import classify_one, judge_nearest, nearest_training_image
 from gan_core.models import NUM_CLASSES
 from gan_core.sampling import LoadedGenerator
 
-from ui import charts, common, quality
-from ui.common import KEEP
+from ui import cache, charts, frame, pickers, pictures, quality
+from ui.frame import KEEP
 from ui.i18n import t
 
 IN_VIEW = 8  # latent sliders shown at once; the others are in an expander
@@ -93,7 +93,7 @@ def digit_picker(generator: LoadedGenerator, key: str = DIGIT_KEY, label: str | 
     """Which digit a conditional run draws (0-9); None for a run that cannot be told."""
     if not generator.conditional:
         return None
-    common.default(key, 7)
+    frame.default(key, 7)
     chosen = st.segmented_control(label or t("cgan_digit"), DIGITS, key=key, help=t("cgan_digit_help"))
     if chosen is None:  # a click on the chosen digit unselects it: keep the last one
         chosen = st.session_state.get(f"{key}::last", 7)
@@ -118,23 +118,23 @@ def digit(run: RunInfo, generator: LoadedGenerator, z: torch.Tensor, caption: st
             index, distance, nearest = nearest_training_image(image[0], run.dataset)
             verdict = judge_nearest(distance, run.dataset)
         except GanLabError as error:  # no classifier file, the run's dataset missing here: the digit still shows
-            note = str(error)
+            note = frame.error_text(error)
     if note is not None:
-        common.show(common.picture(image, columns=1, target=420, padding=0), caption=caption)
+        pictures.show(pictures.picture(image, columns=1, target=420, padding=0), caption=caption)
         st.caption(note)
         return
     generated_col, nearest_col = st.columns([3, 2], gap="small", vertical_alignment="bottom")
     with generated_col:
-        common.show(common.picture(image, columns=1, target=300, padding=0), caption=caption)
+        pictures.show(pictures.picture(image, columns=1, target=300, padding=0), caption=caption)
     with nearest_col:
-        common.show(common.picture(nearest[None], columns=1, target=200, padding=0),
+        pictures.show(pictures.picture(nearest[None], columns=1, target=200, padding=0),
                     caption=t("latent_nearest_caption", index=index))
     unsure = t("latent_guess_unsure") if confidence < UNSURE else ""
     asked = "" if label is None else " " + t("cgan_asked_ok" if guess == label else "cgan_asked_other", digit=label)
     st.markdown(f"#### {t('latent_guess', digit=guess, confidence=confidence)}{unsure}{asked}")
     st.markdown(t(f"latent_verdict_{verdict.verdict}", distance=verdict.distance, median=verdict.reference_median,
                   threshold=verdict.too_close_threshold))
-    common.chart(charts.probabilities(probabilities, t("digit"), t("latent_probability_axis")))
+    pictures.chart(charts.probabilities(probabilities, t("digit"), t("latent_probability_axis")))
 
 
 def latent_slider(run: RunInfo, index: int) -> None:
@@ -142,7 +142,7 @@ def latent_slider(run: RunInfo, index: int) -> None:
 
 
 @st.fragment
-@common.shows_user_errors
+@frame.shows_user_errors
 def sliders_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     z = current_vector(run, generator)
     image_col, sliders_col = st.columns([1, 1], gap="large")  # the digit, its nearest image, the guess
@@ -181,9 +181,9 @@ def style_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     """Rows: one z each (the first the sliders' z); columns: the digits 0-9. Along a row only the label changes,
     so what stays the same (slant, thickness, width) is what z holds."""
     st.markdown(t("cgan_style_intro"))
-    common.default(f"{KEEP}cgan_style_rows", 6)
-    common.default(f"{KEEP}cgan_style_seed", 0)
-    common.default(f"{KEEP}cgan_style_current", True)
+    frame.default(f"{KEEP}cgan_style_rows", 6)
+    frame.default(f"{KEEP}cgan_style_seed", 0)
+    frame.default(f"{KEEP}cgan_style_current", True)
     rows_col, seed_col, current_col = st.columns([2, 1, 2], vertical_alignment="bottom")
     rows = rows_col.slider(t("cgan_style_rows"), 1, 12, key=f"{KEEP}cgan_style_rows")
     seed = seed_col.number_input(t("cgan_style_seed"), min_value=0, max_value=2**31 - 1, step=1,
@@ -197,7 +197,7 @@ def style_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     z = styles.repeat_interleave(NUM_CLASSES, dim=0)  # each row's z, once per digit
     labels = torch.arange(NUM_CLASSES).repeat(int(rows))
     images = generator.generate(z, labels)
-    common.show(common.picture(images, columns=NUM_CLASSES, target=900), width=900)
+    pictures.show(pictures.picture(images, columns=NUM_CLASSES, target=900), width=900)
     st.caption(t("cgan_style_caption"))
 
 
@@ -205,10 +205,10 @@ def digit_walk(generator: LoadedGenerator, run: RunInfo) -> None:
     """From one digit to another at a fixed z: G(z, (1 - t) e_a + t e_b) mixes the two labels' embeddings."""
     st.subheader(t("cgan_walk_h"))
     st.markdown(t("cgan_walk_intro"))
-    common.default(f"{KEEP}cgan_walk_from", 1)
-    common.default(f"{KEEP}cgan_walk_to", 7)
-    common.default(f"{KEEP}cgan_walk_seed", 0)
-    common.default(f"{KEEP}cgan_walk_steps", 10)
+    frame.default(f"{KEEP}cgan_walk_from", 1)
+    frame.default(f"{KEEP}cgan_walk_to", 7)
+    frame.default(f"{KEEP}cgan_walk_seed", 0)
+    frame.default(f"{KEEP}cgan_walk_steps", 10)
     from_col, to_col, seed_col, steps_col = st.columns([1, 1, 1, 2], vertical_alignment="bottom")
     start = from_col.selectbox(t("cgan_walk_from"), DIGITS, key=f"{KEEP}cgan_walk_from")
     end = to_col.selectbox(t("cgan_walk_to"), DIGITS, key=f"{KEEP}cgan_walk_to")
@@ -216,9 +216,9 @@ def digit_walk(generator: LoadedGenerator, run: RunInfo) -> None:
     steps = steps_col.slider(t("latent_steps"), 3, 16, key=f"{KEEP}cgan_walk_steps")
     z = generator.noise(1, int(seed)).repeat(int(steps), 1)
     images = generator.generate(z, label_walk(int(start), int(end), int(steps), NUM_CLASSES))
-    common.show(common.picture(images, columns=int(steps), target=1300), width="stretch")
+    pictures.show(pictures.picture(images, columns=int(steps), target=1300), width="stretch")
     st.caption(t("cgan_walk_caption", a=start, b=end))
-    frames = [common.picture(image[None], columns=1, target=GIF_WIDTH, padding=0) for image in images]
+    frames = [pictures.picture(image[None], columns=1, target=GIF_WIDTH, padding=0) for image in images]
     frames += frames[-2:0:-1]  # and back, so the loop does not jump
     st.download_button(t("cgan_walk_gif"), data=gif_bytes(frames, seconds_per_frame=0.15, last_frame_seconds=0.15),
                        file_name=f"{run.name}-{start}-to-{end}.gif", mime="image/gif", icon=":material/download:",
@@ -233,9 +233,9 @@ def interpolation_mode(run: RunInfo, generator: LoadedGenerator) -> None:
         st.subheader(t("cgan_z_walk_h"))
         label = digit_picker(generator, f"{KEEP}cgan_z_walk_digit", t("cgan_z_walk_digit"))
     st.markdown(t("latent_interp_intro"))
-    common.default(f"{KEEP}latent_seed_a", 1)
-    common.default(f"{KEEP}latent_seed_b", 2)
-    common.default(f"{KEEP}latent_steps", 10)
+    frame.default(f"{KEEP}latent_seed_a", 1)
+    frame.default(f"{KEEP}latent_seed_b", 2)
+    frame.default(f"{KEEP}latent_steps", 10)
     a_col, b_col, steps_col, current_col = st.columns([1, 1, 2, 2], vertical_alignment="bottom")
     seed_a = a_col.number_input(t("latent_seed_a"), min_value=0, max_value=2**31 - 1, step=1, key=f"{KEEP}latent_seed_a")
     seed_b = b_col.number_input(t("latent_seed_b"), min_value=0, max_value=2**31 - 1, step=1, key=f"{KEEP}latent_seed_b")
@@ -250,14 +250,14 @@ def interpolation_mode(run: RunInfo, generator: LoadedGenerator) -> None:
         path = interpolate(start, end, int(steps), method)
         norms[method] = path.norm(dim=1).numpy()
         st.subheader(t(f"latent_{method}"))
-        common.show(common.picture(generator.generate(path, as_labels(label, int(steps))), columns=int(steps), target=1300),
+        pictures.show(pictures.picture(generator.generate(path, as_labels(label, int(steps))), columns=int(steps), target=1300),
                     width="stretch")
     x = np.linspace(0, 1, int(steps))
     lines = [charts.Line(t(f"latent_{method}"), x, norms[method], colour)
              for method, colour in zip(INTERPOLATIONS, ("#d62728", "#1f77b4"))]
     chart_col, text_col = st.columns([3, 2], gap="large")
     with chart_col:
-        common.chart(charts.figure(lines, t("latent_norm"), t("latent_t"), height=300,
+        pictures.chart(charts.figure(lines, t("latent_norm"), t("latent_t"), height=300,
                                    references={"√d": math.sqrt(generator.latent_dim)}))
     with text_col:
         st.markdown(t("latent_interp_explain", d=generator.latent_dim, sqrt=math.sqrt(generator.latent_dim)))
@@ -274,13 +274,13 @@ def reset_amounts(run: RunInfo, count: int) -> None:
 
 
 @st.fragment
-@common.shows_user_errors
+@frame.shows_user_errors
 def directions_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     st.markdown(t("latent_dir_intro"))
     with st.spinner(t("latent_dir_computing")):
-        found = common.directions(run)
+        found = cache.directions(run)
     count = min(DIRECTIONS_SHOWN, len(found))
-    common.default(f"{KEEP}latent_dir_seed", 0)
+    frame.default(f"{KEEP}latent_dir_seed", 0)
     image_col, sliders_col = st.columns([1, 1], gap="large")  # the digit, its nearest image, the guess
     with sliders_col:
         label = digit_picker(generator)
@@ -292,7 +292,7 @@ def directions_mode(run: RunInfo, generator: LoadedGenerator) -> None:
         amounts = []
         columns = st.columns(2)
         for index in range(count):
-            common.default(amount_key(run, index), 0.0)
+            frame.default(amount_key(run, index), 0.0)
             share = float(found.variance_ratio[index]) * 100
             with columns[index % 2]:
                 amounts.append(st.slider(t("latent_dir_slider", n=index + 1, share=share), -3.0, 3.0, step=0.1,
@@ -303,31 +303,31 @@ def directions_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     st.subheader(t("latent_sweep_h"))
     moved = found.sweep(base, SWEEP, count)
     sweep = generator.generate(moved, as_labels(label, len(moved)))
-    common.show(common.picture(sweep, columns=len(SWEEP), target=700), width=700)
+    pictures.show(pictures.picture(sweep, columns=len(SWEEP), target=700), width=700)
     st.caption(t("latent_sweep_caption", n=count))
     with st.expander(t("latent_variance_h")):
         labels = [str(index + 1) for index in range(len(found))]
-        common.chart(charts.bars(labels, (found.variance_ratio * 100).tolist(), t("latent_variance_axis")))
+        pictures.chart(charts.bars(labels, (found.variance_ratio * 100).tolist(), t("latent_variance_axis")))
         st.caption(t("latent_variance_caption", samples=found.samples))
 
 
-@common.shows_user_errors
+@frame.shows_user_errors
 def render() -> None:
     st.title(t("latent_title"))
     st.markdown(t("latent_intro"))
-    if not common.sampleable_runs():
-        common.no_run_notice()
+    if not pickers.sampleable_runs():
+        pickers.no_run_notice()
         return
-    common.default(f"{KEEP}latent_seed", 0)
+    frame.default(f"{KEEP}latent_seed", 0)
     run_col, mode_col = st.columns([1, 1], gap="large")
     with run_col:
-        run = common.pick_run(f"{KEEP}latent_run")
+        run = pickers.pick_run(f"{KEEP}latent_run")
     if run is None:
         return
     try:
-        generator = common.generator(run)
+        generator = cache.generator(run)
     except GanLabError as error:
-        st.error(str(error))
+        st.error(frame.error_text(error))
         return
     modes = CONDITIONAL_MODES if generator.conditional else MODES
     if st.session_state.get(f"{KEEP}latent_mode") not in modes:

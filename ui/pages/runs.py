@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
-from gan_core.checkpoints import RunDir, RunInfo, run_archive
+from gan_core.archive import import_run
+from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, run_archive
 from gan_core.errors import GanLabError
 
-from ui import common
-from ui.common import KEEP
-from ui.i18n import t
+from ui import frame, pickers, training
+from ui.frame import KEEP
+from ui.i18n import STRINGS, plural, t
 
 CONFIRM = "runs_confirm_delete"
 
 
 def live_status(run: RunInfo) -> str:
     """The status a person should see: the job manager knows about queued and training runs first."""
-    job = common.job_of(run.name)
+    job = training.job_of(run.name)
     state = job.state if job is not None and job.active else run.status
     return t(f"status_{state}")
 
 
 def table(runs: list[RunInfo]) -> None:
-    manager = common.manager()
+    manager = training.manager()
     rows = []
-    for job in manager.jobs(common.checkpoints_root()):  # queued runs have no folder yet, but are runs to people
+    for job in manager.jobs(default_checkpoints_dir()):  # queued runs have no folder yet, but are runs to people
         if job.state == "queued":
             rows.append({t("col_name"): job.run_name, t("col_status"): t("queue_place", place=manager.queue_position(job)),
                          t("col_epochs"): f"0 / {job.config.epochs}", t("col_model"): job.config.model,
@@ -47,17 +46,44 @@ def confirm_delete(name: str) -> None:
 def delete(name: str) -> None:
     st.session_state.pop(CONFIRM, None)
     try:
-        common.manager().delete(name, common.checkpoints_root())
+        training.manager().delete(name, default_checkpoints_dir())
     except GanLabError as error:
-        st.session_state["runs_error"] = str(error)
+        st.session_state["runs_error"] = frame.error_text(error)
     else:
         st.session_state["runs_deleted"] = name
 
 
+def setting_value(name: str, value: object) -> str:
+    """A saved setting as the Train page would show it: models and datasets by their labels, numbers plainly."""
+    if name in ("model", "dataset") and f"{name}_{value}" in STRINGS:
+        return t(f"{name}_{value}")
+    if name == "device" and f"device_choice_{value}" in STRINGS:
+        return t(f"device_choice_{value}")
+    if isinstance(value, bool):
+        return t("setting_yes") if value else t("setting_no")
+    if name == "ema_decay" and value == 0:
+        return t("setting_off")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def settings_rows(config: dict) -> list[dict[str, str]]:
+    """One row per saved setting: the label of its Train field (raw keys only for settings the app does not know)."""
+    labels = {"betas": t("setting_betas"), "tf32": t("setting_tf32"), "device": t("setting_device")}
+    rows = []
+    for name, value in config.items():
+        label = labels.get(name) or (t(name) if name in STRINGS else name)
+        rows.append({t("col_setting"): label, t("col_value"): setting_value(name, value)})
+    return rows
+
+
 def details(run: RunInfo) -> None:
-    folder = RunDir(run.name, common.checkpoints_root())
+    folder = RunDir(run.name, default_checkpoints_dir())
     info = folder.read_info()
-    job = common.job_of(run.name)
+    job = training.job_of(run.name)
     active = job is not None and job.active
     about, actions = st.columns([3, 2], gap="large")
     with about:
@@ -65,22 +91,21 @@ def details(run: RunInfo) -> None:
                       device=run.device or "—", created=run.created.replace("T", " ")[:19]))
         if run.message and run.status != "finished":
             st.caption(run.message)
-        config = info.get("config", {})
-        st.table({t("col_value"): {name: json.dumps(v) if isinstance(v, list) else str(v) for name, v in config.items()}})
+        st.table(settings_rows(info.get("config", {})), hide_index=True)
     with actions:
         if folder.checkpoint_path.is_file():
             st.download_button(t("runs_download_checkpoint"), data=folder.checkpoint_path.read_bytes,
                                file_name=f"{run.name}-checkpoint.pt", mime="application/octet-stream",
                                icon=":material/download:", on_click="ignore", width="stretch",
                                help=t("runs_download_checkpoint_help"))
-            st.download_button(t("runs_download_zip"), data=lambda: run_archive(run.name, common.checkpoints_root()),
+            st.download_button(t("runs_download_zip"), data=lambda: run_archive(run.name, default_checkpoints_dir()),
                                file_name=f"{run.name}.zip", mime="application/zip", icon=":material/folder_zip:",
                                on_click="ignore", width="stretch", help=t("runs_download_zip_help"))
         else:
             st.caption(t("runs_no_checkpoint"))
         if active:
             if st.button(t("stop"), icon=":material/stop:", width="stretch"):
-                common.manager().stop(run.name, common.checkpoints_root())
+                training.manager().stop(run.name, default_checkpoints_dir())
                 st.rerun()
             st.caption(t("runs_delete_active"))
         elif run.shipped:
@@ -95,18 +120,47 @@ def details(run: RunInfo) -> None:
                       width="stretch")
 
 
-@common.shows_user_errors
+def import_archive(upload) -> None:
+    """Import button: gan_core checks the whole archive first; a bad one leaves nothing behind."""
+    if upload is None:
+        return
+    try:
+        run = import_run(upload.getvalue(), default_checkpoints_dir(),
+                         name=st.session_state.get("runs_import_name", "").strip() or None)
+    except GanLabError as error:
+        st.session_state["runs_import_error"] = frame.error_text(error)
+    else:
+        st.session_state["runs_imported"] = t("runs_imported", name=run.name, epochs=plural("n_epochs", run.epochs_done))
+        st.session_state[f"{KEEP}runs_selected"] = run.name
+
+
+def import_panel() -> None:
+    with st.expander(t("runs_import_h"), icon=":material/upload:",
+                     expanded="runs_import_error" in st.session_state or "runs_imported" in st.session_state):
+        st.caption(t("runs_import_intro"))
+        upload = st.file_uploader(t("runs_import_file"), type=["zip"], key="runs_import_file")
+        st.text_input(t("runs_import_name"), key="runs_import_name", max_chars=64, help=t("runs_import_name_help"))
+        st.button(t("runs_import_button"), icon=":material/upload:", disabled=upload is None,
+                  on_click=import_archive, args=(upload,))
+        if "runs_import_error" in st.session_state:
+            st.error(st.session_state.pop("runs_import_error"), icon=":material/error:")
+        if "runs_imported" in st.session_state:
+            st.success(st.session_state.pop("runs_imported"), icon=":material/check:")
+
+
+@frame.shows_user_errors
 def render() -> None:
     st.title(t("runs_title"))
-    st.markdown(t("runs_intro", root=common.checkpoints_root()))
+    st.markdown(t("runs_intro", root=default_checkpoints_dir()))
     if "runs_deleted" in st.session_state:
         st.success(t("runs_deleted", name=st.session_state.pop("runs_deleted")), icon=":material/delete:")
     if "runs_error" in st.session_state:
         st.error(st.session_state.pop("runs_error"))
-    runs = common.runs()
-    queued = [job for job in common.manager().jobs(common.checkpoints_root()) if job.state == "queued"]
+    runs = pickers.runs()
+    queued = [job for job in training.manager().jobs(default_checkpoints_dir()) if job.state == "queued"]
+    import_panel()
     if not runs and not queued:
-        common.no_run_notice()
+        pickers.no_run_notice()
         return
     table(runs)
     if not runs:
@@ -117,7 +171,7 @@ def render() -> None:
     if st.session_state.get(key) not in names:
         st.session_state[key] = names[0]
     by_name = {run.name: run for run in runs}
-    chosen = st.selectbox(t("pick_run"), names, key=key, format_func={n: common.run_label(r) for n, r in by_name.items()}.__getitem__)
+    chosen = st.selectbox(t("pick_run"), names, key=key, format_func={n: pickers.run_label(r) for n, r in by_name.items()}.__getitem__)
     if st.session_state.get(CONFIRM) not in (None, chosen):
         st.session_state.pop(CONFIRM)
     details(by_name[chosen])
