@@ -63,7 +63,9 @@ def test_the_digit_picker_and_the_style_grid_of_the_shipped_conditional_run(serv
     assert_no_error(page, "latent")
     page.locator('[data-testid="stImage"] img').first.wait_for()
     seven = image_sources(page)[0]
-    page.get_by_role("button", name="3", exact=True).first.click()  # the digit picker
+    picker = page.locator('[data-testid="stButtonGroup"]').first  # the digit picker: buttons 0-9
+    picker.wait_for()
+    picker.locator("button").filter(has_text="3").first.click()
     deadline = time.monotonic() + 60
     while image_sources(page)[0] == seven:
         assert time.monotonic() < deadline, "the digit did not change after picking 3"
