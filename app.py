@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import ui.preload  # noqa: F401  first: one thread imports everything heavy before any page runs
 from ui import frame, nav, training
 from ui.i18n import language_switch, t
 

@@ -52,7 +52,7 @@ def render() -> None:
             epoch = st.select_slider(t("epoch"), epochs, key=slider_key)
         else:
             epoch = epochs[0]
-        pictures.show(pictures.picture(cache.epoch_samples(run.name, epoch), columns=8, target=560),
+        pictures.show(cache.epoch_png(run.name, epoch),
                     caption=t("progression_caption", epoch=epoch, epochs=epochs[-1]))
     with gif_col:
         st.subheader(t("progression_gif_h"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, suggest_run_name, validate_run_name
@@ -24,7 +25,7 @@ from gan_core.trainer import History
 
 from ui import cache, charts, frame, nav, pickers, pictures, quality, training
 from ui.frame import KEEP
-from ui.i18n import plural, t
+from ui.i18n import language, plural, t
 
 POLL_SECONDS = 1.0  # live view refresh while the watched run trains
 NEW_JOBS_POLL_SECONDS = 3.0  # how soon a run started from another browser appears
@@ -238,18 +239,18 @@ def live_view(root: Path, name: str) -> None:
     if state == "failed" or (state in ("queued", "starting") and not (info and info.epochs_done)):
         return  # nothing (new) to show yet; a failure's message stands alone
     history = cache.history(name)
-    samples = job.latest_samples if job is not None and job.latest_samples is not None else last_samples(name, info)
+    picture = samples_picture(name, job, folder)
     numbers(history)
     samples_col, curves_col = st.columns(2, gap="large")
     with samples_col:
-        if samples is not None:
+        if picture is not None:
             epoch = job.progress.epoch if job is not None and job.progress else (info.epochs_done if info else 0)
-            pictures.show(pictures.picture(samples, columns=8, target=560), caption=t("train_samples_caption", epoch=epoch))
+            pictures.show(picture, caption=t("train_samples_caption", epoch=epoch))
         else:
             st.info(t("train_samples_wait"))
     with curves_col:
-        curves(history)
-    quality.train_view(history, info.dataset if info else job.config.dataset, active=state in ACTIVE_STATES)
+        curves(name, history)
+    quality.train_view(name, info.dataset if info else job.config.dataset, active=state in ACTIVE_STATES)
     if state not in ACTIVE_STATES and info is not None:
         resume_form(root, info)
     if state == "finished":
@@ -324,22 +325,43 @@ def numbers(history: History) -> None:
         column.metric(label, f"{smooth(data[name][-200:], 0.9)[-1]:.3f}", help=t(f"help_metric_{name}"))
 
 
-def curves(history: History) -> None:
+@st.cache_resource(show_spinner=False, max_entries=32)
+def curve_figures(name: str, version: tuple, language: str) -> tuple[go.Figure, go.Figure]:
+    """The live view's two charts of a run, built once per version of its history (at most once a second
+    while it trains) for every student watching it; at most charts.MAX_POINTS points a line."""
+    history = cache.history(name)
+    marks = [float(step) for step in epoch_ends(history)]
+    losses = charts.lines_of(history, {"loss_d": t("loss_d"), "loss_g": t("loss_g")}, 0.6, 1, max_points=charts.LIVE_POINTS)
+    outputs = charts.lines_of(history, {"d_real": t("d_real"), "d_fake": t("d_fake")}, 0.6, 1, max_points=charts.LIVE_POINTS)
+    return (charts.figure(losses, t("loss"), t("step"), marks=marks, height=300,
+                          references={t("equilibrium_d"): EQUILIBRIUM["loss_d"]}),
+            charts.figure(outputs, t("d_output"), t("step"), marks=marks, height=260, y_range=(0, 1),
+                          references={"½": 0.5}))
+
+
+def curves(name: str, history: History) -> None:
     if not history.loss_d:
         st.info(t("train_curves_wait"))
         return
-    marks = [float(step) for step in epoch_ends(history)]
-    losses = charts.lines_of(history, {"loss_d": t("loss_d"), "loss_g": t("loss_g")}, 0.6, 1)
-    pictures.chart(charts.figure(losses, t("loss"), t("step"), marks=marks, height=300,
-                               references={t("equilibrium_d"): EQUILIBRIUM["loss_d"]}), key="train_loss_chart")
-    outputs = charts.lines_of(history, {"d_real": t("d_real"), "d_fake": t("d_fake")}, 0.6, 1)
-    pictures.chart(charts.figure(outputs, t("d_output"), t("step"), marks=marks, height=260, y_range=(0, 1),
-                               references={"½": 0.5}), key="train_d_chart")
+    loss_figure, output_figure = curve_figures(name, cache.history_version(name), language())
+    pictures.chart(loss_figure, key="train_loss_chart")
+    pictures.chart(output_figure, key="train_d_chart")
 
 
-def last_samples(name: str, info: RunInfo | None):
-    epochs = RunDir(name, default_checkpoints_dir()).snapshot_epochs()
-    return cache.epoch_samples(name, epochs[-1]) if epochs else None
+@st.cache_data(show_spinner=False, max_entries=64)
+def _live_png(name: str, version: tuple, _samples) -> bytes:
+    return pictures.png(pictures.picture(_samples, columns=8, target=560))
+
+
+def samples_picture(name: str, job: Job | None, folder: RunDir) -> bytes | None:
+    """The newest fixed-noise grid as PNG, encoded once for everyone watching: a training job's samples in
+    memory (a new array each epoch: the key is the array and the checkpoint, the pixels are not hashed),
+    else the last saved epoch's."""
+    samples = getattr(job, "latest_samples", None)  # a job in a worker process keeps its samples on disk only
+    if samples is not None:
+        return _live_png(name, (cache.stamp(folder.checkpoint_path), id(samples)), samples)
+    epochs = folder.snapshot_epochs()
+    return cache.epoch_png(name, epochs[-1]) if epochs else None
 
 
 def resume_form(root: Path, info: RunInfo) -> None:
