@@ -75,7 +75,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "page_runs": {"ru": "Запуски", "en": "Runs"},
     "sidebar_footer": {"ru": "GAN Lab — лаборатория генеративно-состязательных сетей.",
                        "en": "GAN Lab — a hands-on lab of generative adversarial networks."},
-    "note_queued": {"ru": "⏳ {name}: в очереди, место {place}", "en": "⏳ {name}: queued, place {place}"},
+    "note_queued": {"ru": ":material/hourglass_top: {name}: в очереди, место {place}",
+                    "en": ":material/hourglass_top: {name}: queued, place {place}"},
     "note_training": {"ru": "▶ {name}: обучается, {percent}%", "en": "▶ {name}: training, {percent}%"},
     "note_open_train": {"ru": "Смотреть обучение", "en": "Watch the training"},
     "need_run": {
