@@ -28,7 +28,7 @@ from gan_core.trainer import History
 
 from ui import cache, charts, datasets, frame, nav, people, pickers, pictures, quality, training
 from ui.frame import KEEP
-from ui.i18n import language, plural, t
+from ui.i18n import STRINGS, language, plural, t
 from ui.loss_meaning import Meaning, distance_line, meaning, run_loss
 
 POLL_SECONDS = 1.0  # live view refresh while the watched run trains
@@ -198,7 +198,9 @@ def settings_panel(root: Path) -> None:
         datasets.missing_note(st.session_state[key("dataset")])
     with row[1]:
         st.selectbox(t("model"), list(MODELS), key=key("model"), help=t("help_model"), on_change=model_changed,
-                     args=(root,), format_func={m: t(f"model_{m}") for m in MODELS}.__getitem__)
+                     args=(root,), format_func={m: t(f"model_short_{m}") if f"model_short_{m}" in STRINGS else m
+                                                for m in MODELS}.__getitem__)
+        st.caption(t(f"model_{st.session_state[key('model')]}"))  # the whole description: the option stays short
     with row[2]:
         st.selectbox(t("device"), list(devices), key=key("device"), format_func=devices.__getitem__, help=t("help_device"))
         error_under(errors, "device")
