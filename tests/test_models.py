@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from gan_core.models import MODELS, build_models, count_parameters
+from gan_core.models import MODELS, build_models, count_parameters, is_conditional
 
 
 @pytest.mark.parametrize("name", list(MODELS))
@@ -11,10 +11,12 @@ from gan_core.models import MODELS, build_models, count_parameters
 def test_generator_makes_images_in_range_and_discriminator_one_logit_each(name: str, latent_dim: int) -> None:
     torch.manual_seed(0)
     generator, discriminator = build_models(name, latent_dim)
-    images = generator(torch.randn(5, latent_dim))
+    labels = (torch.tensor([0, 3, 7, 9, 1]),) if is_conditional(generator) else ()  # cgan is told the digits
+    assert is_conditional(discriminator) == bool(labels)
+    images = generator(torch.randn(5, latent_dim), *labels)
     assert images.shape == (5, 1, 28, 28)
     assert images.min() >= -1 and images.max() <= 1
-    logits = discriminator(images)
+    logits = discriminator(images, *labels)
     assert logits.shape == (5,)
     assert torch.isfinite(logits).all()
 
