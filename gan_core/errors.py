@@ -24,3 +24,15 @@ class CheckpointError(GanLabError):
 
 class RunNameError(GanLabError, ValueError):
     """A run name is empty, unsafe or already taken."""
+
+
+class CorruptFileError(CheckpointError):
+    """A saved file is truncated, damaged or not a torch file at all."""
+
+
+class UnsafeFileError(CheckpointError):
+    """A file asks for Python objects that could run code when loaded; it is refused unread."""
+
+
+class DiskFullError(CheckpointError):
+    """The disk filled up while saving; the previous file is kept."""

@@ -191,7 +191,7 @@ def watch_options(root: Path) -> list[str]:
     """Runs to watch: this server's jobs (active first), then saved runs, each once."""
     jobs = training.manager().jobs(root)
     ordered = [job.run_name for job in jobs if job.active] + [job.run_name for job in reversed(jobs) if not job.active]
-    ordered += [run.name for run in pickers.runs()]
+    ordered += [run.name for run in pickers.runs() if not run.broken]
     return list(dict.fromkeys(ordered))
 
 
