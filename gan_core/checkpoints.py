@@ -24,7 +24,7 @@ import socket
 import tempfile
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, BinaryIO
@@ -62,6 +62,19 @@ def validate_run_name(name: str) -> str:
             "(start with a letter or digit, at most 64 characters, no '..')"
         )
     return name
+
+
+def new_run_name_problem(name: str, root: str | Path | None = None, taken: Iterable[str] = ()) -> str | None:
+    """Why `name` cannot name a new run, as a code: "empty", "invalid" or "taken" (a run folder or a
+    queued job has it); None when it can."""
+    name = (name or "").strip()
+    if not name:
+        return "empty"
+    try:
+        run = RunDir(name, root)
+    except RunNameError:
+        return "invalid"
+    return "taken" if run.path.exists() or name in set(taken) else None
 
 
 def now_iso() -> str:
@@ -162,6 +175,8 @@ class RunInfo:
     dataset: str
     message: str  # for a broken run: what is wrong with its run.json
     shipped: bool
+    train_seconds: float | None = None  # time spent in training steps, all sessions
+    config: dict[str, Any] = field(default_factory=dict, compare=False)  # its settings, as saved (TrainConfig.to_dict)
 
     @property
     def broken(self) -> bool:
@@ -257,6 +272,8 @@ class RunDir:
             device=str(data.get("device", "")), created=str(data.get("created", "")),
             model=str(config.get("model", "")), dataset=str(config.get("dataset", "")),
             message=message, shipped=bool(data.get("shipped", False)),
+            train_seconds=float(summary["train_seconds"]) if summary.get("train_seconds") is not None else None,
+            config=dict(config),
         )
 
     # checkpoint.pt ------------------------------------------------------------

@@ -488,3 +488,38 @@ def test_the_app_uses_only_the_current_streamlit_api() -> None:
         # Spelled in parts so that a grep of the tree for these names finds only real uses.
         for outdated in ("use_" + "container_width", "use_" + "column_width", "experimental" + "_", "st.cache(", "st.beta" + "_"):
             assert outdated not in source, f"{path.name} uses {outdated}"
+
+
+# --- what the user sees is what trains (issue 10, item 1) ------------------------------------------------------
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_an_out_of_range_number_disables_start_with_the_allowed_range_under_its_field(checkpoints, language) -> None:
+    at = open_app("train", language)
+    assert not at.button(key="train_start").disabled
+    for field, value, kind, low, high in (("epochs", 0, "whole", "1", "100000"), ("lr_g", 0.0, "open_low", "0", "1"),
+                                          ("lr_g", 5.0, "open_low", "0", "1"), ("ema_decay", 1.0, "open_high", "0", "1")):
+        widget = f"keep_train_{field}"
+        before = at.number_input(key=widget).value
+        at.number_input(key=widget).set_value(value).run()
+        assert at.number_input(key=widget).value == value  # kept as typed, not replaced by the previous value
+        expected = text("settings_err_out_of_range", language, value=f"{value:g}",
+                        range=text(f"settings_range_{kind}", language, low=low, high=high))
+        assert texts(column_with(at, "number_input", widget), "error") == [expected], field
+        assert at.button(key="train_start").disabled, field
+        at.number_input(key=widget).set_value(before).run()
+        assert not at.error and not at.button(key="train_start").disabled
+
+
+def test_a_broken_run_is_listed_with_its_reason_and_can_be_deleted(with_run) -> None:
+    (with_run / "damaged").mkdir()
+    (with_run / "damaged" / "run.json").write_text('{"config": {"model": "ml')
+    assert [o.split(" · ")[0] for o in open_app("latent").selectbox(key="keep_latent_run").options] == ["tiny"]
+    at = open_app("runs", "en")
+    table = at.dataframe[0].value
+    assert dict(zip(table["Name"], table["Status"])) == {"tiny": "finished", "damaged": "broken"}
+    at.selectbox(key="keep_runs_selected").set_value("damaged").run()
+    [error] = texts(at, "error")
+    assert error.startswith("This run's description (run.json) cannot be read") and "damaged/run.json is corrupt" in error
+    next(b for b in at.button if b.label == "Delete…").click().run()
+    next(b for b in at.button if b.label == "Yes, delete").click().run()
+    assert not (with_run / "damaged").exists() and (with_run / "tiny").exists()
+    assert texts(at, "success") == [text("runs_deleted", "en", name="damaged")]

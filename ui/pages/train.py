@@ -12,12 +12,14 @@ from typing import Any
 
 import streamlit as st
 
-from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, suggest_run_name, validate_run_name
-from gan_core.config import TrainConfig, max_batch_size
+from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, new_run_name_problem, suggest_run_name
+from gan_core.config import (
+    FieldError, TrainConfig, config_from_form, form_fields, form_values, resume_epochs_error, setting_error,
+)
 from gan_core.curves import EQUILIBRIUM, epoch_ends, smooth
-from gan_core.data import DATASET_SIZES, DATASETS
+from gan_core.data import DATASETS
 from gan_core.devices import available_devices, cpu_cores
-from gan_core.errors import GanLabError, RunNameError
+from gan_core.errors import GanLabError
 from gan_core.jobs import ACTIVE_STATES, Job
 from gan_core.models import MODELS
 from gan_core.trainer import History
@@ -31,19 +33,31 @@ NEW_JOBS_POLL_SECONDS = 3.0  # how soon a run started from another browser appea
 WATCH = f"{KEEP}train_watch"
 
 
+# --- the settings of a new run ------------------------------------------------------------------
+# How each number field is laid out (its step and format). Which values are allowed is the library's
+# (gan_core.config): the widgets have no min/max, so a value out of range stays in the field, gets its
+# error line under it and keeps Start disabled, instead of being silently replaced by the previous one.
+NUMBER_FIELDS: dict[str, dict[str, Any]] = {
+    "epochs": {"step": 1}, "batch_size": {"step": 16}, "latent_dim": {"step": 1}, "d_steps": {"step": 1},
+    "lr_g": {"step": 5e-5, "format": "%.1e"}, "lr_d": {"step": 5e-5, "format": "%.1e"}, "seed": {"step": 1},
+    "ema_decay": {"step": 0.001, "format": "%.4f"},
+    "beta1": {"step": 0.05, "format": "%.3f"}, "beta2": {"step": 0.001, "format": "%.4f"},
+}
+ROWS = (("dataset", "model", "device", "name"), ("epochs", "batch_size", "latent_dim", "d_steps"),
+        ("lr_g", "lr_d", "seed", "ema_decay"), ("beta1", "beta2", None, "start"))
+LABELS = {"beta1": "Adam β₁", "beta2": "Adam β₂", "name": None}
+HELPS = {"beta1": "help_betas", "beta2": "help_betas", "name": "help_run_name"}
+
+
 def key(name: str) -> str:
     return f"{KEEP}train_{name}"
 
 
-# --- the settings of a new run ------------------------------------------------------------------
 def init_settings(root: Path) -> None:
     """First visit: the library's defaults, the best device of this machine and a free run name."""
-    defaults = TrainConfig()
-    for name in ("dataset", "model", "epochs", "batch_size", "latent_dim", "d_steps", "lr_g", "lr_d", "seed", "ema_decay"):
-        frame.default(key(name), getattr(defaults, name))
-    frame.default(key("beta1"), defaults.betas[0])
-    frame.default(key("beta2"), defaults.betas[1])
     frame.default(key("device"), available_devices()[0].choice)
+    for name, value in form_values(TrainConfig()).items():
+        frame.default(key(name), value)
     if key("name") not in st.session_state:
         suggest_name(root)
 
@@ -57,61 +71,51 @@ def suggest_name(root: Path) -> None:
 def model_changed(root: Path) -> None:
     """The settings become the model's recommended ones; a name the user has not touched follows
     the model (sngan-1 -> mlp-1)."""
-    for name, value in MODELS[st.session_state[key("model")]].recommended.items():
-        if name == "betas":
-            st.session_state[key("beta1")], st.session_state[key("beta2")] = value
-        else:
-            st.session_state[key(name)] = value
+    model = st.session_state[key("model")]
+    for name, value in form_values(TrainConfig.for_model(model), MODELS[model].recommended).items():
+        st.session_state[key(name)] = value
     if st.session_state.get(key("name")) == st.session_state.get("train_suggested_name"):
         suggest_name(root)
 
 
 def settings() -> dict[str, Any]:
-    names = ("dataset", "model", "device", "name", "epochs", "batch_size", "latent_dim", "d_steps", "lr_g", "lr_d",
-             "seed", "ema_decay", "beta1", "beta2")
-    return {name: st.session_state[key(name)] for name in names}
+    """The form's values as the user sees them: every TrainConfig field (a pair as its parts) and the name."""
+    return {name: st.session_state[key(name)] for name in (*form_fields(), "name")}
 
 
-def config_of(values: dict[str, Any]) -> TrainConfig:
-    return TrainConfig(
-        model=values["model"], dataset=values["dataset"], epochs=int(values["epochs"]), batch_size=int(values["batch_size"]),
-        lr_g=float(values["lr_g"]), lr_d=float(values["lr_d"]), betas=(float(values["beta1"]), float(values["beta2"])),
-        latent_dim=int(values["latent_dim"]), d_steps=int(values["d_steps"]), ema_decay=float(values["ema_decay"]),
-        seed=int(values["seed"]), device=values["device"],
-    )
+def shown(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def field_errors(values: dict[str, Any], root: Path) -> dict[str, str]:
-    """What is wrong, by field, in the user's language; "other" for anything the library refuses."""
-    errors: dict[str, str] = {}
-    name = (values["name"] or "").strip()
-    if not name:
-        errors["name"] = t("err_name_empty")
-    else:
-        try:
-            validate_run_name(name)
-            if RunDir(name, root).path.exists() or name in training.manager().active_names(root):
-                errors["name"] = t("err_name_taken", name=name)
-        except RunNameError:
-            errors["name"] = t("err_name_invalid", name=name)
-    limit = max_batch_size(values["dataset"], int(values["d_steps"]))
-    if int(values["batch_size"]) > limit:
-        errors["batch_size"] = t("err_batch", size=DATASET_SIZES[values["dataset"]], k=int(values["d_steps"]), limit=limit)
-    if not errors:
-        try:
-            config_of(values).validate()
-        except GanLabError as error:
-            errors["other"] = str(error)
-    return errors
+def error_text(error: FieldError, value: Any) -> str:
+    """A library error of one field, in the user's language, with the range the field allows."""
+    if error.code == "batch_too_large":
+        return t("err_batch", limit=error.allowed.high, **error.details)
+    if error.code == "unavailable":
+        return t("settings_err_unavailable", message=error.message)
+    allowed = error.allowed
+    range_text = t(f"settings_range_{allowed.kind}", low=shown(allowed.low), high=shown(allowed.high)) if allowed else ""
+    return t(f"settings_err_{error.code}", value=shown(value), range=range_text)
+
+
+def check(values: dict[str, Any], root: Path) -> tuple[TrainConfig | None, dict[str, str]]:
+    """The config that Start would train, and what is wrong, by field, in the user's language."""
+    result = config_from_form(values)
+    errors = {name: error_text(error, values.get(name)) for name, error in result.errors.items()}
+    problem = new_run_name_problem(values["name"], root, training.manager().active_names(root))
+    if problem is not None:
+        errors["name"] = t(f"err_name_{problem}", name=(values["name"] or "").strip())
+    return (result.config if not errors else None), errors
 
 
 def start(root: Path) -> None:
     """Start button: check, hand the run to the job manager, watch it, and offer a fresh name."""
     values = settings()
-    if field_errors(values, root):
+    config, errors = check(values, root)
+    if config is None:
         return
     try:
-        training.manager().submit(config_of(values), values["name"].strip(), root)
+        training.manager().submit(config, values["name"].strip(), root)
     except GanLabError as error:
         st.session_state["train_submit_error"] = str(error)
         return
@@ -125,60 +129,44 @@ def error_under(errors: dict[str, str], field: str) -> None:
         st.error(errors[field], icon=":material/error:")
 
 
+def settings_field(name: str, root: Path, devices: dict[str, str]) -> None:
+    """One field of the form: its widget (no range of its own: the library's is the one)."""
+    label = LABELS[name] if name in LABELS else t(name)
+    help_text = t(HELPS.get(name, f"help_{name}"))
+    if name == "dataset":
+        st.selectbox(label, DATASETS, key=key(name), help=help_text,
+                     format_func={d: t(f"dataset_{d}") for d in DATASETS}.__getitem__)
+    elif name == "model":
+        st.selectbox(label, list(MODELS), key=key(name), help=help_text, on_change=model_changed, args=(root,),
+                     format_func={m: t(f"model_{m}") for m in MODELS}.__getitem__)
+    elif name == "device":
+        st.selectbox(label, list(devices), key=key(name), format_func=devices.__getitem__, help=help_text)
+    elif name == "name":
+        st.text_input(t("run_name"), key=key(name), max_chars=64, help=help_text)
+    else:
+        st.number_input(label, key=key(name), help=help_text, **NUMBER_FIELDS[name])
+
+
 def settings_panel(root: Path) -> None:
-    """Four settings a row, each with its error under it; Start under them all."""
+    """Four settings a row, each with its error under it; Start under them all, disabled while any is wrong."""
     init_settings(root)
     values = settings()
-    errors = field_errors(values, root)
+    config, errors = check(values, root)
     devices = {device.choice: t("device_cpu", n=cpu_cores()) if device.choice == "cpu" else device.description
                for device in available_devices()}
-    row = st.columns(4)
-    with row[0]:
-        st.selectbox(t("dataset"), DATASETS, key=key("dataset"), help=t("help_dataset"),
-                     format_func={d: t(f"dataset_{d}") for d in DATASETS}.__getitem__)
-    with row[1]:
-        st.selectbox(t("model"), list(MODELS), key=key("model"), help=t("help_model"), on_change=model_changed,
-                     args=(root,), format_func={m: t(f"model_{m}") for m in MODELS}.__getitem__)
-    with row[2]:
-        st.selectbox(t("device"), list(devices), key=key("device"), format_func=devices.__getitem__, help=t("help_device"))
-    with row[3]:
-        st.text_input(t("run_name"), key=key("name"), max_chars=64, help=t("help_run_name"))
-        error_under(errors, "name")
-    row = st.columns(4)
-    with row[0]:
-        st.number_input(t("epochs"), min_value=1, max_value=10_000, step=1, key=key("epochs"), help=t("help_epochs"))
-    with row[1]:
-        st.number_input(t("batch_size"), min_value=1, max_value=60_000, step=16, key=key("batch_size"),
-                        help=t("help_batch_size"))
-        error_under(errors, "batch_size")
-    with row[2]:
-        st.number_input(t("latent_dim"), min_value=1, max_value=1024, step=1, key=key("latent_dim"),
-                        help=t("help_latent_dim"))
-    with row[3]:
-        st.number_input(t("d_steps"), min_value=1, max_value=10, step=1, key=key("d_steps"), help=t("help_d_steps"))
-    row = st.columns(4)
-    with row[0]:
-        st.number_input(t("lr_g"), min_value=1e-6, max_value=1.0, step=5e-5, format="%.1e", key=key("lr_g"),
-                        help=t("help_lr_g"))
-    with row[1]:
-        st.number_input(t("lr_d"), min_value=1e-6, max_value=1.0, step=5e-5, format="%.1e", key=key("lr_d"),
-                        help=t("help_lr_d"))
-    with row[2]:
-        st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=key("seed"), help=t("help_seed"))
-    with row[3]:
-        st.number_input(t("ema_decay"), min_value=0.0, max_value=0.9999, step=0.001, format="%.4f", key=key("ema_decay"),
-                        help=t("help_ema_decay"))
-    row = st.columns(4, vertical_alignment="bottom")
-    with row[0]:
-        st.number_input("Adam β₁", min_value=0.0, max_value=0.999, step=0.05, format="%.3f", key=key("beta1"),
-                        help=t("help_betas"))
-    with row[1]:
-        st.number_input("Adam β₂", min_value=0.0, max_value=0.9999, step=0.001, format="%.4f", key=key("beta2"),
-                        help=t("help_betas"))
-    with row[3]:
-        st.button(t("start"), type="primary", icon=":material/play_arrow:", on_click=start, args=(root,),
-                  disabled=bool(errors), width="stretch", key="train_start")
-    error_under(errors, "other")
+    laid_out = {name for row in ROWS for name in row}
+    for names in ROWS:
+        columns = st.columns(4, vertical_alignment="top")
+        for column, name in zip(columns, names):
+            with column:
+                if name == "start":
+                    st.button(t("start"), type="primary", icon=":material/play_arrow:", on_click=start, args=(root,),
+                              disabled=config is None, width="stretch", key="train_start")
+                elif name is not None:
+                    settings_field(name, root, devices)
+                    error_under(errors, name)
+    for name in errors.keys() - laid_out:  # a setting without a field of its own (tf32 from an old session)
+        st.error(errors[name], icon=":material/error:")
     st.caption(t("train_background_note", n=training.manager().max_per_device))
     if "train_submit_error" in st.session_state:
         st.error(st.session_state.pop("train_submit_error"))
@@ -295,7 +283,7 @@ def status(job: Job | None, info: RunInfo | None, state: str) -> None:
             manager.stop(job.run_name, job.root)
             st.rerun()
     elif state == "finished":
-        seconds = progress.train_seconds if progress else saved_seconds(info)
+        seconds = progress.train_seconds if progress else (info.train_seconds if info else None)
         st.success(t("train_finished", epochs=info.epochs_done if info else "", time=frame.format_seconds(seconds)),
                    icon=":material/check_circle:")
     elif state == "stopped":
@@ -303,13 +291,6 @@ def status(job: Job | None, info: RunInfo | None, state: str) -> None:
     elif state == "diverged":
         st.warning(t("train_diverged", message=(job.message if job else "") or (info.message if info else "")),
                    icon=":material/warning:")
-
-
-def saved_seconds(info: RunInfo | None) -> float | None:
-    """Training time of a saved run, from its run.json (after a server restart there is no job)."""
-    if info is None:
-        return None
-    return RunDir(info.name, default_checkpoints_dir()).read_info().get("summary", {}).get("train_seconds")
 
 
 def numbers(history: History) -> None:
@@ -342,25 +323,30 @@ def last_samples(name: str, info: RunInfo | None):
 
 
 def resume_form(root: Path, info: RunInfo) -> None:
-    """More epochs for a saved run (new total), optionally with new learning rates."""
-    folder = RunDir(info.name, root)
-    if not folder.checkpoint_path.is_file():
+    """More epochs for a saved run (new total), optionally with new learning rates; each field says under
+    itself what it allows, and Resume waits until all are right."""
+    if not RunDir(info.name, root).checkpoint_path.is_file():
         return
-    saved = folder.read_info()["config"]
+    keys = {name: f"train_resume_{name}_{info.name}" for name in ("epochs", "lr_g", "lr_d")}
+    more = max(1, info.epochs_target - info.epochs_done) if info.status == "stopped" else 5
+    frame.default(keys["epochs"], info.epochs_done + more)
+    for name in ("lr_g", "lr_d"):
+        frame.default(keys[name], float(info.config[name]))
+    values = {name: st.session_state[widget] for name, widget in keys.items()}
+    problems = {"epochs": resume_epochs_error(values["epochs"], info.epochs_done),
+                "lr_g": setting_error("lr_g", values["lr_g"]), "lr_d": setting_error("lr_d", values["lr_d"])}
+    errors = {name: error_text(error, values[name]) for name, error in problems.items() if error is not None}
     with st.container(border=True):
         st.markdown(f"**{t('resume_h')}**")
-        epochs_col, lr_g_col, lr_d_col = st.columns(3)
-        more = max(1, info.epochs_target - info.epochs_done) if info.status == "stopped" else 5
-        epochs = epochs_col.number_input(t("resume_epochs"), min_value=info.epochs_done + 1, max_value=10_000,
-                                         value=info.epochs_done + more, step=1, key=f"train_resume_epochs_{info.name}",
-                                         help=t("help_resume_epochs"))
-        lr_g = lr_g_col.number_input(t("lr_g"), min_value=1e-6, max_value=1.0, value=float(saved["lr_g"]), step=5e-5,
-                                     format="%.1e", key=f"train_resume_lr_g_{info.name}")
-        lr_d = lr_d_col.number_input(t("lr_d"), min_value=1e-6, max_value=1.0, value=float(saved["lr_d"]), step=5e-5,
-                                     format="%.1e", key=f"train_resume_lr_d_{info.name}")
-        if st.button(t("resume"), icon=":material/play_arrow:", key=f"train_resume_{info.name}"):
+        for column, name in zip(st.columns(3), keys):
+            with column:
+                label, help_text = (t("resume_epochs"), t("help_resume_epochs")) if name == "epochs" else (t(name), None)
+                st.number_input(label, key=keys[name], help=help_text, **NUMBER_FIELDS[name])
+                error_under(errors, name)
+        if st.button(t("resume"), icon=":material/play_arrow:", key=f"train_resume_{info.name}", disabled=bool(errors)):
             try:
-                training.manager().submit_resume(info.name, int(epochs), root, changes={"lr_g": lr_g, "lr_d": lr_d})
+                training.manager().submit_resume(info.name, int(values["epochs"]), root,
+                                                 changes={"lr_g": float(values["lr_g"]), "lr_d": float(values["lr_d"])})
             except GanLabError as error:
                 st.error(str(error))
             else:
