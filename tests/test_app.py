@@ -30,9 +30,9 @@ from .conftest import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-PAGES = ("home", "data", "train", "losses", "latent", "progression", "compare", "runs")
+PAGES = ("home", "data", "train", "losses", "toy2d", "latent", "progression", "compare", "runs")
 NEED_A_GENERATOR = ("losses", "latent", "progression")
-TITLES = {"home": "home_title", "data": "data_title", "train": "train_title", "losses": "losses_title",
+TITLES = {"home": "home_title", "data": "data_title", "train": "train_title", "losses": "losses_title", "toy2d": "toy2d_title",
           "latent": "latent_title", "progression": "progression_title", "compare": "compare_title", "runs": "runs_title"}
 TRAINING_TIMEOUT = 600  # one epoch of the MLP on 5,000 digits: ~10 s on two idle cores, slower when shared
 

@@ -58,7 +58,7 @@ def render() -> None:
     nav.link("train")
 
     st.header(t("home_pages_h"))
-    for page_id in ("data", "train", "losses", "latent", "progression", "compare", "runs"):
+    for page_id in ("data", "train", "losses", "toy2d", "latent", "progression", "compare", "runs"):
         link, about = st.columns([1, 3], vertical_alignment="center")
         with link:
             nav.link(page_id)
