@@ -75,5 +75,5 @@ BASELINES = {"gaussian-independent": IndependentGaussian, "gaussian-full": FullG
 def fit_baseline(kind: str, images: torch.Tensor) -> IndependentGaussian | FullGaussian:
     """A baseline of the given kind, fitted to the images."""
     if kind not in BASELINES:
-        raise ConfigError(f"unknown baseline {kind!r}; choose one of {', '.join(BASELINES)}")
+        raise ConfigError(f"unknown baseline {kind!r}; choose one of {', '.join(BASELINES)}", code="baseline_unknown", baseline=kind)
     return BASELINES[kind]().fit(images)

@@ -55,12 +55,12 @@ def validate_run_name(name: str) -> str:
     """A run name is one folder name: letters, digits, '.', '_', '-', at most 64, no '..'."""
     name = (name or "").strip()
     if not name:
-        raise RunNameError("the run name is empty; give it a name such as 'digits-1'")
+        raise RunNameError("the run name is empty; give it a name such as 'digits-1'", code="name_empty")
     if "/" in name or "\\" in name or ".." in name or not _RUN_NAME.match(name):
         raise RunNameError(
             f"run name {name!r} is not allowed: use letters, digits, '.', '_' and '-' only "
-            "(start with a letter or digit, at most 64 characters, no '..')"
-        )
+            "(start with a letter or digit, at most 64 characters, no '..')",
+            code="name_invalid", name=name)
     return name
 
 
@@ -99,7 +99,7 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
         Path(temp_name).unlink(missing_ok=True)
         if isinstance(error, OSError) and error.errno in _DISK_FULL:
             raise DiskFullError(f"the disk is full: {path.name} could not be saved in {path.parent}; the previous "
-                                "file is kept. Free some space (delete old runs) and resume the run") from None
+                                "file is kept. Free some space (delete old runs) and resume the run", file=path.name) from None
         raise
     _fsync_folder(path.parent)
 
@@ -128,22 +128,24 @@ def save_tensor_file(path: Path, payload: dict[str, Any]) -> None:
 def load_tensor_file(path: Path, expected_format: str) -> dict[str, Any]:
     """Load a file written by `save_tensor_file`, refusing code, corruption and foreign files."""
     if not path.is_file():
-        raise CheckpointError(f"{path} does not exist")
+        raise CheckpointError(f"{path} does not exist", code="file_missing", file=f"{path.parent.name}/{path.name}")
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError:
         if not _intact_zip(path):  # the bytes are not (or no longer) a torch file
-            raise CorruptFileError(f"{path} is truncated or corrupt (not a torch file); delete this run or restore the file") from None
+            raise CorruptFileError(f"{path} is truncated or corrupt (not a torch file); delete this run or restore the file",
+                                   file=f"{path.parent.name}/{path.name}") from None
         # An intact torch file whose pickle the weights-only loader refused: it asks for Python objects.
         raise UnsafeFileError(
             f"{path} was refused: it contains Python objects that could run code when loaded; "
-            "only checkpoints written by GAN Lab can be opened"
-        ) from None
+            "only checkpoints written by GAN Lab can be opened",
+            code="file_unsafe", file=f"{path.parent.name}/{path.name}") from None
     except (RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile, KeyError) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise CorruptFileError(f"{path} is truncated or corrupt ({reason[:120]}); delete this run or restore the file") from None
+        raise CorruptFileError(f"{path} is truncated or corrupt ({reason[:120]}); delete this run or restore the file",
+                               file=f"{path.parent.name}/{path.name}") from None
     if not isinstance(payload, dict) or payload.get("format") != expected_format:
-        raise CheckpointError(f"{path} is not a GAN Lab file of the expected kind ({expected_format})")
+        raise CheckpointError(f"{path} is not a GAN Lab file of the expected kind ({expected_format})", code="file_foreign", file=f"{path.parent.name}/{path.name}")
     return payload
 
 
@@ -198,7 +200,7 @@ class RunDir:
         self.path = self.root / self.name
         resolved_root = self.root.resolve()
         if self.path.resolve().parent != resolved_root:
-            raise RunNameError(f"run name {name!r} would leave the checkpoints folder {self.root}")
+            raise RunNameError(f"run name {name!r} would leave the checkpoints folder {self.root}", code="name_invalid", name=name)
 
     def __repr__(self) -> str:
         return f"RunDir({self.name!r}, root={str(self.root)!r})"
@@ -221,13 +223,15 @@ class RunDir:
     # run.json ---------------------------------------------------------------
     def read_info(self) -> dict[str, Any]:
         if not self.info_path.is_file():
-            raise CheckpointError(f"there is no run named {self.name!r} in {self.root}; `python -m gan_core runs` lists them")
+            raise CheckpointError(f"there is no run named {self.name!r} in {self.root}; `python -m gan_core runs` lists them", code="run_missing", name=self.name)
         try:
             info = json.loads(self.info_path.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise CorruptFileError(f"{self.info_path} is corrupt ({error}); delete this run or restore the file") from None
+            raise CorruptFileError(f"{self.info_path} is corrupt ({error}); delete this run or restore the file",
+                                   file=self.info_path.name) from None
         if not isinstance(info, dict) or not isinstance(info.get("config"), dict):
-            raise CorruptFileError(f"{self.info_path} is not a GAN Lab run description; delete this run or restore the file")
+            raise CorruptFileError(f"{self.info_path} is not a GAN Lab run description; delete this run or restore "
+                                   "the file", code="file_foreign", file=self.info_path.name)
         return info
 
     def write_info(self, info: dict[str, Any]) -> None:
@@ -284,7 +288,7 @@ class RunDir:
         if not self.checkpoint_path.is_file():
             raise CheckpointError(
                 f"run {self.name!r} has no checkpoint yet ({self.checkpoint_path}); it saves one at each epoch end or on stop"
-            )
+            , code="no_checkpoint", name=self.name)
         return load_tensor_file(self.checkpoint_path, CHECKPOINT_FORMAT)
 
     # epochs/epoch_NNNN.pt -------------------------------------------------------
@@ -341,15 +345,19 @@ def list_runs(root: str | Path | None = None) -> list[RunInfo]:
 
 
 def delete_run(name: str, root: str | Path | None = None) -> None:
-    """Remove a run's folder; refused for a run that another live process is training. A run whose
+    """Remove a run's folder; refused for a shipped run (the pages open on it) and for a run that a live
+    process is training. The CLI, the job manager and the app all delete through here. A run whose
     run.json is corrupt can be deleted too (nothing can train it)."""
     run = RunDir(name, root)
     try:
         info = run.read_info()
     except CorruptFileError:
         info = {}
+    if info.get("shipped"):
+        raise CheckpointError(f"run {name!r} ships with GAN Lab (\"shipped\": true in its run.json) and cannot be "
+                              "deleted", code="delete_shipped", name=name)
     if info.get("status") == "running" and (run.owner_alive(info) or info.get("pid") == os.getpid()):
-        raise CheckpointError(f"run {name!r} is training right now; stop it before deleting it")
+        raise CheckpointError(f"run {name!r} is training right now; stop it before deleting it", code="delete_running", name=name)
     shutil.rmtree(run.path)
 
 

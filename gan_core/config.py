@@ -50,7 +50,7 @@ class FieldError:
     in the user's language; `message` is the one English line the CLI prints."""
 
     field: str  # a TrainConfig field, or a part of one (beta1, beta2)
-    code: str  # not_a_number | not_whole | out_of_range | batch_too_large | unknown_choice | unavailable
+    code: str  # not_a_number | not_whole | out_of_range | batch_too_large | not_for_model | unknown_choice | unavailable
     message: str
     allowed: Range | None = None
     details: dict[str, Any] = field(default_factory=dict)  # more numbers for the wording (batch: size, k)
@@ -68,6 +68,7 @@ _DEFAULTS = MODELS[DEFAULT_MODEL].recommended
 _POSITIVE_LR = Range(0, 1, low_open=True)
 _FRACTION = Range(0, 1, high_open=True)
 _EPOCHS = Range(1, 100_000, whole=True)
+_WIDTH = Range(0, 1024, whole=True)  # 0: the model's own
 
 
 @dataclass
@@ -86,13 +87,17 @@ class TrainConfig:
     batch_size: int = _setting(_DEFAULTS["batch_size"], "images per discriminator update", label="batch size",
                                allowed=Range(1, 1_000_000, whole=True))
     lr_g: float = _setting(_DEFAULTS["lr_g"], "Adam learning rate of the generator", label="learning rate of G (lr_g)",
-                           allowed=_POSITIVE_LR, hint=f"; {_DEFAULTS['lr_g']:g} is a good start")
+                           allowed=_POSITIVE_LR)
     lr_d: float = _setting(_DEFAULTS["lr_d"], "Adam learning rate of the discriminator", label="learning rate of D (lr_d)",
-                           allowed=_POSITIVE_LR, hint=f"; {_DEFAULTS['lr_d']:g} is a good start")
+                           allowed=_POSITIVE_LR)
     betas: tuple[float, float] = _setting(_DEFAULTS["betas"], "Adam betas of both optimisers", allowed=_FRACTION,
                                           hint="; (0.5, 0.999) is usual for GANs", parts=("beta1", "beta2"))
     latent_dim: int = _setting(_DEFAULTS["latent_dim"], "size of the noise vector z", label="latent size",
                                allowed=Range(1, 4096, whole=True))
+    g_width: int = _setting(0, "channels of G's widest hidden layer (0: the model's own; conv models only)",
+                            label="G width (g_width)", allowed=_WIDTH)
+    d_width: int = _setting(0, "channels of D's first layer (0: the model's own; conv models only)",
+                            label="D width (d_width)", allowed=_WIDTH)
     d_steps: int = _setting(1, "discriminator updates per generator update (k in the GAN paper)",
                             label="D steps per G step", allowed=Range(1, 100, whole=True))
     ema_decay: float = _setting(_DEFAULTS["ema_decay"],
@@ -107,16 +112,21 @@ class TrainConfig:
         """Raise ConfigError naming the first bad value and how to fix it; return self when all is well."""
         problems = self.errors()
         if problems:
-            raise ConfigError(problems[0].message)
+            raise ConfigError(problems[0].message, field=problems[0].field)
         return self
 
     def errors(self) -> list[FieldError]:
         """Every bad value, in field order, each with its code and allowed range."""
         problems: list[FieldError] = []
         for setting in fields(self):
-            problem = _check_field(setting, getattr(self, setting.name))
+            problem = _check_field(setting, getattr(self, setting.name), self.model)
             if problem is not None:
                 problems.append(problem)
+        for name in ("g_width", "d_width"):
+            width, label = getattr(self, name), next(f for f in fields(self) if f.name == name).metadata["label"]
+            if self.model in MODELS and _is_number(width) and width and not MODELS[self.model].has_widths:
+                problems.append(FieldError(name, "not_for_model", f"{label} does not apply to the {self.model} model "
+                                                                  "(its layer sizes are fixed); leave it 0"))
         if not any(p.field in ("dataset", "batch_size", "d_steps") for p in problems):
             problem = _check_batch(self.batch_size, self.dataset, self.d_steps)
             if problem is not None:
@@ -125,11 +135,11 @@ class TrainConfig:
 
     @classmethod
     def for_model(cls, model: str = DEFAULT_MODEL, **settings: Any) -> "TrainConfig":
-        """The model's recommended settings, overridden by any given here (None means "not given")."""
-        if model not in MODELS:
-            raise ConfigError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
+        """The model's recommended settings for the device it will train on (`device`, default auto),
+        overridden by any given here (None means "not given")."""
         given = {name: value for name, value in settings.items() if value is not None}
-        return cls(model=model, **{**MODELS[model].recommended, **given})
+        device_type = resolve_device(given.get("device", "auto")).type
+        return cls(model=model, **{**recommended_settings(model, device_type), **given})
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -143,6 +153,23 @@ class TrainConfig:
         if "betas" in values:
             values["betas"] = tuple(values["betas"])
         return cls(**values)
+
+
+def recommended_settings(model: str, device_type: str = "cpu") -> dict[str, Any]:
+    """The settings a model trains well with on a kind of device ("cpu", "cuda", "mps"): its own, then
+    those that differ there (a GPU gets a wider default model: `ModelSpec.recommended_on`)."""
+    if model not in MODELS:
+        raise ConfigError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
+    spec = MODELS[model]
+    return {**spec.recommended, **spec.recommended_on.get(device_type, {})}
+
+
+def device_chosen_settings(model: str, device: str = "auto") -> dict[str, Any]:
+    """Only the settings the device changes from the model's everyday ones (empty on a CPU): what the
+    CLI and the Train page tell the user the device chose."""
+    if model not in MODELS:
+        return {}
+    return dict(MODELS[model].recommended_on.get(resolve_device(device).type, {}))
 
 
 def resumed_config(saved: dict[str, Any], epochs_done: int, run_name: str, epochs: int | None = None,
@@ -204,7 +231,7 @@ def config_from_form(values: Mapping[str, Any]) -> FormResult:
     """Turn a form's raw values (numbers, or text as typed) into a TrainConfig, or say per field what
     is wrong and what is allowed. Fields not given take the model's recommended value."""
     model = values.get("model", DEFAULT_MODEL)
-    base = form_values(TrainConfig.for_model(model) if model in MODELS else TrainConfig())
+    base = form_values(TrainConfig(model=model, **MODELS[model].recommended) if model in MODELS else TrainConfig())
     raw = {name: values.get(name, base[name]) for name in form_fields()}
     errors: dict[str, FieldError] = {}
     parsed: dict[str, Any] = {}
@@ -273,10 +300,12 @@ def _parse(name: str, value: Any, setting: Any) -> tuple[Any, FieldError | None]
     return float(value), None
 
 
-def _check_field(setting: Any, value: Any) -> FieldError | None:
+def _check_field(setting: Any, value: Any, model: str | None = None) -> FieldError | None:
     """The one check of a setting, used by `validate` (the CLI) and by forms (the app)."""
     name, meta = setting.name, setting.metadata
-    label = meta["label"] or name
+    label, hint = meta["label"] or name, meta["hint"]
+    if name in ("lr_g", "lr_d") and model in MODELS:
+        hint = f"; {MODELS[model].recommended.get('lr_g', _DEFAULTS['lr_g']):g} is {model}'s recommended value"
     if name == "model" and value not in MODELS:
         return FieldError(name, "unknown_choice", f"unknown model {value!r}; choose one of {', '.join(MODELS)}")
     if name == "dataset" and value not in DATASET_SIZES:
@@ -288,7 +317,7 @@ def _check_field(setting: Any, value: Any) -> FieldError | None:
         try:
             resolve_device(value)
         except ConfigError as error:
-            return FieldError(name, "unavailable", str(error))
+            return FieldError(name, "unavailable", str(error), details={"code": error.code, "params": error.params})
         return None
     allowed: Range | None = meta["allowed"]
     if allowed is None:
@@ -299,7 +328,7 @@ def _check_field(setting: Any, value: Any) -> FieldError | None:
         if ok:
             return None
         return FieldError(name, "out_of_range", f"{label} must be two numbers {allowed.describe()}, "
-                                                f"got {value!r}{meta['hint']}", allowed)
+                                                f"got {value!r}{hint}", allowed)
     if not _is_number(value) or (allowed.whole and not isinstance(value, int)):
         code = "not_whole" if allowed.whole and _is_number(value) else "not_a_number"
         kind = "a whole number" if allowed.whole else "a number"
@@ -309,7 +338,7 @@ def _check_field(setting: Any, value: Any) -> FieldError | None:
     if allowed.whole:
         bound = f"at least {allowed.low}" if value < allowed.low else f"at most {allowed.high}"
         return FieldError(name, "out_of_range", f"{label} must be {bound}, got {value}", allowed)
-    return FieldError(name, "out_of_range", f"{label} must be {allowed.describe()}, got {value!r}{meta['hint']}", allowed)
+    return FieldError(name, "out_of_range", f"{label} must be {allowed.describe()}, got {value!r}{hint}", allowed)
 
 
 def _check_batch(batch_size: int, dataset: str, d_steps: int) -> FieldError | None:

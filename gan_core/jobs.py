@@ -50,6 +50,7 @@ class Job:
     state: str = "queued"
     message: str = ""
     error: str = ""
+    user_error: GanLabError | None = None  # the failure, when it was the user's to fix: pages translate it by its code
     progress: Progress | None = None
     latest_samples: np.ndarray | None = None
     trainer: Trainer | None = None  # only while the job runs: a finished job frees its models and data
@@ -81,7 +82,7 @@ def max_jobs_from_env() -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise ConfigError(f"{MAX_JOBS_ENV} must be a whole number of at least 1, got {raw!r}")
+        raise ConfigError(f"{MAX_JOBS_ENV} must be a whole number of at least 1, got {raw!r}", code="max_jobs_env", value=raw)
     return value
 
 
@@ -94,7 +95,7 @@ class JobManager:
         self.trainer_options = dict(trainer_options or {})
         self.max_per_device = max_jobs_from_env() if max_per_device is None else max_per_device
         if not isinstance(self.max_per_device, int) or self.max_per_device < 1:
-            raise ConfigError(f"at most {self.max_per_device!r} jobs per device would start nothing; use 1 or more")
+            raise ConfigError(f"at most {self.max_per_device!r} jobs per device would start nothing; use 1 or more", code="max_jobs", value=self.max_per_device)
         self._lock = threading.RLock()
         self._jobs: list[Job] = []
         self._threads: dict[int, threading.Thread] = {}  # id(job) -> its thread
@@ -106,7 +107,7 @@ class JobManager:
         run = RunDir(run_name, _root(root))
         with self._lock:
             if run.path.exists() or self._active_job(run):
-                raise RunNameError(f"a run named {run.name!r} already exists; choose another name")
+                raise RunNameError(f"a run named {run.name!r} already exists; choose another name", code="run_exists", name=run.name)
             job = Job(run.name, run.root, resolve_device(config.device).type, config, resume=False)
             return self._enqueue(job)
 
@@ -119,12 +120,12 @@ class JobManager:
         done = int(info.get("summary", {}).get("epochs_done", 0))
         config = resumed_config(info["config"], done, run.name, epochs, changes)
         if not run.checkpoint_path.is_file():
-            raise CheckpointError(f"run {run.name!r} has no checkpoint to resume from yet")
+            raise CheckpointError(f"run {run.name!r} has no checkpoint to resume from yet", code="no_checkpoint", name=run.name)
         if run.owner_alive(info):
-            raise CheckpointError(f"run {run.name!r} is being trained by another process ({info.get('pid')}); stop it first")
+            raise CheckpointError(f"run {run.name!r} is being trained by another process ({info.get('pid')}); stop it first", code="run_busy", name=run.name)
         with self._lock:
             if self._active_job(run):
-                raise GanLabError(f"run {run.name!r} is already queued or training")
+                raise GanLabError(f"run {run.name!r} is already queued or training", code="run_busy", name=run.name)
             job = Job(run.name, run.root, resolve_device(config.device).type, config, resume=True)
             return self._enqueue(job)
 
@@ -147,7 +148,7 @@ class JobManager:
         run = RunDir(run_name, _root(root))
         with self._lock:
             if self._active_job(run):
-                raise CheckpointError(f"run {run.name!r} is queued or training; stop it before deleting it")
+                raise CheckpointError(f"run {run.name!r} is queued or training; stop it before deleting it", code="delete_running", name=run.name)
             delete_run(run.name, run.root)
 
     def shutdown(self, timeout: float = 30.0) -> None:
@@ -250,6 +251,7 @@ class JobManager:
             status = trainer.train(max_seconds=0.0 if stop_first else None)
             self._finish(job, status, trainer.message, trainer=trainer)
         except GanLabError as error:
+            job.user_error = error
             self._finish(job, "failed", str(error), error=str(error), trainer=trainer)
         except Exception as error:  # noqa: BLE001 - a job's failure must reach the page, not kill the server
             log.error("training job %s failed:\n%s", job.run_name, traceback.format_exc())

@@ -8,7 +8,7 @@ from gan_core.checkpoints import default_checkpoints_dir
 from gan_core.errors import GanLabError
 from gan_core.jobs import Job, JobManager, get_job_manager
 
-from . import nav
+from . import frame, nav
 from .i18n import t
 
 
@@ -17,7 +17,7 @@ def manager() -> JobManager:
     try:
         return get_job_manager()
     except GanLabError as error:
-        st.error(str(error))
+        st.error(frame.error_text(error))
         st.stop()
 
 

@@ -72,7 +72,7 @@ def model_changed(root: Path) -> None:
     """The settings become the model's recommended ones; a name the user has not touched follows
     the model (sngan-1 -> mlp-1)."""
     model = st.session_state[key("model")]
-    for name, value in form_values(TrainConfig.for_model(model), MODELS[model].recommended).items():
+    for name, value in form_values(TrainConfig(model=model, **MODELS[model].recommended), MODELS[model].recommended).items():
         st.session_state[key(name)] = value
     if st.session_state.get(key("name")) == st.session_state.get("train_suggested_name"):
         suggest_name(root)
@@ -91,8 +91,8 @@ def error_text(error: FieldError, value: Any) -> str:
     """A library error of one field, in the user's language, with the range the field allows."""
     if error.code == "batch_too_large":
         return t("err_batch", limit=error.allowed.high, **error.details)
-    if error.code == "unavailable":
-        return t("settings_err_unavailable", message=error.message)
+    if error.code == "unavailable":  # the device: the library's own error, translated
+        return frame.error_text(code=error.details["code"], params=error.details["params"], detail=error.message)
     allowed = error.allowed
     range_text = t(f"settings_range_{allowed.kind}", low=shown(allowed.low), high=shown(allowed.high)) if allowed else ""
     return t(f"settings_err_{error.code}", value=shown(value), range=range_text)
@@ -117,7 +117,7 @@ def start(root: Path) -> None:
     try:
         training.manager().submit(config, values["name"].strip(), root)
     except GanLabError as error:
-        st.session_state["train_submit_error"] = str(error)
+        st.session_state["train_submit_error"] = frame.error_text(error)
         return
     st.session_state[WATCH] = values["name"].strip()
     st.session_state["train_started"] = values["name"].strip()
@@ -133,6 +133,8 @@ def settings_field(name: str, root: Path, devices: dict[str, str]) -> None:
     """One field of the form: its widget (no range of its own: the library's is the one)."""
     label = LABELS[name] if name in LABELS else t(name)
     help_text = t(HELPS.get(name, f"help_{name}"))
+    if name in ("lr_g", "lr_d"):  # the help names the chosen model's recommended value
+        help_text = t(f"help_{name}", value=f"{getattr(TrainConfig.for_model(st.session_state[key('model')]), name):g}")
     if name == "dataset":
         st.selectbox(label, DATASETS, key=key(name), help=help_text,
                      format_func={d: t(f"dataset_{d}") for d in DATASETS}.__getitem__)
@@ -260,7 +262,8 @@ def status(job: Job | None, info: RunInfo | None, state: str) -> None:
     elif state == "starting":
         st.info(t("train_starting"), icon=":material/hourglass_top:")
     elif state == "failed":
-        st.error(t("train_failed", error=(job.error if job else "") or t("train_failed_unknown")), icon=":material/error:")
+        failure = (frame.error_text(job.user_error) if job and job.user_error else job.error if job else "")
+        st.error(t("train_failed", error=failure or t("train_failed_unknown")), icon=":material/error:")
     elif state == "running" and job is None:
         st.info(t("train_other_process"), icon=":material/terminal:")
     if progress is not None and state in ("running", "stopped", "finished", "diverged"):
@@ -348,7 +351,7 @@ def resume_form(root: Path, info: RunInfo) -> None:
                 training.manager().submit_resume(info.name, int(values["epochs"]), root,
                                                  changes={"lr_g": float(values["lr_g"]), "lr_d": float(values["lr_d"])})
             except GanLabError as error:
-                st.error(str(error))
+                st.error(frame.error_text(error))
             else:
                 st.rerun()
 

@@ -12,7 +12,7 @@ STRINGS = {
                                   "en": "Out of range: {value}. Allowed: {range}."},
     "settings_err_not_whole": {"ru": "Нужно целое число. Можно: {range}.", "en": "A whole number is needed. Allowed: {range}."},
     "settings_err_not_a_number": {"ru": "Нужно число. Можно: {range}.", "en": "A number is needed. Allowed: {range}."},
-    "settings_err_unavailable": {"ru": "Это устройство сейчас недоступно: {message}",
-                                 "en": "This device is not available now: {message}"},
+    "settings_err_not_for_model": {"ru": "Эта настройка не относится к выбранной модели: оставьте 0.",
+                                   "en": "This setting does not apply to the chosen model: leave it 0."},
     "settings_err_unknown_choice": {"ru": "Такого варианта нет: {value}.", "en": "There is no such choice: {value}."},
 }
