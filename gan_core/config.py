@@ -330,9 +330,9 @@ def _check_field(setting: Any, value: Any, model: str | None = None) -> FieldErr
         return FieldError(name, "out_of_range", f"{label} must be two numbers {allowed.describe()}, "
                                                 f"got {value!r}{hint}", allowed)
     if not _is_number(value) or (allowed.whole and not isinstance(value, int)):
-        code = "not_whole" if allowed.whole and _is_number(value) else "not_a_number"
+        problem = "not_whole" if allowed.whole and _is_number(value) else "not_a_number"
         kind = "a whole number" if allowed.whole else "a number"
-        return FieldError(name, code, f"{label} must be {kind}, got {value!r}", allowed)
+        return FieldError(name, problem, f"{label} must be {kind}, got {value!r}", allowed)
     if allowed.contains(value):
         return None
     if allowed.whole:
