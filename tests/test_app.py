@@ -151,8 +151,11 @@ def guess_pattern(language: str) -> re.Pattern:
 CHART_AXES = {
     "train": lambda lang: [text("step", lang), text("loss", lang), text("step", lang), text("d_output", lang),
                            text("digit", lang), text("share_axis", lang), text("epoch", lang),
-                           text("metric_fid_ratio", lang)],
-    "losses": lambda lang: [],
+                           text("metric_fid_ratio", lang), text("epoch", lang), text("digit", lang)],
+    "losses": lambda lang: [text("step", lang), text("loss", lang), text("step", lang), text("d_output", lang),
+                            *(text(key, lang) for key in ("metric_fid_ratio", "metric_fid", "metric_classes_covered",
+                                                          "metric_mean_confidence", "metric_kl_to_uniform")),
+                            *[text("epoch", lang)] * 6, text("digit", lang)],  # five metrics and the heat map by epoch
 }
 
 
@@ -170,7 +173,7 @@ def test_every_page_renders_with_a_trained_run(with_run, language) -> None:
             assert any(guess.fullmatch(m) for m in texts(at, "markdown")), "no classifier's guess"
         if page in ("train", "losses"):
             shown = sorted(title for f in figures(at) for title in axis_titles(f) if title)
-            assert shown == sorted(CHART_AXES[page](language)), page
+            assert shown == sorted(CHART_AXES[page](language)), f"{page}: {' | '.join(shown)}"
             assert text("quality_h", language) in texts(at, "subheader")
         if page == "progression":
             assert len(at.image) == 2  # the chosen epoch and the animation

@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from gan_core.checkpoints import RunDir, default_checkpoints_dir, pick_default_run
-from gan_core.curves import EQUILIBRIUM, class_histograms, epoch_ends, epoch_length, epoch_metrics, history_csv
+from gan_core.curves import EQUILIBRIUM, STEP_COLUMNS, class_histograms, epoch_ends, epoch_length, epoch_metrics, history_csv
 
 from ui import cache, charts, frame, nav, pickers, pictures, quality, training
 from ui.frame import KEEP
@@ -74,7 +74,7 @@ def render() -> None:
         per_epoch = epoch_length(history, config)
         exported[name] = (history, per_epoch)
         prefix = "" if single else f"{name} · "
-        colours = None if single else dict.fromkeys(("loss_d", "loss_g", "d_real", "d_fake"),
+        colours = None if single else dict.fromkeys(STEP_COLUMNS,
                                                      charts.RUN_COLOURS[index % len(charts.RUN_COLOURS)])
         dashes = None if single else {"loss_g": "dash", "d_fake": "dash"}
         loss_lines += charts.lines_of(history, {"loss_d": t("loss_d"), "loss_g": t("loss_g")}, smoothing, per_epoch,

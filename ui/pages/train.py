@@ -16,7 +16,7 @@ from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, new_r
 from gan_core.config import (
     FieldError, TrainConfig, config_from_form, form_fields, form_values, resume_epochs_error, setting_error,
 )
-from gan_core.curves import EQUILIBRIUM, epoch_ends, smooth
+from gan_core.curves import EQUILIBRIUM, STEP_COLUMNS, epoch_ends, smooth
 from gan_core.data import DATASETS
 from gan_core.devices import available_devices, cpu_cores
 from gan_core.errors import GanLabError
@@ -300,7 +300,7 @@ def numbers(history: History) -> None:
     """The four numbers of the game, smoothed over the last steps, large enough for the back row."""
     if not history.loss_d:
         return
-    labels = {"loss_d": t("loss_d"), "loss_g": t("loss_g"), "d_real": t("d_real"), "d_fake": t("d_fake")}
+    labels = {name: t(name) for name in STEP_COLUMNS}
     data = {name: list(getattr(history, name)) for name in labels}
     columns = st.columns(4)
     for column, (name, label) in zip(columns, labels.items()):
