@@ -6,12 +6,17 @@ navigation (pages live in ui/pages/) and a small "training now" note in the side
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
+import ui.preload  # noqa: F401  first: one thread imports everything heavy before any page runs
 from ui import frame, nav, training
 from ui.i18n import language_switch, t
 
-st.set_page_config(page_title="GAN Lab", page_icon=":material/science:", layout="wide")
+# A local picture: an emoji or a :material/...: icon here makes the browser fetch the favicon from a CDN, which
+# fails offline (issue 10).
+st.set_page_config(page_title="GAN Lab", page_icon=str(Path(__file__).parent / "ui" / "favicon.png"), layout="wide")
 frame.keep_settings_across_pages()
 language_switch()
 frame.inject_css()

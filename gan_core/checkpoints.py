@@ -129,10 +129,15 @@ def load_tensor_file(path: Path, expected_format: str) -> dict[str, Any]:
     """Load a file written by `save_tensor_file`, refusing code, corruption and foreign files."""
     if not path.is_file():
         raise CheckpointError(f"{path} does not exist", code="file_missing", file=f"{path.parent.name}/{path.name}")
+    return load_tensor_source(path, expected_format, path)
+
+
+def load_tensor_source(source: Path | BinaryIO, expected_format: str, path: Path) -> dict[str, Any]:
+    """`load_tensor_file` for a file or for bytes not yet written (an archive being imported, named `path`)."""
     try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
+        payload = torch.load(source, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError:
-        if not _intact_zip(path):  # the bytes are not (or no longer) a torch file
+        if not _intact_zip(source):  # the bytes are not (or no longer) a torch file
             raise CorruptFileError(f"{path} is truncated or corrupt (not a torch file); delete this run or restore the file",
                                    file=f"{path.parent.name}/{path.name}") from None
         # An intact torch file whose pickle the weights-only loader refused: it asks for Python objects.
@@ -149,10 +154,12 @@ def load_tensor_file(path: Path, expected_format: str) -> dict[str, Any]:
     return payload
 
 
-def _intact_zip(path: Path) -> bool:
-    """True when `path` is a zip (torch's file format) whose members all pass their CRC check."""
+def _intact_zip(source: Path | BinaryIO) -> bool:
+    """True when `source` is a zip (torch's file format) whose members all pass their CRC check."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        if hasattr(source, "seek"):
+            source.seek(0)
+        with zipfile.ZipFile(source) as archive:
             return archive.testzip() is None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
         return False

@@ -12,13 +12,11 @@ from ui.i18n import t
 
 def teaser() -> None:
     """Real digits beside samples of the full-covariance Gaussian: the problem the lecture solves."""
-    real = cache.dataset("mnist-5k").sample(8, seed=3)
-    gaussian = cache.baseline("gaussian-full", "mnist-5k").sample(8, seed=3)
     left, right = st.columns(2)
     with left:
-        pictures.show(pictures.picture(real, columns=8, target=560), caption=t("home_teaser_real"))
+        pictures.show(cache.data_grid("real", "mnist-5k", 8, 3, 8, 560), caption=t("home_teaser_real"))
     with right:
-        pictures.show(pictures.picture(gaussian, columns=8, target=560), caption=t("home_teaser_gauss"))
+        pictures.show(cache.data_grid("gaussian-full", "mnist-5k", 8, 3, 8, 560), caption=t("home_teaser_gauss"))
 
 
 @frame.shows_user_errors

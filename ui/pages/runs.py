@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
+from gan_core.archive import import_run
 from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, run_archive
 from gan_core.errors import GanLabError
 
 from ui import frame, pickers, training
 from ui.frame import KEEP
-from ui.i18n import t
+from ui.i18n import STRINGS, plural, t
 
 CONFIRM = "runs_confirm_delete"
 
@@ -55,6 +54,33 @@ def delete(name: str) -> None:
         st.session_state["runs_deleted"] = name
 
 
+def setting_value(name: str, value: object) -> str:
+    """A saved setting as the Train page would show it: models and datasets by their labels, numbers plainly."""
+    if name in ("model", "dataset") and f"{name}_{value}" in STRINGS:
+        return t(f"{name}_{value}")
+    if name == "device" and f"device_choice_{value}" in STRINGS:
+        return t(f"device_choice_{value}")
+    if isinstance(value, bool):
+        return t("setting_yes") if value else t("setting_no")
+    if name == "ema_decay" and value == 0:
+        return t("setting_off")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def settings_rows(config: dict) -> list[dict[str, str]]:
+    """One row per saved setting: the label of its Train field (raw keys only for settings the app does not know)."""
+    labels = {"betas": t("setting_betas"), "tf32": t("setting_tf32"), "device": t("setting_device")}
+    rows = []
+    for name, value in config.items():
+        label = labels.get(name) or (t(name) if name in STRINGS else name)
+        rows.append({t("col_setting"): label, t("col_value"): setting_value(name, value)})
+    return rows
+
+
 def delete_buttons(name: str) -> None:
     """Delete, then a confirmation (Yes / Cancel) in its place."""
     if st.session_state.get(CONFIRM) == name:
@@ -89,8 +115,7 @@ def details(run: RunInfo) -> None:
                       device=run.device or "—", created=run.created.replace("T", " ")[:19]))
         if run.message and run.status != "finished":
             st.caption(run.message)
-        config = info.get("config", {})
-        st.table({t("col_value"): {name: json.dumps(v) if isinstance(v, list) else str(v) for name, v in config.items()}})
+        st.table(settings_rows(info.get("config", {})), hide_index=True)
     with actions:
         if folder.checkpoint_path.is_file():
             st.download_button(t("runs_download_checkpoint"), data=folder.checkpoint_path.read_bytes,
@@ -113,6 +138,34 @@ def details(run: RunInfo) -> None:
             delete_buttons(run.name)
 
 
+def import_archive(upload) -> None:
+    """Import button: gan_core checks the whole archive first; a bad one leaves nothing behind."""
+    if upload is None:
+        return
+    try:
+        run = import_run(upload.getvalue(), default_checkpoints_dir(),
+                         name=st.session_state.get("runs_import_name", "").strip() or None)
+    except GanLabError as error:
+        st.session_state["runs_import_error"] = frame.error_text(error)
+    else:
+        st.session_state["runs_imported"] = t("runs_imported", name=run.name, epochs=plural("n_epochs", run.epochs_done))
+        st.session_state[f"{KEEP}runs_selected"] = run.name
+
+
+def import_panel() -> None:
+    with st.expander(t("runs_import_h"), icon=":material/upload:",
+                     expanded="runs_import_error" in st.session_state or "runs_imported" in st.session_state):
+        st.caption(t("runs_import_intro"))
+        upload = st.file_uploader(t("runs_import_file"), type=["zip"], key="runs_import_file")
+        st.text_input(t("runs_import_name"), key="runs_import_name", max_chars=64, help=t("runs_import_name_help"))
+        st.button(t("runs_import_button"), icon=":material/upload:", disabled=upload is None,
+                  on_click=import_archive, args=(upload,))
+        if "runs_import_error" in st.session_state:
+            st.error(st.session_state.pop("runs_import_error"), icon=":material/error:")
+        if "runs_imported" in st.session_state:
+            st.success(st.session_state.pop("runs_imported"), icon=":material/check:")
+
+
 @frame.shows_user_errors
 def render() -> None:
     st.title(t("runs_title"))
@@ -123,6 +176,7 @@ def render() -> None:
         st.error(st.session_state.pop("runs_error"))
     runs = pickers.runs()
     queued = [job for job in training.manager().jobs(default_checkpoints_dir()) if job.state == "queued"]
+    import_panel()
     if not runs and not queued:
         pickers.no_run_notice()
         return

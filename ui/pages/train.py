@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, new_run_name_problem, suggest_run_name
@@ -24,9 +25,9 @@ from gan_core.jobs import ACTIVE_STATES, Job
 from gan_core.models import MODELS
 from gan_core.trainer import History
 
-from ui import cache, charts, frame, nav, pickers, pictures, quality, training
+from ui import cache, charts, datasets, frame, nav, pickers, pictures, quality, training
 from ui.frame import KEEP
-from ui.i18n import t
+from ui.i18n import language, plural, t
 
 POLL_SECONDS = 1.0  # live view refresh while the watched run trains
 NEW_JOBS_POLL_SECONDS = 3.0  # how soon a run started from another browser appears
@@ -90,7 +91,8 @@ def shown(value: Any) -> str:
 def error_text(error: FieldError, value: Any) -> str:
     """A library error of one field, in the user's language, with the range the field allows."""
     if error.code == "batch_too_large":
-        return t("err_batch", limit=error.allowed.high, **error.details)
+        return t("err_batch", limit=error.allowed.high, size=error.details["size"],
+                 k=plural("n_d_steps", error.details["k"]))
     if error.code == "unavailable":  # the device: the library's own error, translated
         return frame.error_text(code=error.details["code"], params=error.details["params"], detail=error.message)
     allowed = error.allowed
@@ -136,8 +138,8 @@ def settings_field(name: str, root: Path, devices: dict[str, str]) -> None:
     if name in ("lr_g", "lr_d"):  # the help names the chosen model's recommended value
         help_text = t(f"help_{name}", value=f"{getattr(TrainConfig.for_model(st.session_state[key('model')]), name):g}")
     if name == "dataset":
-        st.selectbox(label, DATASETS, key=key(name), help=help_text,
-                     format_func={d: t(f"dataset_{d}") for d in DATASETS}.__getitem__)
+        st.selectbox(label, DATASETS, key=key(name), help=help_text, format_func=datasets.labels().__getitem__)
+        datasets.missing_note(st.session_state[key(name)])
     elif name == "model":
         st.selectbox(label, list(MODELS), key=key(name), help=help_text, on_change=model_changed, args=(root,),
                      format_func={m: t(f"model_{m}") for m in MODELS}.__getitem__)
@@ -154,7 +156,7 @@ def settings_panel(root: Path) -> None:
     init_settings(root)
     values = settings()
     config, errors = check(values, root)
-    devices = {device.choice: t("device_cpu", n=cpu_cores()) if device.choice == "cpu" else device.description
+    devices = {device.choice: t("device_cpu", cores=plural("n_cores", cpu_cores())) if device.choice == "cpu" else device.description
                for device in available_devices()}
     laid_out = {name for row in ROWS for name in row}
     for names in ROWS:
@@ -169,7 +171,7 @@ def settings_panel(root: Path) -> None:
                     error_under(errors, name)
     for name in errors.keys() - laid_out:  # a setting without a field of its own (tf32 from an old session)
         st.error(errors[name], icon=":material/error:")
-    st.caption(t("train_background_note", n=training.manager().max_per_device))
+    st.caption(t("train_background_note", runs=plural("n_runs", training.manager().max_per_device)))
     if "train_submit_error" in st.session_state:
         st.error(st.session_state.pop("train_submit_error"))
     if "train_started" in st.session_state:
@@ -228,18 +230,18 @@ def live_view(root: Path, name: str) -> None:
     if state == "failed" or (state in ("queued", "starting") and not (info and info.epochs_done)):
         return  # nothing (new) to show yet; a failure's message stands alone
     history = cache.history(name)
-    samples = job.latest_samples if job is not None and job.latest_samples is not None else last_samples(name, info)
+    picture = samples_picture(name, job, folder)
     numbers(history)
     samples_col, curves_col = st.columns(2, gap="large")
     with samples_col:
-        if samples is not None:
+        if picture is not None:
             epoch = job.progress.epoch if job is not None and job.progress else (info.epochs_done if info else 0)
-            pictures.show(pictures.picture(samples, columns=8, target=560), caption=t("train_samples_caption", epoch=epoch))
+            pictures.show(picture, caption=t("train_samples_caption", epoch=epoch))
         else:
             st.info(t("train_samples_wait"))
     with curves_col:
-        curves(history)
-    quality.train_view(history, info.dataset if info else job.config.dataset, active=state in ACTIVE_STATES)
+        curves(name, history)
+    quality.train_view(name, info.dataset if info else job.config.dataset, active=state in ACTIVE_STATES)
     if state not in ACTIVE_STATES and info is not None:
         resume_form(root, info)
     if state == "finished":
@@ -287,7 +289,7 @@ def status(job: Job | None, info: RunInfo | None, state: str) -> None:
             st.rerun()
     elif state == "finished":
         seconds = progress.train_seconds if progress else (info.train_seconds if info else None)
-        st.success(t("train_finished", epochs=info.epochs_done if info else "", time=frame.format_seconds(seconds)),
+        st.success(t("train_finished", epochs=plural("n_epochs", info.epochs_done if info else 0), time=frame.format_seconds(seconds)),
                    icon=":material/check_circle:")
     elif state == "stopped":
         st.info(t("train_stopped_state"), icon=":material/pause_circle:")
@@ -307,22 +309,43 @@ def numbers(history: History) -> None:
         column.metric(label, f"{smooth(data[name][-200:], 0.9)[-1]:.3f}", help=t(f"help_metric_{name}"))
 
 
-def curves(history: History) -> None:
+@st.cache_resource(show_spinner=False, max_entries=32)
+def curve_figures(name: str, version: tuple, language: str) -> tuple[go.Figure, go.Figure]:
+    """The live view's two charts of a run, built once per version of its history (at most once a second
+    while it trains) for every student watching it; at most charts.MAX_POINTS points a line."""
+    history = cache.history(name)
+    marks = [float(step) for step in epoch_ends(history)]
+    losses = charts.lines_of(history, {"loss_d": t("loss_d"), "loss_g": t("loss_g")}, 0.6, 1, max_points=charts.LIVE_POINTS)
+    outputs = charts.lines_of(history, {"d_real": t("d_real"), "d_fake": t("d_fake")}, 0.6, 1, max_points=charts.LIVE_POINTS)
+    return (charts.figure(losses, t("loss"), t("step"), marks=marks, height=300,
+                          references={t("equilibrium_d"): EQUILIBRIUM["loss_d"]}),
+            charts.figure(outputs, t("d_output"), t("step"), marks=marks, height=260, y_range=(0, 1),
+                          references={"½": 0.5}))
+
+
+def curves(name: str, history: History) -> None:
     if not history.loss_d:
         st.info(t("train_curves_wait"))
         return
-    marks = [float(step) for step in epoch_ends(history)]
-    losses = charts.lines_of(history, {"loss_d": t("loss_d"), "loss_g": t("loss_g")}, 0.6, 1)
-    pictures.chart(charts.figure(losses, t("loss"), t("step"), marks=marks, height=300,
-                               references={t("equilibrium_d"): EQUILIBRIUM["loss_d"]}), key="train_loss_chart")
-    outputs = charts.lines_of(history, {"d_real": t("d_real"), "d_fake": t("d_fake")}, 0.6, 1)
-    pictures.chart(charts.figure(outputs, t("d_output"), t("step"), marks=marks, height=260, y_range=(0, 1),
-                               references={"½": 0.5}), key="train_d_chart")
+    loss_figure, output_figure = curve_figures(name, cache.history_version(name), language())
+    pictures.chart(loss_figure, key="train_loss_chart")
+    pictures.chart(output_figure, key="train_d_chart")
 
 
-def last_samples(name: str, info: RunInfo | None):
-    epochs = RunDir(name, default_checkpoints_dir()).snapshot_epochs()
-    return cache.epoch_samples(name, epochs[-1]) if epochs else None
+@st.cache_data(show_spinner=False, max_entries=64)
+def _live_png(name: str, version: tuple, _samples) -> bytes:
+    return pictures.png(pictures.picture(_samples, columns=8, target=560))
+
+
+def samples_picture(name: str, job: Job | None, folder: RunDir) -> bytes | None:
+    """The newest fixed-noise grid as PNG, encoded once for everyone watching: a training job's samples in
+    memory (a new array each epoch: the key is the array and the checkpoint, the pixels are not hashed),
+    else the last saved epoch's."""
+    samples = getattr(job, "latest_samples", None)  # a job in a worker process keeps its samples on disk only
+    if samples is not None:
+        return _live_png(name, (cache.stamp(folder.checkpoint_path), id(samples)), samples)
+    epochs = folder.snapshot_epochs()
+    return cache.epoch_png(name, epochs[-1]) if epochs else None
 
 
 def resume_form(root: Path, info: RunInfo) -> None:
