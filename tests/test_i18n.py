@@ -12,6 +12,7 @@ from gan_core.checkpoints import BROKEN
 from gan_core.config import FieldError, Range
 from gan_core.curves import STEP_COLUMNS
 from gan_core.data import DATASETS
+from gan_core.devices import DEVICE_CHOICES
 from gan_core.jobs import ACTIVE_STATES
 from gan_core.latent import INTERPOLATIONS
 from gan_core.models import MODELS
@@ -62,6 +63,8 @@ FAMILIES = {
     "toy2d_noise_{}": list(NOISES),
     "toy2d_preset_{}": list(page_constant("toy2d", "PRESETS")),
     "toy2d_preset_{}_say": list(page_constant("toy2d", "PRESETS")),
+    "device_choice_{}": list(DEVICE_CHOICES),
+    "{}_{}": [("model", m) for m in MODELS] + [("dataset", d) for d in DATASETS],  # Runs: a saved setting's label
 }
 
 
@@ -81,7 +84,7 @@ def test_every_key_family_built_with_an_f_string_is_known_and_complete_in_both_l
     for pattern, values in FAMILIES.items():
         assert values, pattern
         for value in values:
-            key = pattern.format(value)
+            key = pattern.format(*value) if isinstance(value, tuple) else pattern.format(value)
             assert set(STRINGS.get(key, {})) == set(LANGUAGES), f"{key} ({pattern}) lacks a language"
             assert all(STRINGS[key][language].strip() for language in LANGUAGES), key
 
