@@ -153,9 +153,10 @@ CHART_AXES = {
                            text("digit", lang), text("share_axis", lang), text("epoch", lang),
                            text("metric_fid_ratio", lang), text("epoch", lang), text("digit", lang)],
     "losses": lambda lang: [text("step", lang), text("loss", lang), text("step", lang), text("d_output", lang),
-                            *(text(key, lang) for key in ("metric_fid_ratio", "metric_fid", "metric_classes_covered",
-                                                          "metric_mean_confidence", "metric_kl_to_uniform")),
-                            *[text("epoch", lang)] * 6, text("digit", lang)],  # five metrics and the heat map by epoch
+                            *(text(key, lang) for key in ("metric_fid_ratio", "metric_fid", "metric_kid",
+                                                          "metric_classes_covered", "metric_mean_confidence",
+                                                          "metric_kl_to_uniform")),
+                            *[text("epoch", lang)] * 7, text("digit", lang)],  # six metrics and the heat map by epoch
 }
 
 
