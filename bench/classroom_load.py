@@ -3,6 +3,7 @@
     python bench/classroom_load.py --sessions 30 --seconds 60
     python bench/classroom_load.py --sessions 3 --seconds 10 --solo 5       # a quick check
     python bench/classroom_load.py --url http://localhost:8501 --checkpoints checkpoints
+    python bench/classroom_load.py --sessions 30 --seconds 60 --each-trains   # a GPU box: 30 runs at once
 
 Each student is a websocket client speaking Streamlit's own protocol (`/_stcore/stream`, the
 protobufs that ship with streamlit), as a browser tab does: a full script run per page visit
@@ -139,7 +140,10 @@ class Student:
         message = BackMsg()
         state = message.rerun_script
         state.query_string = self.query
-        state.page_script_hash = self.pages.get(page, "") if page is not None else self.page_hash
+        if page is not None and page not in self.pages:  # a first visit: the browser sends the URL's path
+            state.page_name = "" if page == self.default_page else page
+        else:
+            state.page_script_hash = self.pages[page] if page is not None else self.page_hash
         if fragment_id:
             state.fragment_id = fragment_id
             state.is_auto_rerun = True
@@ -202,6 +206,7 @@ class Load:
     exceptions: dict[str, int] = field(default_factory=dict)
     failures: dict[str, int] = field(default_factory=dict)  # timeouts and dropped connections
     joined: list[float] = field(default_factory=list)  # seconds from the start to each student's first page
+    started: int = 0  # Start presses of the students themselves (--each-trains)
 
     def add(self, page: str | None, result: Result) -> None:
         if result.status in ("timeout", "closed"):
@@ -216,7 +221,7 @@ class Load:
 
 
 async def student(url: str, order: list[str], load: Load, start: float, join: float, seconds: float,
-                  think: float, index: int, default_page: str) -> None:
+                  think: float, index: int, default_page: str, trains: int = 0) -> None:
     await asyncio.sleep(random.uniform(0, join))
     tab = Student(url, default_page=default_page)
     try:
@@ -226,7 +231,16 @@ async def student(url: str, order: list[str], load: Load, start: float, join: fl
         return
     deadline = start + join + seconds
     try:
-        first = await tab.run(order[index % len(order)])  # the URL a student was given opens this page
+        if trains:  # a GPU classroom: every student starts a run of their own first (defaults but the epochs)
+            opened = await tab.run("train")
+            load.add("train", opened)
+            pressed = await tab.run("train", widgets=[number(tab.widget_id("train_epochs"), trains),
+                                                     trigger(tab.widget_id("train_start"))])
+            load.add("train", pressed)
+            load.started += 1
+            first = await tab.run(order[index % len(order)])
+        else:
+            first = await tab.run(order[index % len(order)])  # the URL a student was given opens this page
         load.add(order[index % len(order)], first)
         load.joined.append(time.perf_counter() - start)
         visit = index
@@ -257,7 +271,7 @@ async def student(url: str, order: list[str], load: Load, start: float, join: fl
 
 
 async def drive(url: str, pages: list[str] | None, sessions: int, seconds: float, think: float, join: float,
-                default_page: str = "home") -> Load:
+                default_page: str = "home", trains: int = 0) -> Load:
     """N students join within `join` s and browse for `seconds` s; every run is recorded."""
     probe = Student(url, default_page=default_page)
     await probe.open()
@@ -269,7 +283,7 @@ async def drive(url: str, pages: list[str] | None, sessions: int, seconds: float
         raise SystemExit(f"no page {', '.join(missing)} in this app; its pages: {', '.join(probe.pages)}")
     load = Load()
     start = time.perf_counter()
-    await asyncio.gather(*(student(url, order, load, start, join, seconds, think, index, default_page) for index in range(sessions)))
+    await asyncio.gather(*(student(url, order, load, start, join, seconds, think, index, default_page, trains) for index in range(sessions)))
     return load
 
 
@@ -451,7 +465,7 @@ def summary(load: Load) -> dict[str, Any]:
     every_run = [s for runs in load.pages.values() for s in runs]
     return {"pages": {page: quantiles(runs) for page, runs in load.pages.items()}, "all_pages": quantiles(every_run),
             "polls": quantiles(load.polls), "exceptions": load.exceptions, "failures": load.failures,
-            "all_joined_after": max(load.joined, default=None)}
+            "all_joined_after": max(load.joined, default=None), "start_presses": load.started}
 
 
 def table(title: str, result: dict[str, Any]) -> str:
@@ -464,6 +478,8 @@ def table(title: str, result: dict[str, Any]) -> str:
     lines.append(f"exceptions: {exceptions}" + "".join(f"\n  {n} x {text}" for text, n in result["exceptions"].items()))
     if result["failures"]:
         lines.append(f"failures: {result['failures']}")
+    if result.get("start_presses"):
+        lines.append(f"Start pressed by the students: {result['start_presses']}")
     return "\n".join(lines)
 
 
@@ -502,6 +518,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-single", action="store_true", help="skip the one student's cold and warm visits")
     parser.add_argument("--no-floor", action="store_true", help="skip the floor app")
     parser.add_argument("--epochs", type=int, default=1000, help="epochs of the benchmark's run (outlasts it)")
+    parser.add_argument("--each-trains", action="store_true",
+                        help="every student first presses Start on Train (a GPU classroom: 30 runs at once)")
     parser.add_argument("--json-out", default="", help="also write the JSON result here")
     args = parser.parse_args(argv)
     if args.sessions < 1 or args.seconds <= 0 or args.think < 0 or args.join < 0:
@@ -552,7 +570,8 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
                 report["watched_polls"] = quantiles(polls)
                 report["training_unit"] = "steps" if (meter.run / "history.jsonl").is_file() else "epochs"
         phase(f"{args.sessions} students join")
-        task = asyncio.ensure_future(drive(url, pages, args.sessions, args.seconds, args.think, args.join))
+        task = asyncio.ensure_future(drive(url, pages, args.sessions, args.seconds, args.think, args.join,
+                                           trains=args.epochs if args.each_trains else 0))
         if meter is not None:
             await during(task, meter)
             report["training_loaded"] = meter.rate()

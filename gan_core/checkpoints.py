@@ -31,6 +31,7 @@ from typing import Any, Callable, BinaryIO
 
 import torch
 
+from .access import Actor, check_manage, check_not_shipped
 from .errors import CheckpointError, CorruptFileError, DiskFullError, RunNameError, UnsafeFileError
 
 CHECKPOINTS_ENV = "GAN_LAB_CHECKPOINTS"
@@ -184,6 +185,8 @@ class RunInfo:
     dataset: str
     message: str  # for a broken run: what is wrong with its run.json
     shipped: bool
+    owner: str = ""  # the display name of whoever started it ("" for runs from the CLI or before owners)
+    stopped_by: dict[str, Any] | None = None  # {"name", "teacher"} of the person who last stopped it
     train_seconds: float | None = None  # time spent in training steps, all sessions
     config: dict[str, Any] = field(default_factory=dict, compare=False)  # its settings, as saved (TrainConfig.to_dict)
 
@@ -285,6 +288,8 @@ class RunDir:
             message=message, shipped=bool(data.get("shipped", False)),
             train_seconds=float(summary["train_seconds"]) if summary.get("train_seconds") is not None else None,
             config=dict(config),
+            owner=str(data.get("owner") or ""),
+            stopped_by=data.get("stopped_by") if isinstance(data.get("stopped_by"), dict) else None,
         )
 
     # checkpoint.pt ------------------------------------------------------------
@@ -351,21 +356,68 @@ def list_runs(root: str | Path | None = None) -> list[RunInfo]:
     return sorted(runs, key=lambda run: run.created, reverse=True)
 
 
-def delete_run(name: str, root: str | Path | None = None) -> None:
-    """Remove a run's folder; refused for a shipped run (the pages open on it) and for a run that a live
-    process is training. The CLI, the job manager and the app all delete through here. A run whose
-    run.json is corrupt can be deleted too (nothing can train it)."""
+def delete_run(name: str, root: str | Path | None = None, by: Actor | None = None) -> None:
+    """Remove a run's folder. Refused for a shipped run (the pages open on it), for someone else's run (when
+    `by` is given; None is the machine's owner) and for a run that a live process is training. The CLI, the
+    job manager and the app all delete through here. A run whose run.json is corrupt can be deleted too
+    (nothing can train it; its owner is unknown, so only the machine's owner or a teacher may)."""
     run = RunDir(name, root)
     try:
         info = run.read_info()
     except CorruptFileError:
         info = {}
-    if info.get("shipped"):
-        raise CheckpointError(f"run {name!r} ships with GAN Lab (\"shipped\": true in its run.json) and cannot be "
-                              "deleted", code="delete_shipped", name=name)
+    check_not_shipped(info, run.name, "delete")
+    check_manage(by or Actor.machine(), run.name, str(info.get("owner") or ""), "delete")
     if info.get("status") == "running" and (run.owner_alive(info) or info.get("pid") == os.getpid()):
         raise CheckpointError(f"run {name!r} is training right now; stop it before deleting it", code="delete_running", name=name)
     shutil.rmtree(run.path)
+
+
+def rename_run(name: str, new_name: str, root: str | Path | None = None, by: Actor | None = None) -> RunDir:
+    """Give a saved run another folder name (its files are unchanged; run.json's "name" follows).
+    Refused like `delete_run`, and when the new name is taken or not a valid run name."""
+    run = RunDir(name, root)
+    target = RunDir(new_name, run.root)
+    info = run.read_info()
+    check_not_shipped(info, run.name, "rename")
+    check_manage(by or Actor.machine(), run.name, str(info.get("owner") or ""), "rename")
+    if info.get("status") == "running" and (run.owner_alive(info) or info.get("pid") == os.getpid()):
+        raise CheckpointError(f"run {name!r} is training right now; stop it before renaming it", code="run_busy", name=name)
+    if target.path.exists():
+        raise RunNameError(f"a run named {target.name!r} already exists; choose another name", code="run_exists",
+                           name=target.name)
+    if target.name == run.name:
+        return run
+    os.rename(run.path, target.path)
+    target.update_info(name=target.name)
+    return target
+
+
+def copy_run(name: str, new_name: str, root: str | Path | None = None, owner: str = "") -> RunDir:
+    """A copy of a saved run under a new name, owned by `owner` and never shipped: how a student trains
+    on from a shipped run without changing its tracked files. Written beside, then renamed into place."""
+    run = RunDir(name, root)
+    target = RunDir(new_name, run.root)
+    info = run.read_info()
+    if not run.checkpoint_path.is_file():
+        raise CheckpointError(f"run {run.name!r} has no checkpoint to copy yet", code="no_checkpoint", name=run.name)
+    if target.path.exists():
+        raise RunNameError(f"a run named {target.name!r} already exists; choose another name", code="run_exists",
+                           name=target.name)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=run.root))
+    try:
+        shutil.copytree(run.path, staging, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("*.tmp", "*.lock"))
+        copied = {key: value for key, value in info.items() if key not in ("shipped", "pid", "host", "stopped_by")}
+        copied.update(name=target.name, owner=owner, copied_from=run.name, created=now_iso(),
+                      status="stopped" if info.get("status") == "running" else info.get("status", "stopped"))
+        text = json.dumps({**copied, "updated": now_iso()}, indent=2, ensure_ascii=False) + "\n"
+        (staging / "run.json").write_text(text, encoding="utf-8")
+        os.rename(staging, target.path)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
 
 
 def pick_default_run(runs: Iterable[RunInfo]) -> RunInfo | None:

@@ -1,4 +1,5 @@
-"""`python -m gan_core`: train, sample, baseline, runs, delete, import, eval, train-classifier, toy2d.
+"""`python -m gan_core`: train, sample, baseline, runs, delete, import, eval, train-classifier, toy2d,
+what-goes-wrong.
 
 Exit codes: 0 done, 1 the run diverged, 2 bad input (one line on stderr, no traceback),
 130 interrupted with Ctrl-C (the run is saved first).
@@ -22,6 +23,7 @@ from .checkpoints import CHECKPOINTS_ENV, RunDir, default_checkpoints_dir, delet
 from .classifier import CLASSIFIER_PATH, MIN_ACCURACY, ClassifierSettings
 from .config import TrainConfig, device_chosen_settings
 from .data import DATA_DIR_ENV, load_dataset
+from .devices import resolve_device
 from .errors import GanLabError
 from .images import check_output_path, save_images
 from .models import MODELS
@@ -103,6 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
     classifier.add_argument("--min-accuracy", type=float, default=MIN_ACCURACY,
                             help=f"refuse to save a classifier below this held-out accuracy (default: {MIN_ACCURACY})")
     add_toy2d_parser(commands)
+
+    wrong = commands.add_parser(
+        "what-goes-wrong", help="record the Theory page's three failure demonstrations (a few minutes on a CPU)",
+        description="Train the recipes of saturation (minimax vs ns), mode collapse (a collapsing run beside a healthy "
+                    "one, class histogram per epoch) and D winning, and save their curves as one small JSON file.")
+    wrong.add_argument("--out", metavar="FILE", default=None, help="where to write it (default: the shipped "
+                                                                  "checkpoints/what-goes-wrong.json)")
+    wrong.add_argument("--device", default="cpu", help="where to train (default: cpu)")
+    wrong.add_argument("--n", type=int, default=500, help="samples judged per epoch for the class histogram (default: 500)")
     return parser
 
 
@@ -463,5 +474,21 @@ def cmd_toy2d(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"toy2d": cmd_toy2d, "train": cmd_train, "sample": cmd_sample, "baseline": cmd_baseline, "runs": cmd_runs, "delete": cmd_delete, "import": cmd_import,
+def cmd_what_goes_wrong(args: argparse.Namespace) -> int:
+    from .metrics import MAX_SAMPLES, MIN_SAMPLES
+    from .what_goes_wrong import SHIPPED_PATH, record, save
+
+    if not MIN_SAMPLES <= args.n <= MAX_SAMPLES:
+        raise GanLabError(f"--n must be between {MIN_SAMPLES} and {MAX_SAMPLES}, got {args.n}")
+    out = Path(args.out) if args.out else SHIPPED_PATH
+    if not out.parent.is_dir():
+        raise GanLabError(f"cannot write {out}: the folder {out.parent} does not exist")
+    resolve_device(args.device)
+    path = save(record(args.device, args.n, log=lambda line: print(line, file=sys.stderr)), out)
+    print(f"wrote {path} ({path.stat().st_size // 1024} KB)")
+    return EXIT_OK
+
+
+COMMANDS = {"what-goes-wrong": cmd_what_goes_wrong, "toy2d": cmd_toy2d, "train": cmd_train, "sample": cmd_sample,
+            "baseline": cmd_baseline, "runs": cmd_runs, "delete": cmd_delete, "import": cmd_import,
             "eval": cmd_eval, "train-classifier": cmd_train_classifier}

@@ -9,6 +9,7 @@ from typing import Any
 from .data import DATASET_SIZES
 from .devices import DEVICE_CHOICES, resolve_device
 from .errors import ConfigError
+from .losses import DEFAULT_LOSS, LOSSES, check_loss
 from .models import DEFAULT_MODEL, MODELS
 
 # Settings that may change when a run is resumed; the others define the run.
@@ -98,8 +99,12 @@ class TrainConfig:
                             label="G width (g_width)", allowed=_WIDTH)
     d_width: int = _setting(0, "channels of D's first layer (0: the model's own; conv models only)",
                             label="D width (d_width)", allowed=_WIDTH)
-    d_steps: int = _setting(1, "discriminator updates per generator update (k in the GAN paper)",
+    d_steps: int = _setting(1, "discriminator updates per generator update (k in the GAN paper; the loss's: 5 for wgan-gp)",
                             label="D steps per G step", allowed=Range(1, 100, whole=True))
+    loss: str = _setting(DEFAULT_LOSS, f"GAN loss: {', '.join(LOSSES)} (ns: non-saturating)")
+    r1: float = _setting(0.0, "weight γ of an R1 penalty γ/2·|∇D(x)|² on real images, with any loss (0: off; 1-10 usual)",
+                         label="r1 (the R1 penalty's weight)", allowed=Range(0, 1000),
+                         hint="; 0 turns it off, 1-10 is usual")
     ema_decay: float = _setting(_DEFAULTS["ema_decay"],
                                 "decay of an exponential moving average of G's weights used for samples (0: off)",
                                 allowed=_FRACTION, hint="; 0 turns it off, 0.999 is usual")
@@ -135,11 +140,12 @@ class TrainConfig:
 
     @classmethod
     def for_model(cls, model: str = DEFAULT_MODEL, **settings: Any) -> "TrainConfig":
-        """The model's recommended settings for the device it will train on (`device`, default auto),
-        overridden by any given here (None means "not given")."""
+        """The model's recommended settings for the device it will train on (`device`, default auto) and
+        the loss (`loss`, default ns), overridden by any given here (None means "not given")."""
         given = {name: value for name, value in settings.items() if value is not None}
         device_type = resolve_device(given.get("device", "auto")).type
-        return cls(model=model, **{**recommended_settings(model, device_type), **given})
+        loss = check_loss(given.get("loss", DEFAULT_LOSS))
+        return cls(model=model, **{**recommended_settings(model, device_type, loss), **given})
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -155,13 +161,15 @@ class TrainConfig:
         return cls(**values)
 
 
-def recommended_settings(model: str, device_type: str = "cpu") -> dict[str, Any]:
-    """The settings a model trains well with on a kind of device ("cpu", "cuda", "mps"): its own, then
-    those that differ there (a GPU gets a wider default model: `ModelSpec.recommended_on`)."""
+def recommended_settings(model: str, device_type: str = "cpu", loss: str = DEFAULT_LOSS) -> dict[str, Any]:
+    """The settings a model trains well with on a kind of device ("cpu", "cuda", "mps") under a loss: its
+    own, then those that differ there (a GPU gets a wider default model: `ModelSpec.recommended_on`),
+    then the loss's own (WGAN-GP: 5 critic steps), then the model's for that loss (`ModelSpec.per_loss`)."""
     if model not in MODELS:
         raise ConfigError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
     spec = MODELS[model]
-    return {**spec.recommended, **spec.recommended_on.get(device_type, {})}
+    return {**spec.recommended, **spec.recommended_on.get(device_type, {}), **LOSSES[check_loss(loss)].recommended,
+            **spec.per_loss.get(loss, {}), "loss": loss}
 
 
 def device_chosen_settings(model: str, device: str = "auto") -> dict[str, Any]:
@@ -311,6 +319,12 @@ def _check_field(setting: Any, value: Any, model: str | None = None) -> FieldErr
     if name == "dataset" and value not in DATASET_SIZES:
         return FieldError(name, "unknown_choice",
                           f"unknown dataset {value!r}; choose one of {', '.join(DATASET_SIZES)}")
+    if name == "loss":
+        try:
+            check_loss(value)
+        except ConfigError as error:
+            return FieldError(name, "unknown_choice", str(error))
+        return None
     if name == "tf32" and not isinstance(value, bool):
         return FieldError(name, "not_a_number", f"tf32 must be true or false, got {value!r}")
     if name == "device":

@@ -39,7 +39,7 @@ def matmul_precision(device: torch.device, tf32: bool) -> Iterator[None]:
 
 
 class GraphedStep:
-    """Callable like the trainer's eager step: batch indices in, (loss_d, loss_g, D(x), D(G(z))) out."""
+    """Callable like the trainer's eager step: batch indices in, (loss_d, loss_g, D(x), D(G(z)), |grad G|) out."""
 
     def __init__(self, trainer: "Trainer", warmup_steps: int = 3):
         if not fast_path_available(trainer.device):

@@ -2,9 +2,11 @@
 
 One training step (`train_step`):
   1. noise z -> G -> fake images;
-  2. D learns to tell real from fake: BCE(D(x), 1) + BCE(D(G(z)), 0), G untouched;
-  3. G learns to make D say "real" on fresh fakes, D held fixed: BCE(D(G(z)), 1)
-     (the non-saturating loss: maximise log D(G(z)) instead of minimising log(1 - D(G(z)))).
+  2. D learns to tell real from fake: the loss's D objective on D(x) and D(G(z)), G untouched;
+  3. G learns to make D say "real" on fresh fakes, D held fixed: the loss's G objective on D(G(z)).
+The loss (`config.loss`: minimax, ns, lsgan, hinge, wgan-gp; `config.r1`) is a parameter: its
+formulas live in `losses.py`. The default, ns, maximises log D(G(z)) instead of minimising
+log(1 - D(G(z))) (the non-saturating loss).
 
 Losses are kept on the device and copied to the history every `flush_every` steps, so a
 GPU is not stopped at every step just to report numbers.
@@ -21,9 +23,9 @@ from typing import Any, Callable
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 
+from .access import check_not_shipped
 from .checkpoints import RunDir, now_iso
 from .config import TrainConfig, resumed_config
 from .data import ImageDataset, load_dataset
@@ -31,13 +33,14 @@ from .devices import resolve_device
 from .errors import CheckpointError, ConfigError, RunNameError
 from .fast_path import GraphedStep, fast_path_available, matmul_precision
 from .images import to_uint8
+from .losses import build_objective
 from .models import build_models, count_parameters
 from .sampling import generate_images
 
 FIXED_NOISE_SAMPLES = 64
 # The per-step numbers of the game, by name: `train_step` stacks them in this order, History keeps a
 # column of each, and curves, CSV and pages read this tuple (one place for the names and their order).
-STEP_COLUMNS = ("loss_d", "loss_g", "d_real", "d_fake")
+STEP_COLUMNS = ("loss_d", "loss_g", "d_real", "d_fake", "grad_g")
 
 
 @dataclass
@@ -48,6 +51,7 @@ class History:
     loss_g: list[float] = field(default_factory=list)
     d_real: list[float] = field(default_factory=list)  # mean D(x): D's belief that real images are real
     d_fake: list[float] = field(default_factory=list)  # mean D(G(z)): D's belief that fakes are real
+    grad_g: list[float] = field(default_factory=list)  # norm of G's gradient: near 0, G learns nothing
     epochs: list[dict[str, Any]] = field(default_factory=list)
 
     def append(self, rows: torch.Tensor) -> None:
@@ -62,8 +66,10 @@ class History:
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> "History":
-        columns = {k: state[k].tolist() for k in STEP_COLUMNS}
+        columns = {k: state[k].tolist() if k in state else [float("nan")] * len(state["loss_d"]) for k in STEP_COLUMNS}
         return cls(**columns, epochs=list(state["epochs"]))
+
+
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,7 @@ class Trainer:
         # Stats are copied from the device every flush_every steps: one GPU sync per flush, not per step.
         self.flush_every = max(1, flush_every or (200 if self.device.type == "cuda" else 25))
         self.evaluate = evaluate  # optional per-epoch metrics of the sampling generator
+        self.loss = build_objective(config.loss, config.r1)
         dataset = data if data is not None else load_dataset(config.dataset, data_dir)
         self.data = dataset.to(self.device)
         self.steps_per_epoch = len(self.data) // (config.batch_size * config.d_steps)
@@ -172,38 +179,39 @@ class Trainer:
         return torch.randn(batch_size, self.config.latent_dim, device=self.device, generator=self.noise_rng)
 
     def discriminator_step(self, real: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """D learns to output "real" (1) on real digits and "fake" (0) on G's images; G is not updated."""
+        """D learns to output "real" on real digits and "fake" on G's images; G is not updated."""
         fake = self.generator(self.noise(len(real))).detach()  # detach: no gradient flows into G here
-        logits_real, logits_fake = self.discriminator(real), self.discriminator(fake)
-        loss = (F.binary_cross_entropy_with_logits(logits_real, torch.ones_like(logits_real))
-                + F.binary_cross_entropy_with_logits(logits_fake, torch.zeros_like(logits_fake)))
+        d_real, d_fake = self.discriminator(real), self.discriminator(fake)
+        loss = (self.loss.discriminator(d_real, d_fake)
+                + self.loss.penalty(self.discriminator, real, fake, self.noise_rng))  # WGAN-GP's / R1 (else 0)
         self.opt_d.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_d.step()
-        return loss, torch.sigmoid(logits_real).mean(), torch.sigmoid(logits_fake).mean()
+        return loss, self.loss.read(d_real), self.loss.read(d_fake)
 
-    def generator_step(self, batch_size: int) -> torch.Tensor:
-        """G learns to make D say "real" on fresh fakes, while D is held fixed."""
+    def generator_step(self, batch_size: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """G learns to make D say "real" on fresh fakes, while D is held fixed. Also returns the norm
+        of G's gradient (what the minimax loss makes vanish)."""
         self.discriminator.requires_grad_(False)
-        logits_fake = self.discriminator(self.generator(self.noise(batch_size)))
-        loss = F.binary_cross_entropy_with_logits(logits_fake, torch.ones_like(logits_fake))  # non-saturating
+        loss = self.loss.generator(self.discriminator(self.generator(self.noise(batch_size))))
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
+        grad_norm = torch.nn.utils.get_total_norm([p.grad for p in self.generator.parameters()])
         self.opt_g.step()
         self.discriminator.requires_grad_(True)
-        return loss
+        return loss, grad_norm
 
     def train_step(self, real_batches: torch.Tensor) -> torch.Tensor:
         """k = d_steps discriminator updates (one real batch each), then one generator update.
 
-        Returns the numbers of STEP_COLUMNS (loss_d, loss_g, mean D(x), mean D(G(z))) as one tensor on the device.
+        Returns the numbers of STEP_COLUMNS (loss_d, loss_g, mean D(x), mean D(G(z)), |grad G|) as one tensor on the device.
         """
         for real in real_batches:
             loss_d, d_real, d_fake = self.discriminator_step(real)
-        loss_g = self.generator_step(real_batches.shape[1])
+        loss_g, grad_g = self.generator_step(real_batches.shape[1])
         if self.generator_ema is not None:
             self._update_ema()
-        numbers = {"loss_d": loss_d, "loss_g": loss_g, "d_real": d_real, "d_fake": d_fake}
+        numbers = {"loss_d": loss_d, "loss_g": loss_g, "d_real": d_real, "d_fake": d_fake, "grad_g": grad_g}
         return torch.stack([numbers[column] for column in STEP_COLUMNS]).detach()
 
     @torch.no_grad()
@@ -450,15 +458,15 @@ class Trainer:
             self.latest_samples = self.sample_fixed()
 
     @classmethod
-    def create(cls, config: TrainConfig, run: RunDir, **kwargs: Any) -> "Trainer":
-        """A new run: refuses a name that exists, writes run.json, returns a ready trainer."""
+    def create(cls, config: TrainConfig, run: RunDir, owner: str = "", **kwargs: Any) -> "Trainer":
+        """A new run: refuses a name that exists, writes run.json (with its `owner`), returns a ready trainer."""
         config.validate()
         if run.path.exists():
             raise RunNameError(f"a run named {run.name!r} already exists in {run.root}; resume it or choose another name", code="run_exists", name=run.name)
         trainer = cls(config, run, **kwargs)
         run.path.mkdir(parents=True)
         run.write_info({
-            "name": run.name, "status": "stopped", "created": now_iso(), "device": _device_label(trainer.device),
+            "name": run.name, "status": "stopped", "created": now_iso(), "owner": owner, "device": _device_label(trainer.device),
             "config": config.to_dict(), "summary": trainer._summary(),
         })
         return trainer
@@ -469,6 +477,7 @@ class Trainer:
         """Continue a saved run from its checkpoint; `epochs` is the new total. Only the settings in
         RESUMABLE_CHANGES may differ from the saved ones."""
         info = run.read_info()
+        check_not_shipped(info, run.name, "resume")  # tracked files never change; copy_run it first
         if run.owner_alive(info):
             raise CheckpointError(f"run {run.name!r} is being trained by process {info.get('pid')}; stop it first", code="run_busy", name=run.name)
         state = run.load_checkpoint()

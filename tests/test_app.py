@@ -21,11 +21,12 @@ from streamlit.testing.v1 import AppTest
 from gan_core.checkpoints import CHECKPOINTS_ENV, RunDir
 from gan_core.config import TrainConfig
 from gan_core import jobs as jobs_module
+from gan_core.curves import epoch_metrics, load_history
 from gan_core.jobs import JobManager, get_job_manager
 from gan_core.metrics import classify_one, judge_nearest, nearest_training_image, training_evaluator
 from gan_core.sampling import load_generator
 from gan_core.trainer import Trainer
-from ui.i18n import STRINGS
+from ui.i18n import STRINGS, plural_form
 
 from .conftest import wait_until
 
@@ -41,6 +42,11 @@ TRAINING_TIMEOUT = 600  # one epoch of the MLP on 5,000 digits: ~10 s on two idl
 def text(key: str, language: str = "ru", **values: object) -> str:
     entry = STRINGS[key][language]
     return entry.format(**values) if values else entry
+
+
+def counted(key: str, n: int, language: str = "ru") -> str:
+    """A counted noun as the app writes it ("1 epoch", "2 эпохи"): the real plural form of the language."""
+    return STRINGS[key][language].split("|")[plural_form(n, language)].format(n=n)
 
 
 def open_app(page: str = "home", language: str = "ru") -> AppTest:
@@ -305,7 +311,11 @@ def test_start_with_tiny_settings_trains_a_run_that_the_job_manager_finishes(che
 
     assert jobs.wait("lesson-1", TRAINING_TIMEOUT, checkpoints).state == "finished"
     at.run()
-    assert any(message.startswith("Done: all 1 epoch(s)") for message in texts(at, "success"))
+    assert any(message.startswith("Done: 1 epoch in ") for message in texts(at, "success"))
+    assert counted("n_epochs", 1, "en") == "1 epoch"  # one epoch, the singular: no "(s)"
+    russian = open_app("train", "ru")  # the same run seen in Russian: "1 эпоха", the singular
+    assert russian.selectbox(key="keep_train_watch").value == "lesson-1"
+    assert any(message.startswith("Готово: 1 эпоха за ") for message in texts(russian, "success"))
     assert len(at.get("plotly_chart")) == 4 and len(at.image) == 1  # losses, D's outputs, the digits, FID / floor
     assert RunDir("lesson-1", checkpoints).info().status == "finished"
     assert at.text_input(key="keep_train_name").value == "mlp-1"  # a fresh name for the next run
@@ -351,9 +361,10 @@ def test_bad_input_shows_a_message_next_to_the_field_and_nothing_saved_is_lost(w
     assert not at.error and not at.button(key="train_start").disabled
     at.number_input(key="keep_train_batch_size").set_value(6000).run()
     assert texts(column_with(at, "number_input", "keep_train_batch_size"), "error") == [
-        text("err_batch", size=5000, k=1, limit=5000)]
+        "Батч больше набора данных: в нём 5000 картинок, и при 1 шаге D на шаг G батч может быть не больше 5000."]
     at.number_input(key="keep_train_d_steps").set_value(2).run()
-    assert text("err_batch", size=5000, k=2, limit=2500) in texts(at, "error")
+    assert text("err_batch", size=5000, k=counted("n_d_steps", 2), limit=2500) in texts(at, "error")
+    assert counted("n_d_steps", 2) == "2 шагах D"
     assert at.button(key="train_start").disabled
     assert (with_run / "tiny" / "checkpoint.pt").read_bytes() == saved
     assert sorted(p.name for p in with_run.iterdir()) == ["tiny"]
@@ -425,7 +436,11 @@ def test_losses_smoothing_and_the_epoch_axis_and_the_csv(with_run) -> None:
     at.slider(key="keep_losses_smoothing").set_value(0.0).run()
     at.radio(key="keep_losses_axis").set_value("epoch").run()
     charts = figures(at)
-    assert not at.exception and len(charts) == 2 + 5 + 1  # losses, D's outputs; 5 metrics per epoch, the heat map
+    metrics = epoch_metrics(load_history(RunDir("tiny", with_run)))  # every number the run recorded per epoch
+    assert {"fid_ratio", "fid", "classes_covered", "mean_confidence", "kl_to_uniform"} <= set(metrics)
+    assert not at.exception and len(charts) == 2 + len(metrics) + 1  # losses, D's outputs; a chart a metric, the heat map
+    labels = [text(f"metric_{m}", "en") if f"metric_{m}" in STRINGS else m for m in metrics]
+    assert set(labels) <= {title for f in charts for title in axis_titles(f)} | {m.strip("*") for m in texts(at, "markdown")}
     by_title = {f["layout"]["yaxis"]["title"]["text"]: f for f in charts}
     assert by_title["FID / floor"]["layout"]["yaxis"]["type"] == "log" and by_title["FID"]["layout"]["yaxis"]["type"] == "log"
     assert by_title["Digits covered (≥ 2%)"]["data"][0]["mode"] == "lines+markers"  # two epochs: two points to see

@@ -93,5 +93,5 @@ def test_the_csv_of_two_saved_runs_holds_every_step_of_each(checkpoints, small_m
     assert rows[0]["run"] == "a" and rows[0]["step"] == "1" and rows[0]["epoch"] == "0.2500"
     assert rows[-1]["run"] == "b" and rows[-1]["epoch"] == "2.0000"
     assert float(rows[3]["loss_d"]) == pytest.approx(histories["a"][0].loss_d[3], rel=1e-5)
-    assert set(rows[0]) == {"run", "step", "epoch", "loss_d", "loss_g", "d_real", "d_fake"}
+    assert set(rows[0]) == {"run", "step", "epoch", "loss_d", "loss_g", "d_real", "d_fake", "grad_g"}
     assert load_history(RunDir("missing-checkpoint", checkpoints)).loss_d == []

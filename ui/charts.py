@@ -90,7 +90,10 @@ def figure(lines: list[Line], y_title: str, x_title: str, *, marks: list[float] 
         # Labelled by hand: plotly places a shape's own label at 10**level on a log axis.
         annotations.append({"x": 0, "xref": "paper", "xanchor": "left", "y": math.log10(level) if log_y else level,
                             "yref": "y", "yanchor": "bottom", "text": label, "showarrow": False,
-                            "font": {"size": 14, "color": "rgba(0,0,0,0.65)"}})
+                            # Annotations are drawn above the traces; an opaque box keeps the label readable
+                            # where the curves run through it (a projector washes out thin grey text).
+                            "font": {"size": 16, "color": "rgba(0,0,0,0.9)"}, "bgcolor": "rgba(255,255,255,0.92)",
+                            "bordercolor": "rgba(0,0,0,0.45)", "borderwidth": 1, "borderpad": 3})
     xaxis: dict = {"title": {"text": x_title}}
     yaxis: dict = {"title": {"text": y_title}}
     if log_y:  # whole numbers at 1-2-5 steps: plotly's own minor labels ("2", "5") read as the wrong numbers

@@ -423,8 +423,8 @@ STRINGS: dict[str, dict[str, str]] = {
               "sure the classifier is of its guesses.",
     },
     "losses_csv": {"ru": "Скачать CSV", "en": "Download CSV"},
-    "losses_csv_help": {"ru": "Сырые значения выбранных запусков по шагам: run, step, epoch, loss_d, loss_g, d_real, d_fake.",
-                        "en": "Raw per-step values of the chosen runs: run, step, epoch, loss_d, loss_g, d_real, d_fake."},
+    "losses_csv_help": {"ru": "Сырые значения выбранных запусков по шагам: run, step, epoch, loss_d, loss_g, d_real, d_fake, grad_g.",
+                        "en": "Raw per-step values of the chosen runs: run, step, epoch, loss_d, loss_g, d_real, d_fake, grad_g."},
 
     # --- latent explorer -------------------------------------------------------------------------------------
     "latent_title": {"ru": "Латентное пространство", "en": "Latent explorer"},

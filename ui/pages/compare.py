@@ -48,10 +48,19 @@ def sources(dataset_name: str, n: int, seed: int, run: RunInfo | None) -> list[S
     return found
 
 
-def grids(shown: list[Source | None], count: int, dataset_name: str, n: int, seed: int, run: RunInfo | None) -> None:
-    """One row of titles, one of grids, one of notes: the grids line up whatever the titles' lengths."""
+def grids(shown: list[Source | None], count: int, dataset_name: str, n: int, seed: int, run: RunInfo | None,
+          per_row: int = 4) -> None:
+    """Rows of `per_row` grids (4, or 2 in the large view: twice as wide on a projector), each row with a line
+    of titles, one of grids, one of notes, so the grids line up whatever the titles' lengths."""
+    for first in range(0, len(shown), per_row):
+        row(shown[first:first + per_row], count, dataset_name, n, seed, run, per_row)
+
+
+def row(shown: list[Source | None], count: int, dataset_name: str, n: int, seed: int, run: RunInfo | None,
+        per_row: int) -> None:
+    target = 420 if per_row == 4 else 840
     for part in ("title", "images", "about"):
-        for column, source in zip(st.columns(4, gap="medium"), shown):
+        for column, source in zip(st.columns(per_row, gap="medium"), shown):
             with column:
                 if source is None:  # no GAN yet: its column says how to get one
                     if part == "title":
@@ -61,7 +70,7 @@ def grids(shown: list[Source | None], count: int, dataset_name: str, n: int, see
                 elif part == "title":
                     st.markdown(f"##### {source.title}")
                 elif part == "images":
-                    pictures.show(cache.source_grid(source.kind, dataset_name, n, seed, count, 420,
+                    pictures.show(cache.source_grid(source.kind, dataset_name, n, seed, count, target,
                                                     run if source.kind == "gan" else None))
                 else:
                     st.caption(source.about)
@@ -139,7 +148,8 @@ def render() -> None:
     shown: list[Source | None] = list(found)
     if run is None:
         shown.insert(2, None)
-    grids(shown, int(count), dataset_name, int(n), int(seed), run)
+    large = st.toggle(t("compare_large"), key=f"{KEEP}compare_large", help=t("compare_large_help"))
+    grids(shown, int(count), dataset_name, int(n), int(seed), run, per_row=2 if large else 4)
     st.markdown(t("compare_explain"))
     metrics(found, dataset_name, int(n), int(seed), run)
 

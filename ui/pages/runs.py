@@ -1,4 +1,5 @@
-"""Runs: every run with its status, epochs, device and date; details, downloads, Stop and Delete."""
+"""Runs: every run with its owner, status, epochs, device and date; details, downloads, and Stop, Rename and
+Delete for the runs this session may manage (its own; every run for the teacher)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from gan_core.archive import import_run
 from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, run_archive
 from gan_core.errors import GanLabError
 
-from ui import frame, pickers, training
+from ui import frame, people, pickers, training
 from ui.frame import KEEP
 from ui.i18n import STRINGS, plural, t
 
@@ -27,12 +28,14 @@ def table(runs: list[RunInfo]) -> None:
     rows = []
     for job in manager.jobs(default_checkpoints_dir()):  # queued runs have no folder yet, but are runs to people
         if job.state == "queued":
-            rows.append({t("col_name"): job.run_name, t("col_status"): t("queue_place", place=manager.queue_position(job)),
+            rows.append({t("col_name"): job.run_name, t("col_owner"): people.owner_label(job.owner),
+                         t("col_status"): t("queue_place", place=manager.queue_position(job)),
                          t("col_epochs"): f"0 / {job.config.epochs}", t("col_model"): job.config.model,
                          t("col_dataset"): job.config.dataset, t("col_device"): job.device, t("col_created"): "",
                          t("col_shipped"): False})
     for run in runs:
-        rows.append({t("col_name"): run.name, t("col_status"): live_status(run),
+        rows.append({t("col_name"): run.name, t("col_owner"): people.owner_label(run.owner),
+                     t("col_status"): live_status(run),
                      t("col_epochs"): "" if run.broken else f"{run.epochs_done} / {run.epochs_target}",
                      t("col_model"): run.model,
                      t("col_dataset"): run.dataset, t("col_device"): run.device,
@@ -47,11 +50,22 @@ def confirm_delete(name: str) -> None:
 def delete(name: str) -> None:
     st.session_state.pop(CONFIRM, None)
     try:
-        training.manager().delete(name, default_checkpoints_dir())
+        training.manager().delete(name, default_checkpoints_dir(), by=people.actor())
     except GanLabError as error:
         st.session_state["runs_error"] = frame.error_text(error)
     else:
         st.session_state["runs_deleted"] = name
+
+
+def rename(name: str) -> None:
+    new_name = (st.session_state.get(f"runs_rename_{name}") or "").strip()
+    try:
+        training.manager().rename(name, new_name, default_checkpoints_dir(), by=people.actor())
+    except GanLabError as error:
+        st.session_state["runs_error"] = frame.error_text(error)
+    else:
+        st.session_state["runs_renamed"] = (name, new_name)
+        st.session_state[f"{KEEP}runs_selected_next"] = new_name
 
 
 def setting_value(name: str, value: object) -> str:
@@ -113,8 +127,11 @@ def details(run: RunInfo) -> None:
     with about:
         st.markdown(t("runs_details", status=live_status(run), done=run.epochs_done, target=run.epochs_target,
                       device=run.device or "—", created=run.created.replace("T", " ")[:19]))
+        st.caption(t("people_owner", name=people.owner_label(run.owner)))
         if run.message and run.status != "finished":
             st.caption(run.message)
+        if run.status == "stopped" and not active and people.stopped_by_text(run.stopped_by):
+            st.caption(people.stopped_by_text(run.stopped_by))
         st.table(settings_rows(info.get("config", {})), hide_index=True)
     with actions:
         if folder.checkpoint_path.is_file():
@@ -127,15 +144,30 @@ def details(run: RunInfo) -> None:
                                on_click="ignore", width="stretch", help=t("runs_download_zip_help"))
         else:
             st.caption(t("runs_no_checkpoint"))
-        if active:
+        mine = people.may(job.owner or run.owner if active else run.owner)
+        if active and mine:
             if st.button(t("stop"), icon=":material/stop:", width="stretch"):
-                training.manager().stop(run.name, default_checkpoints_dir())
+                training.manager().stop(run.name, default_checkpoints_dir(), by=people.actor())
                 st.rerun()
             st.caption(t("runs_delete_active"))
         elif run.shipped:
             st.caption(t("runs_delete_shipped"))
+        elif not mine:
+            st.caption(t("people_only_owner_manage", name=run.owner or "—"))
+        elif active:
+            st.caption(t("runs_delete_active"))
+        elif st.session_state.get(CONFIRM) == run.name:
+            st.warning(t("runs_confirm", name=run.name), icon=":material/warning:")
+            yes, no = st.columns(2)
+            yes.button(t("runs_delete_yes"), type="primary", on_click=delete, args=(run.name,), width="stretch")
+            no.button(t("cancel"), on_click=lambda: st.session_state.pop(CONFIRM, None), width="stretch")
         else:
-            delete_buttons(run.name)
+            st.button(t("runs_delete"), icon=":material/delete:", on_click=confirm_delete, args=(run.name,),
+                      width="stretch")
+            with st.popover(t("runs_rename"), icon=":material/edit:", width="stretch"):
+                st.text_input(t("runs_rename_to"), value=run.name, key=f"runs_rename_{run.name}", max_chars=64)
+                st.button(t("runs_rename_do"), on_click=rename, args=(run.name,), key=f"runs_rename_do_{run.name}",
+                          type="primary")
 
 
 def import_archive(upload) -> None:
@@ -172,6 +204,9 @@ def render() -> None:
     st.markdown(t("runs_intro", root=default_checkpoints_dir()))
     if "runs_deleted" in st.session_state:
         st.success(t("runs_deleted", name=st.session_state.pop("runs_deleted")), icon=":material/delete:")
+    if "runs_renamed" in st.session_state:
+        old, new = st.session_state.pop("runs_renamed")
+        st.success(t("runs_renamed", old=old, new=new), icon=":material/edit:")
     if "runs_error" in st.session_state:
         st.error(st.session_state.pop("runs_error"))
     runs = pickers.runs()
@@ -186,6 +221,8 @@ def render() -> None:
     st.subheader(t("runs_one_h"))
     names = [run.name for run in runs]
     key = f"{KEEP}runs_selected"
+    if st.session_state.get(f"{key}_next") in names:
+        st.session_state[key] = st.session_state.pop(f"{key}_next")
     if st.session_state.get(key) not in names:
         st.session_state[key] = names[0]
     by_name = {run.name: run for run in runs}
