@@ -13,6 +13,7 @@ from gan_core.config import FieldError, Range
 from gan_core.curves import STEP_COLUMNS
 from gan_core.data import DATASETS
 from gan_core.losses import LOSSES
+from gan_core.what_goes_wrong import COLLAPSE
 from gan_core.devices import DEVICE_CHOICES
 from gan_core.jobs import ACTIVE_STATES
 from gan_core.latent import INTERPOLATIONS
@@ -60,6 +61,8 @@ FAMILIES = {
     "toy2d_preset_{}_say": list(page_constant("toy2d", "PRESETS")),
     "device_choice_{}": list(DEVICE_CHOICES),
     "lv_name_{}": list(LOSSES),
+    "model_short_{}": [m for m in MODELS if f"model_short_{m}" in STRINGS],  # optional: the page falls back to m
+    "wrong_{}": list(COLLAPSE),  # What goes wrong: the collapsed and the healthy run
     "lv_about_{}": list(LOSSES),
     "{}_{}": [("model", m) for m in MODELS] + [("dataset", d) for d in DATASETS],  # Runs: a saved setting's label
 }
