@@ -33,6 +33,7 @@ import torch
 
 from .access import Actor, check_manage, check_not_shipped
 from .errors import CheckpointError, CorruptFileError, DiskFullError, RunNameError, UnsafeFileError
+from .models import DEFAULT_MODEL
 
 CHECKPOINTS_ENV = "GAN_LAB_CHECKPOINTS"
 CHECKPOINT_FORMAT = "gan-lab-checkpoint"
@@ -421,10 +422,12 @@ def copy_run(name: str, new_name: str, root: str | Path | None = None, owner: st
 
 
 def pick_default_run(runs: Iterable[RunInfo]) -> RunInfo | None:
-    """The run a page should open with: a shipped one, else the newest finished, else the newest
-    with at least one epoch. `runs` come newest first, as `list_runs` returns them."""
+    """The run a page should open with: a shipped one (the default model's first: the lecture's GAN before
+    the conditional one), else the newest finished, else the newest with at least one epoch. `runs` come
+    newest first, as `list_runs` returns them."""
     runs = [run for run in runs if run.epochs_done >= 1]
-    for wanted in (lambda r: r.shipped, lambda r: r.status == "finished", lambda r: True):
+    for wanted in (lambda r: r.shipped and r.model == DEFAULT_MODEL, lambda r: r.shipped,
+                   lambda r: r.status == "finished", lambda r: True):
         found = next((run for run in runs if wanted(run)), None)
         if found is not None:
             return found

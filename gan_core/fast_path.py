@@ -68,7 +68,7 @@ class GraphedStep:
         trainer = self.trainer
         self.side_stream.wait_stream(torch.cuda.current_stream())
         with torch.cuda.stream(self.side_stream):
-            stats = trainer.train_step(trainer.data.images[batch_indices])
+            stats = trainer.train_step(trainer.data.images[batch_indices], trainer.data.labels[batch_indices])
         torch.cuda.current_stream().wait_stream(self.side_stream)
         return stats
 
@@ -82,5 +82,6 @@ class GraphedStep:
         torch.cuda.synchronize(trainer.device)
         # thread_local: UI threads of the same process may use the GPU while this thread captures.
         with torch.cuda.graph(graph, stream=self.side_stream, capture_error_mode="thread_local"):
-            self.static_stats = trainer.train_step(trainer.data.images[self.static_indices])
+            self.static_stats = trainer.train_step(trainer.data.images[self.static_indices],
+                                                   trainer.data.labels[self.static_indices])
         self.graph = graph

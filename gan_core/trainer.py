@@ -8,6 +8,9 @@ The loss (`config.loss`: minimax, ns, lsgan, hinge, wgan-gp; `config.r1`) is a p
 formulas live in `losses.py`. The default, ns, maximises log D(G(z)) instead of minimising
 log(1 - D(G(z))) (the non-saturating loss).
 
+A conditional model (`cgan`) is told each digit's label: G draws the labels of the real batch,
+and D judges every image together with its label. Unconditional models never see labels.
+
 Losses are kept on the device and copied to the history every `flush_every` steps, so a
 GPU is not stopped at every step just to report numbers.
 """
@@ -34,8 +37,8 @@ from .errors import CheckpointError, ConfigError, RunNameError
 from .fast_path import GraphedStep, fast_path_available, matmul_precision
 from .images import to_uint8
 from .losses import build_objective
-from .models import build_models, count_parameters
-from .sampling import generate_images
+from .models import build_models, count_parameters, is_conditional
+from .sampling import cycling_labels, generate_images
 
 FIXED_NOISE_SAMPLES = 64
 # The per-step numbers of the game, by name: `train_step` stacks them in this order, History keeps a
@@ -142,6 +145,7 @@ class Trainer:
         memory_format = torch.channels_last if self.device.type == "cpu" else torch.preserve_format
         self.generator, self.discriminator = (m.to(self.device, memory_format=memory_format)
                                               for m in build_models(config.model, config.latent_dim, config.g_width, config.d_width))
+        self.conditional = is_conditional(self.generator)
         self.generator_ema = _frozen_copy(self.generator) if config.ema_decay > 0 else None
         self._ema_updates = torch.zeros((), device=self.device)  # one EMA update per step: equals global_step
         # fused: one pass over the weights per update (one kernel on a GPU, 5-10% faster on a CPU);
@@ -156,6 +160,8 @@ class Trainer:
         self.fixed_noise = torch.randn(
             FIXED_NOISE_SAMPLES, config.latent_dim, generator=torch.Generator().manual_seed(config.seed)
         ).to(self.device)
+        # A conditional model draws the digits 0-9 in turn for them; None for the others.
+        self.fixed_labels = cycling_labels(FIXED_NOISE_SAMPLES).to(self.device) if self.conditional else None
         self.noise_rng = torch.Generator(self.device).manual_seed(config.seed + 1)
 
         self.history = History()
@@ -178,22 +184,25 @@ class Trainer:
     def noise(self, batch_size: int) -> torch.Tensor:
         return torch.randn(batch_size, self.config.latent_dim, device=self.device, generator=self.noise_rng)
 
-    def discriminator_step(self, real: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def discriminator_step(self, real: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """D learns to output "real" on real digits and "fake" on G's images; G is not updated."""
-        fake = self.generator(self.noise(len(real))).detach()  # detach: no gradient flows into G here
-        d_real, d_fake = self.discriminator(real), self.discriminator(fake)
+        given = (labels,) if self.conditional else ()  # only a conditional model is told the digits
+        fake = self.generator(self.noise(len(real)), *given).detach()  # detach: no gradient flows into G here
+        d_real, d_fake = self.discriminator(real, *given), self.discriminator(fake, *given)
+        critic = lambda images: self.discriminator(images, *given)  # noqa: E731 - D as the penalty sees it
         loss = (self.loss.discriminator(d_real, d_fake)
-                + self.loss.penalty(self.discriminator, real, fake, self.noise_rng))  # WGAN-GP's / R1 (else 0)
+                + self.loss.penalty(critic, real, fake, self.noise_rng))  # WGAN-GP's / R1 (else 0)
         self.opt_d.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_d.step()
         return loss, self.loss.read(d_real), self.loss.read(d_fake)
 
-    def generator_step(self, batch_size: int) -> tuple[torch.Tensor, torch.Tensor]:
+    def generator_step(self, batch_size: int, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """G learns to make D say "real" on fresh fakes, while D is held fixed. Also returns the norm
         of G's gradient (what the minimax loss makes vanish)."""
+        given = (labels,) if self.conditional else ()  # only a conditional model is told the digits
         self.discriminator.requires_grad_(False)
-        loss = self.loss.generator(self.discriminator(self.generator(self.noise(batch_size))))
+        loss = self.loss.generator(self.discriminator(self.generator(self.noise(batch_size), *given), *given))
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         grad_norm = torch.nn.utils.get_total_norm([p.grad for p in self.generator.parameters()])
@@ -201,14 +210,14 @@ class Trainer:
         self.discriminator.requires_grad_(True)
         return loss, grad_norm
 
-    def train_step(self, real_batches: torch.Tensor) -> torch.Tensor:
-        """k = d_steps discriminator updates (one real batch each), then one generator update.
+    def train_step(self, real_batches: torch.Tensor, label_batches: torch.Tensor) -> torch.Tensor:
+        """k = d_steps discriminator updates (one real batch and its labels each), then one generator update.
 
         Returns the numbers of STEP_COLUMNS (loss_d, loss_g, mean D(x), mean D(G(z)), |grad G|) as one tensor on the device.
         """
-        for real in real_batches:
-            loss_d, d_real, d_fake = self.discriminator_step(real)
-        loss_g, grad_g = self.generator_step(real_batches.shape[1])
+        for real, labels in zip(real_batches, label_batches):
+            loss_d, d_real, d_fake = self.discriminator_step(real, labels)
+        loss_g, grad_g = self.generator_step(real_batches.shape[1], labels)
         if self.generator_ema is not None:
             self._update_ema()
         numbers = {"loss_d": loss_d, "loss_g": loss_g, "d_real": d_real, "d_fake": d_fake, "grad_g": grad_g}
@@ -279,7 +288,7 @@ class Trainer:
         """One training step, eager or replayed from a CUDA graph of the very same `train_step`."""
         with matmul_precision(self.device, tf32=self.config.tf32):
             if not self.fast:
-                return self.train_step(self.data.images[batch_indices])
+                return self.train_step(self.data.images[batch_indices], self.data.labels[batch_indices])
             if self._graphed_step is None:
                 self._graphed_step = GraphedStep(self)
             return self._graphed_step(batch_indices)
@@ -366,7 +375,7 @@ class Trainer:
 
     def sample_fixed(self) -> np.ndarray:
         """The fixed-noise batch through the sampling generator, as uint8 (64, 28, 28)."""
-        return to_uint8(generate_images(self.sampling_generator, self.fixed_noise))
+        return to_uint8(generate_images(self.sampling_generator, self.fixed_noise, self.fixed_labels))
 
     # --- checkpoints --------------------------------------------------------------------
     def state(self) -> dict[str, Any]:

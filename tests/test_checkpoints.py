@@ -127,14 +127,17 @@ def test_a_run_left_running_by_a_dead_process_shows_as_interrupted(trained_run: 
     assert info.status == "stopped" and "interrupted" in info.message
 
 
-def info(name: str, status: str = "finished", epochs: int = 3, shipped: bool = False) -> RunInfo:
-    return RunInfo(name, status, epochs, epochs, "cpu", "2025-01-01", "dcgan", "mnist-5k", "", shipped)
+def info(name: str, status: str = "finished", epochs: int = 3, shipped: bool = False, model: str = "dcgan") -> RunInfo:
+    return RunInfo(name, status, epochs, epochs, "cpu", "2025-01-01", model, "mnist-5k", "", shipped)
 
 
 def test_pages_open_with_a_shipped_run_else_the_newest_finished_one() -> None:
     newest_first = [info("new-stopped", "stopped"), info("new-done"), info("old-done"), info("empty", "stopped", 0)]
     assert pick_default_run(newest_first).name == "new-done"
     assert pick_default_run([*newest_first, info("pretrained", shipped=True)]).name == "pretrained"
+    # two shipped runs: the default model's (the lecture's GAN) before the newer conditional one
+    shipped = [info("pretrained-cgan", shipped=True, model="cgan"), info("pretrained-sngan", shipped=True, model="sngan")]
+    assert pick_default_run(shipped).name == "pretrained-sngan"
     assert pick_default_run([info("half", "stopped", 1), info("empty", "stopped", 0)]).name == "half"
     assert pick_default_run([info("empty", "stopped", 0)]) is None
 

@@ -186,7 +186,8 @@ def import_archive(upload) -> None:
 
 def import_panel() -> None:
     with st.expander(t("runs_import_h"), icon=":material/upload:",
-                     expanded="runs_import_error" in st.session_state or "runs_imported" in st.session_state):
+                     expanded="runs_import_error" in st.session_state or "runs_imported" in st.session_state
+                     or st.session_state.get("runs_import_file") is not None):  # stays open while a file is chosen
         st.caption(t("runs_import_intro"))
         upload = st.file_uploader(t("runs_import_file"), type=["zip"], key="runs_import_file")
         st.text_input(t("runs_import_name"), key="runs_import_name", max_chars=64, help=t("runs_import_name_help"))
