@@ -36,7 +36,6 @@ ACTIVE_STATES = ("queued", "starting", "running")
 # How often a trainer copies its losses to the history that pages chart. A CPU pays nothing for it,
 # so every step shows at once; a GPU would stop to sync, so it keeps the trainer's default (200).
 FLUSH_EVERY = {"cpu": 1}
-JOB_STATES = (*ACTIVE_STATES, "finished", "stopped", "diverged", "failed")
 
 
 @dataclass(eq=False)  # identity equality: two jobs of one run are different jobs

@@ -41,6 +41,9 @@ from .models import build_models, count_parameters, is_conditional
 from .sampling import cycling_labels, generate_images
 
 FIXED_NOISE_SAMPLES = 64
+# The per-step numbers of the game, by name: `train_step` stacks them in this order, History keeps a
+# column of each, and curves, CSV and pages read this tuple (one place for the names and their order).
+STEP_COLUMNS = ("loss_d", "loss_g", "d_real", "d_fake", "grad_g")
 
 
 @dataclass
@@ -55,24 +58,21 @@ class History:
     epochs: list[dict[str, Any]] = field(default_factory=list)
 
     def append(self, rows: torch.Tensor) -> None:
+        """Rows of `train_step`'s numbers, one value per column of STEP_COLUMNS."""
         for values in rows.tolist():
-            self.loss_d.append(values[0])
-            self.loss_g.append(values[1])
-            self.d_real.append(values[2])
-            self.d_fake.append(values[3])
-            self.grad_g.append(values[4])
+            for column, value in zip(STEP_COLUMNS, values, strict=True):
+                getattr(self, column).append(value)
 
     def to_state(self) -> dict[str, Any]:
-        columns = {k: torch.tensor(getattr(self, k), dtype=torch.float32) for k in _COLUMNS}
+        columns = {k: torch.tensor(getattr(self, k), dtype=torch.float32) for k in STEP_COLUMNS}
         return {**columns, "epochs": copy.deepcopy(self.epochs)}
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> "History":
-        columns = {k: state[k].tolist() if k in state else [float("nan")] * len(state["loss_d"]) for k in _COLUMNS}
+        columns = {k: state[k].tolist() if k in state else [float("nan")] * len(state["loss_d"]) for k in STEP_COLUMNS}
         return cls(**columns, epochs=list(state["epochs"]))
 
 
-_COLUMNS = ("loss_d", "loss_g", "d_real", "d_fake", "grad_g")  # runs saved before grad_g read it as NaN
 
 
 @dataclass(frozen=True)
@@ -213,14 +213,15 @@ class Trainer:
     def train_step(self, real_batches: torch.Tensor, label_batches: torch.Tensor) -> torch.Tensor:
         """k = d_steps discriminator updates (one real batch and its labels each), then one generator update.
 
-        Returns (loss_d, loss_g, mean D(x), mean D(G(z)), |grad G|) as one tensor on the device.
+        Returns the numbers of STEP_COLUMNS (loss_d, loss_g, mean D(x), mean D(G(z)), |grad G|) as one tensor on the device.
         """
         for real, labels in zip(real_batches, label_batches):
             loss_d, d_real, d_fake = self.discriminator_step(real, labels)
         loss_g, grad_g = self.generator_step(real_batches.shape[1], labels)
         if self.generator_ema is not None:
             self._update_ema()
-        return torch.stack([loss_d, loss_g, d_real, d_fake, grad_g]).detach()
+        numbers = {"loss_d": loss_d, "loss_g": loss_g, "d_real": d_real, "d_fake": d_fake, "grad_g": grad_g}
+        return torch.stack([numbers[column] for column in STEP_COLUMNS]).detach()
 
     @torch.no_grad()
     def _update_ema(self) -> None:

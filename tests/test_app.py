@@ -20,8 +20,9 @@ from streamlit.testing.v1 import AppTest
 
 from gan_core.checkpoints import CHECKPOINTS_ENV, RunDir
 from gan_core.config import TrainConfig
+from gan_core import jobs as jobs_module
 from gan_core.curves import epoch_metrics, load_history
-from gan_core.jobs import get_job_manager
+from gan_core.jobs import JobManager, get_job_manager
 from gan_core.metrics import classify_one, judge_nearest, nearest_training_image, training_evaluator
 from gan_core.sampling import load_generator
 from gan_core.trainer import Trainer
@@ -110,15 +111,22 @@ def with_run(trained_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     return root
 
 
-@pytest.fixture
-def jobs(checkpoints: Path):
-    """The app's own job manager; whatever a test leaves training in its folder is stopped and saved."""
-    manager = get_job_manager()
+@pytest.fixture(autouse=True)
+def job_manager(monkeypatch: pytest.MonkeyPatch):
+    """Each test's own job manager, installed as the process's one (what `get_job_manager` returns and
+    the pages use): no job, queue or thread of one test is seen by another. Whatever a test leaves
+    training is stopped and saved at its end."""
+    manager = JobManager()
+    monkeypatch.setattr(jobs_module, "_manager", manager)
     yield manager
-    for job in manager.jobs(checkpoints):
-        if job.active:
-            manager.stop(job.run_name, checkpoints)
-            manager.wait(job.run_name, TRAINING_TIMEOUT, checkpoints)
+    manager.shutdown(TRAINING_TIMEOUT)
+
+
+@pytest.fixture
+def jobs(checkpoints: Path, job_manager: JobManager) -> JobManager:
+    """The app's job manager of this test, training into the test's checkpoints folder."""
+    assert get_job_manager() is job_manager
+    return job_manager
 
 
 # --- every page, both languages ---------------------------------------------------------------------------
@@ -137,8 +145,30 @@ def test_every_page_renders_before_any_training_and_sends_the_user_to_train(chec
             assert len(at.table[0].value) == 3  # and their numbers
 
 
+def guess_pattern(language: str) -> re.Pattern:
+    """The Latent explorer's guess line as the user reads it: the template with a digit and a percentage."""
+    template = re.escape("#### " + STRINGS["latent_guess"][language])
+    template = template.replace(re.escape("{digit}"), "[0-9]").replace(re.escape("{confidence:.0%}"), "[0-9]{1,3}%")
+    return re.compile(template + "(" + re.escape(STRINGS["latent_guess_unsure"][language]) + ")?")
+
+
+# The axes of every chart on a page of the tiny two-epoch run: (x, y) titles of each, so a chart that goes
+# missing, is added twice or loses its labels fails.
+CHART_AXES = {
+    "train": lambda lang: [text("step", lang), text("loss", lang), text("step", lang), text("d_output", lang),
+                           text("digit", lang), text("share_axis", lang), text("epoch", lang),
+                           text("metric_fid_ratio", lang), text("epoch", lang), text("digit", lang)],
+    "losses": lambda lang: [text("step", lang), text("loss", lang), text("step", lang), text("d_output", lang),
+                            *(text(key, lang) for key in ("metric_fid_ratio", "metric_fid", "metric_kid",
+                                                          "metric_classes_covered", "metric_mean_confidence",
+                                                          "metric_kl_to_uniform")),
+                            *[text("epoch", lang)] * 7, text("digit", lang)],  # six metrics and the heat map by epoch
+}
+
+
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_every_page_renders_with_a_trained_run(with_run, language) -> None:
+    guess = guess_pattern(language)
     at = open_app("home", language)
     for page in PAGES:
         at.switch_page(f"ui/pages/{page}.py").run()
@@ -147,9 +177,10 @@ def test_every_page_renders_with_a_trained_run(with_run, language) -> None:
         assert text("need_run", language) not in texts(at, "info"), page
         if page == "latent":
             assert len(at.image) == 2  # the digit and the nearest training image
-            assert any(text("latent_guess", language, digit="", confidence=0)[:12] in m for m in texts(at, "markdown"))
+            assert any(guess.fullmatch(m) for m in texts(at, "markdown")), "no classifier's guess"
         if page in ("train", "losses"):
-            assert len(at.get("plotly_chart")) >= 4  # losses, D(x) / D(G(z)), FID / floor, the digits' shares
+            shown = sorted(title for f in figures(at) for title in axis_titles(f) if title)
+            assert shown == sorted(CHART_AXES[page](language)), f"{page}: {' | '.join(shown)}"
             assert text("quality_h", language) in texts(at, "subheader")
         if page == "progression":
             assert len(at.image) == 2  # the chosen epoch and the animation
@@ -509,3 +540,38 @@ def test_the_app_uses_only_the_current_streamlit_api() -> None:
         # Spelled in parts so that a grep of the tree for these names finds only real uses.
         for outdated in ("use_" + "container_width", "use_" + "column_width", "experimental" + "_", "st.cache(", "st.beta" + "_"):
             assert outdated not in source, f"{path.name} uses {outdated}"
+
+
+# --- what the user sees is what trains (issue 10, item 1) ------------------------------------------------------
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_an_out_of_range_number_disables_start_with_the_allowed_range_under_its_field(checkpoints, language) -> None:
+    at = open_app("train", language)
+    assert not at.button(key="train_start").disabled
+    for field, value, kind, low, high in (("epochs", 0, "whole", "1", "100000"), ("lr_g", 0.0, "open_low", "0", "1"),
+                                          ("lr_g", 5.0, "open_low", "0", "1"), ("ema_decay", 1.0, "open_high", "0", "1")):
+        widget = f"keep_train_{field}"
+        before = at.number_input(key=widget).value
+        at.number_input(key=widget).set_value(value).run()
+        assert at.number_input(key=widget).value == value  # kept as typed, not replaced by the previous value
+        expected = text("settings_err_out_of_range", language, value=f"{value:g}",
+                        range=text(f"settings_range_{kind}", language, low=low, high=high))
+        assert texts(column_with(at, "number_input", widget), "error") == [expected], field
+        assert at.button(key="train_start").disabled, field
+        at.number_input(key=widget).set_value(before).run()
+        assert not at.error and not at.button(key="train_start").disabled
+
+
+def test_a_broken_run_is_listed_with_its_reason_and_can_be_deleted(with_run) -> None:
+    (with_run / "damaged").mkdir()
+    (with_run / "damaged" / "run.json").write_text('{"config": {"model": "ml')
+    assert [o.split(" · ")[0] for o in open_app("latent").selectbox(key="keep_latent_run").options] == ["tiny"]
+    at = open_app("runs", "en")
+    table = at.dataframe[0].value
+    assert dict(zip(table["Name"], table["Status"])) == {"tiny": "finished", "damaged": "broken"}
+    at.selectbox(key="keep_runs_selected").set_value("damaged").run()
+    [error] = texts(at, "error")
+    assert error.startswith("This run's description (run.json) cannot be read") and "damaged/run.json is corrupt" in error
+    next(b for b in at.button if b.label == "Delete…").click().run()
+    next(b for b in at.button if b.label == "Yes, delete").click().run()
+    assert not (with_run / "damaged").exists() and (with_run / "tiny").exists()
+    assert texts(at, "success") == [text("runs_deleted", "en", name="damaged")]
