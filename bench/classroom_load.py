@@ -3,6 +3,7 @@
     python bench/classroom_load.py --sessions 30 --seconds 60
     python bench/classroom_load.py --sessions 3 --seconds 10 --solo 5       # a quick check
     python bench/classroom_load.py --url http://localhost:8501 --checkpoints checkpoints
+    python bench/classroom_load.py --sessions 30 --seconds 60 --each-trains   # a GPU box: 30 runs at once
 
 Each student is a websocket client speaking Streamlit's own protocol (`/_stcore/stream`, the
 protobufs that ship with streamlit), as a browser tab does: a full script run per page visit
@@ -139,7 +140,10 @@ class Student:
         message = BackMsg()
         state = message.rerun_script
         state.query_string = self.query
-        state.page_script_hash = self.pages.get(page, "") if page is not None else self.page_hash
+        if page is not None and page not in self.pages:  # a first visit: the browser sends the URL's path
+            state.page_name = "" if page == self.default_page else page
+        else:
+            state.page_script_hash = self.pages[page] if page is not None else self.page_hash
         if fragment_id:
             state.fragment_id = fragment_id
             state.is_auto_rerun = True
@@ -202,6 +206,7 @@ class Load:
     exceptions: dict[str, int] = field(default_factory=dict)
     failures: dict[str, int] = field(default_factory=dict)  # timeouts and dropped connections
     joined: list[float] = field(default_factory=list)  # seconds from the start to each student's first page
+    started: int = 0  # Start presses of the students themselves (--each-trains)
 
     def add(self, page: str | None, result: Result) -> None:
         if result.status in ("timeout", "closed"):
@@ -216,7 +221,7 @@ class Load:
 
 
 async def student(url: str, order: list[str], load: Load, start: float, join: float, seconds: float,
-                  think: float, index: int, default_page: str) -> None:
+                  think: float, index: int, default_page: str, trains: int = 0) -> None:
     await asyncio.sleep(random.uniform(0, join))
     tab = Student(url, default_page=default_page)
     try:
@@ -226,7 +231,16 @@ async def student(url: str, order: list[str], load: Load, start: float, join: fl
         return
     deadline = start + join + seconds
     try:
-        first = await tab.run(order[index % len(order)])  # the URL a student was given opens this page
+        if trains:  # a GPU classroom: every student starts a run of their own first (defaults but the epochs)
+            opened = await tab.run("train")
+            load.add("train", opened)
+            pressed = await tab.run("train", widgets=[number(tab.widget_id("train_epochs"), trains),
+                                                     trigger(tab.widget_id("train_start"))])
+            load.add("train", pressed)
+            load.started += 1
+            first = await tab.run(order[index % len(order)])
+        else:
+            first = await tab.run(order[index % len(order)])  # the URL a student was given opens this page
         load.add(order[index % len(order)], first)
         load.joined.append(time.perf_counter() - start)
         visit = index
@@ -257,7 +271,7 @@ async def student(url: str, order: list[str], load: Load, start: float, join: fl
 
 
 async def drive(url: str, pages: list[str] | None, sessions: int, seconds: float, think: float, join: float,
-                default_page: str = "home") -> Load:
+                default_page: str = "home", trains: int = 0) -> Load:
     """N students join within `join` s and browse for `seconds` s; every run is recorded."""
     probe = Student(url, default_page=default_page)
     await probe.open()
@@ -269,7 +283,7 @@ async def drive(url: str, pages: list[str] | None, sessions: int, seconds: float
         raise SystemExit(f"no page {', '.join(missing)} in this app; its pages: {', '.join(probe.pages)}")
     load = Load()
     start = time.perf_counter()
-    await asyncio.gather(*(student(url, order, load, start, join, seconds, think, index, default_page) for index in range(sessions)))
+    await asyncio.gather(*(student(url, order, load, start, join, seconds, think, index, default_page, trains) for index in range(sessions)))
     return load
 
 
@@ -381,6 +395,16 @@ class Speedometer:
         return (v1 - v0) / (t1 - t0) if t1 > t0 else None
 
 
+async def new_run_folder(root: Path, before: set[str], timeout: float = 120.0) -> str:
+    """The name of the run folder that appeared after pressing Start."""
+    deadline = time.monotonic() + timeout
+    while not (new := sorted({p.name for p in root.iterdir() if p.is_dir()} - before)):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"pressing Start made no run folder within {timeout:.0f} s")
+        await asyncio.sleep(0.2)
+    return new[0]
+
+
 async def during(load_task: asyncio.Future, meter: Speedometer) -> None:
     meter.samples = []
     while not load_task.done():
@@ -441,7 +465,7 @@ def summary(load: Load) -> dict[str, Any]:
     every_run = [s for runs in load.pages.values() for s in runs]
     return {"pages": {page: quantiles(runs) for page, runs in load.pages.items()}, "all_pages": quantiles(every_run),
             "polls": quantiles(load.polls), "exceptions": load.exceptions, "failures": load.failures,
-            "all_joined_after": max(load.joined, default=None)}
+            "all_joined_after": max(load.joined, default=None), "start_presses": load.started}
 
 
 def table(title: str, result: dict[str, Any]) -> str:
@@ -454,6 +478,8 @@ def table(title: str, result: dict[str, Any]) -> str:
     lines.append(f"exceptions: {exceptions}" + "".join(f"\n  {n} x {text}" for text, n in result["exceptions"].items()))
     if result["failures"]:
         lines.append(f"failures: {result['failures']}")
+    if result.get("start_presses"):
+        lines.append(f"Start pressed by the students: {result['start_presses']}")
     return "\n".join(lines)
 
 
@@ -492,6 +518,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-single", action="store_true", help="skip the one student's cold and warm visits")
     parser.add_argument("--no-floor", action="store_true", help="skip the floor app")
     parser.add_argument("--epochs", type=int, default=1000, help="epochs of the benchmark's run (outlasts it)")
+    parser.add_argument("--each-trains", action="store_true",
+                        help="every student first presses Start on Train (a GPU classroom: 30 runs at once)")
     parser.add_argument("--json-out", default="", help="also write the JSON result here")
     args = parser.parse_args(argv)
     if args.sessions < 1 or args.seconds <= 0 or args.think < 0 or args.join < 0:
@@ -500,7 +528,14 @@ def main(argv: list[str] | None = None) -> int:
     return asyncio.run(bench(args, pages))
 
 
+def phase(text: str, _start: list[float] = []) -> None:  # noqa: B006 - the benchmark's own clock
+    """One line on stderr per phase, with the seconds since the first: where a slow run spent its time."""
+    _start.append(_start[0] if _start else time.perf_counter())
+    print(f"[{time.perf_counter() - _start[0]:7.1f} s] {text}", file=sys.stderr, flush=True)
+
+
 async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
+    phase("starting")
     report: dict[str, Any] = {"sessions": args.sessions, "seconds": args.seconds, "think": args.think, "join": args.join,
                               "cores": os.cpu_count(), "load_average": os.getloadavg()[0]}
     server = None
@@ -511,6 +546,7 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
         server = Server(ROOT / "serve.py", {"GAN_LAB_CHECKPOINTS": str(root)})
         url = server.url
         report["server_ready_seconds"] = server.ready_seconds
+        phase(f"app server ready ({server.ready_seconds:.1f} s), {url}")
     try:
         if not args.no_single:
             report["one_student"] = await visit_every_page_twice(url, pages)
@@ -523,28 +559,28 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
                 raise SystemExit("--url needs --checkpoints (the server's checkpoints folder) to time the training")
             before = {p.name for p in root.iterdir()}
             await press_start(url, args.epochs)
-            deadline = time.monotonic() + 120
-            while not (new := sorted({p.name for p in root.iterdir() if p.is_dir()} - before)):
-                if time.monotonic() > deadline:
-                    raise SystemExit("pressing Start made no run folder within 120 s")
-                await asyncio.sleep(0.2)
-            run_name = new[0]
-            meter = Speedometer(root / run_name)
-            if args.solo > 0:
+            phase("Start pressed on the Train page")
+            if args.solo > 0:  # time it alone, then watched by one student (else it just trains under the load)
+                run_name = await new_run_folder(root, before)
+                meter = Speedometer(root / run_name)
                 while steps_done(meter.run) == 0:  # the first epoch (or logged step) shows it trains
                     await asyncio.sleep(0.2)
-            report["training_alone"] = await meter.watch(args.solo) if args.solo > 0 else None
-            if args.solo > 0:
+                report["training_alone"] = await meter.watch(args.solo)
                 report["training_watched"], polls = await watch(url, args.solo, meter)
                 report["watched_polls"] = quantiles(polls)
-            report["training_run"] = run_name
-            report["training_unit"] = "steps" if (meter.run / "history.jsonl").is_file() else "epochs"
-        task = asyncio.ensure_future(drive(url, pages, args.sessions, args.seconds, args.think, args.join))
+                report["training_unit"] = "steps" if (meter.run / "history.jsonl").is_file() else "epochs"
+        phase(f"{args.sessions} students join")
+        task = asyncio.ensure_future(drive(url, pages, args.sessions, args.seconds, args.think, args.join,
+                                           trains=args.epochs if args.each_trains else 0))
         if meter is not None:
             await during(task, meter)
             report["training_loaded"] = meter.rate()
         app = summary(await task)
         report["app"] = app
+        if not args.no_training:
+            run_name = run_name or await new_run_folder(root, before)
+            report["training_run"] = run_name
+        phase("the students have left")
         if meter is not None:
             alone, loaded = report["training_alone"], report["training_loaded"]
             report["training_ratio"] = loaded / alone if alone and loaded else None
@@ -556,7 +592,7 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
             shutil.rmtree(root, ignore_errors=True)
     print(table(f"GAN Lab, {args.sessions} students, {args.seconds:g} s, think {args.think:g} s", app), file=sys.stderr)
     if meter is not None:
-        unit = report["training_unit"]
+        unit = report.get("training_unit", "epochs")
         alone, loaded = report["training_alone"], report["training_loaded"]
         watched = report.get("training_watched")
         print(f"training: alone {alone or float('nan'):.3f} {unit}/s, watched by one student "
@@ -565,6 +601,7 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
               f" -> {100 * (report['training_ratio'] or float('nan')):.0f}% of its speed alone", file=sys.stderr)
     if not args.no_floor:
         floor_server = Server(FLOOR_APP)
+        phase(f"floor server ready ({floor_server.ready_seconds:.1f} s)")
         try:
             floor_pages = None if pages is None else [f"p{i + 1}" for i in range(len(pages))]  # as many pages
             floor = summary(await drive(floor_server.url, floor_pages, args.sessions, args.seconds, args.think, args.join,

@@ -1,4 +1,5 @@
-"""`python -m gan_core`: train, sample, baseline, runs, delete, import, eval, train-classifier, toy2d.
+"""`python -m gan_core`: train, sample, baseline, runs, delete, import, eval, train-classifier, toy2d,
+what-goes-wrong.
 
 Exit codes: 0 done, 1 the run diverged, 2 bad input (one line on stderr, no traceback),
 130 interrupted with Ctrl-C (the run is saved first).
@@ -22,6 +23,7 @@ from .checkpoints import CHECKPOINTS_ENV, RunDir, default_checkpoints_dir, delet
 from .classifier import CLASSIFIER_PATH, MIN_ACCURACY, ClassifierSettings
 from .config import TrainConfig, device_chosen_settings
 from .data import DATA_DIR_ENV, load_dataset
+from .devices import resolve_device
 from .errors import GanLabError
 from .images import check_output_path, save_images
 from .models import MODELS
@@ -62,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     sample = commands.add_parser("sample", parents=[common], help="images from a trained run")
     sample.add_argument("--run", metavar="NAME", required=True)
     sample.add_argument("--epoch", type=int, help="use the generator of this epoch (default: the latest)")
+    sample.add_argument("--label", type=int, metavar="K",
+                        help="conditional runs (cgan): draw only the digit K, 0-9 (default: the digits 0-9 in turn)")
     _add_output_arguments(sample)
 
     baseline = commands.add_parser("baseline", parents=[data], help="images from a Gaussian fitted to the pixels")
@@ -79,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("--name", metavar="NEW", help="the run's name here (default: the folder name in the archive)")
 
     evaluate = commands.add_parser(
-        "eval", parents=[common], help="sample-quality metrics (FID, classes covered, confidence, memorisation) as JSON",
+        "eval", parents=[common], help="sample-quality metrics (FID, classes covered, confidence, memorisation; "
+                                       "label accuracy per digit for conditional runs) as JSON",
         description="Measure samples with the shipped digit classifier and print one JSON object (schema in README).")
     source = evaluate.add_mutually_exclusive_group(required=True)
     source.add_argument("--run", metavar="NAME", help="samples of this run's generator")
@@ -103,6 +108,15 @@ def build_parser() -> argparse.ArgumentParser:
     classifier.add_argument("--min-accuracy", type=float, default=MIN_ACCURACY,
                             help=f"refuse to save a classifier below this held-out accuracy (default: {MIN_ACCURACY})")
     add_toy2d_parser(commands)
+
+    wrong = commands.add_parser(
+        "what-goes-wrong", help="record the Theory page's three failure demonstrations (a few minutes on a CPU)",
+        description="Train the recipes of saturation (minimax vs ns), mode collapse (a collapsing run beside a healthy "
+                    "one, class histogram per epoch) and D winning, and save their curves as one small JSON file.")
+    wrong.add_argument("--out", metavar="FILE", default=None, help="where to write it (default: the shipped "
+                                                                  "checkpoints/what-goes-wrong.json)")
+    wrong.add_argument("--device", default="cpu", help="where to train (default: cpu)")
+    wrong.add_argument("--n", type=int, default=500, help="samples judged per epoch for the class histogram (default: 500)")
     return parser
 
 
@@ -277,6 +291,8 @@ class ProgressReporter:
             self.stream.write("\r" + " " * 120 + "\r")
         quality = (f", FID {r['fid']:.1f} ({r['fid_ratio']:.1f}x floor), {r['classes_covered']} digits, "
                    f"confidence {r['mean_confidence']:.2f}") if "fid" in r else ""
+        if "label_accuracy_mean" in r:
+            quality += f", label accuracy {r['label_accuracy_mean']:.1%} (lowest {min(r['label_accuracy']):.1%})"
         print(f"epoch {r['epoch']}/{self.trainer.config.epochs}: loss_d {r['loss_d']:.3f} loss_g {r['loss_g']:.3f} "
               f"({_duration(r['train_seconds'])} of training){quality}", file=self.stream)
 
@@ -305,8 +321,9 @@ def cmd_sample(args: argparse.Namespace) -> int:
     _check_count(args.n)
     out = check_output_path(args.out)
     generator = load_generator(RunDir(args.run, args.checkpoints or default_checkpoints_dir()), epoch=args.epoch)
-    path = save_images(generator.sample(args.n, args.seed), out)
-    print(f"wrote {args.n} samples of run {args.run!r} (epoch {generator.epoch}) to {path}")
+    path = save_images(generator.sample(args.n, args.seed, label=args.label), out)
+    digits = f", digit {args.label}" if args.label is not None else (", digits 0-9 in turn" if generator.conditional else "")
+    print(f"wrote {args.n} samples of run {args.run!r} (epoch {generator.epoch}{digits}) to {path}")
     return EXIT_OK
 
 
@@ -362,9 +379,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise GanLabError("--epoch needs --run NAME")
     if args.seed < 0:
         raise GanLabError(f"--seed must be 0 or more, got {args.seed}")
-    dataset = "mnist-5k"
+    dataset, labels = "mnist-5k", None
     if args.run:
-        from .sampling import load_generator
+        from .sampling import cycling_labels, load_generator
 
         run = RunDir(args.run, args.checkpoints or default_checkpoints_dir())
         dataset = run.read_info()["config"].get("dataset", "mnist-5k")
@@ -373,7 +390,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
                               f"({', '.join(DIGIT_DATASETS)})")
         generator = load_generator(run, epoch=args.epoch)
         source = {"kind": "run", "run": args.run, "epoch": generator.epoch, "model": generator.model, "dataset": dataset}
-        images = generator.sample(args.n, args.seed)
+        images = generator.sample(args.n, args.seed)  # a conditional run: the digits 0-9 in turn
+        labels = cycling_labels(args.n) if generator.conditional else None
     elif args.baseline:
         from .baselines import fit_baseline
 
@@ -382,7 +400,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     else:
         source = {"kind": "real", "split": "train", "dataset": dataset}
         images = real_training_sample(args.n, args.seed)
-    quality = evaluate_images(images, dataset=dataset)
+    quality = evaluate_images(images, dataset=dataset, labels=labels)
     report = {"source": source, "seed": args.seed, **quality.to_dict(per_sample=args.per_sample),
               "classifier": classifier_info()}
     print(json.dumps(report, ensure_ascii=False))
@@ -472,5 +490,21 @@ def cmd_toy2d(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"toy2d": cmd_toy2d, "train": cmd_train, "sample": cmd_sample, "baseline": cmd_baseline, "runs": cmd_runs, "delete": cmd_delete, "import": cmd_import,
+def cmd_what_goes_wrong(args: argparse.Namespace) -> int:
+    from .metrics import MAX_SAMPLES, MIN_SAMPLES
+    from .what_goes_wrong import SHIPPED_PATH, record, save
+
+    if not MIN_SAMPLES <= args.n <= MAX_SAMPLES:
+        raise GanLabError(f"--n must be between {MIN_SAMPLES} and {MAX_SAMPLES}, got {args.n}")
+    out = Path(args.out) if args.out else SHIPPED_PATH
+    if not out.parent.is_dir():
+        raise GanLabError(f"cannot write {out}: the folder {out.parent} does not exist")
+    resolve_device(args.device)
+    path = save(record(args.device, args.n, log=lambda line: print(line, file=sys.stderr)), out)
+    print(f"wrote {path} ({path.stat().st_size // 1024} KB)")
+    return EXIT_OK
+
+
+COMMANDS = {"what-goes-wrong": cmd_what_goes_wrong, "toy2d": cmd_toy2d, "train": cmd_train, "sample": cmd_sample,
+            "baseline": cmd_baseline, "runs": cmd_runs, "delete": cmd_delete, "import": cmd_import,
             "eval": cmd_eval, "train-classifier": cmd_train_classifier}

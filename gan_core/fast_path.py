@@ -39,7 +39,7 @@ def matmul_precision(device: torch.device, tf32: bool) -> Iterator[None]:
 
 
 class GraphedStep:
-    """Callable like the trainer's eager step: batch indices in, (loss_d, loss_g, D(x), D(G(z))) out."""
+    """Callable like the trainer's eager step: batch indices in, (loss_d, loss_g, D(x), D(G(z)), |grad G|) out."""
 
     def __init__(self, trainer: "Trainer", warmup_steps: int = 3):
         if not fast_path_available(trainer.device):
@@ -68,7 +68,7 @@ class GraphedStep:
         trainer = self.trainer
         self.side_stream.wait_stream(torch.cuda.current_stream())
         with torch.cuda.stream(self.side_stream):
-            stats = trainer.train_step(trainer.data.images[batch_indices])
+            stats = trainer.train_step(trainer.data.images[batch_indices], trainer.data.labels[batch_indices])
         torch.cuda.current_stream().wait_stream(self.side_stream)
         return stats
 
@@ -82,5 +82,6 @@ class GraphedStep:
         torch.cuda.synchronize(trainer.device)
         # thread_local: UI threads of the same process may use the GPU while this thread captures.
         with torch.cuda.graph(graph, stream=self.side_stream, capture_error_mode="thread_local"):
-            self.static_stats = trainer.train_step(trainer.data.images[self.static_indices])
+            self.static_stats = trainer.train_step(trainer.data.images[self.static_indices],
+                                                   trainer.data.labels[self.static_indices])
         self.graph = graph

@@ -21,10 +21,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from .checkpoints import RunDir, default_checkpoints_dir, delete_run
+from .access import Actor, ClassLimits, check_limits, check_manage, check_not_shipped
+from .checkpoints import RunDir, copy_run, default_checkpoints_dir, delete_run, rename_run
 from .config import TrainConfig, resumed_config
 from .devices import cpu_cores, resolve_device
-from .errors import CheckpointError, ConfigError, GanLabError, RunNameError
+from .errors import AccessError, CheckpointError, ConfigError, GanLabError, RunNameError
 from .metrics import training_evaluator
 from .trainer import EpochResult, History, Progress, Trainer
 
@@ -35,7 +36,6 @@ ACTIVE_STATES = ("queued", "starting", "running")
 # How often a trainer copies its losses to the history that pages chart. A CPU pays nothing for it,
 # so every step shows at once; a GPU would stop to sync, so it keeps the trainer's default (200).
 FLUSH_EVERY = {"cpu": 1}
-JOB_STATES = (*ACTIVE_STATES, "finished", "stopped", "diverged", "failed")
 
 
 @dataclass(eq=False)  # identity equality: two jobs of one run are different jobs
@@ -59,6 +59,9 @@ class Job:
     started_at: float | None = None
     finished_at: float | None = None
     final_history: History | None = None
+    owner: str = ""  # who asked for it (recorded in run.json for a new run); the queue takes turns by owner
+    stopped_by: Actor | None = None  # who pressed Stop (the owner or the teacher), shown with the stopped run
+    max_seconds: float | None = None  # the class limit on its training time, when a student asked for it
 
     @property
     def active(self) -> bool:
@@ -97,60 +100,128 @@ class JobManager:
         self.max_per_device = max_jobs_from_env() if max_per_device is None else max_per_device
         if not isinstance(self.max_per_device, int) or self.max_per_device < 1:
             raise ConfigError(f"at most {self.max_per_device!r} jobs per device would start nothing; use 1 or more", code="max_jobs", value=self.max_per_device)
+        self.limits = ClassLimits()  # what students may ask for; the teacher sets them (set_limits)
         self._lock = threading.RLock()
         self._jobs: list[Job] = []
+        self._pinned: list[Job] = []  # the waiting order the teacher set (move); later jobs wait behind it
         self._threads: dict[int, threading.Thread] = {}  # id(job) -> its thread
 
     # --- asking ---------------------------------------------------------------------
-    def submit(self, config: TrainConfig, run_name: str, root: str | Path | None = None) -> Job:
-        """Queue a new run. Bad settings or a taken name raise at once (GanLabError), before queueing."""
+    def submit(self, config: TrainConfig, run_name: str, root: str | Path | None = None, owner: str = "",
+               by: Actor | None = None) -> Job:
+        """Queue a new run. Bad settings, a taken name or (for a student `by`) a class limit raise at once
+        (GanLabError), before queueing. `owner` (default: `by`'s name) is recorded in run.json."""
         config.validate()
         run = RunDir(run_name, _root(root))
+        owner = owner or (by.name if by is not None else "")
         with self._lock:
             if run.path.exists() or self._active_job(run):
                 raise RunNameError(f"a run named {run.name!r} already exists; choose another name", code="run_exists", name=run.name)
-            job = Job(run.name, run.root, resolve_device(config.device).type, config, resume=False)
+            job = Job(run.name, run.root, resolve_device(config.device).type, config, resume=False, owner=owner)
+            self._apply_limits(job, by)
             return self._enqueue(job)
 
     def submit_resume(self, run_name: str, epochs: int, root: str | Path | None = None,
-                      changes: dict[str, Any] | None = None) -> Job:
+                      changes: dict[str, Any] | None = None, owner: str = "", by: Actor | None = None) -> Job:
         """Queue more epochs of a saved run; `epochs` is the new total. Only the settings in
-        RESUMABLE_CHANGES may change; everything is checked here, before queueing."""
+        RESUMABLE_CHANGES may change; everything is checked here, before queueing: a shipped run is
+        refused (`resume_copy` trains a copy) and so is someone else's run when `by` is a student."""
         run = RunDir(run_name, _root(root))
         info = run.read_info()  # raises a clear error for a missing run
+        check_not_shipped(info, run.name, "resume")
+        check_manage(by or Actor.machine(), run.name, str(info.get("owner") or ""), "resume")
         done = int(info.get("summary", {}).get("epochs_done", 0))
         config = resumed_config(info["config"], done, run.name, epochs, changes)
         if not run.checkpoint_path.is_file():
             raise CheckpointError(f"run {run.name!r} has no checkpoint to resume from yet", code="no_checkpoint", name=run.name)
         if run.owner_alive(info):
             raise CheckpointError(f"run {run.name!r} is being trained by another process ({info.get('pid')}); stop it first", code="run_busy", name=run.name)
+        owner = owner or (by.name if by is not None else "") or str(info.get("owner") or "")
         with self._lock:
             if self._active_job(run):
                 raise GanLabError(f"run {run.name!r} is already queued or training", code="run_busy", name=run.name)
-            job = Job(run.name, run.root, resolve_device(config.device).type, config, resume=True)
+            job = Job(run.name, run.root, resolve_device(config.device).type, config, resume=True, owner=owner)
+            self._apply_limits(job, by)
+            if info.get("stopped_by"):
+                run.update_info(stopped_by=None)
             return self._enqueue(job)
 
-    def stop(self, run_name: str, root: str | Path | None = None) -> bool:
+    def resume_copy(self, run_name: str, new_name: str, epochs: int, root: str | Path | None = None,
+                    changes: dict[str, Any] | None = None, by: Actor | None = None) -> Job:
+        """Train on from a copy of a run (how a shipped run is resumed): the copy is `by`'s, the original
+        stays as it was. Nothing is left behind when the resume is refused."""
+        root = _root(root)
+        owner = by.name if by is not None else ""
+        with self._lock:
+            if new_name in self.active_names(root):
+                raise RunNameError(f"a run named {new_name!r} already exists; choose another name", code="run_exists",
+                                   name=new_name)
+            copy = copy_run(run_name, new_name, root, owner=owner)
+            try:
+                return self.submit_resume(copy.name, epochs, root, changes, by=by)
+            except BaseException:
+                delete_run(copy.name, root)
+                raise
+
+    def stop(self, run_name: str, root: str | Path | None = None, by: Actor | None = None) -> bool:
         """Stop a run: a queued one leaves the queue, a running one stops within a step or two and saves.
-        Returns False when no active job has that name."""
+        Returns False when no active job has that name. Only its owner or the teacher may (AccessError)."""
         with self._lock:
             job = self.job(run_name, root)
             if job is None or not job.active:
                 return False
+            actor = by or Actor.machine()
+            check_manage(actor, job.run_name, job.owner or self._recorded_owner(job), "stop")
             job.stop_requested = True  # the step observer re-asserts it, so no start-up race can lose it
+            job.stopped_by = actor
             if job.state == "queued":
                 self._finish(job, "stopped", "cancelled before it started")
             elif job.trainer is not None:
                 job.trainer.request_stop()
             return True
 
-    def delete(self, run_name: str, root: str | Path | None = None) -> None:
-        """Delete a saved run, refused while a job of it is queued or training in this process."""
+    def delete(self, run_name: str, root: str | Path | None = None, by: Actor | None = None) -> None:
+        """Delete a saved run, refused while a job of it is queued or training in this process, for a
+        shipped run and for someone else's run when `by` is a student."""
         run = RunDir(run_name, _root(root))
         with self._lock:
             if self._active_job(run):
                 raise CheckpointError(f"run {run.name!r} is queued or training; stop it before deleting it", code="delete_running", name=run.name)
-            delete_run(run.name, run.root)
+            delete_run(run.name, run.root, by=by)
+
+    def rename(self, run_name: str, new_name: str, root: str | Path | None = None, by: Actor | None = None) -> RunDir:
+        """Rename a saved run (refused like `delete`, and for a taken name, a queued one's included)."""
+        run = RunDir(run_name, _root(root))
+        with self._lock:
+            if self._active_job(run):
+                raise CheckpointError(f"run {run.name!r} is queued or training; stop it before renaming it", code="run_busy", name=run.name)
+            if new_name.strip() in self.active_names(run.root):
+                raise RunNameError(f"a run named {new_name.strip()!r} already exists; choose another name", code="run_exists",
+                                   name=new_name.strip())
+            return rename_run(run.name, new_name.strip(), run.root, by=by)
+
+    # --- the teacher's controls ------------------------------------------------------------
+    def set_limits(self, limits: ClassLimits, by: Actor | None = None) -> None:
+        """The class limits for students' new jobs (jobs already queued keep theirs). Teacher only."""
+        if by is not None and not by.teacher:
+            raise AccessError("only the teacher can change the class limits", code="teacher_only")
+        self.limits = limits.validate()
+
+    def move(self, run_name: str, offset: int, root: str | Path | None = None, by: Actor | None = None) -> int:
+        """Move a waiting job `offset` places in its device's queue (negative: sooner). Teacher only.
+        Returns its new place (1 = next). The order set here holds; jobs queued later wait behind it."""
+        if by is not None and not by.teacher:
+            raise AccessError("only the teacher can reorder the class queue", code="teacher_only")
+        with self._lock:
+            job = self.job(run_name, root)
+            if job is None or job.state != "queued":
+                raise GanLabError(f"run {run_name!r} is not waiting in the queue", code="not_queued", name=run_name)
+            order = self._queue_order(job.device)
+            place = max(0, min(len(order) - 1, order.index(job) + int(offset)))
+            order.remove(job)
+            order.insert(place, job)
+            self._pinned = [j for j in self._pinned if j.device != job.device] + order
+            return place + 1
 
     def shutdown(self, timeout: float = 30.0) -> None:
         """Stop every job and wait (up to `timeout` s) for running ones to save: the server is going away."""
@@ -185,11 +256,16 @@ class JobManager:
         """Names of runs queued or training: taken, even before their folder exists."""
         return {job.run_name for job in self.jobs(root) if job.active}
 
+    def queue(self, device: str) -> list[Job]:
+        """The jobs waiting for that device, in the order they will start."""
+        with self._lock:
+            return self._queue_order(device)
+
     def queue_position(self, job: Job) -> int | None:
         """1 for the next job to start on its device, None when the job is not waiting."""
         with self._lock:
-            waiting = [j for j in self._jobs if j.state == "queued" and j.device == job.device]
-            return waiting.index(job) + 1 if job in waiting else None
+            order = self._queue_order(job.device)
+            return order.index(job) + 1 if job in order else None
 
     def running_on(self, device: str) -> list[Job]:
         """The jobs holding a slot of that device now (what a queued job waits for)."""
@@ -214,14 +290,35 @@ class JobManager:
         return next((j for j in self._jobs if j.active and j.run_name == run.name
                      and j.root.resolve() == run.root.resolve()), None)
 
+    def _recorded_owner(self, job: Job) -> str:
+        try:
+            return str(RunDir(job.run_name, job.root).read_info().get("owner") or "")
+        except GanLabError:
+            return ""
+
+    def _apply_limits(self, job: Job, by: Actor | None) -> None:
+        """A student's job must fit the class limits; it then carries the time limit with it."""
+        if by is None or by.teacher:
+            return
+        mine = sum(1 for j in self._jobs if j.active and j.owner == by.name)
+        check_limits(by, self.limits, job.config.epochs, job.device, mine)
+        job.max_seconds = self.limits.max_seconds
+
     def _enqueue(self, job: Job) -> Job:
         self._jobs.append(job)
         self._start_waiting()
         return job
 
+    def _queue_order(self, device: str) -> list[Job]:
+        """The teacher's order first (if set), then first-in, first-out."""
+        waiting = [j for j in self._jobs if j.state == "queued" and j.device == device]
+        pinned = [j for j in self._pinned if j in waiting]
+        self._pinned = [j for j in self._pinned if j.state == "queued"]
+        return pinned + [j for j in waiting if j not in pinned]
+
     def _start_waiting(self) -> None:
         with self._lock:
-            for job in [j for j in self._jobs if j.state == "queued"]:
+            for job in [j for device in dict.fromkeys(j.device for j in self._jobs) for j in self._queue_order(device)]:
                 if len(self.running_on(job.device)) < self.max_per_device:
                     job.state = "starting"
                     job.started_at = time.time()
@@ -239,7 +336,7 @@ class JobManager:
             if job.resume:
                 trainer = Trainer.resume(run, epochs=job.config.epochs, changes=job.config.to_dict(), **options)
             else:
-                trainer = Trainer.create(job.config, run, **options)
+                trainer = Trainer.create(job.config, run, owner=job.owner, **options)
             trainer.on_step.append(lambda progress: self._on_step(job, trainer, progress))
             trainer.on_epoch_end.append(lambda result: self._on_epoch_end(job, result))
             with self._lock:
@@ -249,7 +346,9 @@ class JobManager:
                 job.state = "running"
                 stop_first = job.stop_requested
             # Stopped while starting: save the step-0 state (so the run can be resumed) and end at once.
-            status = trainer.train(max_seconds=0.0 if stop_first else None)
+            status = trainer.train(max_seconds=0.0 if stop_first else job.max_seconds)
+            if status == "stopped" and not job.stop_requested:  # the class time limit ran out
+                job.stopped_by = Actor("", teacher=False)
             self._finish(job, status, trainer.message, trainer=trainer)
         except GanLabError as error:
             job.user_error = error
@@ -281,6 +380,10 @@ class JobManager:
                 if trainer.latest_samples is not None:
                     job.latest_samples = trainer.latest_samples
             job.trainer = None  # free the models, optimisers and the dataset's device copy
+            if state == "stopped" and job.stopped_by is not None and RunDir(job.run_name, job.root).exists():
+                by = job.stopped_by.record() if job.stopped_by.name or job.stopped_by.teacher else \
+                    {"limit_minutes": round((job.max_seconds or 0) / 60, 2)}
+                RunDir(job.run_name, job.root).update_info(stopped_by=by)
             self._start_waiting()
 
 

@@ -2,9 +2,14 @@
 
 One training step (`train_step`):
   1. noise z -> G -> fake images;
-  2. D learns to tell real from fake: BCE(D(x), 1) + BCE(D(G(z)), 0), G untouched;
-  3. G learns to make D say "real" on fresh fakes, D held fixed: BCE(D(G(z)), 1)
-     (the non-saturating loss: maximise log D(G(z)) instead of minimising log(1 - D(G(z)))).
+  2. D learns to tell real from fake: the loss's D objective on D(x) and D(G(z)), G untouched;
+  3. G learns to make D say "real" on fresh fakes, D held fixed: the loss's G objective on D(G(z)).
+The loss (`config.loss`: minimax, ns, lsgan, hinge, wgan-gp; `config.r1`) is a parameter: its
+formulas live in `losses.py`. The default, ns, maximises log D(G(z)) instead of minimising
+log(1 - D(G(z))) (the non-saturating loss).
+
+A conditional model (`cgan`) is told each digit's label: G draws the labels of the real batch,
+and D judges every image together with its label. Unconditional models never see labels.
 
 Losses are kept on the device and copied to the history every `flush_every` steps, so a
 GPU is not stopped at every step just to report numbers.
@@ -21,9 +26,9 @@ from typing import Any, Callable
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 
+from .access import check_not_shipped
 from .checkpoints import RunDir, now_iso
 from .config import TrainConfig, resumed_config
 from .data import ImageDataset, load_dataset
@@ -31,10 +36,14 @@ from .devices import resolve_device
 from .errors import CheckpointError, ConfigError, RunNameError
 from .fast_path import GraphedStep, fast_path_available, matmul_precision
 from .images import to_uint8
-from .models import build_models, count_parameters
-from .sampling import generate_images
+from .losses import build_objective
+from .models import build_models, count_parameters, is_conditional
+from .sampling import cycling_labels, generate_images
 
 FIXED_NOISE_SAMPLES = 64
+# The per-step numbers of the game, by name: `train_step` stacks them in this order, History keeps a
+# column of each, and curves, CSV and pages read this tuple (one place for the names and their order).
+STEP_COLUMNS = ("loss_d", "loss_g", "d_real", "d_fake", "grad_g")
 
 
 @dataclass
@@ -45,23 +54,25 @@ class History:
     loss_g: list[float] = field(default_factory=list)
     d_real: list[float] = field(default_factory=list)  # mean D(x): D's belief that real images are real
     d_fake: list[float] = field(default_factory=list)  # mean D(G(z)): D's belief that fakes are real
+    grad_g: list[float] = field(default_factory=list)  # norm of G's gradient: near 0, G learns nothing
     epochs: list[dict[str, Any]] = field(default_factory=list)
 
     def append(self, rows: torch.Tensor) -> None:
+        """Rows of `train_step`'s numbers, one value per column of STEP_COLUMNS."""
         for values in rows.tolist():
-            self.loss_d.append(values[0])
-            self.loss_g.append(values[1])
-            self.d_real.append(values[2])
-            self.d_fake.append(values[3])
+            for column, value in zip(STEP_COLUMNS, values, strict=True):
+                getattr(self, column).append(value)
 
     def to_state(self) -> dict[str, Any]:
-        columns = {k: torch.tensor(getattr(self, k), dtype=torch.float32) for k in ("loss_d", "loss_g", "d_real", "d_fake")}
+        columns = {k: torch.tensor(getattr(self, k), dtype=torch.float32) for k in STEP_COLUMNS}
         return {**columns, "epochs": copy.deepcopy(self.epochs)}
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> "History":
-        columns = {k: state[k].tolist() for k in ("loss_d", "loss_g", "d_real", "d_fake")}
+        columns = {k: state[k].tolist() if k in state else [float("nan")] * len(state["loss_d"]) for k in STEP_COLUMNS}
         return cls(**columns, epochs=list(state["epochs"]))
+
+
 
 
 @dataclass(frozen=True)
@@ -124,6 +135,7 @@ class Trainer:
         # Stats are copied from the device every flush_every steps: one GPU sync per flush, not per step.
         self.flush_every = max(1, flush_every or (200 if self.device.type == "cuda" else 25))
         self.evaluate = evaluate  # optional per-epoch metrics of the sampling generator
+        self.loss = build_objective(config.loss, config.r1)
         dataset = data if data is not None else load_dataset(config.dataset, data_dir)
         self.data = dataset.to(self.device)
         self.steps_per_epoch = len(self.data) // (config.batch_size * config.d_steps)
@@ -133,6 +145,7 @@ class Trainer:
         memory_format = torch.channels_last if self.device.type == "cpu" else torch.preserve_format
         self.generator, self.discriminator = (m.to(self.device, memory_format=memory_format)
                                               for m in build_models(config.model, config.latent_dim, config.g_width, config.d_width))
+        self.conditional = is_conditional(self.generator)
         self.generator_ema = _frozen_copy(self.generator) if config.ema_decay > 0 else None
         self._ema_updates = torch.zeros((), device=self.device)  # one EMA update per step: equals global_step
         # fused: one pass over the weights per update (one kernel on a GPU, 5-10% faster on a CPU);
@@ -147,6 +160,8 @@ class Trainer:
         self.fixed_noise = torch.randn(
             FIXED_NOISE_SAMPLES, config.latent_dim, generator=torch.Generator().manual_seed(config.seed)
         ).to(self.device)
+        # A conditional model draws the digits 0-9 in turn for them; None for the others.
+        self.fixed_labels = cycling_labels(FIXED_NOISE_SAMPLES).to(self.device) if self.conditional else None
         self.noise_rng = torch.Generator(self.device).manual_seed(config.seed + 1)
 
         self.history = History()
@@ -169,39 +184,44 @@ class Trainer:
     def noise(self, batch_size: int) -> torch.Tensor:
         return torch.randn(batch_size, self.config.latent_dim, device=self.device, generator=self.noise_rng)
 
-    def discriminator_step(self, real: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """D learns to output "real" (1) on real digits and "fake" (0) on G's images; G is not updated."""
-        fake = self.generator(self.noise(len(real))).detach()  # detach: no gradient flows into G here
-        logits_real, logits_fake = self.discriminator(real), self.discriminator(fake)
-        loss = (F.binary_cross_entropy_with_logits(logits_real, torch.ones_like(logits_real))
-                + F.binary_cross_entropy_with_logits(logits_fake, torch.zeros_like(logits_fake)))
+    def discriminator_step(self, real: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """D learns to output "real" on real digits and "fake" on G's images; G is not updated."""
+        given = (labels,) if self.conditional else ()  # only a conditional model is told the digits
+        fake = self.generator(self.noise(len(real)), *given).detach()  # detach: no gradient flows into G here
+        d_real, d_fake = self.discriminator(real, *given), self.discriminator(fake, *given)
+        critic = lambda images: self.discriminator(images, *given)  # noqa: E731 - D as the penalty sees it
+        loss = (self.loss.discriminator(d_real, d_fake)
+                + self.loss.penalty(critic, real, fake, self.noise_rng))  # WGAN-GP's / R1 (else 0)
         self.opt_d.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_d.step()
-        return loss, torch.sigmoid(logits_real).mean(), torch.sigmoid(logits_fake).mean()
+        return loss, self.loss.read(d_real), self.loss.read(d_fake)
 
-    def generator_step(self, batch_size: int) -> torch.Tensor:
-        """G learns to make D say "real" on fresh fakes, while D is held fixed."""
+    def generator_step(self, batch_size: int, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """G learns to make D say "real" on fresh fakes, while D is held fixed. Also returns the norm
+        of G's gradient (what the minimax loss makes vanish)."""
+        given = (labels,) if self.conditional else ()  # only a conditional model is told the digits
         self.discriminator.requires_grad_(False)
-        logits_fake = self.discriminator(self.generator(self.noise(batch_size)))
-        loss = F.binary_cross_entropy_with_logits(logits_fake, torch.ones_like(logits_fake))  # non-saturating
+        loss = self.loss.generator(self.discriminator(self.generator(self.noise(batch_size), *given), *given))
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
+        grad_norm = torch.nn.utils.get_total_norm([p.grad for p in self.generator.parameters()])
         self.opt_g.step()
         self.discriminator.requires_grad_(True)
-        return loss
+        return loss, grad_norm
 
-    def train_step(self, real_batches: torch.Tensor) -> torch.Tensor:
-        """k = d_steps discriminator updates (one real batch each), then one generator update.
+    def train_step(self, real_batches: torch.Tensor, label_batches: torch.Tensor) -> torch.Tensor:
+        """k = d_steps discriminator updates (one real batch and its labels each), then one generator update.
 
-        Returns (loss_d, loss_g, mean D(x), mean D(G(z))) as one tensor on the device.
+        Returns the numbers of STEP_COLUMNS (loss_d, loss_g, mean D(x), mean D(G(z)), |grad G|) as one tensor on the device.
         """
-        for real in real_batches:
-            loss_d, d_real, d_fake = self.discriminator_step(real)
-        loss_g = self.generator_step(real_batches.shape[1])
+        for real, labels in zip(real_batches, label_batches):
+            loss_d, d_real, d_fake = self.discriminator_step(real, labels)
+        loss_g, grad_g = self.generator_step(real_batches.shape[1], labels)
         if self.generator_ema is not None:
             self._update_ema()
-        return torch.stack([loss_d, loss_g, d_real, d_fake]).detach()
+        numbers = {"loss_d": loss_d, "loss_g": loss_g, "d_real": d_real, "d_fake": d_fake, "grad_g": grad_g}
+        return torch.stack([numbers[column] for column in STEP_COLUMNS]).detach()
 
     @torch.no_grad()
     def _update_ema(self) -> None:
@@ -268,7 +288,7 @@ class Trainer:
         """One training step, eager or replayed from a CUDA graph of the very same `train_step`."""
         with matmul_precision(self.device, tf32=self.config.tf32):
             if not self.fast:
-                return self.train_step(self.data.images[batch_indices])
+                return self.train_step(self.data.images[batch_indices], self.data.labels[batch_indices])
             if self._graphed_step is None:
                 self._graphed_step = GraphedStep(self)
             return self._graphed_step(batch_indices)
@@ -355,7 +375,7 @@ class Trainer:
 
     def sample_fixed(self) -> np.ndarray:
         """The fixed-noise batch through the sampling generator, as uint8 (64, 28, 28)."""
-        return to_uint8(generate_images(self.sampling_generator, self.fixed_noise))
+        return to_uint8(generate_images(self.sampling_generator, self.fixed_noise, self.fixed_labels))
 
     # --- checkpoints --------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
@@ -447,15 +467,15 @@ class Trainer:
             self.latest_samples = self.sample_fixed()
 
     @classmethod
-    def create(cls, config: TrainConfig, run: RunDir, **kwargs: Any) -> "Trainer":
-        """A new run: refuses a name that exists, writes run.json, returns a ready trainer."""
+    def create(cls, config: TrainConfig, run: RunDir, owner: str = "", **kwargs: Any) -> "Trainer":
+        """A new run: refuses a name that exists, writes run.json (with its `owner`), returns a ready trainer."""
         config.validate()
         if run.path.exists():
             raise RunNameError(f"a run named {run.name!r} already exists in {run.root}; resume it or choose another name", code="run_exists", name=run.name)
         trainer = cls(config, run, **kwargs)
         run.path.mkdir(parents=True)
         run.write_info({
-            "name": run.name, "status": "stopped", "created": now_iso(), "device": _device_label(trainer.device),
+            "name": run.name, "status": "stopped", "created": now_iso(), "owner": owner, "device": _device_label(trainer.device),
             "config": config.to_dict(), "summary": trainer._summary(),
         })
         return trainer
@@ -466,6 +486,7 @@ class Trainer:
         """Continue a saved run from its checkpoint; `epochs` is the new total. Only the settings in
         RESUMABLE_CHANGES may differ from the saved ones."""
         info = run.read_info()
+        check_not_shipped(info, run.name, "resume")  # tracked files never change; copy_run it first
         if run.owner_alive(info):
             raise CheckpointError(f"run {run.name!r} is being trained by process {info.get('pid')}; stop it first", code="run_busy", name=run.name)
         state = run.load_checkpoint()

@@ -178,8 +178,9 @@ def epoch_samples(name: str, epoch: int) -> np.ndarray:
 
 def warm_up() -> None:
     """The shared work a class's first visitors would otherwise wait for, done once when the server starts
-    (serve.py): the digits, the Gaussians of Home, Data and Compare, and Compare's samples and numbers for
-    its opening settings (the default run, 500 samples, seed 0), which take seconds to measure."""
+    (serve.py): the digits, the Gaussians of Home, Data and Compare, the default run's generator and
+    principal directions (Latent), and Compare's samples and numbers for its opening settings (the
+    default run, 500 samples, seed 0), which take seconds to measure."""
     from gan_core.checkpoints import list_runs, pick_default_run
 
     dataset("mnist-5k")
@@ -187,6 +188,9 @@ def warm_up() -> None:
         baseline(kind, "mnist-5k")
     runs = [run for run in list_runs(default_checkpoints_dir()) if run.epochs_done >= 1]
     run = pick_default_run(runs)
+    if run is not None:  # the Latent explorer's generator and principal directions
+        generator(run)
+        directions(run)
     dataset_name = run.dataset if run is not None else "mnist-5k"
     if dataset_name not in DIGIT_DATASETS:
         return

@@ -90,7 +90,10 @@ def figure(lines: list[Line], y_title: str, x_title: str, *, marks: list[float] 
         # Labelled by hand: plotly places a shape's own label at 10**level on a log axis.
         annotations.append({"x": 0, "xref": "paper", "xanchor": "left", "y": math.log10(level) if log_y else level,
                             "yref": "y", "yanchor": "bottom", "text": label, "showarrow": False,
-                            "font": {"size": 14, "color": "rgba(0,0,0,0.65)"}})
+                            # Annotations are drawn above the traces; an opaque box keeps the label readable
+                            # where the curves run through it (a projector washes out thin grey text).
+                            "font": {"size": 16, "color": "rgba(0,0,0,0.9)"}, "bgcolor": "rgba(255,255,255,0.92)",
+                            "bordercolor": "rgba(0,0,0,0.45)", "borderwidth": 1, "borderpad": 3})
     xaxis: dict = {"title": {"text": x_title}}
     yaxis: dict = {"title": {"text": y_title}}
     if log_y:  # whole numbers at 1-2-5 steps: plotly's own minor labels ("2", "5") read as the wrong numbers
@@ -148,6 +151,26 @@ def class_shares(shares: list[float] | np.ndarray, x_title: str, y_title: str, u
                      "line": uniform}],
          "xaxis": {**_title(x_title), "type": "category"},
          "yaxis": {**_title(y_title), "range": [0, max(25.0, float(percent.max(initial=0)) * 1.15)]}})
+
+
+def label_accuracy(accuracy: list[float], x_title: str, y_title: str, target_label: str, target: float = 0.95,
+                   height: int = 320) -> go.Figure:
+    """A conditional run's share of samples drawn as asked, per digit, in %, with the target line;
+    digits under the target are red."""
+    percent = np.asarray(accuracy, dtype=np.float64) * 100
+    colours = [COVERED_COLOUR if value >= target * 100 else MISSING_COLOUR for value in percent]
+    fig = go.Figure(go.Bar(x=[str(d) for d in range(len(percent))], y=percent.tolist(), marker_color=colours,
+                           text=[f"{p:.0f}" for p in percent], textposition="outside", cliponaxis=False,
+                           showlegend=False, textfont={"color": colours}))
+    line = {"color": "rgba(0,0,0,0.55)", "width": 2, "dash": "dash"}
+    fig.add_hline(y=target * 100, line=line)
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=line, name=target_label))  # its legend entry
+    fig.update_layout(template="plotly_white", height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                      font=FONT, xaxis_title=x_title, yaxis_title=y_title, showlegend=True,
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"})
+    fig.update_yaxes(range=[0, 112])
+    fig.update_xaxes(type="category")
+    return fig
 
 
 def class_heatmap(epochs: list[int], shares: np.ndarray, x_title: str, y_title: str, colour_title: str,

@@ -48,10 +48,19 @@ def sources(dataset_name: str, n: int, seed: int, run: RunInfo | None) -> list[S
     return found
 
 
-def grids(shown: list[Source | None], count: int, dataset_name: str, n: int, seed: int, run: RunInfo | None) -> None:
-    """One row of titles, one of grids, one of notes: the grids line up whatever the titles' lengths."""
+def grids(shown: list[Source | None], count: int, dataset_name: str, n: int, seed: int, run: RunInfo | None,
+          per_row: int = 4) -> None:
+    """Rows of `per_row` grids (4, or 2 in the large view: twice as wide on a projector), each row with a line
+    of titles, one of grids, one of notes, so the grids line up whatever the titles' lengths."""
+    for first in range(0, len(shown), per_row):
+        row(shown[first:first + per_row], count, dataset_name, n, seed, run, per_row)
+
+
+def row(shown: list[Source | None], count: int, dataset_name: str, n: int, seed: int, run: RunInfo | None,
+        per_row: int) -> None:
+    target = 420 if per_row == 4 else 840
     for part in ("title", "images", "about"):
-        for column, source in zip(st.columns(4, gap="medium"), shown):
+        for column, source in zip(st.columns(per_row, gap="medium"), shown):
             with column:
                 if source is None:  # no GAN yet: its column says how to get one
                     if part == "title":
@@ -61,7 +70,7 @@ def grids(shown: list[Source | None], count: int, dataset_name: str, n: int, see
                 elif part == "title":
                     st.markdown(f"##### {source.title}")
                 elif part == "images":
-                    pictures.show(cache.source_grid(source.kind, dataset_name, n, seed, count, 420,
+                    pictures.show(cache.source_grid(source.kind, dataset_name, n, seed, count, target,
                                                     run if source.kind == "gan" else None))
                 else:
                     st.caption(source.about)
@@ -74,6 +83,7 @@ def table(found: list[Source], measured: dict[str, dict]) -> pd.DataFrame:
         numbers = measured[source.kind]
         rows.append({
             t("col_source"): source.title,
+            t("col_kid"): numbers["kid"],
             t("col_fid"): numbers["fid"],
             t("col_fid_ratio"): numbers["fid_ratio"],
             t("col_covered"): numbers["classes_covered"],
@@ -99,7 +109,7 @@ def metrics(found: list[Source], dataset_name: str, n: int, seed: int, run: RunI
         st.error(frame.error_text(error), icon=":material/error:")
         return
     rows = table(found, measured)
-    formats = {t("col_fid"): "{:,.1f}", t("col_fid_ratio"): "{:,.1f}×", t("col_covered"): "{:d} / 10",
+    formats = {t("col_kid"): "{:,.1f}", t("col_fid"): "{:,.1f}", t("col_fid_ratio"): "{:,.1f}×", t("col_covered"): "{:d} / 10",
                t("col_confidence"): "{:.0%}", t("col_nearest"): "{:.1f}", t("col_too_close"): "{:.0%}"}
     st.table(rows.style.format(formats).hide(axis="index"))
     any_numbers = next(iter(measured.values()))
@@ -109,6 +119,7 @@ def metrics(found: list[Source], dataset_name: str, n: int, seed: int, run: RunI
                                    {t("ref_target"): quality.TARGET_RATIO, t("ref_real"): 1.0}, height=110 + 55 * len(found)),
                  key="compare_ratio_chart")
     read_col, memo_col = st.columns(2, gap="large")
+    read_col.markdown(t("compare_kid_read"))
     read_col.markdown(t("compare_metrics_read", n=n, floor=any_numbers["fid_floor"]))
     memo_col.markdown(t("compare_memo_read", median=memorisation["reference_median_distance"],
                         threshold=memorisation["too_close_threshold"]))
@@ -137,7 +148,8 @@ def render() -> None:
     shown: list[Source | None] = list(found)
     if run is None:
         shown.insert(2, None)
-    grids(shown, int(count), dataset_name, int(n), int(seed), run)
+    large = st.toggle(t("compare_large"), key=f"{KEEP}compare_large", help=t("compare_large_help"))
+    grids(shown, int(count), dataset_name, int(n), int(seed), run, per_row=2 if large else 4)
     st.markdown(t("compare_explain"))
     metrics(found, dataset_name, int(n), int(seed), run)
 

@@ -10,7 +10,7 @@ from gan_core.data import DATASETS
 from gan_core.errors import GanLabError
 from gan_core.images import upscale
 
-from ui import cache, frame, nav, pictures
+from ui import cache, datasets, frame, nav, pictures
 from ui.i18n import t
 
 GRID = 64  # samples per grid: 8 x 8
@@ -50,7 +50,8 @@ def render() -> None:
     st.markdown(t("data_intro"))
     left, right = st.columns([1, 1])
     with left:
-        name = st.selectbox(t("dataset"), DATASETS, key=f"{frame.KEEP}data_dataset", format_func={d: t(f"dataset_{d}") for d in DATASETS}.__getitem__)
+        name = st.selectbox(t("dataset"), DATASETS, key=f"{frame.KEEP}data_dataset", format_func=datasets.labels().__getitem__)
+        datasets.missing_note(name)
     with right:
         seed = st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=f"{frame.KEEP}data_seed",
                                help=t("data_seed_help"))

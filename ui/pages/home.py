@@ -6,7 +6,7 @@ import streamlit as st
 
 from gan_core.config import TrainConfig
 
-from ui import cache, frame, nav, pictures
+from ui import cache, frame, nav, pictures, what_goes_wrong
 from ui.i18n import t
 
 
@@ -56,6 +56,8 @@ def render() -> None:
     st.markdown(t("home_loop"))
     st.code(t("home_loop_code"), language="python")
     nav.link("train")
+
+    what_goes_wrong.render_section()
 
     st.header(t("home_pages_h"))
     for page_id in ("data", "train", "losses", "toy2d", "latent", "progression", "compare", "runs"):

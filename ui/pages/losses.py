@@ -7,9 +7,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from gan_core.checkpoints import RunDir, default_checkpoints_dir, pick_default_run
-from gan_core.curves import EQUILIBRIUM, class_histograms, epoch_ends, epoch_length, epoch_metrics, history_csv
+from gan_core.curves import STEP_COLUMNS, class_histograms, epoch_ends, epoch_length, epoch_metrics, history_csv
 
 from ui import cache, charts, frame, nav, pickers, pictures, quality, training
+from ui.loss_meaning import distance_line, meaning, run_loss
 from ui.frame import KEEP
 from ui.i18n import language, t
 
@@ -57,26 +58,32 @@ def curve_figures(chosen: tuple[str, ...], versions: tuple, smoothing: float, in
     and choice of smoothing and axis, for every student (at most charts.MAX_POINTS points a line)."""
     root = default_checkpoints_dir()
     single = len(chosen) == 1
-    loss_lines, output_lines, marks = [], [], []
+    loss_lines, output_lines, marks, meanings = [], [], [], {}
     for index, name in enumerate(chosen):
         history = cache.history(name)
-        per_epoch = epoch_length(history, RunDir(name, root).read_info()["config"])
+        config = RunDir(name, root).read_info()["config"]
+        means = meanings.setdefault(run_loss(config), meaning(run_loss(config)))  # labels by what the curves mean
+        per_epoch = epoch_length(history, config)
         prefix = "" if single else f"{name} · "
-        colours = None if single else dict.fromkeys(("loss_d", "loss_g", "d_real", "d_fake"),
+        colours = None if single else dict.fromkeys(STEP_COLUMNS,
                                                      charts.RUN_COLOURS[index % len(charts.RUN_COLOURS)])
         dashes = None if single else {"loss_g": "dash", "d_fake": "dash"}
-        loss_lines += charts.lines_of(history, {"loss_d": t("loss_d"), "loss_g": t("loss_g")}, smoothing, per_epoch,
-                                      in_epochs, prefix, colours, dashes)
-        output_lines += charts.lines_of(history, {"d_real": t("d_real"), "d_fake": t("d_fake")}, smoothing, per_epoch,
-                                        in_epochs, prefix, colours, dashes)
+        loss_lines += charts.lines_of(history, means.loss_labels, smoothing, per_epoch, in_epochs, prefix, colours, dashes)
+        output_lines += charts.lines_of(history, means.output_labels, smoothing, per_epoch, in_epochs, prefix, colours, dashes)
+        if means.distance_label:
+            output_lines.append(distance_line(history, prefix + means.distance_label, smoothing, per_epoch, in_epochs,
+                                              **({} if single else {"colour": colours["d_real"], "dash": "dot"})))
         if single:
             ends = epoch_ends(history)
             marks = [end / per_epoch for end in ends] if in_epochs else [float(end) for end in ends]
     x_title = t("epoch") if in_epochs else t("step")
+    # One loss among the chosen runs: its reference levels and range; several: the curves without them.
+    means = next(iter(meanings.values())) if len(meanings) == 1 else None
     return (charts.figure(loss_lines, t("loss"), x_title, marks=marks, height=420,
-                          references={t("equilibrium_d"): EQUILIBRIUM["loss_d"], t("equilibrium_g"): EQUILIBRIUM["loss_g"]}),
-            charts.figure(output_lines, t("d_output"), x_title, marks=marks, height=360, y_range=(0, 1),
-                          references={"½": 0.5}))
+                          references=means.loss_references if means else None),
+            charts.figure(output_lines, means.output_title if means else t("d_output"), x_title, marks=marks,
+                          height=360, y_range=means.output_range if means else None,
+                          references=means.output_references if means else None))
 
 
 @frame.shows_user_errors
@@ -113,12 +120,19 @@ def render() -> None:
     if len(chosen) > 1 and not in_epochs:
         st.caption(t("losses_marks_note"))
 
+    meanings = {loss: meaning(loss) for loss in
+                dict.fromkeys(run_loss(RunDir(name, root).read_info()["config"]) for name in chosen)}
+    if len(meanings) > 1:
+        st.caption(" · ".join(t("lv_run_loss", loss=t(f"lv_name_{loss}")) for loss in meanings))
     st.subheader(t("losses_loss_h"))
     pictures.chart(loss_figure)
     st.markdown(t("losses_loss_explain"))
     st.subheader(t("losses_d_h"))
     pictures.chart(output_figure)
     st.markdown(t("losses_d_explain"))
+    for loss_meaning in meanings.values():
+        if loss_meaning.explain:
+            st.info(loss_meaning.explain, icon=":material/functions:")
 
     quality_charts(chosen, versions)
 

@@ -1,4 +1,5 @@
-"""Runs: every run with its status, epochs, device and date; details, downloads, Stop and Delete."""
+"""Runs: every run with its owner, status, epochs, device and date; details, downloads, and Stop, Rename and
+Delete for the runs this session may manage (its own; every run for the teacher)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from gan_core.archive import import_run
 from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, run_archive
 from gan_core.errors import GanLabError
 
-from ui import frame, pickers, training
+from ui import frame, people, pickers, training
 from ui.frame import KEEP
 from ui.i18n import STRINGS, plural, t
 
@@ -27,13 +28,16 @@ def table(runs: list[RunInfo]) -> None:
     rows = []
     for job in manager.jobs(default_checkpoints_dir()):  # queued runs have no folder yet, but are runs to people
         if job.state == "queued":
-            rows.append({t("col_name"): job.run_name, t("col_status"): t("queue_place", place=manager.queue_position(job)),
+            rows.append({t("col_name"): job.run_name, t("col_owner"): people.owner_label(job.owner),
+                         t("col_status"): t("queue_place", place=manager.queue_position(job)),
                          t("col_epochs"): f"0 / {job.config.epochs}", t("col_model"): job.config.model,
                          t("col_dataset"): job.config.dataset, t("col_device"): job.device, t("col_created"): "",
                          t("col_shipped"): False})
     for run in runs:
-        rows.append({t("col_name"): run.name, t("col_status"): live_status(run),
-                     t("col_epochs"): f"{run.epochs_done} / {run.epochs_target}", t("col_model"): run.model,
+        rows.append({t("col_name"): run.name, t("col_owner"): people.owner_label(run.owner),
+                     t("col_status"): live_status(run),
+                     t("col_epochs"): "" if run.broken else f"{run.epochs_done} / {run.epochs_target}",
+                     t("col_model"): run.model,
                      t("col_dataset"): run.dataset, t("col_device"): run.device,
                      t("col_created"): run.created.replace("T", " ")[:16], t("col_shipped"): run.shipped})
     st.dataframe(rows, hide_index=True, width="stretch")
@@ -46,11 +50,22 @@ def confirm_delete(name: str) -> None:
 def delete(name: str) -> None:
     st.session_state.pop(CONFIRM, None)
     try:
-        training.manager().delete(name, default_checkpoints_dir())
+        training.manager().delete(name, default_checkpoints_dir(), by=people.actor())
     except GanLabError as error:
         st.session_state["runs_error"] = frame.error_text(error)
     else:
         st.session_state["runs_deleted"] = name
+
+
+def rename(name: str) -> None:
+    new_name = (st.session_state.get(f"runs_rename_{name}") or "").strip()
+    try:
+        training.manager().rename(name, new_name, default_checkpoints_dir(), by=people.actor())
+    except GanLabError as error:
+        st.session_state["runs_error"] = frame.error_text(error)
+    else:
+        st.session_state["runs_renamed"] = (name, new_name)
+        st.session_state[f"{KEEP}runs_selected_next"] = new_name
 
 
 def setting_value(name: str, value: object) -> str:
@@ -80,7 +95,30 @@ def settings_rows(config: dict) -> list[dict[str, str]]:
     return rows
 
 
+def delete_buttons(name: str) -> None:
+    """Delete, then a confirmation (Yes / Cancel) in its place."""
+    if st.session_state.get(CONFIRM) == name:
+        st.warning(t("runs_confirm", name=name), icon=":material/warning:")
+        yes, no = st.columns(2)
+        yes.button(t("runs_delete_yes"), type="primary", on_click=delete, args=(name,), width="stretch")
+        no.button(t("cancel"), on_click=lambda: st.session_state.pop(CONFIRM, None), width="stretch")
+    else:
+        st.button(t("runs_delete"), icon=":material/delete:", on_click=confirm_delete, args=(name,), width="stretch")
+
+
+def broken_details(run: RunInfo) -> None:
+    """A run whose run.json cannot be read: what is wrong, and Delete."""
+    about, actions = st.columns([3, 2], gap="large")
+    with about:
+        st.error(t("runs_broken", reason=run.message), icon=":material/broken_image:")
+    with actions:
+        delete_buttons(run.name)
+
+
 def details(run: RunInfo) -> None:
+    if run.broken:
+        broken_details(run)
+        return
     folder = RunDir(run.name, default_checkpoints_dir())
     info = folder.read_info()
     job = training.job_of(run.name)
@@ -89,8 +127,11 @@ def details(run: RunInfo) -> None:
     with about:
         st.markdown(t("runs_details", status=live_status(run), done=run.epochs_done, target=run.epochs_target,
                       device=run.device or "—", created=run.created.replace("T", " ")[:19]))
+        st.caption(t("people_owner", name=people.owner_label(run.owner)))
         if run.message and run.status != "finished":
             st.caption(run.message)
+        if run.status == "stopped" and not active and people.stopped_by_text(run.stopped_by):
+            st.caption(people.stopped_by_text(run.stopped_by))
         st.table(settings_rows(info.get("config", {})), hide_index=True)
     with actions:
         if folder.checkpoint_path.is_file():
@@ -103,13 +144,18 @@ def details(run: RunInfo) -> None:
                                on_click="ignore", width="stretch", help=t("runs_download_zip_help"))
         else:
             st.caption(t("runs_no_checkpoint"))
-        if active:
+        mine = people.may(job.owner or run.owner if active else run.owner)
+        if active and mine:
             if st.button(t("stop"), icon=":material/stop:", width="stretch"):
-                training.manager().stop(run.name, default_checkpoints_dir())
+                training.manager().stop(run.name, default_checkpoints_dir(), by=people.actor())
                 st.rerun()
             st.caption(t("runs_delete_active"))
         elif run.shipped:
             st.caption(t("runs_delete_shipped"))
+        elif not mine:
+            st.caption(t("people_only_owner_manage", name=run.owner or "—"))
+        elif active:
+            st.caption(t("runs_delete_active"))
         elif st.session_state.get(CONFIRM) == run.name:
             st.warning(t("runs_confirm", name=run.name), icon=":material/warning:")
             yes, no = st.columns(2)
@@ -118,6 +164,10 @@ def details(run: RunInfo) -> None:
         else:
             st.button(t("runs_delete"), icon=":material/delete:", on_click=confirm_delete, args=(run.name,),
                       width="stretch")
+            with st.popover(t("runs_rename"), icon=":material/edit:", width="stretch"):
+                st.text_input(t("runs_rename_to"), value=run.name, key=f"runs_rename_{run.name}", max_chars=64)
+                st.button(t("runs_rename_do"), on_click=rename, args=(run.name,), key=f"runs_rename_do_{run.name}",
+                          type="primary")
 
 
 def import_archive(upload) -> None:
@@ -136,7 +186,8 @@ def import_archive(upload) -> None:
 
 def import_panel() -> None:
     with st.expander(t("runs_import_h"), icon=":material/upload:",
-                     expanded="runs_import_error" in st.session_state or "runs_imported" in st.session_state):
+                     expanded="runs_import_error" in st.session_state or "runs_imported" in st.session_state
+                     or st.session_state.get("runs_import_file") is not None):  # stays open while a file is chosen
         st.caption(t("runs_import_intro"))
         upload = st.file_uploader(t("runs_import_file"), type=["zip"], key="runs_import_file")
         st.text_input(t("runs_import_name"), key="runs_import_name", max_chars=64, help=t("runs_import_name_help"))
@@ -154,6 +205,9 @@ def render() -> None:
     st.markdown(t("runs_intro", root=default_checkpoints_dir()))
     if "runs_deleted" in st.session_state:
         st.success(t("runs_deleted", name=st.session_state.pop("runs_deleted")), icon=":material/delete:")
+    if "runs_renamed" in st.session_state:
+        old, new = st.session_state.pop("runs_renamed")
+        st.success(t("runs_renamed", old=old, new=new), icon=":material/edit:")
     if "runs_error" in st.session_state:
         st.error(st.session_state.pop("runs_error"))
     runs = pickers.runs()
@@ -168,6 +222,8 @@ def render() -> None:
     st.subheader(t("runs_one_h"))
     names = [run.name for run in runs]
     key = f"{KEEP}runs_selected"
+    if st.session_state.get(f"{key}_next") in names:
+        st.session_state[key] = st.session_state.pop(f"{key}_next")
     if st.session_state.get(key) not in names:
         st.session_state[key] = names[0]
     by_name = {run.name: run for run in runs}

@@ -7,25 +7,29 @@ So moving a slider, switching pages, reloading or a second browser never stops o
 
 from __future__ import annotations
 
+import re
+import secrets
 from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
 
-from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, suggest_run_name, validate_run_name
-from gan_core.config import TrainConfig, max_batch_size
-from gan_core.curves import EQUILIBRIUM, epoch_ends, smooth
-from gan_core.data import DATASET_SIZES, DATASETS
+from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, new_run_name_problem, suggest_run_name
+from gan_core.config import FieldError, TrainConfig, config_from_form, form_fields, form_values, recommended_settings
+from gan_core.curves import epoch_ends, smooth
+from gan_core.data import DATASETS
 from gan_core.devices import available_devices, cpu_cores
-from gan_core.errors import GanLabError, RunNameError
+from gan_core.errors import AccessError, GanLabError
 from gan_core.jobs import ACTIVE_STATES, Job
+from gan_core.losses import LOSSES
 from gan_core.models import MODELS
 from gan_core.trainer import History
 
-from ui import cache, charts, frame, nav, pickers, pictures, quality, training
+from ui import cache, charts, datasets, frame, nav, people, pickers, pictures, quality, training
 from ui.frame import KEEP
-from ui.i18n import language, plural, t
+from ui.i18n import STRINGS, language, plural, t
+from ui.loss_meaning import Meaning, distance_line, meaning, run_loss
 
 POLL_SECONDS = 1.0  # live view refresh while the watched run trains
 NEW_JOBS_POLL_SECONDS = 3.0  # how soon a run started from another browser appears
@@ -38,87 +42,132 @@ def key(name: str) -> str:
 
 # --- the settings of a new run ------------------------------------------------------------------
 def init_settings(root: Path) -> None:
-    """First visit: the library's defaults, the best device of this machine and a free run name."""
-    defaults = TrainConfig()
-    for name in ("dataset", "model", "epochs", "batch_size", "latent_dim", "d_steps", "lr_g", "lr_d", "seed", "ema_decay"):
-        frame.default(key(name), getattr(defaults, name))
-    frame.default(key("beta1"), defaults.betas[0])
-    frame.default(key("beta2"), defaults.betas[1])
+    """First visit: the library's defaults, a fresh seed (so a class trains a spread of runs, each
+    recorded in its run.json), the best device of this machine and a free run name."""
+    if key("seed") not in st.session_state:
+        fresh_seed()
     frame.default(key("device"), available_devices()[0].choice)
+    for name, value in form_values(TrainConfig()).items():  # every setting, derived from TrainConfig
+        frame.default(key(name), value)
     if key("name") not in st.session_state:
         suggest_name(root)
 
 
+def fresh_seed() -> None:
+    st.session_state[key("seed")] = st.session_state["train_fresh_seed"] = secrets.randbelow(2**31)
+
+
+def name_prefix() -> str:
+    """Run names start with the model; in a class, with the student's name too (alice-sngan-1)."""
+    model = st.session_state[key("model")]
+    if people.single_user():
+        return model
+    slug = re.sub(r"[^\w.-]+", "-", people.student_name().lower()).strip("-._")[:40]
+    return f"{slug}-{model}" if slug else model
+
+
 def suggest_name(root: Path) -> None:
-    name = suggest_run_name(st.session_state[key("model")], root, training.manager().active_names(root))
+    name = suggest_run_name(name_prefix(), root, training.manager().active_names(root))
     st.session_state[key("name")] = name
     st.session_state["train_suggested_name"] = name
 
 
-def model_changed(root: Path) -> None:
-    """The settings become the model's recommended ones; a name the user has not touched follows
-    the model (sngan-1 -> mlp-1)."""
-    for name, value in MODELS[st.session_state[key("model")]].recommended.items():
+def recommended(model: str, loss: str) -> dict[str, Any]:
+    """The settings fields' recommended values (the page's fields hold the everyday CPU ones)."""
+    return recommended_settings(model, "cpu", loss)
+
+
+def apply_settings(values: dict[str, Any]) -> None:
+    for name, value in values.items():
         if name == "betas":
             st.session_state[key("beta1")], st.session_state[key("beta2")] = value
         else:
             st.session_state[key(name)] = value
+
+
+def model_changed(root: Path) -> None:
+    """The settings become the model's recommended ones for the chosen loss; a name the user has not
+    touched follows the model (sngan-1 -> mlp-1)."""
+    apply_settings(recommended(st.session_state[key("model")], st.session_state[key("loss")]))
     if st.session_state.get(key("name")) == st.session_state.get("train_suggested_name"):
         suggest_name(root)
 
 
+def loss_changed() -> None:
+    """Only the settings a loss brings change (WGAN-GP's 5 critic steps; a model's own per-loss ones); the
+    ones it no longer needs go back to the model's. Epochs, seed and the rest stay as the user set them."""
+    model, loss = st.session_state[key("model")], st.session_state[key("loss")]
+    touched = {name for spec in LOSSES.values() for name in spec.recommended}
+    touched |= {name for settings in MODELS[model].per_loss.values() for name in settings}
+    new = recommended(model, loss)
+    apply_settings({name: new.get(name, getattr(TrainConfig(), name)) for name in touched})
+
+
 def settings() -> dict[str, Any]:
-    names = ("dataset", "model", "device", "name", "epochs", "batch_size", "latent_dim", "d_steps", "lr_g", "lr_d",
-             "seed", "ema_decay", "beta1", "beta2")
-    return {name: st.session_state[key(name)] for name in names}
+    """The form's values as the user sees them: every TrainConfig field (a pair as its parts) and the name."""
+    return {name: st.session_state[key(name)] for name in (*form_fields(), "name")}
 
 
-def config_of(values: dict[str, Any]) -> TrainConfig:
-    return TrainConfig(
-        model=values["model"], dataset=values["dataset"], epochs=int(values["epochs"]), batch_size=int(values["batch_size"]),
-        lr_g=float(values["lr_g"]), lr_d=float(values["lr_d"]), betas=(float(values["beta1"]), float(values["beta2"])),
-        latent_dim=int(values["latent_dim"]), d_steps=int(values["d_steps"]), ema_decay=float(values["ema_decay"]),
-        seed=int(values["seed"]), device=values["device"],
-    )
+def shown(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def field_errors(values: dict[str, Any], root: Path) -> dict[str, str]:
-    """What is wrong, by field, in the user's language; "other" for anything the library refuses."""
-    errors: dict[str, str] = {}
-    name = (values["name"] or "").strip()
-    if not name:
-        errors["name"] = t("err_name_empty")
-    else:
-        try:
-            validate_run_name(name)
-            if RunDir(name, root).path.exists() or name in training.manager().active_names(root):
-                errors["name"] = t("err_name_taken", name=name)
-        except RunNameError:
-            errors["name"] = t("err_name_invalid", name=name)
-    limit = max_batch_size(values["dataset"], int(values["d_steps"]))
-    if int(values["batch_size"]) > limit:
-        errors["batch_size"] = t("err_batch", size=DATASET_SIZES[values["dataset"]], k=plural("n_d_steps", int(values["d_steps"])), limit=limit)
+def error_text(error: FieldError, value: Any) -> str:
+    """A library error of one field, in the user's language, with the range the field allows."""
+    if error.code == "batch_too_large":
+        return t("err_batch", limit=error.allowed.high, size=error.details["size"],
+                 k=plural("n_d_steps", error.details["k"]))
+    if error.code == "unavailable":  # the device: the library's own error, translated
+        return frame.error_text(code=error.details["code"], params=error.details["params"], detail=error.message)
+    allowed = error.allowed
+    range_text = t(f"settings_range_{allowed.kind}", low=shown(allowed.low), high=shown(allowed.high)) if allowed else ""
+    return t(f"settings_err_{error.code}", value=shown(value), range=range_text)
+
+
+def check(values: dict[str, Any], root: Path) -> tuple[TrainConfig | None, dict[str, str]]:
+    """The config that Start would train, and what is wrong, by field, in the user's language (the
+    library's ranges and rules, and the class limits)."""
+    result = config_from_form(values)
+    errors = {name: error_text(error, values.get(name)) for name, error in result.errors.items()}
+    problem = new_run_name_problem(values["name"], root, training.manager().active_names(root))
+    if problem is not None:
+        errors["name"] = t(f"err_name_{problem}", name=(values["name"] or "").strip())
     if not errors:
-        try:
-            config_of(values).validate()
-        except GanLabError as error:
-            errors["other"] = frame.error_text(error)
+        errors.update(limit_errors(values))
+    return (result.config if not errors else None), errors
+
+
+def limit_errors(values: dict[str, Any]) -> dict[str, str]:
+    """The class limits the library would refuse a student's Start for, said before they press it."""
+    if people.is_teacher():
+        return {}
+    limits, errors = training.manager().limits, {}
+    if limits.max_epochs is not None and int(values["epochs"]) > limits.max_epochs:
+        errors["epochs"] = t("class_limit_epochs", n=limits.max_epochs)
+    if limits.devices is not None and values["device"] not in limits.devices and values["device"] != "auto":
+        errors["device"] = t("class_limit_devices", devices=", ".join(limits.devices))
+    mine = [job for job in training.manager().jobs() if job.active and job.owner == people.student_name()]
+    if limits.max_active_per_student is not None and len(mine) >= limits.max_active_per_student:
+        errors["limit"] = t("class_limit_active", n=limits.max_active_per_student)
     return errors
 
 
 def start(root: Path) -> None:
     """Start button: check, hand the run to the job manager, watch it, and offer a fresh name."""
     values = settings()
-    if field_errors(values, root):
+    config, errors = check(values, root)
+    if config is None:
         return
     try:
-        training.manager().submit(config_of(values), values["name"].strip(), root)
+        training.manager().submit(config, values["name"].strip(), root, by=people.actor())
     except GanLabError as error:
         st.session_state["train_submit_error"] = frame.error_text(error)
         return
     st.session_state[WATCH] = values["name"].strip()
     st.session_state["train_started"] = values["name"].strip()
     suggest_name(root)
+    if values["seed"] == st.session_state.get("train_fresh_seed"):  # the next run gets its own seed too
+        fresh_seed()
 
 
 def error_under(errors: dict[str, str], field: str) -> None:
@@ -126,60 +175,90 @@ def error_under(errors: dict[str, str], field: str) -> None:
         st.error(errors[field], icon=":material/error:")
 
 
+# Fields laid out with their own error line; the values each allows are the library's (gan_core.config):
+# the number fields have no min/max, so an out-of-range value stays, says its range, and Start waits.
+LAID_OUT = {"dataset", "model", "device", "name", "loss", "r1", "epochs", "batch_size", "latent_dim", "d_steps",
+            "lr_g", "lr_d", "seed", "ema_decay", "beta1", "beta2"}
+
+
 def settings_panel(root: Path) -> None:
     """Four settings a row, each with its error under it; Start under them all."""
     init_settings(root)
     values = settings()
-    errors = field_errors(values, root)
+    config, errors = check(values, root)
     devices = {device.choice: t("device_cpu", cores=plural("n_cores", cpu_cores())) if device.choice == "cpu" else device.description
                for device in available_devices()}
     row = st.columns(4)
     with row[0]:
         st.selectbox(t("dataset"), DATASETS, key=key("dataset"), help=t("help_dataset"),
-                     format_func={d: t(f"dataset_{d}") for d in DATASETS}.__getitem__)
+                     format_func=datasets.labels().__getitem__)
+        datasets.missing_note(st.session_state[key("dataset")])
     with row[1]:
         st.selectbox(t("model"), list(MODELS), key=key("model"), help=t("help_model"), on_change=model_changed,
-                     args=(root,), format_func={m: t(f"model_{m}") for m in MODELS}.__getitem__)
+                     args=(root,), format_func={m: t(f"model_short_{m}") if f"model_short_{m}" in STRINGS else m
+                                                for m in MODELS}.__getitem__)
+        st.caption(t(f"model_{st.session_state[key('model')]}"))  # the whole description: the option stays short
     with row[2]:
         st.selectbox(t("device"), list(devices), key=key("device"), format_func=devices.__getitem__, help=t("help_device"))
+        error_under(errors, "device")
     with row[3]:
         st.text_input(t("run_name"), key=key("name"), max_chars=64, help=t("help_run_name"))
         error_under(errors, "name")
+    loss_col, about_col, r1_col = st.columns([1, 2, 1], vertical_alignment="center")
+    with loss_col:
+        st.selectbox(t("lv_loss"), list(LOSSES), key=key("loss"), help=t("lv_loss_help"), on_change=loss_changed,
+                     format_func={loss: t(f"lv_name_{loss}") for loss in LOSSES}.__getitem__)
+    with about_col:
+        st.caption(t(f"lv_about_{st.session_state[key('loss')]}"))
+    with r1_col:
+        st.number_input(t("lv_r1"), step=1.0, format="%.1f", key=key("r1"),
+                        help=t("lv_r1_help"))
+        error_under(errors, "r1")
     row = st.columns(4)
     with row[0]:
-        st.number_input(t("epochs"), min_value=1, max_value=10_000, step=1, key=key("epochs"), help=t("help_epochs"))
+        st.number_input(t("epochs"), step=1, key=key("epochs"), help=t("help_epochs"))
+        error_under(errors, "epochs")
     with row[1]:
-        st.number_input(t("batch_size"), min_value=1, max_value=60_000, step=16, key=key("batch_size"),
+        st.number_input(t("batch_size"), step=16, key=key("batch_size"),
                         help=t("help_batch_size"))
         error_under(errors, "batch_size")
     with row[2]:
-        st.number_input(t("latent_dim"), min_value=1, max_value=1024, step=1, key=key("latent_dim"),
+        st.number_input(t("latent_dim"), step=1, key=key("latent_dim"),
                         help=t("help_latent_dim"))
+        error_under(errors, "latent_dim")
     with row[3]:
-        st.number_input(t("d_steps"), min_value=1, max_value=10, step=1, key=key("d_steps"), help=t("help_d_steps"))
+        st.number_input(t("d_steps"), step=1, key=key("d_steps"), help=t("help_d_steps"))
+        error_under(errors, "d_steps")
     row = st.columns(4)
     with row[0]:
-        st.number_input(t("lr_g"), min_value=1e-6, max_value=1.0, step=5e-5, format="%.1e", key=key("lr_g"),
+        st.number_input(t("lr_g"), step=5e-5, format="%.1e", key=key("lr_g"),
                         help=t("help_lr_g", value=f"{TrainConfig.for_model(values['model']).lr_g:g}"))
+        error_under(errors, "lr_g")
     with row[1]:
-        st.number_input(t("lr_d"), min_value=1e-6, max_value=1.0, step=5e-5, format="%.1e", key=key("lr_d"),
+        st.number_input(t("lr_d"), step=5e-5, format="%.1e", key=key("lr_d"),
                         help=t("help_lr_d", value=f"{TrainConfig.for_model(values['model']).lr_d:g}"))
+        error_under(errors, "lr_d")
     with row[2]:
-        st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=key("seed"), help=t("help_seed"))
+        st.number_input(t("seed"), step=1, key=key("seed"), help=t("help_seed"))
+        error_under(errors, "seed")
     with row[3]:
-        st.number_input(t("ema_decay"), min_value=0.0, max_value=0.9999, step=0.001, format="%.4f", key=key("ema_decay"),
+        st.number_input(t("ema_decay"), step=0.001, format="%.4f", key=key("ema_decay"),
                         help=t("help_ema_decay"))
+        error_under(errors, "ema_decay")
     row = st.columns(4, vertical_alignment="bottom")
     with row[0]:
-        st.number_input("Adam β₁", min_value=0.0, max_value=0.999, step=0.05, format="%.3f", key=key("beta1"),
+        st.number_input("Adam β₁", step=0.05, format="%.3f", key=key("beta1"),
                         help=t("help_betas"))
+        error_under(errors, "beta1")
     with row[1]:
-        st.number_input("Adam β₂", min_value=0.0, max_value=0.9999, step=0.001, format="%.4f", key=key("beta2"),
+        st.number_input("Adam β₂", step=0.001, format="%.4f", key=key("beta2"),
                         help=t("help_betas"))
+        error_under(errors, "beta2")
     with row[3]:
         st.button(t("start"), type="primary", icon=":material/play_arrow:", on_click=start, args=(root,),
-                  disabled=bool(errors), width="stretch", key="train_start")
-    error_under(errors, "other")
+                  disabled=config is None, width="stretch", key="train_start")
+    for name in errors.keys() - LAID_OUT:  # a setting without a field of its own, or a class limit
+        st.error(errors[name], icon=":material/error:")
     st.caption(t("train_background_note", runs=plural("n_runs", training.manager().max_per_device)))
     if "train_submit_error" in st.session_state:
         st.error(st.session_state.pop("train_submit_error"))
@@ -188,24 +267,42 @@ def settings_panel(root: Path) -> None:
 
 
 # --- watching a run -----------------------------------------------------------------------------
-def watch_options(root: Path) -> list[str]:
-    """Runs to watch: this server's jobs (active first), then saved runs, each once."""
+def watch_options(root: Path) -> dict[str, str]:
+    """Runs to watch, {name: owner}: this student's own first (active jobs, then saved runs, newest
+    first), then the shipped runs, then everyone else's (active first). Everyone may watch every run."""
+    me = people.student_name()
     jobs = training.manager().jobs(root)
-    ordered = [job.run_name for job in jobs if job.active] + [job.run_name for job in reversed(jobs) if not job.active]
-    ordered += [run.name for run in pickers.runs()]
-    return list(dict.fromkeys(ordered))
+    active = [(job.run_name, job.owner) for job in jobs if job.active]
+    ended = [(job.run_name, job.owner) for job in reversed(jobs) if not job.active]
+    runs = pickers.runs()
+    saved = [(run.name, run.owner) for run in runs if not run.broken]
+    shipped = {run.name for run in runs if run.shipped}
+    everything = active + saved + ended
+    ordered = ([pair for pair in active + saved if pair[1] == me] + [pair for pair in saved if pair[0] in shipped]
+               + everything)
+    owners: dict[str, str] = {}
+    for name, owner in ordered:
+        owners.setdefault(name, owner)
+    return owners
+
+
+def watch_label(owners: dict[str, str]) -> dict[str, str]:
+    return {name: f"{name} · {people.owner_label(owner)}" if owner else name for name, owner in owners.items()}
 
 
 def watch_panel(root: Path) -> None:
-    options = watch_options(root)
+    owners = watch_options(root)
+    options = list(owners)
     if not options:
         st.info(t("train_nothing_yet"), icon=":material/info:")
         return
+    if st.session_state.get("train_watch_next") in options:
+        st.session_state[WATCH] = st.session_state.pop("train_watch_next")
     if st.session_state.get(WATCH) not in options:
         st.session_state[WATCH] = options[0]
     pick_col, queue_col = st.columns([1, 2], gap="large")
     with pick_col:
-        name = st.selectbox(t("train_watch"), options, key=WATCH)
+        name = st.selectbox(t("train_watch"), options, key=WATCH, format_func=watch_label(owners).__getitem__)
     with queue_col:
         queue_overview(root)
     job = training.job_of(name)
@@ -235,12 +332,13 @@ def live_view(root: Path, name: str) -> None:
     if remembered is not None and remembered[0] == name and remembered[1] in ACTIVE_STATES and state not in ACTIVE_STATES:
         st.rerun()  # it just ended: redraw the whole page (Resume appears, polling stops)
 
-    status(job, info, state)
+    status(job, info, state, job.owner if job is not None and job.owner else (info.owner if info else ""))
     if state == "failed" or (state in ("queued", "starting") and not (info and info.epochs_done)):
         return  # nothing (new) to show yet; a failure's message stands alone
     history = cache.history(name)
     picture = samples_picture(name, job, folder)
-    numbers(history)
+    means = meaning(run_loss(job.config.to_dict() if job is not None else folder.read_info().get("config")))
+    numbers(history, means)
     samples_col, curves_col = st.columns(2, gap="large")
     with samples_col:
         if picture is not None:
@@ -249,10 +347,15 @@ def live_view(root: Path, name: str) -> None:
         else:
             st.info(t("train_samples_wait"))
     with curves_col:
-        curves(name, history)
+        curves(name, history, means.loss)
     quality.train_view(name, info.dataset if info else job.config.dataset, active=state in ACTIVE_STATES)
     if state not in ACTIVE_STATES and info is not None:
-        resume_form(root, info)
+        if info.shipped:
+            copy_form(root, info)
+        elif people.may(info.owner):
+            resume_form(root, info)
+        else:
+            st.caption(t("people_only_owner_resume", name=info.owner or "—"))
     if state == "finished":
         nav_row = st.columns(3)
         for column, page_id in zip(nav_row, ("progression", "latent", "compare")):
@@ -260,12 +363,16 @@ def live_view(root: Path, name: str) -> None:
                 nav.link(page_id)
 
 
-def status(job: Job | None, info: RunInfo | None, state: str) -> None:
+def status(job: Job | None, info: RunInfo | None, state: str, owner: str) -> None:
     manager = training.manager()
     config = job.config if job is not None else None
     about = f"{info.model if info else config.model} · {info.dataset if info else config.dataset}"
     device = info.device if info and info.device else (job.device if job else "")
-    st.caption(f"{about} · {device}")
+    seed = (config.seed if config is not None else (info and RunDir(info.name, default_checkpoints_dir()).read_info()
+                                                     .get("config", {}).get("seed")))
+    whose = t("people_owner", name=people.owner_label(owner)) if owner else ""
+    st.caption(" · ".join(part for part in (about, device, t("seed_label", seed=seed) if seed is not None else "", whose)
+                          if part))
     progress = job.progress if job is not None else None
     if state == "queued":
         running = ", ".join(j.run_name for j in manager.running_on(job.device)) or "…"
@@ -292,58 +399,66 @@ def status(job: Job | None, info: RunInfo | None, state: str) -> None:
                     text=t("train_progress_saved", done=info.epochs_done, epochs=info.epochs_target))
     if state in ACTIVE_STATES and job is not None and job.stop_requested:
         st.info(t("train_stopping"), icon=":material/hourglass_top:")
-    elif state in ACTIVE_STATES and job is not None:  # a queued or starting run can be called off too
+    elif state in ACTIVE_STATES and job is not None and people.may(owner):  # queued or starting: may be called off
         if st.button(t("stop"), icon=":material/stop:", key="train_stop"):
-            manager.stop(job.run_name, job.root)
-            st.rerun()
+            try:
+                manager.stop(job.run_name, job.root, by=people.actor())
+            except AccessError as error:
+                st.error(frame.error_text(error))
+            else:
+                st.rerun()
+    elif state in ACTIVE_STATES and job is not None:
+        st.caption(t("people_only_owner", name=owner or "—"))
     elif state == "finished":
-        seconds = progress.train_seconds if progress else saved_seconds(info)
+        seconds = progress.train_seconds if progress else (info.train_seconds if info else None)
         st.success(t("train_finished", epochs=plural("n_epochs", info.epochs_done if info else 0), time=frame.format_seconds(seconds)),
                    icon=":material/check_circle:")
     elif state == "stopped":
-        st.info(t("train_stopped_state"), icon=":material/pause_circle:")
+        who = people.stopped_by_text(job.stopped_by.record() if job is not None and job.stopped_by is not None
+                                     and (job.stopped_by.name or job.stopped_by.teacher)
+                                     else (info.stopped_by if info else None))
+        st.info(t("train_stopped_state") + (f" {who}" if who else ""), icon=":material/pause_circle:")
     elif state == "diverged":
         st.warning(t("train_diverged", message=(job.message if job else "") or (info.message if info else "")),
                    icon=":material/warning:")
 
 
-def saved_seconds(info: RunInfo | None) -> float | None:
-    """Training time of a saved run, from its run.json (after a server restart there is no job)."""
-    if info is None:
-        return None
-    return RunDir(info.name, default_checkpoints_dir()).read_info().get("summary", {}).get("train_seconds")
-
-
-def numbers(history: History) -> None:
-    """The four numbers of the game, smoothed over the last steps, large enough for the back row."""
+def numbers(history: History, means: Meaning) -> None:
+    """The four numbers of the game, smoothed over the last steps, large enough for the back row,
+    labelled by what they mean under the run's loss."""
     if not history.loss_d:
         return
-    labels = {"loss_d": t("loss_d"), "loss_g": t("loss_g"), "d_real": t("d_real"), "d_fake": t("d_fake")}
+    labels = {**means.loss_labels, **means.output_labels}
     data = {name: list(getattr(history, name)) for name in labels}
     columns = st.columns(4)
-    for column, (name, label) in zip(columns, labels.items()):
-        column.metric(label, f"{smooth(data[name][-200:], 0.9)[-1]:.3f}", help=t(f"help_metric_{name}"))
+    for column, (name, label) in zip(columns, labels.items()):  # the help texts explain the default loss's numbers
+        column.metric(label, f"{smooth(data[name][-200:], 0.9)[-1]:.3f}",
+                      help=t(f"help_metric_{name}") if means.loss == "ns" else means.explain)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def curve_figures(name: str, version: tuple, language: str) -> tuple[go.Figure, go.Figure]:
+def curve_figures(name: str, version: tuple, language: str, loss: str) -> tuple[go.Figure, go.Figure]:
     """The live view's two charts of a run, built once per version of its history (at most once a second
-    while it trains) for every student watching it; at most charts.MAX_POINTS points a line."""
+    while it trains) for every student watching it; at most charts.LIVE_POINTS points a line. The curves
+    are labelled by what they mean under the run's loss."""
     history = cache.history(name)
+    means = meaning(loss)
     marks = [float(step) for step in epoch_ends(history)]
-    losses = charts.lines_of(history, {"loss_d": t("loss_d"), "loss_g": t("loss_g")}, 0.6, 1, max_points=charts.LIVE_POINTS)
-    outputs = charts.lines_of(history, {"d_real": t("d_real"), "d_fake": t("d_fake")}, 0.6, 1, max_points=charts.LIVE_POINTS)
+    losses = charts.lines_of(history, means.loss_labels, 0.6, 1, max_points=charts.LIVE_POINTS)
+    outputs = charts.lines_of(history, means.output_labels, 0.6, 1, max_points=charts.LIVE_POINTS)
+    if means.distance_label:
+        outputs.append(distance_line(history, means.distance_label, 0.6, 1, max_points=charts.LIVE_POINTS))
     return (charts.figure(losses, t("loss"), t("step"), marks=marks, height=300,
-                          references={t("equilibrium_d"): EQUILIBRIUM["loss_d"]}),
-            charts.figure(outputs, t("d_output"), t("step"), marks=marks, height=260, y_range=(0, 1),
-                          references={"½": 0.5}))
+                          references=dict(list(means.loss_references.items())[:1])),
+            charts.figure(outputs, means.output_title, t("step"), marks=marks, height=260, y_range=means.output_range,
+                          references=means.output_references))
 
 
-def curves(name: str, history: History) -> None:
+def curves(name: str, history: History, loss: str) -> None:
     if not history.loss_d:
         st.info(t("train_curves_wait"))
         return
-    loss_figure, output_figure = curve_figures(name, cache.history_version(name), language())
+    loss_figure, output_figure = curve_figures(name, cache.history_version(name), language(), loss)
     pictures.chart(loss_figure, key="train_loss_chart")
     pictures.chart(output_figure, key="train_d_chart")
 
@@ -357,8 +472,8 @@ def samples_picture(name: str, job: Job | None, folder: RunDir) -> bytes | None:
     """The newest fixed-noise grid as PNG, encoded once for everyone watching: a training job's samples in
     memory (a new array each epoch: the key is the array and the checkpoint, the pixels are not hashed),
     else the last saved epoch's."""
-    if job is not None and job.latest_samples is not None:
-        samples = job.latest_samples
+    samples = getattr(job, "latest_samples", None)  # a job in a worker process keeps its samples on disk only
+    if samples is not None:
         return _live_png(name, (cache.stamp(folder.checkpoint_path), id(samples)), samples)
     epochs = folder.snapshot_epochs()
     return cache.epoch_png(name, epochs[-1]) if epochs else None
@@ -383,10 +498,40 @@ def resume_form(root: Path, info: RunInfo) -> None:
                                      format="%.1e", key=f"train_resume_lr_d_{info.name}")
         if st.button(t("resume"), icon=":material/play_arrow:", key=f"train_resume_{info.name}"):
             try:
-                training.manager().submit_resume(info.name, int(epochs), root, changes={"lr_g": lr_g, "lr_d": lr_d})
+                training.manager().submit_resume(info.name, int(epochs), root, changes={"lr_g": lr_g, "lr_d": lr_d},
+                                                 by=people.actor())
             except GanLabError as error:
                 st.error(frame.error_text(error))
             else:
+                st.rerun()
+
+
+def copy_form(root: Path, info: RunInfo) -> None:
+    """A shipped run is read-only: "Resume" trains the student's own copy of it, under a new name."""
+    folder = RunDir(info.name, root)
+    if not folder.checkpoint_path.is_file():
+        return
+    copy_key = f"train_copy_name_{info.name}"
+    if not st.session_state.get(copy_key):
+        prefix = name_prefix().removesuffix(f"-{st.session_state[key('model')]}") if not people.single_user() else ""
+        st.session_state[copy_key] = suggest_run_name(f"{prefix}-{info.name}" if prefix else f"{info.name}-copy", root,
+                                                      training.manager().active_names(root))
+    with st.container(border=True):
+        st.markdown(f"**{t('copy_h')}**")
+        st.caption(t("copy_explain", name=info.name))
+        name_col, epochs_col = st.columns(2)
+        new_name = name_col.text_input(t("run_name"), key=copy_key, max_chars=64)
+        epochs = epochs_col.number_input(t("resume_epochs"), min_value=info.epochs_done + 1, max_value=10_000,
+                                         value=info.epochs_done + 5, step=1, key=f"train_copy_epochs_{info.name}",
+                                         help=t("help_resume_epochs"))
+        if st.button(t("copy_resume"), icon=":material/content_copy:", key=f"train_copy_{info.name}"):
+            try:
+                training.manager().resume_copy(info.name, new_name.strip(), int(epochs), root, by=people.actor())
+            except GanLabError as error:
+                st.error(frame.error_text(error))
+            else:
+                st.session_state["train_watch_next"] = new_name.strip()  # the selectbox is outside this fragment
+                st.session_state.pop(copy_key, None)
                 st.rerun()
 
 
@@ -408,7 +553,8 @@ def render() -> None:
     root = default_checkpoints_dir()
     st.title(t("train_title"))
     st.markdown(t("train_intro"))
-    busy = bool(training.manager().active_names(root))
+    me = people.student_name()  # only this student's own run folds the settings away, not anyone's Start
+    busy = any(job.active and job.owner == me for job in training.manager().jobs(root))
     with st.expander(t("train_new_h"), expanded=not busy, icon=":material/tune:"):
         settings_panel(root)
     st.subheader(t("train_watch_h"))
