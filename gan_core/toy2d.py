@@ -24,6 +24,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .errors import CheckpointError, ConfigError
+from .losses import LOSSES, Objective, build_objective
 
 # --- the data ----------------------------------------------------------------------------------------
 DISTRIBUTIONS = ("ring8", "grid25", "spiral", "moons", "line", "custom")
@@ -108,36 +109,10 @@ def make_target(name: str, points: Sequence[Sequence[float]] | np.ndarray | None
                       setting="distribution", value=name, choices=", ".join(DISTRIBUTIONS))
 
 
-# --- the losses ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Loss:
-    """A GAN loss on D's raw outputs (logits): D's loss on a real and a fake batch, G's on a fake batch,
-    and how to show D's output on the plane (a probability in [0, 1], or a raw score)."""
-
-    d: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
-    g: Callable[[torch.Tensor], torch.Tensor]
-    shown: Callable[[torch.Tensor], torch.Tensor]
-    surface_range: tuple[float, float] | None  # None: the colour scale follows the values
-
-
-def _bce(logits: torch.Tensor, target: float) -> torch.Tensor:
-    return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, target))
-
-
-LOSSES: dict[str, Loss] = {
-    # Goodfellow et al. 2014, the game itself: G minimises log(1 - D(G(z))), flat where D is sure.
-    "minimax": Loss(d=lambda real, fake: _bce(real, 1.0) + _bce(fake, 0.0),
-                    g=lambda fake: -_bce(fake, 0.0),
-                    shown=torch.sigmoid, surface_range=(0.0, 1.0)),
-    # The non-saturating fix from the same paper: G maximises log D(G(z)).
-    "ns": Loss(d=lambda real, fake: _bce(real, 1.0) + _bce(fake, 0.0),
-               g=lambda fake: _bce(fake, 1.0),
-               shown=torch.sigmoid, surface_range=(0.0, 1.0)),
-    # Mao et al. 2017, least squares: D regresses reals to 1 and fakes to 0.
-    "lsgan": Loss(d=lambda real, fake: 0.5 * ((real - 1) ** 2).mean() + 0.5 * (fake ** 2).mean(),
-                  g=lambda fake: 0.5 * ((fake - 1) ** 2).mean(),
-                  shown=lambda out: out.clamp(0.0, 1.0), surface_range=(0.0, 1.0)),
-}
+# --- the losses: gan_core.losses (minimax, ns, lsgan, hinge, wgan-gp, + optional R1), the same as MNIST's --------
+def shown(objective: Objective, outputs: torch.Tensor) -> torch.Tensor:
+    """D's output as the plane shows it: a probability for the sigmoid losses, else the raw score."""
+    return torch.sigmoid(outputs) if objective.loss.readout == "probability" else outputs
 
 
 # --- the networks and the settings -----------------------------------------------------------------
@@ -405,7 +380,7 @@ class Toy2DLab:
         betas = (config.beta1, config.beta2)
         self.opt_g = _optimizer(config.optimizer_g, self.G.parameters(), config.lr_g, betas)
         self.opt_d = _optimizer(config.optimizer_d, self.D.parameters(), config.lr_d, betas)
-        self.loss = LOSSES[config.loss]
+        self.loss = build_objective(config.loss, config.r1)
         self.rng = torch.Generator().manual_seed(config.seed + 1)  # training batches
         self.d_updates = 0
         self.g_updates = 0
@@ -423,7 +398,7 @@ class Toy2DLab:
         if any(getattr(config, name) != getattr(self.config, name) for name in REBUILD_FIELDS):
             return False
         self.config = config
-        self.loss = LOSSES[config.loss]
+        self.loss = build_objective(config.loss, config.r1)
         for group in self.opt_g.param_groups:
             group["lr"] = config.lr_g
         for group in self.opt_d.param_groups:
@@ -452,11 +427,8 @@ class Toy2DLab:
         real = self.target.sample(self.config.batch_size, self.rng)
         fake = self.G(self.noise(self.config.batch_size)).detach()
         self.D.train()
-        loss = self.loss.d(self.D(real), self.D(fake))
-        if self.config.r1 > 0:  # R1: keep D flat on the real points (gamma/2 E|grad D(x)|^2)
-            real.requires_grad_(True)
-            (gradient,) = torch.autograd.grad(self.D(real).sum(), real, create_graph=True)
-            loss = loss + self.config.r1 / 2 * gradient.pow(2).sum(1).mean()
+        # the penalty: WGAN-GP's own, plus R1 (gamma/2 E|grad D(x)|^2 on real points) when r1 > 0
+        loss = self.loss.discriminator(self.D(real), self.D(fake)) + self.loss.penalty(self.D, real, fake, self.rng)
         self.D.eval()
         self.opt_d.zero_grad()
         loss.backward()
@@ -468,7 +440,7 @@ class Toy2DLab:
     def step_g(self) -> float:
         """One update of G: move G(z) where D calls it real. D does not change."""
         fake = self.G(self.noise(self.config.batch_size))
-        loss = self.loss.g(self.D(fake))
+        loss = self.loss.generator(self.D(fake))
         self.opt_g.zero_grad()
         loss.backward()
         self.opt_g.step()
@@ -532,7 +504,7 @@ class Toy2DLab:
         grid = torch.linspace(-extent, extent, SURFACE_CELLS)
         ys, xs = torch.meshgrid(grid, grid, indexing="ij")
         with torch.no_grad():
-            surface = self.loss.shown(self.D(torch.stack([xs.ravel(), ys.ravel()], 1))).view(SURFACE_CELLS, SURFACE_CELLS)
+            surface = shown(self.loss, self.D(torch.stack([xs.ravel(), ys.ravel()], 1))).view(SURFACE_CELLS, SURFACE_CELLS)
             noise = self.mesh_noise()
             valid = ~noise.isnan().any(1)
             mesh = torch.full((len(noise), 2), float("nan"))
@@ -540,8 +512,9 @@ class Toy2DLab:
             fake = self.G(self.shown_noise)
         fake.requires_grad_(True)
         # Summed, not averaged: each arrow is what G's loss says about that one point.
-        push = -torch.autograd.grad(self.loss.g(self.D(fake)) * len(fake), fake)[0]
-        return Snapshot(grid=grid.numpy(), surface=surface.numpy(), surface_range=self.loss.surface_range,
+        push = -torch.autograd.grad(self.loss.generator(self.D(fake)) * len(fake), fake)[0]
+        surface_range = (0.0, 1.0) if self.loss.loss.readout == "probability" else None
+        return Snapshot(grid=grid.numpy(), surface=surface.numpy(), surface_range=surface_range,
                         real=self.shown_real, fake=fake.detach().numpy(), mesh=mesh.numpy(), push=push.numpy(),
                         extent=extent)
 

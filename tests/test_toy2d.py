@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -231,3 +232,12 @@ def test_a_distributions_defaults_apply_unless_the_user_sets_a_value() -> None:
         Toy2DConfig.from_dict({"spectral_norm": "maybe"})
     with pytest.raises(ConfigError, match="beta2 must be"):
         Toy2DConfig(beta2=1.5).validate()
+
+
+@pytest.mark.parametrize("loss", ["minimax", "ns", "lsgan", "hinge", "wgan-gp"])
+def test_every_loss_of_gan_core_losses_trains_the_lab_and_draws(loss) -> None:
+    lab = Toy2DLab(replace(TINY, loss=loss, r1=0.1 if loss == "hinge" else 0.0))
+    lab.train(rounds=3)
+    shot = lab.snapshot()
+    assert np.isfinite(shot.surface).all() and np.isfinite(shot.push).all()
+    assert all(np.isfinite(value) for _, value in lab.history.loss_d)

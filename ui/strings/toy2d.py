@@ -27,9 +27,11 @@ STRINGS = {
     "toy2d_loss": {"ru": "Функция потерь", "en": "Loss"},
     "toy2d_loss_help": {
         "ru": "ns — ненасыщающая (G максимизирует log D(G(z))); minimax — исходная игра (G минимизирует "
-              "log(1 − D(G(z)))); lsgan — наименьшие квадраты. Меняется на ходу, без сброса.",
+              "log(1 − D(G(z)))); lsgan — наименьшие квадраты; hinge — пороговая; wgan-gp — критик Вассерштейна со "
+              "штрафом на градиент (лучше с 5 шагами D). Меняется на ходу, без сброса.",
         "en": "ns: non-saturating (G maximises log D(G(z))); minimax: the original game (G minimises "
-              "log(1 − D(G(z)))); lsgan: least squares. Changes live, without a reset.",
+              "log(1 − D(G(z)))); lsgan: least squares; hinge; wgan-gp: a Wasserstein critic with a gradient penalty "
+              "(best with 5 D steps). Changes live, without a reset.",
     },
     "toy2d_d_steps": {"ru": "Шагов D", "en": "D steps"},
     "toy2d_g_steps": {"ru": "Шагов G", "en": "G steps"},
