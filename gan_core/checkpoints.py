@@ -1,10 +1,13 @@
 """Runs on disk: one folder per run, written atomically, read without running code.
 
     checkpoints/<run>/
-        run.json              status, created, device, config, summary (small, human readable)
+        run.json              status, created, owner, device, config, summary (small, human readable)
         checkpoint.pt         everything needed to resume exactly
+        history.jsonl         per-step losses and epoch records, appended while it trains (history.py)
         epochs/epoch_0001.pt  fixed-noise samples of each epoch, and the generator (float16) of
                               epochs 1-10, every 10th and the last (long runs stay small)
+        train.lock            locked (flock) by the process training the run, released by the OS
+                              when that process ends, however it ends
 
 Every write goes to a temporary file that is fsynced and renamed over the old one, so a
 process killed mid-save leaves the previous file intact. Every read uses
@@ -13,6 +16,7 @@ process killed mid-save leaves the previous file intact. Every read uses
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -21,8 +25,9 @@ import re
 import shutil
 import socket
 import tempfile
+import time
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,10 +37,15 @@ import torch
 
 from .errors import CheckpointError, RunNameError
 
+try:
+    import fcntl
+except ImportError:  # Windows: liveness falls back to the process id in run.json
+    fcntl = None  # type: ignore[assignment]
+
 CHECKPOINTS_ENV = "GAN_LAB_CHECKPOINTS"
 CHECKPOINT_FORMAT = "gan-lab-checkpoint"
 SNAPSHOT_FORMAT = "gan-lab-epoch-snapshot"
-STATUSES = ("running", "stopped", "finished", "diverged")
+INTERRUPTED = "interrupted: the training process ended without saving; resume continues from the last checkpoint"
 _RUN_NAME = re.compile(r"^[^\W_][\w.-]{0,63}$")  # \w is Unicode-aware: "урок-1" is fine
 
 
@@ -163,6 +173,14 @@ class RunDir:
     def epochs_path(self) -> Path:
         return self.path / "epochs"
 
+    @property
+    def log_path(self) -> Path:
+        return self.path / "history.jsonl"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path / "train.lock"
+
     def exists(self) -> bool:
         return self.info_path.is_file()
 
@@ -188,17 +206,54 @@ class RunDir:
         self.write_info(info)
         return info
 
-    def mark_owner(self) -> dict[str, Any]:
-        """Record that this process is training the run (so others do not train it too)."""
-        return self.update_info(status="running", pid=os.getpid(), host=socket.gethostname())
+    @contextlib.contextmanager
+    def training_lock(self, wait: float = 2.0) -> Iterator[None]:
+        """Hold the run's lock while training it; CheckpointError if another process trains it.
+
+        The lock (flock on train.lock) belongs to the open file, so the OS releases it when the
+        process ends, even by SIGKILL: "is someone training this run" never depends on a PID,
+        which a restarted server (PID 1 in a container) may share with the dead one.
+        """
+        if fcntl is None:
+            yield
+            return
+        handle = open(self.lock_path, "a+")
+        deadline = time.monotonic() + wait  # a reader checking the lock holds it for a moment
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    handle.close()
+                    raise CheckpointError(f"run {self.name!r} is being trained by another process; stop it first") from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            handle.close()  # closing the file releases the lock
 
     def owner_alive(self, info: dict[str, Any] | None = None) -> bool:
-        """True while another live process on this host says it is training this run."""
-        info = info or self.read_info()
+        """True while some process (this one included) holds the run's training lock."""
+        if fcntl is None:
+            return self._owner_pid_alive(info or self.read_info())
+        try:
+            handle = open(self.lock_path, "r")
+        except FileNotFoundError:
+            return False
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
+
+    def _owner_pid_alive(self, info: dict[str, Any]) -> bool:
         if info.get("status") != "running" or info.get("host") != socket.gethostname():
             return False
         pid = info.get("pid")
-        if not isinstance(pid, int) or pid == os.getpid():
+        if not isinstance(pid, int):
             return False
         try:
             os.kill(pid, 0)
@@ -208,12 +263,21 @@ class RunDir:
             return True
         return True
 
+    def mark_interrupted(self, message: str = INTERRUPTED) -> bool:
+        """Record that a run left "running" by a process that is gone is interrupted (resumable).
+        Returns False when its trainer is alive, or the run is not marked running."""
+        info = self.read_info()
+        if info.get("status") != "running" or self.owner_alive(info):
+            return False
+        self.write_info({**info, "status": "stopped", "summary": {**info.get("summary", {}), "message": message}})
+        return True
+
     def info(self) -> RunInfo:
         data = self.read_info()
         config, summary = data.get("config", {}), data.get("summary", {})
         status, message = data.get("status", "stopped"), summary.get("message", "")
-        if status == "running" and data.get("pid") != os.getpid() and not self.owner_alive(data):
-            status, message = "stopped", "interrupted: the training process ended; resume continues from the last checkpoint"
+        if status == "running" and not self.owner_alive(data):
+            status, message = "stopped", INTERRUPTED
         return RunInfo(
             name=self.name, status=status,
             epochs_done=int(summary.get("epochs_done", 0)), epochs_target=int(config.get("epochs", 0)),
@@ -277,10 +341,10 @@ def list_runs(root: str | Path | None = None) -> list[RunInfo]:
 
 
 def delete_run(name: str, root: str | Path | None = None) -> None:
-    """Remove a run's folder; refused for a run that another live process is training."""
+    """Remove a run's folder; refused for a run that a live process (this one included) is training."""
     run = RunDir(name, root)
     info = run.read_info()
-    if info.get("status") == "running" and (run.owner_alive(info) or info.get("pid") == os.getpid()):
+    if run.owner_alive(info):
         raise CheckpointError(f"run {name!r} is training right now; stop it before deleting it")
     shutil.rmtree(run.path)
 
@@ -316,6 +380,6 @@ def run_archive(name: str, root: str | Path | None = None) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for path in sorted(run.path.rglob("*")):
-            if path.is_file() and not path.name.endswith(".tmp"):
+            if path.is_file() and not path.name.endswith(".tmp") and path != run.lock_path:
                 archive.write(path, arcname=str(Path(run.name) / path.relative_to(run.path)))
     return buffer.getvalue()

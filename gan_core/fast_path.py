@@ -10,45 +10,33 @@ outside a capture) and are real training steps.
 
 from __future__ import annotations
 
-import contextlib
-from typing import TYPE_CHECKING, Iterator
+from typing import Callable, Sequence
 
 import torch
-
-if TYPE_CHECKING:
-    from .trainer import Trainer
 
 
 def fast_path_available(device: torch.device) -> bool:
     return device.type == "cuda" and torch.cuda.is_available()
 
 
-@contextlib.contextmanager
-def matmul_precision(device: torch.device, tf32: bool) -> Iterator[None]:
-    """TensorFloat-32 matrix products on CUDA for the duration of a step (cuDNN convolutions use it
-    by default already). The flag is process-wide, so it is set around the step, not for good."""
-    if device.type != "cuda":
-        yield
-        return
-    previous = torch.backends.cuda.matmul.allow_tf32
-    torch.backends.cuda.matmul.allow_tf32 = tf32
-    try:
-        yield
-    finally:
-        torch.backends.cuda.matmul.allow_tf32 = previous
-
-
 class GraphedStep:
-    """Callable like the trainer's eager step: batch indices in, (loss_d, loss_g, D(x), D(G(z))) out."""
+    """A training step as a CUDA graph, callable like the eager one: batch indices in, stats out.
 
-    def __init__(self, trainer: "Trainer", warmup_steps: int = 3):
-        if not fast_path_available(trainer.device):
+    It knows only what a graph needs: `step(indices)`, the eager step to capture; `generators`, the
+    run's random generators the step draws from (their state advances inside the graph);
+    `release_grads()`, called before capture so the gradients are allocated inside the graph.
+    """
+
+    def __init__(self, step: Callable[[torch.Tensor], torch.Tensor], device: torch.device,
+                 generators: Sequence[torch.Generator] = (), release_grads: Callable[[], None] = lambda: None,
+                 warmup_steps: int = 3):
+        if not fast_path_available(device):
             raise RuntimeError("the CUDA graph fast path needs a CUDA device")
-        self.trainer = trainer
+        self.step, self.device, self.generators, self.release_grads = step, device, tuple(generators), release_grads
         self.warmup_steps = warmup_steps
         self.steps_done = 0
         self.graph: torch.cuda.CUDAGraph | None = None
-        self.side_stream = torch.cuda.Stream(trainer.device)
+        self.side_stream = torch.cuda.Stream(device)
         self.static_indices: torch.Tensor | None = None
         self.static_stats: torch.Tensor | None = None
 
@@ -65,22 +53,20 @@ class GraphedStep:
         return stats
 
     def _eager_on_side_stream(self, batch_indices: torch.Tensor) -> torch.Tensor:
-        trainer = self.trainer
         self.side_stream.wait_stream(torch.cuda.current_stream())
         with torch.cuda.stream(self.side_stream):
-            stats = trainer.train_step(trainer.data.images[batch_indices])
+            stats = self.step(batch_indices)
         torch.cuda.current_stream().wait_stream(self.side_stream)
         return stats
 
     def _capture(self, batch_indices: torch.Tensor) -> None:
-        trainer = self.trainer
         self.static_indices = batch_indices.clone()
-        trainer.opt_g.zero_grad(set_to_none=True)
-        trainer.opt_d.zero_grad(set_to_none=True)
+        self.release_grads()
         graph = torch.cuda.CUDAGraph()
-        graph.register_generator_state(trainer.noise_rng)  # noise keeps its own seeded stream inside the graph
-        torch.cuda.synchronize(trainer.device)
-        # thread_local: UI threads of the same process may use the GPU while this thread captures.
+        for generator in self.generators:
+            graph.register_generator_state(generator)  # noise keeps its own seeded stream inside the graph
+        torch.cuda.synchronize(self.device)
+        # thread_local: other threads of the process may use the GPU while this one captures.
         with torch.cuda.graph(graph, stream=self.side_stream, capture_error_mode="thread_local"):
-            self.static_stats = trainer.train_step(trainer.data.images[self.static_indices])
+            self.static_stats = self.step(self.static_indices)
         self.graph = graph
