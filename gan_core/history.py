@@ -16,6 +16,7 @@ import copy
 import json
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -178,13 +179,17 @@ class _Reader:
             self.history.epochs.append(record["epoch"])
 
 
-_readers: dict[str, _Reader] = {}
+_readers: OrderedDict[str, _Reader] = OrderedDict()  # the logs read most recently, at most MAX_READERS
 _readers_lock = threading.Lock()
+MAX_READERS = 32
 
 
 def read_log(path: str | os.PathLike[str]) -> RunLog:
     """The log at `path` (a run's history.jsonl), parsed once per process and then read incrementally."""
     key = str(Path(path).resolve())
     with _readers_lock:
-        reader = _readers.setdefault(key, _Reader())
+        reader = _readers.pop(key, None) or _Reader()
+        _readers[key] = reader
+        while len(_readers) > MAX_READERS:
+            _readers.popitem(last=False)
     return reader.read(Path(key))

@@ -260,15 +260,32 @@ class Trainer:
             return self._indexed_step(batch_indices)
         if self._graphed_step is None:
             self._graphed_step = GraphedStep(self._indexed_step, self.device, generators=[self.rng.noise],
-                                             release_grads=self._release_grads)
+                                             save_point=self._save_point)
         return self._graphed_step(batch_indices)
 
     def _indexed_step(self, batch_indices: torch.Tensor) -> torch.Tensor:
         return self.train_step(self.data.images[batch_indices])
 
-    def _release_grads(self) -> None:
-        self.opt_g.zero_grad(set_to_none=True)
-        self.opt_d.zero_grad(set_to_none=True)
+    def _save_point(self) -> Callable[[], None]:
+        """A function that puts weights, optimisers, EMA and noise generator back as they are now (the
+        fast path undoes its warm-up steps with it), and drops the gradients."""
+        saved = copy.deepcopy({"generator": self.generator.state_dict(), "discriminator": self.discriminator.state_dict(),
+                               "ema": self.generator_ema.state_dict() if self.generator_ema is not None else None,
+                               "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict()})
+        noise_state, ema_updates = self.rng.noise.get_state(), self._ema_updates.clone()
+
+        def back() -> None:
+            self.generator.load_state_dict(saved["generator"])
+            self.discriminator.load_state_dict(saved["discriminator"])
+            if self.generator_ema is not None:
+                self.generator_ema.load_state_dict(saved["ema"])
+            self.opt_g.load_state_dict(saved["opt_g"])
+            self.opt_d.load_state_dict(saved["opt_d"])
+            self.rng.noise.set_state(noise_state)
+            self._ema_updates.copy_(ema_updates)
+            self.opt_g.zero_grad(set_to_none=True)
+            self.opt_d.zero_grad(set_to_none=True)
+        return back
 
     def _tick(self, seconds: float) -> None:
         self.train_seconds += seconds
