@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import common, nav
+from ui import frame, nav, training
 from ui.i18n import language_switch, t
 
 st.set_page_config(page_title="GAN Lab", page_icon=":material/science:", layout="wide")
-common.keep_settings_across_pages()
+frame.keep_settings_across_pages()
 language_switch()
-common.inject_css()
+frame.inject_css()
 page = st.navigation(nav.build_pages(), position="sidebar", expanded=True)
 with st.sidebar:
-    common.training_note()
+    training.training_note()
     st.caption(t("sidebar_footer"))
 page.run()

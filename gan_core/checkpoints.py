@@ -49,9 +49,15 @@ INTERRUPTED = "interrupted: the training process ended without saving; resume co
 _RUN_NAME = re.compile(r"^[^\W_][\w.-]{0,63}$")  # \w is Unicode-aware: "урок-1" is fine
 
 
+PROJECT_CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
+
+
 def default_checkpoints_dir() -> Path:
-    """`$GAN_LAB_CHECKPOINTS`, else ./checkpoints."""
-    return Path(os.environ.get(CHECKPOINTS_ENV) or "checkpoints")
+    """Where runs live unless a caller names a folder: `$GAN_LAB_CHECKPOINTS` (with ~ expanded), else the
+    project's checkpoints/ folder beside gan_core/. One rule for the CLI, the job manager and the app, so
+    a run trained from any working directory shows up in the app and the shipped runs are always found."""
+    configured = os.environ.get(CHECKPOINTS_ENV, "").strip()
+    return Path(configured).expanduser() if configured else PROJECT_CHECKPOINTS
 
 
 def validate_run_name(name: str) -> str:

@@ -1,5 +1,5 @@
 """Plotly figures for training curves and sample quality, styled for a projector (large type, few colours,
-white). Pages show them with `common.chart`, which keeps this styling (Streamlit's own chart theme would
+white). Pages show them with `pictures.chart`, which keeps this styling (Streamlit's own chart theme would
 replace the type sizes with its small defaults)."""
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from gan_core.curves import class_histograms, epoch_metrics
 from gan_core.metrics import COVERAGE_SHARE, DIGIT_DATASETS
 from gan_core.trainer import History
 
-from . import charts, common
+from . import charts, pictures
 from .i18n import STRINGS, t
 
 ORDER = ("fid_ratio", "fid", "classes_covered", "mean_confidence", "kl_to_uniform")  # how the Losses page lists them
@@ -105,15 +105,15 @@ def train_view(history: History, dataset: str, active: bool) -> None:
     bars_col, fid_chart_col = st.columns(2, gap="large")
     with bars_col:
         st.markdown(f"**{t('quality_classes_h', epoch=int(last['epoch']))}**")
-        common.chart(share_figure(last["class_histogram"]), key="train_classes_chart")
+        pictures.chart(share_figure(last["class_histogram"]), key="train_classes_chart")
     with fid_chart_col:
         st.markdown(f"**{t('quality_fid_h')}**")
         series = epoch_metrics(history)["fid_ratio"]
         line = charts.Line(label("fid_ratio"), np.array([e for e, _ in series]), np.array([v for _, v in series]), "#9467bd")
-        common.chart(epoch_metric_figure("fid_ratio", [line], height=320), key="train_fid_chart")
+        pictures.chart(epoch_metric_figure("fid_ratio", [line], height=320), key="train_fid_chart")
     epochs, shares = class_histograms(history)
     if len(epochs) >= 2:
         st.markdown(f"**{t('quality_heatmap_h')}**")
-        common.chart(heatmap_figure(epochs, shares, height=320), key="train_classes_heatmap")
+        pictures.chart(heatmap_figure(epochs, shares, height=320), key="train_classes_heatmap")
     floor = float(last["fid"]) / float(last["fid_ratio"]) if last["fid_ratio"] else float("nan")
     st.caption(t("quality_caption", floor=floor) + " " + t("quality_explain"))

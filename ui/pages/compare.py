@@ -13,8 +13,8 @@ import torch
 from gan_core.checkpoints import RunInfo
 from gan_core.errors import GanLabError
 
-from ui import charts, common, quality
-from ui.common import KEEP
+from ui import cache, charts, frame, pickers, pictures, quality
+from ui.frame import KEEP
 from ui.i18n import t
 
 GRID_SIZES = [9, 16, 25, 36, 49, 64, 100]
@@ -27,7 +27,7 @@ COLOURS = {"gaussian-independent": "#9e9e9e", "gaussian-full": "#757575", "gan":
 class Source:
     """One column of the comparison and one row of its table: where the samples come from, and the samples."""
 
-    kind: str  # one of common.SOURCE_KINDS
+    kind: str  # one of cache.SOURCE_KINDS
     title: str
     about: str
     images: torch.Tensor  # (n, 1, 28, 28) in [-1, 1]: every sample measured; the grid shows the first ones
@@ -36,19 +36,19 @@ class Source:
 def sources(dataset_name: str, n: int, seed: int, run: RunInfo | None) -> list[Source]:
     found = [
         Source("gaussian-independent", t("compare_independent"), t("compare_independent_about"),
-               common.source_samples("gaussian-independent", dataset_name, n, seed)),
+               cache.source_samples("gaussian-independent", dataset_name, n, seed)),
         Source("gaussian-full", t("compare_full"), t("compare_full_about"),
-               common.source_samples("gaussian-full", dataset_name, n, seed)),
+               cache.source_samples("gaussian-full", dataset_name, n, seed)),
     ]
     if run is not None:
         found.append(Source("gan", t("compare_gan"), t("compare_gan_about", name=run.name, epochs=run.epochs_done),
-                            common.source_samples("gan", dataset_name, n, seed, run)))
+                            cache.source_samples("gan", dataset_name, n, seed, run)))
     found.append(Source("real", t("compare_real"), t("compare_real_about"),
-                        common.source_samples("real", dataset_name, n, seed)))
+                        cache.source_samples("real", dataset_name, n, seed)))
     return found
 
 
-def grids(shown: list[Source | None], pictures: int) -> None:
+def grids(shown: list[Source | None], count: int) -> None:
     """One row of titles, one of grids, one of notes: the grids line up whatever the titles' lengths."""
     for part in ("title", "images", "about"):
         for column, source in zip(st.columns(4, gap="medium"), shown):
@@ -57,11 +57,11 @@ def grids(shown: list[Source | None], pictures: int) -> None:
                     if part == "title":
                         st.markdown(f"##### {t('compare_gan')}")
                     elif part == "images":
-                        common.no_run_notice()
+                        pickers.no_run_notice()
                 elif part == "title":
                     st.markdown(f"##### {source.title}")
                 elif part == "images":
-                    common.show(common.picture(source.images[:pictures], target=420))
+                    pictures.show(pictures.picture(source.images[:count], target=420))
                 else:
                     st.caption(source.about)
 
@@ -91,19 +91,19 @@ def metrics(found: list[Source], dataset_name: str, n: int, seed: int, run: RunI
         return
     try:
         with st.spinner(t("compare_measuring")):
-            measured = {source.kind: common.source_quality(source.kind, dataset_name, n, seed,
+            measured = {source.kind: cache.source_quality(source.kind, dataset_name, n, seed,
                                                            run if source.kind == "gan" else None)
                         for source in found}
     except GanLabError as error:
         st.error(str(error), icon=":material/error:")
         return
-    frame = table(found, measured)
+    rows = table(found, measured)
     formats = {t("col_fid"): "{:,.1f}", t("col_fid_ratio"): "{:,.1f}×", t("col_covered"): "{:d} / 10",
                t("col_confidence"): "{:.0%}", t("col_nearest"): "{:.1f}", t("col_too_close"): "{:.0%}"}
-    st.table(frame.style.format(formats).hide(axis="index"))
+    st.table(rows.style.format(formats).hide(axis="index"))
     any_numbers = next(iter(measured.values()))
     memorisation = any_numbers["memorisation"]
-    common.chart(charts.ratio_bars([s.title for s in found], [measured[s.kind]["fid_ratio"] for s in found],
+    pictures.chart(charts.ratio_bars([s.title for s in found], [measured[s.kind]["fid_ratio"] for s in found],
                                    [COLOURS[s.kind] for s in found], t("compare_chart_axis"),
                                    {t("ref_target"): quality.TARGET_RATIO, t("ref_real"): 1.0}, height=110 + 55 * len(found)),
                  key="compare_ratio_chart")
@@ -113,16 +113,16 @@ def metrics(found: list[Source], dataset_name: str, n: int, seed: int, run: RunI
                         threshold=memorisation["too_close_threshold"]))
 
 
-@common.shows_user_errors
+@frame.shows_user_errors
 def render() -> None:
     st.title(t("compare_title"))
     st.markdown(t("compare_intro"))
-    common.default(f"{KEEP}compare_n", 36)
-    common.default(f"{KEEP}compare_measured", DEFAULT_MEASURED)
+    frame.default(f"{KEEP}compare_n", 36)
+    frame.default(f"{KEEP}compare_measured", DEFAULT_MEASURED)
     run_col, n_col, measured_col, seed_col = st.columns([3, 2, 2, 1], gap="medium", vertical_alignment="bottom")
     with run_col:
-        run = common.pick_run(f"{KEEP}compare_run", label=t("compare_run"))
-    pictures = n_col.select_slider(t("compare_n"), GRID_SIZES, key=f"{KEEP}compare_n")
+        run = pickers.pick_run(f"{KEEP}compare_run", label=t("compare_run"))
+    count = n_col.select_slider(t("compare_n"), GRID_SIZES, key=f"{KEEP}compare_n")
     n = measured_col.select_slider(t("compare_n_measured"), MEASURED, key=f"{KEEP}compare_measured",
                                    help=t("compare_n_measured_help"))
     seed = seed_col.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=f"{KEEP}compare_seed")
@@ -136,7 +136,7 @@ def render() -> None:
     shown: list[Source | None] = list(found)
     if run is None:
         shown.insert(2, None)
-    grids(shown, int(pictures))
+    grids(shown, int(count))
     st.markdown(t("compare_explain"))
     metrics(found, dataset_name, int(n), int(seed), run)
 

@@ -10,7 +10,7 @@ from gan_core.data import DATASETS
 from gan_core.errors import GanLabError
 from gan_core.images import upscale
 
-from ui import common, nav
+from ui import cache, frame, nav, pictures
 from ui.i18n import t
 
 GRID = 64  # samples per grid: 8 x 8
@@ -21,7 +21,7 @@ def statistic_picture(values: np.ndarray, target: int = 360) -> np.ndarray:
     values = values.reshape(28, 28).astype(np.float64)
     low, high = values.min(), values.max()
     grey = ((values - low) / (high - low if high > low else 1.0) * 255).round().astype(np.uint8)
-    return upscale(grey, common.scale_for(28, target))
+    return upscale(grey, pictures.scale_for(28, target))
 
 
 def correlation_map(covariance: np.ndarray, row: int, column: int) -> go.Figure:
@@ -38,58 +38,58 @@ def correlation_map(covariance: np.ndarray, row: int, column: int) -> go.Figure:
     return fig
 
 
-@common.shows_user_errors
+@frame.shows_user_errors
 def render() -> None:
     st.title(t("data_title"))
     st.markdown(t("data_intro"))
     left, right = st.columns([1, 1])
     with left:
-        name = st.selectbox(t("dataset"), DATASETS, key=f"{common.KEEP}data_dataset", format_func={d: t(f"dataset_{d}") for d in DATASETS}.__getitem__)
+        name = st.selectbox(t("dataset"), DATASETS, key=f"{frame.KEEP}data_dataset", format_func={d: t(f"dataset_{d}") for d in DATASETS}.__getitem__)
     with right:
-        seed = st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=f"{common.KEEP}data_seed",
+        seed = st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=f"{frame.KEEP}data_seed",
                                help=t("data_seed_help"))
     try:
         with st.spinner(t("loading_data")):
-            data = common.dataset(name)
-            independent = common.baseline("gaussian-independent", name)
-            full = common.baseline("gaussian-full", name)
+            data = cache.dataset(name)
+            independent = cache.baseline("gaussian-independent", name)
+            full = cache.baseline("gaussian-full", name)
     except GanLabError as error:
         st.error(str(error))
         return
 
     st.header(t("data_real_h"))
     st.markdown(t("data_real", n=len(data)))
-    common.show(common.picture(data.sample(GRID, seed), columns=16, target=1100), width="stretch")
+    pictures.show(pictures.picture(data.sample(GRID, seed), columns=16, target=1100), width="stretch")
 
     st.header(t("data_stats_h"))
     st.markdown(t("data_stats"))
     mean_col, std_col, _ = st.columns([1, 1, 1])
     with mean_col:
-        common.show(statistic_picture(independent.mean.numpy()), caption=t("data_mean"))
+        pictures.show(statistic_picture(independent.mean.numpy()), caption=t("data_mean"))
     with std_col:
-        common.show(statistic_picture(independent.std.numpy()), caption=t("data_std"))
+        pictures.show(statistic_picture(independent.std.numpy()), caption=t("data_std"))
 
     st.header(t("data_samples_h"))
     st.markdown(t("data_samples"))
     ind_col, full_col = st.columns(2, gap="large")
     with ind_col:
         st.subheader(t("data_independent_h"))
-        common.show(common.picture(independent.sample(GRID, seed), columns=8, target=560))
+        pictures.show(pictures.picture(independent.sample(GRID, seed), columns=8, target=560))
         st.markdown(t("data_independent"))
     with full_col:
         st.subheader(t("data_full_h"))
-        common.show(common.picture(full.sample(GRID, seed), columns=8, target=560))
+        pictures.show(pictures.picture(full.sample(GRID, seed), columns=8, target=560))
         st.markdown(t("data_full"))
-    st.button(t("data_reseed"), on_click=lambda: st.session_state.update({f"{common.KEEP}data_seed": int(seed) + 1}),
+    st.button(t("data_reseed"), on_click=lambda: st.session_state.update({f"{frame.KEEP}data_seed": int(seed) + 1}),
               icon=":material/casino:")
 
     with st.expander(t("data_corr_h")):
         st.markdown(t("data_corr"))
         row_col, column_col = st.columns(2)
-        common.default(f"{common.KEEP}data_row", 14)
-        common.default(f"{common.KEEP}data_column", 14)
-        row = row_col.slider(t("data_corr_row"), 0, 27, key=f"{common.KEEP}data_row")
-        column = column_col.slider(t("data_corr_column"), 0, 27, key=f"{common.KEEP}data_column")
+        frame.default(f"{frame.KEEP}data_row", 14)
+        frame.default(f"{frame.KEEP}data_column", 14)
+        row = row_col.slider(t("data_corr_row"), 0, 27, key=f"{frame.KEEP}data_row")
+        column = column_col.slider(t("data_corr_column"), 0, 27, key=f"{frame.KEEP}data_column")
         st.plotly_chart(correlation_map(full.covariance.numpy(), row, column), width="stretch")
 
     st.markdown(t("data_next"))

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import common, nav
+from ui import cache, frame, nav, pictures
 from ui.i18n import t
 
 
 def teaser() -> None:
     """Real digits beside samples of the full-covariance Gaussian: the problem the lecture solves."""
-    real = common.dataset("mnist-5k").sample(8, seed=3)
-    gaussian = common.baseline("gaussian-full", "mnist-5k").sample(8, seed=3)
+    real = cache.dataset("mnist-5k").sample(8, seed=3)
+    gaussian = cache.baseline("gaussian-full", "mnist-5k").sample(8, seed=3)
     left, right = st.columns(2)
     with left:
-        common.show(common.picture(real, columns=8, target=560), caption=t("home_teaser_real"))
+        pictures.show(pictures.picture(real, columns=8, target=560), caption=t("home_teaser_real"))
     with right:
-        common.show(common.picture(gaussian, columns=8, target=560), caption=t("home_teaser_gauss"))
+        pictures.show(pictures.picture(gaussian, columns=8, target=560), caption=t("home_teaser_gauss"))
 
 
-@common.shows_user_errors
+@frame.shows_user_errors
 def render() -> None:
     st.title(t("home_title"))
     st.markdown(t("home_intro"))

@@ -17,8 +17,8 @@ from gan_core.latent import INTERPOLATIONS, interpolate
 from gan_core.metrics import classify_one, judge_nearest, nearest_training_image
 from gan_core.sampling import LoadedGenerator
 
-from ui import charts, common, quality
-from ui.common import KEEP
+from ui import cache, charts, frame, pickers, pictures, quality
+from ui.frame import KEEP
 from ui.i18n import t
 
 IN_VIEW = 8  # latent sliders shown at once; the others are in an expander
@@ -89,20 +89,20 @@ def digit(run: RunInfo, generator: LoadedGenerator, z: torch.Tensor, caption: st
         except GanLabError as error:  # no classifier file, the run's dataset missing here: the digit still shows
             note = str(error)
     if note is not None:
-        common.show(common.picture(image, columns=1, target=420, padding=0), caption=caption)
+        pictures.show(pictures.picture(image, columns=1, target=420, padding=0), caption=caption)
         st.caption(note)
         return
     generated_col, nearest_col = st.columns([3, 2], gap="small", vertical_alignment="bottom")
     with generated_col:
-        common.show(common.picture(image, columns=1, target=300, padding=0), caption=caption)
+        pictures.show(pictures.picture(image, columns=1, target=300, padding=0), caption=caption)
     with nearest_col:
-        common.show(common.picture(nearest[None], columns=1, target=200, padding=0),
+        pictures.show(pictures.picture(nearest[None], columns=1, target=200, padding=0),
                     caption=t("latent_nearest_caption", index=index))
     unsure = t("latent_guess_unsure") if confidence < UNSURE else ""
     st.markdown(f"#### {t('latent_guess', digit=guess, confidence=confidence)}{unsure}")
     st.markdown(t(f"latent_verdict_{verdict.verdict}", distance=verdict.distance, median=verdict.reference_median,
                   threshold=verdict.too_close_threshold))
-    common.chart(charts.probabilities(probabilities, t("digit"), t("latent_probability_axis")))
+    pictures.chart(charts.probabilities(probabilities, t("digit"), t("latent_probability_axis")))
 
 
 def latent_slider(run: RunInfo, index: int) -> None:
@@ -110,7 +110,7 @@ def latent_slider(run: RunInfo, index: int) -> None:
 
 
 @st.fragment
-@common.shows_user_errors
+@frame.shows_user_errors
 def sliders_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     z = current_vector(run, generator)
     image_col, sliders_col = st.columns([1, 1], gap="large")  # the digit, its nearest image, the guess
@@ -141,9 +141,9 @@ def sliders_mode(run: RunInfo, generator: LoadedGenerator) -> None:
 # --- interpolation ------------------------------------------------------------------------------------
 def interpolation_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     st.markdown(t("latent_interp_intro"))
-    common.default(f"{KEEP}latent_seed_a", 1)
-    common.default(f"{KEEP}latent_seed_b", 2)
-    common.default(f"{KEEP}latent_steps", 10)
+    frame.default(f"{KEEP}latent_seed_a", 1)
+    frame.default(f"{KEEP}latent_seed_b", 2)
+    frame.default(f"{KEEP}latent_steps", 10)
     a_col, b_col, steps_col, current_col = st.columns([1, 1, 2, 2], vertical_alignment="bottom")
     seed_a = a_col.number_input(t("latent_seed_a"), min_value=0, max_value=2**31 - 1, step=1, key=f"{KEEP}latent_seed_a")
     seed_b = b_col.number_input(t("latent_seed_b"), min_value=0, max_value=2**31 - 1, step=1, key=f"{KEEP}latent_seed_b")
@@ -158,13 +158,13 @@ def interpolation_mode(run: RunInfo, generator: LoadedGenerator) -> None:
         path = interpolate(start, end, int(steps), method)
         norms[method] = path.norm(dim=1).numpy()
         st.subheader(t(f"latent_{method}"))
-        common.show(common.picture(generator.generate(path), columns=int(steps), target=1300), width="stretch")
+        pictures.show(pictures.picture(generator.generate(path), columns=int(steps), target=1300), width="stretch")
     x = np.linspace(0, 1, int(steps))
     lines = [charts.Line(t(f"latent_{method}"), x, norms[method], colour)
              for method, colour in zip(INTERPOLATIONS, ("#d62728", "#1f77b4"))]
     chart_col, text_col = st.columns([3, 2], gap="large")
     with chart_col:
-        common.chart(charts.figure(lines, t("latent_norm"), t("latent_t"), height=300,
+        pictures.chart(charts.figure(lines, t("latent_norm"), t("latent_t"), height=300,
                                    references={"√d": math.sqrt(generator.latent_dim)}))
     with text_col:
         st.markdown(t("latent_interp_explain", d=generator.latent_dim, sqrt=math.sqrt(generator.latent_dim)))
@@ -181,13 +181,13 @@ def reset_amounts(run: RunInfo, count: int) -> None:
 
 
 @st.fragment
-@common.shows_user_errors
+@frame.shows_user_errors
 def directions_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     st.markdown(t("latent_dir_intro"))
     with st.spinner(t("latent_dir_computing")):
-        found = common.directions(run)
+        found = cache.directions(run)
     count = min(DIRECTIONS_SHOWN, len(found))
-    common.default(f"{KEEP}latent_dir_seed", 0)
+    frame.default(f"{KEEP}latent_dir_seed", 0)
     image_col, sliders_col = st.columns([1, 1], gap="large")  # the digit, its nearest image, the guess
     with sliders_col:
         seed_col, reset_col = st.columns(2, vertical_alignment="bottom")
@@ -198,7 +198,7 @@ def directions_mode(run: RunInfo, generator: LoadedGenerator) -> None:
         amounts = []
         columns = st.columns(2)
         for index in range(count):
-            common.default(amount_key(run, index), 0.0)
+            frame.default(amount_key(run, index), 0.0)
             share = float(found.variance_ratio[index]) * 100
             with columns[index % 2]:
                 amounts.append(st.slider(t("latent_dir_slider", n=index + 1, share=share), -3.0, 3.0, step=0.1,
@@ -208,29 +208,29 @@ def directions_mode(run: RunInfo, generator: LoadedGenerator) -> None:
         digit(run, generator, found.move(base, amounts), t("latent_dir_caption"))
     st.subheader(t("latent_sweep_h"))
     sweep = generator.generate(found.sweep(base, SWEEP, count))
-    common.show(common.picture(sweep, columns=len(SWEEP), target=700), width=700)
+    pictures.show(pictures.picture(sweep, columns=len(SWEEP), target=700), width=700)
     st.caption(t("latent_sweep_caption", n=count))
     with st.expander(t("latent_variance_h")):
         labels = [str(index + 1) for index in range(len(found))]
-        common.chart(charts.bars(labels, (found.variance_ratio * 100).tolist(), t("latent_variance_axis")))
+        pictures.chart(charts.bars(labels, (found.variance_ratio * 100).tolist(), t("latent_variance_axis")))
         st.caption(t("latent_variance_caption", samples=found.samples))
 
 
-@common.shows_user_errors
+@frame.shows_user_errors
 def render() -> None:
     st.title(t("latent_title"))
     st.markdown(t("latent_intro"))
-    if not common.sampleable_runs():
-        common.no_run_notice()
+    if not pickers.sampleable_runs():
+        pickers.no_run_notice()
         return
-    common.default(f"{KEEP}latent_seed", 0)
+    frame.default(f"{KEEP}latent_seed", 0)
     run_col, mode_col = st.columns([1, 1], gap="large")
     with run_col:
-        run = common.pick_run(f"{KEEP}latent_run")
+        run = pickers.pick_run(f"{KEEP}latent_run")
     if run is None:
         return
     try:
-        generator = common.generator(run)
+        generator = cache.generator(run)
     except GanLabError as error:
         st.error(str(error))
         return

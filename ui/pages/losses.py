@@ -5,18 +5,18 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from gan_core.checkpoints import RunDir
+from gan_core.checkpoints import RunDir, default_checkpoints_dir
 from gan_core.curves import EQUILIBRIUM, class_histograms, epoch_ends, epoch_length, epoch_metrics, history_csv
 
-from ui import charts, common, nav, quality
-from ui.common import KEEP
+from ui import cache, charts, frame, nav, pickers, pictures, quality, training
+from ui.frame import KEEP
 from ui.i18n import t
 
 
 def quality_charts(chosen: list[str]) -> None:
     """Per-epoch numbers an evaluator recorded (FID / floor, digits covered, ...), two charts a row, one line
     per run; for one run also its epoch x digit heat map. Runs without any (older ones, fashion-mnist) add nothing."""
-    extra = {name: epoch_metrics(common.history(name)) for name in chosen}
+    extra = {name: epoch_metrics(cache.history(name)) for name in chosen}
     metric_names = quality.ordered({metric for found in extra.values() for metric in found})
     if not metric_names:
         return
@@ -29,31 +29,31 @@ def quality_charts(chosen: list[str]) -> None:
                  for i, name in enumerate(chosen) if metric in extra[name]]
         with columns[index % 2]:
             st.markdown(f"**{quality.label(metric)}**")
-            common.chart(quality.epoch_metric_figure(metric, lines), key=f"losses_metric_{metric}")
+            pictures.chart(quality.epoch_metric_figure(metric, lines), key=f"losses_metric_{metric}")
     if len(chosen) == 1:
-        epochs, shares = class_histograms(common.history(chosen[0]))
+        epochs, shares = class_histograms(cache.history(chosen[0]))
         if epochs:
             st.markdown(f"**{t('quality_heatmap_h')}**")
-            common.chart(quality.heatmap_figure(epochs, shares), key="losses_classes_heatmap")
+            pictures.chart(quality.heatmap_figure(epochs, shares), key="losses_classes_heatmap")
 
 
-@common.shows_user_errors
+@frame.shows_user_errors
 def render() -> None:
     st.title(t("losses_title"))
     st.markdown(t("losses_intro"))
-    root = common.checkpoints_root()
-    training = common.manager().active_names(root)
-    runs = [run for run in common.runs() if run.epochs_done >= 1 or run.name in training]
+    root = default_checkpoints_dir()
+    in_training = training.manager().active_names(root)
+    runs = [run for run in pickers.runs() if run.epochs_done >= 1 or run.name in in_training]
     if not runs:
-        common.no_run_notice()
+        pickers.no_run_notice()
         return
     names = [run.name for run in runs]
     chosen_key = f"{KEEP}losses_runs"
     if not st.session_state.get(chosen_key) or not set(st.session_state[chosen_key]) <= set(names):
         kept = [name for name in st.session_state.get(chosen_key) or [] if name in names]
         st.session_state[chosen_key] = kept or [names[0]]
-    common.default(f"{KEEP}losses_smoothing", 0.8)
-    common.default(f"{KEEP}losses_axis", "step")
+    frame.default(f"{KEEP}losses_smoothing", 0.8)
+    frame.default(f"{KEEP}losses_axis", "step")
 
     pick_col, smooth_col, axis_col = st.columns([3, 2, 1], gap="medium")
     chosen = pick_col.multiselect(t("losses_runs"), names, key=chosen_key, help=t("losses_runs_help"))
@@ -69,7 +69,7 @@ def render() -> None:
     single = len(chosen) == 1
     loss_lines, output_lines, exported, marks = [], [], {}, []
     for index, name in enumerate(chosen):
-        history = common.history(name)
+        history = cache.history(name)
         config = RunDir(name, root).read_info()["config"]
         per_epoch = epoch_length(history, config)
         exported[name] = (history, per_epoch)
@@ -89,12 +89,12 @@ def render() -> None:
         st.caption(t("losses_marks_note"))
 
     st.subheader(t("losses_loss_h"))
-    common.chart(charts.figure(loss_lines, t("loss"), x_title, marks=marks, height=420,
+    pictures.chart(charts.figure(loss_lines, t("loss"), x_title, marks=marks, height=420,
                                references={t("equilibrium_d"): EQUILIBRIUM["loss_d"],
                                            t("equilibrium_g"): EQUILIBRIUM["loss_g"]}))
     st.markdown(t("losses_loss_explain"))
     st.subheader(t("losses_d_h"))
-    common.chart(charts.figure(output_lines, t("d_output"), x_title, marks=marks, height=360, y_range=(0, 1),
+    pictures.chart(charts.figure(output_lines, t("d_output"), x_title, marks=marks, height=360, y_range=(0, 1),
                                references={"½": 0.5}))
     st.markdown(t("losses_d_explain"))
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.checkpoints import RunDir
+from gan_core.checkpoints import RunDir, default_checkpoints_dir
 from gan_core.images import gif_bytes
 
-from ui import common, nav
-from ui.common import KEEP
+from ui import cache, frame, nav, pickers, pictures
+from ui.frame import KEEP
 from ui.i18n import t
 
 GIF_WIDTH = 480
@@ -18,27 +18,27 @@ SPEEDS = (0.1, 0.2, 0.3, 0.5, 1.0, 2.0)  # seconds per frame
 @st.cache_data(show_spinner=False, max_entries=8)
 def animation(root: str, name: str, epochs: tuple[int, ...], seconds_per_frame: float) -> bytes:
     """The GIF of a run's epochs (rebuilt when an epoch is added or the speed changes)."""
-    frames = [common.picture(common.epoch_samples(name, epoch), columns=8, target=GIF_WIDTH) for epoch in epochs]
+    frames = [pictures.picture(cache.epoch_samples(name, epoch), columns=8, target=GIF_WIDTH) for epoch in epochs]
     return gif_bytes(frames, seconds_per_frame=seconds_per_frame)
 
 
-@common.shows_user_errors
+@frame.shows_user_errors
 def render() -> None:
     st.title(t("progression_title"))
     st.markdown(t("progression_intro"))
-    if not common.sampleable_runs():
-        common.no_run_notice()
+    if not pickers.sampleable_runs():
+        pickers.no_run_notice()
         return
     run_col, speed_col = st.columns([2, 1], gap="large")
     with run_col:
-        run = common.pick_run(f"{KEEP}progression_run")
+        run = pickers.pick_run(f"{KEEP}progression_run")
     if run is None:
         return
-    epochs = RunDir(run.name, common.checkpoints_root()).snapshot_epochs()
+    epochs = RunDir(run.name, default_checkpoints_dir()).snapshot_epochs()
     if not epochs:
         st.info(t("progression_none"))
         return
-    common.default(f"{KEEP}progression_speed", 0.5)
+    frame.default(f"{KEEP}progression_speed", 0.5)
     seconds = speed_col.select_slider(t("progression_speed"), SPEEDS,
                                       key=f"{KEEP}progression_speed", format_func={s: t("seconds", s=s) for s in SPEEDS}.__getitem__)
 
@@ -52,11 +52,11 @@ def render() -> None:
             epoch = st.select_slider(t("epoch"), epochs, key=slider_key)
         else:
             epoch = epochs[0]
-        common.show(common.picture(common.epoch_samples(run.name, epoch), columns=8, target=560),
+        pictures.show(pictures.picture(cache.epoch_samples(run.name, epoch), columns=8, target=560),
                     caption=t("progression_caption", epoch=epoch, epochs=epochs[-1]))
     with gif_col:
         st.subheader(t("progression_gif_h"))
-        gif = animation(str(common.checkpoints_root()), run.name, tuple(epochs), float(seconds))
+        gif = animation(str(default_checkpoints_dir()), run.name, tuple(epochs), float(seconds))
         st.image(gif, caption=t("progression_gif_caption", n=len(epochs)), width="stretch")
         st.download_button(t("progression_download"), data=gif, file_name=f"{run.name}-progression.gif",
                            mime="image/gif", icon=":material/download:", on_click="ignore")

@@ -6,11 +6,11 @@ import json
 
 import streamlit as st
 
-from gan_core.checkpoints import RunDir, RunInfo, run_archive
+from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, run_archive
 from gan_core.errors import GanLabError
 
-from ui import common
-from ui.common import KEEP
+from ui import frame, pickers, training
+from ui.frame import KEEP
 from ui.i18n import t
 
 CONFIRM = "runs_confirm_delete"
@@ -18,15 +18,15 @@ CONFIRM = "runs_confirm_delete"
 
 def live_status(run: RunInfo) -> str:
     """The status a person should see: the job manager knows about queued and training runs first."""
-    job = common.job_of(run.name)
+    job = training.job_of(run.name)
     state = job.state if job is not None and job.active else run.status
     return t(f"status_{state}")
 
 
 def table(runs: list[RunInfo]) -> None:
-    manager = common.manager()
+    manager = training.manager()
     rows = []
-    for job in manager.jobs(common.checkpoints_root()):  # queued runs have no folder yet, but are runs to people
+    for job in manager.jobs(default_checkpoints_dir()):  # queued runs have no folder yet, but are runs to people
         if job.state == "queued":
             rows.append({t("col_name"): job.run_name, t("col_status"): t("queue_place", place=manager.queue_position(job)),
                          t("col_epochs"): f"0 / {job.config.epochs}", t("col_model"): job.config.model,
@@ -47,7 +47,7 @@ def confirm_delete(name: str) -> None:
 def delete(name: str) -> None:
     st.session_state.pop(CONFIRM, None)
     try:
-        common.manager().delete(name, common.checkpoints_root())
+        training.manager().delete(name, default_checkpoints_dir())
     except GanLabError as error:
         st.session_state["runs_error"] = str(error)
     else:
@@ -55,9 +55,9 @@ def delete(name: str) -> None:
 
 
 def details(run: RunInfo) -> None:
-    folder = RunDir(run.name, common.checkpoints_root())
+    folder = RunDir(run.name, default_checkpoints_dir())
     info = folder.read_info()
-    job = common.job_of(run.name)
+    job = training.job_of(run.name)
     active = job is not None and job.active
     about, actions = st.columns([3, 2], gap="large")
     with about:
@@ -73,14 +73,14 @@ def details(run: RunInfo) -> None:
                                file_name=f"{run.name}-checkpoint.pt", mime="application/octet-stream",
                                icon=":material/download:", on_click="ignore", width="stretch",
                                help=t("runs_download_checkpoint_help"))
-            st.download_button(t("runs_download_zip"), data=lambda: run_archive(run.name, common.checkpoints_root()),
+            st.download_button(t("runs_download_zip"), data=lambda: run_archive(run.name, default_checkpoints_dir()),
                                file_name=f"{run.name}.zip", mime="application/zip", icon=":material/folder_zip:",
                                on_click="ignore", width="stretch", help=t("runs_download_zip_help"))
         else:
             st.caption(t("runs_no_checkpoint"))
         if active:
             if st.button(t("stop"), icon=":material/stop:", width="stretch"):
-                common.manager().stop(run.name, common.checkpoints_root())
+                training.manager().stop(run.name, default_checkpoints_dir())
                 st.rerun()
             st.caption(t("runs_delete_active"))
         elif run.shipped:
@@ -95,18 +95,18 @@ def details(run: RunInfo) -> None:
                       width="stretch")
 
 
-@common.shows_user_errors
+@frame.shows_user_errors
 def render() -> None:
     st.title(t("runs_title"))
-    st.markdown(t("runs_intro", root=common.checkpoints_root()))
+    st.markdown(t("runs_intro", root=default_checkpoints_dir()))
     if "runs_deleted" in st.session_state:
         st.success(t("runs_deleted", name=st.session_state.pop("runs_deleted")), icon=":material/delete:")
     if "runs_error" in st.session_state:
         st.error(st.session_state.pop("runs_error"))
-    runs = common.runs()
-    queued = [job for job in common.manager().jobs(common.checkpoints_root()) if job.state == "queued"]
+    runs = pickers.runs()
+    queued = [job for job in training.manager().jobs(default_checkpoints_dir()) if job.state == "queued"]
     if not runs and not queued:
-        common.no_run_notice()
+        pickers.no_run_notice()
         return
     table(runs)
     if not runs:
@@ -117,7 +117,7 @@ def render() -> None:
     if st.session_state.get(key) not in names:
         st.session_state[key] = names[0]
     by_name = {run.name: run for run in runs}
-    chosen = st.selectbox(t("pick_run"), names, key=key, format_func={n: common.run_label(r) for n, r in by_name.items()}.__getitem__)
+    chosen = st.selectbox(t("pick_run"), names, key=key, format_func={n: pickers.run_label(r) for n, r in by_name.items()}.__getitem__)
     if st.session_state.get(CONFIRM) not in (None, chosen):
         st.session_state.pop(CONFIRM)
     details(by_name[chosen])

@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from gan_core.checkpoints import RunDir, RunInfo, suggest_run_name, validate_run_name
+from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, suggest_run_name, validate_run_name
 from gan_core.config import TrainConfig, max_batch_size
 from gan_core.curves import EQUILIBRIUM, epoch_ends, smooth
 from gan_core.data import DATASET_SIZES, DATASETS
@@ -22,8 +22,8 @@ from gan_core.jobs import ACTIVE_STATES, Job
 from gan_core.models import MODELS
 from gan_core.trainer import History
 
-from ui import charts, common, nav, quality
-from ui.common import KEEP
+from ui import cache, charts, frame, nav, pickers, pictures, quality, training
+from ui.frame import KEEP
 from ui.i18n import t
 
 POLL_SECONDS = 1.0  # live view refresh while the watched run trains
@@ -40,16 +40,16 @@ def init_settings(root: Path) -> None:
     """First visit: the library's defaults, the best device of this machine and a free run name."""
     defaults = TrainConfig()
     for name in ("dataset", "model", "epochs", "batch_size", "latent_dim", "d_steps", "lr_g", "lr_d", "seed", "ema_decay"):
-        common.default(key(name), getattr(defaults, name))
-    common.default(key("beta1"), defaults.betas[0])
-    common.default(key("beta2"), defaults.betas[1])
-    common.default(key("device"), available_devices()[0].choice)
+        frame.default(key(name), getattr(defaults, name))
+    frame.default(key("beta1"), defaults.betas[0])
+    frame.default(key("beta2"), defaults.betas[1])
+    frame.default(key("device"), available_devices()[0].choice)
     if key("name") not in st.session_state:
         suggest_name(root)
 
 
 def suggest_name(root: Path) -> None:
-    name = suggest_run_name(st.session_state[key("model")], root, common.manager().active_names(root))
+    name = suggest_run_name(st.session_state[key("model")], root, training.manager().active_names(root))
     st.session_state[key("name")] = name
     st.session_state["train_suggested_name"] = name
 
@@ -90,7 +90,7 @@ def field_errors(values: dict[str, Any], root: Path) -> dict[str, str]:
     else:
         try:
             validate_run_name(name)
-            if RunDir(name, root).path.exists() or name in common.manager().active_names(root):
+            if RunDir(name, root).path.exists() or name in training.manager().active_names(root):
                 errors["name"] = t("err_name_taken", name=name)
         except RunNameError:
             errors["name"] = t("err_name_invalid", name=name)
@@ -111,7 +111,7 @@ def start(root: Path) -> None:
     if field_errors(values, root):
         return
     try:
-        common.manager().submit(config_of(values), values["name"].strip(), root)
+        training.manager().submit(config_of(values), values["name"].strip(), root)
     except GanLabError as error:
         st.session_state["train_submit_error"] = str(error)
         return
@@ -179,7 +179,7 @@ def settings_panel(root: Path) -> None:
         st.button(t("start"), type="primary", icon=":material/play_arrow:", on_click=start, args=(root,),
                   disabled=bool(errors), width="stretch", key="train_start")
     error_under(errors, "other")
-    st.caption(t("train_background_note", n=common.manager().max_per_device))
+    st.caption(t("train_background_note", n=training.manager().max_per_device))
     if "train_submit_error" in st.session_state:
         st.error(st.session_state.pop("train_submit_error"))
     if "train_started" in st.session_state:
@@ -189,9 +189,9 @@ def settings_panel(root: Path) -> None:
 # --- watching a run -----------------------------------------------------------------------------
 def watch_options(root: Path) -> list[str]:
     """Runs to watch: this server's jobs (active first), then saved runs, each once."""
-    jobs = common.manager().jobs(root)
+    jobs = training.manager().jobs(root)
     ordered = [job.run_name for job in jobs if job.active] + [job.run_name for job in reversed(jobs) if not job.active]
-    ordered += [run.name for run in common.runs()]
+    ordered += [run.name for run in pickers.runs()]
     return list(dict.fromkeys(ordered))
 
 
@@ -207,7 +207,7 @@ def watch_panel(root: Path) -> None:
         name = st.selectbox(t("train_watch"), options, key=WATCH)
     with queue_col:
         queue_overview(root)
-    job = common.job_of(name)
+    job = training.job_of(name)
     interval = POLL_SECONDS if job is not None and job.active else None
     st.fragment(run_every=interval)(live_view)(root, name)
 
@@ -215,17 +215,17 @@ def watch_panel(root: Path) -> None:
 @st.fragment(run_every=NEW_JOBS_POLL_SECONDS)
 def new_jobs_watcher(root: Path) -> None:
     """Reruns the page when a run starts or ends anywhere on this server (another browser, the queue)."""
-    signature = tuple((job.run_name, job.state) for job in common.manager().jobs(root) if job.active)
+    signature = tuple((job.run_name, job.state) for job in training.manager().jobs(root) if job.active)
     previous = st.session_state.get("train_active_signature")
     st.session_state["train_active_signature"] = signature
     if previous is not None and previous != signature:
         st.rerun()
 
 
-@common.shows_user_errors
+@frame.shows_user_errors
 def live_view(root: Path, name: str) -> None:
     """Status, progress, Stop, charts and samples of one run; Resume when it is not training."""
-    job = common.job_of(name)
+    job = training.job_of(name)
     folder = RunDir(name, root)
     info = folder.info() if folder.exists() else None
     state = job.state if job is not None else (info.status if info else "failed")
@@ -237,14 +237,14 @@ def live_view(root: Path, name: str) -> None:
     status(job, info, state)
     if state == "failed" or (state in ("queued", "starting") and not (info and info.epochs_done)):
         return  # nothing (new) to show yet; a failure's message stands alone
-    history = common.history(name)
+    history = cache.history(name)
     samples = job.latest_samples if job is not None and job.latest_samples is not None else last_samples(name, info)
     numbers(history)
     samples_col, curves_col = st.columns(2, gap="large")
     with samples_col:
         if samples is not None:
             epoch = job.progress.epoch if job is not None and job.progress else (info.epochs_done if info else 0)
-            common.show(common.picture(samples, columns=8, target=560), caption=t("train_samples_caption", epoch=epoch))
+            pictures.show(pictures.picture(samples, columns=8, target=560), caption=t("train_samples_caption", epoch=epoch))
         else:
             st.info(t("train_samples_wait"))
     with curves_col:
@@ -260,7 +260,7 @@ def live_view(root: Path, name: str) -> None:
 
 
 def status(job: Job | None, info: RunInfo | None, state: str) -> None:
-    manager = common.manager()
+    manager = training.manager()
     config = job.config if job is not None else None
     about = f"{info.model if info else config.model} · {info.dataset if info else config.dataset}"
     device = info.device if info and info.device else (job.device if job else "")
@@ -283,7 +283,7 @@ def status(job: Job | None, info: RunInfo | None, state: str) -> None:
         text = t("train_progress", epoch=epoch_now, epochs=progress.epochs, step=step_now,
                  steps=progress.steps_per_epoch)
         if state == "running":
-            text += " · " + t("train_time_left", time=common.format_seconds(progress.seconds_left))
+            text += " · " + t("train_time_left", time=frame.format_seconds(progress.seconds_left))
         st.progress(progress.fraction, text=text)
     elif info is not None:
         st.progress(min(1.0, info.epochs_done / max(1, info.epochs_target)),
@@ -296,7 +296,7 @@ def status(job: Job | None, info: RunInfo | None, state: str) -> None:
             st.rerun()
     elif state == "finished":
         seconds = progress.train_seconds if progress else saved_seconds(info)
-        st.success(t("train_finished", epochs=info.epochs_done if info else "", time=common.format_seconds(seconds)),
+        st.success(t("train_finished", epochs=info.epochs_done if info else "", time=frame.format_seconds(seconds)),
                    icon=":material/check_circle:")
     elif state == "stopped":
         st.info(t("train_stopped_state"), icon=":material/pause_circle:")
@@ -309,7 +309,7 @@ def saved_seconds(info: RunInfo | None) -> float | None:
     """Training time of a saved run, from its run.json (after a server restart there is no job)."""
     if info is None:
         return None
-    return RunDir(info.name, common.checkpoints_root()).read_info().get("summary", {}).get("train_seconds")
+    return RunDir(info.name, default_checkpoints_dir()).read_info().get("summary", {}).get("train_seconds")
 
 
 def numbers(history: History) -> None:
@@ -329,16 +329,16 @@ def curves(history: History) -> None:
         return
     marks = [float(step) for step in epoch_ends(history)]
     losses = charts.lines_of(history, {"loss_d": t("loss_d"), "loss_g": t("loss_g")}, 0.6, 1)
-    common.chart(charts.figure(losses, t("loss"), t("step"), marks=marks, height=300,
+    pictures.chart(charts.figure(losses, t("loss"), t("step"), marks=marks, height=300,
                                references={t("equilibrium_d"): EQUILIBRIUM["loss_d"]}), key="train_loss_chart")
     outputs = charts.lines_of(history, {"d_real": t("d_real"), "d_fake": t("d_fake")}, 0.6, 1)
-    common.chart(charts.figure(outputs, t("d_output"), t("step"), marks=marks, height=260, y_range=(0, 1),
+    pictures.chart(charts.figure(outputs, t("d_output"), t("step"), marks=marks, height=260, y_range=(0, 1),
                                references={"½": 0.5}), key="train_d_chart")
 
 
 def last_samples(name: str, info: RunInfo | None):
-    epochs = RunDir(name, common.checkpoints_root()).snapshot_epochs()
-    return common.epoch_samples(name, epochs[-1]) if epochs else None
+    epochs = RunDir(name, default_checkpoints_dir()).snapshot_epochs()
+    return cache.epoch_samples(name, epochs[-1]) if epochs else None
 
 
 def resume_form(root: Path, info: RunInfo) -> None:
@@ -360,7 +360,7 @@ def resume_form(root: Path, info: RunInfo) -> None:
                                      format="%.1e", key=f"train_resume_lr_d_{info.name}")
         if st.button(t("resume"), icon=":material/play_arrow:", key=f"train_resume_{info.name}"):
             try:
-                common.manager().submit_resume(info.name, int(epochs), root, changes={"lr_g": lr_g, "lr_d": lr_d})
+                training.manager().submit_resume(info.name, int(epochs), root, changes={"lr_g": lr_g, "lr_d": lr_d})
             except GanLabError as error:
                 st.error(str(error))
             else:
@@ -368,7 +368,7 @@ def resume_form(root: Path, info: RunInfo) -> None:
 
 
 def queue_overview(root: Path) -> None:
-    manager = common.manager()
+    manager = training.manager()
     active = [job for job in manager.jobs(root) if job.active]
     if len(active) < 2:
         return
@@ -380,13 +380,13 @@ def queue_overview(root: Path) -> None:
     st.markdown(f"**{t('queue_h')}**\n" + "\n".join(lines))
 
 
-@common.shows_user_errors
+@frame.shows_user_errors
 def render() -> None:
-    root = common.checkpoints_root()
+    root = default_checkpoints_dir()
     st.title(t("train_title"))
     st.markdown(t("train_intro"))
-    training = bool(common.manager().active_names(root))
-    with st.expander(t("train_new_h"), expanded=not training, icon=":material/tune:"):
+    busy = bool(training.manager().active_names(root))
+    with st.expander(t("train_new_h"), expanded=not busy, icon=":material/tune:"):
         settings_panel(root)
     st.subheader(t("train_watch_h"))
     watch_panel(root)

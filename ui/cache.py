@@ -1,0 +1,135 @@
+"""Loaders shared by every session, cached once per server.
+
+Each is keyed by the file's modification time, so a run that trains on in the background shows its
+newest checkpoint without a stale cache and without reloading on each rerun.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+import torch
+
+from gan_core.baselines import FullGaussian, IndependentGaussian, fit_baseline
+from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir
+from gan_core.curves import load_history
+from gan_core.data import ImageDataset, load_dataset
+from gan_core.latent import LatentDirections, principal_directions
+from gan_core.metrics import DIGIT_DATASETS, evaluate_images, real_training_sample
+from gan_core.sampling import LoadedGenerator, load_generator
+from gan_core.trainer import History
+
+from .training import manager
+
+
+def stamp(path: Path) -> int:
+    """A cache key that changes whenever the file is rewritten (0 when it does not exist)."""
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def dataset(name: str) -> ImageDataset:
+    return load_dataset(name)
+
+
+@st.cache_resource(show_spinner=False, max_entries=6)
+def baseline(kind: str, dataset_name: str) -> IndependentGaussian | FullGaussian:
+    """A Gaussian fitted to a dataset (the full covariance takes a second; fitted once per server)."""
+    return fit_baseline(kind, dataset(dataset_name).images)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _generator(root: str, name: str, epoch: int | None, version: int) -> LoadedGenerator:
+    return load_generator(RunDir(name, root), epoch)
+
+
+def generator(run: RunInfo | str, epoch: int | None = None) -> LoadedGenerator:
+    """A run's sampling generator (the latest checkpoint, or an epoch's snapshot), reloaded when it changes."""
+    name = run if isinstance(run, str) else run.name
+    folder = RunDir(name, default_checkpoints_dir())
+    path = folder.checkpoint_path if epoch is None else folder.snapshot_path(epoch)
+    return _generator(str(default_checkpoints_dir()), name, epoch, stamp(path))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _directions(root: str, name: str, version: int, k: int) -> LatentDirections:
+    loaded = load_generator(RunDir(name, root))
+    return principal_directions(loaded.generate, loaded.latent_dim, k=k, samples=3000)
+
+
+def directions(run: RunInfo, k: int = 10) -> LatentDirections:
+    folder = RunDir(run.name, default_checkpoints_dir())
+    return _directions(str(default_checkpoints_dir()), run.name, stamp(folder.checkpoint_path), k)
+
+
+# The sources of the Compare page: the same n seeded samples feed its grids and its metrics table.
+SOURCE_KINDS = ("gaussian-independent", "gaussian-full", "gan", "real")
+
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def _source_samples(kind: str, dataset_name: str, root: str, run_name: str | None, version: int, n: int,
+                    seed: int) -> torch.Tensor:
+    if kind == "gan":
+        return _generator(root, run_name, None, version).sample(n, seed)
+    if kind == "real":  # digits: from the classifier's training split, never the 1,000 that FID compares with
+        return real_training_sample(n, seed) if dataset_name in DIGIT_DATASETS else dataset(dataset_name).sample(n, seed)
+    return baseline(kind, dataset_name).sample(n, seed)
+
+
+def _source_key(kind: str, run: RunInfo | None) -> tuple[str | None, int]:
+    if kind != "gan":
+        return None, 0
+    if run is None:
+        raise ValueError("the GAN source needs a run")
+    return run.name, stamp(RunDir(run.name, default_checkpoints_dir()).checkpoint_path)
+
+
+def source_samples(kind: str, dataset_name: str, n: int, seed: int, run: RunInfo | None = None) -> torch.Tensor:
+    """n seeded samples (n, 1, 28, 28) in [-1, 1] of one source of the Compare page (one of SOURCE_KINDS),
+    cached per (source, n, seed) for every browser; a run that trains on gets fresh ones each epoch."""
+    name, version = _source_key(kind, run)
+    return _source_samples(kind, dataset_name, str(default_checkpoints_dir()), name, version, n, seed)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _source_quality(kind: str, dataset_name: str, root: str, run_name: str | None, version: int, n: int,
+                    seed: int) -> dict:
+    images = _source_samples(kind, dataset_name, root, run_name, version, n, seed)
+    return evaluate_images(images, memorisation=True, dataset=dataset_name).to_dict()
+
+
+def source_quality(kind: str, dataset_name: str, n: int, seed: int, run: RunInfo | None = None) -> dict:
+    """`evaluate_images(...).to_dict()` of exactly the samples `source_samples` gives (digit datasets only),
+    cached per (source, n, seed): thirty students on the page cost one measurement."""
+    name, version = _source_key(kind, run)
+    return _source_quality(kind, dataset_name, str(default_checkpoints_dir()), name, version, n, seed)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _saved_history(root: str, name: str, version: int) -> History:
+    return load_history(RunDir(name, root))
+
+
+def history(name: str) -> History:
+    """The run's history: live from the job manager while it trains here, else from its checkpoint."""
+    job = manager().job(name, default_checkpoints_dir())
+    if job is not None and (job.active or job.final_history is not None) and job.history.loss_d:
+        return job.history
+    folder = RunDir(name, default_checkpoints_dir())
+    return _saved_history(str(default_checkpoints_dir()), name, stamp(folder.checkpoint_path))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _epoch_samples(root: str, name: str, epoch: int, version: int) -> np.ndarray:
+    return RunDir(name, root).load_snapshot(epoch)["samples"].numpy()
+
+
+def epoch_samples(name: str, epoch: int) -> np.ndarray:
+    """The 64 fixed-noise samples (uint8) saved at the end of that epoch."""
+    folder = RunDir(name, default_checkpoints_dir())
+    return _epoch_samples(str(default_checkpoints_dir()), name, epoch, stamp(folder.snapshot_path(epoch)))

@@ -1,0 +1,65 @@
+"""The frame every page shares: settings kept across pages, projector CSS, user errors shown as one line,
+and durations in the reader's language."""
+
+from __future__ import annotations
+
+import functools
+from typing import Callable
+
+import streamlit as st
+
+from gan_core.errors import GanLabError
+
+from .i18n import t
+
+
+KEEP = "keep_"  # widgets whose keys start with this keep their values when the user visits other pages
+
+
+def keep_settings_across_pages() -> None:
+    """Streamlit forgets a widget's value when its page is left; re-storing it keeps the user's choices."""
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and key.startswith(KEEP):
+            st.session_state[key] = st.session_state[key]
+
+
+def default(key: str, value: object) -> None:
+    """A widget's first value, set once in Session State (passing value= as well would make Streamlit warn)."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def inject_css() -> None:
+    """Crisp pixels when the browser scales a digit picture, and roomier text (captions, tables) for a projector."""
+    st.html("""<style>
+      [data-testid="stImage"] img, [data-testid="stFullScreenFrame"] img { image-rendering: pixelated; }
+      [data-testid="stCaptionContainer"] { font-size: 1rem; }
+      [data-testid="stTable"] table { font-size: 1.1rem; }
+    </style>""")
+
+
+def shows_user_errors(render: Callable[..., None]) -> Callable[..., None]:
+    """A page or fragment whose user-fixable failures (a corrupt checkpoint, a missing dataset...)
+    become one clear message where the content would be, never a traceback."""
+    @functools.wraps(render)
+    def guarded(*args: object, **kwargs: object) -> None:
+        try:
+            render(*args, **kwargs)
+        except GanLabError as error:
+            st.error(str(error), icon=":material/error:")
+
+    return guarded
+
+
+def format_seconds(seconds: float | None) -> str:
+    """'1 h 5 min', '2 min 10 s', '40 s' in the current language."""
+    if seconds is None:
+        return "…"
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return t("time_h_min", h=hours, m=minutes)
+    if minutes:
+        return t("time_min_s", m=minutes, s=secs)
+    return t("time_s", s=secs)

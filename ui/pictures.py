@@ -1,0 +1,35 @@
+"""Showing pictures and charts: digit grids enlarged without blur, plotly figures in projector styling."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+import torch
+
+from gan_core.images import grid, upscale
+
+
+MAX_PICTURE_WIDTH = 1400  # Streamlit shrinks wider pictures with a blurring filter; stay under its limit
+
+
+def scale_for(width_pixels: int, target: int) -> int:
+    """The integer enlargement that brings a picture closest to `target` pixels wide (at least 1)."""
+    return max(1, min(round(target / max(1, width_pixels)), MAX_PICTURE_WIDTH // max(1, width_pixels)))
+
+
+def picture(images: torch.Tensor | np.ndarray, columns: int | None = None, target: int = 600, padding: int = 2) -> np.ndarray:
+    """Images as one uint8 grid, enlarged without blur to about `target` pixels wide."""
+    tiled = grid(images, columns=columns, padding=padding)
+    return upscale(tiled, scale_for(tiled.shape[1], target))
+
+
+def chart(figure: go.Figure, key: str | None = None) -> None:
+    """A plotly figure of ui/charts.py across its column, in its own projector styling (theme=None:
+    Streamlit's chart theme would shrink its type)."""
+    st.plotly_chart(figure, width="stretch", theme=None, key=key)
+
+
+def show(image: np.ndarray, caption: str | None = None, width: int | str = "stretch") -> None:
+    """One picture, lossless (PNG), filling its column unless a width is given."""
+    st.image(image, caption=caption, width=width, output_format="PNG")
