@@ -171,6 +171,7 @@ class JobManager:
         self._served: dict[str, int] = {}  # owner -> when (in starts) they last had a job started
         self._starts = count(1)
         self._recovered: set[Path] = set()
+        self._references: dict[str, Any] | None = None  # metrics.references(), for the workers
         self._wake = threading.Event()  # set when a worker starts: the supervisor has something to watch
         self._supervisor = threading.Thread(target=self._supervise, name="gan-lab-jobs", daemon=True)
         self._supervisor.start()
@@ -188,6 +189,10 @@ class JobManager:
         with self._lock:
             if run.path.exists() or self._active_job(run):
                 raise RunNameError(f"a run named {run.name!r} already exists; choose another name")
+        self._prepare_metrics(config)
+        with self._lock:
+            if run.path.exists() or self._active_job(run):
+                raise RunNameError(f"a run named {run.name!r} already exists; choose another name")
             job = Job(run.name, run.root, resolve_device(config.device).type, config, resume=False, owner=owner,
                       number=next(self._numbers))
             return self._enqueue(job)
@@ -202,6 +207,7 @@ class JobManager:
         config = resumed_config(info["config"], done, run.name, epochs, changes)
         if not run.checkpoint_path.is_file():
             raise CheckpointError(f"run {run.name!r} has no checkpoint to resume from yet")
+        self._prepare_metrics(config)
         with self._lock:
             if self._active_job(run):
                 raise GanLabError(f"run {run.name!r} is already queued or training")
@@ -309,6 +315,19 @@ class JobManager:
         return job
 
     # --- internals: the queue -------------------------------------------------------------------
+    def _prepare_metrics(self, config: TrainConfig) -> None:
+        """Measure the metrics' reference values once in this process (outside the lock: the first
+        time takes seconds), so that every worker of a digit run gets them instead of measuring."""
+        if "evaluate" in self.trainer_options or self._references is not None:
+            return
+        from .metrics import DIGIT_DATASETS, references
+
+        if config.dataset in DIGIT_DATASETS:
+            try:
+                self._references = references()
+            except GanLabError:  # no classifier: the workers find out and train without metrics
+                self._references = {}
+
     def _root(self, root: str | Path | None) -> Path:
         path = Path(root) if root is not None else default_checkpoints_dir()
         resolved = path.resolve()
@@ -356,6 +375,8 @@ class JobManager:
         if not job.owner:
             self._served.pop(_owner_key(job))  # an owner of one job never comes back
         options = {**({"flush_every": FLUSH_EVERY[job.device]} if job.device in FLUSH_EVERY else {}), **self.trainer_options}
+        if self._references:
+            options["metric_references"] = self._references
         request = JobRequest(job.run_name, str(job.root), job.config.to_dict(), job.resume, job.owner,
                              torch_threads(job.device, self.limit(job.device)), options, self.prepare)
         receiver, sender = self._context.Pipe(duplex=False)

@@ -1,7 +1,7 @@
 """Train: the settings of a new run, Start / Stop / Resume, and a live view of the run.
 
-Nothing trains in this script. Start hands the settings to the process-wide job manager, whose
-thread trains; the page only reads the job (a fragment reruns every second while it is active).
+Nothing trains in this script. Start hands the settings to the job manager, whose worker process
+trains; the page reads the run's folder (a fragment reruns every second while it is active).
 So moving a slider, switching pages, reloading or a second browser never stops or repeats a run.
 """
 
@@ -16,11 +16,11 @@ from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, sugge
 from gan_core.config import TrainConfig, max_batch_size
 from gan_core.curves import EQUILIBRIUM, epoch_ends, smooth
 from gan_core.data import DATASET_SIZES, DATASETS
-from gan_core.devices import available_devices, cpu_cores
+from gan_core.devices import available_devices, cpu_cores, resolve_device
 from gan_core.errors import GanLabError, RunNameError
 from gan_core.jobs import ACTIVE_STATES, Job
 from gan_core.models import MODELS
-from gan_core.trainer import History
+from gan_core.history import History, Progress
 
 from ui import cache, charts, frame, nav, pickers, pictures, quality, training
 from ui.frame import KEEP
@@ -179,7 +179,7 @@ def settings_panel(root: Path) -> None:
         st.button(t("start"), type="primary", icon=":material/play_arrow:", on_click=start, args=(root,),
                   disabled=bool(errors), width="stretch", key="train_start")
     error_under(errors, "other")
-    st.caption(t("train_background_note", n=training.manager().max_per_device))
+    st.caption(t("train_background_note", n=training.manager().limit(resolve_device(values["device"]).type)))
     if "train_submit_error" in st.session_state:
         st.error(st.session_state.pop("train_submit_error"))
     if "train_started" in st.session_state:
@@ -188,9 +188,8 @@ def settings_panel(root: Path) -> None:
 
 # --- watching a run -----------------------------------------------------------------------------
 def watch_options(root: Path) -> list[str]:
-    """Runs to watch: this server's jobs (active first), then saved runs, each once."""
-    jobs = training.manager().jobs(root)
-    ordered = [job.run_name for job in jobs if job.active] + [job.run_name for job in reversed(jobs) if not job.active]
+    """Runs to watch: this server's jobs, then saved runs (newest first), each once."""
+    ordered = [job.run_name for job in training.manager().jobs(root)]
     ordered += [run.name for run in pickers.runs()]
     return list(dict.fromkeys(ordered))
 
@@ -207,8 +206,8 @@ def watch_panel(root: Path) -> None:
         name = st.selectbox(t("train_watch"), options, key=WATCH)
     with queue_col:
         queue_overview(root)
-    job = training.job_of(name)
-    interval = POLL_SECONDS if job is not None and job.active else None
+    job, info = training.job_of(name), training.run_info(name)
+    interval = POLL_SECONDS if job is not None or (info is not None and info.status == "running") else None
     st.fragment(run_every=interval)(live_view)(root, name)
 
 
@@ -225,25 +224,23 @@ def new_jobs_watcher(root: Path) -> None:
 @frame.shows_user_errors
 def live_view(root: Path, name: str) -> None:
     """Status, progress, Stop, charts and samples of one run; Resume when it is not training."""
-    job = training.job_of(name)
-    folder = RunDir(name, root)
-    info = folder.info() if folder.exists() else None
+    job, info = training.job_of(name), training.run_info(name)
     state = job.state if job is not None else (info.status if info else "failed")
     remembered = st.session_state.get("train_live_state")
     st.session_state["train_live_state"] = (name, state)
     if remembered is not None and remembered[0] == name and remembered[1] in ACTIVE_STATES and state not in ACTIVE_STATES:
         st.rerun()  # it just ended: redraw the whole page (Resume appears, polling stops)
 
-    status(job, info, state)
-    if state == "failed" or (state in ("queued", "starting") and not (info and info.epochs_done)):
+    progress = training.progress_of(name)
+    status(job, info, state, progress)
+    if (state == "failed" and not (info and info.epochs_done)) or (state in ("queued", "starting") and not (info and info.epochs_done)):
         return  # nothing (new) to show yet; a failure's message stands alone
     history = cache.history(name)
-    samples = job.latest_samples if job is not None and job.latest_samples is not None else last_samples(name, info)
+    samples, epoch = last_samples(name)
     numbers(history)
     samples_col, curves_col = st.columns(2, gap="large")
     with samples_col:
         if samples is not None:
-            epoch = job.progress.epoch if job is not None and job.progress else (info.epochs_done if info else 0)
             pictures.show(pictures.picture(samples, columns=8, target=560), caption=t("train_samples_caption", epoch=epoch))
         else:
             st.info(t("train_samples_wait"))
@@ -259,20 +256,19 @@ def live_view(root: Path, name: str) -> None:
                 nav.link(page_id)
 
 
-def status(job: Job | None, info: RunInfo | None, state: str) -> None:
+def status(job: Job | None, info: RunInfo | None, state: str, progress: Progress | None) -> None:
     manager = training.manager()
     config = job.config if job is not None else None
     about = f"{info.model if info else config.model} · {info.dataset if info else config.dataset}"
     device = info.device if info and info.device else (job.device if job else "")
     st.caption(f"{about} · {device}")
-    progress = job.progress if job is not None else None
     if state == "queued":
         running = ", ".join(j.run_name for j in manager.running_on(job.device)) or "…"
         st.info(t("train_queued", place=manager.queue_position(job) or 1, running=running), icon=":material/hourglass_top:")
     elif state == "starting":
         st.info(t("train_starting"), icon=":material/hourglass_top:")
     elif state == "failed":
-        st.error(t("train_failed", error=(job.error if job else "") or t("train_failed_unknown")), icon=":material/error:")
+        st.error(t("train_failed", error=(info.message if info else "") or t("train_failed_unknown")), icon=":material/error:")
     elif state == "running" and job is None:
         st.info(t("train_other_process"), icon=":material/terminal:")
     if progress is not None and state in ("running", "stopped", "finished", "diverged"):
@@ -336,9 +332,10 @@ def curves(history: History) -> None:
                                references={"½": 0.5}), key="train_d_chart")
 
 
-def last_samples(name: str, info: RunInfo | None):
+def last_samples(name: str):
+    """The newest epoch's fixed-noise samples and that epoch, from the run's folder (None, 0 before the first)."""
     epochs = RunDir(name, default_checkpoints_dir()).snapshot_epochs()
-    return cache.epoch_samples(name, epochs[-1]) if epochs else None
+    return (cache.epoch_samples(name, epochs[-1]), epochs[-1]) if epochs else (None, 0)
 
 
 def resume_form(root: Path, info: RunInfo) -> None:
@@ -369,7 +366,7 @@ def resume_form(root: Path, info: RunInfo) -> None:
 
 def queue_overview(root: Path) -> None:
     manager = training.manager()
-    active = [job for job in manager.jobs(root) if job.active]
+    active = manager.jobs(root)
     if len(active) < 2:
         return
     lines = []
