@@ -44,7 +44,7 @@ TARGETS = {"min_class_share": 0.05, "mean_confidence": 0.9, "fid_ratio": 5.0}
 SEED_MLP = {"model": "mlp", "batch_size": 64, "lr_g": 2e-4, "lr_d": 2e-4, "betas": [0.5, 0.999],
             "latent_dim": 100, "d_steps": 1, "ema_decay": 0.0}
 SAMPLES_SHOWN = 16  # per snapshot, in the picture beside the JSON
-FIXED = ("epochs", "device", "dataset")  # the harness sets these: endless epochs, CPU, mnist-5k
+FIXED = ("epochs", "device", "dataset")  # the harness sets these: endless epochs, --device, mnist-5k
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -57,6 +57,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--steps", type=int, help="budget in training steps instead of seconds: the curve then does not "
                                                   "depend on the machine's load (compare settings on a busy machine)")
     parser.add_argument("--every-steps", type=int, help="with --steps: snapshot every this many steps (default: steps / 12)")
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu",
+                        help="where to train (default: cpu, pinned to --cores); cuda: the GPU with the model's GPU "
+                             "settings, not pinned")
     parser.add_argument("--cores", type=int, default=2, help="CPU cores the training process is pinned to (default: 2)")
     parser.add_argument("--threads", type=int, help="torch threads (default: as many as --cores)")
     parser.add_argument("--n", type=int, default=1000, help="samples per snapshot evaluation (default: 1000)")
@@ -89,10 +92,10 @@ def chosen_settings(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
         label = "seed-mlp"
     else:
         model = overrides.pop("model", None) or TrainConfig().model
-        config = TrainConfig.for_model(model, **overrides)
+        config = TrainConfig.for_model(model, device=args.device, **overrides)
         label = "defaults" if model == TrainConfig().model else model
-    label = args.label or label + ("-custom" if set(overrides) - {"model"} else "")
-    config.device = "cpu"
+    label = args.label or label + ("-custom" if set(overrides) - {"model"} else "") + ("-cuda" if args.device == "cuda" else "")
+    config.device = args.device
     config.validate()
     settings = {k: v for k, v in config.to_dict().items() if k not in FIXED}
     return settings, label
@@ -110,16 +113,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.steps is not None and args.steps < 1:
         parser_error(f"--steps must be at least 1, got {args.steps}")
     every_steps = args.every_steps or (max(1, args.steps // 12) if args.steps else None)
-    job = {"settings": settings, "seconds": args.seconds, "every": args.every, "cores": args.cores,
+    job = {"settings": settings, "seconds": args.seconds, "every": args.every, "cores": args.cores, "device": args.device,
            "steps": args.steps, "every_steps": every_steps,
            "threads": threads, "n": args.n, "eval_seed": args.eval_seed, "picture": str(out.with_suffix(".png"))}
-    cpus = pick_cpus(args.cores)
-    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads),
-           "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    on_gpu = args.device == "cuda"
+    cpus = None if on_gpu else pick_cpus(args.cores)  # a GPU run is not pinned: its host thread only feeds the GPU
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    if not on_gpu:
+        env.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
     pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
     budget = f"{args.steps} steps" if args.steps else f"{args.seconds:g} s"
     print(f"time to digits: {label} {settings}, {budget} of training "
-          f"with {threads} thread(s), CPUs {sorted(cpus) if cpus else 'not pinned (no sched_setaffinity here)'}",
+          + (f"on {args.device}" if on_gpu else
+             f"with {threads} thread(s), CPUs {sorted(cpus) if cpus else 'not pinned (no sched_setaffinity here)'}"),
           file=sys.stderr)
     load_before = _load_average()
     started = time.perf_counter()
@@ -204,12 +210,14 @@ def print_table(result: dict[str, Any]) -> None:
 def child(job: dict[str, Any]) -> int:
     import torch
 
-    torch.set_num_threads(job["threads"])
+    device = job.get("device", "cpu")
+    if device == "cpu":
+        torch.set_num_threads(job["threads"])
     from gan_core.config import TrainConfig
     from gan_core.data import load_dataset
     from gan_core.trainer import Trainer
 
-    config = TrainConfig.from_dict({**job["settings"], "epochs": 100_000, "device": "cpu", "dataset": "mnist-5k"})
+    config = TrainConfig.from_dict({**job["settings"], "epochs": 100_000, "device": device, "dataset": "mnist-5k"})
     trainer = Trainer(config, data=load_dataset("mnist-5k"))
     startup_seconds = time.perf_counter() - STARTED
     snapshots: list[dict[str, Any]] = []
@@ -217,7 +225,7 @@ def child(job: dict[str, Any]) -> int:
 
     def snapshot(seconds: float) -> None:
         began = time.perf_counter()
-        weights = {k: v.detach().clone() for k, v in trainer.sampling_generator.state_dict().items()}
+        weights = {k: v.detach().clone() for k, v in trainer.sampling_generator.state_dict().items()}  # stays on the device
         snapshots.append({"seconds": seconds, "step": trainer.global_step,
                           "epoch": trainer.global_step / trainer.steps_per_epoch, "weights": weights})
         copy_seconds[0] += time.perf_counter() - began
@@ -239,7 +247,7 @@ def child(job: dict[str, Any]) -> int:
             trainer.request_stop()
 
     trainer.on_step.append(on_step)
-    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") and device == "cpu" else []
     ticks_before, own_before = cpu_jiffies(cpus), time.process_time()
     status = trainer.train()
     train_seconds = trainer.train_seconds
@@ -255,10 +263,10 @@ def child(job: dict[str, Any]) -> int:
     from gan_core.metrics import evaluate_images, fid_floor, generate
     from gan_core.models import build_generator
 
-    generator = build_generator(config.model, config.latent_dim)
+    generator = build_generator(config.model, config.latent_dim, config.g_width)
     curve, strips = [], []
     for shot in snapshots:
-        generator.load_state_dict(shot.pop("weights"))
+        generator.load_state_dict({k: v.cpu() for k, v in shot.pop("weights").items()})
         samples = generate(generator, job["n"], job["eval_seed"])
         strips.append(samples[:SAMPLES_SHOWN])
         quality = evaluate_images(samples, memorisation=False)
@@ -281,7 +289,8 @@ def child(job: dict[str, Any]) -> int:
     first_point = next((p for p in curve if all(p["targets_met"].values())), None)
     result = {
         "settings": config.to_dict(), "status": status, "seconds_asked": job["seconds"], "cores": job["cores"],
-        "torch_threads": torch.get_num_threads(), "torch": torch.__version__,
+        "torch_threads": torch.get_num_threads(), "torch": torch.__version__, "device": device,
+        "gpu": torch.cuda.get_device_name() if device == "cuda" else None,
         "startup_seconds": round(startup_seconds, 2), "train_seconds": round(train_seconds, 2),
         "steps": trainer.global_step, "snapshot_copy_seconds": round(copy_seconds[0], 3),
         "other_load_during_training": other_load,

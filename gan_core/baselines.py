@@ -76,5 +76,5 @@ def fit_baseline(kind: str, images: torch.Tensor) -> IndependentGaussian | FullG
     from .errors import ConfigError
 
     if kind not in BASELINES:
-        raise ConfigError(f"unknown baseline {kind!r}; choose one of {', '.join(BASELINES)}")
+        raise ConfigError(f"unknown baseline {kind!r}; choose one of {', '.join(BASELINES)}", code="baseline_unknown", baseline=kind)
     return BASELINES[kind]().fit(images)

@@ -64,12 +64,12 @@ def validate_run_name(name: str) -> str:
     """A run name is one folder name: letters, digits, '.', '_', '-', at most 64, no '..'."""
     name = (name or "").strip()
     if not name:
-        raise RunNameError("the run name is empty; give it a name such as 'digits-1'")
+        raise RunNameError("the run name is empty; give it a name such as 'digits-1'", code="name_empty")
     if "/" in name or "\\" in name or ".." in name or not _RUN_NAME.match(name):
         raise RunNameError(
             f"run name {name!r} is not allowed: use letters, digits, '.', '_' and '-' only "
-            "(start with a letter or digit, at most 64 characters, no '..')"
-        )
+            "(start with a letter or digit, at most 64 characters, no '..')",
+            code="name_invalid", name=name)
     return name
 
 
@@ -114,21 +114,21 @@ def save_tensor_file(path: Path, payload: dict[str, Any]) -> None:
 def load_tensor_file(path: Path, expected_format: str) -> dict[str, Any]:
     """Load a file written by `save_tensor_file`, refusing code, corruption and foreign files."""
     if not path.is_file():
-        raise CheckpointError(f"{path} does not exist")
+        raise CheckpointError(f"{path} does not exist", code="file_missing", file=f"{path.parent.name}/{path.name}")
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as error:
         if "global" not in str(error).lower():  # no Python object was asked for: the bytes are just not a checkpoint
-            raise CheckpointError(f"{path} is truncated or corrupt (not a torch file); delete this run or restore the file") from None
+            raise CheckpointError(f"{path} is truncated or corrupt (not a torch file); delete this run or restore the file", code="file_corrupt", file=f"{path.parent.name}/{path.name}") from None
         raise CheckpointError(
             f"{path} was refused: it contains Python objects that could run code when loaded; "
-            "only checkpoints written by GAN Lab can be opened"
-        ) from None
+            "only checkpoints written by GAN Lab can be opened",
+            code="file_unsafe", file=f"{path.parent.name}/{path.name}") from None
     except (RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile, KeyError) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise CheckpointError(f"{path} is truncated or corrupt ({reason[:120]}); delete this run or restore the file") from None
+        raise CheckpointError(f"{path} is truncated or corrupt ({reason[:120]}); delete this run or restore the file", code="file_corrupt", file=f"{path.parent.name}/{path.name}") from None
     if not isinstance(payload, dict) or payload.get("format") != expected_format:
-        raise CheckpointError(f"{path} is not a GAN Lab file of the expected kind ({expected_format})")
+        raise CheckpointError(f"{path} is not a GAN Lab file of the expected kind ({expected_format})", code="file_foreign", file=f"{path.parent.name}/{path.name}")
     return payload
 
 
@@ -162,7 +162,7 @@ class RunDir:
         self.path = self.root / self.name
         resolved_root = self.root.resolve()
         if self.path.resolve().parent != resolved_root:
-            raise RunNameError(f"run name {name!r} would leave the checkpoints folder {self.root}")
+            raise RunNameError(f"run name {name!r} would leave the checkpoints folder {self.root}", code="name_invalid", name=name)
 
     def __repr__(self) -> str:
         return f"RunDir({self.name!r}, root={str(self.root)!r})"
@@ -193,13 +193,13 @@ class RunDir:
     # run.json ---------------------------------------------------------------
     def read_info(self) -> dict[str, Any]:
         if not self.info_path.is_file():
-            raise CheckpointError(f"there is no run named {self.name!r} in {self.root}; `python -m gan_core runs` lists them")
+            raise CheckpointError(f"there is no run named {self.name!r} in {self.root}; `python -m gan_core runs` lists them", code="run_missing", name=self.name)
         try:
             info = json.loads(self.info_path.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise CheckpointError(f"{self.info_path} is corrupt ({error}); delete this run or restore the file") from None
+            raise CheckpointError(f"{self.info_path} is corrupt ({error}); delete this run or restore the file", code="file_corrupt", file=self.info_path.name) from None
         if not isinstance(info, dict) or "config" not in info:
-            raise CheckpointError(f"{self.info_path} is not a GAN Lab run description")
+            raise CheckpointError(f"{self.info_path} is not a GAN Lab run description", code="file_foreign", file=self.info_path.name)
         return info
 
     def write_info(self, info: dict[str, Any]) -> None:
@@ -232,7 +232,8 @@ class RunDir:
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     handle.close()
-                    raise CheckpointError(f"run {self.name!r} is being trained by another process; stop it first") from None
+                    raise CheckpointError(f"run {self.name!r} is being trained by another process; stop it first",
+                                          code="run_busy", name=self.name) from None
                 time.sleep(0.05)
         try:
             yield
@@ -300,7 +301,7 @@ class RunDir:
         if not self.checkpoint_path.is_file():
             raise CheckpointError(
                 f"run {self.name!r} has no checkpoint yet ({self.checkpoint_path}); it saves one at each epoch end or on stop"
-            )
+            , code="no_checkpoint", name=self.name)
         return load_tensor_file(self.checkpoint_path, CHECKPOINT_FORMAT)
 
     # epochs/epoch_NNNN.pt -------------------------------------------------------
@@ -347,11 +348,15 @@ def list_runs(root: str | Path | None = None) -> list[RunInfo]:
 
 
 def delete_run(name: str, root: str | Path | None = None) -> None:
-    """Remove a run's folder; refused for a run that a live process (this one included) is training."""
+    """Remove a run's folder; refused for a shipped run (the pages open on it) and for a run that a live
+    process (this one included) is training. The CLI, the job manager and the app all delete through here."""
     run = RunDir(name, root)
     info = run.read_info()
+    if info.get("shipped"):
+        raise CheckpointError(f"run {name!r} ships with GAN Lab (\"shipped\": true in its run.json) and cannot be "
+                              "deleted", code="delete_shipped", name=name)
     if run.owner_alive(info):
-        raise CheckpointError(f"run {name!r} is training right now; stop it before deleting it")
+        raise CheckpointError(f"run {name!r} is training right now; stop it before deleting it", code="delete_running", name=name)
     shutil.rmtree(run.path)
 
 

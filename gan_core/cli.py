@@ -1,4 +1,4 @@
-"""`python -m gan_core`: train, sample, baseline, runs, eval, train-classifier, toy2d.
+"""`python -m gan_core`: train, sample, baseline, runs, delete, eval, train-classifier, toy2d.
 
 Exit codes: 0 done, 1 the run diverged, 2 bad input (one line on stderr, no traceback),
 130 interrupted with Ctrl-C (the run is saved first).
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import time
@@ -17,9 +18,9 @@ from typing import Any, Sequence
 
 import torch
 
-from .checkpoints import CHECKPOINTS_ENV, RunDir, default_checkpoints_dir, list_runs
+from .checkpoints import CHECKPOINTS_ENV, RunDir, default_checkpoints_dir, delete_run, list_runs
 from .classifier import CLASSIFIER_PATH, MIN_ACCURACY, ClassifierSettings
-from .config import TrainConfig
+from .config import TrainConfig, device_chosen_settings
 from .data import DATA_DIR_ENV, load_dataset
 from .errors import GanLabError
 from .images import check_output_path, save_images
@@ -69,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_arguments(baseline)
 
     commands.add_parser("runs", parents=[common], help="list runs with status, epochs, device, created")
+    delete = commands.add_parser("delete", parents=[common], help="delete a run's folder (not a shipped or a running run)")
+    delete.add_argument("run", metavar="RUN", help="the run's name, as `runs` lists it")
 
     evaluate = commands.add_parser(
         "eval", parents=[common], help="sample-quality metrics (FID, classes covered, confidence, memorisation) as JSON",
@@ -155,10 +158,17 @@ def _add_output_arguments(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # inside the try: a closed pipe shows up here, not in Python's flush at exit
+        return code
     except GanLabError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader went away (`python -m gan_core runs | head`): not an error. Point stdout at /dev/null so
+        # Python's own flush at exit does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 # --- train ----------------------------------------------------------------------------
@@ -167,6 +177,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     if settings["betas"] is not None:
         settings["betas"] = tuple(settings["betas"])
     root = args.checkpoints or default_checkpoints_dir()
+    if args.max_seconds is not None and not args.max_seconds > 0:  # every check before anything is created
+        raise GanLabError(f"--max-seconds must be greater than 0, got {args.max_seconds}")
     if args.resume:
         if not args.run:
             raise GanLabError("--resume needs --run NAME (the run to continue); `python -m gan_core runs` lists them")
@@ -174,10 +186,13 @@ def cmd_train(args: argparse.Namespace) -> int:
         trainer = Trainer.resume(RunDir(args.run, root), epochs=epochs, changes=settings, data_dir=args.data_dir)
     else:
         config = TrainConfig.for_model(settings.pop("model") or TrainConfig().model, **settings)
+        chosen = device_chosen_settings(config.model, config.device)
+        if chosen and not args.quiet:
+            shown = ", ".join(f"{k} {getattr(config, k)}" + ("" if getattr(config, k) == v else " (yours)")
+                              for k, v in chosen.items())
+            print(f"settings the device chose for {config.model}: {shown}; any flag you give wins", file=sys.stderr)
         name = args.run or f"{config.model}-{time.strftime('%Y%m%d-%H%M%S')}"
         trainer = Trainer.create(config, RunDir(name, root), data_dir=args.data_dir)
-    if args.max_seconds is not None and args.max_seconds <= 0:
-        raise GanLabError(f"--max-seconds must be greater than 0, got {args.max_seconds}")
     if args.metrics:
         from .metrics import EPOCH_SAMPLES, epoch_evaluator
 
@@ -303,6 +318,12 @@ def cmd_runs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_delete(args: argparse.Namespace) -> int:
+    delete_run(args.run, args.checkpoints or default_checkpoints_dir())
+    print(f"deleted run {args.run!r}")
+    return EXIT_OK
+
+
 # --- eval / train-classifier -------------------------------------------------------------------
 def cmd_eval(args: argparse.Namespace) -> int:
     from .metrics import DIGIT_DATASETS, MAX_SAMPLES, MIN_SAMPLES, classifier_info, evaluate_images, real_training_sample
@@ -416,5 +437,5 @@ def cmd_toy2d(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"toy2d": cmd_toy2d, "train": cmd_train, "sample": cmd_sample, "baseline": cmd_baseline, "runs": cmd_runs,
+COMMANDS = {"toy2d": cmd_toy2d, "train": cmd_train, "sample": cmd_sample, "baseline": cmd_baseline, "runs": cmd_runs, "delete": cmd_delete,
             "eval": cmd_eval, "train-classifier": cmd_train_classifier}

@@ -37,6 +37,8 @@ class TrainConfig:
     lr_d: float = _setting(_DEFAULTS["lr_d"], "Adam learning rate of the discriminator")
     betas: tuple[float, float] = _setting(_DEFAULTS["betas"], "Adam betas of both optimisers")
     latent_dim: int = _setting(_DEFAULTS["latent_dim"], "size of the noise vector z")
+    g_width: int = _setting(0, "channels of G's widest hidden layer (0: the model's own; conv models only)")
+    d_width: int = _setting(0, "channels of D's first layer (0: the model's own; conv models only)")
     d_steps: int = _setting(1, "discriminator updates per generator update (k in the GAN paper)")
     ema_decay: float = _setting(_DEFAULTS["ema_decay"],
                                 "decay of an exponential moving average of G's weights used for samples (0: off)")
@@ -63,10 +65,15 @@ class TrainConfig:
             )
         for name, value in (("learning rate of G (lr_g)", self.lr_g), ("learning rate of D (lr_d)", self.lr_d)):
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not value > 0 or value > 1:
-                raise ConfigError(f"{name} must be greater than 0 and at most 1, got {value!r}; 2e-4 is a good start")
+                raise ConfigError(f"{name} must be greater than 0 and at most 1, got {value!r}; "
+                                  f"{MODELS[self.model].recommended.get('lr_g', _DEFAULTS['lr_g']):g} is {self.model}'s recommended value")
         if len(self.betas) != 2 or not all(isinstance(b, (int, float)) and 0 <= b < 1 for b in self.betas):
             raise ConfigError(f"betas must be two numbers in [0, 1), got {self.betas!r}; (0.5, 0.999) is usual for GANs")
         _check_int("latent size", self.latent_dim, 1, 4096)
+        for name, width in (("G width (g_width)", self.g_width), ("D width (d_width)", self.d_width)):
+            _check_int(name, width, 0, 1024)
+            if width and not MODELS[self.model].has_widths:
+                raise ConfigError(f"{name} does not apply to the {self.model} model (its layer sizes are fixed); leave it 0")
         if not isinstance(self.ema_decay, (int, float)) or not 0 <= self.ema_decay < 1:
             raise ConfigError(f"ema_decay must be in [0, 1), got {self.ema_decay!r}; 0 turns it off, 0.999 is usual")
         if not isinstance(self.tf32, bool):
@@ -77,11 +84,11 @@ class TrainConfig:
 
     @classmethod
     def for_model(cls, model: str = DEFAULT_MODEL, **settings: Any) -> "TrainConfig":
-        """The model's recommended settings, overridden by any given here (None means "not given")."""
-        if model not in MODELS:
-            raise ConfigError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
+        """The model's recommended settings for the device it will train on (`device`, default auto),
+        overridden by any given here (None means "not given")."""
         given = {name: value for name, value in settings.items() if value is not None}
-        return cls(model=model, **{**MODELS[model].recommended, **given})
+        device_type = resolve_device(given.get("device", "auto")).type
+        return cls(model=model, **{**recommended_settings(model, device_type), **given})
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -95,6 +102,23 @@ class TrainConfig:
         if "betas" in values:
             values["betas"] = tuple(values["betas"])
         return cls(**values)
+
+
+def recommended_settings(model: str, device_type: str = "cpu") -> dict[str, Any]:
+    """The settings a model trains well with on a kind of device ("cpu", "cuda", "mps"): its own, then
+    those that differ there (a GPU gets a wider default model: `ModelSpec.recommended_on`)."""
+    if model not in MODELS:
+        raise ConfigError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
+    spec = MODELS[model]
+    return {**spec.recommended, **spec.recommended_on.get(device_type, {})}
+
+
+def device_chosen_settings(model: str, device: str = "auto") -> dict[str, Any]:
+    """Only the settings the device changes from the model's everyday ones (empty on a CPU): what the
+    CLI and the Train page tell the user the device chose."""
+    if model not in MODELS:
+        return {}
+    return dict(MODELS[model].recommended_on.get(resolve_device(device).type, {}))
 
 
 def resumed_config(saved: dict[str, Any], epochs_done: int, run_name: str, epochs: int | None = None,

@@ -68,7 +68,7 @@ def to_model_range(pixels: np.ndarray | torch.Tensor) -> torch.Tensor:
 def load_dataset(name: str = "mnist-5k", data_dir: str | Path | None = None) -> ImageDataset:
     """Load a dataset on the CPU (cached per process: the app and tests ask often)."""
     if name not in DATASET_SIZES:
-        raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+        raise DataError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}", code="dataset_unknown", dataset=name)
     folder = Path(data_dir).expanduser() if data_dir else default_data_dir()
     return _load_cached(name, str(folder.resolve()) if name != "mnist-5k" else "")
 
@@ -99,6 +99,6 @@ def _load_torchvision(name: str, folder: Path) -> ImageDataset:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise DataError(
             f"could not load {name!r}: its files are not in {raw_folder} and the download failed ({reason}); "
-            f"connect to the internet, or put the four *-idx?-ubyte files there (or set {DATA_DIR_ENV} / --data-dir)"
-        ) from None
+            f"connect to the internet, or put the four *-idx?-ubyte files there (or set {DATA_DIR_ENV} / --data-dir)",
+            code="dataset_missing", dataset=name, folder=str(raw_folder)) from None
     return ImageDataset(name, to_model_range(dataset.data.numpy()), dataset.targets.to(torch.int64).clone())

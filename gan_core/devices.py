@@ -20,7 +20,7 @@ def mps_available() -> bool:
 def resolve_device(choice: str) -> torch.device:
     """Turn `auto|cpu|cuda|mps` into a device that exists here; auto prefers cuda, then mps, then cpu."""
     if choice not in DEVICE_CHOICES:
-        raise ConfigError(f"device must be one of {', '.join(DEVICE_CHOICES)}, got {choice!r}")
+        raise ConfigError(f"device must be one of {', '.join(DEVICE_CHOICES)}, got {choice!r}", code="device_unknown", device=choice)
     if choice == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")
@@ -28,9 +28,9 @@ def resolve_device(choice: str) -> torch.device:
             return torch.device("mps")
         return torch.device("cpu")
     if choice == "cuda" and not torch.cuda.is_available():
-        raise ConfigError("device 'cuda' was asked for but this machine has no CUDA GPU; use --device cpu or auto")
+        raise ConfigError("device 'cuda' was asked for but this machine has no CUDA GPU; use --device cpu or auto", code="device_no_cuda")
     if choice == "mps" and not mps_available():
-        raise ConfigError("device 'mps' was asked for but this machine has no Apple GPU; use --device cpu or auto")
+        raise ConfigError("device 'mps' was asked for but this machine has no Apple GPU; use --device cpu or auto", code="device_no_mps")
     return torch.device(choice)
 
 

@@ -1,26 +1,58 @@
 """Errors that are the user's to fix.
 
-Everything raised as a `GanLabError` carries a one-line message that says what was
-wrong and how to fix it. The CLI prints it and exits with code 2; the app shows it
-next to the field. Anything else is a bug and keeps its traceback.
+Everything raised as a `GanLabError` carries a one-line English message that says what was
+wrong and how to fix it (the CLI prints it and exits with code 2), and a stable `code` with the
+`params` the message was built from, so the app can say the same thing in the reader's language
+and in terms of its own controls (ui/frame.py's `error_text`, strings in ui/strings/errors.py).
+Anything else is a bug and keeps its traceback.
 """
+
+from __future__ import annotations
+
+from typing import Any
 
 
 class GanLabError(Exception):
-    """A problem with the user's input or files, explained in one line."""
+    """A problem with the user's input or files, explained in one line.
+
+    `code` names the problem for translators ("run_missing", "checkpoint_corrupt"...); `params` are
+    the values a translation may name (a run, a file, a number). A subclass's default code stands
+    for "some problem of this kind" when no finer code was given."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, code: str | None = None, **params: Any) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+        self.params: dict[str, Any] = params
 
 
 class ConfigError(GanLabError, ValueError):
     """A training setting is out of range or unknown."""
 
+    code = "config"
+
 
 class DataError(GanLabError):
     """A dataset could not be found or loaded."""
+
+    code = "data"
 
 
 class CheckpointError(GanLabError):
     """A run or checkpoint file is missing, corrupt or not ours."""
 
+    code = "checkpoint"
+
 
 class RunNameError(GanLabError, ValueError):
     """A run name is empty, unsafe or already taken."""
+
+    code = "run_name"
+
+
+class ArchiveError(GanLabError):
+    """A run archive to import is not a GAN Lab run, is damaged, too large or unsafe."""
+
+    code = "archive"

@@ -64,9 +64,9 @@ def check_output_path(path: str | Path) -> Path:
     """Refuse an output file whose suffix we cannot write, before any work is done."""
     path = Path(path)
     if path.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise GanLabError(f"cannot write {path.name!r}: the output must end in {', '.join(OUTPUT_SUFFIXES)}")
+        raise GanLabError(f"cannot write {path.name!r}: the output must end in {', '.join(OUTPUT_SUFFIXES)}", code="output_suffix", name=path.name)
     if path.parent != Path("") and not path.parent.is_dir():
-        raise GanLabError(f"cannot write {path}: the folder {path.parent} does not exist")
+        raise GanLabError(f"cannot write {path}: the folder {path.parent} does not exist", code="output_folder", folder=str(path.parent))
     return path
 
 

@@ -69,6 +69,7 @@ class Job:
     state: str = "queued"  # queued, starting, running, then finished, stopped, diverged, failed or interrupted
     message: str = ""
     error: str = ""
+    user_error: GanLabError | None = None  # the failure, when it was the user's to fix: pages translate it by its code
     stop_requested: bool = False
     started_at: float | None = None
     finished_at: float | None = None
@@ -115,7 +116,7 @@ def max_jobs_from_env() -> int | None:
     except ValueError:
         value = 0
     if value < 1:
-        raise ConfigError(f"{MAX_JOBS_ENV} must be a whole number of at least 1, got {raw!r}")
+        raise ConfigError(f"{MAX_JOBS_ENV} must be a whole number of at least 1, got {raw!r}", code="max_jobs_env", value=raw)
     return value
 
 
@@ -161,7 +162,8 @@ class JobManager:
         self.trainer_options = dict(trainer_options or {})
         self.max_per_device = max_jobs_from_env() if max_per_device is None else max_per_device
         if self.max_per_device is not None and (not isinstance(self.max_per_device, int) or self.max_per_device < 1):
-            raise ConfigError(f"at most {self.max_per_device!r} jobs per device would start nothing; use 1 or more")
+            raise ConfigError(f"at most {self.max_per_device!r} jobs per device would start nothing; use 1 or more",
+                              code="max_jobs", value=self.max_per_device)
         self.stop_timeout = stop_timeout
         self.prepare = prepare
         self._context = multiprocessing.get_context("spawn")  # never fork: the parent may hold CUDA
@@ -188,11 +190,11 @@ class JobManager:
         run = RunDir(run_name, self._root(root))
         with self._lock:
             if run.path.exists() or self._active_job(run):
-                raise RunNameError(f"a run named {run.name!r} already exists; choose another name")
+                raise RunNameError(f"a run named {run.name!r} already exists; choose another name", code="run_exists", name=run.name)
         self._prepare_metrics(config)
         with self._lock:
             if run.path.exists() or self._active_job(run):
-                raise RunNameError(f"a run named {run.name!r} already exists; choose another name")
+                raise RunNameError(f"a run named {run.name!r} already exists; choose another name", code="run_exists", name=run.name)
             job = Job(run.name, run.root, resolve_device(config.device).type, config, resume=False, owner=owner,
                       number=next(self._numbers))
             return self._enqueue(job)
@@ -206,13 +208,13 @@ class JobManager:
         done = int(info.get("summary", {}).get("epochs_done", 0))
         config = resumed_config(info["config"], done, run.name, epochs, changes)
         if not run.checkpoint_path.is_file():
-            raise CheckpointError(f"run {run.name!r} has no checkpoint to resume from yet")
+            raise CheckpointError(f"run {run.name!r} has no checkpoint to resume from yet", code="no_checkpoint", name=run.name)
         self._prepare_metrics(config)
         with self._lock:
             if self._active_job(run):
-                raise GanLabError(f"run {run.name!r} is already queued or training")
+                raise GanLabError(f"run {run.name!r} is already queued or training", code="run_busy", name=run.name)
             if run.owner_alive(info):
-                raise CheckpointError(f"run {run.name!r} is being trained by another process; stop it first")
+                raise CheckpointError(f"run {run.name!r} is being trained by another process; stop it first", code="run_busy", name=run.name)
             job = Job(run.name, run.root, resolve_device(config.device).type, config, resume=True, owner=owner,
                       number=next(self._numbers))
             return self._enqueue(job)
@@ -237,7 +239,7 @@ class JobManager:
         run = RunDir(run_name, self._root(root))
         with self._lock:
             if self._active_job(run):
-                raise CheckpointError(f"run {run.name!r} is queued or training; stop it before deleting it")
+                raise CheckpointError(f"run {run.name!r} is queued or training; stop it before deleting it", code="delete_running", name=run.name)
             delete_run(run.name, run.root)
 
     def shutdown(self, timeout: float = 30.0) -> None:
@@ -436,8 +438,10 @@ class JobManager:
         job._process.join()
         self._read_messages(job)
         code, result, run = job._process.exitcode, job._result, job.run
+        code, params = "", {}
         if result is not None:
             state, message = result["state"], result["message"]
+            code, params = result.get("code", ""), result.get("params", {})
         elif job._killed or code < 0:
             why = (f"it did not stop within {self.stop_timeout:g} s and was ended" if job._killed
                    else f"the training process was killed (signal {-code})")
@@ -449,9 +453,11 @@ class JobManager:
             if state == "interrupted" and run.exists():
                 run.mark_interrupted(message)
             elif state == "failed" and run.exists() and (result is None or run.read_info().get("status") == "running"):
-                record_failure(run, message)  # the worker could not (a full disk): say why here, if we can
+                record_failure(run, message, code, params)  # the worker could not (a full disk): say why here
         except (GanLabError, OSError):
             log.warning("could not record how run %s ended", job.run_name, exc_info=True)
+        if code:
+            job.user_error = GanLabError(message, code=code, **params)
         self._finish(job, state, message, error=message if state == "failed" else "")
 
     def _finish(self, job: Job, state: str, message: str, error: str = "") -> None:

@@ -65,7 +65,7 @@ def _as_batch(images: torch.Tensor) -> torch.Tensor:
     elif images.dim() == 3 and images.shape[-2:] == (28, 28):
         images = images.unsqueeze(1)
     if images.dim() != 4 or images.shape[1:] != (1, 28, 28):
-        raise ConfigError(f"images must have shape (N, 1, 28, 28), got {tuple(images.shape)}")
+        raise ConfigError(f"images must have shape (N, 1, 28, 28), got {tuple(images.shape)}", code="images_shape", shape=tuple(images.shape))
     return images
 
 
@@ -89,7 +89,7 @@ def classify_one(image: torch.Tensor) -> tuple[int, float, list[float]]:
     """One image (1, 28, 28), (28, 28) or (1, 1, 28, 28) -> (digit, confidence, the 10 probabilities)."""
     result = classify(image)
     if len(result.digits) != 1:
-        raise ConfigError(f"classify_one takes one image, got {len(result.digits)}")
+        raise ConfigError(f"classify_one takes one image, got {len(result.digits)}", code="images_shape", shape=len(result.digits))
     return int(result.digits[0]), float(result.confidences[0]), [float(p) for p in result.probabilities[0]]
 
 
@@ -187,7 +187,7 @@ def fid_floor(n: int = DEFAULT_SAMPLES) -> float:
 def _check_samples(n: int) -> None:
     if not isinstance(n, int) or not MIN_SAMPLES <= n <= MAX_SAMPLES:
         raise ConfigError(f"the number of samples must be between {MIN_SAMPLES} and {MAX_SAMPLES} "
-                          f"(the floor uses as many real training digits), got {n}")
+                          f"(the floor uses as many real training digits), got {n}", code="sample_count", low=MIN_SAMPLES, high=MAX_SAMPLES, n=n)
 
 
 # --- the class histogram: the mode-collapse meter ------------------------------------------------------------
@@ -340,7 +340,7 @@ def judge_nearest(distance: float, dataset: str = "mnist-5k") -> NearestVerdict:
 
 def _check_digit_dataset(dataset: str) -> None:
     if dataset not in DIGIT_DATASETS:
-        raise ConfigError(f"the digit classifier can only judge digits ({', '.join(DIGIT_DATASETS)}), not {dataset!r}")
+        raise ConfigError(f"the digit classifier can only judge digits ({', '.join(DIGIT_DATASETS)}), not {dataset!r}", code="not_digits", dataset=dataset)
 
 
 # --- everything at once ---------------------------------------------------------------------------------------------

@@ -161,38 +161,48 @@ class ModelSpec:
 
     name: str
     description: str
-    build_generator: Callable[[int], nn.Module]
-    build_discriminator: Callable[[], nn.Module]
+    build_generator: Callable[..., nn.Module]  # (latent_dim, width=...) -> G
+    build_discriminator: Callable[..., nn.Module]  # (width=...) -> D
     recommended: dict = field(default_factory=dict)  # TrainConfig values; anything the user sets wins
+    # Settings that differ on a kind of device ("cuda", "mps"): a GPU trains a wider model in the same time.
+    recommended_on: dict = field(default_factory=dict)
+    has_widths: bool = True  # whether the g_width / d_width settings apply (the MLP's layer sizes are fixed)
 
 
 # The classic recipe of Radford et al. (DCGAN), also the seed lecture's.
 CLASSIC_SETTINGS = {"lr_g": 2e-4, "lr_d": 2e-4, "betas": (0.5, 0.999), "latent_dim": 100, "batch_size": 64,
                     "ema_decay": 0.0, "epochs": 20}
 
+# The default model on a GPU: the same architecture, wider, on bigger batches. A 2-core laptop needs the
+# small one to draw digits within minutes; one GPU step of the wide one costs about what a small one
+# does, and it reaches near-real digits within a minute (bench/time_to_digits.py --device cuda, README).
+GPU_SNGAN_SETTINGS = {"g_width": 128, "d_width": 64, "batch_size": 256, "lr_g": 1e-3, "lr_d": 1e-3}
+
 MODELS: dict[str, ModelSpec] = {
     "sngan": ModelSpec(
         "sngan", "the classroom default: a small transposed-conv generator and a spectral-norm discriminator, "
                  "tuned for recognisable digits within minutes on a laptop CPU",
-        lambda latent_dim: SNGANGenerator(latent_dim), SNGANDiscriminator,
+        SNGANGenerator, SNGANDiscriminator,
         # Chosen by bench/tune_search.py; see README "Time to digits".
         {"lr_g": 2e-3, "lr_d": 2e-3, "betas": (0.0, 0.99), "latent_dim": 32, "batch_size": 64,
          "ema_decay": 0.999, "epochs": 50},
+        recommended_on={"cuda": GPU_SNGAN_SETTINGS},
     ),
     "mlp": ModelSpec(
         "mlp", "the seed lecture's fully connected pair (about 1.5M parameters each)",
-        lambda latent_dim: MLPGenerator(latent_dim), MLPDiscriminator, CLASSIC_SETTINGS,
+        MLPGenerator, MLPDiscriminator, CLASSIC_SETTINGS, has_widths=False,
     ),
     "dcgan": ModelSpec(
         "dcgan", "a small convolutional pair for 28x28 (transposed convs + BatchNorm in G, strided convs in D)",
-        lambda latent_dim: DCGANGenerator(latent_dim), DCGANDiscriminator, CLASSIC_SETTINGS,
+        DCGANGenerator, DCGANDiscriminator, CLASSIC_SETTINGS,
     ),
 }
 DEFAULT_MODEL = "sngan"
 
 
-def build_models(name: str, latent_dim: int, generator: torch.Generator | None = None) -> tuple[nn.Module, nn.Module]:
-    """A fresh (generator, discriminator) pair for the named model, on the CPU.
+def build_models(name: str, latent_dim: int, g_width: int = 0, d_width: int = 0,
+                 generator: torch.Generator | None = None) -> tuple[nn.Module, nn.Module]:
+    """A fresh (generator, discriminator) pair for the named model, on the CPU; a width of 0 is the model's own.
 
     With `generator` (a CPU torch.Generator the run owns) the initial weights are drawn from it and
     the process-wide RNG is neither used nor changed: the models are built without memory ("meta"
@@ -200,9 +210,9 @@ def build_models(name: str, latent_dim: int, generator: torch.Generator | None =
     """
     spec = MODELS[name]
     if generator is None:
-        return spec.build_generator(latent_dim), spec.build_discriminator()
+        return build_generator(name, latent_dim, g_width), spec.build_discriminator(**_width(d_width))
     with torch.device("meta"):
-        pair = spec.build_generator(latent_dim), spec.build_discriminator()
+        pair = build_generator(name, latent_dim, g_width), spec.build_discriminator(**_width(d_width))
     return tuple(initialise(model.to_empty(device="cpu"), generator) for model in pair)  # type: ignore[return-value]
 
 
@@ -255,8 +265,12 @@ def use_generator(model: nn.Module, generator: torch.Generator) -> None:
             layer.generator = generator
 
 
-def build_generator(name: str, latent_dim: int) -> nn.Module:
-    return MODELS[name].build_generator(latent_dim)
+def build_generator(name: str, latent_dim: int, g_width: int = 0) -> nn.Module:
+    return MODELS[name].build_generator(latent_dim, **_width(g_width))
+
+
+def _width(width: int) -> dict[str, int]:
+    return {"width": width} if width else {}
 
 
 def count_parameters(module: nn.Module) -> int:

@@ -58,23 +58,24 @@ def load_generator(run: RunDir, epoch: int | None = None, device: str | torch.de
     """
     info = run.read_info()
     config = TrainConfig.from_dict(info["config"])
-    generator = build_generator(config.model, config.latent_dim)
+    generator = build_generator(config.model, config.latent_dim, config.g_width)
     if epoch is None:
         state = run.load_checkpoint()
         weights = state["generator_ema"] if state.get("generator_ema") is not None else state["generator"]
         epoch = int(state["epoch"])
     else:
         if epoch not in run.snapshot_epochs():
-            raise CheckpointError(f"run {run.name!r} has no snapshot of epoch {epoch}; it has {run.snapshot_epochs() or 'none'}")
+            raise CheckpointError(f"run {run.name!r} has no snapshot of epoch {epoch}; it has {run.snapshot_epochs() or 'none'}",
+                                      code="epoch_missing", name=run.name, epoch=epoch)
         saved = run.load_snapshot(epoch)["generator"]
         if saved is None:
             raise CheckpointError(f"run {run.name!r} kept only the samples of epoch {epoch}; generators are kept for "
-                                  "epochs 1-10, every 10th epoch and the last one")
+                                  "epochs 1-10, every 10th epoch and the last one", code="epoch_no_generator", name=run.name, epoch=epoch)
         weights = {k: v.float() if v.is_floating_point() else v for k, v in saved.items()}
     try:
         generator.load_state_dict(weights)
     except RuntimeError as error:
-        raise CheckpointError(f"the weights of run {run.name!r} do not fit its model {config.model!r}: {str(error)[:160]}") from None
+        raise CheckpointError(f"the weights of run {run.name!r} do not fit its model {config.model!r}: {str(error)[:160]}", code="weights_mismatch", name=run.name, model=config.model) from None
     device = torch.device(device)
     generator.to(device).eval().requires_grad_(False)
     return LoadedGenerator(run.name, config.model, config.latent_dim, epoch, generator, device)

@@ -62,13 +62,13 @@ class Target:
         return curve[pick] + self.std * torch.randn(n, 2, generator=generator)
 
 
-def _spiral(m: int = 4000) -> np.ndarray:
+def _spiral(m: int = 1500) -> np.ndarray:
     t = np.linspace(0.0, 1.0, m)
     radius, angle = 0.25 + 2.0 * t, 3.0 * math.pi * t
     return np.stack([radius * np.cos(angle), radius * np.sin(angle)], 1)
 
 
-def _moons(m: int = 4000) -> np.ndarray:
+def _moons(m: int = 1500) -> np.ndarray:
     half = m // 2
     a = np.linspace(0.0, math.pi, half)
     upper = np.stack([np.cos(a), np.sin(a)], 1)
@@ -76,7 +76,7 @@ def _moons(m: int = 4000) -> np.ndarray:
     return 1.6 * (np.concatenate([upper, lower]) - np.array([0.5, 0.25]))
 
 
-def _line(m: int = 4000) -> np.ndarray:
+def _line(m: int = 1500) -> np.ndarray:
     x = np.linspace(-2.0, 2.0, m)
     return np.stack([x, 0.5 * x], 1)
 
@@ -263,7 +263,7 @@ def manifold_distance(samples: np.ndarray, curve: np.ndarray) -> float:
     """The mean Euclidean distance from each sample to its nearest point of the (dense) curve."""
     total = 0.0
     for chunk in np.array_split(samples, max(1, len(samples) // 500)):
-        total += np.sqrt(((chunk[:, None, :] - curve[None, ::4, :]) ** 2).sum(2).min(1)).sum()
+        total += np.sqrt(((chunk[:, None, :] - curve[None, :, :]) ** 2).sum(2).min(1)).sum()
     return float(total / max(1, len(samples)))
 
 
@@ -323,6 +323,9 @@ SHOWN_POINTS = 300  # real and fake points drawn on the plane
 SURFACE_CELLS = 40
 MESH_LINES = 20
 FORMAT_VERSION = 1
+# Settings that define the networks or the data; the others (loss, D:G ratio, learning rates) change live.
+REBUILD_FIELDS = ("distribution", "optimizer_g", "optimizer_d", "layers", "width", "noise_dim", "noise", "batch_size",
+                  "seed")
 
 
 class Toy2DLab:
@@ -348,6 +351,20 @@ class Toy2DLab:
         self.shown_real = self.target.sample(SHOWN_POINTS, view).numpy()
         self.eval_noise = self.noise(EVAL_SAMPLES, view)
         self.eval_real = self.target.sample(EVAL_SAMPLES, view).numpy()
+
+    def adjust(self, config: Toy2DConfig) -> bool:
+        """Take new settings without starting over when only the loss, the D:G ratio or a learning rate
+        changed (as a teacher changes them mid-run); False when the networks or the data must be rebuilt."""
+        config = config.validate()
+        if any(getattr(config, name) != getattr(self.config, name) for name in REBUILD_FIELDS):
+            return False
+        self.config = config
+        self.loss = LOSSES[config.loss]
+        for group in self.opt_g.param_groups:
+            group["lr"] = config.lr_g
+        for group in self.opt_d.param_groups:
+            group["lr"] = config.lr_d
+        return True
 
     @property
     def custom_points(self) -> np.ndarray | None:
@@ -427,7 +444,7 @@ class Toy2DLab:
         [-1, 1] for uniform noise, [-2, 2] (95% of each coordinate) for Gaussian noise."""
         reach = 1.0 if self.config.noise == "uniform" else 2.0
         ticks = torch.linspace(-reach, reach, MESH_LINES)
-        fine = torch.linspace(-reach, reach, 4 * MESH_LINES)
+        fine = torch.linspace(-reach, reach, 2 * MESH_LINES)
         if self.config.noise_dim == 1:
             return torch.linspace(-reach, reach, 200)[:, None]
         gap = torch.full((1, 2), float("nan"))

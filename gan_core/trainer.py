@@ -121,7 +121,7 @@ class Trainer:
         # forces the eager step, which is the reference for the mathematics.
         self.fast = fast_path_available(self.device) if fast is None else fast
         if self.fast and not fast_path_available(self.device):
-            raise ConfigError("the fast path needs a CUDA device; train eagerly on this one")
+            raise ConfigError("the fast path needs a CUDA device; train eagerly on this one", code="fast_path_cuda")
         # Stats are copied from the device every flush_every steps: one GPU sync per flush, not per step.
         self.flush_every = max(1, flush_every or (200 if self.device.type == "cuda" else 25))
         self.evaluate = evaluate  # optional per-epoch metrics of the sampling generator
@@ -134,7 +134,8 @@ class Trainer:
         # On a CPU, oneDNN's convolutions run fastest on channels-last tensors (measured: bench/train_speed.py).
         memory_format = torch.channels_last if self.device.type == "cpu" else torch.preserve_format
         self.generator, self.discriminator = (m.to(self.device, memory_format=memory_format)
-                                              for m in build_models(config.model, config.latent_dim, self.rng.init))
+                                              for m in build_models(config.model, config.latent_dim, config.g_width, config.d_width,
+                                                                    generator=self.rng.init))
         self.generator_ema = _frozen_copy(self.generator) if config.ema_decay > 0 else None
         for model in (self.generator, self.discriminator):
             use_generator(model, self.rng.noise)  # dropout masks from the run's generator
@@ -172,7 +173,8 @@ class Trainer:
         run killed in its first epoch can be resumed), returns a ready trainer."""
         config.validate()
         if run.path.exists():
-            raise RunNameError(f"a run named {run.name!r} already exists in {run.root}; resume it or choose another name")
+            raise RunNameError(f"a run named {run.name!r} already exists in {run.root}; resume it or choose another name",
+                               code="run_exists", name=run.name)
         trainer = cls(config, run, **kwargs)
         run.path.mkdir(parents=True)
         run.write_info({
@@ -189,7 +191,8 @@ class Trainer:
         RESUMABLE_CHANGES may differ from the saved ones."""
         info = run.read_info()
         if run.owner_alive(info):
-            raise CheckpointError(f"run {run.name!r} is being trained by another process; stop it first")
+            raise CheckpointError(f"run {run.name!r} is being trained by another process; stop it first", code="run_busy",
+                                  name=run.name)
         state = run.load_checkpoint()
         config = resumed_config(state["config"], int(state["epoch"]), run.name, epochs, changes)
         trainer = cls(config, run, **kwargs)

@@ -64,10 +64,11 @@ def run_job(request: JobRequest, stop: Any, channel: Connection) -> None:
         _send(channel, {"event": "done", "state": status, "message": trainer.message})
     except BaseException as error:  # noqa: BLE001 - every failure becomes one line in the run's status
         message = failure_message(error)
+        code, params = (error.code, _plain(error.params)) if isinstance(error, GanLabError) else ("", {})
         if not isinstance(error, GanLabError):
             traceback.print_exc()
-        record_failure(run, message)
-        _send(channel, {"event": "done", "state": "failed", "message": message})
+        record_failure(run, message, code, params)
+        _send(channel, {"event": "done", "state": "failed", "message": message, "code": code, "params": params})
         sys.exit(1)
 
 
@@ -112,15 +113,23 @@ def failure_message(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def record_failure(run: RunDir, message: str) -> None:
-    """Mark the run failed with its reason, keeping its checkpoint. Best effort: if run.json itself
-    cannot be written (a full disk), the released lock still tells everyone it is not running."""
+def record_failure(run: RunDir, message: str, code: str = "", params: dict[str, Any] | None = None) -> None:
+    """Mark the run failed with its reason (and, for a user error, its code and params, which the app
+    translates), keeping its checkpoint. Best effort: if run.json itself cannot be written (a full
+    disk), the released lock still tells everyone it is not running."""
     try:
         if run.exists():
             info = run.read_info()
-            run.write_info({**info, "status": "failed", "summary": {**info.get("summary", {}), "message": message}})
+            error = {"code": code, "params": params or {}} if code else None
+            run.write_info({**info, "status": "failed", "summary": {**info.get("summary", {}), "message": message,
+                                                                   "error": error}})
     except Exception:  # noqa: BLE001
         log.warning("could not record the failure of run %s", run.name, exc_info=True)
+
+
+def _plain(params: dict[str, Any]) -> dict[str, Any]:
+    """An error's params as JSON values (run.json keeps them)."""
+    return {k: v if isinstance(v, (str, int, float, bool)) or v is None else str(v) for k, v in params.items()}
 
 
 def _watch_for_stop(stop: Any, trainer: Trainer) -> None:

@@ -30,9 +30,9 @@ from .conftest import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-PAGES = ("home", "data", "train", "losses", "latent", "progression", "compare", "runs")
+PAGES = ("home", "data", "train", "losses", "toy2d", "latent", "progression", "compare", "runs")
 NEED_A_GENERATOR = ("losses", "latent", "progression")
-TITLES = {"home": "home_title", "data": "data_title", "train": "train_title", "losses": "losses_title",
+TITLES = {"home": "home_title", "data": "data_title", "train": "train_title", "losses": "losses_title", "toy2d": "toy2d_title",
           "latent": "latent_title", "progression": "progression_title", "compare": "compare_title", "runs": "runs_title"}
 TRAINING_TIMEOUT = 600  # one epoch of the MLP on 5,000 digits: ~10 s on two idle cores, slower when shared
 
@@ -359,9 +359,10 @@ def test_a_failing_job_shows_its_error_on_the_train_page(checkpoints, jobs, smal
     RunDir("broken", checkpoints).checkpoint_path.write_bytes(b"\x00" * 100)
     job = jobs.submit_resume("broken", 2, checkpoints)
     assert jobs.wait(job, TRAINING_TIMEOUT).state == "failed"
-    at = open_app("train", "en")
-    errors = texts(at, "error")
-    assert len(errors) == 1 and errors[0].startswith("Training failed:") and "corrupt" in errors[0]
+    for language in ("ru", "en"):  # in the reader's language, from the error's code (issue 10)
+        errors = texts(open_app("train", language), "error")
+        failure = text("train_failed", language, error=text("error_file_corrupt", language, file="broken/checkpoint.pt"))
+        assert errors == [failure]
 
 
 def test_runs_beyond_the_limit_wait_in_a_queue_that_shows_each_its_place(checkpoints, jobs) -> None:
@@ -453,6 +454,7 @@ def test_pickers_open_on_a_shipped_run_and_it_cannot_be_deleted(with_run, small_
     for page, key in (("latent", "keep_latent_run"), ("progression", "keep_progression_run"),
                       ("compare", "keep_compare_run")):
         assert open_app(page).selectbox(key=key).value == "tiny", page
+    assert open_app("losses").multiselect(key="keep_losses_runs").value == ["tiny"]  # not the newest (issue 10)
     runs = open_app("runs", "en")
     runs.selectbox(key="keep_runs_selected").set_value("tiny").run()
     assert not [b for b in runs.button if b.label == "Delete…"]

@@ -12,6 +12,7 @@ CI must prove that the app works in a browser.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -25,7 +26,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
-PAGES = ("home", "data", "train", "losses", "latent", "progression", "compare", "runs")
+PAGES = ("home", "data", "train", "losses", "toy2d", "latent", "progression", "compare", "runs")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 WIDTH = 1440  # a common projector / laptop width
@@ -269,3 +270,31 @@ def test_every_page_shows_the_trained_run(server: str, trained, page) -> None:
     settle(page)
     assert_no_error(page, "latent interpolation")
     screenshot(page, "latent-interpolation-en")
+
+
+def test_the_2d_lab_plays_for_two_seconds_and_its_plane_moves(server: str, page) -> None:
+    open_page(page, server, "toy2d", "en")
+    assert_no_error(page, "toy2d")
+    plane = page.locator('[data-testid="stPlotlyChart"]').first
+    plane.wait_for()
+    status = re.compile(r"^Round \d+:")
+    assert page.get_by_text(status).first.inner_text().startswith("Round 0:")
+    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Pause").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(2000)  # play for 2 s
+
+    def rounds() -> int:
+        return int(page.get_by_text(status).first.inner_text().split()[1].rstrip(":"))
+
+    first = rounds()
+    deadline = time.monotonic() + 60  # a busy machine draws fewer frames; it must still go on by itself
+    while rounds() <= first:
+        assert time.monotonic() < deadline, "Play did not advance the lab"
+        page.wait_for_timeout(200)
+    assert_no_error(page, "toy2d playing")
+    page.screenshot(path=str(ARTIFACTS / "toy2d-playing-en.png"))  # as it plays, not waiting for it to stand still
+    page.get_by_role("button", name="Pause").first.click()
+    settle(page)
+    assert "toy2d" in page.url and "dist=ring8" in page.url  # the setup is in the address, ready to share
+    assert_no_error(page, "toy2d paused")
+    screenshot(page, "toy2d-paused-en")

@@ -40,7 +40,7 @@ def test_asking_for_cuda_without_a_gpu_says_what_to_do() -> None:
 
 def test_each_model_brings_its_recommended_settings_and_explicit_ones_win() -> None:
     assert TrainConfig.for_model("mlp").lr_g == 2e-4 and TrainConfig.for_model("mlp").betas == (0.5, 0.999)
-    assert TrainConfig.for_model("sngan") == TrainConfig()
+    assert TrainConfig.for_model("sngan", device="cpu") == TrainConfig(device="cpu")
     assert TrainConfig.for_model("mlp", lr_g=1e-3, batch_size=None).lr_g == 1e-3
     with pytest.raises(ConfigError, match="unknown model 'gpt'"):
         TrainConfig.for_model("gpt")
@@ -63,3 +63,23 @@ def test_resuming_keeps_the_runs_settings_and_allows_only_the_resumable_changes(
         resumed_config(saved, 2, "r", epochs=4, changes={"latent_dim": 8})
     with pytest.raises(ConfigError, match="already trained 2 epochs; ask for more, for example 4 epochs in all"):
         resumed_config(saved, 2, "r", epochs=2)
+
+
+def test_a_gpu_gets_a_wider_default_model_and_a_cpu_keeps_the_small_one():
+    from gan_core.config import recommended_settings
+    from gan_core.models import build_models, count_parameters
+
+    on_cpu, on_gpu = recommended_settings("sngan", "cpu"), recommended_settings("sngan", "cuda")
+    assert on_cpu.get("g_width", 0) == 0 and on_gpu["g_width"] > 32 and on_gpu["batch_size"] > on_cpu["batch_size"]
+    small, wide = (build_models("sngan", 32, s.get("g_width", 0), s.get("d_width", 0)) for s in (on_cpu, on_gpu))
+    assert count_parameters(wide[0]) > 4 * count_parameters(small[0])
+    assert recommended_settings("mlp", "cuda") == recommended_settings("mlp", "cpu")  # nothing to size up
+    config = TrainConfig.from_dict({**TrainConfig(device="cpu").to_dict(), **on_gpu}).validate()
+    assert (config.g_width, config.d_width) == (on_gpu["g_width"], on_gpu["d_width"])
+
+
+def test_widths_apply_to_conv_models_only():
+    with pytest.raises(ConfigError, match="does not apply to the mlp model"):
+        TrainConfig.for_model("mlp", g_width=64, device="cpu").validate()
+    with pytest.raises(ConfigError, match="at most 1024"):
+        TrainConfig(g_width=5000).validate()

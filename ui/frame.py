@@ -10,7 +10,7 @@ import streamlit as st
 
 from gan_core.errors import GanLabError
 
-from .i18n import t
+from .i18n import STRINGS, t
 
 
 KEEP = "keep_"  # widgets whose keys start with this keep their values when the user visits other pages
@@ -46,9 +46,24 @@ def shows_user_errors(render: Callable[..., None]) -> Callable[..., None]:
         try:
             render(*args, **kwargs)
         except GanLabError as error:
-            st.error(str(error), icon=":material/error:")
+            st.error(error_text(error), icon=":material/error:")
 
     return guarded
+
+
+def error_text(error: GanLabError | None = None, *, code: str = "", params: dict | None = None, detail: str = "") -> str:
+    """A gan_core error in the reader's language, about the app's controls (not the CLI's flags): the text of
+    its code from ui/strings/errors.py, filled with its params. Also for errors kept as (code, params, message),
+    like a failed job's. A code without a text falls back to its kind's sentence with the English detail."""
+    if error is not None:
+        code, params, detail = error.code, error.params, str(error)
+    key = f"error_{code}"
+    if key not in STRINGS:
+        return t("error_error", detail=detail)
+    try:
+        return t(key, **{**(params or {}), "detail": detail})
+    except (KeyError, IndexError):  # a text naming a value the error did not give: say it plainly
+        return t("error_error", detail=detail)
 
 
 def format_seconds(seconds: float | None) -> str:

@@ -212,10 +212,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "home_players_h": {"ru": "2. Генератор и дискриминатор", "en": "2. The generator and the discriminator"},
     "home_g_h": {"ru": "Генератор G", "en": "The generator G"},
     "home_g": {
-        "ru": "Берёт вектор шума $z \\sim \\mathcal{N}(0, I)$ (например, 100 чисел) и превращает его в картинку "
+        "ru": "Берёт вектор шума $z \\sim \\mathcal{{N}}(0, I)$ (у модели по умолчанию {latent} чисел) и превращает его в картинку "
               "$G(z)$. Это нейросеть: она учится такому нелинейному преобразованию, чтобы картинки из шума были "
               "неотличимы от настоящих. Плотность $p_g$ нигде не записана — генератор только умеет из неё сэмплировать.",
-        "en": "Takes a noise vector $z \\sim \\mathcal{N}(0, I)$ (say, 100 numbers) and turns it into an image $G(z)$. "
+        "en": "Takes a noise vector $z \\sim \\mathcal{{N}}(0, I)$ ({latent} numbers in the default model) and turns it into an image $G(z)$. "
               "It is a neural network that learns a non-linear map under which images made from noise cannot be told "
               "from real ones. The density $p_g$ is written down nowhere: the generator can only sample from it.",
     },
@@ -410,10 +410,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "help_epochs": {"ru": "Сколько раз пройти по всему набору данных.", "en": "How many passes over the whole dataset."},
     "help_batch_size": {"ru": "Сколько картинок за один шаг D. Больше батч — меньше шагов за эпоху.",
                         "en": "Pictures per D step. A larger batch means fewer steps per epoch."},
-    "help_lr_g": {"ru": "Шаг оптимизатора Adam для генератора; 2e-4 — классика для GAN.",
-                  "en": "Adam's step size for the generator; 2e-4 is the classic GAN value."},
-    "help_lr_d": {"ru": "Шаг оптимизатора Adam для дискриминатора; 2e-4 — классика для GAN.",
-                  "en": "Adam's step size for the discriminator; 2e-4 is the classic GAN value."},
+    "help_lr_g": {"ru": "Шаг оптимизатора Adam для генератора; у выбранной модели рекомендуется {value}.",
+                  "en": "Adam's step size for the generator; {value} is the chosen model's recommended value."},
+    "help_lr_d": {"ru": "Шаг оптимизатора Adam для дискриминатора; у выбранной модели рекомендуется {value}.",
+                  "en": "Adam's step size for the discriminator; {value} is the chosen model's recommended value."},
     "help_latent_dim": {"ru": "Длина вектора шума z, из которого генератор рисует картинку.",
                         "en": "The length of the noise vector z the generator draws from."},
     "help_d_steps": {"ru": "Сколько раз обновить D перед одним обновлением G (k в статье Goodfellow и др.).",

@@ -30,6 +30,7 @@ PAGES = (
     PageSpec("data", ":material/grid_on:"),
     PageSpec("train", ":material/model_training:"),
     PageSpec("losses", ":material/show_chart:"),
+    PageSpec("toy2d", ":material/scatter_plot:"),
     PageSpec("latent", ":material/tune:"),
     PageSpec("progression", ":material/movie:"),
     PageSpec("compare", ":material/compare:"),

@@ -14,7 +14,7 @@ from gan_core.errors import GanLabError
 from gan_core.history import Progress, RunLog, read_log
 from gan_core.jobs import Job, JobManager, get_job_manager
 
-from . import nav
+from . import frame, nav
 from .i18n import t
 
 
@@ -23,7 +23,7 @@ def manager() -> JobManager:
     try:
         return get_job_manager()
     except GanLabError as error:
-        st.error(str(error))
+        st.error(frame.error_text(error))
         st.stop()
 
 
@@ -69,3 +69,15 @@ def training_note() -> None:
             st.caption(t("note_training", name=job.run_name, percent=percent))
     if jobs:
         nav.link("train", t("note_open_train"))
+
+
+def failure_text(info: RunInfo | None) -> str:
+    """Why a failed run failed, in the reader's language when it was a user error with a code."""
+    if info is None:
+        return ""
+    from .frame import error_text
+
+    error = (RunDir(info.name, default_checkpoints_dir()).read_info().get("summary", {}).get("error") or {})
+    if error.get("code"):
+        return error_text(code=error["code"], params=error.get("params") or {}, detail=info.message)
+    return info.message

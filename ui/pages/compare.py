@@ -95,7 +95,7 @@ def metrics(found: list[Source], dataset_name: str, n: int, seed: int, run: RunI
                                                            run if source.kind == "gan" else None)
                         for source in found}
     except GanLabError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(frame.error_text(error), icon=":material/error:")
         return
     rows = table(found, measured)
     formats = {t("col_fid"): "{:,.1f}", t("col_fid_ratio"): "{:,.1f}×", t("col_covered"): "{:d} / 10",
@@ -131,7 +131,7 @@ def render() -> None:
         with st.spinner(t("loading_data")):
             found = sources(dataset_name, int(n), int(seed), run)
     except GanLabError as error:
-        st.error(str(error))
+        st.error(frame.error_text(error))
         return
     shown: list[Source | None] = list(found)
     if run is None:

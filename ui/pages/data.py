@@ -54,7 +54,7 @@ def render() -> None:
             independent = cache.baseline("gaussian-independent", name)
             full = cache.baseline("gaussian-full", name)
     except GanLabError as error:
-        st.error(str(error))
+        st.error(frame.error_text(error))
         return
 
     st.header(t("data_real_h"))

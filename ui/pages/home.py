@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gan_core.config import TrainConfig
+
 from ui import cache, frame, nav, pictures
 from ui.i18n import t
 
@@ -36,7 +38,7 @@ def render() -> None:
     generator, discriminator = st.columns(2)
     with generator:
         st.subheader(t("home_g_h"))
-        st.markdown(t("home_g"))
+        st.markdown(t("home_g", latent=TrainConfig().latent_dim))
     with discriminator:
         st.subheader(t("home_d_h"))
         st.markdown(t("home_d"))
@@ -58,7 +60,7 @@ def render() -> None:
     nav.link("train")
 
     st.header(t("home_pages_h"))
-    for page_id in ("data", "train", "losses", "latent", "progression", "compare", "runs"):
+    for page_id in ("data", "train", "losses", "toy2d", "latent", "progression", "compare", "runs"):
         link, about = st.columns([1, 3], vertical_alignment="center")
         with link:
             nav.link(page_id)

@@ -87,7 +87,7 @@ def digit(run: RunInfo, generator: LoadedGenerator, z: torch.Tensor, caption: st
             index, distance, nearest = nearest_training_image(image[0], run.dataset)
             verdict = judge_nearest(distance, run.dataset)
         except GanLabError as error:  # no classifier file, the run's dataset missing here: the digit still shows
-            note = str(error)
+            note = frame.error_text(error)
     if note is not None:
         pictures.show(pictures.picture(image, columns=1, target=420, padding=0), caption=caption)
         st.caption(note)
@@ -232,7 +232,7 @@ def render() -> None:
     try:
         generator = cache.generator(run)
     except GanLabError as error:
-        st.error(str(error))
+        st.error(frame.error_text(error))
         return
     with mode_col:
         mode = st.radio(t("latent_mode"), MODES, horizontal=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from gan_core.checkpoints import RunDir, default_checkpoints_dir
+from gan_core.checkpoints import RunDir, default_checkpoints_dir, pick_default_run
 from gan_core.curves import EQUILIBRIUM, class_histograms, epoch_ends, epoch_length, epoch_metrics, history_csv
 
 from ui import cache, charts, frame, nav, pickers, pictures, quality, training
@@ -51,7 +51,7 @@ def render() -> None:
     chosen_key = f"{KEEP}losses_runs"
     if not st.session_state.get(chosen_key) or not set(st.session_state[chosen_key]) <= set(names):
         kept = [name for name in st.session_state.get(chosen_key) or [] if name in names]
-        st.session_state[chosen_key] = kept or [names[0]]
+        st.session_state[chosen_key] = kept or [(pick_default_run(runs) or runs[0]).name]  # like every picker
     frame.default(f"{KEEP}losses_smoothing", 0.8)
     frame.default(f"{KEEP}losses_axis", "step")
 

@@ -49,7 +49,7 @@ def delete(name: str) -> None:
     try:
         training.manager().delete(name, default_checkpoints_dir())
     except GanLabError as error:
-        st.session_state["runs_error"] = str(error)
+        st.session_state["runs_error"] = frame.error_text(error)
     else:
         st.session_state["runs_deleted"] = name
 

@@ -101,7 +101,7 @@ def field_errors(values: dict[str, Any], root: Path) -> dict[str, str]:
         try:
             config_of(values).validate()
         except GanLabError as error:
-            errors["other"] = str(error)
+            errors["other"] = frame.error_text(error)
     return errors
 
 
@@ -113,7 +113,7 @@ def start(root: Path) -> None:
     try:
         training.manager().submit(config_of(values), values["name"].strip(), root)
     except GanLabError as error:
-        st.session_state["train_submit_error"] = str(error)
+        st.session_state["train_submit_error"] = frame.error_text(error)
         return
     st.session_state[WATCH] = values["name"].strip()
     st.session_state["train_started"] = values["name"].strip()
@@ -159,10 +159,10 @@ def settings_panel(root: Path) -> None:
     row = st.columns(4)
     with row[0]:
         st.number_input(t("lr_g"), min_value=1e-6, max_value=1.0, step=5e-5, format="%.1e", key=key("lr_g"),
-                        help=t("help_lr_g"))
+                        help=t("help_lr_g", value=f"{TrainConfig.for_model(values['model']).lr_g:g}"))
     with row[1]:
         st.number_input(t("lr_d"), min_value=1e-6, max_value=1.0, step=5e-5, format="%.1e", key=key("lr_d"),
-                        help=t("help_lr_d"))
+                        help=t("help_lr_d", value=f"{TrainConfig.for_model(values['model']).lr_d:g}"))
     with row[2]:
         st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=key("seed"), help=t("help_seed"))
     with row[3]:
@@ -268,7 +268,7 @@ def status(job: Job | None, info: RunInfo | None, state: str, progress: Progress
     elif state == "starting":
         st.info(t("train_starting"), icon=":material/hourglass_top:")
     elif state == "failed":
-        st.error(t("train_failed", error=(info.message if info else "") or t("train_failed_unknown")), icon=":material/error:")
+        st.error(t("train_failed", error=training.failure_text(info) or t("train_failed_unknown")), icon=":material/error:")
     elif state == "running" and job is None:
         st.info(t("train_other_process"), icon=":material/terminal:")
     if progress is not None and state in ("running", "stopped", "finished", "diverged"):
@@ -359,7 +359,7 @@ def resume_form(root: Path, info: RunInfo) -> None:
             try:
                 training.manager().submit_resume(info.name, int(epochs), root, changes={"lr_g": lr_g, "lr_d": lr_d})
             except GanLabError as error:
-                st.error(str(error))
+                st.error(frame.error_text(error))
             else:
                 st.rerun()
 

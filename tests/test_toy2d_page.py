@@ -1,0 +1,177 @@
+"""The 2D lab page through AppTest: the step buttons change what they should and nothing else, the setup
+lives in the URL, presets, Save / Load, drawing a distribution; and every figure it draws is valid plotly."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+import torch
+from streamlit.testing.v1 import AppTest
+
+from gan_core.toy2d import Toy2DConfig, Toy2DLab
+from ui.i18n import STRINGS
+from ui.toy2d_figure import canvas_figure, frame_figures
+
+from .test_app import APP
+
+PAGE = "ui/pages/toy2d.py"
+LAB = "toy2d_lab"
+SMALL = {"width": "16", "layers": "1"}  # a tiny lab: the page's behaviour does not depend on its size
+
+
+def open_lab(language: str = "en", **query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = language
+    at.query_params.update({**SMALL, **query})
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def weights(network: torch.nn.Module) -> list[torch.Tensor]:
+    return [p.detach().clone() for p in network.parameters()]
+
+
+def same(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
+    return all(torch.equal(x, y) for x, y in zip(a, b))
+
+
+def press(at: AppTest, key: str) -> AppTest:
+    at.button(key=key).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_step_d_only_leaves_g_bit_identical_step_g_only_leaves_d_and_step_moves_both(checkpoints) -> None:
+    at = open_lab()
+    lab: Toy2DLab = at.session_state[LAB]
+    g, d = weights(lab.G), weights(lab.D)
+
+    press(at, "toy2d_step_d")
+    assert at.session_state[LAB] is lab  # the same lab, kept in the session
+    assert same(weights(lab.G), g), "a D-only step changed G"
+    assert not same(weights(lab.D), d)
+    assert (lab.d_updates, lab.g_updates) == (1, 0)
+
+    g, d = weights(lab.G), weights(lab.D)
+    press(at, "toy2d_step_g")
+    assert same(weights(lab.D), d), "a G-only step changed D"
+    assert not same(weights(lab.G), g)
+    assert (lab.d_updates, lab.g_updates) == (1, 1)
+
+    g, d = weights(lab.G), weights(lab.D)
+    press(at, "toy2d_step")
+    assert not same(weights(lab.G), g) and not same(weights(lab.D), d)
+    assert (lab.d_updates, lab.g_updates) == (2, 2)
+    assert len(lab.history.loss_d) == 2 and len(lab.history.loss_g) == 2
+    assert lab.history.metrics[-1][0] == 4  # measured after every step by hand
+
+    press(at, "toy2d_reset")
+    fresh = at.session_state[LAB]
+    assert (fresh.d_updates, fresh.g_updates) == (0, 0)
+    assert len(at.get("plotly_chart")) == 4  # the plane, the losses, modes / quality, KL / JS
+
+
+def test_the_setup_comes_from_the_url_and_goes_back_into_it(checkpoints) -> None:
+    at = open_lab(dist="grid25", loss="lsgan", d="2", g="1", lr_d="0.005", zdim="1", z="uniform", seed="7")
+    lab: Toy2DLab = at.session_state[LAB]
+    assert lab.config == Toy2DConfig(distribution="grid25", loss="lsgan", d_steps=2, lr_d=0.005, noise_dim=1,
+                                     noise="uniform", seed=7, width=16, layers=1)
+    assert at.metric[0].value.endswith(" / 25")  # modes covered, of 25
+    # a change on the page goes into the address, ready to be shared
+    at.selectbox(key="keep_toy2d_distribution").set_value("moons").run()
+    assert at.query_params["dist"] == "moons" and at.query_params["seed"] == "7"
+    assert at.session_state[LAB].config.distribution == "moons"
+    assert [m.label for m in at.metric][0] == STRINGS["toy2d_metric_manifold"]["en"]
+
+
+def test_a_bad_url_is_one_message_and_the_defaults(checkpoints) -> None:
+    at = open_lab(dist="ring9")
+    assert any("unknown distribution 'ring9'" in e.value for e in at.error)
+    assert at.session_state[LAB].config.distribution == "ring8"
+
+
+def test_the_loss_and_learning_rates_change_live_but_the_width_starts_over(checkpoints) -> None:
+    at = open_lab()
+    lab = press(at, "toy2d_step").session_state[LAB]
+    at.selectbox(key="keep_toy2d_loss").set_value("minimax").run()
+    at.select_slider(key="keep_toy2d_lr_d").set_value(0.01).run()
+    assert at.session_state[LAB] is lab and lab.config.loss == "minimax"
+    assert lab.opt_d.param_groups[0]["lr"] == 0.01 and lab.g_updates == 1
+    at.selectbox(key="keep_toy2d_width").set_value(32).run()
+    assert at.session_state[LAB] is not lab and at.session_state[LAB].g_updates == 0
+
+
+def test_a_preset_sets_its_settings_and_plays(checkpoints) -> None:
+    at = open_lab()
+    press(at, "toy2d_preset_strong_d")
+    config = at.session_state[LAB].config
+    assert (config.d_steps, config.lr_d) == (5, 1e-2)
+    assert at.session_state["toy2d_playing"] is True
+    assert at.button(key="toy2d_play").label == STRINGS["toy2d_pause"]["en"]
+    assert any(STRINGS["toy2d_preset_strong_d_say"]["en"] in box.value for box in at.info)  # what to watch
+
+
+def test_play_advances_in_the_fragment_and_slow_motion_says_whose_half_step_runs(checkpoints) -> None:
+    at = open_lab(d="2")
+    at.session_state["keep_toy2d_slow"] = True
+    lab: Toy2DLab = at.session_state[LAB]
+    said = []
+    for frame in range(4):  # Play runs the first frame at once; then what each timed rerun does (AppTest has no timer)
+        press(at, "toy2d_play") if frame == 0 else at.run()
+        said.append(next(m.value for m in at.markdown if m.value.startswith("**▶")))
+    assert (lab.d_updates, lab.g_updates) == (3, 1)
+    assert "D's half-step (1 of 2)" in said[0] and "D's half-step (2 of 2)" in said[1]
+    assert "G's half-step (1 of 1)" in said[2] and "D's half-step (1 of 2)" in said[3]
+
+
+def test_save_then_load_brings_the_same_model_back_and_a_foreign_file_is_one_message(checkpoints) -> None:
+    at = open_lab(dist="grid25", lr_g="0.002")
+    for _ in range(3):
+        press(at, "toy2d_step")
+    saved: Toy2DLab = at.session_state[LAB]
+    data = at.get("download_button")[0].proto  # the Save button is there; its bytes are what to_bytes gives
+    assert data.label == STRINGS["toy2d_save"]["en"]
+    other = open_lab(dist="spiral")
+    other.file_uploader(key="toy2d_upload").upload("grid.pt", saved.to_bytes()).run()
+    assert not other.exception, [e.value for e in other.exception]
+    loaded: Toy2DLab = other.session_state[LAB]
+    assert loaded.config == saved.config and loaded.g_updates == 3
+    assert np.array_equal(loaded.samples(), saved.samples())
+    assert other.selectbox(key="keep_toy2d_distribution").value == "grid25"  # the widgets show the loaded setup
+    assert other.query_params["lr_g"] == "0.002"
+
+    other.file_uploader(key="toy2d_upload").upload("notes.pt", b"not a model").run()
+    assert not other.exception
+    assert any("not a 2D lab model file" in e.value for e in other.error)
+    assert other.session_state[LAB] is loaded  # nothing lost
+
+
+def test_every_figure_is_valid_plotly() -> None:
+    """The page builds its figures without plotly's validation (for speed); here they are validated once."""
+    names = {k: k for k in ("surface", "real", "fake", "mesh", "arrows", "loss_d", "loss_g", "loss", "updates", "modes",
+                            "high_quality", "modes_axis", "manifold", "divergence", "lattice", "chosen")}
+    for distribution in ("ring8", "line"):
+        lab = Toy2DLab(Toy2DConfig(distribution=distribution, width=16, layers=1, batch_size=32))
+        lab.step()
+        for figure in frame_figures(lab, names, "title"):
+            go.Figure(figure.to_dict())  # raises on any invalid property
+    go.Figure(canvas_figure(np.array([[0.0, 0.0]]), names).to_dict())
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_drawing_a_distribution_trains_on_the_chosen_points(checkpoints, language) -> None:
+    at = open_lab(language)
+    at.selectbox(key="keep_toy2d_distribution").set_value("custom").run()
+    assert not at.exception
+    assert STRINGS["toy2d_draw_h"][language] in [s.value for s in at.subheader]
+    assert at.button(key="toy2d_draw_done").disabled
+    at.session_state["toy2d_points"] = [[0.0, 0.0], [1.5, 1.5]]  # what clicks on the canvas add
+    at.run()
+    assert STRINGS["toy2d_draw_count"][language].format(n=2) in [m.value for m in at.markdown]
+    press(at, "toy2d_draw_done")
+    lab: Toy2DLab = at.session_state[LAB]
+    assert lab.config.distribution == "custom" and lab.custom_points.tolist() == [[0.0, 0.0], [1.5, 1.5]]
+    assert at.query_params["pts"] == "0,0;1.5,1.5"
+    assert at.metric[0].value == "0 / 2"

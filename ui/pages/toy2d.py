@@ -1,0 +1,360 @@
+"""2D lab: a GAN on points in the plane, D's surface and G's mesh drawn step by step (gan_core/toy2d.py).
+
+The lab (G, D, optimisers, history) lives in this browser session's state. Play advances it inside a
+fragment that reruns every frame, so only the plane and the numbers beside it are redrawn; a setting
+changed on the left reruns the page. The whole setup is mirrored in the URL's query string."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+
+import numpy as np
+import streamlit as st
+
+from gan_core.errors import GanLabError
+from gan_core.toy2d import (DISTRIBUTIONS, LOSSES, NOISES, OPTIMIZERS, REBUILD_FIELDS, Toy2DConfig, Toy2DLab,
+                            make_target)
+
+from ui import frame, pictures
+from ui.frame import KEEP
+from ui.i18n import t
+from ui.toy2d_figure import (DEFAULT_ROUNDS_PER_FRAME, FRAME_SECONDS, SLOW_MOTION_SECONDS, canvas_figure,
+                             frame_figures)
+
+LAB, PLAYING, PHASE, POINTS, DRAWING, MESSAGE = (f"toy2d_{name}" for name in
+                                                 ("lab", "playing", "phase", "points", "drawing", "message"))
+CANVAS_VERSION, FROM_URL, UPLOAD = "toy2d_canvas_version", "toy2d_from_url", "toy2d_upload"
+PRESET = "toy2d_preset"
+FRAGMENT_PLAYING = "toy2d_fragment_playing"  # whether the fragment on the page was set up to rerun by itself
+SPEED, SLOW = f"{KEEP}toy2d_speed", f"{KEEP}toy2d_slow"
+# Each setting: its widget's Session State key and its name in the URL's query string.
+URL_NAMES = {"distribution": "dist", "loss": "loss", "d_steps": "d", "g_steps": "g", "optimizer_g": "opt_g",
+             "optimizer_d": "opt_d", "lr_g": "lr_g", "lr_d": "lr_d", "layers": "layers", "width": "width",
+             "noise_dim": "zdim", "noise": "z", "seed": "seed"}
+POINTS_URL = "pts"
+LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1)
+WIDTHS = (8, 16, 32, 64, 128, 256, 512)
+PRESETS = {
+    # G five times faster than D: G overshoots from mode to mode before D can spread it out.
+    "collapse": {"distribution": "ring8", "loss": "ns", "lr_g": 5e-3, "lr_d": 1e-3},
+    # D three steps ahead with a high rate: minimax's gradient log(1 - D) vanishes where D is sure.
+    "minimax": {"distribution": "ring8", "loss": "minimax", "d_steps": 3, "lr_d": 5e-3},
+    "strong_d": {"distribution": "ring8", "loss": "ns", "d_steps": 5, "lr_d": 1e-2},
+}
+
+
+def key(name: str) -> str:
+    return f"{KEEP}toy2d_{name}"
+
+
+def widget_config() -> Toy2DConfig:
+    """The settings the widgets hold now."""
+    values = {name: st.session_state[key(name)] for name in URL_NAMES}
+    return Toy2DConfig(**{**asdict(Toy2DConfig()), **values})
+
+
+def set_widgets(config: Toy2DConfig) -> None:
+    """Put a config into the widgets (before they are drawn: from a callback or at the top of the page)."""
+    values = asdict(config)
+    for name in URL_NAMES:
+        st.session_state[key(name)] = values[name]
+
+
+def points_to_text(points: np.ndarray | list) -> str:
+    return ";".join(f"{x:g},{y:g}" for x, y in np.round(np.asarray(points, dtype=float).reshape(-1, 2), 2))
+
+
+def text_to_points(text: str) -> list[list[float]]:
+    points = []
+    for pair in filter(None, text.split(";")):
+        x, y = pair.split(",")
+        points.append([float(x), float(y)])
+    return points
+
+
+def read_url_once() -> None:
+    """The first time this session opens the page: the settings of a shared link, else the defaults."""
+    if st.session_state.get(FROM_URL):
+        return
+    st.session_state[FROM_URL] = True
+    given = {name: st.query_params[short] for name, short in URL_NAMES.items() if short in st.query_params}
+    config = Toy2DConfig()
+    try:
+        config = Toy2DConfig.from_dict(given)
+        if POINTS_URL in st.query_params:
+            st.session_state[POINTS] = text_to_points(st.query_params[POINTS_URL])
+    except (GanLabError, ValueError) as error:
+        st.session_state[MESSAGE] = f"{error}"
+    if key("distribution") not in st.session_state or given:
+        set_widgets(config)
+
+
+def write_url(config: Toy2DConfig) -> None:
+    """Mirror the setup in the address bar (only what changed), so the link shares the experiment."""
+    values = asdict(config)
+    wanted = {short: f"{values[name]:g}" if isinstance(values[name], float) else str(values[name])
+              for name, short in URL_NAMES.items()}
+    if config.distribution == "custom" and st.session_state.get(POINTS):
+        wanted[POINTS_URL] = points_to_text(st.session_state[POINTS])
+    elif POINTS_URL in st.query_params:
+        del st.query_params[POINTS_URL]
+    changed = {name: value for name, value in wanted.items() if st.query_params.get(name) != value}
+    if changed:
+        st.query_params.update(changed)
+
+
+# --- callbacks (they run before the page, so they may set the widgets) -------------------------------------
+def apply_preset(name: str) -> None:
+    set_widgets(replace(Toy2DConfig(), **PRESETS.get(name, {})))
+    st.session_state[PRESET] = name
+    st.session_state[LAB] = None  # a demonstration starts from scratch, even on the settings it already had
+    st.session_state[PLAYING] = name in PRESETS
+
+
+def load_upload() -> None:
+    uploaded = st.session_state.get(UPLOAD)
+    if uploaded is None:
+        return
+    try:
+        lab = Toy2DLab.from_bytes(uploaded.getvalue())
+    except GanLabError as error:
+        st.session_state[MESSAGE] = str(error)
+        return
+    lab.evaluate()
+    set_widgets(lab.config)
+    if lab.custom_points is not None:
+        st.session_state[POINTS] = lab.custom_points.tolist()
+        st.session_state[DRAWING] = False
+    st.session_state[LAB] = lab
+    st.session_state[PLAYING] = False
+    st.session_state[MESSAGE] = ("success", t("toy2d_loaded", name=uploaded.name))
+
+
+def clear_points() -> None:
+    st.session_state[POINTS] = []
+    st.session_state[CANVAS_VERSION] = st.session_state.get(CANVAS_VERSION, 0) + 1
+
+
+def start_drawing_if_custom() -> None:
+    """Choosing "your own points" opens the drawing canvas (with the points drawn before, if any)."""
+    if st.session_state[key("distribution")] == "custom":
+        st.session_state[DRAWING] = True
+
+
+def toggle_play() -> None:
+    st.session_state[PLAYING] = not st.session_state.get(PLAYING, False)
+
+
+# --- the lab in the session --------------------------------------------------------------------------------
+def current_lab(config: Toy2DConfig) -> Toy2DLab | None:
+    """The session's lab for these settings: the same one when only live settings changed, else a new one."""
+    points = st.session_state.get(POINTS) or None
+    if config.distribution == "custom" and not points:
+        return None
+    lab: Toy2DLab | None = st.session_state.get(LAB)
+    same_points = lab is not None and (config.distribution != "custom" or (
+        lab.custom_points is not None and np.array_equal(lab.custom_points, make_target("custom", points).modes)))
+    if lab is None or not same_points or not lab.adjust(config):
+        lab = Toy2DLab(config, points)
+        lab.evaluate()
+        st.session_state[LAB] = lab
+        st.session_state[PHASE] = 0
+    return lab
+
+
+def names() -> dict[str, str]:
+    """The figures' labels in the current language."""
+    return {"surface": t("toy2d_surface"), "real": t("toy2d_real"), "fake": t("toy2d_fake"), "mesh": t("toy2d_mesh"),
+            "arrows": t("toy2d_arrows"), "loss_d": t("toy2d_loss_d"), "loss_g": t("toy2d_loss_g"),
+            "loss": t("toy2d_loss_axis"), "updates": t("toy2d_updates"), "modes": t("toy2d_modes"),
+            "high_quality": t("toy2d_high_quality"), "modes_axis": t("toy2d_modes_axis"),
+            "manifold": t("toy2d_manifold"), "divergence": t("toy2d_divergence"),
+            "lattice": t("toy2d_draw_lattice"), "chosen": t("toy2d_draw_chosen")}
+
+
+def half_step(lab: Toy2DLab) -> str:
+    """Slow motion: the next single update of the round (D or G); the line that says which one ran."""
+    order = lab.half_steps()
+    phase = st.session_state.get(PHASE, 0) % len(order)
+    which = order[phase]
+    (lab.step_d if which == "d" else lab.step_g)()
+    st.session_state[PHASE] = phase + 1
+    number = order[: phase + 1].count(which)
+    return t(f"toy2d_half_{which}", i=number, n=order.count(which))
+
+
+# --- the page ----------------------------------------------------------------------------------------------
+def settings_column() -> Toy2DConfig:
+    st.subheader(t("toy2d_settings_h"))
+    st.selectbox(t("toy2d_distribution"), DISTRIBUTIONS, key=key("distribution"), on_change=start_drawing_if_custom,
+                 format_func={n: t(f"toy2d_dist_{n}") for n in DISTRIBUTIONS}.__getitem__)
+    if st.session_state[key("distribution")] == "custom" and not st.session_state.get(DRAWING):
+        st.button(t("toy2d_draw_again"), key="toy2d_draw_again", icon=":material/draw:",
+                  on_click=lambda: st.session_state.update({DRAWING: True}))
+    st.selectbox(t("toy2d_loss"), list(LOSSES), key=key("loss"), help=t("toy2d_loss_help"))
+    d_col, g_col = st.columns(2)
+    d_col.number_input(t("toy2d_d_steps"), 1, 20, key=key("d_steps"), help=t("toy2d_ratio_help"))
+    g_col.number_input(t("toy2d_g_steps"), 1, 20, key=key("g_steps"), help=t("toy2d_ratio_help"))
+    for network in ("g", "d"):
+        opt_col, lr_col = st.columns(2)
+        opt_col.selectbox(t(f"toy2d_optimizer_{network}"), OPTIMIZERS, key=key(f"optimizer_{network}"),
+                          format_func={"adam": "Adam", "sgd": "SGD"}.__getitem__)
+        rates = sorted({*LEARNING_RATES, st.session_state[key(f"lr_{network}")]})
+        lr_col.select_slider(t(f"toy2d_lr_{network}"), rates, key=key(f"lr_{network}"), format_func=lambda v: f"{v:g}")
+    layers_col, width_col = st.columns(2)
+    layers_col.number_input(t("toy2d_layers"), 1, 6, key=key("layers"))
+    widths = sorted({*WIDTHS, st.session_state[key("width")]})
+    width_col.selectbox(t("toy2d_width"), widths, key=key("width"))
+    dim_col, noise_col = st.columns(2)
+    dim_col.radio(t("toy2d_noise_dim"), (1, 2), key=key("noise_dim"), horizontal=True, format_func=lambda n: f"{n}D")
+    noise_col.radio(t("toy2d_noise"), NOISES, key=key("noise"), horizontal=True,
+                    format_func={n: t(f"toy2d_noise_{n}") for n in NOISES}.__getitem__)
+    st.number_input(t("toy2d_seed"), 0, 2**31 - 1, key=key("seed"))
+    st.caption(t("toy2d_live_note"))
+    return widget_config()
+
+
+def presets_row() -> None:
+    """The demonstrations: one button each; the chosen one's sentence says what to watch."""
+    columns = st.columns([1.1, 1.4, 1.3, 1.3, 2.4], vertical_alignment="center")
+    columns[0].markdown(f"**{t('toy2d_presets_h')}**")
+    for column, name in zip(columns[1:], PRESETS):
+        column.button(t(f"toy2d_preset_{name}"), key=f"toy2d_preset_{name}", on_click=apply_preset, args=(name,),
+                      icon=":material/play_lesson:", help=t(f"toy2d_preset_{name}_say"), width="stretch")
+    columns[4].button(t("toy2d_preset_default"), key="toy2d_preset_default", on_click=apply_preset,
+                      args=("default",), icon=":material/restart_alt:")
+    chosen = st.session_state.get(PRESET)
+    if chosen in PRESETS:
+        st.info(f"**{t(f'toy2d_preset_{chosen}')}.** {t(f'toy2d_preset_{chosen}_say')}", icon=":material/visibility:")
+
+
+def files_section(lab: Toy2DLab | None) -> None:
+    with st.expander(t("toy2d_files_h"), icon=":material/share:"):
+        st.caption(t("toy2d_share"))
+        if lab is not None:
+            st.download_button(t("toy2d_save"), data=lab.to_bytes, file_name=f"gan-lab-2d-{lab.config.distribution}.pt",
+                               mime="application/octet-stream", icon=":material/download:", on_click="ignore",
+                               help=t("toy2d_save_help"), key="toy2d_save")
+        st.file_uploader(t("toy2d_load"), type=["pt"], key=UPLOAD, on_change=load_upload)
+
+
+def draw_canvas() -> None:
+    """Pick the custom distribution's points: click or box/lasso-select the lattice; the union is kept."""
+    st.subheader(t("toy2d_draw_h"))
+    st.caption(t("toy2d_draw_help"))
+    chosen = np.asarray(st.session_state.get(POINTS) or [], dtype=float).reshape(-1, 2)
+    event = st.plotly_chart(canvas_figure(chosen, names()), key=f"toy2d_canvas_{st.session_state.get(CANVAS_VERSION, 0)}",
+                            on_select="rerun", selection_mode=("points", "box", "lasso"), theme=None, width="stretch")
+    picked = [[p["x"], p["y"]] for p in (event.selection.get("points", []) if event else []) if p.get("curve_number", 0) == 0]
+    if picked:
+        merged = np.unique(np.round(np.concatenate([chosen, np.asarray(picked, dtype=float)]), 2), axis=0)
+        if len(merged) != len(chosen):
+            st.session_state[POINTS] = merged.tolist()
+            st.rerun()
+    count_col, clear_col, done_col = st.columns([2, 1, 2])
+    count_col.markdown(t("toy2d_draw_count", n=len(chosen)))
+    clear_col.button(t("toy2d_draw_clear"), key="toy2d_draw_clear", on_click=clear_points, icon=":material/delete:")
+    if done_col.button(t("toy2d_draw_done"), key="toy2d_draw_done", type="primary", icon=":material/check:",
+                       disabled=len(chosen) == 0):
+        st.session_state[DRAWING] = False
+        st.session_state[PLAYING] = True
+        st.rerun()
+
+
+def lab_view() -> None:
+    """The plane and the numbers; reruns on its own every frame while playing."""
+    lab: Toy2DLab = st.session_state[LAB]
+    playing = st.session_state.get(PLAYING, False)
+    buttons = st.columns([1, 0.9, 1.25, 1.25, 0.95, 1.8, 1.6], vertical_alignment="bottom")
+    buttons[5].slider(t("toy2d_speed"), 1, 50, key=SPEED)
+    buttons[6].toggle(t("toy2d_slow"), key=SLOW, help=t("toy2d_slow_help"))
+    buttons[0].button(t("toy2d_pause") if playing else t("toy2d_play"), key="toy2d_play", on_click=toggle_play,
+                      type="primary", icon=":material/pause:" if playing else ":material/play_arrow:")
+    step = buttons[1].button(t("toy2d_step"), key="toy2d_step", icon=":material/skip_next:")
+    step_d = buttons[2].button(t("toy2d_step_d"), key="toy2d_step_d")
+    step_g = buttons[3].button(t("toy2d_step_g"), key="toy2d_step_g")
+    reset = buttons[4].button(t("toy2d_reset"), key="toy2d_reset", icon=":material/replay:")
+    if (playing, st.session_state[SLOW]) != st.session_state.get(FRAGMENT_PLAYING):
+        st.rerun()  # Play / Pause or slow motion: only a page run sets how often this fragment reruns
+    line = t("toy2d_status", rounds=lab.g_updates // lab.config.g_steps, d=lab.d_updates, g=lab.g_updates)
+    if reset:
+        lab = Toy2DLab(lab.config, None if lab.custom_points is None else lab.custom_points.tolist())
+        lab.evaluate()
+        st.session_state[LAB] = lab
+        st.session_state[PHASE] = 0
+    elif step or step_d or step_g:
+        if step:
+            lab.step()
+        elif step_d:
+            lab.step_d()
+        else:
+            lab.step_g()
+        lab.evaluate()
+        line = t("toy2d_after_d") if step_d else t("toy2d_after_g") if step_g else t(
+            "toy2d_status", rounds=lab.g_updates // lab.config.g_steps, d=lab.d_updates, g=lab.g_updates)
+    elif playing:
+        if st.session_state.get(SLOW):
+            line = half_step(lab)
+        else:
+            lab.train(rounds=int(st.session_state.get(SPEED, DEFAULT_ROUNDS_PER_FRAME)))
+            line = t("toy2d_status", rounds=lab.g_updates // lab.config.g_steps, d=lab.d_updates, g=lab.g_updates)
+    plane, losses, *quality = frame_figures(lab, names(), playing=playing and not (step or step_d or step_g or reset))
+    plot_col, numbers_col = st.columns([1.6, 1], gap="medium")
+    with plot_col:
+        st.markdown(f"**{line}**")
+        pictures.chart(plane, key="toy2d_plane")
+    with numbers_col:
+        numbers(lab)
+        pictures.chart(losses, key="toy2d_losses")
+        for index, figure in enumerate(quality):
+            pictures.chart(figure, key=f"toy2d_quality_{index}")
+
+
+def numbers(lab: Toy2DLab) -> None:
+    latest = lab.history.metrics[-1][1]
+    first, second = st.columns(2), st.columns(2)
+    if latest.modes_total is not None:
+        first[0].metric(t("toy2d_metric_modes"), f"{latest.modes_covered} / {latest.modes_total}")
+        first[1].metric(t("toy2d_metric_quality"), f"{latest.high_quality:.0%}")
+    else:
+        first[0].metric(t("toy2d_metric_manifold"), f"{latest.manifold_distance:.3f}")
+    second[0].metric("KL", f"{latest.kl:.2f}")
+    second[1].metric("JS", f"{latest.js:.3f}")
+    with st.expander(t("toy2d_numbers_h"), icon=":material/info:"):
+        st.markdown(t("toy2d_numbers_explain"))
+
+
+@frame.shows_user_errors
+def render() -> None:
+    read_url_once()
+    frame.default(SPEED, DEFAULT_ROUNDS_PER_FRAME)
+    frame.default(SLOW, False)
+    st.title(t("toy2d_title"))
+    st.caption(t("toy2d_intro"))
+    message = st.session_state.pop(MESSAGE, None)
+    if isinstance(message, tuple):
+        st.success(message[1], icon=":material/check:")
+    elif message:
+        st.error(message, icon=":material/error:")
+    with st.sidebar:  # the experiment's settings; the page's width goes to the plane and the numbers
+        config = settings_column()
+    write_url(config)
+    chosen = st.session_state.get(PRESET)
+    if chosen in PRESETS and any(getattr(config, name) != getattr(replace(Toy2DConfig(), **PRESETS[chosen]), name)
+                                 for name in REBUILD_FIELDS):
+        del st.session_state[PRESET]  # another experiment now: its sentence no longer applies
+    lab = current_lab(config)
+    with st.sidebar:
+        files_section(lab)
+    presets_row()
+    if lab is None or st.session_state.get(DRAWING):
+        st.session_state[PLAYING] = False
+        draw_canvas()
+        return
+    playing = st.session_state.get(PLAYING, False)
+    st.session_state[FRAGMENT_PLAYING] = (playing, st.session_state[SLOW])
+    every = (SLOW_MOTION_SECONDS if st.session_state[SLOW] else FRAME_SECONDS) if playing else None
+    st.fragment(lab_view, run_every=every)()
+
+
+render()
