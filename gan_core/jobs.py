@@ -75,7 +75,6 @@ class Job:
     finished_at: float | None = None
     done: threading.Event = field(default_factory=threading.Event, repr=False)
     _process: Any = field(default=None, repr=False)
-    _stop: Any = field(default=None, repr=False)
     _channel: Connection | None = field(default=None, repr=False)
     _result: dict[str, Any] | None = field(default=None, repr=False)
     _stop_deadline: float | None = field(default=None, repr=False)
@@ -230,8 +229,11 @@ class JobManager:
                 self._finish(job, "stopped", "cancelled before it started")
             elif not job.stop_requested:
                 job.stop_requested = True
-                job._stop.set()
                 job._stop_deadline = time.monotonic() + self.stop_timeout
+                try:
+                    job._channel.send({"event": "stop"})  # read when the worker gets to it, even while it starts
+                except (OSError, ValueError, AttributeError):  # it has just ended: nothing left to stop
+                    pass
             return True
 
     def delete(self, run_name: str, root: str | Path | None = None) -> None:
@@ -381,18 +383,18 @@ class JobManager:
             options["metric_references"] = self._references
         request = JobRequest(job.run_name, str(job.root), job.config.to_dict(), job.resume, job.owner,
                              torch_threads(job.device, self.limit(job.device)), options, self.prepare)
-        receiver, sender = self._context.Pipe(duplex=False)
-        job._stop, job._channel = self._context.Event(), receiver
-        process = self._context.Process(target=run_job, args=(request, job._stop, sender),
+        mine, theirs = self._context.Pipe(duplex=True)
+        job._channel = mine
+        process = self._context.Process(target=run_job, args=(request, theirs),
                                         name=f"gan-lab-train-{job.run_name}")
         try:
             process.start()
         except Exception as error:  # noqa: BLE001 - too many processes, no memory, an option that cannot cross
-            sender.close()
+            theirs.close()
             message = f"the training process could not start ({type(error).__name__}: {error}); try again later"
             self._finish(job, "failed", message, error=message)
             return
-        sender.close()  # the worker holds its own end now
+        theirs.close()  # the worker holds its own end now
         job._process = process
         self._wake.set()
 
@@ -468,7 +470,7 @@ class JobManager:
                 job._channel.close()
             if job._process is not None:
                 job._process.close()
-            job._process = job._channel = job._stop = None
+            job._process = job._channel = None
             if job in self._jobs:
                 self._jobs.remove(job)  # history and status are in the run folder
             self._start_waiting()

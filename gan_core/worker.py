@@ -7,9 +7,11 @@ and process-wide flags. It runs exactly what `python -m gan_core train` runs in 
 run's folder: run.json (status, one line of why), history.jsonl (losses, progress), epochs/
 (samples), train.lock (held while it lives).
 
-To the manager it says two things through a pipe: {"event": "running"} once it trains, and
-{"event": "done", "state": ..., "message": ...} at the end. A stop (the manager's event, SIGTERM,
-SIGINT or the manager's process going away) stops it at the next step with a checkpoint.
+It talks with the manager through one pipe: it says {"event": "running"} once it trains and
+{"event": "done", "state": ..., "message": ...} at the end, and hears {"event": "stop"}. A stop (that
+message, SIGTERM, SIGINT, or the manager going away) stops it at the next step with a checkpoint.
+(A pipe, not a multiprocessing.Event: setting an Event waits for its sleepers, and a killed worker
+never wakes.)
 """
 
 from __future__ import annotations
@@ -50,17 +52,18 @@ class JobRequest:
     prepare: Callable[[Trainer], None] | None = None  # called with the trainer before it trains (observers)
 
 
-def run_job(request: JobRequest, stop: Any, channel: Connection) -> None:
+def run_job(request: JobRequest, channel: Connection) -> None:
     """The worker process's entry point: train the run, record how it ended, tell the manager."""
     torch.set_num_threads(max(1, request.threads))
     run = RunDir(request.run_name, request.root)
-    trainer: Trainer | None = None
-    _stop_on_signals()
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    threading.Thread(target=_watch_for_stop, args=(channel, stop), daemon=True, name="stop-watcher").start()
     try:
         trainer = start_trainer(request)
-        threading.Thread(target=_watch_for_stop, args=(stop, trainer), daemon=True, name="stop-watcher").start()
-        channel.send({"event": "running"})
-        status = trainer.train(max_seconds=0.0 if stop.is_set() or _signalled.is_set() else None)
+        trainer.on_step.append(lambda progress: trainer.request_stop() if stop.is_set() else None)
+        _send(channel, {"event": "running"})
+        status = trainer.train(max_seconds=0.0 if stop.is_set() else None)
         _send(channel, {"event": "done", "state": status, "message": trainer.message})
     except BaseException as error:  # noqa: BLE001 - every failure becomes one line in the run's status
         message = failure_message(error)
@@ -132,22 +135,25 @@ def _plain(params: dict[str, Any]) -> dict[str, Any]:
     return {k: v if isinstance(v, (str, int, float, bool)) or v is None else str(v) for k, v in params.items()}
 
 
-def _watch_for_stop(stop: Any, trainer: Trainer) -> None:
-    """Pass the manager's stop (or the manager's death) on to the trainer, again and again: a stop
-    that arrives while `train()` is just starting is not lost."""
+def _watch_for_stop(channel: Connection, stop: threading.Event) -> None:
+    """Set `stop` when the manager says so, or is gone (its end of the pipe closes, or this process is
+    orphaned): the trainer then stops at its next step with a checkpoint. A message waits in the pipe
+    until it is read, so a stop sent while the worker starts is not lost."""
     parent = os.getppid()
-    while True:
-        if stop.wait(0.5) or _signalled.is_set() or os.getppid() != parent:
-            trainer.request_stop()
+    while not stop.is_set():
+        try:
+            if channel.poll(0.2) and channel.recv().get("event") == "stop":
+                stop.set()
+        except (EOFError, OSError):
+            stop.set()
+        if os.getppid() != parent:
+            stop.set()
 
 
-_signalled = threading.Event()
-
-
-def _stop_on_signals() -> None:
+def _stop_on_signals(stop: threading.Event) -> None:
     """SIGTERM, and Ctrl-C at the server's terminal (which reaches the whole process group), stop with a save."""
     def handler(signum: int, frame: Any) -> None:
-        _signalled.set()
+        stop.set()
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, handler)

@@ -29,6 +29,7 @@ from gan_core.worker import failure_message
 
 from .conftest import wait_until
 
+WAIT = 600  # seconds to wait for a worker to start and train a few steps (a busy shared machine is slow)
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 
 
@@ -109,12 +110,12 @@ def test_two_overlapping_worker_processes_each_equal_the_run_alone_and_leave_mem
     manager = make_manager(2)
     long, short = tiny(1000, seed=3), tiny(3, seed=4)
     first = manager.submit(long, "long", checkpoints)
-    wait_until(lambda: trained_steps(first) >= 1, timeout=120)
+    wait_until(lambda: trained_steps(first) >= 1, timeout=WAIT)
     second = manager.submit(short, "short", checkpoints)
-    assert manager.wait(second).state == "finished"
+    assert manager.wait(second, WAIT).state == "finished"
     assert first.state == "running"  # so the two trained at the same time
     manager.stop("long", checkpoints)
-    assert manager.wait(first).state == "stopped"
+    assert manager.wait(first, WAIT).state == "stopped"
     assert manager.jobs() == [] and manager.job("short") is None  # finished jobs left the manager
 
     stopped_at = RunDir("long", checkpoints).load_checkpoint()["global_step"]
@@ -148,14 +149,14 @@ def slow_first_save(trainer: Trainer) -> None:
 def test_a_stop_during_a_save_saves_and_a_worker_stuck_in_a_save_is_killed_keeping_its_checkpoint(checkpoints, make_manager) -> None:
     manager = make_manager(2, stop_timeout=15, prepare=slow_first_save)
     slow, stuck = manager.submit(tiny(1000), "slow", checkpoints), manager.submit(tiny(1000), "stuck", checkpoints)
-    wait_until(lambda: (checkpoints / "slow.saving").exists() and (checkpoints / "stuck.saving").exists(), timeout=180)
+    wait_until(lambda: (checkpoints / "slow.saving").exists() and (checkpoints / "stuck.saving").exists(), timeout=WAIT)
     assert manager.stop("slow", checkpoints) and manager.stop("stuck", checkpoints)
-    assert manager.wait(slow).state == "stopped"
+    assert manager.wait(slow, WAIT).state == "stopped"
     saved = RunDir("slow", checkpoints).load_checkpoint()
     info = RunDir("slow", checkpoints).read_info()
     assert saved["global_step"] == info["summary"]["steps"] == len(slow.history.loss_d) >= 4
 
-    assert manager.wait(stuck).state == "interrupted"
+    assert manager.wait(stuck, WAIT).state == "interrupted"
     assert "did not stop within 15 s" in stuck.message
     run = RunDir("stuck", checkpoints)
     assert run.info().status == "stopped" and "interrupted" in run.info().message
@@ -166,15 +167,15 @@ def test_a_worker_killed_mid_epoch_leaves_a_run_that_resumes_exactly(checkpoints
     manager = make_manager()
     config = tiny(1000, seed=5)
     job = manager.submit(config, "killed", checkpoints)
-    wait_until(lambda: trained_steps(job) >= 6, timeout=120)  # in epoch 2 of 4 steps each
+    wait_until(lambda: trained_steps(job) >= 6, timeout=WAIT)  # in epoch 2 of 4 steps each
     os.kill(job.pid, signal.SIGKILL)
-    assert manager.wait(job).state == "interrupted" and "killed (signal 9)" in job.message
+    assert manager.wait(job, WAIT).state == "interrupted" and "killed (signal 9)" in job.message
     run = RunDir("killed", checkpoints)
     assert run.info().status == "stopped" and "interrupted" in run.info().message
-    assert run.load_checkpoint()["epoch"] == 1
+    assert run.load_checkpoint()["epoch"] >= 1  # the last epoch it finished (the kill came in epoch 2 or later)
 
     resumed = manager.submit_resume("killed", 3, checkpoints)
-    assert manager.wait(resumed).state == "finished"
+    assert manager.wait(resumed, WAIT).state == "finished"
     assert_same_generator(run, solo(tiny(3, seed=5), tiny_data))  # as if never killed
     assert len(resumed.history.loss_d) == 12  # the log holds the checkpoint's history, not the lost steps
 
@@ -188,7 +189,7 @@ def test_after_a_server_restart_runs_left_running_are_interrupted_deletable_and_
     thread = threading.Thread(target=live.train)
     thread.start()
     try:
-        wait_until(lambda: live.global_step > 4)
+        wait_until(lambda: live.global_step > 4, timeout=WAIT)
         manager = JobManager(1)
         assert {job.run_name for job in manager.jobs(checkpoints)} == set()
         statuses = {run.name: (run.status, run.message) for run in list_runs(checkpoints)}
@@ -213,7 +214,7 @@ def test_the_queue_takes_turns_between_owners_and_refuses_doubles(checkpoints, m
     Trainer.create(tiny(1), RunDir("saved", checkpoints), data=tiny_data).train()
     manager = make_manager(1)
     blocker = manager.submit(tiny(1000), "blocker", checkpoints, owner="alice")
-    wait_until(lambda: blocker.state == "running", timeout=120)
+    wait_until(lambda: blocker.state == "running", timeout=WAIT)
     names = [("alice-2", "alice"), ("alice-3", "alice"), ("bob-1", "bob"), ("anon-1", ""), ("anon-2", ""), ("bob-2", "bob")]
     queued = {name: manager.submit(tiny(), name, checkpoints, owner=owner) for name, owner in names}
     assert [job.run_name for job in manager.queue("cpu")] == ["bob-1", "anon-1", "anon-2", "alice-2", "bob-2", "alice-3"]
@@ -245,11 +246,11 @@ def test_the_queue_takes_turns_between_owners_and_refuses_doubles(checkpoints, m
 
     # The blocker stops; bob's turn comes; a stop while bob's worker starts is not lost.
     assert manager.stop("blocker", checkpoints)
-    manager.wait(blocker)
+    manager.wait(blocker, WAIT)
     bob = queued["bob-1"]
     assert bob.state in ("starting", "running")
     assert manager.stop("bob-1", checkpoints)
-    assert manager.wait(bob).state == "stopped"
+    assert manager.wait(bob, WAIT).state == "stopped"
     assert RunDir("bob-1", checkpoints).load_checkpoint()["global_step"] <= 1
     assert RunDir("bob-1", checkpoints).read_info()["owner"] == "bob"
     assert queued["anon-1"].state in ("starting", "running")
@@ -294,13 +295,13 @@ def disk_full_at_the_first_epoch(trainer: Trainer) -> None:
 def test_a_full_disk_fails_one_run_with_one_line_and_the_others_go_on(checkpoints, make_manager) -> None:
     manager = make_manager(2, prepare=disk_full_at_the_first_epoch)
     full, other = manager.submit(tiny(3), "full", checkpoints), manager.submit(tiny(2), "other", checkpoints)
-    assert manager.wait(full).state == "failed"
+    assert manager.wait(full, WAIT).state == "failed"
     line = "the disk is full while writing checkpoint.pt; free some space, then resume: the last good checkpoint is kept"
     assert full.error == line
     run = RunDir("full", checkpoints)
     assert (run.info().status, run.info().message) == ("failed", line)  # the worker could not write it; the manager did
     assert run.load_checkpoint()["global_step"] == 0
-    assert manager.wait(other).state == "finished"
+    assert manager.wait(other, WAIT).state == "finished"
 
 
 def test_a_worker_that_cannot_start_fails_its_job_and_the_queue_goes_on(checkpoints, make_manager, monkeypatch) -> None:
