@@ -415,10 +415,17 @@ class JobManager:
                 time.sleep(0.05)
             with self._lock:
                 for job in running:
-                    self._read_messages(job)
-                    if job._process.exitcode is not None:
-                        self._reap(job)
-                    elif job._stop_deadline is not None and time.monotonic() > job._stop_deadline:
+                    try:
+                        self._read_messages(job)
+                        if job._process.exitcode is not None:
+                            self._reap(job)
+                            continue
+                    except Exception:  # noqa: BLE001 - a bug here must not end the supervision of every job
+                        log.exception("could not reap the worker of run %s", job.run_name)
+                        if job._process is not None and job._process.exitcode is not None:
+                            self._finish(job, "failed", "the job manager lost track of this run; see the server's log")
+                        continue
+                    if job._process is not None and job._stop_deadline is not None and time.monotonic() > job._stop_deadline:
                         log.warning("run %s did not stop within %s s; killing its worker", job.run_name, self.stop_timeout)
                         job._process.kill()
                         job._stop_deadline = None
@@ -439,18 +446,18 @@ class JobManager:
     def _reap(self, job: Job) -> None:
         job._process.join()
         self._read_messages(job)
-        code, result, run = job._process.exitcode, job._result, job.run
-        code, params = "", {}
+        exit_code, result, run = job._process.exitcode, job._result, job.run
+        code, params = "", {}  # a user error's code and params, which pages translate
         if result is not None:
             state, message = result["state"], result["message"]
             code, params = result.get("code", ""), result.get("params", {})
-        elif job._killed or code < 0:
+        elif job._killed or exit_code < 0:
             why = (f"it did not stop within {self.stop_timeout:g} s and was ended" if job._killed
-                   else f"the training process was killed (signal {-code})")
+                   else f"the training process was killed (signal {-exit_code})")
             state, message = "interrupted", f"interrupted: {why}; resume continues from the last checkpoint"
         else:
             state = "failed"
-            message = f"the training process ended unexpectedly (exit code {code}); see the server's log"
+            message = f"the training process ended unexpectedly (exit code {exit_code}); see the server's log"
         try:
             if state == "interrupted" and run.exists():
                 run.mark_interrupted(message)
