@@ -35,6 +35,7 @@ from typing import Any, Callable, BinaryIO
 
 import torch
 
+from .access import Actor, check_manage, check_not_shipped
 from .errors import CheckpointError, RunNameError
 
 try:
@@ -115,8 +116,13 @@ def load_tensor_file(path: Path, expected_format: str) -> dict[str, Any]:
     """Load a file written by `save_tensor_file`, refusing code, corruption and foreign files."""
     if not path.is_file():
         raise CheckpointError(f"{path} does not exist", code="file_missing", file=f"{path.parent.name}/{path.name}")
+    return load_tensor_source(path, expected_format, path)
+
+
+def load_tensor_source(source: Path | BinaryIO, expected_format: str, path: Path) -> dict[str, Any]:
+    """`load_tensor_file` for a file or for bytes not yet written (an archive being imported, named `path`)."""
     try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
+        payload = torch.load(source, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as error:
         if "global" not in str(error).lower():  # no Python object was asked for: the bytes are just not a checkpoint
             raise CheckpointError(f"{path} is truncated or corrupt (not a torch file); delete this run or restore the file", code="file_corrupt", file=f"{path.parent.name}/{path.name}") from None
@@ -151,6 +157,8 @@ class RunInfo:
     dataset: str
     message: str
     shipped: bool
+    owner: str = ""  # the display name of whoever started it ("" for runs from the CLI or before owners)
+    stopped_by: dict[str, Any] | None = None  # {"name", "teacher"} of the person who last stopped it
 
 
 class RunDir:
@@ -291,6 +299,8 @@ class RunDir:
             device=str(data.get("device", "")), created=str(data.get("created", "")),
             model=str(config.get("model", "")), dataset=str(config.get("dataset", "")),
             message=message, shipped=bool(data.get("shipped", False)),
+            owner=str(data.get("owner") or ""),
+            stopped_by=data.get("stopped_by") if isinstance(data.get("stopped_by"), dict) else None,
         )
 
     # checkpoint.pt ------------------------------------------------------------
@@ -347,17 +357,64 @@ def list_runs(root: str | Path | None = None) -> list[RunInfo]:
     return sorted(runs, key=lambda run: run.created, reverse=True)
 
 
-def delete_run(name: str, root: str | Path | None = None) -> None:
-    """Remove a run's folder; refused for a shipped run (the pages open on it) and for a run that a live
-    process (this one included) is training. The CLI, the job manager and the app all delete through here."""
+def delete_run(name: str, root: str | Path | None = None, by: Actor | None = None) -> None:
+    """Remove a run's folder. Refused for a shipped run (the pages open on it), for someone else's run (when
+    `by` is given; None is the machine's owner) and for a run that a live process is training. The CLI, the
+    job manager and the app all delete through here."""
     run = RunDir(name, root)
     info = run.read_info()
-    if info.get("shipped"):
-        raise CheckpointError(f"run {name!r} ships with GAN Lab (\"shipped\": true in its run.json) and cannot be "
-                              "deleted", code="delete_shipped", name=name)
-    if run.owner_alive(info):
+    check_not_shipped(info, run.name, "delete")
+    check_manage(by or Actor.machine(), run.name, str(info.get("owner") or ""), "delete")
+    if run.owner_alive(info):  # the lock of the process training it (this one included)
         raise CheckpointError(f"run {name!r} is training right now; stop it before deleting it", code="delete_running", name=name)
     shutil.rmtree(run.path)
+
+
+def rename_run(name: str, new_name: str, root: str | Path | None = None, by: Actor | None = None) -> RunDir:
+    """Give a saved run another folder name (its files are unchanged; run.json's "name" follows).
+    Refused like `delete_run`, and when the new name is taken or not a valid run name."""
+    run = RunDir(name, root)
+    target = RunDir(new_name, run.root)
+    info = run.read_info()
+    check_not_shipped(info, run.name, "rename")
+    check_manage(by or Actor.machine(), run.name, str(info.get("owner") or ""), "rename")
+    if run.owner_alive(info):
+        raise CheckpointError(f"run {name!r} is training right now; stop it before renaming it", code="run_busy", name=name)
+    if target.path.exists():
+        raise RunNameError(f"a run named {target.name!r} already exists; choose another name", code="run_exists",
+                           name=target.name)
+    if target.name == run.name:
+        return run
+    os.rename(run.path, target.path)
+    target.update_info(name=target.name)
+    return target
+
+
+def copy_run(name: str, new_name: str, root: str | Path | None = None, owner: str = "") -> RunDir:
+    """A copy of a saved run under a new name, owned by `owner` and never shipped: how a student trains
+    on from a shipped run without changing its tracked files. Written beside, then renamed into place."""
+    run = RunDir(name, root)
+    target = RunDir(new_name, run.root)
+    info = run.read_info()
+    if not run.checkpoint_path.is_file():
+        raise CheckpointError(f"run {run.name!r} has no checkpoint to copy yet", code="no_checkpoint", name=run.name)
+    if target.path.exists():
+        raise RunNameError(f"a run named {target.name!r} already exists; choose another name", code="run_exists",
+                           name=target.name)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=run.root))
+    try:
+        shutil.copytree(run.path, staging, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("*.tmp", "*.lock"))
+        copied = {key: value for key, value in info.items() if key not in ("shipped", "pid", "host", "stopped_by")}
+        copied.update(name=target.name, owner=owner, copied_from=run.name, created=now_iso(),
+                      status="stopped" if info.get("status") == "running" else info.get("status", "stopped"))
+        text = json.dumps({**copied, "updated": now_iso()}, indent=2, ensure_ascii=False) + "\n"
+        (staging / "run.json").write_text(text, encoding="utf-8")
+        os.rename(staging, target.path)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
 
 
 def pick_default_run(runs: Iterable[RunInfo]) -> RunInfo | None:

@@ -1,4 +1,5 @@
-"""`python -m gan_core`: train, sample, baseline, runs, delete, eval, train-classifier, toy2d.
+"""`python -m gan_core`: train, sample, baseline, runs, delete, import, eval, train-classifier, toy2d,
+what-goes-wrong.
 
 Exit codes: 0 done, 1 the run diverged, 2 bad input (one line on stderr, no traceback),
 130 interrupted with Ctrl-C (the run is saved first).
@@ -22,6 +23,7 @@ from .checkpoints import CHECKPOINTS_ENV, RunDir, default_checkpoints_dir, delet
 from .classifier import CLASSIFIER_PATH, MIN_ACCURACY, ClassifierSettings
 from .config import TrainConfig, device_chosen_settings
 from .data import DATA_DIR_ENV, load_dataset
+from .devices import resolve_device
 from .errors import GanLabError
 from .images import check_output_path, save_images
 from .models import MODELS
@@ -72,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("runs", parents=[common], help="list runs with status, epochs, device, created")
     delete = commands.add_parser("delete", parents=[common], help="delete a run's folder (not a shipped or a running run)")
     delete.add_argument("run", metavar="RUN", help="the run's name, as `runs` lists it")
+    importing = commands.add_parser("import", parents=[common], help="add a run from a .zip downloaded from the Runs page",
+                                    description="Check the archive completely (only a run's files, no unsafe paths, "
+                                                "size limits, checkpoints that load without running code), then add it.")
+    importing.add_argument("file", metavar="FILE.zip")
+    importing.add_argument("--name", metavar="NEW", help="the run's name here (default: the folder name in the archive)")
 
     evaluate = commands.add_parser(
         "eval", parents=[common], help="sample-quality metrics (FID, classes covered, confidence, memorisation) as JSON",
@@ -98,6 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
     classifier.add_argument("--min-accuracy", type=float, default=MIN_ACCURACY,
                             help=f"refuse to save a classifier below this held-out accuracy (default: {MIN_ACCURACY})")
     add_toy2d_parser(commands)
+
+    wrong = commands.add_parser(
+        "what-goes-wrong", help="record the Theory page's three failure demonstrations (a few minutes on a CPU)",
+        description="Train the recipes of saturation (minimax vs ns), mode collapse (a collapsing run beside a healthy "
+                    "one, class histogram per epoch) and D winning, and save their curves as one small JSON file.")
+    wrong.add_argument("--out", metavar="FILE", default=None, help="where to write it (default: the shipped "
+                                                                  "checkpoints/what-goes-wrong.json)")
+    wrong.add_argument("--device", default="cpu", help="where to train (default: cpu)")
+    wrong.add_argument("--n", type=int, default=500, help="samples judged per epoch for the class histogram (default: 500)")
     return parser
 
 
@@ -113,6 +129,9 @@ def add_toy2d_parser(commands: argparse._SubParsersAction) -> None:
     toy.add_argument("--distribution", default=d.distribution, help=f"{', '.join(DISTRIBUTIONS)} (default: {d.distribution})")
     toy.add_argument("--points", metavar="X,Y;X,Y;...", help="with --distribution custom: the points, inside [-3, 3]")
     toy.add_argument("--seconds", type=float, help="train this long (default: 20 unless --steps is given)")
+    toy.add_argument("--cpu-seconds", type=float, metavar="S",
+                     help="instead of --seconds: train until this process has used S seconds of CPU time "
+                          "(the same amount of work on a busy machine)")
     toy.add_argument("--steps", type=int, help="train this many rounds")
     toy.add_argument("--seed", type=int, default=d.seed, help=f"(default: {d.seed})")
     toy.add_argument("--loss", default=d.loss, help=f"{', '.join(LOSSES)} (default: {d.loss})")
@@ -324,6 +343,17 @@ def cmd_delete(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .archive import import_run
+
+    source = Path(args.file)
+    if not source.is_file():
+        raise GanLabError(f"{source} does not exist")
+    run = import_run(source, args.checkpoints or default_checkpoints_dir(), name=args.name)
+    print(f"imported run {run.name!r}: {run.model} on {run.dataset}, {run.epochs_done}/{run.epochs_target} epochs, {run.status}")
+    return EXIT_OK
+
+
 # --- eval / train-classifier -------------------------------------------------------------------
 def cmd_eval(args: argparse.Namespace) -> int:
     from .metrics import DIGIT_DATASETS, MAX_SAMPLES, MIN_SAMPLES, classifier_info, evaluate_images, real_training_sample
@@ -407,11 +437,16 @@ def cmd_toy2d(args: argparse.Namespace) -> int:
 
     if args.seconds is not None and not (0 < args.seconds <= 3600):
         raise GanLabError(f"--seconds must be greater than 0 and at most 3600, got {args.seconds}")
+    if args.cpu_seconds is not None and not (0 < args.cpu_seconds <= 3600):
+        raise GanLabError(f"--cpu-seconds must be greater than 0 and at most 3600, got {args.cpu_seconds}")
+    if args.cpu_seconds is not None and args.seconds is not None:
+        raise GanLabError("give --seconds (wall time) or --cpu-seconds, not both")
     if args.steps is not None and not (1 <= args.steps <= 10_000_000):
         raise GanLabError(f"--steps must be at least 1, got {args.steps}")
     if args.points and args.distribution != "custom":
         raise GanLabError("--points needs --distribution custom")
-    seconds = 20.0 if args.seconds is None and args.steps is None else args.seconds
+    given = args.seconds is not None or args.steps is not None or args.cpu_seconds is not None
+    seconds = args.seconds if given else 20.0
     config = Toy2DConfig(distribution=args.distribution, loss=args.loss, d_steps=args.d_steps, g_steps=args.g_steps,
                          optimizer_g=args.optimizer_g, optimizer_d=args.optimizer_d, lr_g=args.lr_g, lr_d=args.lr_d,
                          layers=args.layers, width=args.width, noise_dim=args.noise_dim, noise=args.noise,
@@ -422,20 +457,38 @@ def cmd_toy2d(args: argparse.Namespace) -> int:
         raise GanLabError(f"cannot write {save}: the folder {save.parent} does not exist")
     make_target(config.distribution, points)  # bad custom points fail here, before any training
     torch.set_num_threads(1)  # a 2D step is far too small to split: on 2 busy cores, 2 threads ran ~10x slower
-    lab, report = train_for(config, seconds=seconds, rounds=args.steps, points=points)
+    lab, report = train_for(config, seconds=seconds, rounds=args.steps, points=points, cpu_seconds=args.cpu_seconds)
     if save is not None:
         save.write_bytes(lab.to_bytes())
     if args.json:
         print(json.dumps(report))
     elif report["modes_total"] is not None:
-        print(f"{report['distribution']}: {report['steps']} rounds in {report['seconds']} s; modes covered "
+        print(f"{report['distribution']}: {report['steps']} rounds in {report['seconds']} s "
+              f"({report['cpu_seconds']} s of CPU); modes covered "
               f"{report['modes_covered']}/{report['modes_total']}, high quality {report['high_quality']:.0%}, "
               f"KL {report['kl']:.3f}, JS {report['js']:.3f}")
     else:
-        print(f"{report['distribution']}: {report['steps']} rounds in {report['seconds']} s; mean distance to the "
+        print(f"{report['distribution']}: {report['steps']} rounds in {report['seconds']} s "
+              f"({report['cpu_seconds']} s of CPU); mean distance to the "
               f"manifold {report['manifold_distance']:.3f}, KL {report['kl']:.3f}, JS {report['js']:.3f}")
     return EXIT_OK
 
 
-COMMANDS = {"toy2d": cmd_toy2d, "train": cmd_train, "sample": cmd_sample, "baseline": cmd_baseline, "runs": cmd_runs, "delete": cmd_delete,
+def cmd_what_goes_wrong(args: argparse.Namespace) -> int:
+    from .metrics import MAX_SAMPLES, MIN_SAMPLES
+    from .what_goes_wrong import SHIPPED_PATH, record, save
+
+    if not MIN_SAMPLES <= args.n <= MAX_SAMPLES:
+        raise GanLabError(f"--n must be between {MIN_SAMPLES} and {MAX_SAMPLES}, got {args.n}")
+    out = Path(args.out) if args.out else SHIPPED_PATH
+    if not out.parent.is_dir():
+        raise GanLabError(f"cannot write {out}: the folder {out.parent} does not exist")
+    resolve_device(args.device)
+    path = save(record(args.device, args.n, log=lambda line: print(line, file=sys.stderr)), out)
+    print(f"wrote {path} ({path.stat().st_size // 1024} KB)")
+    return EXIT_OK
+
+
+COMMANDS = {"what-goes-wrong": cmd_what_goes_wrong, "toy2d": cmd_toy2d, "train": cmd_train, "sample": cmd_sample,
+            "baseline": cmd_baseline, "runs": cmd_runs, "delete": cmd_delete, "import": cmd_import,
             "eval": cmd_eval, "train-classifier": cmd_train_classifier}

@@ -8,6 +8,7 @@ from typing import Any
 from .data import DATASET_SIZES
 from .devices import DEVICE_CHOICES, resolve_device
 from .errors import ConfigError
+from .losses import DEFAULT_LOSS, LOSSES, check_loss
 from .models import DEFAULT_MODEL, MODELS
 
 # Settings that may change when a run is resumed; the others define the run.
@@ -39,7 +40,9 @@ class TrainConfig:
     latent_dim: int = _setting(_DEFAULTS["latent_dim"], "size of the noise vector z")
     g_width: int = _setting(0, "channels of G's widest hidden layer (0: the model's own; conv models only)")
     d_width: int = _setting(0, "channels of D's first layer (0: the model's own; conv models only)")
-    d_steps: int = _setting(1, "discriminator updates per generator update (k in the GAN paper)")
+    d_steps: int = _setting(1, "discriminator updates per generator update (k in the GAN paper; the loss's: 5 for wgan-gp)")
+    loss: str = _setting(DEFAULT_LOSS, f"GAN loss: {', '.join(LOSSES)} (ns: non-saturating)")
+    r1: float = _setting(0.0, "weight γ of an R1 penalty γ/2·|∇D(x)|² on real images, with any loss (0: off; 1-10 usual)")
     ema_decay: float = _setting(_DEFAULTS["ema_decay"],
                                 "decay of an exponential moving average of G's weights used for samples (0: off)")
     tf32: bool = _setting(True, "on NVIDIA GPUs, matrix products in TensorFloat-32 (about 2x faster; "
@@ -56,6 +59,9 @@ class TrainConfig:
         _check_int("epochs", self.epochs, 1, 100_000)
         _check_int("batch size", self.batch_size, 1, 1_000_000)
         _check_int("D steps per G step", self.d_steps, 1, 100)
+        check_loss(self.loss)
+        if (not isinstance(self.r1, (int, float)) or isinstance(self.r1, bool) or not 0 <= self.r1 <= 1000):
+            raise ConfigError(f"r1 (the R1 penalty's weight) must be between 0 and 1000, got {self.r1!r}; 0 turns it off, 1-10 is usual")
         size = DATASET_SIZES[self.dataset]
         if self.batch_size * self.d_steps > size:
             limit = max_batch_size(self.dataset, self.d_steps)
@@ -84,11 +90,12 @@ class TrainConfig:
 
     @classmethod
     def for_model(cls, model: str = DEFAULT_MODEL, **settings: Any) -> "TrainConfig":
-        """The model's recommended settings for the device it will train on (`device`, default auto),
-        overridden by any given here (None means "not given")."""
+        """The model's recommended settings for the device it will train on (`device`, default auto) and
+        the loss (`loss`, default ns), overridden by any given here (None means "not given")."""
         given = {name: value for name, value in settings.items() if value is not None}
         device_type = resolve_device(given.get("device", "auto")).type
-        return cls(model=model, **{**recommended_settings(model, device_type), **given})
+        loss = check_loss(given.get("loss", DEFAULT_LOSS))
+        return cls(model=model, **{**recommended_settings(model, device_type, loss), **given})
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -104,13 +111,15 @@ class TrainConfig:
         return cls(**values)
 
 
-def recommended_settings(model: str, device_type: str = "cpu") -> dict[str, Any]:
-    """The settings a model trains well with on a kind of device ("cpu", "cuda", "mps"): its own, then
-    those that differ there (a GPU gets a wider default model: `ModelSpec.recommended_on`)."""
+def recommended_settings(model: str, device_type: str = "cpu", loss: str = DEFAULT_LOSS) -> dict[str, Any]:
+    """The settings a model trains well with on a kind of device ("cpu", "cuda", "mps") under a loss: its
+    own, then those that differ there (a GPU gets a wider default model: `ModelSpec.recommended_on`),
+    then the loss's own (WGAN-GP: 5 critic steps), then the model's for that loss (`ModelSpec.per_loss`)."""
     if model not in MODELS:
         raise ConfigError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
     spec = MODELS[model]
-    return {**spec.recommended, **spec.recommended_on.get(device_type, {})}
+    return {**spec.recommended, **spec.recommended_on.get(device_type, {}), **LOSSES[check_loss(loss)].recommended,
+            **spec.per_loss.get(loss, {}), "loss": loss}
 
 
 def device_chosen_settings(model: str, device: str = "auto") -> dict[str, Any]:

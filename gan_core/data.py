@@ -59,6 +59,27 @@ def default_data_dir() -> Path:
     return Path(cache) / "gan_lab" / "data"
 
 
+RAW_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+_RAW_FOLDERS = {"mnist": "MNIST", "fashion-mnist": "FashionMNIST"}
+
+
+def raw_folder(name: str, data_dir: str | Path | None = None) -> Path | None:
+    """Where a downloadable dataset's four *-idx?-ubyte files belong (None for the embedded mnist-5k)."""
+    if name not in _RAW_FOLDERS:
+        return None
+    folder = Path(data_dir).expanduser() if data_dir else default_data_dir()
+    return folder / _RAW_FOLDERS[name] / "raw"
+
+
+def on_disk(name: str, data_dir: str | Path | None = None) -> bool:
+    """Whether a dataset loads without the internet: mnist-5k always; mnist and fashion-mnist once their four
+    files are in `raw_folder` (unpacked or as the .gz torchvision downloads)."""
+    folder = raw_folder(name, data_dir)
+    if folder is None:
+        return name in DATASET_SIZES
+    return all((folder / file).is_file() or (folder / f"{file}.gz").is_file() for file in RAW_FILES)
+
+
 def to_model_range(pixels: np.ndarray | torch.Tensor) -> torch.Tensor:
     """uint8-scale pixels (0..255) of shape (N, 784) or (N, 28, 28) -> float32 (N, 1, 28, 28) in [-1, 1]."""
     tensor = torch.as_tensor(np.asarray(pixels), dtype=torch.float32)

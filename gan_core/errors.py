@@ -56,3 +56,21 @@ class ArchiveError(GanLabError):
     """A run archive to import is not a GAN Lab run, is damaged, too large or unsafe."""
 
     code = "archive"
+
+
+class AccessError(GanLabError, PermissionError):
+    """The acting person may not do this to this run (someone else's run, a class limit, the teacher's controls)."""
+
+    code = "access"
+
+
+class ShippedRunError(AccessError, CheckpointError):
+    """A run that ships with GAN Lab is read-only: it cannot be deleted, renamed or trained further."""
+
+    code = "shipped"
+
+
+class ClassLimitError(AccessError):
+    """A student's request goes past a limit the teacher set for the class."""
+
+    code = "class_limit"

@@ -21,7 +21,8 @@ def fast_path_available(device: torch.device) -> bool:
 
 
 class GraphedStep:
-    """A training step as a CUDA graph, callable like the eager one: batch indices in, stats out.
+    """A training step as a CUDA graph, callable like the eager one: batch indices in, the step's
+    stats out (STEP_COLUMNS: loss_d, loss_g, D(x), D(G(z)), |grad G|).
 
     It knows only what a graph needs: `step(indices)`, the eager step to capture; `generators`, the
     run's random generators the step draws from (their state advances inside the graph);

@@ -2,7 +2,7 @@
 
 A trainer with a run folder appends to `history.jsonl` (one JSON object a line) as it trains:
 
-    {"steps": [[loss_d, loss_g, D(x), D(G(z))], ...], "progress": {...Progress fields...}}
+    {"steps": [[loss_d, loss_g, D(x), D(G(z)), |grad G|], ...], "progress": {...Progress fields...}}
     {"epoch": {...the epoch's record...}}
 
 It is rewritten from the trainer's history when training (re)starts, so after a resume it holds
@@ -26,7 +26,8 @@ import torch
 
 from .checkpoints import atomic_write
 
-STEP_COLUMNS = ("loss_d", "loss_g", "d_real", "d_fake")  # the order of `Trainer.train_step`'s stats
+# The order of `Trainer.train_step`'s stats. Runs saved before grad_g existed read it as NaN.
+STEP_COLUMNS = ("loss_d", "loss_g", "d_real", "d_fake", "grad_g")
 
 
 @dataclass
@@ -37,10 +38,12 @@ class History:
     loss_g: list[float] = field(default_factory=list)
     d_real: list[float] = field(default_factory=list)  # mean D(x): D's belief that real images are real
     d_fake: list[float] = field(default_factory=list)  # mean D(G(z)): D's belief that fakes are real
+    grad_g: list[float] = field(default_factory=list)  # norm of G's gradient: near 0, G learns nothing
     epochs: list[dict[str, Any]] = field(default_factory=list)
 
     def append(self, rows: torch.Tensor | list[list[float]]) -> None:
         for values in rows.tolist() if isinstance(rows, torch.Tensor) else rows:
+            values = list(values) + [float("nan")] * (len(STEP_COLUMNS) - len(values))  # older logs: fewer columns
             for column, value in zip(STEP_COLUMNS, values):
                 getattr(self, column).append(value)
 
@@ -53,7 +56,8 @@ class History:
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> "History":
-        columns = {k: state[k].tolist() for k in STEP_COLUMNS}
+        steps = len(state["loss_d"])
+        columns = {k: state[k].tolist() if k in state else [float("nan")] * steps for k in STEP_COLUMNS}
         return cls(**columns, epochs=list(state["epochs"]))
 
 
@@ -166,8 +170,8 @@ class _Reader:
             for line in complete.splitlines():
                 self._apply(json.loads(line))
             h = self.history
-            self.snapshot = RunLog(History(list(h.loss_d), list(h.loss_g), list(h.d_real), list(h.d_fake),
-                                           list(h.epochs)), self.progress)
+            self.snapshot = RunLog(History(**{c: list(getattr(h, c)) for c in STEP_COLUMNS}, epochs=list(h.epochs)),
+                                   self.progress)
             return self.snapshot
 
     def _apply(self, record: dict[str, Any]) -> None:

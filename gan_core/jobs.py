@@ -30,10 +30,11 @@ from typing import Any, Callable
 
 import torch
 
-from .checkpoints import RunDir, default_checkpoints_dir, delete_run
+from .access import Actor, ClassLimits, check_limits, check_manage, check_not_shipped
+from .checkpoints import RunDir, copy_run, default_checkpoints_dir, delete_run, rename_run
 from .config import TrainConfig, resumed_config
 from .devices import cpu_cores, resolve_device
-from .errors import CheckpointError, ConfigError, GanLabError, RunNameError
+from .errors import AccessError, CheckpointError, ConfigError, GanLabError, RunNameError
 from .history import History, Progress, RunLog, read_log
 from .trainer import Trainer
 from .worker import JobRequest, record_failure, run_job
@@ -73,6 +74,8 @@ class Job:
     stop_requested: bool = False
     started_at: float | None = None
     finished_at: float | None = None
+    stopped_by: Actor | None = None  # who pressed Stop (the owner or the teacher), shown with the stopped run
+    max_seconds: float | None = None  # the class limit on its training time, when a student asked for it
     done: threading.Event = field(default_factory=threading.Event, repr=False)
     _process: Any = field(default=None, repr=False)
     _channel: Connection | None = field(default=None, repr=False)
@@ -165,9 +168,11 @@ class JobManager:
                               code="max_jobs", value=self.max_per_device)
         self.stop_timeout = stop_timeout
         self.prepare = prepare
+        self.limits = ClassLimits()  # what students may ask for; the teacher sets them (set_limits)
         self._context = multiprocessing.get_context("spawn")  # never fork: the parent may hold CUDA
         self._lock = threading.RLock()
         self._jobs: list[Job] = []  # active jobs only: a finished job leaves, its history is on disk
+        self._pinned: list[Job] = []  # the waiting order the teacher set (move); it goes before the turns
         self._numbers = count(1)
         self._served: dict[str, int] = {}  # owner -> when (in starts) they last had a job started
         self._starts = count(1)
@@ -182,11 +187,14 @@ class JobManager:
         return self.max_per_device if self.max_per_device is not None else default_job_limit(device)
 
     # --- asking ---------------------------------------------------------------------------
-    def submit(self, config: TrainConfig, run_name: str, root: str | Path | None = None, owner: str = "") -> Job:
-        """Queue a new run. Bad settings or a taken name raise at once (GanLabError), before queueing.
-        `owner` (recorded in run.json; "" for nobody) is whose turn it is in the queue."""
+    def submit(self, config: TrainConfig, run_name: str, root: str | Path | None = None, owner: str = "",
+               by: Actor | None = None) -> Job:
+        """Queue a new run. Bad settings, a taken name or (for a student `by`) a class limit raise at once
+        (GanLabError), before queueing. `owner` (default: `by`'s name; "" for nobody) is recorded in
+        run.json and is whose turn it is in the queue."""
         config.validate()
         run = RunDir(run_name, self._root(root))
+        owner = owner or (by.name if by is not None else "")
         with self._lock:
             if run.path.exists() or self._active_job(run):
                 raise RunNameError(f"a run named {run.name!r} already exists; choose another name", code="run_exists", name=run.name)
@@ -196,19 +204,24 @@ class JobManager:
                 raise RunNameError(f"a run named {run.name!r} already exists; choose another name", code="run_exists", name=run.name)
             job = Job(run.name, run.root, resolve_device(config.device).type, config, resume=False, owner=owner,
                       number=next(self._numbers))
+            self._apply_limits(job, by)
             return self._enqueue(job)
 
     def submit_resume(self, run_name: str, epochs: int, root: str | Path | None = None,
-                      changes: dict[str, Any] | None = None, owner: str = "") -> Job:
+                      changes: dict[str, Any] | None = None, owner: str = "", by: Actor | None = None) -> Job:
         """Queue more epochs of a saved run; `epochs` is the new total. Only the settings in
-        RESUMABLE_CHANGES may change; everything is checked here, before queueing."""
+        RESUMABLE_CHANGES may change; everything is checked here, before queueing: a shipped run is
+        refused (`resume_copy` trains a copy) and so is someone else's run when `by` is a student."""
         run = RunDir(run_name, self._root(root))
         info = run.read_info()  # raises a clear error for a missing run
+        check_not_shipped(info, run.name, "resume")
+        check_manage(by or Actor.machine(), run.name, str(info.get("owner") or ""), "resume")
         done = int(info.get("summary", {}).get("epochs_done", 0))
         config = resumed_config(info["config"], done, run.name, epochs, changes)
         if not run.checkpoint_path.is_file():
             raise CheckpointError(f"run {run.name!r} has no checkpoint to resume from yet", code="no_checkpoint", name=run.name)
         self._prepare_metrics(config)
+        owner = owner or (by.name if by is not None else "") or str(info.get("owner") or "")
         with self._lock:
             if self._active_job(run):
                 raise GanLabError(f"run {run.name!r} is already queued or training", code="run_busy", name=run.name)
@@ -216,15 +229,39 @@ class JobManager:
                 raise CheckpointError(f"run {run.name!r} is being trained by another process; stop it first", code="run_busy", name=run.name)
             job = Job(run.name, run.root, resolve_device(config.device).type, config, resume=True, owner=owner,
                       number=next(self._numbers))
+            self._apply_limits(job, by)
+            if info.get("stopped_by"):
+                run.update_info(stopped_by=None)
             return self._enqueue(job)
 
-    def stop(self, run_name: str, root: str | Path | None = None) -> bool:
+    def resume_copy(self, run_name: str, new_name: str, epochs: int, root: str | Path | None = None,
+                    changes: dict[str, Any] | None = None, by: Actor | None = None) -> Job:
+        """Train on from a copy of a run (how a shipped run is resumed): the copy is `by`'s, the original
+        stays as it was. Nothing is left behind when the resume is refused."""
+        root = self._root(root)
+        owner = by.name if by is not None else ""
+        with self._lock:
+            if new_name in self.active_names(root):
+                raise RunNameError(f"a run named {new_name!r} already exists; choose another name", code="run_exists",
+                                   name=new_name)
+            copy = copy_run(run_name, new_name, root, owner=owner)
+        try:
+            return self.submit_resume(copy.name, epochs, root, changes, by=by)
+        except BaseException:
+            delete_run(copy.name, root)
+            raise
+
+    def stop(self, run_name: str, root: str | Path | None = None, by: Actor | None = None) -> bool:
         """Stop a run: a queued one leaves the queue; a running one saves a checkpoint at its next step and
-        exits (killed after `stop_timeout` s, its run then interrupted). False when no job has that name."""
+        exits (killed after `stop_timeout` s, its run then interrupted). False when no job has that name.
+        Only its owner or the teacher may (AccessError)."""
         with self._lock:
             job = self.job(run_name, root)
             if job is None:
                 return False
+            actor = by or Actor.machine()
+            check_manage(actor, job.run_name, job.owner or self._recorded_owner(job), "stop")
+            job.stopped_by = actor
             if job.state == "queued":
                 self._finish(job, "stopped", "cancelled before it started")
             elif not job.stop_requested:
@@ -236,13 +273,48 @@ class JobManager:
                     pass
             return True
 
-    def delete(self, run_name: str, root: str | Path | None = None) -> None:
-        """Delete a saved run, refused while a job of it is queued or training."""
+    def delete(self, run_name: str, root: str | Path | None = None, by: Actor | None = None) -> None:
+        """Delete a saved run, refused while a job of it is queued or training, for a shipped run and for
+        someone else's run when `by` is a student."""
         run = RunDir(run_name, self._root(root))
         with self._lock:
             if self._active_job(run):
                 raise CheckpointError(f"run {run.name!r} is queued or training; stop it before deleting it", code="delete_running", name=run.name)
-            delete_run(run.name, run.root)
+            delete_run(run.name, run.root, by=by)
+
+    def rename(self, run_name: str, new_name: str, root: str | Path | None = None, by: Actor | None = None) -> RunDir:
+        """Rename a saved run (refused like `delete`, and for a taken name, a queued one's included)."""
+        run = RunDir(run_name, self._root(root))
+        with self._lock:
+            if self._active_job(run):
+                raise CheckpointError(f"run {run.name!r} is queued or training; stop it before renaming it", code="run_busy", name=run.name)
+            if new_name.strip() in self.active_names(run.root):
+                raise RunNameError(f"a run named {new_name.strip()!r} already exists; choose another name", code="run_exists",
+                                   name=new_name.strip())
+            return rename_run(run.name, new_name.strip(), run.root, by=by)
+
+    # --- the teacher's controls ------------------------------------------------------------
+    def set_limits(self, limits: ClassLimits, by: Actor | None = None) -> None:
+        """The class limits for students' new jobs (jobs already queued keep theirs). Teacher only."""
+        if by is not None and not by.teacher:
+            raise AccessError("only the teacher can change the class limits", code="teacher_only")
+        self.limits = limits.validate()
+
+    def move(self, run_name: str, offset: int, root: str | Path | None = None, by: Actor | None = None) -> int:
+        """Move a waiting job `offset` places in its device's queue (negative: sooner). Teacher only.
+        Returns its new place (1 = next). The order set here holds; jobs queued later wait behind it."""
+        if by is not None and not by.teacher:
+            raise AccessError("only the teacher can reorder the class queue", code="teacher_only")
+        with self._lock:
+            job = self.job(run_name, root)
+            if job is None or job.state != "queued":
+                raise GanLabError(f"run {run_name!r} is not waiting in the queue", code="not_queued", name=run_name)
+            order = self._queue_order(job.device)
+            place = max(0, min(len(order) - 1, order.index(job) + int(offset)))
+            order.remove(job)
+            order.insert(place, job)
+            self._pinned = [j for j in self._pinned if j.device != job.device] + order
+            return place + 1
 
     def shutdown(self, timeout: float = 30.0) -> None:
         """Stop every job and wait (up to `timeout` s) for the workers to save; kill those that do not."""
@@ -343,17 +415,34 @@ class JobManager:
     def _active_job(self, run: RunDir) -> Job | None:
         return next((j for j in self._jobs if j.run_name == run.name and j.root.resolve() == run.root.resolve()), None)
 
+    def _recorded_owner(self, job: Job) -> str:
+        try:
+            return str(RunDir(job.run_name, job.root).read_info().get("owner") or "")
+        except GanLabError:
+            return ""
+
+    def _apply_limits(self, job: Job, by: Actor | None) -> None:
+        """A student's job must fit the class limits; it then carries the time limit with it."""
+        if by is None or by.teacher:
+            return
+        mine = sum(1 for j in self._jobs if j.active and j.owner == by.name)
+        check_limits(by, self.limits, job.config.epochs, job.device, mine)
+        job.max_seconds = self.limits.max_seconds
+
     def _enqueue(self, job: Job) -> Job:
         self._jobs.append(job)
         self._start_waiting()
         return job
 
     def _queue_order(self, device: str) -> list[Job]:
-        """Round-robin between owners: next is the oldest job of the owner served longest ago (never
-        served first; ties: the oldest job). A job without owner is an owner of its own."""
+        """The teacher's order first (when set: `move`), then round-robin between owners: next is the
+        oldest job of the owner served longest ago (never served first; ties: the oldest job). A job
+        without owner is an owner of its own."""
         waiting = [j for j in self._jobs if j.state == "queued" and j.device == device]
+        self._pinned = [j for j in self._pinned if j.state == "queued"]
+        order = [j for j in self._pinned if j in waiting]
+        waiting = [j for j in waiting if j not in order]
         served = dict(self._served)
-        order: list[Job] = []
         while waiting:
             heads: dict[str, Job] = {}
             for job in waiting:
@@ -382,7 +471,7 @@ class JobManager:
         if self._references:
             options["metric_references"] = self._references
         request = JobRequest(job.run_name, str(job.root), job.config.to_dict(), job.resume, job.owner,
-                             torch_threads(job.device, self.limit(job.device)), options, self.prepare)
+                             torch_threads(job.device, self.limit(job.device)), options, self.prepare, job.max_seconds)
         mine, theirs = self._context.Pipe(duplex=True)
         job._channel = mine
         process = self._context.Process(target=run_job, args=(request, theirs),
@@ -478,6 +567,15 @@ class JobManager:
             if job._process is not None:
                 job._process.close()
             job._process = job._channel = None
+            if state == "stopped" and job.max_seconds is not None and not job.stop_requested:
+                job.stopped_by = Actor("", teacher=False)  # the class time limit ran out
+            if state == "stopped" and job.stopped_by is not None and job.run.exists():
+                by = job.stopped_by.record() if job.stopped_by.name or job.stopped_by.teacher else \
+                    {"limit_minutes": round((job.max_seconds or 0) / 60, 2)}
+                try:
+                    job.run.update_info(stopped_by=by)
+                except (GanLabError, OSError):
+                    log.warning("could not record who stopped run %s", job.run_name, exc_info=True)
             if job in self._jobs:
                 self._jobs.remove(job)  # history and status are in the run folder
             self._start_waiting()

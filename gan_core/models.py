@@ -167,11 +167,15 @@ class ModelSpec:
     # Settings that differ on a kind of device ("cuda", "mps"): a GPU trains a wider model in the same time.
     recommended_on: dict = field(default_factory=dict)
     has_widths: bool = True  # whether the g_width / d_width settings apply (the MLP's layer sizes are fixed)
+    per_loss: dict = field(default_factory=dict)  # {loss: TrainConfig values} where a loss needs other ones
 
 
 # The classic recipe of Radford et al. (DCGAN), also the seed lecture's.
 CLASSIC_SETTINGS = {"lr_g": 2e-4, "lr_d": 2e-4, "betas": (0.5, 0.999), "latent_dim": 100, "batch_size": 64,
                     "ema_decay": 0.0, "epochs": 20}
+# With the classic recipe's models, WGAN-GP takes its paper's Adam settings (Gulrajani et al. 2017,
+# Algorithm 1: lr 1e-4, betas (0, 0.9)) instead of DCGAN's.
+CLASSIC_PER_LOSS = {"wgan-gp": {"lr_g": 1e-4, "lr_d": 1e-4, "betas": (0.0, 0.9)}}
 
 # The default model on a GPU: the same architecture, wider, on bigger batches. A 2-core laptop needs the
 # small one to draw digits within minutes; one GPU step of the wide one costs about what a small one
@@ -190,11 +194,11 @@ MODELS: dict[str, ModelSpec] = {
     ),
     "mlp": ModelSpec(
         "mlp", "the seed lecture's fully connected pair (about 1.5M parameters each)",
-        MLPGenerator, MLPDiscriminator, CLASSIC_SETTINGS, has_widths=False,
+        MLPGenerator, MLPDiscriminator, CLASSIC_SETTINGS, has_widths=False, per_loss=CLASSIC_PER_LOSS,
     ),
     "dcgan": ModelSpec(
         "dcgan", "a small convolutional pair for 28x28 (transposed convs + BatchNorm in G, strided convs in D)",
-        DCGANGenerator, DCGANDiscriminator, CLASSIC_SETTINGS,
+        DCGANGenerator, DCGANDiscriminator, CLASSIC_SETTINGS, per_loss=CLASSIC_PER_LOSS,
     ),
 }
 DEFAULT_MODEL = "sngan"

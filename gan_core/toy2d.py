@@ -95,13 +95,17 @@ def make_target(name: str, points: Sequence[Sequence[float]] | np.ndarray | None
     if name == "custom":
         array = np.asarray(points if points is not None else [], dtype=np.float64).reshape(-1, 2)
         if len(array) == 0:
-            raise ConfigError("the custom distribution needs points: draw some on the plot (or pass them as x,y pairs)")
+            raise ConfigError("the custom distribution needs points: draw some on the plot (or pass them as x,y pairs)",
+                              code="toy2d_points_missing")
         if len(array) > MAX_CUSTOM_POINTS:
-            raise ConfigError(f"at most {MAX_CUSTOM_POINTS} custom points, got {len(array)}")
+            raise ConfigError(f"at most {MAX_CUSTOM_POINTS} custom points, got {len(array)}", code="toy2d_points_too_many",
+                              limit=MAX_CUSTOM_POINTS, n=len(array))
         if not np.isfinite(array).all() or np.abs(array).max() > CUSTOM_EXTENT:
-            raise ConfigError(f"custom points must lie inside [-{CUSTOM_EXTENT:g}, {CUSTOM_EXTENT:g}] in x and y")
+            raise ConfigError(f"custom points must lie inside [-{CUSTOM_EXTENT:g}, {CUSTOM_EXTENT:g}] in x and y",
+                              code="toy2d_points_outside", extent=f"{CUSTOM_EXTENT:g}")
         return Target(name, modes=np.unique(array.round(3), axis=0), std=CUSTOM_STD, extent=CUSTOM_EXTENT)
-    raise ConfigError(f"unknown distribution {name!r}; choose one of {', '.join(DISTRIBUTIONS)}")
+    raise ConfigError(f"unknown distribution {name!r}; choose one of {', '.join(DISTRIBUTIONS)}", code="toy2d_unknown",
+                      setting="distribution", value=name, choices=", ".join(DISTRIBUTIONS))
 
 
 # --- the losses ------------------------------------------------------------------------------------
@@ -163,24 +167,32 @@ class Toy2DConfig:
     def validate(self) -> "Toy2DConfig":
         """Raise ConfigError naming the first bad value and how to fix it; return self when all is well."""
         if self.distribution not in DISTRIBUTIONS:
-            raise ConfigError(f"unknown distribution {self.distribution!r}; choose one of {', '.join(DISTRIBUTIONS)}")
+            raise ConfigError(f"unknown distribution {self.distribution!r}; choose one of {', '.join(DISTRIBUTIONS)}",
+                              code="toy2d_unknown", setting="distribution", value=self.distribution,
+                              choices=", ".join(DISTRIBUTIONS))
         if self.loss not in LOSSES:
-            raise ConfigError(f"unknown loss {self.loss!r}; choose one of {', '.join(LOSSES)}")
+            raise ConfigError(f"unknown loss {self.loss!r}; choose one of {', '.join(LOSSES)}", code="toy2d_unknown",
+                              setting="loss", value=self.loss, choices=", ".join(LOSSES))
         for name in ("optimizer_g", "optimizer_d"):
             if getattr(self, name) not in OPTIMIZERS:
-                raise ConfigError(f"unknown optimizer {getattr(self, name)!r}; choose one of {', '.join(OPTIMIZERS)}")
+                raise ConfigError(f"unknown optimizer {getattr(self, name)!r}; choose one of {', '.join(OPTIMIZERS)}",
+                                  code="toy2d_unknown", setting=name.replace("_", "-"), value=getattr(self, name),
+                                  choices=", ".join(OPTIMIZERS))
         if self.noise not in NOISES:
-            raise ConfigError(f"unknown noise {self.noise!r}; choose one of {', '.join(NOISES)}")
+            raise ConfigError(f"unknown noise {self.noise!r}; choose one of {', '.join(NOISES)}", code="toy2d_unknown",
+                              setting="noise", value=self.noise, choices=", ".join(NOISES))
         checks = {"d_steps": (1, 20), "g_steps": (1, 20), "layers": (1, 6), "width": (2, 512), "noise_dim": (1, 2),
                   "batch_size": (8, 4096), "seed": (0, 2**31 - 1)}
         for name, (low, high) in checks.items():
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise ConfigError(f"{name.replace('_', '-')} must be a whole number from {low} to {high}, got {value!r}")
+                raise ConfigError(f"{name.replace('_', '-')} must be a whole number from {low} to {high}, got {value!r}",
+                                  code="toy2d_range", setting=name.replace("_", "-"), low=low, high=high, value=value)
         for name in ("lr_g", "lr_d"):
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 < value <= 1:
-                raise ConfigError(f"{name.replace('_', '-')} must be a number in (0, 1], got {value!r}")
+                raise ConfigError(f"{name.replace('_', '-')} must be a number in (0, 1], got {value!r}",
+                                  code="toy2d_learning_rate", setting=name.replace("_", "-"), value=value)
         return self
 
     @classmethod
@@ -195,7 +207,8 @@ class Toy2DConfig:
             try:
                 kept[key] = type(default)(value)
             except (TypeError, ValueError):
-                raise ConfigError(f"{key.replace('_', '-')} has a bad value {value!r}") from None
+                raise ConfigError(f"{key.replace('_', '-')} has a bad value {value!r}", code="toy2d_bad_value",
+                                  setting=key.replace("_", "-"), value=value) from None
         return cls(**kept).validate()
 
 
@@ -417,12 +430,14 @@ class Toy2DLab:
         """The order of updates within one round, for slow motion: ["d", "d", "g"] for 2:1."""
         return ["d"] * self.config.d_steps + ["g"] * self.config.g_steps
 
-    def train(self, seconds: float | None = None, rounds: int | None = None) -> int:
-        """Rounds until `seconds` have passed or `rounds` are done (whichever first); the rounds done."""
+    def train(self, seconds: float | None = None, rounds: int | None = None,
+              clock: Callable[[], float] = time.perf_counter) -> int:
+        """Rounds until `seconds` have passed on `clock` (wall time; time.process_time for this process's CPU
+        time) or `rounds` are done, whichever comes first; the rounds done."""
         if seconds is None and rounds is None:
             raise ValueError("give seconds or rounds")
-        start, done = time.perf_counter(), 0
-        while (rounds is None or done < rounds) and (seconds is None or time.perf_counter() - start < seconds):
+        start, done = clock(), 0
+        while (rounds is None or done < rounds) and (seconds is None or clock() - start < seconds):
             self.step()
             done += 1
         return done
@@ -489,9 +504,10 @@ class Toy2DLab:
         try:
             state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
         except Exception as error:  # noqa: BLE001 - any unreadable file is the user's to replace
-            raise CheckpointError(f"not a 2D lab model file ({type(error).__name__}); save one with Save first") from None
+            raise CheckpointError(f"not a 2D lab model file ({type(error).__name__}); save one with Save first",
+                                  code="toy2d_file_foreign") from None
         if not isinstance(state, dict) or state.get("format") != "gan-lab-toy2d":
-            raise CheckpointError("not a 2D lab model file; save one with Save first")
+            raise CheckpointError("not a 2D lab model file; save one with Save first", code="toy2d_file_foreign")
         config = Toy2DConfig.from_dict(state["config"])
         points = state.get("points")
         lab = cls(config, None if points is None else points.tolist())
@@ -499,20 +515,28 @@ class Toy2DLab:
             lab.G.load_state_dict(state["G"])
             lab.D.load_state_dict(state["D"])
         except (KeyError, RuntimeError):
-            raise CheckpointError("the 2D lab file's networks do not match its settings; the file is damaged") from None
+            raise CheckpointError("the 2D lab file's networks do not match its settings; the file is damaged",
+                                  code="toy2d_file_damaged") from None
         lab.d_updates, lab.g_updates = int(state.get("d_updates", 0)), int(state.get("g_updates", 0))
         return lab
 
 
 def train_for(config: Toy2DConfig, seconds: float | None = None, rounds: int | None = None,
-              points: Sequence[Sequence[float]] | None = None) -> tuple[Toy2DLab, dict]:
-    """Train a new lab for a time or a number of rounds; the lab and the CLI's JSON report."""
+              points: Sequence[Sequence[float]] | None = None, cpu_seconds: float | None = None) -> tuple[Toy2DLab, dict]:
+    """Train a new lab for a time (wall or this process's CPU time) or a number of rounds; the lab and the
+    CLI's JSON report."""
+    if seconds is not None and cpu_seconds is not None:
+        raise ConfigError("give either seconds or CPU seconds, not both", code="toy2d_two_budgets")
     lab = Toy2DLab(config, points)
-    start = time.perf_counter()
-    done = lab.train(seconds=seconds, rounds=rounds)
-    elapsed = time.perf_counter() - start
+    start, cpu_start = time.perf_counter(), time.process_time()
+    if cpu_seconds is not None:
+        done = lab.train(seconds=cpu_seconds, rounds=rounds, clock=time.process_time)
+    else:
+        done = lab.train(seconds=seconds, rounds=rounds)
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     metrics = lab.evaluate()
-    report = {"distribution": config.distribution, "steps": done, "seconds": round(elapsed, 2), **metrics.to_dict()}
+    report = {"distribution": config.distribution, "steps": done, "seconds": round(elapsed, 2),
+              "cpu_seconds": round(cpu, 2), **metrics.to_dict()}
     order = ("distribution", "steps", "seconds", "modes_covered", "modes_total", "high_quality", "kl", "js",
-             "manifold_distance")
+             "manifold_distance", "cpu_seconds")
     return lab, {key: report[key] for key in order}

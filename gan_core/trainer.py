@@ -1,9 +1,13 @@
 """Training a GAN, step by step as in the lecture.
 
 One training step (`Trainer.train_step`, just below):
-  (1) update D: it learns to tell real from fake, BCE(D(x), 1) + BCE(D(G(z)), 0); G is untouched;
-  (2) update G: it learns to make D say "real" on fresh fakes, BCE(D(G(z)), 1), with D held fixed
-      (the non-saturating loss: maximise log D(G(z)) instead of minimising log(1 - D(G(z)))).
+  (1) update D: it learns to tell real from fake, with the loss's D objective on D(x) and D(G(z));
+      G is untouched;
+  (2) update G: it learns to make D say "real" on fresh fakes, with the loss's G objective on
+      D(G(z)); D is held fixed.
+The loss (`config.loss`: minimax, ns, lsgan, hinge, wgan-gp; `config.r1`) is a parameter: its
+formulas live in losses.py. The default, ns, maximises log D(G(z)) instead of minimising
+log(1 - D(G(z))) (the non-saturating loss: G still learns when D is sure).
 
 The rest of the file is the loop around it: epochs, stopping, saving. Saved state and the run's
 random generators live in run_state.py, the GPU's CUDA-graph replay of this same step in
@@ -23,10 +27,9 @@ from typing import Any, Callable
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 
-from . import run_state
+from .access import check_not_shipped
 from .checkpoints import RunDir, now_iso
 from .config import TrainConfig, resumed_config
 from .data import ImageDataset, load_dataset
@@ -35,7 +38,9 @@ from .errors import CheckpointError, ConfigError, RunNameError
 from .fast_path import GraphedStep, fast_path_available
 from .history import EpochResult, History, LogWriter, Progress
 from .images import to_uint8
+from .losses import build_objective
 from .models import build_models, count_parameters, use_generator
+from . import run_state
 from .run_state import RunRandomness
 from .sampling import generate_images
 
@@ -51,36 +56,38 @@ class Trainer:
     def train_step(self, real_batches: torch.Tensor) -> torch.Tensor:
         """k = d_steps discriminator updates (one real batch each), then one generator update.
 
-        Returns (loss_d, loss_g, mean D(x), mean D(G(z))) as one tensor on the device.
+        Returns (loss_d, loss_g, mean D(x), mean D(G(z)), |grad G|) as one tensor on the device
+        (history.STEP_COLUMNS names them, in this order).
         """
         for real in real_batches:
             loss_d, d_real, d_fake = self.discriminator_step(real)  # (1) update D
-        loss_g = self.generator_step(real_batches.shape[1])  # (2) update G
+        loss_g, grad_g = self.generator_step(real_batches.shape[1])  # (2) update G
         if self.generator_ema is not None:
             self._update_ema()
-        return torch.stack([loss_d, loss_g, d_real, d_fake]).detach()
+        return torch.stack([loss_d, loss_g, d_real, d_fake, grad_g]).detach()
 
     def discriminator_step(self, real: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """D learns to output "real" (1) on real digits and "fake" (0) on G's images; G is not updated."""
+        """D learns to output "real" on real digits and "fake" on G's images; G is not updated."""
         fake = self.generator(self.noise(len(real))).detach()  # detach: no gradient flows into G here
-        logits_real, logits_fake = self.discriminator(real), self.discriminator(fake)
-        loss = (F.binary_cross_entropy_with_logits(logits_real, torch.ones_like(logits_real))
-                + F.binary_cross_entropy_with_logits(logits_fake, torch.zeros_like(logits_fake)))
+        d_real, d_fake = self.discriminator(real), self.discriminator(fake)
+        loss = (self.loss.discriminator(d_real, d_fake)
+                + self.loss.penalty(self.discriminator, real, fake, self.rng.noise))  # WGAN-GP's / R1 (else 0)
         self.opt_d.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_d.step()
-        return loss, torch.sigmoid(logits_real).mean(), torch.sigmoid(logits_fake).mean()
+        return loss, self.loss.read(d_real), self.loss.read(d_fake)
 
-    def generator_step(self, batch_size: int) -> torch.Tensor:
-        """G learns to make D say "real" on fresh fakes, while D is held fixed."""
+    def generator_step(self, batch_size: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """G learns to make D say "real" on fresh fakes, while D is held fixed. Also returns the norm
+        of G's gradient (what the minimax loss makes vanish)."""
         self.discriminator.requires_grad_(False)
-        logits_fake = self.discriminator(self.generator(self.noise(batch_size)))
-        loss = F.binary_cross_entropy_with_logits(logits_fake, torch.ones_like(logits_fake))  # non-saturating
+        loss = self.loss.generator(self.discriminator(self.generator(self.noise(batch_size))))
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
+        grad_norm = torch.nn.utils.get_total_norm([p.grad for p in self.generator.parameters()])
         self.opt_g.step()
         self.discriminator.requires_grad_(True)
-        return loss
+        return loss, grad_norm
 
     def noise(self, batch_size: int) -> torch.Tensor:
         """Fresh z ~ N(0, I), from the run's own generator."""
@@ -125,6 +132,7 @@ class Trainer:
         # Stats are copied from the device every flush_every steps: one GPU sync per flush, not per step.
         self.flush_every = max(1, flush_every or (200 if self.device.type == "cuda" else 25))
         self.evaluate = evaluate  # optional per-epoch metrics of the sampling generator
+        self.loss = build_objective(config.loss, config.r1)
         dataset = data if data is not None else load_dataset(config.dataset, data_dir)
         self.data = dataset.to(self.device)
         self.steps_per_epoch = len(self.data) // (config.batch_size * config.d_steps)
@@ -190,6 +198,7 @@ class Trainer:
         """Continue a saved run from its checkpoint; `epochs` is the new total. Only the settings in
         RESUMABLE_CHANGES may differ from the saved ones."""
         info = run.read_info()
+        check_not_shipped(info, run.name, "resume")
         if run.owner_alive(info):
             raise CheckpointError(f"run {run.name!r} is being trained by another process; stop it first", code="run_busy",
                                   name=run.name)

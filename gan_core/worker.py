@@ -50,6 +50,7 @@ class JobRequest:
     options: dict[str, Any] = field(default_factory=dict)  # Trainer keywords: data, flush_every, evaluate;
     # and metric_references: the manager's metrics.references(), so the worker need not compute them
     prepare: Callable[[Trainer], None] | None = None  # called with the trainer before it trains (observers)
+    max_seconds: float | None = None  # the class limit on this job's training time (None: no limit)
 
 
 def run_job(request: JobRequest, channel: Connection) -> None:
@@ -63,7 +64,7 @@ def run_job(request: JobRequest, channel: Connection) -> None:
         trainer = start_trainer(request)
         trainer.on_step.append(lambda progress: trainer.request_stop() if stop.is_set() else None)
         _send(channel, {"event": "running"})
-        status = trainer.train(max_seconds=0.0 if stop.is_set() else None)
+        status = trainer.train(max_seconds=0.0 if stop.is_set() else request.max_seconds)
         _send(channel, {"event": "done", "state": status, "message": trainer.message})
     except BaseException as error:  # noqa: BLE001 - every failure becomes one line in the run's status
         message = failure_message(error)

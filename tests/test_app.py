@@ -414,7 +414,7 @@ def test_compare_measures_every_source_and_the_gaussians_score_far_worse_than_re
     at = open_app("compare", "en")
     table = at.table[0].value
     assert table["Samples"].tolist() == ["Gaussian, independent pixels", "Gaussian, full covariance", "GAN", "Real"]
-    assert list(table.columns) == ["Samples", "FID", "FID / floor", "Digits ≥ 2%", "Confidence",
+    assert list(table.columns) == ["Samples", "KID × 1000", "FID", "FID / floor", "Digits ≥ 2%", "Confidence",
                                    "To nearest training image", "Too close"]
     fid = dict(zip(table["Samples"], table["FID"].astype(float)))
     ratio = dict(zip(table["Samples"], table["FID / floor"].astype(float)))
@@ -429,6 +429,10 @@ def test_compare_measures_every_source_and_the_gaussians_score_far_worse_than_re
     at.select_slider(key="keep_compare_measured").set_value(200).run()
     assert not at.exception and "on 200 samples" in " ".join(texts(at, "markdown"))
     assert at.table[0].value["FID"].astype(float).min() > table["FID"].astype(float).min()  # fewer samples: higher FID
+    kid_now = dict(zip(table["Samples"], at.table[0].value["KID × 1000"].astype(float)))  # KID does not move with n
+    kid_before = dict(zip(table["Samples"], table["KID × 1000"].astype(float)))
+    assert kid_now["Gaussian, independent pixels"] == pytest.approx(kid_before["Gaussian, independent pixels"], rel=0.02)
+    assert text("compare_kid_read", "en") in " ".join(texts(at, "markdown"))
 
 
 def test_a_run_is_deleted_only_after_confirmation(with_run) -> None:

@@ -26,7 +26,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
-PAGES = ("home", "data", "train", "losses", "toy2d", "latent", "progression", "compare", "runs")
+PAGES = ("home", "data", "train", "losses", "toy2d", "latent", "progression", "compare", "runs", "board")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 WIDTH = 1440  # a common projector / laptop width
@@ -63,10 +63,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`streamlit run app.py` with its own empty checkpoints folder; stopped (and its jobs saved) at the end."""
     for stale in ARTIFACTS.glob("*.png"):  # only this run's screenshots, so none is mistaken for today's
         stale.unlink()
-    root = tmp_path_factory.mktemp("browser-checkpoints")
-    log_path = tmp_path_factory.mktemp("browser-log") / "streamlit.log"
+    yield from serve(tmp_path_factory.mktemp("browser-checkpoints"), tmp_path_factory.mktemp("browser-log"))
+
+
+def serve(root: Path, log_folder: Path, **environment: str) -> Iterator[str]:
+    """Run `streamlit run app.py` on a free port over the checkpoints folder `root` (with any extra
+    environment); yield its URL, then stop it and fail on any traceback in its log."""
+    log_path = log_folder / "streamlit.log"
     port = free_port()
-    env = {**os.environ, "GAN_LAB_CHECKPOINTS": str(root), "GAN_LAB_MAX_JOBS_PER_DEVICE": "1"}
+    env = {**os.environ, "GAN_LAB_CHECKPOINTS": str(root), "GAN_LAB_MAX_JOBS_PER_DEVICE": "1", **environment}
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     with open(log_path, "wb") as log:

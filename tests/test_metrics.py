@@ -135,7 +135,7 @@ def test_a_generator_that_draws_one_digit_covers_one_class() -> None:
     split = digit_split()
     threes = split.train.images[split.train.labels == 3][:50]
     record = epoch_evaluator(n=300)(OnlyThrees(threes))
-    assert set(record) == {"fid", "fid_ratio", "classes_covered", "class_histogram", "kl_to_uniform", "mean_confidence"}
+    assert set(record) == {"fid", "fid_ratio", "kid", "classes_covered", "class_histogram", "kl_to_uniform", "mean_confidence"}
     assert record["classes_covered"] == 1
     assert record["class_histogram"][3] > 0.98
     assert record["kl_to_uniform"] > 2.0
@@ -222,7 +222,7 @@ def gan(root: Path, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300)
 
 
-METRIC_KEYS = {"source", "seed", "n", "fid", "fid_floor", "fid_ratio", "classes_covered", "coverage_share",
+METRIC_KEYS = {"source", "seed", "n", "fid", "fid_floor", "fid_ratio", "kid", "classes_covered", "coverage_share",
                "class_histogram", "min_class_share", "kl_to_uniform", "mean_confidence", "memorisation", "classifier"}
 MEMORISATION_KEYS = {"training_set", "median_distance", "reference_median_distance", "distance_ratio",
                      "too_close_threshold", "too_close_fraction", "exact_copies", "closest"}

@@ -178,6 +178,7 @@ def test_cli_trains_and_prints_one_json_line(tmp_path) -> None:
     (("--lr-g", "-1"), "lr-g must be"),
     (("--steps", "abc"), "invalid int value"),
     (("--seconds", "0"), "--seconds must be"),
+    (("--seconds", "5", "--cpu-seconds", "5"), "not both"),
     (("--distribution", "custom"), "needs points"),
     (("--distribution", "custom", "--points", "1;2"), "not an x,y pair"),
 ])

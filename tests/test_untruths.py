@@ -41,3 +41,9 @@ def test_readme_states_the_shipped_runs_training_time_from_its_run_json() -> Non
     assert f"{seconds:.0f} s of training" in readme
     assert f"{seconds / epochs:.1f} s an epoch" in readme
     assert not re.search(r"\b\d+ tests in about", readme), "a hard-coded test count goes stale"
+
+
+def test_readme_offers_the_cpu_only_install_as_pytorch_documents_it() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pip install torch torchvision --index-url https://download.pytorch.org/whl/cpu" in readme
+    assert "6.4 GB" in readme  # the default install, measured with du -sh .venv

@@ -6,6 +6,7 @@ newest checkpoint without a stale cache and without reloading on each rerun.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ from gan_core.metrics import DIGIT_DATASETS, evaluate_images, real_training_samp
 from gan_core.sampling import LoadedGenerator, load_generator
 from gan_core.trainer import History
 
-from .training import run_log
+from .training import manager, run_log
 
 
 def stamp(path: Path) -> int:
@@ -67,6 +68,16 @@ def directions(run: RunInfo, k: int = 10) -> LatentDirections:
     return _directions(str(default_checkpoints_dir()), run.name, stamp(folder.checkpoint_path), k)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def data_grid(kind: str, dataset_name: str, n: int, seed: int, columns: int, target: int) -> bytes:
+    """n seeded images of a dataset ("real") or of one of its Gaussians as one enlarged PNG grid, drawn and
+    encoded once for every browser (Home's teaser, the Data page's grids)."""
+    from .pictures import picture, png
+
+    source = dataset(dataset_name) if kind == "real" else baseline(kind, dataset_name)
+    return png(picture(source.sample(n, seed), columns=columns, target=target))
+
+
 # The sources of the Compare page: the same n seeded samples feed its grids and its metrics table.
 SOURCE_KINDS = ("gaussian-independent", "gaussian-full", "gan", "real")
 
@@ -97,6 +108,21 @@ def source_samples(kind: str, dataset_name: str, n: int, seed: int, run: RunInfo
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _source_grid(kind: str, dataset_name: str, root: str, run_name: str | None, version: int, n: int, seed: int,
+                 count: int, target: int) -> bytes:
+    from .pictures import picture, png
+
+    return png(picture(_source_samples(kind, dataset_name, root, run_name, version, n, seed)[:count], target=target))
+
+
+def source_grid(kind: str, dataset_name: str, n: int, seed: int, count: int, target: int,
+                run: RunInfo | None = None) -> bytes:
+    """The first `count` of `source_samples` as one enlarged PNG grid, encoded once for every browser."""
+    name, version = _source_key(kind, run)
+    return _source_grid(kind, dataset_name, str(default_checkpoints_dir()), name, version, n, seed, count, target)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def _source_quality(kind: str, dataset_name: str, root: str, run_name: str | None, version: int, n: int,
                     seed: int) -> dict:
     images = _source_samples(kind, dataset_name, root, run_name, version, n, seed)
@@ -110,8 +136,9 @@ def source_quality(kind: str, dataset_name: str, n: int, seed: int, run: RunInfo
     return _source_quality(kind, dataset_name, str(default_checkpoints_dir()), name, version, n, seed)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _saved_history(root: str, name: str, version: int) -> History:
+    """Shared, not copied (cache_data would unpickle thousands of floats for every reader): read only."""
     return load_history(RunDir(name, root))
 
 
@@ -125,6 +152,20 @@ def history(name: str) -> History:
     return _saved_history(str(default_checkpoints_dir()), name, stamp(folder.checkpoint_path))
 
 
+LIVE_SECONDS = 1.0  # a training run's charts are rebuilt at most this often, however many people watch
+
+
+def history_version(name: str) -> tuple:
+    """What a run's charts depend on, as a cache key. A saved history changes with its checkpoint; a live
+    one grows every step, so its key is the current second: thirty students watching it share one
+    rebuild per second instead of each drawing the step they happened to read."""
+    job = manager().job(name, default_checkpoints_dir())
+    if job is not None and job.active:
+        return "live", int(time.monotonic() // LIVE_SECONDS)
+    found = history(name)
+    return stamp(RunDir(name, default_checkpoints_dir()).checkpoint_path), len(found.loss_d), len(found.epochs)
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def _epoch_samples(root: str, name: str, epoch: int, version: int) -> np.ndarray:
     return RunDir(name, root).load_snapshot(epoch)["samples"].numpy()
@@ -134,3 +175,39 @@ def epoch_samples(name: str, epoch: int) -> np.ndarray:
     """The 64 fixed-noise samples (uint8) saved at the end of that epoch."""
     folder = RunDir(name, default_checkpoints_dir())
     return _epoch_samples(str(default_checkpoints_dir()), name, epoch, stamp(folder.snapshot_path(epoch)))
+
+
+def warm_up() -> None:
+    """The shared work a class's first visitors would otherwise wait for, done once when the server starts
+    (serve.py): the digits, the Gaussians of Home, Data and Compare, the default run's generator and
+    principal directions (Latent), and Compare's samples and numbers for its opening settings (the
+    default run, 500 samples, seed 0), which take seconds to measure."""
+    from gan_core.checkpoints import list_runs, pick_default_run
+
+    dataset("mnist-5k")
+    for kind in ("gaussian-independent", "gaussian-full"):
+        baseline(kind, "mnist-5k")
+    runs = [run for run in list_runs(default_checkpoints_dir()) if run.epochs_done >= 1]
+    run = pick_default_run(runs)
+    if run is not None:  # the Latent explorer's generator and principal directions
+        generator(run)
+        directions(run)
+    dataset_name = run.dataset if run is not None else "mnist-5k"
+    if dataset_name not in DIGIT_DATASETS:
+        return
+    for kind in SOURCE_KINDS:
+        if kind != "gan" or run is not None:
+            source_quality(kind, dataset_name, 500, 0, run if kind == "gan" else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _epoch_png(root: str, name: str, epoch: int, version: int, target: int) -> bytes:
+    from .pictures import picture, png
+
+    return png(picture(_epoch_samples(root, name, epoch, version), columns=8, target=target))
+
+
+def epoch_png(name: str, epoch: int, target: int = 560) -> bytes:
+    """The epoch's 64 samples as one enlarged PNG grid, encoded once for every browser."""
+    folder = RunDir(name, default_checkpoints_dir())
+    return _epoch_png(str(default_checkpoints_dir()), name, epoch, stamp(folder.snapshot_path(epoch)), target)

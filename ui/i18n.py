@@ -32,6 +32,23 @@ def t(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def plural_form(n: int, lang: str) -> int:
+    """Which plural form a count takes: English 1 -> 0, else 1; Russian (CLDR) 1, 21, 101 -> 0 ("эпоха"),
+    2-4, 22-24 -> 1 ("эпохи"), 0, 5-20, 11-14, 25-30 -> 2 ("эпох")."""
+    n = abs(int(n))
+    if lang == "ru":
+        if n % 10 == 1 and n % 100 != 11:
+            return 0
+        return 1 if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else 2
+    return 0 if n == 1 else 1
+
+
+def plural(key: str, n: int, **values: object) -> str:
+    """A counted noun in the current language: plural("n_epochs", 21) -> "21 эпоха" / "21 epochs"."""
+    forms = STRINGS[key][language()].split("|")
+    return forms[min(plural_form(n, language()), len(forms) - 1)].format(n=n, **values)
+
+
 def language_switch() -> str:
     """The sidebar's language radio. The choice lives in the session and in the URL (?lang=en),
     so a reload or a shared link keeps it."""
@@ -58,7 +75,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "page_runs": {"ru": "Запуски", "en": "Runs"},
     "sidebar_footer": {"ru": "GAN Lab — лаборатория генеративно-состязательных сетей.",
                        "en": "GAN Lab — a hands-on lab of generative adversarial networks."},
-    "note_queued": {"ru": "⏳ {name}: в очереди, место {place}", "en": "⏳ {name}: queued, place {place}"},
+    "note_queued": {"ru": ":material/hourglass_top: {name}: в очереди, место {place}",
+                    "en": ":material/hourglass_top: {name}: queued, place {place}"},
     "note_training": {"ru": "▶ {name}: обучается, {percent}%", "en": "▶ {name}: training, {percent}%"},
     "note_open_train": {"ru": "Смотреть обучение", "en": "Watch the training"},
     "need_run": {
@@ -70,8 +88,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "go_train": {"ru": "Перейти к обучению", "en": "Go to Train"},
     "pick_run": {"ru": "Запуск", "en": "Run"},
     "shipped": {"ru": "предобученный", "en": "pretrained"},
-    "epochs_count": {"ru": "эпох: {n}", "en": "{n} epochs"},
-    "loading_data": {"ru": "Загружаю данные…", "en": "Loading the data…"},
+        "loading_data": {"ru": "Загружаю данные…", "en": "Loading the data…"},
     "seed": {"ru": "Зерно", "en": "Seed"},
     "seconds": {"ru": "{s} с", "en": "{s} s"},
     "time_h_min": {"ru": "{h} ч {m} мин", "en": "{h} h {m} min"},
@@ -382,7 +399,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "train_new_h": {"ru": "Новый запуск: настройки", "en": "New run: settings"},
     "device": {"ru": "Устройство", "en": "Device"},
-    "device_cpu": {"ru": "Процессор, ядер: {n}", "en": "CPU, {n} cores"},
+    "device_cpu": {"ru": "Процессор, {cores}", "en": "CPU, {cores}"},
     "epochs": {"ru": "Эпохи", "en": "Epochs"},
     "batch_size": {"ru": "Размер батча", "en": "Batch size"},
     "lr_g": {"ru": "Скорость обучения G", "en": "Learning rate of G"},
@@ -437,14 +454,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "err_name_taken": {"ru": "Запуск «{name}» уже есть. Выберите другое имя или продолжите тот запуск справа.",
                        "en": "A run named '{name}' already exists. Choose another name, or resume that run on the right."},
     "err_batch": {
-        "ru": "Батч больше набора данных: в нём {size} картинок, и при {k} шаг. D на шаг G батч может быть не больше {limit}.",
-        "en": "The batch is larger than the dataset: it has {size} pictures, so with {k} D step(s) per G step the "
+        "ru": "Батч больше набора данных: в нём {size} картинок, и при {k} на шаг G батч может быть не больше {limit}.",
+        "en": "The batch is larger than the dataset: it has {size} pictures, so with {k} per G step the "
               "batch can be at most {limit}.",
     },
     "train_background_note": {
-        "ru": "Запусков, обучаемых одновременно на одном устройстве: не больше {n}. Остальные ждут в очереди "
+        "ru": "На одном устройстве одновременно обучается не больше чем {runs}. Остальные ждут в очереди "
               "(число задаёт GAN_LAB_MAX_JOBS_PER_DEVICE).",
-        "en": "At most {n} run(s) train at once on each device; the others wait in a queue "
+        "en": "At most {runs} train at once on each device; the others wait in a queue "
               "(set by GAN_LAB_MAX_JOBS_PER_DEVICE).",
     },
     "train_started_toast": {"ru": "Запуск «{name}» передан на обучение", "en": "Run '{name}' handed over for training"},
@@ -465,8 +482,8 @@ STRINGS: dict[str, dict[str, str]] = {
                        "en": "Epoch {epoch} of {epochs} · step {step} of {steps}"},
     "train_time_left": {"ru": "осталось ≈ {time}", "en": "about {time} left"},
     "train_progress_saved": {"ru": "Пройдено эпох: {done} из {epochs}", "en": "Epochs done: {done} of {epochs}"},
-    "train_finished": {"ru": "Готово: все эпохи ({epochs}) за {time} обучения. Посмотрите, что выучил генератор:",
-                       "en": "Done: all {epochs} epoch(s) in {time} of training. See what the generator has learned:"},
+    "train_finished": {"ru": "Готово: {epochs} за {time} обучения. Посмотрите, что выучил генератор:",
+                       "en": "Done: {epochs} in {time} of training. See what the generator has learned:"},
     "train_stopped_state": {"ru": "Остановлен. Обучение можно продолжить ровно с этого места.",
                             "en": "Stopped. Training can resume from exactly here."},
     "train_stopping": {"ru": "Останавливаю: обучение закончит текущий шаг и сохранится…",
@@ -654,8 +671,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "progression_epoch_h": {"ru": "Кадр за кадром", "en": "Frame by frame"},
     "progression_caption": {"ru": "После эпохи {epoch} из {epochs}", "en": "After epoch {epoch} of {epochs}"},
     "progression_gif_h": {"ru": "Анимация", "en": "Animation"},
-    "progression_gif_caption": {"ru": "Эпох: {n}; последний кадр держится дольше",
-                                "en": "{n} epochs; the last frame stays longer"},
+    "progression_gif_caption": {"ru": "{epochs}; последний кадр держится дольше",
+                                "en": "{epochs}; the last frame stays longer"},
     "progression_download": {"ru": "Скачать GIF", "en": "Download the GIF"},
     "progression_explain": {
         "ru": "На что смотреть: сначала шум и серые пятна, потом контуры, затем штрихи становятся чёткими. Если многие "
@@ -687,8 +704,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "compare_full_about": {"ru": "Плюс все попарные корреляции пикселей: 784 × 784 чисел.",
                            "en": "Plus every pairwise correlation of pixels: 784 × 784 numbers."},
     "compare_gan": {"ru": "GAN", "en": "GAN"},
-    "compare_gan_about": {"ru": "Генератор запуска «{name}» после обучения (эпох: {epochs}).",
-                          "en": "The generator of the run '{name}' after {epochs} epoch(s) of training."},
+    "compare_gan_about": {"ru": "Генератор запуска «{name}» после обучения ({epochs}).",
+                          "en": "The generator of the run '{name}' after {epochs} of training."},
     "compare_real": {"ru": "Настоящие", "en": "Real"},
     "compare_real_about": {"ru": "Случайные картинки обучающего набора.", "en": "Random pictures of the training set."},
     "compare_metrics_h": {"ru": "То же в числах", "en": "The same in numbers"},

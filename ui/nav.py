@@ -35,6 +35,7 @@ PAGES = (
     PageSpec("progression", ":material/movie:"),
     PageSpec("compare", ":material/compare:"),
     PageSpec("runs", ":material/folder_open:"),
+    PageSpec("board", ":material/leaderboard:"),
 )
 SPECS = {spec.id: spec for spec in PAGES}
 

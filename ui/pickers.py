@@ -7,7 +7,7 @@ import streamlit as st
 from gan_core.checkpoints import RunInfo, default_checkpoints_dir, list_runs, pick_default_run
 
 from . import nav
-from .i18n import t
+from .i18n import plural, t
 
 
 def runs() -> list[RunInfo]:
@@ -22,7 +22,7 @@ def sampleable_runs() -> list[RunInfo]:
 
 def run_label(run: RunInfo) -> str:
     """How a run is named in pickers: name, model, epochs and, when it matters, shipped or status."""
-    parts = [run.name, run.model, t("epochs_count", n=run.epochs_done)]
+    parts = [run.name, run.model, plural("n_epochs", run.epochs_done)]
     if run.shipped:
         parts.append(t("shipped"))
     elif run.status != "finished":

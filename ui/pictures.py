@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 import torch
+from PIL import Image
 
 from gan_core.images import grid, upscale
 
@@ -30,6 +33,13 @@ def chart(figure: go.Figure, key: str | None = None) -> None:
     st.plotly_chart(figure, width="stretch", theme=None, key=key)
 
 
-def show(image: np.ndarray, caption: str | None = None, width: int | str = "stretch") -> None:
+def png(image: np.ndarray) -> bytes:
+    """A uint8 picture as PNG bytes (what st.image would encode on every run; cached callers encode once)."""
+    out = io.BytesIO()
+    Image.fromarray(image).save(out, format="PNG")
+    return out.getvalue()
+
+
+def show(image: np.ndarray | bytes, caption: str | None = None, width: int | str = "stretch") -> None:
     """One picture, lossless (PNG), filling its column unless a width is given."""
     st.image(image, caption=caption, width=width, output_format="PNG")

@@ -13,12 +13,13 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+from gan_core.checkpoints import RunDir, default_checkpoints_dir
 from gan_core.curves import class_histograms, epoch_metrics
 from gan_core.metrics import COVERAGE_SHARE, DIGIT_DATASETS
 from gan_core.trainer import History
 
-from . import charts, pictures
-from .i18n import STRINGS, t
+from . import cache, charts, pictures
+from .i18n import STRINGS, language, t
 
 ORDER = ("fid_ratio", "fid", "classes_covered", "mean_confidence", "kl_to_uniform")  # how the Losses page lists them
 TARGET_RATIO = 5.0  # the issue's target: FID at most 5x the floor of real digits
@@ -70,14 +71,32 @@ def heatmap_figure(epochs: list[int], shares: np.ndarray, height: int = 340) -> 
     return charts.class_heatmap(epochs, shares, t("epoch"), t("digit"), t("share_axis"), height)
 
 
-def train_view(history: History, dataset: str, active: bool) -> None:
+def measured_epochs(history: History) -> list[dict]:
+    """The epoch records that hold the classifier's numbers (older runs and other datasets have none)."""
+    return [record for record in list(history.epochs) if "fid_ratio" in record and "class_histogram" in record]
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def train_figures(name: str, version: int, epochs: int, language: str) -> tuple[go.Figure, go.Figure, go.Figure | None]:
+    """The quality charts of a run's first `epochs` measured epochs (they change once an epoch), built
+    once for everyone watching: the newest class histogram, FID / floor per epoch, the heat map."""
+    records = measured_epochs(cache.history(name))[:epochs]
+    history = History(epochs=records)
+    series = epoch_metrics(history)["fid_ratio"]
+    line = charts.Line(label("fid_ratio"), np.array([e for e, _ in series]), np.array([v for _, v in series]), "#9467bd")
+    found, shares = class_histograms(history)
+    return (share_figure(records[-1]["class_histogram"]), epoch_metric_figure("fid_ratio", [line], height=320),
+            heatmap_figure(found, shares, height=320) if len(found) >= 2 else None)
+
+
+def train_view(name: str, dataset: str, active: bool) -> None:
     """The Train page's quality view of one run, redrawn with its live view: the newest epoch's numbers
     (with the change since the epoch before), its class histogram, FID / floor per epoch and, from the
     second epoch on, the epoch x digit heat map. A run without per-epoch metrics shows nothing."""
     if not judges(dataset):
         st.caption(t("quality_not_digits", dataset=dataset))
         return
-    records = [record for record in list(history.epochs) if "fid_ratio" in record and "class_histogram" in record]
+    records = measured_epochs(cache.history(name))
     if not records:
         if active:
             st.caption(t("quality_wait"))
@@ -85,11 +104,12 @@ def train_view(history: History, dataset: str, active: bool) -> None:
     last = records[-1]
     before = records[-2] if len(records) > 1 else None
     st.subheader(t("quality_h"))
-    ratio_col, fid_col, covered_col, confidence_col = st.columns(4)
+    has_kid = "kid" in last  # runs trained before KID was measured have none
+    ratio_col, fid_col, covered_col, confidence_col, *kid_col = st.columns(5 if has_kid else 4)
 
     def change(name: str, form: str) -> str | None:
         """The change since the epoch before, as the metric shows it; none at the first epoch or when it rounds to 0."""
-        if before is None:
+        if before is None or name not in before:
             return None
         text = format(float(last[name]) - float(before[name]), form)
         return None if not text.strip("+-0.%") else text
@@ -102,18 +122,20 @@ def train_view(history: History, dataset: str, active: bool) -> None:
                        help=t("help_quality_classes_covered"))
     confidence_col.metric(label("mean_confidence"), f"{last['mean_confidence']:.0%}",
                           change("mean_confidence", "+.0%"), help=t("help_quality_mean_confidence"))
+    if has_kid:
+        kid_col[0].metric(t("col_kid"), f"{last['kid']:.1f}", change("kid", "+.1f"), delta_color="inverse",
+                          help=t("help_quality_kid"))
+    version = cache.stamp(RunDir(name, default_checkpoints_dir()).checkpoint_path)
+    shares_figure, fid_figure, heatmap = train_figures(name, version, len(records), language())
     bars_col, fid_chart_col = st.columns(2, gap="large")
     with bars_col:
         st.markdown(f"**{t('quality_classes_h', epoch=int(last['epoch']))}**")
-        pictures.chart(share_figure(last["class_histogram"]), key="train_classes_chart")
+        pictures.chart(shares_figure, key="train_classes_chart")
     with fid_chart_col:
         st.markdown(f"**{t('quality_fid_h')}**")
-        series = epoch_metrics(history)["fid_ratio"]
-        line = charts.Line(label("fid_ratio"), np.array([e for e, _ in series]), np.array([v for _, v in series]), "#9467bd")
-        pictures.chart(epoch_metric_figure("fid_ratio", [line], height=320), key="train_fid_chart")
-    epochs, shares = class_histograms(history)
-    if len(epochs) >= 2:
+        pictures.chart(fid_figure, key="train_fid_chart")
+    if heatmap is not None:
         st.markdown(f"**{t('quality_heatmap_h')}**")
-        pictures.chart(heatmap_figure(epochs, shares, height=320), key="train_classes_heatmap")
+        pictures.chart(heatmap, key="train_classes_heatmap")
     floor = float(last["fid"]) / float(last["fid_ratio"]) if last["fid_ratio"] else float("nan")
-    st.caption(t("quality_caption", floor=floor) + " " + t("quality_explain"))
+    st.caption(t("quality_caption", floor=floor) + " " + t("quality_explain") + (" " + t("help_quality_kid") if has_kid else ""))

@@ -136,7 +136,7 @@ def quality_figures(history: History2D, names: dict[str, str], height: int = 210
     mode = "lines+markers" if len(values) < 30 else "lines"  # a line of one or two measurements would not show
     if last.modes_total is not None:
         layout = _curve_layout(height, names["modes_axis"], names["updates"], [0, last.modes_total + 0.5])
-        layout["yaxis2"] = {"overlaying": "y", "side": "right", "range": [0, 101], "showgrid": False,
+        layout["yaxis2"] = {"overlaying": "y", "side": "right", "range": [0, 101], "showgrid": False, "dtick": 25,
                             "title": {"text": "%"}}
         top = unchecked_figure([
             dict(type="scatter", x=x, y=[m.modes_covered for m in values], mode=mode, name=names["modes"],

@@ -56,9 +56,20 @@ def run_info(name: str) -> RunInfo | None:
     return _run_info(str(root), name, stamp(RunDir(name, root).info_path))
 
 
-@st.fragment(run_every=3.0)
+NOTE_POLL_SECONDS = 3.0  # the sidebar's note while a run trains or waits
+IDLE_POLL_SECONDS = 15.0  # while none does: a run started in another browser shows within this
+
+
 def training_note() -> None:
-    """Sidebar: which runs are training or waiting, on every page, refreshed every few seconds."""
+    """Sidebar: which runs are training or waiting, on every page. It polls every few seconds while there
+    is something to follow and rarely otherwise: thirty idle sidebars asking every 3 s cost the server
+    ten script runs a second. Each poll reads only the job manager's list (and, for a job in a worker
+    process, its progress: one cached read of its log)."""
+    busy = any(job.active for job in manager().jobs(default_checkpoints_dir()))
+    st.fragment(run_every=NOTE_POLL_SECONDS if busy else IDLE_POLL_SECONDS)(_note)()
+
+
+def _note() -> None:
     jobs = [job for job in manager().jobs(default_checkpoints_dir()) if job.active]
     for job in jobs:
         if job.state == "queued":

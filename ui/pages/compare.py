@@ -15,7 +15,7 @@ from gan_core.errors import GanLabError
 
 from ui import cache, charts, frame, pickers, pictures, quality
 from ui.frame import KEEP
-from ui.i18n import t
+from ui.i18n import plural, t
 
 GRID_SIZES = [9, 16, 25, 36, 49, 64, 100]
 MEASURED = [100, 200, 500, 1000]  # samples per source for the metrics; the grids show the first of them
@@ -41,17 +41,26 @@ def sources(dataset_name: str, n: int, seed: int, run: RunInfo | None) -> list[S
                cache.source_samples("gaussian-full", dataset_name, n, seed)),
     ]
     if run is not None:
-        found.append(Source("gan", t("compare_gan"), t("compare_gan_about", name=run.name, epochs=run.epochs_done),
+        found.append(Source("gan", t("compare_gan"), t("compare_gan_about", name=run.name, epochs=plural("n_epochs", run.epochs_done)),
                             cache.source_samples("gan", dataset_name, n, seed, run)))
     found.append(Source("real", t("compare_real"), t("compare_real_about"),
                         cache.source_samples("real", dataset_name, n, seed)))
     return found
 
 
-def grids(shown: list[Source | None], count: int) -> None:
-    """One row of titles, one of grids, one of notes: the grids line up whatever the titles' lengths."""
+def grids(shown: list[Source | None], count: int, dataset_name: str, n: int, seed: int, run: RunInfo | None,
+          per_row: int = 4) -> None:
+    """Rows of `per_row` grids (4, or 2 in the large view: twice as wide on a projector), each row with a line
+    of titles, one of grids, one of notes, so the grids line up whatever the titles' lengths."""
+    for first in range(0, len(shown), per_row):
+        row(shown[first:first + per_row], count, dataset_name, n, seed, run, per_row)
+
+
+def row(shown: list[Source | None], count: int, dataset_name: str, n: int, seed: int, run: RunInfo | None,
+        per_row: int) -> None:
+    target = 420 if per_row == 4 else 840
     for part in ("title", "images", "about"):
-        for column, source in zip(st.columns(4, gap="medium"), shown):
+        for column, source in zip(st.columns(per_row, gap="medium"), shown):
             with column:
                 if source is None:  # no GAN yet: its column says how to get one
                     if part == "title":
@@ -61,7 +70,8 @@ def grids(shown: list[Source | None], count: int) -> None:
                 elif part == "title":
                     st.markdown(f"##### {source.title}")
                 elif part == "images":
-                    pictures.show(pictures.picture(source.images[:count], target=420))
+                    pictures.show(cache.source_grid(source.kind, dataset_name, n, seed, count, target,
+                                                    run if source.kind == "gan" else None))
                 else:
                     st.caption(source.about)
 
@@ -73,6 +83,7 @@ def table(found: list[Source], measured: dict[str, dict]) -> pd.DataFrame:
         numbers = measured[source.kind]
         rows.append({
             t("col_source"): source.title,
+            t("col_kid"): numbers["kid"],
             t("col_fid"): numbers["fid"],
             t("col_fid_ratio"): numbers["fid_ratio"],
             t("col_covered"): numbers["classes_covered"],
@@ -98,7 +109,7 @@ def metrics(found: list[Source], dataset_name: str, n: int, seed: int, run: RunI
         st.error(frame.error_text(error), icon=":material/error:")
         return
     rows = table(found, measured)
-    formats = {t("col_fid"): "{:,.1f}", t("col_fid_ratio"): "{:,.1f}×", t("col_covered"): "{:d} / 10",
+    formats = {t("col_kid"): "{:,.1f}", t("col_fid"): "{:,.1f}", t("col_fid_ratio"): "{:,.1f}×", t("col_covered"): "{:d} / 10",
                t("col_confidence"): "{:.0%}", t("col_nearest"): "{:.1f}", t("col_too_close"): "{:.0%}"}
     st.table(rows.style.format(formats).hide(axis="index"))
     any_numbers = next(iter(measured.values()))
@@ -108,6 +119,7 @@ def metrics(found: list[Source], dataset_name: str, n: int, seed: int, run: RunI
                                    {t("ref_target"): quality.TARGET_RATIO, t("ref_real"): 1.0}, height=110 + 55 * len(found)),
                  key="compare_ratio_chart")
     read_col, memo_col = st.columns(2, gap="large")
+    read_col.markdown(t("compare_kid_read"))
     read_col.markdown(t("compare_metrics_read", n=n, floor=any_numbers["fid_floor"]))
     memo_col.markdown(t("compare_memo_read", median=memorisation["reference_median_distance"],
                         threshold=memorisation["too_close_threshold"]))
@@ -136,7 +148,8 @@ def render() -> None:
     shown: list[Source | None] = list(found)
     if run is None:
         shown.insert(2, None)
-    grids(shown, int(count))
+    large = st.toggle(t("compare_large"), key=f"{KEEP}compare_large", help=t("compare_large_help"))
+    grids(shown, int(count), dataset_name, int(n), int(seed), run, per_row=2 if large else 4)
     st.markdown(t("compare_explain"))
     metrics(found, dataset_name, int(n), int(seed), run)
 

@@ -10,7 +10,7 @@ from gan_core.data import DATASETS
 from gan_core.errors import GanLabError
 from gan_core.images import upscale
 
-from ui import cache, frame, nav, pictures
+from ui import cache, datasets, frame, nav, pictures
 from ui.i18n import t
 
 GRID = 64  # samples per grid: 8 x 8
@@ -38,13 +38,20 @@ def correlation_map(covariance: np.ndarray, row: int, column: int) -> go.Figure:
     return fig
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def correlation_figure(name: str, row: int, column: int) -> go.Figure:
+    """The correlation map of one pixel, built once per dataset and pixel for every browser."""
+    return correlation_map(cache.baseline("gaussian-full", name).covariance.numpy(), row, column)
+
+
 @frame.shows_user_errors
 def render() -> None:
     st.title(t("data_title"))
     st.markdown(t("data_intro"))
     left, right = st.columns([1, 1])
     with left:
-        name = st.selectbox(t("dataset"), DATASETS, key=f"{frame.KEEP}data_dataset", format_func={d: t(f"dataset_{d}") for d in DATASETS}.__getitem__)
+        name = st.selectbox(t("dataset"), DATASETS, key=f"{frame.KEEP}data_dataset", format_func=datasets.labels().__getitem__)
+        datasets.missing_note(name)
     with right:
         seed = st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=f"{frame.KEEP}data_seed",
                                help=t("data_seed_help"))
@@ -52,14 +59,14 @@ def render() -> None:
         with st.spinner(t("loading_data")):
             data = cache.dataset(name)
             independent = cache.baseline("gaussian-independent", name)
-            full = cache.baseline("gaussian-full", name)
+            cache.baseline("gaussian-full", name)  # fitted here, under the spinner, for the grids below
     except GanLabError as error:
         st.error(frame.error_text(error))
         return
 
     st.header(t("data_real_h"))
     st.markdown(t("data_real", n=len(data)))
-    pictures.show(pictures.picture(data.sample(GRID, seed), columns=16, target=1100), width="stretch")
+    pictures.show(cache.data_grid("real", name, GRID, int(seed), 16, 1100), width="stretch")
 
     st.header(t("data_stats_h"))
     st.markdown(t("data_stats"))
@@ -74,11 +81,11 @@ def render() -> None:
     ind_col, full_col = st.columns(2, gap="large")
     with ind_col:
         st.subheader(t("data_independent_h"))
-        pictures.show(pictures.picture(independent.sample(GRID, seed), columns=8, target=560))
+        pictures.show(cache.data_grid("gaussian-independent", name, GRID, int(seed), 8, 560))
         st.markdown(t("data_independent"))
     with full_col:
         st.subheader(t("data_full_h"))
-        pictures.show(pictures.picture(full.sample(GRID, seed), columns=8, target=560))
+        pictures.show(cache.data_grid("gaussian-full", name, GRID, int(seed), 8, 560))
         st.markdown(t("data_full"))
     st.button(t("data_reseed"), on_click=lambda: st.session_state.update({f"{frame.KEEP}data_seed": int(seed) + 1}),
               icon=":material/casino:")
@@ -90,7 +97,7 @@ def render() -> None:
         frame.default(f"{frame.KEEP}data_column", 14)
         row = row_col.slider(t("data_corr_row"), 0, 27, key=f"{frame.KEEP}data_row")
         column = column_col.slider(t("data_corr_column"), 0, 27, key=f"{frame.KEEP}data_column")
-        st.plotly_chart(correlation_map(full.covariance.numpy(), row, column), width="stretch")
+        st.plotly_chart(correlation_figure(name, row, column), width="stretch")
 
     st.markdown(t("data_next"))
     nav.link("train")

@@ -6,19 +6,17 @@ import streamlit as st
 
 from gan_core.config import TrainConfig
 
-from ui import cache, frame, nav, pictures
+from ui import cache, frame, nav, pictures, what_goes_wrong
 from ui.i18n import t
 
 
 def teaser() -> None:
     """Real digits beside samples of the full-covariance Gaussian: the problem the lecture solves."""
-    real = cache.dataset("mnist-5k").sample(8, seed=3)
-    gaussian = cache.baseline("gaussian-full", "mnist-5k").sample(8, seed=3)
     left, right = st.columns(2)
     with left:
-        pictures.show(pictures.picture(real, columns=8, target=560), caption=t("home_teaser_real"))
+        pictures.show(cache.data_grid("real", "mnist-5k", 8, 3, 8, 560), caption=t("home_teaser_real"))
     with right:
-        pictures.show(pictures.picture(gaussian, columns=8, target=560), caption=t("home_teaser_gauss"))
+        pictures.show(cache.data_grid("gaussian-full", "mnist-5k", 8, 3, 8, 560), caption=t("home_teaser_gauss"))
 
 
 @frame.shows_user_errors
@@ -58,6 +56,8 @@ def render() -> None:
     st.markdown(t("home_loop"))
     st.code(t("home_loop_code"), language="python")
     nav.link("train")
+
+    what_goes_wrong.render_section()
 
     st.header(t("home_pages_h"))
     for page_id in ("data", "train", "losses", "toy2d", "latent", "progression", "compare", "runs"):

@@ -3,38 +3,87 @@
 from __future__ import annotations
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from gan_core.checkpoints import RunDir, default_checkpoints_dir, pick_default_run
-from gan_core.curves import EQUILIBRIUM, class_histograms, epoch_ends, epoch_length, epoch_metrics, history_csv
+from gan_core.curves import class_histograms, epoch_ends, epoch_length, epoch_metrics, history_csv
 
 from ui import cache, charts, frame, nav, pickers, pictures, quality, training
+from ui.loss_meaning import distance_line, meaning, run_loss
 from ui.frame import KEEP
-from ui.i18n import t
+from ui.i18n import language, t
 
 
-def quality_charts(chosen: list[str]) -> None:
-    """Per-epoch numbers an evaluator recorded (FID / floor, digits covered, ...), two charts a row, one line
-    per run; for one run also its epoch x digit heat map. Runs without any (older ones, fashion-mnist) add nothing."""
+@st.cache_resource(show_spinner=False, max_entries=64)
+def quality_figures(chosen: tuple[str, ...], versions: tuple, language: str) -> tuple[list[tuple[str, go.Figure]], go.Figure | None]:
+    """Per-epoch numbers an evaluator recorded (FID / floor, digits covered, ...), one chart each with one
+    line per run, and for one run its epoch x digit heat map; built once per version for every student."""
     extra = {name: epoch_metrics(cache.history(name)) for name in chosen}
-    metric_names = quality.ordered({metric for found in extra.values() for metric in found})
-    if not metric_names:
+    figures = []
+    for metric in quality.ordered({metric for found in extra.values() for metric in found}):
+        lines = [charts.Line(name, np.array([e for e, _ in extra[name][metric]]),
+                             np.array([v for _, v in extra[name][metric]]), charts.RUN_COLOURS[i % len(charts.RUN_COLOURS)])
+                 for i, name in enumerate(chosen) if metric in extra[name]]
+        figures.append((metric, quality.epoch_metric_figure(metric, lines)))
+    heatmap = None
+    if len(chosen) == 1:
+        epochs, shares = class_histograms(cache.history(chosen[0]))
+        if epochs:
+            heatmap = quality.heatmap_figure(epochs, shares)
+    return figures, heatmap
+
+
+def quality_charts(chosen: list[str], versions: tuple) -> None:
+    """Two charts a row; runs without per-epoch numbers (older ones, fashion-mnist) add nothing."""
+    figures, heatmap = quality_figures(tuple(chosen), versions, language())
+    if not figures:
         return
     st.subheader(t("quality_h"))
     st.markdown(t("losses_quality_explain"))
     columns = st.columns(2, gap="large")
-    for index, metric in enumerate(metric_names):
-        lines = [charts.Line(name, np.array([e for e, _ in extra[name][metric]]),
-                             np.array([v for _, v in extra[name][metric]]), charts.RUN_COLOURS[i % len(charts.RUN_COLOURS)])
-                 for i, name in enumerate(chosen) if metric in extra[name]]
+    for index, (metric, figure) in enumerate(figures):
         with columns[index % 2]:
             st.markdown(f"**{quality.label(metric)}**")
-            pictures.chart(quality.epoch_metric_figure(metric, lines), key=f"losses_metric_{metric}")
-    if len(chosen) == 1:
-        epochs, shares = class_histograms(cache.history(chosen[0]))
-        if epochs:
-            st.markdown(f"**{t('quality_heatmap_h')}**")
-            pictures.chart(quality.heatmap_figure(epochs, shares), key="losses_classes_heatmap")
+            pictures.chart(figure, key=f"losses_metric_{metric}")
+    if heatmap is not None:
+        st.markdown(f"**{t('quality_heatmap_h')}**")
+        pictures.chart(heatmap, key="losses_classes_heatmap")
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def curve_figures(chosen: tuple[str, ...], versions: tuple, smoothing: float, in_epochs: bool,
+                  language: str) -> tuple[go.Figure, go.Figure]:
+    """The loss chart and the D-output chart of the chosen runs, built once per version of their histories
+    and choice of smoothing and axis, for every student (at most charts.MAX_POINTS points a line)."""
+    root = default_checkpoints_dir()
+    single = len(chosen) == 1
+    loss_lines, output_lines, marks, meanings = [], [], [], {}
+    for index, name in enumerate(chosen):
+        history = cache.history(name)
+        config = RunDir(name, root).read_info()["config"]
+        means = meanings.setdefault(run_loss(config), meaning(run_loss(config)))  # labels by what the curves mean
+        per_epoch = epoch_length(history, config)
+        prefix = "" if single else f"{name} · "
+        colours = None if single else dict.fromkeys(("loss_d", "loss_g", "d_real", "d_fake"),
+                                                     charts.RUN_COLOURS[index % len(charts.RUN_COLOURS)])
+        dashes = None if single else {"loss_g": "dash", "d_fake": "dash"}
+        loss_lines += charts.lines_of(history, means.loss_labels, smoothing, per_epoch, in_epochs, prefix, colours, dashes)
+        output_lines += charts.lines_of(history, means.output_labels, smoothing, per_epoch, in_epochs, prefix, colours, dashes)
+        if means.distance_label:
+            output_lines.append(distance_line(history, prefix + means.distance_label, smoothing, per_epoch, in_epochs,
+                                              **({} if single else {"colour": colours["d_real"], "dash": "dot"})))
+        if single:
+            ends = epoch_ends(history)
+            marks = [end / per_epoch for end in ends] if in_epochs else [float(end) for end in ends]
+    x_title = t("epoch") if in_epochs else t("step")
+    # One loss among the chosen runs: its reference levels and range; several: the curves without them.
+    means = next(iter(meanings.values())) if len(meanings) == 1 else None
+    return (charts.figure(loss_lines, t("loss"), x_title, marks=marks, height=420,
+                          references=means.loss_references if means else None),
+            charts.figure(output_lines, means.output_title if means else t("d_output"), x_title, marks=marks,
+                          height=360, y_range=means.output_range if means else None,
+                          references=means.output_references if means else None))
 
 
 @frame.shows_user_errors
@@ -66,41 +115,32 @@ def render() -> None:
         return
 
     in_epochs = axis == "epoch"
-    single = len(chosen) == 1
-    loss_lines, output_lines, exported, marks = [], [], {}, []
-    for index, name in enumerate(chosen):
-        history = cache.history(name)
-        config = RunDir(name, root).read_info()["config"]
-        per_epoch = epoch_length(history, config)
-        exported[name] = (history, per_epoch)
-        prefix = "" if single else f"{name} · "
-        colours = None if single else dict.fromkeys(("loss_d", "loss_g", "d_real", "d_fake"),
-                                                     charts.RUN_COLOURS[index % len(charts.RUN_COLOURS)])
-        dashes = None if single else {"loss_g": "dash", "d_fake": "dash"}
-        loss_lines += charts.lines_of(history, {"loss_d": t("loss_d"), "loss_g": t("loss_g")}, smoothing, per_epoch,
-                                      in_epochs, prefix, colours, dashes)
-        output_lines += charts.lines_of(history, {"d_real": t("d_real"), "d_fake": t("d_fake")}, smoothing, per_epoch,
-                                        in_epochs, prefix, colours, dashes)
-        if single:
-            ends = epoch_ends(history)
-            marks = [end / per_epoch for end in ends] if in_epochs else [float(end) for end in ends]
-    x_title = t("epoch") if in_epochs else t("step")
-    if not single and not in_epochs:
+    versions = tuple(cache.history_version(name) for name in chosen)
+    loss_figure, output_figure = curve_figures(tuple(chosen), versions, float(smoothing), in_epochs, language())
+    if len(chosen) > 1 and not in_epochs:
         st.caption(t("losses_marks_note"))
 
+    meanings = {loss: meaning(loss) for loss in
+                dict.fromkeys(run_loss(RunDir(name, root).read_info()["config"]) for name in chosen)}
+    if len(meanings) > 1:
+        st.caption(" · ".join(t("lv_run_loss", loss=t(f"lv_name_{loss}")) for loss in meanings))
     st.subheader(t("losses_loss_h"))
-    pictures.chart(charts.figure(loss_lines, t("loss"), x_title, marks=marks, height=420,
-                               references={t("equilibrium_d"): EQUILIBRIUM["loss_d"],
-                                           t("equilibrium_g"): EQUILIBRIUM["loss_g"]}))
+    pictures.chart(loss_figure)
     st.markdown(t("losses_loss_explain"))
     st.subheader(t("losses_d_h"))
-    pictures.chart(charts.figure(output_lines, t("d_output"), x_title, marks=marks, height=360, y_range=(0, 1),
-                               references={"½": 0.5}))
+    pictures.chart(output_figure)
     st.markdown(t("losses_d_explain"))
+    for loss_meaning in meanings.values():
+        if loss_meaning.explain:
+            st.info(loss_meaning.explain, icon=":material/functions:")
 
-    quality_charts(chosen)
+    quality_charts(chosen, versions)
 
-    st.download_button(t("losses_csv"), data=lambda: history_csv(exported), file_name="gan-lab-losses.csv",
+    def exported() -> dict:  # only when the button is pressed: the raw values of every step
+        return {name: (cache.history(name), epoch_length(cache.history(name), RunDir(name, root).read_info()["config"]))
+                for name in chosen}
+
+    st.download_button(t("losses_csv"), data=lambda: history_csv(exported()), file_name="gan-lab-losses.csv",
                        mime="text/csv", icon=":material/download:", on_click="ignore", help=t("losses_csv_help"))
     nav.link("progression")
 

@@ -9,17 +9,19 @@ from gan_core.images import gif_bytes
 
 from ui import cache, frame, nav, pickers, pictures
 from ui.frame import KEEP
-from ui.i18n import t
+from ui.i18n import plural, t
 
 GIF_WIDTH = 480
 SPEEDS = (0.1, 0.2, 0.3, 0.5, 1.0, 2.0)  # seconds per frame
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def animation(root: str, name: str, epochs: tuple[int, ...], seconds_per_frame: float) -> bytes:
-    """The GIF of a run's epochs (rebuilt when an epoch is added or the speed changes)."""
+def animation(root: str, name: str, epochs: tuple[int, ...], seconds_per_frame: float, label: str) -> bytes:
+    """The GIF of a run's epochs (rebuilt when an epoch is added, the speed or the language changes); `label` is
+    the frame label's template in the reader's language (the cache key must differ per language)."""
     frames = [pictures.picture(cache.epoch_samples(name, epoch), columns=8, target=GIF_WIDTH) for epoch in epochs]
-    return gif_bytes(frames, seconds_per_frame=seconds_per_frame)
+    labels = [label.format(epoch=epoch, epochs=epochs[-1]) for epoch in epochs]
+    return gif_bytes(frames, seconds_per_frame=seconds_per_frame, labels=labels)
 
 
 @frame.shows_user_errors
@@ -52,12 +54,12 @@ def render() -> None:
             epoch = st.select_slider(t("epoch"), epochs, key=slider_key)
         else:
             epoch = epochs[0]
-        pictures.show(pictures.picture(cache.epoch_samples(run.name, epoch), columns=8, target=560),
+        pictures.show(cache.epoch_png(run.name, epoch),
                     caption=t("progression_caption", epoch=epoch, epochs=epochs[-1]))
     with gif_col:
         st.subheader(t("progression_gif_h"))
-        gif = animation(str(default_checkpoints_dir()), run.name, tuple(epochs), float(seconds))
-        st.image(gif, caption=t("progression_gif_caption", n=len(epochs)), width="stretch")
+        gif = animation(str(default_checkpoints_dir()), run.name, tuple(epochs), float(seconds), t("gif_frame_label"))
+        st.image(gif, caption=t("progression_gif_caption", epochs=plural("n_epochs", len(epochs))), width="stretch")
         st.download_button(t("progression_download"), data=gif, file_name=f"{run.name}-progression.gif",
                            mime="image/gif", icon=":material/download:", on_click="ignore")
     st.markdown(t("progression_explain"))

@@ -1,17 +1,17 @@
-"""Runs: every run with its status, epochs, device and date; details, downloads, Stop and Delete."""
+"""Runs: every run with its owner, status, epochs, device and date; details, downloads, and Stop, Rename and
+Delete for the runs this session may manage (its own; every run for the teacher)."""
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
+from gan_core.archive import import_run
 from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, run_archive
 from gan_core.errors import GanLabError
 
-from ui import frame, pickers, training
+from ui import frame, people, pickers, training
 from ui.frame import KEEP
-from ui.i18n import t
+from ui.i18n import STRINGS, plural, t
 
 CONFIRM = "runs_confirm_delete"
 
@@ -28,12 +28,14 @@ def table(runs: list[RunInfo]) -> None:
     rows = []
     for job in manager.jobs(default_checkpoints_dir()):  # queued runs have no folder yet, but are runs to people
         if job.state == "queued":
-            rows.append({t("col_name"): job.run_name, t("col_status"): t("queue_place", place=manager.queue_position(job)),
+            rows.append({t("col_name"): job.run_name, t("col_owner"): people.owner_label(job.owner),
+                         t("col_status"): t("queue_place", place=manager.queue_position(job)),
                          t("col_epochs"): f"0 / {job.config.epochs}", t("col_model"): job.config.model,
                          t("col_dataset"): job.config.dataset, t("col_device"): job.device, t("col_created"): "",
                          t("col_shipped"): False})
     for run in runs:
-        rows.append({t("col_name"): run.name, t("col_status"): live_status(run),
+        rows.append({t("col_name"): run.name, t("col_owner"): people.owner_label(run.owner),
+                     t("col_status"): live_status(run),
                      t("col_epochs"): f"{run.epochs_done} / {run.epochs_target}", t("col_model"): run.model,
                      t("col_dataset"): run.dataset, t("col_device"): run.device,
                      t("col_created"): run.created.replace("T", " ")[:16], t("col_shipped"): run.shipped})
@@ -47,11 +49,49 @@ def confirm_delete(name: str) -> None:
 def delete(name: str) -> None:
     st.session_state.pop(CONFIRM, None)
     try:
-        training.manager().delete(name, default_checkpoints_dir())
+        training.manager().delete(name, default_checkpoints_dir(), by=people.actor())
     except GanLabError as error:
         st.session_state["runs_error"] = frame.error_text(error)
     else:
         st.session_state["runs_deleted"] = name
+
+
+def rename(name: str) -> None:
+    new_name = (st.session_state.get(f"runs_rename_{name}") or "").strip()
+    try:
+        training.manager().rename(name, new_name, default_checkpoints_dir(), by=people.actor())
+    except GanLabError as error:
+        st.session_state["runs_error"] = frame.error_text(error)
+    else:
+        st.session_state["runs_renamed"] = (name, new_name)
+        st.session_state[f"{KEEP}runs_selected_next"] = new_name
+
+
+def setting_value(name: str, value: object) -> str:
+    """A saved setting as the Train page would show it: models and datasets by their labels, numbers plainly."""
+    if name in ("model", "dataset") and f"{name}_{value}" in STRINGS:
+        return t(f"{name}_{value}")
+    if name == "device" and f"device_choice_{value}" in STRINGS:
+        return t(f"device_choice_{value}")
+    if isinstance(value, bool):
+        return t("setting_yes") if value else t("setting_no")
+    if name == "ema_decay" and value == 0:
+        return t("setting_off")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def settings_rows(config: dict) -> list[dict[str, str]]:
+    """One row per saved setting: the label of its Train field (raw keys only for settings the app does not know)."""
+    labels = {"betas": t("setting_betas"), "tf32": t("setting_tf32"), "device": t("setting_device")}
+    rows = []
+    for name, value in config.items():
+        label = labels.get(name) or (t(name) if name in STRINGS else name)
+        rows.append({t("col_setting"): label, t("col_value"): setting_value(name, value)})
+    return rows
 
 
 def details(run: RunInfo) -> None:
@@ -63,10 +103,12 @@ def details(run: RunInfo) -> None:
     with about:
         st.markdown(t("runs_details", status=live_status(run), done=run.epochs_done, target=run.epochs_target,
                       device=run.device or "—", created=run.created.replace("T", " ")[:19]))
+        st.caption(t("people_owner", name=people.owner_label(run.owner)))
         if run.message and run.status != "finished":
             st.caption(run.message)
-        config = info.get("config", {})
-        st.table({t("col_value"): {name: json.dumps(v) if isinstance(v, list) else str(v) for name, v in config.items()}})
+        if run.status == "stopped" and not active and people.stopped_by_text(run.stopped_by):
+            st.caption(people.stopped_by_text(run.stopped_by))
+        st.table(settings_rows(info.get("config", {})), hide_index=True)
     with actions:
         if folder.checkpoint_path.is_file():
             st.download_button(t("runs_download_checkpoint"), data=folder.checkpoint_path.read_bytes,
@@ -78,13 +120,18 @@ def details(run: RunInfo) -> None:
                                on_click="ignore", width="stretch", help=t("runs_download_zip_help"))
         else:
             st.caption(t("runs_no_checkpoint"))
-        if active:
+        mine = people.may(job.owner or run.owner if active else run.owner)
+        if active and mine:
             if st.button(t("stop"), icon=":material/stop:", width="stretch"):
-                training.manager().stop(run.name, default_checkpoints_dir())
+                training.manager().stop(run.name, default_checkpoints_dir(), by=people.actor())
                 st.rerun()
             st.caption(t("runs_delete_active"))
         elif run.shipped:
             st.caption(t("runs_delete_shipped"))
+        elif not mine:
+            st.caption(t("people_only_owner_manage", name=run.owner or "—"))
+        elif active:
+            st.caption(t("runs_delete_active"))
         elif st.session_state.get(CONFIRM) == run.name:
             st.warning(t("runs_confirm", name=run.name), icon=":material/warning:")
             yes, no = st.columns(2)
@@ -93,6 +140,38 @@ def details(run: RunInfo) -> None:
         else:
             st.button(t("runs_delete"), icon=":material/delete:", on_click=confirm_delete, args=(run.name,),
                       width="stretch")
+            with st.popover(t("runs_rename"), icon=":material/edit:", width="stretch"):
+                st.text_input(t("runs_rename_to"), value=run.name, key=f"runs_rename_{run.name}", max_chars=64)
+                st.button(t("runs_rename_do"), on_click=rename, args=(run.name,), key=f"runs_rename_do_{run.name}",
+                          type="primary")
+
+
+def import_archive(upload) -> None:
+    """Import button: gan_core checks the whole archive first; a bad one leaves nothing behind."""
+    if upload is None:
+        return
+    try:
+        run = import_run(upload.getvalue(), default_checkpoints_dir(),
+                         name=st.session_state.get("runs_import_name", "").strip() or None)
+    except GanLabError as error:
+        st.session_state["runs_import_error"] = frame.error_text(error)
+    else:
+        st.session_state["runs_imported"] = t("runs_imported", name=run.name, epochs=plural("n_epochs", run.epochs_done))
+        st.session_state[f"{KEEP}runs_selected"] = run.name
+
+
+def import_panel() -> None:
+    with st.expander(t("runs_import_h"), icon=":material/upload:",
+                     expanded="runs_import_error" in st.session_state or "runs_imported" in st.session_state):
+        st.caption(t("runs_import_intro"))
+        upload = st.file_uploader(t("runs_import_file"), type=["zip"], key="runs_import_file")
+        st.text_input(t("runs_import_name"), key="runs_import_name", max_chars=64, help=t("runs_import_name_help"))
+        st.button(t("runs_import_button"), icon=":material/upload:", disabled=upload is None,
+                  on_click=import_archive, args=(upload,))
+        if "runs_import_error" in st.session_state:
+            st.error(st.session_state.pop("runs_import_error"), icon=":material/error:")
+        if "runs_imported" in st.session_state:
+            st.success(st.session_state.pop("runs_imported"), icon=":material/check:")
 
 
 @frame.shows_user_errors
@@ -101,10 +180,14 @@ def render() -> None:
     st.markdown(t("runs_intro", root=default_checkpoints_dir()))
     if "runs_deleted" in st.session_state:
         st.success(t("runs_deleted", name=st.session_state.pop("runs_deleted")), icon=":material/delete:")
+    if "runs_renamed" in st.session_state:
+        old, new = st.session_state.pop("runs_renamed")
+        st.success(t("runs_renamed", old=old, new=new), icon=":material/edit:")
     if "runs_error" in st.session_state:
         st.error(st.session_state.pop("runs_error"))
     runs = pickers.runs()
     queued = [job for job in training.manager().jobs(default_checkpoints_dir()) if job.state == "queued"]
+    import_panel()
     if not runs and not queued:
         pickers.no_run_notice()
         return
@@ -114,6 +197,8 @@ def render() -> None:
     st.subheader(t("runs_one_h"))
     names = [run.name for run in runs]
     key = f"{KEEP}runs_selected"
+    if st.session_state.get(f"{key}_next") in names:
+        st.session_state[key] = st.session_state.pop(f"{key}_next")
     if st.session_state.get(key) not in names:
         st.session_state[key] = names[0]
     by_name = {run.name: run for run in runs}

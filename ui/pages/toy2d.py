@@ -83,8 +83,11 @@ def read_url_once() -> None:
         config = Toy2DConfig.from_dict(given)
         if POINTS_URL in st.query_params:
             st.session_state[POINTS] = text_to_points(st.query_params[POINTS_URL])
-    except (GanLabError, ValueError) as error:
-        st.session_state[MESSAGE] = f"{error}"
+    except GanLabError as error:
+        st.session_state[MESSAGE] = frame.error_text(error)
+    except ValueError:  # malformed points in a hand-edited link
+        st.session_state[MESSAGE] = frame.error_text(code="toy2d_bad_value", params={"setting": POINTS_URL,
+                                                                                      "value": st.query_params[POINTS_URL]})
     if key("distribution") not in st.session_state or given:
         set_widgets(config)
 
@@ -118,7 +121,7 @@ def load_upload() -> None:
     try:
         lab = Toy2DLab.from_bytes(uploaded.getvalue())
     except GanLabError as error:
-        st.session_state[MESSAGE] = str(error)
+        st.session_state[MESSAGE] = frame.error_text(error)
         return
     lab.evaluate()
     set_widgets(lab.config)
@@ -216,7 +219,7 @@ def settings_column() -> Toy2DConfig:
 
 def presets_row() -> None:
     """The demonstrations: one button each; the chosen one's sentence says what to watch."""
-    columns = st.columns([1.1, 1.4, 1.3, 1.3, 2.4], vertical_alignment="center")
+    columns = st.columns([1.3, 1.55, 1.55, 1.55, 1.7], vertical_alignment="center")
     columns[0].markdown(f"**{t('toy2d_presets_h')}**")
     for column, name in zip(columns[1:], PRESETS):
         column.button(t(f"toy2d_preset_{name}"), key=f"toy2d_preset_{name}", on_click=apply_preset, args=(name,),
@@ -265,7 +268,7 @@ def lab_view() -> None:
     """The plane and the numbers; reruns on its own every frame while playing."""
     lab: Toy2DLab = st.session_state[LAB]
     playing = st.session_state.get(PLAYING, False)
-    buttons = st.columns([1, 0.9, 1.25, 1.25, 0.95, 1.8, 1.6], vertical_alignment="bottom")
+    buttons = st.columns([1.05, 0.9, 1.15, 1.15, 1.1, 1.6, 1.45], vertical_alignment="bottom")
     buttons[5].slider(t("toy2d_speed"), 1, 50, key=SPEED)
     buttons[6].toggle(t("toy2d_slow"), key=SLOW, help=t("toy2d_slow_help"))
     buttons[0].button(t("toy2d_pause") if playing else t("toy2d_play"), key="toy2d_play", on_click=toggle_play,

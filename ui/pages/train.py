@@ -7,24 +7,29 @@ So moving a slider, switching pages, reloading or a second browser never stops o
 
 from __future__ import annotations
 
+import re
+import secrets
 from pathlib import Path
 from typing import Any
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, suggest_run_name, validate_run_name
-from gan_core.config import TrainConfig, max_batch_size
-from gan_core.curves import EQUILIBRIUM, epoch_ends, smooth
+from gan_core.config import TrainConfig, max_batch_size, recommended_settings
+from gan_core.curves import epoch_ends, smooth
 from gan_core.data import DATASET_SIZES, DATASETS
 from gan_core.devices import available_devices, cpu_cores, resolve_device
-from gan_core.errors import GanLabError, RunNameError
+from gan_core.errors import AccessError, GanLabError, RunNameError
 from gan_core.jobs import ACTIVE_STATES, Job
+from gan_core.losses import LOSSES
 from gan_core.models import MODELS
 from gan_core.history import History, Progress
 
-from ui import cache, charts, frame, nav, pickers, pictures, quality, training
+from ui import cache, charts, datasets, frame, nav, people, pickers, pictures, quality, training
 from ui.frame import KEEP
-from ui.i18n import t
+from ui.i18n import STRINGS, language, plural, t
+from ui.loss_meaning import Meaning, distance_line, meaning, run_loss
 
 POLL_SECONDS = 1.0  # live view refresh while the watched run trains
 NEW_JOBS_POLL_SECONDS = 3.0  # how soon a run started from another browser appears
@@ -37,10 +42,14 @@ def key(name: str) -> str:
 
 # --- the settings of a new run ------------------------------------------------------------------
 def init_settings(root: Path) -> None:
-    """First visit: the library's defaults, the best device of this machine and a free run name."""
+    """First visit: the library's defaults, a fresh seed (so a class trains a spread of runs, each
+    recorded in its run.json), the best device of this machine and a free run name."""
     defaults = TrainConfig()
-    for name in ("dataset", "model", "epochs", "batch_size", "latent_dim", "d_steps", "lr_g", "lr_d", "seed", "ema_decay"):
+    for name in ("dataset", "model", "epochs", "batch_size", "latent_dim", "d_steps", "lr_g", "lr_d", "ema_decay",
+                 "loss", "r1"):
         frame.default(key(name), getattr(defaults, name))
+    if key("seed") not in st.session_state:
+        fresh_seed()
     frame.default(key("beta1"), defaults.betas[0])
     frame.default(key("beta2"), defaults.betas[1])
     frame.default(key("device"), available_devices()[0].choice)
@@ -48,27 +57,59 @@ def init_settings(root: Path) -> None:
         suggest_name(root)
 
 
+def fresh_seed() -> None:
+    st.session_state[key("seed")] = st.session_state["train_fresh_seed"] = secrets.randbelow(2**31)
+
+
+def name_prefix() -> str:
+    """Run names start with the model; in a class, with the student's name too (alice-sngan-1)."""
+    model = st.session_state[key("model")]
+    if people.single_user():
+        return model
+    slug = re.sub(r"[^\w.-]+", "-", people.student_name().lower()).strip("-._")[:40]
+    return f"{slug}-{model}" if slug else model
+
+
 def suggest_name(root: Path) -> None:
-    name = suggest_run_name(st.session_state[key("model")], root, training.manager().active_names(root))
+    name = suggest_run_name(name_prefix(), root, training.manager().active_names(root))
     st.session_state[key("name")] = name
     st.session_state["train_suggested_name"] = name
 
 
-def model_changed(root: Path) -> None:
-    """The settings become the model's recommended ones; a name the user has not touched follows
-    the model (sngan-1 -> mlp-1)."""
-    for name, value in MODELS[st.session_state[key("model")]].recommended.items():
+def recommended(model: str, loss: str) -> dict[str, Any]:
+    """The settings fields' recommended values (the page's fields hold the everyday CPU ones)."""
+    return recommended_settings(model, "cpu", loss)
+
+
+def apply_settings(values: dict[str, Any]) -> None:
+    for name, value in values.items():
         if name == "betas":
             st.session_state[key("beta1")], st.session_state[key("beta2")] = value
         else:
             st.session_state[key(name)] = value
+
+
+def model_changed(root: Path) -> None:
+    """The settings become the model's recommended ones for the chosen loss; a name the user has not
+    touched follows the model (sngan-1 -> mlp-1)."""
+    apply_settings(recommended(st.session_state[key("model")], st.session_state[key("loss")]))
     if st.session_state.get(key("name")) == st.session_state.get("train_suggested_name"):
         suggest_name(root)
 
 
+def loss_changed() -> None:
+    """Only the settings a loss brings change (WGAN-GP's 5 critic steps; a model's own per-loss ones); the
+    ones it no longer needs go back to the model's. Epochs, seed and the rest stay as the user set them."""
+    model, loss = st.session_state[key("model")], st.session_state[key("loss")]
+    touched = {name for spec in LOSSES.values() for name in spec.recommended}
+    touched |= {name for settings in MODELS[model].per_loss.values() for name in settings}
+    new = recommended(model, loss)
+    apply_settings({name: new.get(name, getattr(TrainConfig(), name)) for name in touched})
+
+
 def settings() -> dict[str, Any]:
     names = ("dataset", "model", "device", "name", "epochs", "batch_size", "latent_dim", "d_steps", "lr_g", "lr_d",
-             "seed", "ema_decay", "beta1", "beta2")
+             "seed", "ema_decay", "beta1", "beta2", "loss", "r1")
     return {name: st.session_state[key(name)] for name in names}
 
 
@@ -77,7 +118,7 @@ def config_of(values: dict[str, Any]) -> TrainConfig:
         model=values["model"], dataset=values["dataset"], epochs=int(values["epochs"]), batch_size=int(values["batch_size"]),
         lr_g=float(values["lr_g"]), lr_d=float(values["lr_d"]), betas=(float(values["beta1"]), float(values["beta2"])),
         latent_dim=int(values["latent_dim"]), d_steps=int(values["d_steps"]), ema_decay=float(values["ema_decay"]),
-        seed=int(values["seed"]), device=values["device"],
+        seed=int(values["seed"]), device=values["device"], loss=values["loss"], r1=float(values["r1"]),
     )
 
 
@@ -96,12 +137,28 @@ def field_errors(values: dict[str, Any], root: Path) -> dict[str, str]:
             errors["name"] = t("err_name_invalid", name=name)
     limit = max_batch_size(values["dataset"], int(values["d_steps"]))
     if int(values["batch_size"]) > limit:
-        errors["batch_size"] = t("err_batch", size=DATASET_SIZES[values["dataset"]], k=int(values["d_steps"]), limit=limit)
+        errors["batch_size"] = t("err_batch", size=DATASET_SIZES[values["dataset"]], k=plural("n_d_steps", int(values["d_steps"])), limit=limit)
     if not errors:
         try:
             config_of(values).validate()
         except GanLabError as error:
             errors["other"] = frame.error_text(error)
+    errors.update(limit_errors(values))
+    return errors
+
+
+def limit_errors(values: dict[str, Any]) -> dict[str, str]:
+    """The class limits the library would refuse a student's Start for, said before they press it."""
+    if people.is_teacher():
+        return {}
+    limits, errors = training.manager().limits, {}
+    if limits.max_epochs is not None and int(values["epochs"]) > limits.max_epochs:
+        errors["epochs"] = t("class_limit_epochs", n=limits.max_epochs)
+    if limits.devices is not None and values["device"] not in limits.devices and values["device"] != "auto":
+        errors["device"] = t("class_limit_devices", devices=", ".join(limits.devices))
+    mine = [job for job in training.manager().jobs() if job.active and job.owner == people.student_name()]
+    if limits.max_active_per_student is not None and len(mine) >= limits.max_active_per_student:
+        errors["limit"] = t("class_limit_active", n=limits.max_active_per_student)
     return errors
 
 
@@ -111,13 +168,15 @@ def start(root: Path) -> None:
     if field_errors(values, root):
         return
     try:
-        training.manager().submit(config_of(values), values["name"].strip(), root)
+        training.manager().submit(config_of(values), values["name"].strip(), root, by=people.actor())
     except GanLabError as error:
         st.session_state["train_submit_error"] = frame.error_text(error)
         return
     st.session_state[WATCH] = values["name"].strip()
     st.session_state["train_started"] = values["name"].strip()
     suggest_name(root)
+    if values["seed"] == st.session_state.get("train_fresh_seed"):  # the next run gets its own seed too
+        fresh_seed()
 
 
 def error_under(errors: dict[str, str], field: str) -> None:
@@ -130,23 +189,37 @@ def settings_panel(root: Path) -> None:
     init_settings(root)
     values = settings()
     errors = field_errors(values, root)
-    devices = {device.choice: t("device_cpu", n=cpu_cores()) if device.choice == "cpu" else device.description
+    devices = {device.choice: t("device_cpu", cores=plural("n_cores", cpu_cores())) if device.choice == "cpu" else device.description
                for device in available_devices()}
     row = st.columns(4)
     with row[0]:
         st.selectbox(t("dataset"), DATASETS, key=key("dataset"), help=t("help_dataset"),
-                     format_func={d: t(f"dataset_{d}") for d in DATASETS}.__getitem__)
+                     format_func=datasets.labels().__getitem__)
+        datasets.missing_note(st.session_state[key("dataset")])
     with row[1]:
         st.selectbox(t("model"), list(MODELS), key=key("model"), help=t("help_model"), on_change=model_changed,
-                     args=(root,), format_func={m: t(f"model_{m}") for m in MODELS}.__getitem__)
+                     args=(root,), format_func={m: t(f"model_short_{m}") if f"model_short_{m}" in STRINGS else m
+                                                for m in MODELS}.__getitem__)
+        st.caption(t(f"model_{st.session_state[key('model')]}"))  # the whole description: the option stays short
     with row[2]:
         st.selectbox(t("device"), list(devices), key=key("device"), format_func=devices.__getitem__, help=t("help_device"))
+        error_under(errors, "device")
     with row[3]:
         st.text_input(t("run_name"), key=key("name"), max_chars=64, help=t("help_run_name"))
         error_under(errors, "name")
+    loss_col, about_col, r1_col = st.columns([1, 2, 1], vertical_alignment="center")
+    with loss_col:
+        st.selectbox(t("lv_loss"), list(LOSSES), key=key("loss"), help=t("lv_loss_help"), on_change=loss_changed,
+                     format_func={loss: t(f"lv_name_{loss}") for loss in LOSSES}.__getitem__)
+    with about_col:
+        st.caption(t(f"lv_about_{st.session_state[key('loss')]}"))
+    with r1_col:
+        st.number_input(t("lv_r1"), min_value=0.0, max_value=1000.0, step=1.0, format="%.1f", key=key("r1"),
+                        help=t("lv_r1_help"))
     row = st.columns(4)
     with row[0]:
         st.number_input(t("epochs"), min_value=1, max_value=10_000, step=1, key=key("epochs"), help=t("help_epochs"))
+        error_under(errors, "epochs")
     with row[1]:
         st.number_input(t("batch_size"), min_value=1, max_value=60_000, step=16, key=key("batch_size"),
                         help=t("help_batch_size"))
@@ -179,7 +252,9 @@ def settings_panel(root: Path) -> None:
         st.button(t("start"), type="primary", icon=":material/play_arrow:", on_click=start, args=(root,),
                   disabled=bool(errors), width="stretch", key="train_start")
     error_under(errors, "other")
-    st.caption(t("train_background_note", n=training.manager().limit(resolve_device(values["device"]).type)))
+    error_under(errors, "limit")
+    st.caption(t("train_background_note",
+                 runs=plural("n_runs", training.manager().limit(resolve_device(values["device"]).type))))
     if "train_submit_error" in st.session_state:
         st.error(st.session_state.pop("train_submit_error"))
     if "train_started" in st.session_state:
@@ -187,23 +262,42 @@ def settings_panel(root: Path) -> None:
 
 
 # --- watching a run -----------------------------------------------------------------------------
-def watch_options(root: Path) -> list[str]:
-    """Runs to watch: this server's jobs, then saved runs (newest first), each once."""
-    ordered = [job.run_name for job in training.manager().jobs(root)]
-    ordered += [run.name for run in pickers.runs()]
-    return list(dict.fromkeys(ordered))
+def watch_options(root: Path) -> dict[str, str]:
+    """Runs to watch, {name: owner}: this student's own first (active jobs, then saved runs, newest
+    first), then the shipped runs, then everyone else's (active first). Everyone may watch every run."""
+    me = people.student_name()
+    jobs = training.manager().jobs(root)
+    active = [(job.run_name, job.owner) for job in jobs if job.active]
+    ended = [(job.run_name, job.owner) for job in reversed(jobs) if not job.active]
+    runs = pickers.runs()
+    saved = [(run.name, run.owner) for run in runs]
+    shipped = {run.name for run in runs if run.shipped}
+    everything = active + saved + ended
+    ordered = ([pair for pair in active + saved if pair[1] == me] + [pair for pair in saved if pair[0] in shipped]
+               + everything)
+    owners: dict[str, str] = {}
+    for name, owner in ordered:
+        owners.setdefault(name, owner)
+    return owners
+
+
+def watch_label(owners: dict[str, str]) -> dict[str, str]:
+    return {name: f"{name} · {people.owner_label(owner)}" if owner else name for name, owner in owners.items()}
 
 
 def watch_panel(root: Path) -> None:
-    options = watch_options(root)
+    owners = watch_options(root)
+    options = list(owners)
     if not options:
         st.info(t("train_nothing_yet"), icon=":material/info:")
         return
+    if st.session_state.get("train_watch_next") in options:
+        st.session_state[WATCH] = st.session_state.pop("train_watch_next")
     if st.session_state.get(WATCH) not in options:
         st.session_state[WATCH] = options[0]
     pick_col, queue_col = st.columns([1, 2], gap="large")
     with pick_col:
-        name = st.selectbox(t("train_watch"), options, key=WATCH)
+        name = st.selectbox(t("train_watch"), options, key=WATCH, format_func=watch_label(owners).__getitem__)
     with queue_col:
         queue_overview(root)
     job, info = training.job_of(name), training.run_info(name)
@@ -231,24 +325,31 @@ def live_view(root: Path, name: str) -> None:
     if remembered is not None and remembered[0] == name and remembered[1] in ACTIVE_STATES and state not in ACTIVE_STATES:
         st.rerun()  # it just ended: redraw the whole page (Resume appears, polling stops)
 
+    folder = RunDir(name, root)
     progress = training.progress_of(name)
-    status(job, info, state, progress)
+    status(job, info, state, progress, job.owner if job is not None and job.owner else (info.owner if info else ""))
     if (state == "failed" and not (info and info.epochs_done)) or (state in ("queued", "starting") and not (info and info.epochs_done)):
         return  # nothing (new) to show yet; a failure's message stands alone
     history = cache.history(name)
-    samples, epoch = last_samples(name)
-    numbers(history)
+    picture, epoch = samples_picture(folder)
+    means = meaning(run_loss(job.config.to_dict() if job is not None else folder.read_info().get("config")))
+    numbers(history, means)
     samples_col, curves_col = st.columns(2, gap="large")
     with samples_col:
-        if samples is not None:
-            pictures.show(pictures.picture(samples, columns=8, target=560), caption=t("train_samples_caption", epoch=epoch))
+        if picture is not None:
+            pictures.show(picture, caption=t("train_samples_caption", epoch=epoch))
         else:
             st.info(t("train_samples_wait"))
     with curves_col:
-        curves(history)
-    quality.train_view(history, info.dataset if info else job.config.dataset, active=state in ACTIVE_STATES)
+        curves(name, history, means.loss)
+    quality.train_view(name, info.dataset if info else job.config.dataset, active=state in ACTIVE_STATES)
     if state not in ACTIVE_STATES and info is not None:
-        resume_form(root, info)
+        if info.shipped:
+            copy_form(root, info)
+        elif people.may(info.owner):
+            resume_form(root, info)
+        else:
+            st.caption(t("people_only_owner_resume", name=info.owner or "—"))
     if state == "finished":
         nav_row = st.columns(3)
         for column, page_id in zip(nav_row, ("progression", "latent", "compare")):
@@ -256,12 +357,16 @@ def live_view(root: Path, name: str) -> None:
                 nav.link(page_id)
 
 
-def status(job: Job | None, info: RunInfo | None, state: str, progress: Progress | None) -> None:
+def status(job: Job | None, info: RunInfo | None, state: str, progress: Progress | None, owner: str) -> None:
     manager = training.manager()
     config = job.config if job is not None else None
     about = f"{info.model if info else config.model} · {info.dataset if info else config.dataset}"
     device = info.device if info and info.device else (job.device if job else "")
-    st.caption(f"{about} · {device}")
+    seed = (config.seed if config is not None else (info and RunDir(info.name, default_checkpoints_dir()).read_info()
+                                                     .get("config", {}).get("seed")))
+    whose = t("people_owner", name=people.owner_label(owner)) if owner else ""
+    st.caption(" · ".join(part for part in (about, device, t("seed_label", seed=seed) if seed is not None else "", whose)
+                          if part))
     if state == "queued":
         running = ", ".join(j.run_name for j in manager.running_on(job.device)) or "…"
         st.info(t("train_queued", place=manager.queue_position(job) or 1, running=running), icon=":material/hourglass_top:")
@@ -286,16 +391,25 @@ def status(job: Job | None, info: RunInfo | None, state: str, progress: Progress
                     text=t("train_progress_saved", done=info.epochs_done, epochs=info.epochs_target))
     if state in ACTIVE_STATES and job is not None and job.stop_requested:
         st.info(t("train_stopping"), icon=":material/hourglass_top:")
-    elif state in ACTIVE_STATES and job is not None:  # a queued or starting run can be called off too
+    elif state in ACTIVE_STATES and job is not None and people.may(owner):  # queued or starting: may be called off
         if st.button(t("stop"), icon=":material/stop:", key="train_stop"):
-            manager.stop(job.run_name, job.root)
-            st.rerun()
+            try:
+                manager.stop(job.run_name, job.root, by=people.actor())
+            except AccessError as error:
+                st.error(frame.error_text(error))
+            else:
+                st.rerun()
+    elif state in ACTIVE_STATES and job is not None:
+        st.caption(t("people_only_owner", name=owner or "—"))
     elif state == "finished":
         seconds = progress.train_seconds if progress else saved_seconds(info)
-        st.success(t("train_finished", epochs=info.epochs_done if info else "", time=frame.format_seconds(seconds)),
+        st.success(t("train_finished", epochs=plural("n_epochs", info.epochs_done if info else 0), time=frame.format_seconds(seconds)),
                    icon=":material/check_circle:")
     elif state == "stopped":
-        st.info(t("train_stopped_state"), icon=":material/pause_circle:")
+        who = people.stopped_by_text(job.stopped_by.record() if job is not None and job.stopped_by is not None
+                                     and (job.stopped_by.name or job.stopped_by.teacher)
+                                     else (info.stopped_by if info else None))
+        st.info(t("train_stopped_state") + (f" {who}" if who else ""), icon=":material/pause_circle:")
     elif state == "diverged":
         st.warning(t("train_diverged", message=(job.message if job else "") or (info.message if info else "")),
                    icon=":material/warning:")
@@ -308,34 +422,51 @@ def saved_seconds(info: RunInfo | None) -> float | None:
     return RunDir(info.name, default_checkpoints_dir()).read_info().get("summary", {}).get("train_seconds")
 
 
-def numbers(history: History) -> None:
-    """The four numbers of the game, smoothed over the last steps, large enough for the back row."""
+def numbers(history: History, means: Meaning) -> None:
+    """The four numbers of the game, smoothed over the last steps, large enough for the back row,
+    labelled by what they mean under the run's loss."""
     if not history.loss_d:
         return
-    labels = {"loss_d": t("loss_d"), "loss_g": t("loss_g"), "d_real": t("d_real"), "d_fake": t("d_fake")}
+    labels = {**means.loss_labels, **means.output_labels}
     data = {name: list(getattr(history, name)) for name in labels}
     columns = st.columns(4)
-    for column, (name, label) in zip(columns, labels.items()):
-        column.metric(label, f"{smooth(data[name][-200:], 0.9)[-1]:.3f}", help=t(f"help_metric_{name}"))
+    for column, (name, label) in zip(columns, labels.items()):  # the help texts explain the default loss's numbers
+        column.metric(label, f"{smooth(data[name][-200:], 0.9)[-1]:.3f}",
+                      help=t(f"help_metric_{name}") if means.loss == "ns" else means.explain)
 
 
-def curves(history: History) -> None:
+@st.cache_resource(show_spinner=False, max_entries=32)
+def curve_figures(name: str, version: tuple, language: str, loss: str) -> tuple[go.Figure, go.Figure]:
+    """The live view's two charts of a run, built once per version of its history (at most once a second
+    while it trains) for every student watching it; at most charts.LIVE_POINTS points a line. The curves
+    are labelled by what they mean under the run's loss."""
+    history = cache.history(name)
+    means = meaning(loss)
+    marks = [float(step) for step in epoch_ends(history)]
+    losses = charts.lines_of(history, means.loss_labels, 0.6, 1, max_points=charts.LIVE_POINTS)
+    outputs = charts.lines_of(history, means.output_labels, 0.6, 1, max_points=charts.LIVE_POINTS)
+    if means.distance_label:
+        outputs.append(distance_line(history, means.distance_label, 0.6, 1, max_points=charts.LIVE_POINTS))
+    return (charts.figure(losses, t("loss"), t("step"), marks=marks, height=300,
+                          references=dict(list(means.loss_references.items())[:1])),
+            charts.figure(outputs, means.output_title, t("step"), marks=marks, height=260, y_range=means.output_range,
+                          references=means.output_references))
+
+
+def curves(name: str, history: History, loss: str) -> None:
     if not history.loss_d:
         st.info(t("train_curves_wait"))
         return
-    marks = [float(step) for step in epoch_ends(history)]
-    losses = charts.lines_of(history, {"loss_d": t("loss_d"), "loss_g": t("loss_g")}, 0.6, 1)
-    pictures.chart(charts.figure(losses, t("loss"), t("step"), marks=marks, height=300,
-                               references={t("equilibrium_d"): EQUILIBRIUM["loss_d"]}), key="train_loss_chart")
-    outputs = charts.lines_of(history, {"d_real": t("d_real"), "d_fake": t("d_fake")}, 0.6, 1)
-    pictures.chart(charts.figure(outputs, t("d_output"), t("step"), marks=marks, height=260, y_range=(0, 1),
-                               references={"½": 0.5}), key="train_d_chart")
+    loss_figure, output_figure = curve_figures(name, cache.history_version(name), language(), loss)
+    pictures.chart(loss_figure, key="train_loss_chart")
+    pictures.chart(output_figure, key="train_d_chart")
 
 
-def last_samples(name: str):
-    """The newest epoch's fixed-noise samples and that epoch, from the run's folder (None, 0 before the first)."""
-    epochs = RunDir(name, default_checkpoints_dir()).snapshot_epochs()
-    return (cache.epoch_samples(name, epochs[-1]), epochs[-1]) if epochs else (None, 0)
+def samples_picture(folder: RunDir) -> tuple[bytes | None, int]:
+    """The newest epoch's fixed-noise grid as PNG (encoded once for everyone watching) and that epoch,
+    from the run's folder, where the worker saves it (None, 0 before the first epoch)."""
+    epochs = folder.snapshot_epochs()
+    return (cache.epoch_png(folder.name, epochs[-1]), epochs[-1]) if epochs else (None, 0)
 
 
 def resume_form(root: Path, info: RunInfo) -> None:
@@ -357,10 +488,40 @@ def resume_form(root: Path, info: RunInfo) -> None:
                                      format="%.1e", key=f"train_resume_lr_d_{info.name}")
         if st.button(t("resume"), icon=":material/play_arrow:", key=f"train_resume_{info.name}"):
             try:
-                training.manager().submit_resume(info.name, int(epochs), root, changes={"lr_g": lr_g, "lr_d": lr_d})
+                training.manager().submit_resume(info.name, int(epochs), root, changes={"lr_g": lr_g, "lr_d": lr_d},
+                                                 by=people.actor())
             except GanLabError as error:
                 st.error(frame.error_text(error))
             else:
+                st.rerun()
+
+
+def copy_form(root: Path, info: RunInfo) -> None:
+    """A shipped run is read-only: "Resume" trains the student's own copy of it, under a new name."""
+    folder = RunDir(info.name, root)
+    if not folder.checkpoint_path.is_file():
+        return
+    copy_key = f"train_copy_name_{info.name}"
+    if not st.session_state.get(copy_key):
+        prefix = name_prefix().removesuffix(f"-{st.session_state[key('model')]}") if not people.single_user() else ""
+        st.session_state[copy_key] = suggest_run_name(f"{prefix}-{info.name}" if prefix else f"{info.name}-copy", root,
+                                                      training.manager().active_names(root))
+    with st.container(border=True):
+        st.markdown(f"**{t('copy_h')}**")
+        st.caption(t("copy_explain", name=info.name))
+        name_col, epochs_col = st.columns(2)
+        new_name = name_col.text_input(t("run_name"), key=copy_key, max_chars=64)
+        epochs = epochs_col.number_input(t("resume_epochs"), min_value=info.epochs_done + 1, max_value=10_000,
+                                         value=info.epochs_done + 5, step=1, key=f"train_copy_epochs_{info.name}",
+                                         help=t("help_resume_epochs"))
+        if st.button(t("copy_resume"), icon=":material/content_copy:", key=f"train_copy_{info.name}"):
+            try:
+                training.manager().resume_copy(info.name, new_name.strip(), int(epochs), root, by=people.actor())
+            except GanLabError as error:
+                st.error(frame.error_text(error))
+            else:
+                st.session_state["train_watch_next"] = new_name.strip()  # the selectbox is outside this fragment
+                st.session_state.pop(copy_key, None)
                 st.rerun()
 
 
@@ -382,7 +543,8 @@ def render() -> None:
     root = default_checkpoints_dir()
     st.title(t("train_title"))
     st.markdown(t("train_intro"))
-    busy = bool(training.manager().active_names(root))
+    me = people.student_name()  # only this student's own run folds the settings away, not anyone's Start
+    busy = any(job.active and job.owner == me for job in training.manager().jobs(root))
     with st.expander(t("train_new_h"), expanded=not busy, icon=":material/tune:"):
         settings_panel(root)
     st.subheader(t("train_watch_h"))

@@ -85,3 +85,29 @@ STRINGS = {
     "error_max_jobs": {"ru": "Одновременно должен обучаться хотя бы один запуск (задано {value}).",
                        "en": "At least one run must be allowed to train at once (got {value})."},
 }
+
+STRINGS.update({
+    "error_archive_name_taken": {
+        "ru": "Запуск «{name}» уже есть. Впишите другое имя в поле «Имя запуска здесь» (например, «{suggestion}») "
+              "и импортируйте снова.",
+        "en": "A run named '{name}' already exists. Type another name in the field 'Name here' (such as "
+              "'{suggestion}') and import again."},
+    "error_archive_not_zip": {"ru": "Файл — не целый архив .zip (обрезан или повреждён); скачайте запуск заново.",
+                              "en": "The file is not a complete .zip archive (cut short or damaged); download the run again."},
+    "error_archive_empty": {"ru": "Архив пуст: в нём должна быть папка запуска, как её скачивает страница «Запуски».",
+                            "en": "The archive is empty: it must hold a run folder, as the Runs page downloads it."},
+    "error_archive_too_many": {"ru": "В архиве {count} файлов — больше, чем бывает у запуска ({limit}).",
+                               "en": "The archive holds {count} files, more than a run has ({limit})."},
+    "error_archive_too_large": {"ru": "Архив отклонён: файл в нём больше допустимых {limit_mb} МБ.",
+                                "en": "The archive was refused: a file in it is larger than the limit of {limit_mb} MB."},
+    "error_archive_layout": {"ru": "Это не архив запуска GAN Lab: нужна одна папка с run.json и checkpoint.pt.",
+                             "en": "This is not a GAN Lab run archive: it needs one folder with run.json and checkpoint.pt."},
+    "error_archive_unsafe_path": {"ru": "Архив отклонён: файл «{file}» указывает за пределы своей папки.",
+                                  "en": "The archive was refused: the member '{file}' points outside its folder."},
+    "error_archive_unexpected": {"ru": "Архив отклонён: «{file}» — не файл запуска GAN Lab (run.json, checkpoint.pt, "
+                                       "epochs/epoch_NNNN.pt).",
+                                 "en": "The archive was refused: '{file}' is not a file of a GAN Lab run (run.json, "
+                                       "checkpoint.pt, epochs/epoch_NNNN.pt)."},
+    "error_archive_bad_info": {"ru": "Файл run.json в архиве повреждён или с недопустимыми настройками.",
+                               "en": "run.json in the archive is damaged or has settings GAN Lab cannot use."},
+})

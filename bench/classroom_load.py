@@ -1,0 +1,629 @@
+"""A classroom on one server: N students browsing every page while one training runs.
+
+    python bench/classroom_load.py --sessions 30 --seconds 60
+    python bench/classroom_load.py --sessions 3 --seconds 10 --solo 5       # a quick check
+    python bench/classroom_load.py --url http://localhost:8501 --checkpoints checkpoints
+    python bench/classroom_load.py --sessions 30 --seconds 60 --each-trains   # a GPU box: 30 runs at once
+
+Each student is a websocket client speaking Streamlit's own protocol (`/_stcore/stream`, the
+protobufs that ship with streamlit), as a browser tab does: a full script run per page visit
+(BackMsg rerun_script with the page's script hash, timed until ForwardMsg script_finished), then,
+while the student "reads" the page (--think seconds), the page's fragment reruns at the rate the
+server asks for (ForwardMsg auto_rerun), timed the same way. Students join within --join seconds
+and visit the pages in turn, each from a different first page.
+
+Without --url the benchmark starts the app itself (`streamlit run serve.py`, as a classroom should) on a copy of the
+shipped runs in a temporary checkpoints folder, then:
+  1. one student visits every page twice: cold (first visit, empty caches) and warm;
+  2. that student presses Start on the Train page with its defaults (only the epochs raised, so
+     the run outlasts the benchmark), then leaves; the training's speed alone is measured from
+     its run folder (--solo seconds), then with one student watching it on the Train page;
+  3. N students browse for --seconds while the training goes on; its speed is measured again;
+  4. the same load against bench/floor_app.py, a Streamlit app of the same shape with nothing
+     heavy (8 pages of 8 widgets and a cached picture, fragments every 1 s and 3 s);
+and prints per page p50 / p95 / max of the full page runs, the fragment polls, every exception a
+page showed, the training's speed under load against alone, and the app / floor ratios.
+The last line is the whole result as JSON (also written to --json-out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.asyncio.client import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOOR_APP = Path(__file__).resolve().parent / "floor_app.py"
+FINISHED = ForwardMsg.ScriptFinishedStatus
+RUN_TIMEOUT = 180.0  # a page run slower than this counts as failed (and the student moves on)
+
+
+# --- one student ----------------------------------------------------------------------------------
+@dataclass
+class Result:
+    """What a run of the script took and showed."""
+
+    seconds: float
+    status: str  # "ok", "timeout" or "closed"
+    exceptions: list[str] = field(default_factory=list)
+
+
+class Student:
+    """One browser tab: a websocket session that asks for page runs and fragment reruns and waits for each."""
+
+    def __init__(self, url: str, query: str = "", default_page: str = "home"):
+        self.default_page = default_page  # the url path of the page served at "/" (Streamlit names it "")
+        self.url = url.rstrip("/").replace("http://", "ws://").replace("https://", "wss://") + "/_stcore/stream"
+        self.query = query
+        self.pages: dict[str, str] = {}  # url path -> page script hash (from the Navigation message)
+        self.page_hash = ""
+        self.fragments: dict[str, float] = {}  # fragment id -> seconds between reruns, as the server asked
+        self.elements: dict[str, Any] = {}  # widget id -> its element proto (for pressing buttons)
+        self._ws = None
+        self._reader: asyncio.Task | None = None
+        self._finished: asyncio.Queue = asyncio.Queue()
+        self._exceptions: list[str] = []
+        self.closed = False
+
+    async def open(self) -> None:
+        self._ws = await connect(self.url, subprotocols=["streamlit"], max_size=None, ping_interval=None,
+                                 open_timeout=RUN_TIMEOUT, compression=None)
+        self._reader = asyncio.create_task(self._read())
+
+    async def close(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+        if self._reader is not None:
+            self._reader.cancel()
+
+    async def _read(self) -> None:
+        try:
+            async for data in self._ws:
+                message = ForwardMsg()
+                message.ParseFromString(data)
+                self._handle(message)
+        except Exception:  # noqa: BLE001 - a dropped connection ends this student's waits
+            pass
+        self.closed = True
+        self._finished.put_nowait(None)
+
+    def _handle(self, message: ForwardMsg) -> None:
+        kind = message.WhichOneof("type")
+        if kind == "navigation":
+            self.pages = {page.url_pathname or self.default_page: page.page_script_hash for page in message.navigation.app_pages}
+            self.page_hash = message.navigation.page_script_hash
+        elif kind == "auto_rerun":
+            self.fragments[message.auto_rerun.fragment_id] = message.auto_rerun.interval
+        elif kind == "stop_auto_rerun":
+            for fragment_id in message.stop_auto_rerun.fragment_ids:
+                self.fragments.pop(fragment_id, None)
+        elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+            element = message.delta.new_element
+            which = element.WhichOneof("type")
+            if which == "exception":
+                self._exceptions.append(f"{element.exception.type}: {element.exception.message}".strip())
+            elif which is not None:
+                widget = getattr(element, which)
+                widget_id = getattr(widget, "id", "")
+                if isinstance(widget_id, str) and widget_id:
+                    self.elements[widget_id] = widget
+        elif kind == "session_event" and message.session_event.WhichOneof("type") == "script_compilation_exception":
+            self._exceptions.append(message.session_event.script_compilation_exception.message)
+        elif kind == "script_finished":
+            self._finished.put_nowait(message.script_finished)
+
+    async def run(self, page: str | None = None, fragment_id: str = "", widgets: list | None = None) -> Result:
+        """A full run of a page (by url path; None: the page shown now), or one fragment's rerun; timed
+        from the request until the script finishes (a rerun the script asks for itself included)."""
+        if self.closed:
+            return Result(0.0, "closed")
+        while not self._finished.empty():
+            self._finished.get_nowait()
+        self._exceptions = []
+        message = BackMsg()
+        state = message.rerun_script
+        state.query_string = self.query
+        if page is not None and page not in self.pages:  # a first visit: the browser sends the URL's path
+            state.page_name = "" if page == self.default_page else page
+        else:
+            state.page_script_hash = self.pages[page] if page is not None else self.page_hash
+        if fragment_id:
+            state.fragment_id = fragment_id
+            state.is_auto_rerun = True
+        else:
+            self.fragments.clear()  # a browser drops its fragment timers when the whole page reruns
+        for widget in widgets or []:
+            state.widget_states.widgets.append(widget)
+        started = time.perf_counter()
+        await self._ws.send(message.SerializeToString())
+        status = "ok"
+        deadline = started + RUN_TIMEOUT
+        while True:
+            try:
+                finished = await asyncio.wait_for(self._finished.get(), max(0.01, deadline - time.perf_counter()))
+            except asyncio.TimeoutError:
+                status = "timeout"
+                break
+            if finished is None:
+                status = "closed"
+                break
+            if finished == FINISHED.Value("FINISHED_EARLY_FOR_RERUN"):
+                continue  # st.rerun() in the script: the page's next run is part of this one
+            break
+        return Result(time.perf_counter() - started, status, list(self._exceptions))
+
+    def widget_id(self, key: str) -> str:
+        """The id of the widget whose user key is `key` (Streamlit ends a keyed widget's id with its key)."""
+        for widget_id in self.elements:
+            if widget_id.endswith("-" + key) or widget_id.endswith(key):
+                return widget_id
+        raise KeyError(f"no widget with key {key!r} on the page; found {sorted(self.elements)[:20]}")
+
+
+def trigger(widget_id: str):
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    state = WidgetState(id=widget_id)
+    state.trigger_value = True
+    return state
+
+
+def number(widget_id: str, value: float, integer: bool = True):
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    state = WidgetState(id=widget_id)
+    if integer:
+        state.int_value = int(value)
+    else:
+        state.double_value = float(value)
+    return state
+
+
+# --- many students ----------------------------------------------------------------------------------
+@dataclass
+class Load:
+    """Every timing and exception of one load phase."""
+
+    pages: dict[str, list[float]] = field(default_factory=dict)
+    polls: list[float] = field(default_factory=list)
+    exceptions: dict[str, int] = field(default_factory=dict)
+    failures: dict[str, int] = field(default_factory=dict)  # timeouts and dropped connections
+    joined: list[float] = field(default_factory=list)  # seconds from the start to each student's first page
+    started: int = 0  # Start presses of the students themselves (--each-trains)
+
+    def add(self, page: str | None, result: Result) -> None:
+        if result.status in ("timeout", "closed"):
+            self.failures[result.status] = self.failures.get(result.status, 0) + 1
+            return
+        if page is None:
+            self.polls.append(result.seconds)
+        else:
+            self.pages.setdefault(page, []).append(result.seconds)
+        for text in result.exceptions:
+            self.exceptions[text] = self.exceptions.get(text, 0) + 1
+
+
+async def student(url: str, order: list[str], load: Load, start: float, join: float, seconds: float,
+                  think: float, index: int, default_page: str, trains: int = 0) -> None:
+    await asyncio.sleep(random.uniform(0, join))
+    tab = Student(url, default_page=default_page)
+    try:
+        await tab.open()
+    except Exception as error:  # noqa: BLE001
+        load.failures[f"connect: {type(error).__name__}"] = load.failures.get(f"connect: {type(error).__name__}", 0) + 1
+        return
+    deadline = start + join + seconds
+    try:
+        if trains:  # a GPU classroom: every student starts a run of their own first (defaults but the epochs)
+            opened = await tab.run("train")
+            load.add("train", opened)
+            pressed = await tab.run("train", widgets=[number(tab.widget_id("train_epochs"), trains),
+                                                     trigger(tab.widget_id("train_start"))])
+            load.add("train", pressed)
+            load.started += 1
+            first = await tab.run(order[index % len(order)])
+        else:
+            first = await tab.run(order[index % len(order)])  # the URL a student was given opens this page
+        load.add(order[index % len(order)], first)
+        load.joined.append(time.perf_counter() - start)
+        visit = index
+        while time.perf_counter() < deadline and not tab.closed:
+            read_until = min(deadline, time.perf_counter() + think)
+            due = {fragment: time.perf_counter() + interval for fragment, interval in tab.fragments.items()}
+            while time.perf_counter() < read_until and not tab.closed:
+                if not due:
+                    await asyncio.sleep(max(0.0, read_until - time.perf_counter()))
+                    break
+                fragment, when = min(due.items(), key=lambda item: item[1])
+                if when > read_until:
+                    await asyncio.sleep(max(0.0, read_until - time.perf_counter()))
+                    break
+                await asyncio.sleep(max(0.0, when - time.perf_counter()))
+                load.add(None, await tab.run(fragment_id=fragment))
+                # new timers from this rerun; the fragment's own next rerun is an interval after it was due
+                due = {f: due.get(f, time.perf_counter() + i) for f, i in tab.fragments.items()}
+                if fragment in tab.fragments:
+                    due[fragment] = max(when + tab.fragments[fragment], time.perf_counter())
+            if time.perf_counter() >= deadline:
+                break
+            visit += 1
+            page = order[visit % len(order)]
+            load.add(page, await tab.run(page))
+    finally:
+        await tab.close()
+
+
+async def drive(url: str, pages: list[str] | None, sessions: int, seconds: float, think: float, join: float,
+                default_page: str = "home", trains: int = 0) -> Load:
+    """N students join within `join` s and browse for `seconds` s; every run is recorded."""
+    probe = Student(url, default_page=default_page)
+    await probe.open()
+    await probe.run()
+    await probe.close()
+    order = [page for page in probe.pages if pages is None or page in pages]
+    if pages is not None and len(order) < len(pages):
+        missing = sorted(set(pages) - set(order))
+        raise SystemExit(f"no page {', '.join(missing)} in this app; its pages: {', '.join(probe.pages)}")
+    load = Load()
+    start = time.perf_counter()
+    await asyncio.gather(*(student(url, order, load, start, join, seconds, think, index, default_page, trains) for index in range(sessions)))
+    return load
+
+
+async def visit_every_page_twice(url: str, pages: list[str] | None) -> dict[str, dict[str, float]]:
+    """One student alone: each page's first (cold) and second (warm) full run."""
+    tab = Student(url)
+    await tab.open()
+    await tab.run()
+    found: dict[str, dict[str, float]] = {}
+    try:
+        for page in [p for p in tab.pages if pages is None or p in pages]:
+            cold = await tab.run(page)
+            warm = await tab.run(page)
+            found[page] = {"cold": cold.seconds, "warm": warm.seconds,
+                           "exceptions": len(cold.exceptions) + len(warm.exceptions)}
+    finally:
+        await tab.close()
+    return found
+
+
+async def press_start(url: str, epochs: int) -> None:
+    """One student opens Train, keeps every default but the epochs, and presses Start."""
+    tab = Student(url)
+    await tab.open()
+    await tab.run()
+    try:
+        opened = await tab.run("train")
+        if opened.exceptions:
+            raise SystemExit(f"the Train page failed: {opened.exceptions[0]}")
+        widgets = [number(tab.widget_id("train_epochs"), epochs), trigger(tab.widget_id("train_start"))]
+        pressed = await tab.run("train", widgets=widgets)
+        if pressed.exceptions or pressed.status != "ok":
+            raise SystemExit(f"pressing Start failed: {pressed.status} {pressed.exceptions}")
+    finally:
+        await tab.close()
+
+
+async def watch(url: str, seconds: float, meter: "Speedometer") -> tuple[float | None, list[float]]:
+    """One student on the Train page watching the run (its live view polls) for `seconds`: the training's
+    speed meanwhile, and the polls' durations."""
+    load = Load()
+    task = asyncio.ensure_future(student(url, ["train"], load, time.perf_counter(), 0.0, seconds, seconds + 1, 0, "home"))
+    await during(task, meter)
+    await task
+    return meter.rate(), load.polls
+
+
+async def press_stop(url: str, run_name: str) -> None:
+    """Stop the benchmark's run from the Train page (when the server is not ours to end)."""
+    tab = Student(url)
+    await tab.open()
+    await tab.run()
+    try:
+        await tab.run("train")
+        await tab.run("train", widgets=[trigger(tab.widget_id("train_stop"))])
+    finally:
+        await tab.close()
+
+
+# --- the training's speed, read from its run folder ----------------------------------------------------
+def steps_done(run: Path) -> float:
+    """How far the run has trained: its last logged global step (history.jsonl, written by a training
+    worker), else its finished epochs from run.json (1 epoch = 1 unit; the rate is then per epoch)."""
+    log = run / "history.jsonl"
+    if log.is_file():
+        with open(log, "rb") as file:
+            file.seek(max(0, log.stat().st_size - 65536))
+            for line in reversed(file.read().splitlines()):
+                if b'"progress"' in line:
+                    try:
+                        return float(json.loads(line)["progress"]["global_step"])
+                    except (ValueError, KeyError):
+                        continue
+    try:
+        return float(json.loads((run / "run.json").read_text()).get("summary", {}).get("epochs_done", 0))
+    except (OSError, ValueError):
+        return 0.0
+
+
+class Speedometer:
+    """Samples a run's progress; the speed over a window is between the first and the last change seen."""
+
+    def __init__(self, run: Path):
+        self.run = run
+        self.samples: list[tuple[float, float]] = []
+
+    def sample(self) -> None:
+        value = steps_done(self.run)
+        if not self.samples or value != self.samples[-1][1]:
+            self.samples.append((time.perf_counter(), value))
+
+    async def watch(self, seconds: float, at_least: int = 3) -> float | None:
+        """Sample for `seconds` (longer, up to 3x, until `at_least` changes are seen); the units per second."""
+        self.samples = []
+        start = time.perf_counter()
+        while True:
+            self.sample()
+            elapsed = time.perf_counter() - start
+            if elapsed >= 3 * seconds or (elapsed >= seconds and len(self.samples) > at_least):
+                break
+            await asyncio.sleep(0.1)
+        return self.rate()
+
+    def rate(self) -> float | None:
+        changes = self.samples[1:]  # the first sample is where the window began, not a change
+        if len(changes) < 2:
+            return None
+        (t0, v0), (t1, v1) = changes[0], changes[-1]
+        return (v1 - v0) / (t1 - t0) if t1 > t0 else None
+
+
+async def new_run_folder(root: Path, before: set[str], timeout: float = 120.0) -> str:
+    """The name of the run folder that appeared after pressing Start."""
+    deadline = time.monotonic() + timeout
+    while not (new := sorted({p.name for p in root.iterdir() if p.is_dir()} - before)):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"pressing Start made no run folder within {timeout:.0f} s")
+        await asyncio.sleep(0.2)
+    return new[0]
+
+
+async def during(load_task: asyncio.Future, meter: Speedometer) -> None:
+    meter.samples = []
+    while not load_task.done():
+        meter.sample()
+        await asyncio.sleep(0.1)
+
+
+# --- servers --------------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`streamlit run SCRIPT` on a free port with the project's .streamlit/config.toml, until stopped."""
+
+    def __init__(self, script: Path, env: dict[str, str] | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.NamedTemporaryFile(prefix="gan-lab-bench-", suffix=".log", delete=False)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(self.port),
+             "--server.headless", "true", "--server.address", "127.0.0.1"],
+            cwd=ROOT, env={**os.environ, **(env or {})}, stdout=self.log, stderr=subprocess.STDOUT)
+        self.started = time.perf_counter()
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the server of {script.name} did not start; see {self.log.name}")
+            time.sleep(0.2)
+        self.ready_seconds = time.perf_counter() - self.started
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+# --- the report -----------------------------------------------------------------------------------------
+def quantiles(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {"n": 0}
+    ordered = sorted(values)
+    return {"n": len(ordered), "p50": statistics.median(ordered),
+            "p95": ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))], "max": ordered[-1]}
+
+
+def summary(load: Load) -> dict[str, Any]:
+    every_run = [s for runs in load.pages.values() for s in runs]
+    return {"pages": {page: quantiles(runs) for page, runs in load.pages.items()}, "all_pages": quantiles(every_run),
+            "polls": quantiles(load.polls), "exceptions": load.exceptions, "failures": load.failures,
+            "all_joined_after": max(load.joined, default=None), "start_presses": load.started}
+
+
+def table(title: str, result: dict[str, Any]) -> str:
+    lines = [f"\n{title}", f"{'':14s}{'runs':>6s}{'p50 s':>9s}{'p95 s':>9s}{'max s':>9s}"]
+    rows = [*result["pages"].items(), ("ALL PAGES", result["all_pages"]), ("fragment polls", result["polls"])]
+    for name, q in rows:
+        if q.get("n"):
+            lines.append(f"{name:14s}{q['n']:6d}{q['p50']:9.3f}{q['p95']:9.3f}{q['max']:9.3f}")
+    exceptions = sum(result["exceptions"].values())
+    lines.append(f"exceptions: {exceptions}" + "".join(f"\n  {n} x {text}" for text, n in result["exceptions"].items()))
+    if result["failures"]:
+        lines.append(f"failures: {result['failures']}")
+    if result.get("start_presses"):
+        lines.append(f"Start pressed by the students: {result['start_presses']}")
+    return "\n".join(lines)
+
+
+def ratio(a: dict[str, Any], b: dict[str, Any], key: str) -> float | None:
+    return a[key] / b[key] if a.get("n") and b.get("n") and b[key] > 0 else None
+
+
+def checkpoints_copy() -> Path:
+    """A temporary checkpoints folder with the shipped runs (copied: the benchmark's run must not land in the project)."""
+    root = Path(tempfile.mkdtemp(prefix="gan-lab-bench-checkpoints-"))
+    for item in (ROOT / "checkpoints").iterdir():
+        if item.name == "README.md" or (item.is_dir() and not (item / "run.json").is_file()):
+            continue
+        target = root / item.name
+        if item.is_dir():
+            info = json.loads((item / "run.json").read_text())
+            if not info.get("shipped"):
+                continue  # only the tracked, shipped runs: the same start for every machine
+            shutil.copytree(item, target)
+        else:
+            shutil.copy2(item, target)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=30, help="students at once (default 30)")
+    parser.add_argument("--seconds", type=float, default=60.0, help="how long they browse (default 60)")
+    parser.add_argument("--think", type=float, default=5.0, help="seconds a student stays on a page, polling (default 5)")
+    parser.add_argument("--join", type=float, default=2.0, help="students join within this many seconds (default 2)")
+    parser.add_argument("--pages", default="", help="comma-separated url paths of the pages to browse (default: all)")
+    parser.add_argument("--url", default="", help="a running GAN Lab server (default: start one)")
+    parser.add_argument("--checkpoints", default="", help="with --url: its checkpoints folder (to time the training)")
+    parser.add_argument("--solo", type=float, default=20.0, help="seconds to time the training alone (default 20)")
+    parser.add_argument("--no-training", action="store_true", help="do not start a training")
+    parser.add_argument("--no-single", action="store_true", help="skip the one student's cold and warm visits")
+    parser.add_argument("--no-floor", action="store_true", help="skip the floor app")
+    parser.add_argument("--epochs", type=int, default=1000, help="epochs of the benchmark's run (outlasts it)")
+    parser.add_argument("--each-trains", action="store_true",
+                        help="every student first presses Start on Train (a GPU classroom: 30 runs at once)")
+    parser.add_argument("--json-out", default="", help="also write the JSON result here")
+    args = parser.parse_args(argv)
+    if args.sessions < 1 or args.seconds <= 0 or args.think < 0 or args.join < 0:
+        parser.error("--sessions must be at least 1, --seconds above 0, --think and --join not negative")
+    pages = [p.strip() for p in args.pages.split(",") if p.strip()] or None
+    return asyncio.run(bench(args, pages))
+
+
+def phase(text: str, _start: list[float] = []) -> None:  # noqa: B006 - the benchmark's own clock
+    """One line on stderr per phase, with the seconds since the first: where a slow run spent its time."""
+    _start.append(_start[0] if _start else time.perf_counter())
+    print(f"[{time.perf_counter() - _start[0]:7.1f} s] {text}", file=sys.stderr, flush=True)
+
+
+async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
+    phase("starting")
+    report: dict[str, Any] = {"sessions": args.sessions, "seconds": args.seconds, "think": args.think, "join": args.join,
+                              "cores": os.cpu_count(), "load_average": os.getloadavg()[0]}
+    server = None
+    if args.url:
+        url, root = args.url, Path(args.checkpoints) if args.checkpoints else None
+    else:
+        root = checkpoints_copy()
+        server = Server(ROOT / "serve.py", {"GAN_LAB_CHECKPOINTS": str(root)})
+        url = server.url
+        report["server_ready_seconds"] = server.ready_seconds
+        phase(f"app server ready ({server.ready_seconds:.1f} s), {url}")
+    try:
+        if not args.no_single:
+            report["one_student"] = await visit_every_page_twice(url, pages)
+            print("one student alone, each page cold (first visit) then warm:", file=sys.stderr)
+            for page, times in report["one_student"].items():
+                print(f"  {page:14s} cold {times['cold']:6.3f} s   warm {times['warm']:6.3f} s", file=sys.stderr)
+        meter, run_name = None, None
+        if not args.no_training:
+            if root is None:
+                raise SystemExit("--url needs --checkpoints (the server's checkpoints folder) to time the training")
+            before = {p.name for p in root.iterdir()}
+            await press_start(url, args.epochs)
+            phase("Start pressed on the Train page")
+            if args.solo > 0:  # time it alone, then watched by one student (else it just trains under the load)
+                run_name = await new_run_folder(root, before)
+                meter = Speedometer(root / run_name)
+                while steps_done(meter.run) == 0:  # the first epoch (or logged step) shows it trains
+                    await asyncio.sleep(0.2)
+                report["training_alone"] = await meter.watch(args.solo)
+                report["training_watched"], polls = await watch(url, args.solo, meter)
+                report["watched_polls"] = quantiles(polls)
+                report["training_unit"] = "steps" if (meter.run / "history.jsonl").is_file() else "epochs"
+        phase(f"{args.sessions} students join")
+        task = asyncio.ensure_future(drive(url, pages, args.sessions, args.seconds, args.think, args.join,
+                                           trains=args.epochs if args.each_trains else 0))
+        if meter is not None:
+            await during(task, meter)
+            report["training_loaded"] = meter.rate()
+        app = summary(await task)
+        report["app"] = app
+        if not args.no_training:
+            run_name = run_name or await new_run_folder(root, before)
+            report["training_run"] = run_name
+        phase("the students have left")
+        if meter is not None:
+            alone, loaded = report["training_alone"], report["training_loaded"]
+            report["training_ratio"] = loaded / alone if alone and loaded else None
+        if run_name is not None and server is None:
+            await press_stop(url, run_name)
+    finally:
+        if server is not None:
+            server.stop()
+            shutil.rmtree(root, ignore_errors=True)
+    print(table(f"GAN Lab, {args.sessions} students, {args.seconds:g} s, think {args.think:g} s", app), file=sys.stderr)
+    if meter is not None:
+        unit = report.get("training_unit", "epochs")
+        alone, loaded = report["training_alone"], report["training_loaded"]
+        watched = report.get("training_watched")
+        print(f"training: alone {alone or float('nan'):.3f} {unit}/s, watched by one student "
+              f"{watched or float('nan'):.3f} {unit}/s ({100 * (watched or float('nan')) / (alone or float('nan')):.0f}%), "
+              f"under load {loaded or float('nan'):.3f} {unit}/s"
+              f" -> {100 * (report['training_ratio'] or float('nan')):.0f}% of its speed alone", file=sys.stderr)
+    if not args.no_floor:
+        floor_server = Server(FLOOR_APP)
+        phase(f"floor server ready ({floor_server.ready_seconds:.1f} s)")
+        try:
+            floor_pages = None if pages is None else [f"p{i + 1}" for i in range(len(pages))]  # as many pages
+            floor = summary(await drive(floor_server.url, floor_pages, args.sessions, args.seconds, args.think, args.join,
+                                        default_page="p1"))
+        finally:
+            floor_server.stop()
+        report["floor"] = floor
+        report["ratios"] = {
+            "p95_page_run": ratio(app["all_pages"], floor["all_pages"], "p95"),
+            "p50_page_run": ratio(app["all_pages"], floor["all_pages"], "p50"),
+            "p95_poll": ratio(app["polls"], floor["polls"], "p95"),
+            "p50_poll": ratio(app["polls"], floor["polls"], "p50"),
+        }
+        print(table(f"floor app, {args.sessions} students, {args.seconds:g} s, think {args.think:g} s", floor), file=sys.stderr)
+        print("app / floor: " + ", ".join(f"{k} {v:.2f}x" if v else f"{k} -" for k, v in report["ratios"].items()),
+              file=sys.stderr)
+    text = json.dumps(report)
+    if args.json_out:
+        Path(args.json_out).write_text(text + "\n")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""The classroom in a real browser: two students and a teacher, each in their own browser context,
+on one server that has a teacher password. Screenshots go to tests/artifacts/classroom-*.png.
+
+Alice sees her run with Resume; Bob watches it without Resume, keeps his name across a reload and
+a page change (it is in the URL); the teacher is refused a wrong password, then unlocks teacher
+mode and sees the class board with every run, the queue and the class limits.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from gan_core.checkpoints import RunDir
+from gan_core.config import TrainConfig
+from gan_core.trainer import Trainer
+
+from .test_browser import ARTIFACTS, WIDTH, assert_no_error, browser, choose, screenshot, serve, settle  # noqa: F401
+
+expect = pytest.importorskip("playwright.sync_api").expect
+PASSWORD = "class-2026"
+WAIT_MS = 60_000  # the machine may be busy: wait for what must appear rather than assume it is there
+
+
+@pytest.fixture(scope="module")
+def class_server(tmp_path_factory: pytest.TempPathFactory, small_mnist) -> Iterator[str]:
+    """A server over a folder with Alice's finished run and a shipped run, and a teacher password."""
+    for stale in ARTIFACTS.glob("classroom-*.png"):
+        stale.unlink()
+    root = tmp_path_factory.mktemp("class-checkpoints")
+    config = TrainConfig(model="mlp", epochs=1, batch_size=128, device="cpu", latent_dim=8)
+    Trainer.create(config, RunDir("alice-run", root), owner="Alice", data=small_mnist).train()
+    shutil.copytree(root / "alice-run", root / "class-demo")
+    RunDir("class-demo", root).update_info(name="class-demo", owner="", shipped=True)
+    yield from serve(root, tmp_path_factory.mktemp("class-log"), GAN_LAB_TEACHER_PASSWORD=PASSWORD)
+
+
+@pytest.fixture
+def contexts(browser):
+    opened = []
+
+    def new_page():
+        context = browser.new_context(viewport={"width": WIDTH, "height": 900}, device_scale_factor=1)
+        opened.append(context)
+        return context.new_page()
+
+    yield new_page
+    for context in opened:
+        context.close()
+
+
+def open_as(page, base: str, path: str, student: str | None) -> None:
+    query = "lang=en" + (f"&student={student}" if student else "")
+    page.goto(f"{base}/{path}?{query}", timeout=180_000)
+    settle(page)
+
+
+def test_two_students_and_a_teacher_each_see_what_they_may_do(class_server: str, contexts) -> None:
+    alice, bob, teacher = contexts(), contexts(), contexts()
+
+    open_as(alice, class_server, "train", "Alice")
+    expect(alice.get_by_role("textbox", name="Your name")).to_have_value("Alice", timeout=WAIT_MS)
+    choose(alice, "Run", "alice-run")
+    assert alice.get_by_role("button", name="Resume").count() == 1  # her own run
+    assert_no_error(alice, "alice train")
+    screenshot(alice, "classroom-alice-train")
+
+    open_as(bob, class_server, "train", "Bob")
+    choose(bob, "Run", "alice-run")
+    bob.get_by_text("only Alice or the teacher can resume it").wait_for()
+    settle(bob)
+    assert bob.get_by_role("button", name="Resume").count() == 0  # Alice's: watch only
+    screenshot(bob, "classroom-bob-watches-alice")
+    bob.reload(timeout=180_000)
+    settle(bob)
+    expect(bob.get_by_role("textbox", name="Your name")).to_have_value("Bob", timeout=WAIT_MS)  # it is in the URL
+    bob.get_by_role("link", name="Runs").first.click()
+    settle(bob)
+    expect(bob.get_by_role("textbox", name="Your name")).to_have_value("Bob", timeout=WAIT_MS)
+    assert "student=Bob" in bob.url
+    assert_no_error(bob, "bob runs")
+
+    open_as(teacher, class_server, "board", None)
+    assert re.search(r"student=student-\d{4}", teacher.url)  # a session without a name gets one
+    teacher.get_by_text("Teacher mode", exact=True).click()
+    teacher.get_by_role("textbox", name="Teacher password").fill("not it")
+    teacher.get_by_role("button", name="Unlock teacher mode").click()
+    settle(teacher)
+    expect(teacher.get_by_text("Wrong password. You can try again in 1 s.")).to_have_count(1, timeout=WAIT_MS)
+    assert "not it" not in teacher.content()
+    screenshot(teacher, "classroom-teacher-wrong-password", whole=False)
+    teacher.wait_for_timeout(1100)
+    if not teacher.get_by_role("textbox", name="Teacher password").is_visible():
+        teacher.get_by_text("Teacher mode", exact=True).click()
+    teacher.get_by_role("textbox", name="Teacher password").fill(PASSWORD)
+    teacher.get_by_role("button", name="Unlock teacher mode").click()
+    settle(teacher)
+    teacher.get_by_text("Class limits", exact=True).wait_for()
+    teacher.get_by_text("Most epochs per run").wait_for()
+    assert PASSWORD not in teacher.content()
+    assert teacher.locator('[data-testid="stDataFrame"]').count() == 1
+    assert_no_error(teacher, "teacher board")
+    screenshot(teacher, "classroom-teacher-board")

@@ -1,0 +1,215 @@
+"""The classroom through AppTest: two students and a teacher in separate sessions of one server.
+
+Student B watches A's run but is offered no Stop, Resume, Rename or Delete for it (and the library
+refuses them); the teacher, after the password, is offered and may use them all. Runs are real
+(tiny MLP runs trained by the library, one long job of the app's own manager).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gan_core.access import Actor, ClassLimits
+from gan_core.checkpoints import RunDir
+from gan_core.config import TrainConfig
+from gan_core.errors import AccessError, ShippedRunError
+from gan_core.jobs import get_job_manager
+from gan_core.trainer import Trainer
+from ui.people import PASSWORD_ENV
+
+from .conftest import wait_until
+from .test_app import APP, TRAINING_TIMEOUT, jobs, text, texts  # noqa: F401 - jobs is a fixture
+
+PASSWORD = "correct horse"
+ALICE, BOB = Actor("Alice"), Actor("Bob")
+
+
+@pytest.fixture(scope="module")
+def class_runs(tmp_path_factory: pytest.TempPathFactory, small_mnist) -> Path:
+    """Alice's finished one-epoch run and a shipped run (trained once for this module)."""
+    root = tmp_path_factory.mktemp("class-runs")
+    config = TrainConfig(model="mlp", epochs=1, batch_size=128, device="cpu", latent_dim=8)
+    Trainer.create(config, RunDir("alice-done", root), owner="Alice", data=small_mnist).train()
+    shutil.copytree(root / "alice-done", root / "shipped-one")
+    RunDir("shipped-one", root).update_info(name="shipped-one", owner="", shipped=True)
+    return root
+
+
+@pytest.fixture
+def classroom(class_runs: Path, checkpoints: Path, monkeypatch: pytest.MonkeyPatch):
+    """A class with a teacher password, in a private copy of the module's runs."""
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    shutil.copytree(class_runs, checkpoints, dirs_exist_ok=True)
+    yield checkpoints
+    get_job_manager().set_limits(ClassLimits())  # the app's manager outlives the test
+
+
+
+
+def session(student: str | None, page: str = "home", language: str = "en") -> AppTest:
+    """A fresh browser session opened with ?student=NAME (none: the app makes a name up)."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = language
+    if student is not None:
+        at.query_params["student"] = student
+    at.run()
+    if page != "home":
+        at.switch_page(f"ui/pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def unlock(at: AppTest, password: str) -> AppTest:
+    at.text_input(key="people_password_box").input(password)
+    at.button(key="people_unlock").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def watch(at: AppTest, name: str) -> AppTest:
+    at.selectbox(key="keep_train_watch").select(name).run()
+    return at
+
+
+def select_run(at: AppTest, name: str) -> AppTest:
+    at.selectbox(key="keep_runs_selected").select(name).run()
+    return at
+
+
+def button_keys(at: AppTest) -> set[str]:
+    return {button.key for button in at.button if button.key}
+
+
+def button_labels(at: AppTest) -> set[str]:
+    return {button.label for button in at.button}
+
+
+def test_student_b_may_watch_but_not_manage_a_run_of_student_a_and_the_teacher_may(classroom, jobs) -> None:
+    running = jobs.submit(TrainConfig(model="mlp", epochs=1000, batch_size=64, device="cpu", latent_dim=8),
+                          "alice-long", classroom, by=ALICE)
+    wait_until(lambda: running.state == "running", TRAINING_TIMEOUT)
+
+    alice = watch(session("Alice", "train"), "alice-long")
+    assert "train_stop" in button_keys(alice)  # her own run: Stop is offered
+    bob = session("Bob", "train")
+    assert bob.selectbox(key="keep_train_watch").value == "shipped-one"  # Bob has no run: the shipped one
+    watch(bob, "alice-long")
+    assert "train_stop" not in button_keys(bob)
+    assert text("people_only_owner", "en", name="Alice") in texts(bob, "caption")
+    with pytest.raises(AccessError):
+        jobs.stop("alice-long", classroom, by=BOB)
+    assert running.active and not running.stop_requested
+
+    watch(bob, "alice-done")  # a saved run of Alice's: no Resume for Bob
+    assert not any(key.startswith("train_resume_") for key in button_keys(bob))
+    assert text("people_only_owner_resume", "en", name="Alice") in texts(bob, "caption")
+    runs = select_run(session("Bob", "runs"), "alice-done")
+    assert text("runs_delete", "en") not in button_labels(runs) and text("runs_rename", "en") not in {
+        popover.label for popover in runs.get("popover")}
+    for refused in (lambda: jobs.submit_resume("alice-done", 3, classroom, by=BOB),
+                    lambda: jobs.delete("alice-done", classroom, by=BOB),
+                    lambda: jobs.rename("alice-done", "bobs", classroom, by=BOB)):
+        with pytest.raises(AccessError):
+            refused()
+
+    teacher = unlock(session("Ms Smith", "train"), PASSWORD)
+    assert text("people_teacher_on", "en") in [str(s.value) for s in teacher.success]
+    watch(teacher, "alice-long")
+    teacher.button(key="train_stop").click().run()
+    jobs.wait("alice-long", TRAINING_TIMEOUT, classroom)
+    assert RunDir("alice-long", classroom).info().stopped_by == {"name": "Ms Smith", "teacher": True}
+    watch(session("Alice", "train"), "alice-long")
+    alice = watch(session("Alice", "train"), "alice-long")
+    assert any(text("people_stopped_by_teacher", "en", name="Ms Smith") in str(i.value) for i in alice.info)
+    assert "train_resume_alice-long" in button_keys(alice)  # hers to resume
+    runs = select_run(unlock(session("Ms Smith", "runs"), PASSWORD), "alice-done")
+    assert text("runs_delete", "en") in button_labels(runs)  # the teacher may delete anyone's run
+
+
+def test_a_wrong_password_is_refused_with_a_growing_wait_and_never_shown(classroom) -> None:
+    at = unlock(session("Bob"), "guess")
+    assert [str(e.value) for e in at.error] == [text("people_wrong_password", "en", seconds=1)]
+    assert text("people_teacher_on", "en") not in [str(s.value) for s in at.success]
+    assert at.text_input(key="people_password_box").value == ""  # the box is emptied at once
+    gate = at.session_state["people_gate"]
+    gate.locked_until = 0.0  # as if the second had passed
+    at = unlock(at, "guess again")
+    assert [str(e.value) for e in at.error] == [text("people_wrong_password", "en", seconds=2)]
+    gate.locked_until += 60
+    at = unlock(at, PASSWORD)  # while waiting even the right password is not checked
+    assert [str(e.value) for e in at.error] == [text("people_wait", "en", seconds=62)] or \
+        text("people_wait", "en", seconds=61) in [str(e.value) for e in at.error]
+    assert not at.session_state["people_teacher"] if "people_teacher" in at.session_state else True
+    gate.locked_until = 0.0
+    at = unlock(at, PASSWORD)
+    assert text("people_teacher_on", "en") in [str(s.value) for s in at.success]
+    shown = " ".join(str(getattr(element, "value", "")) for element in [*at.main, *at.sidebar])
+    assert "guess" not in shown and PASSWORD not in shown
+
+
+def test_single_user_mode_without_a_password_allows_everything_and_says_so(checkpoints, monkeypatch) -> None:
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+    at = session(None, "home", "ru")
+    assert text("people_single_user", "ru") in texts(at, "caption")
+    generated = at.session_state["student"]
+    assert generated.startswith(text("people_generated_prefix", "ru") + "-")
+    assert at.text_input(key="people_name_box").value == generated
+
+
+def test_shipped_runs_are_refused_by_the_library_and_resume_offers_a_copy(classroom, jobs) -> None:
+    with pytest.raises(ShippedRunError):
+        jobs.delete("shipped-one", classroom, by=Actor("Ms Smith", teacher=True))
+    with pytest.raises(ShippedRunError):
+        jobs.submit_resume("shipped-one", 3, classroom, by=Actor("Ms Smith", teacher=True))
+    bob = watch(session("Bob", "train"), "shipped-one")
+    assert "train_copy_shipped-one" in button_keys(bob) and "train_resume_shipped-one" not in button_keys(bob)
+    bob.button(key="train_copy_shipped-one").click().run()
+    assert not bob.exception, [e.value for e in bob.exception]
+    copy = next(name for name in jobs.active_names(classroom) if name.startswith("bob-shipped-one"))
+    assert jobs.job(copy, classroom).owner == "Bob"
+    assert bob.selectbox(key="keep_train_watch").value == copy
+
+
+def test_another_students_start_does_not_fold_my_settings_and_seeds_differ(classroom, jobs) -> None:
+    bob = session("Bob", "train")
+    alice = session("Alice", "train")
+    assert bob.expander[0].proto.expanded and alice.expander[0].proto.expanded
+    assert bob.number_input(key="keep_train_seed").value != alice.number_input(key="keep_train_seed").value
+    assert alice.text_input(key="keep_train_name").value.startswith("alice-")  # runs carry their owner's name
+    alice.selectbox(key="keep_train_model").select("mlp").run()
+    alice.number_input(key="keep_train_epochs").set_value(1000)
+    seed = alice.number_input(key="keep_train_seed").value
+    alice.button(key="train_start").click().run()
+    job = jobs.job(alice.selectbox(key="keep_train_watch").value, classroom)
+    assert job.owner == "Alice" and job.run_name.startswith("alice-mlp-")
+    assert job.config.seed == seed  # the fresh seed is the run's, recorded with its settings
+    assert alice.number_input(key="keep_train_seed").value != seed  # and the next run gets another
+    bob.run()
+    assert bob.expander[0].proto.expanded  # Alice's start leaves Bob's page as it was
+    assert not alice.expander[0].proto.expanded  # her own run folds her settings away
+
+
+def test_the_class_board_lists_every_run_and_the_teacher_sets_limits_and_the_queue(classroom, jobs) -> None:
+    busy = jobs.submit(TrainConfig(model="mlp", epochs=1000, batch_size=64, device="cpu", latent_dim=8), "teachers",
+                       classroom, by=Actor("Ms Smith", teacher=True))
+    waiting = jobs.submit(TrainConfig(model="mlp", epochs=2, device="cpu"), "bobs", classroom, by=BOB)
+    wait_until(lambda: busy.state == "running", TRAINING_TIMEOUT)
+    board = session("Bob", "board")
+    assert texts(board, "title") == [text("board_title", "en")]
+    table = board.dataframe[0].value
+    rows = dict(zip(table["run"], table["owner"]))
+    assert rows["alice-done"] == "Alice" and rows[f"shipped-one ({text('shipped', 'en')})"] == "—" and rows["bobs"] == "Bob (you)"
+    assert dict(zip(table["run"], table["state"]))["bobs"] == text("queue_place", "en", place=1)
+    assert text("board_queue_h", "en") not in texts(board, "subheader")  # a student sees no teacher controls
+    teacher = unlock(session("Ms Smith", "board"), PASSWORD)
+    assert text("board_queue_h", "en") in texts(teacher, "subheader")
+    assert "board_down_bobs" in button_keys(teacher)
+    epochs_box = next(box for box in teacher.number_input if box.label == text("board_limit_epochs", "en"))
+    epochs_box.set_value(3)
+    teacher.button[[b.label for b in teacher.button].index(text("board_limits_save", "en"))].click().run()
+    assert jobs.limits.max_epochs == 3
+    jobs.stop("bobs", classroom, by=BOB)

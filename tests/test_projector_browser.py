@@ -1,0 +1,69 @@
+"""Screenshots at 1280x720 of Losses, Compare (large view) and the GIF's frame, of the shipped run, for a person
+to look at from across a room (issue 10, item 3): tests/artifacts/projector-*.png."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ui.i18n import STRINGS
+
+from .test_browser import ARTIFACTS, CHROMIUM_ARGS, ROOT, find_chromium, free_port, missing, settle
+
+
+@pytest.fixture(scope="module")
+def shipped_server(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("projector-checkpoints")
+    shutil.copytree(ROOT / "checkpoints" / "pretrained-sngan", root / "pretrained-sngan")
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                                "--server.address", "127.0.0.1", "--server.headless", "true"],
+                               cwd=ROOT, env={**os.environ, "GAN_LAB_CHECKPOINTS": str(root)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(60)
+
+
+def test_losses_and_compare_at_1280x720(shipped_server: str) -> None:
+    chromium = find_chromium()
+    if chromium is None:
+        missing("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        for language in ("ru", "en"):
+            page.goto(f"{shipped_server}/losses?lang={language}")
+            settle(page)
+            page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / f"projector-losses-{language}.png"))
+            assert page.locator('[data-testid="stException"]').count() == 0
+            page.goto(f"{shipped_server}/compare?lang={language}")
+            settle(page)
+            page.get_by_text(STRINGS["compare_large"][language]).first.click()  # the large view
+            settle(page)
+            page.locator('[data-testid="stImage"]').first.scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / f"projector-compare-{language}.png"))
+            width = page.locator('[data-testid="stImage"] img').first.bounding_box()["width"]
+            assert width > 300, width  # half the main column (378 px with the sidebar open), not a quarter (~180 px)
+        browser.close()

@@ -1,0 +1,144 @@
+"""Who is using this session: the student's display name (kept in the URL as ?student=NAME), teacher
+mode behind a password, and the `Actor` the pages hand to the library, which enforces the rules.
+
+With no teacher password configured (neither `$GAN_LAB_TEACHER_PASSWORD` nor `teacher_password` in
+.streamlit/secrets.toml) the app is in single-user mode: this session may manage every run, as the
+machine's owner would. Pages only hide the buttons the library would refuse.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+import streamlit as st
+
+from gan_core.access import Actor, TeacherGate, may_manage, validate_person_name
+from gan_core.errors import AccessError, GanLabError
+
+from .i18n import t
+
+PASSWORD_ENV = "GAN_LAB_TEACHER_PASSWORD"
+STUDENT = "student"  # Session State key of the display name, and the URL's ?student=
+TEACHER = "people_teacher"  # True once this session unlocked teacher mode
+NAME_BOX, PASSWORD_BOX = "people_name_box", "people_password_box"
+
+
+def teacher_password() -> str:
+    """The configured teacher password ("" when none: single-user mode). Never shown or logged."""
+    configured = os.environ.get(PASSWORD_ENV, "")
+    if configured:
+        return configured
+    try:
+        return str(st.secrets.get("teacher_password", "") or "")
+    except Exception:  # noqa: BLE001 - no secrets.toml (or an unreadable one) means no password
+        return ""
+
+
+def single_user() -> bool:
+    return not teacher_password()
+
+
+def student_name() -> str:
+    """The session's display name: from the URL (a reload, a shared link), else the one given or
+    generated earlier in this session, else a fresh generated one. Written back into the URL."""
+    requested = st.query_params.get(STUDENT)
+    if requested and requested != st.session_state.get(STUDENT):
+        try:
+            st.session_state[STUDENT] = validate_person_name(requested)
+        except GanLabError:
+            pass
+    if STUDENT not in st.session_state:
+        st.session_state[STUDENT] = f"{t('people_generated_prefix')}-{1000 + secrets.randbelow(9000)}"
+    name = st.session_state[STUDENT]
+    if st.query_params.get(STUDENT) != name:
+        st.query_params[STUDENT] = name
+    return name
+
+
+def is_teacher() -> bool:
+    """Whether this session may manage every run: unlocked teacher mode, or single-user mode."""
+    return single_user() or bool(st.session_state.get(TEACHER))
+
+
+def actor() -> Actor:
+    """The person acting in this session, as the library wants them."""
+    return Actor(student_name(), teacher=is_teacher())
+
+
+def may(owner: str) -> bool:
+    """Whether this session may stop, resume, rename or delete a run of that owner (the library's rule)."""
+    return may_manage(actor(), owner)
+
+
+def owner_label(owner: str) -> str:
+    """How an owner is shown: the name, "you" added for this session's, "—" for a run without one."""
+    if not owner:
+        return "—"
+    return t("people_you", name=owner) if owner == student_name() else owner
+
+
+def stopped_by_text(record: dict | None) -> str:
+    """One line saying who stopped a run (its owner, the teacher, or the class time limit); "" when unknown."""
+    if not record:
+        return ""
+    if "limit_minutes" in record:
+        return t("people_stopped_by_limit", minutes=record["limit_minutes"])
+    name = str(record.get("name") or "")
+    if record.get("teacher") and not single_user():
+        return t("people_stopped_by_teacher", name=name) if name else t("people_stopped_by_teacher_only")
+    return t("people_stopped_by", name=name) if name else ""
+
+
+def _rename_self() -> None:
+    try:
+        st.session_state[STUDENT] = validate_person_name(st.session_state.get(NAME_BOX, ""))
+    except GanLabError:
+        st.session_state["people_name_error"] = t("people_name_invalid")
+        st.session_state[NAME_BOX] = st.session_state[STUDENT]
+    else:
+        st.query_params[STUDENT] = st.session_state[STUDENT]
+
+
+def _unlock() -> None:
+    """The password is read from its box, compared in constant time, and the box emptied at once."""
+    given = st.session_state.get(PASSWORD_BOX, "")
+    st.session_state[PASSWORD_BOX] = ""
+    gate = st.session_state.setdefault("people_gate", TeacherGate())
+    if gate.wait_left() > 0:
+        st.session_state["people_error"] = t("people_wait", seconds=max(1, round(gate.wait_left())))
+        return
+    try:
+        gate.attempt(given, teacher_password())
+    except AccessError:
+        st.session_state["people_error"] = t("people_wrong_password", seconds=max(1, round(gate.wait_left())))
+    else:
+        st.session_state[TEACHER] = True
+
+
+def _lock() -> None:
+    st.session_state[TEACHER] = False
+
+
+def sidebar() -> None:
+    """The sidebar's "who am I": the name (changeable), the mode, and teacher mode's lock."""
+    name = student_name()
+    if st.session_state.get(NAME_BOX) is None:
+        st.session_state[NAME_BOX] = name
+    st.text_input(t("people_name"), key=NAME_BOX, max_chars=32, on_change=_rename_self, help=t("people_name_help"))
+    if "people_name_error" in st.session_state:
+        st.error(st.session_state.pop("people_name_error"))
+    if single_user():
+        st.caption(t("people_single_user"))
+        return
+    if st.session_state.get(TEACHER):
+        st.success(t("people_teacher_on"), icon=":material/school:")
+        st.button(t("people_teacher_leave"), on_click=_lock, key="people_leave", width="stretch")
+        return
+    st.caption(t("people_student_mode", name=name))
+    refused = st.session_state.pop("people_error", None)
+    with st.expander(t("people_teacher_h"), icon=":material/lock:", expanded=refused is not None):
+        st.text_input(t("people_password"), type="password", key=PASSWORD_BOX)
+        st.button(t("people_unlock"), on_click=_unlock, key="people_unlock", width="stretch")
+    if refused is not None:
+        st.error(refused, icon=":material/lock:")

@@ -1,0 +1,105 @@
+"""The Theory page's "What goes wrong": saturation, mode collapse and D winning, drawn from the shipped recording
+of real runs (gan_core.what_goes_wrong; nothing trains here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from gan_core import what_goes_wrong
+from gan_core.errors import GanLabError
+
+from . import charts, pictures, quality
+from .cache import stamp
+from .i18n import t
+
+MINIMAX_COLOUR, NS_COLOUR = "#d62728", "#1f77b4"
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _recording(version: int) -> dict[str, Any]:
+    return what_goes_wrong.load()
+
+
+def recording() -> dict[str, Any]:
+    """The shipped recording, read once per server and again when the file is rewritten."""
+    return _recording(stamp(what_goes_wrong.SHIPPED_PATH))
+
+
+def settings_line(settings: dict[str, Any]) -> str:
+    shown = ("model", "loss", "lr_g", "lr_d", "d_steps", "batch_size", "seed")
+    return t("wrong_settings", settings=", ".join(f"{name} {settings[name]:g}" if isinstance(settings[name], float)
+                                                    else f"{name} {settings[name]}" for name in shown if name in settings))
+
+
+def steps_of(values: list[float]) -> np.ndarray:
+    return np.arange(1, len(values) + 1, dtype=np.float64)
+
+
+def saturation(runs: dict[str, Any]) -> None:
+    st.subheader(t("wrong_saturation_h"))
+    steps = len(runs["ns"]["grad_g"])
+    st.markdown(t("wrong_saturation", steps=steps))
+    colours = {"minimax": MINIMAX_COLOUR, "ns": NS_COLOUR}
+    norms = [charts.Line(t(f"lv_name_{name}"), steps_of(run["grad_g"]), np.asarray(run["grad_g"]), colours[name])
+             for name, run in runs.items()]
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        figure = charts.figure(norms, t("wrong_grad_norm"), t("step"), height=360)
+        figure.update_yaxes(type="log")  # the two norms differ by orders of magnitude
+        pictures.chart(figure, key="wrong_saturation_norms")
+    with right:
+        believed = [charts.Line(t(f"lv_name_{name}"), steps_of(run["d_fake"]), np.asarray(run["d_fake"]), colours[name])
+                    for name, run in runs.items()]
+        pictures.chart(charts.figure(believed, t("wrong_saturation_d_fake"), t("step"), height=360, y_range=(0, 1),
+                                     references={"½": 0.5}), key="wrong_saturation_d_fake")
+    st.caption(settings_line(runs["minimax"]["settings"]) + " · " + t("wrong_fix", fix=t("wrong_fix_saturation")))
+
+
+def collapse(runs: dict[str, Any], n: int) -> None:
+    st.subheader(t("wrong_collapse_h"))
+    st.markdown(t("wrong_collapse", n=n))
+    columns = st.columns(2, gap="large")
+    for column, name in zip(columns, ("collapsed", "healthy")):
+        run = runs[name]
+        with column:
+            st.markdown(f"**{t(f'wrong_{name}')}** — {t('wrong_covered')}: "
+                        + " → ".join(str(covered) for covered in run["classes_covered"]))
+            pictures.chart(quality.heatmap_figure(run["epochs"], np.asarray(run["class_histogram"])),
+                           key=f"wrong_collapse_{name}")
+            pictures.show(pictures.picture(what_goes_wrong.samples(run), columns=8, target=480),
+                          caption=t("wrong_samples"))
+            st.caption(settings_line(run["settings"]))
+    st.caption(t("wrong_fix", fix=t("wrong_fix_collapse")))
+
+
+def d_wins(run: dict[str, Any]) -> None:
+    st.subheader(t("wrong_dwins_h"))
+    st.markdown(t("wrong_dwins"))
+    left, right = st.columns(2, gap="large")
+    with left:
+        outputs = [charts.Line(t(column), steps_of(run[column]), np.asarray(run[column]), charts.COLOURS[column])
+                   for column in ("d_real", "d_fake")]
+        pictures.chart(charts.figure(outputs, t("d_output"), t("step"), height=340, y_range=(0, 1), references={"½": 0.5}),
+                       key="wrong_dwins_outputs")
+    with right:
+        losses = [charts.Line(t(column), steps_of(run[column]), np.asarray(run[column]), charts.COLOURS[column])
+                  for column in ("loss_d", "loss_g")]
+        pictures.chart(charts.figure(losses, t("loss"), t("step"), height=340), key="wrong_dwins_losses")
+    st.caption(settings_line(run["settings"]) + " · " + t("wrong_fix", fix=t("wrong_fix_dwins")))
+
+
+def render_section() -> None:
+    """The section, or one line saying how to record it when the file is missing."""
+    st.header(t("wrong_h"))
+    try:
+        shipped = recording()
+    except GanLabError:
+        st.warning(t("wrong_missing", path="checkpoints/what-goes-wrong.json"))
+        return
+    st.markdown(t("wrong_intro"))
+    saturation(shipped["saturation"])
+    collapse(shipped["collapse"], shipped.get("collapse_samples_n", 500))
+    d_wins(shipped["d_wins"])
