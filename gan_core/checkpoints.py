@@ -335,6 +335,15 @@ class RunDir:
         found = (re.fullmatch(r"epoch_(\d+)\.pt", p.name) for p in self.epochs_path.iterdir())
         return sorted(int(m.group(1)) for m in found if m)
 
+    def thin_snapshots(self, keep: int) -> None:
+        """Keep at most `keep` epoch snapshots: when there are more, every second one between the first and
+        the newest goes, so a long run's frames stay evenly spread over its whole length."""
+        epochs = self.snapshot_epochs()
+        if len(epochs) <= keep:
+            return
+        for epoch in epochs[1:-1:2]:
+            self.snapshot_path(epoch).unlink(missing_ok=True)
+
     def remove_snapshots_after(self, epoch: int) -> None:
         """Drop snapshots of epochs that the checkpoint has not reached (left by a crash)."""
         for later in (e for e in self.snapshot_epochs() if e > epoch):

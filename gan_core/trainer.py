@@ -120,6 +120,7 @@ class Trainer:
         flush_every: int | None = None,
         evaluate: Callable[[nn.Module], dict[str, Any]] | None = None,
         fast: bool | None = None,
+        epoch_end_every: float | None = None,
     ):
         self.config = config.validate()
         self.device = resolve_device(config.device)
@@ -132,6 +133,10 @@ class Trainer:
         # Stats are copied from the device every flush_every steps: one GPU sync per flush, not per step.
         self.flush_every = max(1, flush_every or (200 if self.device.type == "cuda" else 25))
         self.evaluate = evaluate  # optional per-epoch metrics of the sampling generator
+        # An epoch end (samples, snapshot, checkpoint, metrics) costs about what it costs; an epoch does not:
+        # on a GPU one takes a few milliseconds, so its end is recorded at most every few seconds of wall
+        # clock (and always at the last epoch and on stop). On a CPU every epoch is recorded.
+        self.epoch_end_every = EPOCH_END_EVERY.get(self.device.type, 0.0) if epoch_end_every is None else epoch_end_every
         self.loss = build_objective(config.loss, config.r1)
         dataset = data if data is not None else load_dataset(config.dataset, data_dir)
         self.data = dataset.to(self.device)
@@ -244,7 +249,7 @@ class Trainer:
 
     def _train(self, max_seconds: float | None) -> str:
         session_start = time.perf_counter()
-        last_time = session_start
+        last_time = self._last_epoch_end = session_start
         while self.epoch < self.config.epochs:
             order = self._epoch_order(self.epoch)
             while self.step_in_epoch < self.steps_per_epoch:
@@ -260,10 +265,13 @@ class Trainer:
                 if len(self._pending) >= self.flush_every and not self._flush():
                     return self._end("diverged", self.message)
                 self._notify_step()
-            if not self._flush():
-                return self._end("diverged", self.message)
-            self._end_epoch()
-            last_time = time.perf_counter()  # epoch-end work (samples, saving, metrics) is not training time
+            self.epoch += 1
+            self.step_in_epoch = 0
+            if self.epoch >= self.config.epochs or time.perf_counter() - self._last_epoch_end >= self.epoch_end_every:
+                if not self._flush():
+                    return self._end("diverged", self.message)
+                self._end_epoch()
+                last_time = self._last_epoch_end = time.perf_counter()  # epoch-end work is not training time
         return self._end("finished", f"finished {self.epoch} epochs")
 
     def _step(self, batch_indices: torch.Tensor) -> torch.Tensor:
@@ -340,15 +348,16 @@ class Trainer:
                         self.global_step, self.train_seconds, speed)
 
     def _end_epoch(self) -> None:
-        self.epoch += 1
-        self.step_in_epoch = 0
-        first = (self.epoch - 1) * self.steps_per_epoch
+        """Record the epochs finished since the last record: losses, samples, snapshot, checkpoint, metrics."""
+        recorded = self.history.epochs[-1]["epoch"] if self.history.epochs else 0
+        first, last = recorded * self.steps_per_epoch, self.epoch * self.steps_per_epoch
+        losses_d, losses_g = self.history.loss_d[first:last], self.history.loss_g[first:last]
         record: dict[str, Any] = {
             "epoch": self.epoch,
-            "global_step": self.global_step,
+            "global_step": self.epoch * self.steps_per_epoch,
             "train_seconds": round(self.train_seconds, 3),
-            "loss_d": float(np.mean(self.history.loss_d[first:])) if self.history.loss_d[first:] else float("nan"),
-            "loss_g": float(np.mean(self.history.loss_g[first:])) if self.history.loss_g[first:] else float("nan"),
+            "loss_d": float(np.mean(losses_d)) if losses_d else float("nan"),
+            "loss_g": float(np.mean(losses_g)) if losses_g else float("nan"),
         }
         samples = self.sample_fixed()
         if self.evaluate is not None:
@@ -358,6 +367,7 @@ class Trainer:
         if self.run is not None:
             weights = self.sampling_generator.state_dict() if keeps_generator(self.epoch, self.config.epochs) else None
             self.run.save_snapshot(self.epoch, weights, torch.from_numpy(samples))
+            self.run.thin_snapshots(MAX_SNAPSHOTS)
             self.save()
             if self._log is not None:
                 self._log.epoch(record)  # after the save: the log never runs ahead of what a resume gets
@@ -368,6 +378,8 @@ class Trainer:
     def _end(self, status: str, message: str) -> str:
         if status == "stopped" and not self._flush():
             status, message = "diverged", self.message
+        if status == "stopped" and self.epoch > (self.history.epochs[-1]["epoch"] if self.history.epochs else 0):
+            self._end_epoch()  # epochs finished since the last record (a GPU records every few seconds)
         self.status, self.message = status, message
         if self.run is not None:
             if status == "stopped":
@@ -427,6 +439,11 @@ class Trainer:
             "generator_parameters": count_parameters(self.generator),
             "discriminator_parameters": count_parameters(self.discriminator),
         }
+
+
+# Seconds of wall clock between two recorded epoch ends, per kind of device (0: every epoch).
+EPOCH_END_EVERY = {"cpu": 0.0, "cuda": 5.0, "mps": 5.0}
+MAX_SNAPSHOTS = 200  # epoch snapshots a run keeps at most (thinned evenly): a light scrubber and GIF
 
 
 def keeps_generator(epoch: int, epochs: int) -> bool:
