@@ -10,7 +10,7 @@ from .data import DATASETS, ImageDataset, load_dataset
 from .devices import available_devices, resolve_device
 from .errors import CheckpointError, ConfigError, DataError, GanLabError, RunNameError
 from .models import MODELS, build_models, count_parameters
-from .sampling import LoadedGenerator, load_generator
+from .sampling import LoadedGenerator, load_generator, sample
 from .history import EpochResult, History, Progress
 from .trainer import Trainer
 
@@ -19,5 +19,5 @@ __all__ = [
     "FullGaussian", "GanLabError", "History", "ImageDataset", "IndependentGaussian", "LoadedGenerator",
     "Progress", "RunDir", "RunInfo", "RunNameError", "TrainConfig", "Trainer", "available_devices",
     "build_models", "count_parameters", "delete_run", "fit_baseline", "list_runs", "load_dataset",
-    "load_generator", "resolve_device",
+    "load_generator", "resolve_device", "sample",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import torch
 
+from .errors import ConfigError
 from .models import IMAGE_PIXELS, IMAGE_SHAPE
 
 
@@ -73,8 +74,6 @@ BASELINES = {"gaussian-independent": IndependentGaussian, "gaussian-full": FullG
 
 def fit_baseline(kind: str, images: torch.Tensor) -> IndependentGaussian | FullGaussian:
     """A baseline of the given kind, fitted to the images."""
-    from .errors import ConfigError
-
     if kind not in BASELINES:
         raise ConfigError(f"unknown baseline {kind!r}; choose one of {', '.join(BASELINES)}", code="baseline_unknown", baseline=kind)
     return BASELINES[kind]().fit(images)

@@ -17,6 +17,7 @@ process killed mid-save leaves the previous file intact. Every read uses
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import json
 import os
@@ -28,7 +29,7 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, BinaryIO
@@ -36,7 +37,8 @@ from typing import Any, Callable, BinaryIO
 import torch
 
 from .access import Actor, check_manage, check_not_shipped
-from .errors import CheckpointError, RunNameError
+from .errors import CheckpointError, CorruptFileError, DiskFullError, RunNameError, UnsafeFileError
+from .models import DEFAULT_MODEL
 
 try:
     import fcntl
@@ -47,6 +49,7 @@ CHECKPOINTS_ENV = "GAN_LAB_CHECKPOINTS"
 CHECKPOINT_FORMAT = "gan-lab-checkpoint"
 SNAPSHOT_FORMAT = "gan-lab-epoch-snapshot"
 INTERRUPTED = "interrupted: the training process ended without saving; resume continues from the last checkpoint"
+BROKEN = "broken"  # the status `list_runs` gives a run whose run.json cannot be read
 _RUN_NAME = re.compile(r"^[^\W_][\w.-]{0,63}$")  # \w is Unicode-aware: "урок-1" is fine
 
 
@@ -74,8 +77,24 @@ def validate_run_name(name: str) -> str:
     return name
 
 
+def new_run_name_problem(name: str, root: str | Path | None = None, taken: Iterable[str] = ()) -> str | None:
+    """Why `name` cannot name a new run, as a code: "empty", "invalid" or "taken" (a run folder or a
+    queued job has it); None when it can."""
+    name = (name or "").strip()
+    if not name:
+        return "empty"
+    try:
+        run = RunDir(name, root)
+    except RunNameError:
+        return "invalid"
+    return "taken" if run.path.exists() or name in set(taken) else None
+
+
 def now_iso() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}  # no space left; over the user's quota
 
 
 def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
@@ -89,8 +108,11 @@ def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
             file.flush()
             os.fsync(file.fileno())
         os.replace(temp_name, path)
-    except BaseException:
+    except BaseException as error:
         Path(temp_name).unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.errno in _DISK_FULL:
+            raise DiskFullError(f"the disk is full: {path.name} could not be saved in {path.parent}; the previous "
+                                "file is kept. Free some space (delete old runs) and resume the run", file=path.name) from None
         raise
     _fsync_folder(path.parent)
 
@@ -109,7 +131,11 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def save_tensor_file(path: Path, payload: dict[str, Any]) -> None:
-    atomic_write(path, lambda file: torch.save(payload, file))
+    """Serialised in memory first (a run's files are a few MB) so that a failed write, such as a full
+    disk, reaches `atomic_write` as the OSError it is rather than wrapped by torch's zip writer."""
+    buffer = io.BytesIO()
+    torch.save(payload, buffer)
+    atomic_write(path, lambda file: file.write(buffer.getbuffer()))
 
 
 def load_tensor_file(path: Path, expected_format: str) -> dict[str, Any]:
@@ -123,19 +149,33 @@ def load_tensor_source(source: Path | BinaryIO, expected_format: str, path: Path
     """`load_tensor_file` for a file or for bytes not yet written (an archive being imported, named `path`)."""
     try:
         payload = torch.load(source, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as error:
-        if "global" not in str(error).lower():  # no Python object was asked for: the bytes are just not a checkpoint
-            raise CheckpointError(f"{path} is truncated or corrupt (not a torch file); delete this run or restore the file", code="file_corrupt", file=f"{path.parent.name}/{path.name}") from None
-        raise CheckpointError(
+    except pickle.UnpicklingError:
+        if not _intact_zip(source):  # the bytes are not (or no longer) a torch file
+            raise CorruptFileError(f"{path} is truncated or corrupt (not a torch file); delete this run or restore the file",
+                                   file=f"{path.parent.name}/{path.name}") from None
+        # An intact torch file whose pickle the weights-only loader refused: it asks for Python objects.
+        raise UnsafeFileError(
             f"{path} was refused: it contains Python objects that could run code when loaded; "
             "only checkpoints written by GAN Lab can be opened",
             code="file_unsafe", file=f"{path.parent.name}/{path.name}") from None
     except (RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile, KeyError) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise CheckpointError(f"{path} is truncated or corrupt ({reason[:120]}); delete this run or restore the file", code="file_corrupt", file=f"{path.parent.name}/{path.name}") from None
+        raise CorruptFileError(f"{path} is truncated or corrupt ({reason[:120]}); delete this run or restore the file",
+                               file=f"{path.parent.name}/{path.name}") from None
     if not isinstance(payload, dict) or payload.get("format") != expected_format:
         raise CheckpointError(f"{path} is not a GAN Lab file of the expected kind ({expected_format})", code="file_foreign", file=f"{path.parent.name}/{path.name}")
     return payload
+
+
+def _intact_zip(source: Path | BinaryIO) -> bool:
+    """True when `source` is a zip (torch's file format) whose members all pass their CRC check."""
+    try:
+        if hasattr(source, "seek"):
+            source.seek(0)
+        with zipfile.ZipFile(source) as archive:
+            return archive.testzip() is None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return False
 
 
 def half_precision(state_dict: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
@@ -155,10 +195,22 @@ class RunInfo:
     created: str
     model: str
     dataset: str
-    message: str
+    message: str  # for a broken run: what is wrong with its run.json
     shipped: bool
     owner: str = ""  # the display name of whoever started it ("" for runs from the CLI or before owners)
     stopped_by: dict[str, Any] | None = None  # {"name", "teacher"} of the person who last stopped it
+    train_seconds: float | None = None  # time spent in training steps, all sessions
+    config: dict[str, Any] = field(default_factory=dict, compare=False)  # its settings, as saved (TrainConfig.to_dict)
+
+    @property
+    def broken(self) -> bool:
+        """Its run.json cannot be read: it can only be deleted (or the file restored)."""
+        return self.status == BROKEN
+
+    @classmethod
+    def of_broken(cls, name: str, reason: str) -> "RunInfo":
+        return cls(name=name, status=BROKEN, epochs_done=0, epochs_target=0, device="", created="", model="",
+                   dataset="", message=reason, shipped=False)
 
 
 class RunDir:
@@ -205,9 +257,11 @@ class RunDir:
         try:
             info = json.loads(self.info_path.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise CheckpointError(f"{self.info_path} is corrupt ({error}); delete this run or restore the file", code="file_corrupt", file=self.info_path.name) from None
-        if not isinstance(info, dict) or "config" not in info:
-            raise CheckpointError(f"{self.info_path} is not a GAN Lab run description", code="file_foreign", file=self.info_path.name)
+            raise CorruptFileError(f"{self.info_path} is corrupt ({error}); delete this run or restore the file",
+                                   file=self.info_path.name) from None
+        if not isinstance(info, dict) or not isinstance(info.get("config"), dict):
+            raise CorruptFileError(f"{self.info_path} is not a GAN Lab run description; delete this run or restore "
+                                   "the file", code="file_foreign", file=self.info_path.name)
         return info
 
     def write_info(self, info: dict[str, Any]) -> None:
@@ -299,6 +353,8 @@ class RunDir:
             device=str(data.get("device", "")), created=str(data.get("created", "")),
             model=str(config.get("model", "")), dataset=str(config.get("dataset", "")),
             message=message, shipped=bool(data.get("shipped", False)),
+            train_seconds=float(summary["train_seconds"]) if summary.get("train_seconds") is not None else None,
+            config=dict(config),
             owner=str(data.get("owner") or ""),
             stopped_by=data.get("stopped_by") if isinstance(data.get("stopped_by"), dict) else None,
         )
@@ -351,7 +407,10 @@ class RunDir:
 
 
 def list_runs(root: str | Path | None = None) -> list[RunInfo]:
-    """Every run under the root, newest first; folders without run.json are not runs."""
+    """Every run under the root, newest first (broken ones last); folders without run.json are not runs.
+
+    A run whose run.json is corrupt is listed as broken, with the reason, so that it can be seen
+    and deleted rather than silently hidden."""
     root = Path(root) if root is not None else default_checkpoints_dir()
     if not root.is_dir():
         return []
@@ -360,18 +419,29 @@ def list_runs(root: str | Path | None = None) -> list[RunInfo]:
         if not (folder / "run.json").is_file():
             continue
         try:
-            runs.append(RunDir(folder.name, root).info())
-        except (CheckpointError, RunNameError):
-            continue
+            run = RunDir(folder.name, root)
+        except RunNameError:
+            continue  # a folder the app did not make (and cannot name safely)
+        try:
+            runs.append(run.info())
+        except CheckpointError as error:
+            runs.append(RunInfo.of_broken(run.name, str(error)))
+        except (TypeError, ValueError, AttributeError) as error:  # run.json parses but a value has the wrong type
+            runs.append(RunInfo.of_broken(run.name, f"{run.info_path} has a bad value ({error}); "
+                                                    "delete this run or restore the file"))
     return sorted(runs, key=lambda run: run.created, reverse=True)
 
 
 def delete_run(name: str, root: str | Path | None = None, by: Actor | None = None) -> None:
     """Remove a run's folder. Refused for a shipped run (the pages open on it), for someone else's run (when
     `by` is given; None is the machine's owner) and for a run that a live process is training. The CLI, the
-    job manager and the app all delete through here."""
+    job manager and the app all delete through here. A run whose run.json is corrupt can be deleted too
+    (nothing can train it; its owner is unknown, so only the machine's owner or a teacher may)."""
     run = RunDir(name, root)
-    info = run.read_info()
+    try:
+        info = run.read_info()
+    except CorruptFileError:
+        info = {}
     check_not_shipped(info, run.name, "delete")
     check_manage(by or Actor.machine(), run.name, str(info.get("owner") or ""), "delete")
     if run.owner_alive(info):  # the lock of the process training it (this one included)
@@ -427,10 +497,12 @@ def copy_run(name: str, new_name: str, root: str | Path | None = None, owner: st
 
 
 def pick_default_run(runs: Iterable[RunInfo]) -> RunInfo | None:
-    """The run a page should open with: a shipped one, else the newest finished, else the newest
-    with at least one epoch. `runs` come newest first, as `list_runs` returns them."""
+    """The run a page should open with: a shipped one (the default model's first: the lecture's GAN before
+    the conditional one), else the newest finished, else the newest with at least one epoch. `runs` come
+    newest first, as `list_runs` returns them."""
     runs = [run for run in runs if run.epochs_done >= 1]
-    for wanted in (lambda r: r.shipped, lambda r: r.status == "finished", lambda r: True):
+    for wanted in (lambda r: r.shipped and r.model == DEFAULT_MODEL, lambda r: r.shipped,
+                   lambda r: r.status == "finished", lambda r: True):
         found = next((run for run in runs if wanted(run)), None)
         if found is not None:
             return found

@@ -276,17 +276,17 @@ def _load_cached(path_text: str) -> LoadedClassifier:
         raise CheckpointError(f"the digit classifier {path} is missing; {REBUILD_HINT}", code="classifier_broken")
     try:
         payload = load_tensor_file(path, CLASSIFIER_FORMAT)
-        report = payload["report"]
-        if (report["held_out_per_class"], report["split_seed"]) != (HELD_OUT_PER_CLASS, SPLIT_SEED):
-            raise CheckpointError(f"the digit classifier {path} was trained on another held-out split; {REBUILD_HINT}", code="classifier_broken")
-        model = DigitClassifier(**payload["architecture"])
-        model.load_state_dict(payload["state_dict"])
-    except CheckpointError as error:
-        if "another held-out split" in str(error):
-            raise
+    except CheckpointError:
         raise CheckpointError(f"the digit classifier {path} cannot be loaded (corrupt or not a classifier file); "
                               f"{REBUILD_HINT}", code="classifier_broken") from None
+    try:
+        report = payload["report"]
+        split = (report["held_out_per_class"], report["split_seed"])
+        model = DigitClassifier(**payload["architecture"])
+        model.load_state_dict(payload["state_dict"])
     except (KeyError, TypeError, RuntimeError):
         raise CheckpointError(f"the digit classifier {path} does not match this version of GAN Lab; {REBUILD_HINT}", code="classifier_broken") from None
+    if split != (HELD_OUT_PER_CLASS, SPLIT_SEED):
+        raise CheckpointError(f"the digit classifier {path} was trained on another held-out split; {REBUILD_HINT}", code="classifier_broken")
     model.eval().requires_grad_(False)
     return LoadedClassifier(model, report, path)

@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     sample = commands.add_parser("sample", parents=[common], help="images from a trained run")
     sample.add_argument("--run", metavar="NAME", required=True)
     sample.add_argument("--epoch", type=int, help="use the generator of this epoch (default: the latest)")
+    sample.add_argument("--label", type=int, metavar="K",
+                        help="conditional runs (cgan): draw only the digit K, 0-9 (default: the digits 0-9 in turn)")
     _add_output_arguments(sample)
 
     baseline = commands.add_parser("baseline", parents=[data], help="images from a Gaussian fitted to the pixels")
@@ -81,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("--name", metavar="NEW", help="the run's name here (default: the folder name in the archive)")
 
     evaluate = commands.add_parser(
-        "eval", parents=[common], help="sample-quality metrics (FID, classes covered, confidence, memorisation) as JSON",
+        "eval", parents=[common], help="sample-quality metrics (FID, classes covered, confidence, memorisation; "
+                                       "label accuracy per digit for conditional runs) as JSON",
         description="Measure samples with the shipped digit classifier and print one JSON object (schema in README).")
     source = evaluate.add_mutually_exclusive_group(required=True)
     source.add_argument("--run", metavar="NAME", help="samples of this run's generator")
@@ -279,6 +282,8 @@ class ProgressReporter:
             self.stream.write("\r" + " " * 120 + "\r")
         quality = (f", FID {r['fid']:.1f} ({r['fid_ratio']:.1f}x floor), {r['classes_covered']} digits, "
                    f"confidence {r['mean_confidence']:.2f}") if "fid" in r else ""
+        if "label_accuracy_mean" in r:
+            quality += f", label accuracy {r['label_accuracy_mean']:.1%} (lowest {min(r['label_accuracy']):.1%})"
         print(f"epoch {r['epoch']}/{self.trainer.config.epochs}: loss_d {r['loss_d']:.3f} loss_g {r['loss_g']:.3f} "
               f"({_duration(r['train_seconds'])} of training){quality}", file=self.stream)
 
@@ -307,8 +312,9 @@ def cmd_sample(args: argparse.Namespace) -> int:
     _check_count(args.n)
     out = check_output_path(args.out)
     generator = load_generator(RunDir(args.run, args.checkpoints or default_checkpoints_dir()), epoch=args.epoch)
-    path = save_images(generator.sample(args.n, args.seed), out)
-    print(f"wrote {args.n} samples of run {args.run!r} (epoch {generator.epoch}) to {path}")
+    path = save_images(generator.sample(args.n, args.seed, label=args.label), out)
+    digits = f", digit {args.label}" if args.label is not None else (", digits 0-9 in turn" if generator.conditional else "")
+    print(f"wrote {args.n} samples of run {args.run!r} (epoch {generator.epoch}{digits}) to {path}")
     return EXIT_OK
 
 
@@ -364,9 +370,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise GanLabError("--epoch needs --run NAME")
     if args.seed < 0:
         raise GanLabError(f"--seed must be 0 or more, got {args.seed}")
-    dataset = "mnist-5k"
+    dataset, labels = "mnist-5k", None
     if args.run:
-        from .sampling import load_generator
+        from .sampling import cycling_labels, load_generator
 
         run = RunDir(args.run, args.checkpoints or default_checkpoints_dir())
         dataset = run.read_info()["config"].get("dataset", "mnist-5k")
@@ -375,7 +381,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
                               f"({', '.join(DIGIT_DATASETS)})")
         generator = load_generator(run, epoch=args.epoch)
         source = {"kind": "run", "run": args.run, "epoch": generator.epoch, "model": generator.model, "dataset": dataset}
-        images = generator.sample(args.n, args.seed)
+        images = generator.sample(args.n, args.seed)  # a conditional run: the digits 0-9 in turn
+        labels = cycling_labels(args.n) if generator.conditional else None
     elif args.baseline:
         from .baselines import fit_baseline
 
@@ -384,7 +391,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     else:
         source = {"kind": "real", "split": "train", "dataset": dataset}
         images = real_training_sample(args.n, args.seed)
-    quality = evaluate_images(images, dataset=dataset)
+    quality = evaluate_images(images, dataset=dataset, labels=labels)
     report = {"source": source, "seed": args.seed, **quality.to_dict(per_sample=args.per_sample),
               "classifier": classifier_info()}
     print(json.dumps(report, ensure_ascii=False))

@@ -17,9 +17,7 @@ import numpy as np
 from .checkpoints import RunDir
 from .config import TrainConfig
 from .data import DATASET_SIZES
-from .trainer import History
-
-STEP_COLUMNS = ("loss_d", "loss_g", "d_real", "d_fake")
+from .trainer import STEP_COLUMNS, History
 EPOCH_BASICS = ("epoch", "global_step", "train_seconds", "loss_d", "loss_g")
 
 # Where the curves settle when G and D are in the game's equilibrium (p_g = p_data, D = 1/2 everywhere).

@@ -74,3 +74,21 @@ class ClassLimitError(AccessError):
     """A student's request goes past a limit the teacher set for the class."""
 
     code = "class_limit"
+
+
+class CorruptFileError(CheckpointError):
+    """A saved file is truncated, damaged or not a torch file at all."""
+
+    code = "file_corrupt"
+
+
+class UnsafeFileError(CheckpointError):
+    """A file asks for Python objects that could run code when loaded; it is refused unread."""
+
+    code = "file_unsafe"
+
+
+class DiskFullError(CheckpointError):
+    """The disk filled up while saving; the previous file is kept."""
+
+    code = "disk_full"

@@ -53,6 +53,16 @@ def interpolate(z0: torch.Tensor, z1: torch.Tensor, steps: int, method: str = "s
     return torch.stack([walk(z0, z1, float(t)) for t in torch.linspace(0, 1, steps)])
 
 
+def label_walk(start: int, end: int, steps: int, classes: int = 10) -> torch.Tensor:
+    """Class weights (steps, classes) from one-hot `start` to one-hot `end`: a conditional generator
+    given them mixes the two labels' embeddings, so at a fixed z one digit turns into the other."""
+    if steps < 2:
+        raise ValueError("a walk needs at least 2 steps")
+    t = torch.linspace(0, 1, steps)[:, None]
+    one_hot = torch.eye(classes)
+    return (1 - t) * one_hot[start] + t * one_hot[end]
+
+
 @dataclass(frozen=True)
 class LatentDirections:
     """Principal directions of a generator's latent space, strongest first."""

@@ -9,6 +9,9 @@ The loss (`config.loss`: minimax, ns, lsgan, hinge, wgan-gp; `config.r1`) is a p
 formulas live in losses.py. The default, ns, maximises log D(G(z)) instead of minimising
 log(1 - D(G(z))) (the non-saturating loss: G still learns when D is sure).
 
+A conditional model (`cgan`) is told each digit's label: G draws the labels of the real batch,
+and D judges every image together with its label. Unconditional models never see labels.
+
 The rest of the file is the loop around it: epochs, stopping, saving. Saved state and the run's
 random generators live in run_state.py, the GPU's CUDA-graph replay of this same step in
 fast_path.py, the history and its log on disk in history.py.
@@ -36,52 +39,56 @@ from .data import ImageDataset, load_dataset
 from .devices import resolve_device, set_matmul_precision
 from .errors import CheckpointError, ConfigError, RunNameError
 from .fast_path import GraphedStep, fast_path_available
-from .history import EpochResult, History, LogWriter, Progress
+from .history import STEP_COLUMNS, EpochResult, History, LogWriter, Progress
 from .images import to_uint8
 from .losses import build_objective
-from .models import build_models, count_parameters, use_generator
+from .models import build_models, count_parameters, is_conditional, use_generator
 from . import run_state
 from .run_state import RunRandomness
-from .sampling import generate_images
+from .sampling import cycling_labels, generate_images
 
 log = logging.getLogger(__name__)
 
-__all__ = ["EpochResult", "History", "Progress", "Trainer", "keeps_generator"]
+__all__ = ["EpochResult", "History", "Progress", "STEP_COLUMNS", "Trainer", "keeps_generator"]
 
 
 class Trainer:
     """Trains one GAN. Create with `Trainer(config, run)`, `Trainer.create` or `Trainer.resume`, then `train()`."""
 
     # --- the algorithm --------------------------------------------------------------------
-    def train_step(self, real_batches: torch.Tensor) -> torch.Tensor:
-        """k = d_steps discriminator updates (one real batch each), then one generator update.
+    def train_step(self, real_batches: torch.Tensor, label_batches: torch.Tensor) -> torch.Tensor:
+        """k = d_steps discriminator updates (one real batch and its labels each), then one generator update.
 
-        Returns (loss_d, loss_g, mean D(x), mean D(G(z)), |grad G|) as one tensor on the device
-        (history.STEP_COLUMNS names them, in this order).
+        Returns the numbers of STEP_COLUMNS (loss_d, loss_g, mean D(x), mean D(G(z)), |grad G|) as one
+        tensor on the device.
         """
-        for real in real_batches:
-            loss_d, d_real, d_fake = self.discriminator_step(real)  # (1) update D
-        loss_g, grad_g = self.generator_step(real_batches.shape[1])  # (2) update G
+        for real, labels in zip(real_batches, label_batches):
+            loss_d, d_real, d_fake = self.discriminator_step(real, labels)  # (1) update D
+        loss_g, grad_g = self.generator_step(real_batches.shape[1], labels)  # (2) update G
         if self.generator_ema is not None:
             self._update_ema()
-        return torch.stack([loss_d, loss_g, d_real, d_fake, grad_g]).detach()
+        numbers = {"loss_d": loss_d, "loss_g": loss_g, "d_real": d_real, "d_fake": d_fake, "grad_g": grad_g}
+        return torch.stack([numbers[column] for column in STEP_COLUMNS]).detach()
 
-    def discriminator_step(self, real: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def discriminator_step(self, real: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """D learns to output "real" on real digits and "fake" on G's images; G is not updated."""
-        fake = self.generator(self.noise(len(real))).detach()  # detach: no gradient flows into G here
-        d_real, d_fake = self.discriminator(real), self.discriminator(fake)
+        given = (labels,) if self.conditional else ()  # only a conditional model is told the digits
+        fake = self.generator(self.noise(len(real)), *given).detach()  # detach: no gradient flows into G here
+        d_real, d_fake = self.discriminator(real, *given), self.discriminator(fake, *given)
+        critic = lambda images: self.discriminator(images, *given)  # noqa: E731 - D as the penalty sees it
         loss = (self.loss.discriminator(d_real, d_fake)
-                + self.loss.penalty(self.discriminator, real, fake, self.rng.noise))  # WGAN-GP's / R1 (else 0)
+                + self.loss.penalty(critic, real, fake, self.rng.noise))  # WGAN-GP's / R1 (else 0)
         self.opt_d.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_d.step()
         return loss, self.loss.read(d_real), self.loss.read(d_fake)
 
-    def generator_step(self, batch_size: int) -> tuple[torch.Tensor, torch.Tensor]:
+    def generator_step(self, batch_size: int, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """G learns to make D say "real" on fresh fakes, while D is held fixed. Also returns the norm
         of G's gradient (what the minimax loss makes vanish)."""
+        given = (labels,) if self.conditional else ()  # only a conditional model is told the digits
         self.discriminator.requires_grad_(False)
-        loss = self.loss.generator(self.discriminator(self.generator(self.noise(batch_size))))
+        loss = self.loss.generator(self.discriminator(self.generator(self.noise(batch_size), *given), *given))
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         grad_norm = torch.nn.utils.get_total_norm([p.grad for p in self.generator.parameters()])
@@ -149,6 +156,7 @@ class Trainer:
         self.generator, self.discriminator = (m.to(self.device, memory_format=memory_format)
                                               for m in build_models(config.model, config.latent_dim, config.g_width, config.d_width,
                                                                     generator=self.rng.init))
+        self.conditional = is_conditional(self.generator)
         self.generator_ema = _frozen_copy(self.generator) if config.ema_decay > 0 else None
         for model in (self.generator, self.discriminator):
             use_generator(model, self.rng.noise)  # dropout masks from the run's generator
@@ -162,6 +170,8 @@ class Trainer:
         self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=config.lr_d, betas=config.betas,
                                       fused=fused, capturable=on_gpu)
         self.fixed_noise = self.rng.fixed_noise(config.latent_dim).to(self.device)
+        # A conditional model draws the digits 0-9 in turn for them; None for the others.
+        self.fixed_labels = cycling_labels(len(self.fixed_noise)).to(self.device) if self.conditional else None
 
         self.history = History()
         self.epoch = 0  # epochs completed
@@ -284,7 +294,7 @@ class Trainer:
         return self._graphed_step(batch_indices)
 
     def _indexed_step(self, batch_indices: torch.Tensor) -> torch.Tensor:
-        return self.train_step(self.data.images[batch_indices])
+        return self.train_step(self.data.images[batch_indices], self.data.labels[batch_indices])
 
     def _save_point(self) -> Callable[[], None]:
         """A function that puts weights, optimisers, EMA and noise generator back as they are now (the
@@ -404,7 +414,7 @@ class Trainer:
 
     def sample_fixed(self) -> np.ndarray:
         """The fixed-noise batch through the sampling generator, as uint8 (64, 28, 28)."""
-        return to_uint8(generate_images(self.sampling_generator, self.fixed_noise))
+        return to_uint8(generate_images(self.sampling_generator, self.fixed_noise, self.fixed_labels))
 
     # --- checkpoints ----------------------------------------------------------------------
     def state(self) -> dict[str, Any]:

@@ -20,11 +20,13 @@ from streamlit.testing.v1 import AppTest
 
 from gan_core.checkpoints import CHECKPOINTS_ENV, RunDir
 from gan_core.config import TrainConfig
-from gan_core.jobs import get_job_manager
+from gan_core import jobs as jobs_module
+from gan_core.curves import epoch_metrics, load_history
+from gan_core.jobs import JobManager, get_job_manager
 from gan_core.metrics import classify_one, judge_nearest, nearest_training_image, training_evaluator
 from gan_core.sampling import load_generator
 from gan_core.trainer import Trainer
-from ui.i18n import STRINGS
+from ui.i18n import STRINGS, plural_form
 
 from .conftest import wait_until
 
@@ -40,6 +42,11 @@ TRAINING_TIMEOUT = 600  # one epoch of the MLP on 5,000 digits: ~10 s on two idl
 def text(key: str, language: str = "ru", **values: object) -> str:
     entry = STRINGS[key][language]
     return entry.format(**values) if values else entry
+
+
+def counted(key: str, n: int, language: str = "ru") -> str:
+    """A counted noun as the app writes it ("1 epoch", "2 эпохи"): the real plural form of the language."""
+    return STRINGS[key][language].split("|")[plural_form(n, language)].format(n=n)
 
 
 def open_app(page: str = "home", language: str = "ru") -> AppTest:
@@ -104,14 +111,22 @@ def with_run(trained_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     return root
 
 
-@pytest.fixture
-def jobs(checkpoints: Path):
-    """The app's own job manager; whatever a test leaves training in its folder is stopped and saved."""
-    manager = get_job_manager()
+@pytest.fixture(autouse=True)
+def job_manager(monkeypatch: pytest.MonkeyPatch):
+    """Each test's own job manager, installed as the process's one (what `get_job_manager` returns and
+    the pages use): no job, queue or thread of one test is seen by another. Whatever a test leaves
+    training is stopped and saved at its end."""
+    manager = JobManager()
+    monkeypatch.setattr(jobs_module, "_manager", manager)
     yield manager
-    for job in manager.jobs(checkpoints):
-        manager.stop(job.run_name, checkpoints)
-        manager.wait(job, TRAINING_TIMEOUT)
+    manager.shutdown(TRAINING_TIMEOUT)
+
+
+@pytest.fixture
+def jobs(checkpoints: Path, job_manager: JobManager) -> JobManager:
+    """The app's job manager of this test, training into the test's checkpoints folder."""
+    assert get_job_manager() is job_manager
+    return job_manager
 
 
 # --- every page, both languages ---------------------------------------------------------------------------
@@ -130,8 +145,30 @@ def test_every_page_renders_before_any_training_and_sends_the_user_to_train(chec
             assert len(at.table[0].value) == 3  # and their numbers
 
 
+def guess_pattern(language: str) -> re.Pattern:
+    """The Latent explorer's guess line as the user reads it: the template with a digit and a percentage."""
+    template = re.escape("#### " + STRINGS["latent_guess"][language])
+    template = template.replace(re.escape("{digit}"), "[0-9]").replace(re.escape("{confidence:.0%}"), "[0-9]{1,3}%")
+    return re.compile(template + "(" + re.escape(STRINGS["latent_guess_unsure"][language]) + ")?")
+
+
+# The axes of every chart on a page of the tiny two-epoch run: (x, y) titles of each, so a chart that goes
+# missing, is added twice or loses its labels fails.
+CHART_AXES = {
+    "train": lambda lang: [text("step", lang), text("loss", lang), text("step", lang), text("d_output", lang),
+                           text("digit", lang), text("share_axis", lang), text("epoch", lang),
+                           text("metric_fid_ratio", lang), text("epoch", lang), text("digit", lang)],
+    "losses": lambda lang: [text("step", lang), text("loss", lang), text("step", lang), text("d_output", lang),
+                            *(text(key, lang) for key in ("metric_fid_ratio", "metric_fid", "metric_kid",
+                                                          "metric_classes_covered", "metric_mean_confidence",
+                                                          "metric_kl_to_uniform")),
+                            *[text("epoch", lang)] * 7, text("digit", lang)],  # six metrics and the heat map by epoch
+}
+
+
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_every_page_renders_with_a_trained_run(with_run, language) -> None:
+    guess = guess_pattern(language)
     at = open_app("home", language)
     for page in PAGES:
         at.switch_page(f"ui/pages/{page}.py").run()
@@ -140,9 +177,10 @@ def test_every_page_renders_with_a_trained_run(with_run, language) -> None:
         assert text("need_run", language) not in texts(at, "info"), page
         if page == "latent":
             assert len(at.image) == 2  # the digit and the nearest training image
-            assert any(text("latent_guess", language, digit="", confidence=0)[:12] in m for m in texts(at, "markdown"))
+            assert any(guess.fullmatch(m) for m in texts(at, "markdown")), "no classifier's guess"
         if page in ("train", "losses"):
-            assert len(at.get("plotly_chart")) >= 4  # losses, D(x) / D(G(z)), FID / floor, the digits' shares
+            shown = sorted(title for f in figures(at) for title in axis_titles(f) if title)
+            assert shown == sorted(CHART_AXES[page](language)), f"{page}: {' | '.join(shown)}"
             assert text("quality_h", language) in texts(at, "subheader")
         if page == "progression":
             assert len(at.image) == 2  # the chosen epoch and the animation
@@ -273,7 +311,11 @@ def test_start_with_tiny_settings_trains_a_run_that_the_job_manager_finishes(che
 
     assert jobs.wait(job, TRAINING_TIMEOUT).state == "finished"
     at.run()
-    assert any(message.startswith("Done: all 1 epoch(s)") for message in texts(at, "success"))
+    assert any(message.startswith("Done: 1 epoch in ") for message in texts(at, "success"))
+    assert counted("n_epochs", 1, "en") == "1 epoch"  # one epoch, the singular: no "(s)"
+    russian = open_app("train", "ru")  # the same run seen in Russian: "1 эпоха", the singular
+    assert russian.selectbox(key="keep_train_watch").value == "lesson-1"
+    assert any(message.startswith("Готово: 1 эпоха за ") for message in texts(russian, "success"))
     assert len(at.get("plotly_chart")) == 4 and len(at.image) == 1  # losses, D's outputs, the digits, FID / floor
     assert RunDir("lesson-1", checkpoints).info().status == "finished"
     assert at.text_input(key="keep_train_name").value == "mlp-1"  # a fresh name for the next run
@@ -319,9 +361,10 @@ def test_bad_input_shows_a_message_next_to_the_field_and_nothing_saved_is_lost(w
     assert not at.error and not at.button(key="train_start").disabled
     at.number_input(key="keep_train_batch_size").set_value(6000).run()
     assert texts(column_with(at, "number_input", "keep_train_batch_size"), "error") == [
-        text("err_batch", size=5000, k=1, limit=5000)]
+        "Батч больше набора данных: в нём 5000 картинок, и при 1 шаге D на шаг G батч может быть не больше 5000."]
     at.number_input(key="keep_train_d_steps").set_value(2).run()
-    assert text("err_batch", size=5000, k=2, limit=2500) in texts(at, "error")
+    assert text("err_batch", size=5000, k=counted("n_d_steps", 2), limit=2500) in texts(at, "error")
+    assert counted("n_d_steps", 2) == "2 шагах D"
     assert at.button(key="train_start").disabled
     assert (with_run / "tiny" / "checkpoint.pt").read_bytes() == saved
     assert sorted(p.name for p in with_run.iterdir()) == ["tiny"]
@@ -393,7 +436,11 @@ def test_losses_smoothing_and_the_epoch_axis_and_the_csv(with_run) -> None:
     at.slider(key="keep_losses_smoothing").set_value(0.0).run()
     at.radio(key="keep_losses_axis").set_value("epoch").run()
     charts = figures(at)
-    assert not at.exception and len(charts) == 2 + 5 + 1  # losses, D's outputs; 5 metrics per epoch, the heat map
+    metrics = epoch_metrics(load_history(RunDir("tiny", with_run)))  # every number the run recorded per epoch
+    assert {"fid_ratio", "fid", "classes_covered", "mean_confidence", "kl_to_uniform"} <= set(metrics)
+    assert not at.exception and len(charts) == 2 + len(metrics) + 1  # losses, D's outputs; a chart a metric, the heat map
+    labels = [text(f"metric_{m}", "en") if f"metric_{m}" in STRINGS else m for m in metrics]
+    assert set(labels) <= {title for f in charts for title in axis_titles(f)} | {m.strip("*") for m in texts(at, "markdown")}
     by_title = {f["layout"]["yaxis"]["title"]["text"]: f for f in charts}
     assert by_title["FID / floor"]["layout"]["yaxis"]["type"] == "log" and by_title["FID"]["layout"]["yaxis"]["type"] == "log"
     assert by_title["Digits covered (≥ 2%)"]["data"][0]["mode"] == "lines+markers"  # two epochs: two points to see
@@ -493,3 +540,38 @@ def test_the_app_uses_only_the_current_streamlit_api() -> None:
         # Spelled in parts so that a grep of the tree for these names finds only real uses.
         for outdated in ("use_" + "container_width", "use_" + "column_width", "experimental" + "_", "st.cache(", "st.beta" + "_"):
             assert outdated not in source, f"{path.name} uses {outdated}"
+
+
+# --- what the user sees is what trains (issue 10, item 1) ------------------------------------------------------
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_an_out_of_range_number_disables_start_with_the_allowed_range_under_its_field(checkpoints, language) -> None:
+    at = open_app("train", language)
+    assert not at.button(key="train_start").disabled
+    for field, value, kind, low, high in (("epochs", 0, "whole", "1", "100000"), ("lr_g", 0.0, "open_low", "0", "1"),
+                                          ("lr_g", 5.0, "open_low", "0", "1"), ("ema_decay", 1.0, "open_high", "0", "1")):
+        widget = f"keep_train_{field}"
+        before = at.number_input(key=widget).value
+        at.number_input(key=widget).set_value(value).run()
+        assert at.number_input(key=widget).value == value  # kept as typed, not replaced by the previous value
+        expected = text("settings_err_out_of_range", language, value=f"{value:g}",
+                        range=text(f"settings_range_{kind}", language, low=low, high=high))
+        assert texts(column_with(at, "number_input", widget), "error") == [expected], field
+        assert at.button(key="train_start").disabled, field
+        at.number_input(key=widget).set_value(before).run()
+        assert not at.error and not at.button(key="train_start").disabled
+
+
+def test_a_broken_run_is_listed_with_its_reason_and_can_be_deleted(with_run) -> None:
+    (with_run / "damaged").mkdir()
+    (with_run / "damaged" / "run.json").write_text('{"config": {"model": "ml')
+    assert [o.split(" · ")[0] for o in open_app("latent").selectbox(key="keep_latent_run").options] == ["tiny"]
+    at = open_app("runs", "en")
+    table = at.dataframe[0].value
+    assert dict(zip(table["Name"], table["Status"])) == {"tiny": "finished", "damaged": "broken"}
+    at.selectbox(key="keep_runs_selected").set_value("damaged").run()
+    [error] = texts(at, "error")
+    assert error.startswith("This run's description (run.json) cannot be read") and "damaged/run.json is corrupt" in error
+    next(b for b in at.button if b.label == "Delete…").click().run()
+    next(b for b in at.button if b.label == "Yes, delete").click().run()
+    assert not (with_run / "damaged").exists() and (with_run / "tiny").exists()
+    assert texts(at, "success") == [text("runs_deleted", "en", name="damaged")]

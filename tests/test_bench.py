@@ -29,3 +29,18 @@ def test_time_to_digits_trains_in_a_child_and_reports_a_curve(checkpoints: Path,
     assert set(point["targets_met"]) == {"all_classes_5_percent", "confidence_0.9", "fid_5x_floor"}
     assert len(point["class_histogram"]) == 10 and point["fid_ratio"] > 0
     assert "seconds" in result.stderr and "fid/floor" in result.stderr  # the table
+
+
+def test_time_to_digits_of_a_conditional_model_measures_each_digit_drawn_as_asked(checkpoints: Path, tmp_path: Path) -> None:
+    out = tmp_path / "cgan.json"
+    result = subprocess.run(
+        [sys.executable, "bench/time_to_digits.py", "--model", "cgan", "--steps", "2", "--every-steps", "2",
+         "--n", "100", "--json-out", str(out)],
+        cwd=ROOT, env=cli_env(checkpoints), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(out.read_text())
+    assert report["label"] == "cgan" and report["targets"]["label_accuracy_min"] == 0.95
+    point = report["final"]
+    assert len(point["label_accuracy"]) == 10 and point["label_accuracy_min"] <= point["label_accuracy_mean"]
+    assert "every_digit_as_asked_0.95" in point["targets_met"]
+    assert "worst digit" in result.stderr  # the table's extra columns

@@ -1,6 +1,7 @@
 """The app in a real browser: `streamlit run app.py` on a free port, driven by Debian's Chromium.
 
-It opens every page, trains one epoch of a tiny run through the Train page, watches the
+It checks that an out-of-range number disables Start with the allowed range under the field, opens
+every page, trains one epoch of a tiny run through the Train page, watches the
 progress finish and the loss chart and the epoch's quality charts appear, and drags a latent
 slider until the digit changes.
 Screenshots of every page go to tests/artifacts/ (git ignores it); look at them.
@@ -118,33 +119,63 @@ def browser():
         launched.close()
 
 
+# Counts the script runs that have ended (the app's root switches its script state back to "notRunning"),
+# so that a test waits for the run its own action caused, not for a stretch of quiet.
+COUNT_RUNS = """
+window.__ganLabRuns = 0;
+new MutationObserver((changes) => {
+    for (const change of changes) {
+        if (change.target.getAttribute('data-test-script-state') === 'notRunning') window.__ganLabRuns += 1;
+    }
+}).observe(document, {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
+"""
+IDLE = """() => document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') === 'notRunning'"""
+
+
+def new_page(browser):
+    context = browser.new_context(viewport={"width": WIDTH, "height": 900}, device_scale_factor=1)
+    context.add_init_script(COUNT_RUNS)
+    return context, context.new_page()
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": WIDTH, "height": 900}, device_scale_factor=1)
-    opened = context.new_page()
+    context, opened = new_page(browser)
     yield opened
     context.close()
 
 
-# True once the app's script has been idle for half a second: a run that has not yet been
-# requested (just after a click or a page load) cannot pass for a finished one.
-IDLE_FOR_HALF_A_SECOND = """() => {
-    const state = document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state');
-    const now = performance.now();
-    if (state !== 'notRunning' || !document.querySelector('h1')) { window.__ganLabBusy = now; return false; }
-    return now - (window.__ganLabBusy ?? 0) > 500;
-}"""
+def runs_ended(page) -> int:
+    return int(page.evaluate("() => window.__ganLabRuns ?? 0"))
+
+
+def after(page, action, expect=None) -> None:
+    """Do `action`, then wait for a script run that ended after it, for the element `expect` (what the
+    user waits to see), and for the app to stand still."""
+    before = runs_ended(page)
+    action()
+    page.wait_for_function(f"() => (window.__ganLabRuns ?? 0) > {before}", timeout=120_000, polling=50)
+    if expect is not None:
+        expect.first.wait_for(timeout=120_000)
+    page.wait_for_function(IDLE, timeout=120_000, polling=50)
 
 
 def settle(page) -> None:
-    """Wait until the script run (and any fragment run) has finished and the page stands still."""
-    page.evaluate("() => { window.__ganLabBusy = performance.now(); }")
-    page.wait_for_function(IDLE_FOR_HALF_A_SECOND, timeout=120_000, polling=100)
+    """Wait until no script run is going on (for screenshots of a page that is already drawn)."""
+    page.wait_for_function(IDLE, timeout=120_000, polling=50)
+
+
+def title_of(name: str, language: str) -> str:
+    from ui.i18n import STRINGS
+
+    return STRINGS[f"{name}_title"][language]
 
 
 def open_page(page, base: str, name: str, language: str) -> None:
+    """Open a page and wait for its title and the end of its first script run."""
     path = "" if name == "home" else name
     page.goto(f"{base}/{path}?lang={language}")
+    page.locator("h1").filter(has_text=title_of(name, language)).first.wait_for(timeout=120_000)
     settle(page)
 
 
@@ -172,32 +203,37 @@ def screenshot(page, name: str, whole: bool = True) -> Path:
     return path
 
 
+def chart_axes(page) -> list[str]:
+    """Each chart on the page as "x title|y title", as the user reads its axes."""
+    return page.locator('[data-testid="stPlotlyChart"]').evaluate_all("""(charts) => charts.map(chart => {
+        const title = (axis) => chart.querySelector(`.g-${axis}title text`)?.textContent ?? '';
+        return `${title('x')}|${title('y')}`;
+    })""")
+
+
 def image_sources(page) -> list[str]:
     return page.locator('[data-testid="stImage"] img').evaluate_all("(images) => images.map(i => i.src)")
 
 
-def choose(page, label: str, option: str) -> None:
+def choose(page, label: str, option: str, expect=None) -> None:
     """Pick an option of a selectbox by its visible label and the option's visible text."""
     page.get_by_role("combobox", name=label, exact=True).click()
-    page.get_by_role("option").filter(has_text=option).first.click()
-    settle(page)
+    after(page, lambda: page.get_by_role("option").filter(has_text=option).first.click(), expect)
 
 
-def type_into(page, label: str, value: str) -> None:
+def type_into(page, label: str, value: str, expect=None) -> None:
     field = page.get_by_label(label, exact=True)
     field.fill(value)
-    field.press("Enter")
-    settle(page)
+    after(page, lambda: field.press("Enter"), expect)
 
 
 @pytest.fixture(scope="module")
 def trained(server: str, browser) -> dict[str, object]:
     """Train one epoch of a tiny MLP through the Train page, as a teacher would; what was seen."""
-    context = browser.new_context(viewport={"width": WIDTH, "height": 900})
-    page = context.new_page()
+    context, page = new_page(browser)
     try:
         open_page(page, server, "train", "en")
-        choose(page, "Model", "MLP")
+        choose(page, "Model", "MLP", expect=page.locator('input[value="mlp-1"]'))  # the name follows the model
         type_into(page, "Epochs", "1")
         type_into(page, "Batch size", "250")
         type_into(page, "Run name", RUN)
@@ -214,14 +250,33 @@ def trained(server: str, browser) -> dict[str, object]:
         done.wait_for(timeout=TRAINING_SECONDS * 1000)
         page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=60_000)
         page.get_by_text("Sample quality, epoch by epoch").first.wait_for(timeout=60_000)  # measured at the epoch's end
+        page.get_by_text("Which digits G draws after epoch 1").first.wait_for(timeout=60_000)
         settle(page)
-        seen = {"progress": progress.first.inner_text(), "charts": page.locator('[data-testid="stPlotlyChart"]').count(),
+        seen = {"progress": progress.first.inner_text(), "charts": chart_axes(page),
                 "images": len(image_sources(page)), "quality": page.get_by_text("Which digits G draws after epoch 1").count()}
         assert_no_error(page, "train")
         seen["screenshot"] = screenshot(page, "train-finished-en")
         return seen
     finally:
         context.close()
+
+
+def test_an_out_of_range_number_disables_start_and_says_the_allowed_range(server: str, page) -> None:
+    """Issue 10, item 1: typing Epochs 0 and clicking Start at once trains nothing with the previous value;
+    the field keeps the 0, a line under it says the range, and Start is disabled until it is fixed."""
+    open_page(page, server, "train", "en")
+    start = page.get_by_role("button", name="Start", exact=True)
+    assert start.is_enabled()
+    epochs = page.get_by_label("Epochs", exact=True)
+    epochs.fill("0")
+    line = page.get_by_text("Out of range: 0. Allowed: a whole number from 1 to 100000.", exact=True)
+    after(page, lambda: start.click(), line)  # the click takes the focus: the 0 is applied, not dropped
+    assert epochs.input_value() == "0" and start.is_disabled()
+    assert page.get_by_text("No runs yet.").count() == 1  # nothing started
+    screenshot(page, "train-out-of-range-en", whole=False)
+    epochs.fill("2")
+    after(page, lambda: epochs.press("Tab"))
+    assert line.count() == 0 and start.is_enabled()
 
 
 def test_every_page_opens_without_an_error_on_a_fresh_start(server: str, page) -> None:
@@ -235,7 +290,8 @@ def test_every_page_opens_without_an_error_on_a_fresh_start(server: str, page) -
 
 def test_a_tiny_run_trains_in_the_background_and_the_page_shows_it_finish(trained: dict[str, object]) -> None:
     assert "Epoch 1 of 1" in str(trained["progress"])
-    assert trained["charts"] >= 4  # the loss chart, D(x) / D(G(z)), the digits' shares and FID / floor per epoch
+    # The loss chart, D(x) and D(G(z)), the digits' shares and FID / floor per epoch: each once, with its axes.
+    assert sorted(trained["charts"]) == sorted(["Step|Loss", "Step|Output of D", "Digit|% of samples", "Epoch|FID / floor"])
     assert trained["quality"] == 1
     assert trained["images"] >= 1  # the fixed-noise grid of epoch 1
 
@@ -266,13 +322,11 @@ def test_every_page_shows_the_trained_run(server: str, trained, page) -> None:
             page.locator('[data-testid="stImage"] img').first.wait_for()
         screenshot(page, f"{name}-en")
     open_page(page, server, "latent", "en")
-    page.get_by_text("Principal directions", exact=True).click()
-    settle(page)
-    page.get_by_text("What each direction does").wait_for()
+    after(page, lambda: page.get_by_text("Principal directions", exact=True).click(),
+          page.get_by_text("What each direction does"))
     assert_no_error(page, "latent directions")
     screenshot(page, "latent-directions-en")
-    page.get_by_text("Interpolation", exact=True).click()
-    settle(page)
+    after(page, lambda: page.get_by_text("Interpolation", exact=True).click(), page.locator('[data-testid="stImage"] img'))
     assert_no_error(page, "latent interpolation")
     screenshot(page, "latent-interpolation-en")
 
@@ -298,8 +352,7 @@ def test_the_2d_lab_plays_for_two_seconds_and_its_plane_moves(server: str, page)
         page.wait_for_timeout(200)
     assert_no_error(page, "toy2d playing")
     page.screenshot(path=str(ARTIFACTS / "toy2d-playing-en.png"))  # as it plays, not waiting for it to stand still
-    page.get_by_role("button", name="Pause").first.click()
-    settle(page)
+    after(page, lambda: page.get_by_role("button", name="Pause").first.click(), page.get_by_role("button", name="Play"))
     assert "toy2d" in page.url and "dist=ring8" in page.url  # the setup is in the address, ready to share
     assert_no_error(page, "toy2d paused")
     screenshot(page, "toy2d-paused-en")

@@ -19,7 +19,7 @@ from gan_core.checkpoints import RunDir
 from gan_core.config import TrainConfig
 from gan_core.trainer import Trainer
 
-from .test_browser import ARTIFACTS, WIDTH, assert_no_error, browser, choose, screenshot, serve, settle  # noqa: F401
+from .test_browser import ARTIFACTS, WIDTH, assert_no_error, browser, screenshot, serve, settle  # noqa: F401
 
 expect = pytest.importorskip("playwright.sync_api").expect
 PASSWORD = "class-2026"
@@ -53,6 +53,13 @@ def contexts(browser):
         context.close()
 
 
+def pick(page, label: str, option: str) -> None:
+    """`choose`, with the patience a busy machine needs."""
+    page.get_by_role("combobox", name=label, exact=True).click(timeout=WAIT_MS)
+    page.get_by_role("option").filter(has_text=option).first.click(timeout=WAIT_MS)
+    settle(page)
+
+
 def open_as(page, base: str, path: str, student: str | None) -> None:
     query = "lang=en" + (f"&student={student}" if student else "")
     page.goto(f"{base}/{path}?{query}", timeout=180_000)
@@ -64,13 +71,14 @@ def test_two_students_and_a_teacher_each_see_what_they_may_do(class_server: str,
 
     open_as(alice, class_server, "train", "Alice")
     expect(alice.get_by_role("textbox", name="Your name")).to_have_value("Alice", timeout=WAIT_MS)
-    choose(alice, "Run", "alice-run")
-    assert alice.get_by_role("button", name="Resume").count() == 1  # her own run
+    # the Train page opens on her own newest run, with Resume: it is hers
+    expect(alice.get_by_text("Owner: Alice (you)")).to_have_count(1, timeout=WAIT_MS)
+    expect(alice.get_by_role("button", name="Resume")).to_have_count(1, timeout=WAIT_MS)
     assert_no_error(alice, "alice train")
     screenshot(alice, "classroom-alice-train")
 
     open_as(bob, class_server, "train", "Bob")
-    choose(bob, "Run", "alice-run")
+    pick(bob, "Run", "alice-run")
     bob.get_by_text("only Alice or the teacher can resume it").wait_for()
     settle(bob)
     assert bob.get_by_role("button", name="Resume").count() == 0  # Alice's: watch only

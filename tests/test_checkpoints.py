@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import errno
 import os
 import pickle
 import subprocess
@@ -15,7 +16,7 @@ from gan_core.checkpoints import (
     suggest_run_name,
 )
 from gan_core.config import TrainConfig
-from gan_core.errors import CheckpointError, RunNameError
+from gan_core.errors import CheckpointError, DiskFullError, RunNameError
 from gan_core.sampling import load_generator
 from gan_core.trainer import Trainer
 
@@ -126,14 +127,17 @@ def test_a_run_left_running_by_a_dead_process_shows_as_interrupted(trained_run: 
     assert info.status == "stopped" and "interrupted" in info.message
 
 
-def info(name: str, status: str = "finished", epochs: int = 3, shipped: bool = False) -> RunInfo:
-    return RunInfo(name, status, epochs, epochs, "cpu", "2025-01-01", "dcgan", "mnist-5k", "", shipped)
+def info(name: str, status: str = "finished", epochs: int = 3, shipped: bool = False, model: str = "dcgan") -> RunInfo:
+    return RunInfo(name, status, epochs, epochs, "cpu", "2025-01-01", model, "mnist-5k", "", shipped)
 
 
 def test_pages_open_with_a_shipped_run_else_the_newest_finished_one() -> None:
     newest_first = [info("new-stopped", "stopped"), info("new-done"), info("old-done"), info("empty", "stopped", 0)]
     assert pick_default_run(newest_first).name == "new-done"
     assert pick_default_run([*newest_first, info("pretrained", shipped=True)]).name == "pretrained"
+    # two shipped runs: the default model's (the lecture's GAN) before the newer conditional one
+    shipped = [info("pretrained-cgan", shipped=True, model="cgan"), info("pretrained-sngan", shipped=True, model="sngan")]
+    assert pick_default_run(shipped).name == "pretrained-sngan"
     assert pick_default_run([info("half", "stopped", 1), info("empty", "stopped", 0)]).name == "half"
     assert pick_default_run([info("empty", "stopped", 0)]) is None
 
@@ -154,3 +158,64 @@ def test_a_run_archive_holds_the_whole_run_folder(trained_run: RunDir, checkpoin
         assert archive.read("trained/checkpoint.pt") == trained_run.checkpoint_path.read_bytes()
     with pytest.raises(CheckpointError, match="no run named"):
         run_archive("nothing", checkpoints)
+
+
+# --- a broken run.json is shown, not hidden --------------------------------------------------------------
+BROKEN_RUN_JSON = {"cut-short": '{"config": {"model": "mlp"', "not-a-run": "[1, 2]",
+                   "bad-value": '{"config": {}, "summary": {"epochs_done": "x"}}'}
+
+
+def test_a_corrupt_run_json_is_listed_as_broken_with_the_reason_and_can_be_deleted(
+        trained_run: RunDir, checkpoints: Path) -> None:
+    for name, content in BROKEN_RUN_JSON.items():
+        (checkpoints / name).mkdir()
+        (checkpoints / name / "run.json").write_text(content)
+    runs = {run.name: run for run in list_runs(checkpoints)}
+    assert set(runs) == {"trained", *BROKEN_RUN_JSON}
+    assert not runs["trained"].broken
+    for name in BROKEN_RUN_JSON:
+        assert runs[name].broken and runs[name].status == "broken", name
+        assert "run.json" in runs[name].message and "delete this run" in runs[name].message, name
+    assert pick_default_run(runs.values()).name == "trained"  # never opened as a run to show
+    for name in BROKEN_RUN_JSON:
+        delete_run(name, checkpoints)
+    assert [run.name for run in list_runs(checkpoints)] == ["trained"]
+
+
+# --- a full disk ----------------------------------------------------------------------------------------------
+def test_a_full_disk_during_a_checkpoint_save_keeps_the_last_checkpoint_and_says_so(
+        trained_run: RunDir, small_mnist, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = trained_run.checkpoint_path.read_bytes()
+    real_fdopen = os.fdopen
+
+    class FullDisk:
+        """The temp file of a save: the first 1,000 bytes fit, then the disk is full."""
+
+        def __init__(self, file):
+            self.file, self.written = file, 0
+
+        def write(self, data) -> int:
+            self.written += len(data)
+            if self.written > 1000:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return self.file.write(data)
+
+        def __getattr__(self, name):
+            return getattr(self.file, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc) -> None:
+            self.file.close()
+
+    monkeypatch.setattr("gan_core.checkpoints.os.fdopen", lambda *a, **k: FullDisk(real_fdopen(*a, **k)))
+    trainer = Trainer.resume(trained_run, epochs=2, data=small_mnist)
+    with pytest.raises(DiskFullError) as caught:
+        trainer.train(max_seconds=0)  # stops at once and saves the stop point: the save meets the full disk
+    message = str(caught.value)
+    assert "disk is full" in message and "previous file is kept" in message and "\n" not in message
+    assert trained_run.checkpoint_path.read_bytes() == before  # the last good checkpoint, untouched
+    assert not [p for p in trained_run.path.rglob("*.tmp")]  # no half-written temp file left behind
+    monkeypatch.undo()
+    assert trained_run.load_checkpoint()["global_step"] > 0  # it still loads: resume continues from it

@@ -83,3 +83,50 @@ def test_widths_apply_to_conv_models_only():
         TrainConfig.for_model("mlp", g_width=64, device="cpu").validate()
     with pytest.raises(ConfigError, match="at most 1024"):
         TrainConfig(g_width=5000).validate()
+
+
+# --- settings from a form (the app's Train page) -------------------------------------------------------
+def form(**changes) -> dict:
+    from gan_core.config import form_values
+
+    return {**form_values(TrainConfig.for_model("mlp", device="cpu")), **changes}
+
+
+def test_a_form_of_good_values_gives_the_config_that_trains() -> None:
+    from gan_core.config import config_from_form, form_fields
+
+    assert set(form_fields()) == {f for f in TrainConfig.__dataclass_fields__ if f != "betas"} | {"beta1", "beta2"}
+    result = config_from_form(form(epochs="3", lr_g="1e-4", beta1=0.4))  # text as typed, or numbers
+    assert result.errors == {}
+    assert result.config == TrainConfig.for_model("mlp", device="cpu", epochs=3, lr_g=1e-4, betas=(0.4, 0.999))
+
+
+@pytest.mark.parametrize("field, value, code, kind, low, high", [
+    ("epochs", 0, "out_of_range", "whole", 1, 100_000),
+    ("epochs", "0", "out_of_range", "whole", 1, 100_000),
+    ("epochs", 2.5, "not_whole", "whole", 1, 100_000),
+    ("lr_g", 0, "out_of_range", "open_low", 0, 1),
+    ("lr_g", 5, "out_of_range", "open_low", 0, 1),
+    ("lr_d", "fast", "not_a_number", "open_low", 0, 1),
+    ("ema_decay", 1, "out_of_range", "open_high", 0, 1),
+    ("beta2", 1.0, "out_of_range", "open_high", 0, 1),
+    ("seed", -1, "out_of_range", "whole", 0, 2**32 - 1),
+    ("batch_size", 6000, "batch_too_large", "whole", 1, 5000),
+])
+def test_each_bad_form_field_gets_its_own_error_with_the_allowed_range(field, value, code, kind, low, high) -> None:
+    from gan_core.config import config_from_form
+
+    result = config_from_form(form(**{field: value}))
+    assert result.config is None  # nothing trains with a value the form does not hold
+    assert list(result.errors) == [field]
+    error = result.errors[field]
+    assert (error.code, error.allowed.kind, error.allowed.low, error.allowed.high) == (code, kind, low, high)
+    assert error.message and "\n" not in error.message
+
+
+def test_the_batch_limit_follows_the_dataset_and_the_d_steps() -> None:
+    from gan_core.config import config_from_form
+
+    error = config_from_form(form(batch_size=3000, d_steps=2)).errors["batch_size"]
+    assert error.allowed.high == 2500 and error.details == {"size": 5000, "k": 2}
+    assert config_from_form(form(batch_size=2500, d_steps=2)).config is not None

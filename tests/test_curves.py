@@ -44,10 +44,16 @@ def test_columns_are_trimmed_to_one_length_while_training_appends() -> None:
     assert len(data["loss_g"]) == 2  # a copy, not a view of the live lists
 
 
-def test_steps_per_epoch_matches_the_trainer(small_mnist) -> None:
-    config = TrainConfig(batch_size=64, d_steps=2)
-    assert steps_per_epoch(config) == 5000 // 128
-    assert steps_per_epoch(config.to_dict()) == 5000 // 128
+def test_steps_per_epoch_matches_a_real_run_of_the_trainer(mnist) -> None:
+    # A whole epoch of mnist-5k in big batches with k = 2 D steps: a few steps, trained for real.
+    config = TrainConfig(model="mlp", epochs=1, batch_size=1200, d_steps=2, latent_dim=8, device="cpu")
+    trainer = Trainer(config, data=mnist)
+    trainer.train()
+    trained = len(trainer.history.loss_d)
+    assert trained == trainer.history.epochs[0]["global_step"] and trained >= 1
+    assert steps_per_epoch(config) == trained
+    assert steps_per_epoch(config.to_dict()) == trained  # as pages read it from run.json
+    assert epoch_length(History(), config) == trained == epoch_length(trainer.history, config)
 
 
 def test_extra_per_epoch_numbers_become_metrics() -> None:
@@ -87,5 +93,5 @@ def test_the_csv_of_two_saved_runs_holds_every_step_of_each(checkpoints, small_m
     assert rows[0]["run"] == "a" and rows[0]["step"] == "1" and rows[0]["epoch"] == "0.2500"
     assert rows[-1]["run"] == "b" and rows[-1]["epoch"] == "2.0000"
     assert float(rows[3]["loss_d"]) == pytest.approx(histories["a"][0].loss_d[3], rel=1e-5)
-    assert set(rows[0]) == {"run", "step", "epoch", "loss_d", "loss_g", "d_real", "d_fake"}
+    assert set(rows[0]) == {"run", "step", "epoch", "loss_d", "loss_g", "d_real", "d_fake", "grad_g"}
     assert load_history(RunDir("missing-checkpoint", checkpoints)).loss_d == []

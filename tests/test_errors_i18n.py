@@ -21,7 +21,7 @@ def raised_codes() -> set[str]:
     codes = set()
     for source in GAN_CORE.glob("*.py"):
         if source.name not in CLI_ONLY:
-            codes |= set(re.findall(r'\bcode="([a-z0-9_]+)"', source.read_text(encoding="utf-8")))
+            codes |= set(re.findall(r'\bcode\s*=\s*"([a-z0-9_]+)"', source.read_text(encoding="utf-8")))  # raised, or a class's
     return codes
 
 

@@ -29,7 +29,8 @@ def test_without_cuda_the_eager_path_runs_and_the_fast_path_cannot_be_forced(sma
 
 @needs_cuda
 @pytest.mark.parametrize("model, changes", [("mlp", {"epochs": 2}), ("dcgan", {"ema_decay": 0.99, "d_steps": 2, "epochs": 4}),
-                                            ("sngan", {"epochs": 2, "ema_decay": 0.999, "lr_g": 2e-3, "lr_d": 2e-3})])
+                                            ("sngan", {"epochs": 2, "ema_decay": 0.999, "lr_g": 2e-3, "lr_d": 2e-3}),
+                                            ("cgan", {"epochs": 2, "ema_decay": 0.999, "lr_g": 2e-3, "lr_d": 2e-3})])
 def test_fast_and_eager_paths_give_the_same_losses_from_the_same_seed(small_mnist, model, changes) -> None:
     torch.backends.cudnn.deterministic = True
     histories = []

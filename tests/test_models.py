@@ -2,30 +2,64 @@ from __future__ import annotations
 
 import pytest
 import torch
+import torch.nn.functional as F
 
-from gan_core.models import MODELS, build_models, count_parameters
+from gan_core.models import MODELS, build_models, count_parameters, is_conditional
+
+
+def discriminator_loss(discriminator: torch.nn.Module, real: torch.Tensor, fake: torch.Tensor,
+                       real_digits: tuple = (), fake_digits: tuple = ()) -> torch.Tensor:
+    """The lecture's D loss, BCE(D(x), 1) + BCE(D(G(z)), 0), with the same dropout masks at every call."""
+    torch.manual_seed(1)
+    ones, zeros = torch.ones(len(real)), torch.zeros(len(fake))
+    return (F.binary_cross_entropy_with_logits(discriminator(real, *real_digits), ones)
+            + F.binary_cross_entropy_with_logits(discriminator(fake, *fake_digits), zeros))
 
 
 @pytest.mark.parametrize("name", list(MODELS))
-@pytest.mark.parametrize("latent_dim", [16, 100])
-def test_generator_makes_images_in_range_and_discriminator_one_logit_each(name: str, latent_dim: int) -> None:
+def test_every_model_keeps_the_contract_the_trainer_relies_on(name: str, mnist) -> None:
     torch.manual_seed(0)
+    latent_dim = 16
     generator, discriminator = build_models(name, latent_dim)
-    images = generator(torch.randn(5, latent_dim))
-    assert images.shape == (5, 1, 28, 28)
-    assert images.min() >= -1 and images.max() <= 1
-    logits = discriminator(images)
-    assert logits.shape == (5,)
-    assert torch.isfinite(logits).all()
+    # Shapes: z (N, latent) -> images (N, 1, 28, 28) -> one logit each (N,); cgan is told the digits too.
+    conditional = is_conditional(generator)
+    assert is_conditional(discriminator) == conditional
+    digits = (torch.arange(8) % 10,) if conditional else ()
+    images = generator(torch.randn(8, latent_dim), *digits)
+    assert images.shape == (8, 1, 28, 28)
+    logits = discriminator(images, *digits)
+    assert logits.shape == (8,) and logits.dtype == torch.float32
+    # Gradients of G's loss reach every parameter of both networks, all finite.
+    F.binary_cross_entropy_with_logits(logits, torch.ones(8)).backward()
+    for network in (generator, discriminator):
+        for parameter_name, parameter in network.named_parameters():
+            assert parameter.grad is not None, parameter_name
+            assert torch.isfinite(parameter.grad).all(), parameter_name
+    # One D step with the model's own optimiser settings lowers D's loss on that fixed batch.
+    real, real_digits = mnist.images[:64], ((mnist.labels[:64],) if conditional else ())
+    fake_digits = (torch.arange(64) % 10,) if conditional else ()
+    with torch.no_grad():
+        fake = generator(torch.randn(64, latent_dim), *fake_digits)
+    settings = MODELS[name].recommended
+    optimizer = torch.optim.Adam(discriminator.parameters(), lr=settings["lr_d"], betas=settings["betas"])
+    before = discriminator_loss(discriminator, real, fake, real_digits, fake_digits)
+    optimizer.zero_grad()
+    before.backward()
+    optimizer.step()
+    with torch.no_grad():
+        after = discriminator_loss(discriminator, real, fake, real_digits, fake_digits)
+    assert torch.isfinite(before) and after < before
 
 
 def test_discriminator_returns_logits_not_probabilities() -> None:
-    _, discriminator = build_models("mlp", 100)
-    discriminator.eval()
-    with torch.no_grad():
-        logits = discriminator(torch.randn(64, 1, 28, 28) * 10)
-    # Probabilities would all lie in [0, 1]; raw logits of a random net on large inputs do not.
-    assert (logits < 0).any() or (logits > 1).any()
+    for name in MODELS:
+        _, discriminator = build_models(name, 100)
+        discriminator.eval()
+        digits = (torch.arange(64) % 10,) if is_conditional(discriminator) else ()
+        with torch.no_grad():
+            logits = discriminator(torch.randn(64, 1, 28, 28) * 10, *digits)
+        # Probabilities would all lie in [0, 1]; the trainer's BCE-with-logits needs raw scores.
+        assert (logits < 0).any() or (logits > 1).any(), name
 
 
 def test_seed_mlp_has_the_lecture_layer_sizes() -> None:

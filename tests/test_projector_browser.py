@@ -67,3 +67,41 @@ def test_losses_and_compare_at_1280x720(shipped_server: str) -> None:
             width = page.locator('[data-testid="stImage"] img').first.bounding_box()["width"]
             assert width > 300, width  # half the main column (378 px with the sidebar open), not a quarter (~180 px)
         browser.close()
+
+
+def test_import_on_the_runs_page_adds_a_run_or_says_in_one_line_why_not(shipped_server: str, tmp_path: Path) -> None:
+    """Item 6 in the browser (AppTest cannot upload files): a good archive becomes a run, a cut one does not."""
+    chromium = find_chromium()
+    if chromium is None:
+        missing("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    from gan_core.checkpoints import run_archive
+
+    whole = tmp_path / "pretrained-sngan.zip"
+    whole.write_bytes(run_archive("pretrained-sngan", ROOT / "checkpoints"))
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(whole.read_bytes()[:100_000])
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        page.goto(f"{shipped_server}/runs?lang=ru")
+        settle(page)
+        page.get_by_text(STRINGS["runs_import_h"]["ru"]).first.click()
+        page.locator('input[type="file"]').set_input_files(str(cut))
+        settle(page)
+        page.get_by_role("button", name=STRINGS["runs_import_button"]["ru"]).click()
+        settle(page)
+        error = page.locator('[data-testid="stAlertContentError"]').first.inner_text()
+        assert error.strip().endswith(STRINGS["error_archive_not_zip"]["ru"])  # after the icon's name
+        page.locator('input[type="file"]').set_input_files(str(whole))
+        settle(page)
+        page.get_by_label(STRINGS["runs_import_name"]["ru"], exact=True).fill("copy-1")
+        page.get_by_label(STRINGS["runs_import_name"]["ru"], exact=True).press("Enter")
+        settle(page)
+        page.get_by_role("button", name=STRINGS["runs_import_button"]["ru"]).click()
+        settle(page)
+        success = page.locator('[data-testid="stAlertContentSuccess"]').first.inner_text()
+        assert "copy-1" in success and "100 эпох" in success
+        page.screenshot(path=str(ARTIFACTS / "runs-import-ru.png"))
+        browser.close()

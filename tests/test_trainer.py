@@ -31,7 +31,7 @@ def assert_same_run(a: Trainer, b: Trainer) -> None:
     assert a.history.d_real == b.history.d_real and a.history.d_fake == b.history.d_fake
 
 
-@pytest.mark.parametrize("model", ["mlp", "dcgan", "sngan"])
+@pytest.mark.parametrize("model", ["mlp", "dcgan", "sngan", "cgan"])
 def test_two_epochs_resumed_for_two_more_equal_four_in_one_go(checkpoints, small_mnist, model) -> None:
     straight = Trainer.create(tiny(model), RunDir("straight"), data=small_mnist)
     assert straight.train() == "finished"

@@ -20,6 +20,7 @@ from gan_core.curves import load_history
 from gan_core.images import grid, png_bytes
 from gan_core.jobs import Job
 
+from . import cache
 from .cache import stamp
 from .training import manager
 
@@ -95,8 +96,8 @@ def _row(root: Path, run: RunInfo, job: Job | None) -> BoardRow:
             done, seconds = job.progress.epoch, job.progress.train_seconds
     if seconds is None:
         seconds = _saved_seconds(folder)
-    if job is not None and job.state == "running":  # training: the records its worker logged (one cached read)
-        quality = _last_quality(list(job.history.epochs))
+    if job is not None and job.state == "running":  # the live records, as the Train page reads them
+        quality = _last_quality(list(cache.history(run.name).epochs))
     else:
         quality = _saved_quality(str(root), run.name, stamp(folder.checkpoint_path))
     epochs = folder.snapshot_epochs()

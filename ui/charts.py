@@ -153,6 +153,26 @@ def class_shares(shares: list[float] | np.ndarray, x_title: str, y_title: str, u
          "yaxis": {**_title(y_title), "range": [0, max(25.0, float(percent.max(initial=0)) * 1.15)]}})
 
 
+def label_accuracy(accuracy: list[float], x_title: str, y_title: str, target_label: str, target: float = 0.95,
+                   height: int = 320) -> go.Figure:
+    """A conditional run's share of samples drawn as asked, per digit, in %, with the target line;
+    digits under the target are red."""
+    percent = np.asarray(accuracy, dtype=np.float64) * 100
+    colours = [COVERED_COLOUR if value >= target * 100 else MISSING_COLOUR for value in percent]
+    fig = go.Figure(go.Bar(x=[str(d) for d in range(len(percent))], y=percent.tolist(), marker_color=colours,
+                           text=[f"{p:.0f}" for p in percent], textposition="outside", cliponaxis=False,
+                           showlegend=False, textfont={"color": colours}))
+    line = {"color": "rgba(0,0,0,0.55)", "width": 2, "dash": "dash"}
+    fig.add_hline(y=target * 100, line=line)
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=line, name=target_label))  # its legend entry
+    fig.update_layout(template="plotly_white", height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                      font=FONT, xaxis_title=x_title, yaxis_title=y_title, showlegend=True,
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"})
+    fig.update_yaxes(range=[0, 112])
+    fig.update_xaxes(type="category")
+    return fig
+
+
 def class_heatmap(epochs: list[int], shares: np.ndarray, x_title: str, y_title: str, colour_title: str,
                   height: int = 340) -> go.Figure:
     """Epoch x digit: the share of samples of each digit at each epoch end, in %. A healthy run is an

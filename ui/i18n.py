@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from pathlib import Path
 
 import streamlit as st
 
@@ -173,145 +174,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Measured at the end of every epoch, on the same noise each time. The floor is the FID of real digits "
               "at this number of samples: {floor:.1f}.",
     },
-    "quality_explain": {
-        "ru": "Коллапс мод виден сразу: столбцы собираются на немногих цифрах, а остальные краснеют (меньше 2%). В "
-              "тепловой карте здоровый запуск — ровная полоса, коллапс — одна тёмная строка. FID / пол падает, когда "
-              "цифры становятся похожи на настоящие: 1 — уровень настоящих, цель — 5. Читайте столбцы вместе с уверенностью: "
-              "около 10% классификатор не видит цифр вовсе, и столбцы пока ничего не значат.",
-        "en": "Mode collapse shows at once: the bars pile up on a few digits and the others turn red (under 2%). In "
-              "the heat map a healthy run is an even band, a collapse one dark row. FID / floor falls as the digits "
-              "start to look real: 1 is the level of real digits, the target is 5. Read the bars with the confidence: near "
-              "10% the classifier sees no digits at all, and the bars mean nothing yet.",
-    },
 
     # --- home -------------------------------------------------------------------------------------------
     "home_title": {"ru": "GAN Lab: как нейросеть учится рисовать цифры",
                    "en": "GAN Lab: how a network learns to draw digits"},
-    "home_intro": {
-        "ru": "Генеративная модель учится по примерам создавать **новые** объекты, похожие на обучающие. Наши объекты — "
-              "рукописные цифры 28 × 28 пикселей, то есть точки в пространстве из 784 чисел. Генеративно-состязательная "
-              "сеть (GAN) решает эту задачу как игру двух нейросетей. Здесь теория изложена в порядке лекции, а "
-              "остальные страницы показывают каждую её часть вживую.",
-        "en": "A generative model learns from examples to make **new** things that look like them. Our things are "
-              "handwritten digits of 28 × 28 pixels: points in a space of 784 numbers. A generative adversarial "
-              "network (GAN) solves this as a game between two neural networks. This page tells the theory in the "
-              "lecture's order; the other pages show each part of it live.",
-    },
     "home_teaser_real": {"ru": "Настоящие цифры", "en": "Real digits"},
     "home_teaser_gauss": {"ru": "Гауссиана над пикселями (полная ковариация)",
                           "en": "A Gaussian over the pixels (full covariance)"},
     "home_gauss_h": {"ru": "1. Наивная модель: гауссиана над пикселями", "en": "1. The naive model: a Gaussian over pixels"},
-    "home_gauss_1": {
-        "ru": "Самое простое — считать картинку вектором $x \\in \\mathbb{R}^{784}$, оценить по данным среднее $\\mu$ "
-              "и ковариацию $\\Sigma$ (784 × 784 чисел) и сэмплировать из нормального распределения:",
-        "en": "The simplest idea: treat an image as a vector $x \\in \\mathbb{R}^{784}$, estimate the mean $\\mu$ and "
-              "the covariance $\\Sigma$ (784 × 784 numbers) from the data, and sample from the normal distribution:",
-    },
-    "home_gauss_2": {
-        "ru": "- **Независимая** гауссиана (у каждого пикселя только своё среднее и разброс) рисует шум: пиксели ничего "
-              "не знают друг о друге.\n"
-              "- **Полная** ковариация знает, какие пары пикселей светлеют вместе, и рисует размытые «призраки» "
-              "штрихов — но не цифры.\n\n"
-              "Почему: цифры лежат на тонкой изогнутой поверхности внутри пространства пикселей, и распределение "
-              "многомодально — «семёрки» и «нули» образуют разные «горбы». Гауссиана — это один горб-эллипсоид: её "
-              "образец — среднее плюс линейная комбинация «собственных цифр», а среднее двух наклонов единицы — "
-              "размытая «V», а не цифра. Нужна модель, которая **нелинейно** превращает простой шум в сложное "
-              "распределение.",
-        "en": "- The **independent** Gaussian (each pixel with its own mean and spread only) draws noise: the pixels "
-              "know nothing of each other.\n"
-              "- The **full** covariance knows which pairs of pixels brighten together and draws blurry ghosts of "
-              "strokes — but no digits.\n\n"
-              "Why: digits lie on a thin curved surface inside the space of pixels, and their distribution has many "
-              "modes — sevens and zeros are different humps. A Gaussian is one ellipsoidal hump: its sample is the "
-              "mean plus a linear mix of \"eigen-digits\", and the average of two slants of a one is a blurry \"V\", "
-              "not a digit. We need a model that turns simple noise into a complicated distribution **non-linearly**.",
-    },
     "home_players_h": {"ru": "2. Генератор и дискриминатор", "en": "2. The generator and the discriminator"},
     "home_g_h": {"ru": "Генератор G", "en": "The generator G"},
-    "home_g": {
-        "ru": "Берёт вектор шума $z \\sim \\mathcal{{N}}(0, I)$ (у модели по умолчанию {latent} чисел) и превращает его в картинку "
-              "$G(z)$. Это нейросеть: она учится такому нелинейному преобразованию, чтобы картинки из шума были "
-              "неотличимы от настоящих. Плотность $p_g$ нигде не записана — генератор только умеет из неё сэмплировать.",
-        "en": "Takes a noise vector $z \\sim \\mathcal{{N}}(0, I)$ ({latent} numbers in the default model) and turns it into an image $G(z)$. "
-              "It is a neural network that learns a non-linear map under which images made from noise cannot be told "
-              "from real ones. The density $p_g$ is written down nowhere: the generator can only sample from it.",
-    },
     "home_d_h": {"ru": "Дискриминатор D", "en": "The discriminator D"},
-    "home_d": {
-        "ru": "Получает картинку и выдаёт число $D(x) \\in (0, 1)$ — уверенность, что картинка настоящая. Это обычный "
-              "бинарный классификатор «настоящая или подделка». Его работа — давать генератору сигнал: куда менять "
-              "картинки, чтобы они стали правдоподобнее.",
-        "en": "Takes an image and outputs a number $D(x) \\in (0, 1)$: its belief that the image is real. It is an "
-              "ordinary binary classifier, real or fake. Its job is to give the generator a signal: which way to "
-              "change the images to make them more believable.",
-    },
     "home_game_h": {"ru": "3. Минимаксная игра", "en": "3. The minimax game"},
-    "home_game_1": {
-        "ru": "D хочет отличать настоящие цифры от подделок, G хочет его обмануть. Это одна функция ценности, которую "
-              "D максимизирует, а G минимизирует:",
-        "en": "D wants to tell real digits from fakes, G wants to fool it. This is one value function that D "
-              "maximises and G minimises:",
-    },
-    "home_game_2": {
-        "ru": "При фиксированном G лучший дискриминатор выписывается явно — это доля «настоящей» плотности в точке $x$:",
-        "en": "For a fixed G the best discriminator can be written down: the share of the real density at $x$:",
-    },
-    "home_game_3": {
-        "ru": "Подставив его, получаем: генератор минимизирует расхождение Йенсена — Шеннона между распределением "
-              "данных и своим:",
-        "en": "Putting it back in shows that the generator minimises the Jensen–Shannon divergence between the data "
-              "distribution and its own:",
-    },
-    "home_game_4": {
-        "ru": "Минимум — при $p_g = p_{\\text{data}}$: тогда $D^* = \\tfrac12$ везде, а потеря дискриминатора равна "
-              "$2\\ln 2 \\approx 1{,}386$. Поэтому на графиках мы следим, как $D(x)$ и $D(G(z))$ тянутся к ½. На практике "
-              "генератор учат с **ненасыщающей** потерей: в начале, когда D легко узнаёт подделки, $\\log(1 - D(G(z)))$ "
-              "почти не даёт градиента, а $-\\log D(G(z))$ даёт сильный:",
-        "en": "The minimum is at $p_g = p_{\\text{data}}$: then $D^* = \\tfrac12$ everywhere and the discriminator's "
-              "loss is $2\\ln 2 \\approx 1.386$. That is why the charts show $D(x)$ and $D(G(z))$ drifting towards ½. In "
-              "practice the generator is trained with the **non-saturating** loss: early on, when D spots fakes "
-              "easily, $\\log(1 - D(G(z)))$ gives almost no gradient while $-\\log D(G(z))$ gives a strong one:",
-    },
     "home_loop_h": {"ru": "4. Цикл обучения шаг за шагом", "en": "4. The training loop, step by step"},
-    "home_loop": {
-        "ru": "Каждый шаг обучения (так написан `gan_core/trainer.py`):\n"
-              "1. Берём батч настоящих цифр $x$ и батч шума $z$; генератор делает подделки $G(z)$ — **без** градиента в G.\n"
-              "2. **Шаг D.** Потеря $\\mathcal{L}_D = -\\log D(x) - \\log(1 - D(G(z)))$: D учится говорить «1» на настоящих "
-              "и «0» на подделках. Обновляются только веса D.\n"
-              "3. Шаги 1–2 можно повторить $k$ раз (настройка «шагов D на шаг G»).\n"
-              "4. **Шаг G.** Новый шум, новые подделки, потеря $\\mathcal{L}_G = -\\log D(G(z))$. Градиент проходит "
-              "**через** D, но D в этот момент заморожен: обновляются только веса G.\n"
-              "5. В конце каждой эпохи (прохода по всем данным) генератор рисует картинки из одних и тех же 64 векторов "
-              "шума — так видно, чему он научился.",
-        "en": "Every training step (this is how `gan_core/trainer.py` is written):\n"
-              "1. Take a batch of real digits $x$ and a batch of noise $z$; the generator makes fakes $G(z)$ — "
-              "**without** a gradient into G.\n"
-              "2. **D step.** Loss $\\mathcal{L}_D = -\\log D(x) - \\log(1 - D(G(z)))$: D learns to say 1 on real digits "
-              "and 0 on fakes. Only D's weights change.\n"
-              "3. Steps 1–2 may repeat $k$ times (the \"D steps per G step\" setting).\n"
-              "4. **G step.** Fresh noise, fresh fakes, loss $\\mathcal{L}_G = -\\log D(G(z))$. The gradient flows "
-              "**through** D, but D is frozen now: only G's weights change.\n"
-              "5. At the end of every epoch (one pass over the data) the generator draws from the same 64 noise "
-              "vectors, so we can see what it has learned.",
-    },
-    "home_loop_code": {
-        "ru": "for x in batches(data):                      # x: настоящие цифры\n"
-              "    fake = G(torch.randn(len(x), latent_dim)).detach()   # G не трогаем\n"
-              "    loss_D = bce(D(x), 1) + bce(D(fake), 0)\n"
-              "    opt_D.zero_grad(); loss_D.backward(); opt_D.step()   # шаг только по весам D\n"
-              "\n"
-              "    fake = G(torch.randn(len(x), latent_dim))\n"
-              "    loss_G = bce(D(fake), 1)                  # G учится обманывать D\n"
-              "    opt_G.zero_grad(); loss_G.backward(); opt_G.step()   # шаг только по весам G",
-        "en": "for x in batches(data):                      # x: real digits\n"
-              "    fake = G(torch.randn(len(x), latent_dim)).detach()   # leave G alone\n"
-              "    loss_D = bce(D(x), 1) + bce(D(fake), 0)\n"
-              "    opt_D.zero_grad(); loss_D.backward(); opt_D.step()   # a step of D's weights only\n"
-              "\n"
-              "    fake = G(torch.randn(len(x), latent_dim))\n"
-              "    loss_G = bce(D(fake), 1)                  # G learns to fool D\n"
-              "    opt_G.zero_grad(); loss_G.backward(); opt_G.step()   # a step of G's weights only",
-    },
     "home_pages_h": {"ru": "Страницы лаборатории", "en": "The pages of this lab"},
     "home_about_data": {"ru": "Настоящие цифры, среднее и разброс каждого пикселя и что рисуют две гауссианы.",
                         "en": "Real digits, each pixel's mean and spread, and what two Gaussians draw."},
@@ -548,8 +423,8 @@ STRINGS: dict[str, dict[str, str]] = {
               "sure the classifier is of its guesses.",
     },
     "losses_csv": {"ru": "Скачать CSV", "en": "Download CSV"},
-    "losses_csv_help": {"ru": "Сырые значения выбранных запусков по шагам: run, step, epoch, loss_d, loss_g, d_real, d_fake.",
-                        "en": "Raw per-step values of the chosen runs: run, step, epoch, loss_d, loss_g, d_real, d_fake."},
+    "losses_csv_help": {"ru": "Сырые значения выбранных запусков по шагам: run, step, epoch, loss_d, loss_g, d_real, d_fake, grad_g.",
+                        "en": "Raw per-step values of the chosen runs: run, step, epoch, loss_d, loss_g, d_real, d_fake, grad_g."},
 
     # --- latent explorer -------------------------------------------------------------------------------------
     "latent_title": {"ru": "Латентное пространство", "en": "Latent explorer"},
@@ -622,27 +497,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "latent_spherical": {"ru": "Сферическая интерполяция (slerp)", "en": "Spherical interpolation (slerp)"},
     "latent_norm": {"ru": "|z|", "en": "|z|"},
     "latent_t": {"ru": "доля пути t", "en": "share of the path t"},
-    "latent_interp_explain": {
-        "ru": "Вектор из $\\mathcal{{N}}(0, I)$ в {d} измерениях почти всегда имеет длину около $\\sqrt{{d}} \\approx "
-              "{sqrt:.1f}$. Прямая между двумя такими векторами проходит ближе к центру (в середине — около "
-              "$\\sqrt{{d/2}}$), где генератор при обучении почти ничего не видел, и картинки посередине бледнеют. "
-              "Сферическая интерполяция идёт по сфере: каждая точка пути так же типична, как концы.",
-        "en": "A vector from $\\mathcal{{N}}(0, I)$ in {d} dimensions almost always has a length near $\\sqrt{{d}} "
-              "\\approx {sqrt:.1f}$. The straight line between two of them passes closer to the centre (about "
-              "$\\sqrt{{d/2}}$ at the middle), where the generator saw almost nothing in training, so the middle "
-              "pictures fade. Spherical interpolation stays on the sphere: every point of the path is as typical as "
-              "its ends.",
-    },
-    "latent_dir_intro": {
-        "ru": "Отдельные координаты z почти ничего не значат. Идея GANSpace: сгенерировать тысячи картинок, найти "
-              "направления, в которых картинки меняются сильнее всего (метод главных компонент), и перевести их "
-              "обратно в пространство z линейной регрессией. Сдвиг вдоль такого направления меняет заметный признак: "
-              "толщину, наклон, саму цифру.",
-        "en": "Single coordinates of z mean almost nothing. The GANSpace idea: generate thousands of pictures, find "
-              "the directions in which the pictures vary most (principal component analysis), and map them back to "
-              "z by linear regression. A move along such a direction changes a visible trait: thickness, slant, the "
-              "digit itself.",
-    },
     "latent_dir_computing": {"ru": "Ищу главные направления по 3000 картинкам…",
                              "en": "Finding the principal directions from 3,000 pictures…"},
     "latent_dir_seed": {"ru": "Зерно исходного z", "en": "Seed of the starting z"},
@@ -710,28 +564,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "compare_real_about": {"ru": "Случайные картинки обучающего набора.", "en": "Random pictures of the training set."},
     "compare_metrics_h": {"ru": "То же в числах", "en": "The same in numbers"},
     "compare_measuring": {"ru": "Измеряю качество образцов…", "en": "Measuring the samples…"},
-    "compare_metrics_read": {
-        "ru": "Каждую строку меряет один и тот же классификатор цифр, на {n} образцах с тем же зерном, что и сетки выше. "
-              "**FID** — насколько признаки образцов далеки от признаков настоящих цифр: **чем меньше, тем лучше**. Даже "
-              "настоящие цифры не получают 0: их FID при {n} образцах — **пол**, {floor:.1f}. Поэтому **FID / пол = 1** — "
-              "уровень настоящих цифр, а цель для GAN — не больше 5. FID около 788 — потолок: классификатор не видит "
-              "цифр вовсе.",
-        "en": "The same digit classifier measures every row, on {n} samples with the same seed as the grids above. "
-              "**FID** is how far the samples' features are from real digits': **lower is better**. Even real digits "
-              "do not score 0: their FID at {n} samples is the **floor**, {floor:.1f}. So **FID / floor = 1** is the "
-              "level of real digits, and the target for a GAN is 5 or less. An FID near 788 is the ceiling: the "
-              "classifier sees no digits at all.",
-    },
-    "compare_memo_read": {
-        "ru": "Две последние колонки проверяют, не копирует ли модель обучающие картинки: для каждого образца — "
-              "расстояние до ближайшей из них. Настоящие цифры, которых модель не видела, обычно на расстоянии "
-              "{median:.1f}, и лишь 1% подходит ближе {threshold:.1f} («слишком близко»). Строка настоящих — это сами "
-              "обучающие картинки, поэтому у неё 0 и 100%: так выглядит копирование.",
-        "en": "The last two columns check whether a model copies its training images: for each sample, the distance "
-              "to the nearest one. Real digits the model never saw are typically {median:.1f} away, and only 1% come "
-              "nearer than {threshold:.1f} (\"too close\"). The real row is the training images themselves, hence 0 "
-              "and 100%: that is what copying looks like.",
-    },
     "compare_no_metrics": {
         "ru": "Числа качества считает классификатор цифр, а этот запуск обучен на {dataset}: здесь их нет.",
         "en": "The quality numbers come from a digit classifier, and this run learns {dataset}: there are none here.",
@@ -811,4 +643,23 @@ def _merge_feature_strings() -> None:
         STRINGS.update(table)
 
 
+LECTURE_DIR = Path(__file__).parent / "lecture"
+
+
+def _merge_lecture_texts() -> None:
+    """Add the lecture's prose: ui/lecture/<language>/<key>.md, one Markdown file per text, so a teacher
+    edits a paragraph without touching Python. `t("key")` finds them like any other string; values
+    such as {latent} are filled in the same way (write a literal brace as {{ or }})."""
+    lecture: dict[str, dict[str, str]] = {}
+    for language_code in LANGUAGES:
+        for path in sorted((LECTURE_DIR / language_code).glob("*.md")):
+            text = path.read_text(encoding="utf-8").removesuffix("\n")
+            lecture.setdefault(path.stem, {})[language_code] = text
+    clash = set(lecture) & set(STRINGS)
+    if clash:
+        raise KeyError(f"ui/lecture/ redefines {sorted(clash)}")
+    STRINGS.update(lecture)
+
+
 _merge_feature_strings()
+_merge_lecture_texts()

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import streamlit as st
 
 from .i18n import t
-
-PAGES_DIR = Path(__file__).parent / "pages"
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,9 @@ from gan_core.trainer import History
 from . import cache, charts, pictures
 from .i18n import STRINGS, language, t
 
-ORDER = ("fid_ratio", "fid", "classes_covered", "mean_confidence", "kl_to_uniform")  # how the Losses page lists them
+ORDER = ("fid_ratio", "fid", "classes_covered", "mean_confidence", "label_accuracy_mean", "kl_to_uniform")  # how the Losses page lists them
 TARGET_RATIO = 5.0  # the issue's target: FID at most 5x the floor of real digits
+LABEL_TARGET = 0.95  # a conditional run: every digit drawn as asked at least 95% of the time
 
 
 def judges(dataset: str) -> bool:
@@ -57,6 +58,8 @@ def epoch_metric_figure(metric: str, lines: list[charts.Line], height: int = 300
         options = {"y_range": (0, 10.8), "references": {t("ref_all_digits"): 10}}
     elif metric == "mean_confidence":
         options = {"y_range": (0, 1.08), "references": {t("ref_real_confidence"): 0.99}}
+    elif metric == "label_accuracy_mean":
+        options = {"y_range": (0, 1.08), "references": {t("ref_label_target"): LABEL_TARGET}}
     elif metric == "kl_to_uniform":
         options = {"y_range": (0, 2.5), "references": {t("ref_one_digit"): math.log(10)}}
     return charts.figure(lines, label(metric), t("epoch"), height=height, markers=True, **options)
@@ -125,6 +128,8 @@ def train_view(name: str, dataset: str, active: bool) -> None:
     if has_kid:
         kid_col[0].metric(t("col_kid"), f"{last['kid']:.1f}", change("kid", "+.1f"), delta_color="inverse",
                           help=t("help_quality_kid"))
+    if "label_accuracy_mean" in last:
+        label_view(last, before)
     version = cache.stamp(RunDir(name, default_checkpoints_dir()).checkpoint_path)
     shares_figure, fid_figure, heatmap = train_figures(name, version, len(records), language())
     bars_col, fid_chart_col = st.columns(2, gap="large")
@@ -139,3 +144,23 @@ def train_view(name: str, dataset: str, active: bool) -> None:
         pictures.chart(heatmap, key="train_classes_heatmap")
     floor = float(last["fid"]) / float(last["fid_ratio"]) if last["fid_ratio"] else float("nan")
     st.caption(t("quality_caption", floor=floor) + " " + t("quality_explain") + (" " + t("help_quality_kid") if has_kid else ""))
+
+
+def label_view(last: dict, before: dict | None) -> None:
+    """A conditional run's label accuracy at the newest epoch: the mean (with the change since the epoch
+    before), the weakest digit, and every digit's share drawn as asked against the 95% target."""
+    accuracy = [float(a) for a in last["label_accuracy"]]
+    weakest = int(np.nanargmin(accuracy))
+    change = None
+    if before is not None and "label_accuracy_mean" in before:
+        text = format(float(last["label_accuracy_mean"]) - float(before["label_accuracy_mean"]), "+.0%")
+        change = text if text.strip("+-0.%") else None
+    metric_col, chart_col = st.columns([1, 3], gap="large")
+    with metric_col:
+        st.metric(label("label_accuracy_mean"), f"{last['label_accuracy_mean']:.0%}", change,
+                  help=t("help_quality_label_accuracy"))
+        st.metric(t("label_accuracy_lowest", digit=weakest), f"{accuracy[weakest]:.0%}")
+    with chart_col:
+        st.markdown(f"**{t('quality_label_h', epoch=int(last['epoch']))}**")
+        pictures.chart(charts.label_accuracy(accuracy, t("digit"), t("label_accuracy_axis"), t("ref_label_target"),
+                                             LABEL_TARGET), key="train_label_accuracy_chart")

@@ -40,7 +40,7 @@ def table() -> None:
         "state": [state_text(row) for row in rows],
         "epoch": [f"{row.epochs_done} / {row.epochs_target}" for row in rows],
         "minutes": [round(row.seconds / 60, 1) if row.seconds is not None else NAN for row in rows],
-        **{name: [row.quality.get(name, NAN) for row in rows] for name in board.QUALITY},  # NaN shows as an empty cell
+        **{name: [row.quality.get(name, NAN) for row in rows] for name in board.QUALITY},  # NaN: Streamlit shows a grey None
     }
     st.dataframe(data, hide_index=True, width="stretch", row_height=96, key="board_table", column_config={
         "samples": st.column_config.ImageColumn(t("board_col_samples"), width="small", help=t("board_samples_help")),

@@ -1,6 +1,10 @@
 """Latent explorer: drag the numbers of z and watch the digit follow; walk between two points;
 move along the principal directions of the latent space (the GANSpace idea). Beside the one digit
-of the sliders and the directions: the classifier's guess and the nearest training image."""
+of the sliders and the directions: the classifier's guess and the nearest training image.
+
+A conditional run (cgan) is also told which digit to draw: a digit picker beside the sliders, a
+style grid (rows: one z each, columns: the digits 0-9) and a walk from one digit to another at a
+fixed z, exported as a GIF."""
 
 from __future__ import annotations
 
@@ -13,8 +17,10 @@ import torch
 
 from gan_core.checkpoints import RunInfo
 from gan_core.errors import GanLabError
-from gan_core.latent import INTERPOLATIONS, interpolate
+from gan_core.images import gif_bytes
+from gan_core.latent import INTERPOLATIONS, interpolate, label_walk
 from gan_core.metrics import classify_one, judge_nearest, nearest_training_image
+from gan_core.models import NUM_CLASSES
 from gan_core.sampling import LoadedGenerator
 
 from ui import cache, charts, frame, pickers, pictures, quality
@@ -25,6 +31,9 @@ IN_VIEW = 8  # latent sliders shown at once; the others are in an expander
 LIMIT = 4.0  # slider range: a N(0, 1) coordinate is inside +-4 all but once in 15,000 draws
 DIRECTIONS_SHOWN = 6
 MODES = ("sliders", "interpolation", "directions")
+CONDITIONAL_MODES = ("sliders", "style", "interpolation", "directions")  # a run that is told the digit
+DIGITS = list(range(NUM_CLASSES))
+GIF_WIDTH = 280  # one digit per frame
 SWEEP = [-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0]
 UNSURE = 0.5  # below this confidence the guess says the classifier may see no digit at all
 
@@ -76,10 +85,32 @@ def current_vector(run: RunInfo, generator: LoadedGenerator) -> torch.Tensor:
     return torch.tensor(values)
 
 
-def digit(run: RunInfo, generator: LoadedGenerator, z: torch.Tensor, caption: str | None = None) -> None:
-    """The generated digit for z, and beside it the nearest training image; under them the classifier's
-    guess, a plain verdict on the distance (is the generator copying?) and the ten probabilities."""
-    image = generator.generate(z[None])
+# --- the digit a conditional run is asked for ------------------------------------------------------------------
+DIGIT_KEY = f"{KEEP}latent_digit"
+
+
+def digit_picker(generator: LoadedGenerator, key: str = DIGIT_KEY, label: str | None = None) -> int | None:
+    """Which digit a conditional run draws (0-9); None for a run that cannot be told."""
+    if not generator.conditional:
+        return None
+    frame.default(key, 7)
+    chosen = st.segmented_control(label or t("cgan_digit"), DIGITS, key=key, help=t("cgan_digit_help"))
+    if chosen is None:  # a click on the chosen digit unselects it: keep the last one
+        chosen = st.session_state.get(f"{key}::last", 7)
+    st.session_state[f"{key}::last"] = chosen
+    return int(chosen)
+
+
+def as_labels(label: int | None, n: int = 1) -> torch.Tensor | None:
+    return None if label is None else torch.full((n,), label, dtype=torch.int64)
+
+
+def digit(run: RunInfo, generator: LoadedGenerator, z: torch.Tensor, caption: str | None = None,
+          label: int | None = None) -> None:
+    """The generated digit for z (and, for a conditional run, the asked label), and beside it the nearest
+    training image; under them the classifier's guess, a plain verdict on the distance (is the generator
+    copying?) and the ten probabilities."""
+    image = generator.generate(z[None], as_labels(label))
     note = None if quality.judges(run.dataset) else t("latent_no_metrics", dataset=run.dataset)
     if note is None:
         try:
@@ -99,7 +130,8 @@ def digit(run: RunInfo, generator: LoadedGenerator, z: torch.Tensor, caption: st
         pictures.show(pictures.picture(nearest[None], columns=1, target=200, padding=0),
                     caption=t("latent_nearest_caption", index=index))
     unsure = t("latent_guess_unsure") if confidence < UNSURE else ""
-    st.markdown(f"#### {t('latent_guess', digit=guess, confidence=confidence)}{unsure}")
+    asked = "" if label is None else " " + t("cgan_asked_ok" if guess == label else "cgan_asked_other", digit=label)
+    st.markdown(f"#### {t('latent_guess', digit=guess, confidence=confidence)}{unsure}{asked}")
     st.markdown(t(f"latent_verdict_{verdict.verdict}", distance=verdict.distance, median=verdict.reference_median,
                   threshold=verdict.too_close_threshold))
     pictures.chart(charts.probabilities(probabilities, t("digit"), t("latent_probability_axis")))
@@ -114,9 +146,8 @@ def latent_slider(run: RunInfo, index: int) -> None:
 def sliders_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     z = current_vector(run, generator)
     image_col, sliders_col = st.columns([1, 1], gap="large")  # the digit, its nearest image, the guess
-    with image_col:
-        digit(run, generator, z, t("latent_digit_caption", norm=float(z.norm()), typical=math.sqrt(generator.latent_dim)))
-    with sliders_col:
+    with sliders_col:  # drawn first: the digit picker decides what the image column shows
+        label = digit_picker(generator)
         seed_col, random_col, zero_col = st.columns(3, vertical_alignment="bottom")
         seed_col.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=f"{KEEP}latent_seed",
                               on_change=apply_seed, args=(run, generator), help=t("latent_seed_help"))
@@ -135,11 +166,72 @@ def sliders_mode(run: RunInfo, generator: LoadedGenerator) -> None:
                 for index in range(shown, generator.latent_dim):
                     with more[(index - shown) % 4]:
                         latent_slider(run, index)
+    with image_col:
+        caption = t("latent_digit_caption", norm=float(z.norm()), typical=math.sqrt(generator.latent_dim))
+        if label is not None:
+            caption = t("cgan_digit_caption", digit=label, norm=float(z.norm()), typical=math.sqrt(generator.latent_dim))
+        digit(run, generator, z, caption, label)
     st.caption(t("latent_sliders_note"))
+    if label is not None:
+        st.caption(t("cgan_sliders_note"))
+
+
+# --- a conditional run: the style grid and the walk from digit to digit -----------------------------------------
+def style_mode(run: RunInfo, generator: LoadedGenerator) -> None:
+    """Rows: one z each (the first the sliders' z); columns: the digits 0-9. Along a row only the label changes,
+    so what stays the same (slant, thickness, width) is what z holds."""
+    st.markdown(t("cgan_style_intro"))
+    frame.default(f"{KEEP}cgan_style_rows", 6)
+    frame.default(f"{KEEP}cgan_style_seed", 0)
+    frame.default(f"{KEEP}cgan_style_current", True)
+    rows_col, seed_col, current_col = st.columns([2, 1, 2], vertical_alignment="bottom")
+    rows = rows_col.slider(t("cgan_style_rows"), 1, 12, key=f"{KEEP}cgan_style_rows")
+    seed = seed_col.number_input(t("cgan_style_seed"), min_value=0, max_value=2**31 - 1, step=1,
+                                 key=f"{KEEP}cgan_style_seed", help=t("cgan_style_seed_help"))
+    use_current = current_col.checkbox(t("cgan_style_current"), key=f"{KEEP}cgan_style_current",
+                                       help=t("cgan_style_current_help"))
+    styles = generator.noise(int(rows), int(seed))
+    saved = st.session_state.get(z_key(run, generator.latent_dim))
+    if use_current and saved:
+        styles[0] = torch.tensor(saved)
+    z = styles.repeat_interleave(NUM_CLASSES, dim=0)  # each row's z, once per digit
+    labels = torch.arange(NUM_CLASSES).repeat(int(rows))
+    images = generator.generate(z, labels)
+    pictures.show(pictures.picture(images, columns=NUM_CLASSES, target=900), width=900)
+    st.caption(t("cgan_style_caption"))
+
+
+def digit_walk(generator: LoadedGenerator, run: RunInfo) -> None:
+    """From one digit to another at a fixed z: G(z, (1 - t) e_a + t e_b) mixes the two labels' embeddings."""
+    st.subheader(t("cgan_walk_h"))
+    st.markdown(t("cgan_walk_intro"))
+    frame.default(f"{KEEP}cgan_walk_from", 1)
+    frame.default(f"{KEEP}cgan_walk_to", 7)
+    frame.default(f"{KEEP}cgan_walk_seed", 0)
+    frame.default(f"{KEEP}cgan_walk_steps", 10)
+    from_col, to_col, seed_col, steps_col = st.columns([1, 1, 1, 2], vertical_alignment="bottom")
+    start = from_col.selectbox(t("cgan_walk_from"), DIGITS, key=f"{KEEP}cgan_walk_from")
+    end = to_col.selectbox(t("cgan_walk_to"), DIGITS, key=f"{KEEP}cgan_walk_to")
+    seed = seed_col.number_input(t("cgan_walk_seed"), min_value=0, max_value=2**31 - 1, step=1, key=f"{KEEP}cgan_walk_seed")
+    steps = steps_col.slider(t("latent_steps"), 3, 16, key=f"{KEEP}cgan_walk_steps")
+    z = generator.noise(1, int(seed)).repeat(int(steps), 1)
+    images = generator.generate(z, label_walk(int(start), int(end), int(steps), NUM_CLASSES))
+    pictures.show(pictures.picture(images, columns=int(steps), target=1300), width="stretch")
+    st.caption(t("cgan_walk_caption", a=start, b=end))
+    frames = [pictures.picture(image[None], columns=1, target=GIF_WIDTH, padding=0) for image in images]
+    frames += frames[-2:0:-1]  # and back, so the loop does not jump
+    st.download_button(t("cgan_walk_gif"), data=gif_bytes(frames, seconds_per_frame=0.15, last_frame_seconds=0.15),
+                       file_name=f"{run.name}-{start}-to-{end}.gif", mime="image/gif", icon=":material/download:",
+                       on_click="ignore")
 
 
 # --- interpolation ------------------------------------------------------------------------------------
 def interpolation_mode(run: RunInfo, generator: LoadedGenerator) -> None:
+    label = None
+    if generator.conditional:
+        digit_walk(generator, run)
+        st.subheader(t("cgan_z_walk_h"))
+        label = digit_picker(generator, f"{KEEP}cgan_z_walk_digit", t("cgan_z_walk_digit"))
     st.markdown(t("latent_interp_intro"))
     frame.default(f"{KEEP}latent_seed_a", 1)
     frame.default(f"{KEEP}latent_seed_b", 2)
@@ -158,7 +250,8 @@ def interpolation_mode(run: RunInfo, generator: LoadedGenerator) -> None:
         path = interpolate(start, end, int(steps), method)
         norms[method] = path.norm(dim=1).numpy()
         st.subheader(t(f"latent_{method}"))
-        pictures.show(pictures.picture(generator.generate(path), columns=int(steps), target=1300), width="stretch")
+        pictures.show(pictures.picture(generator.generate(path, as_labels(label, int(steps))), columns=int(steps), target=1300),
+                    width="stretch")
     x = np.linspace(0, 1, int(steps))
     lines = [charts.Line(t(f"latent_{method}"), x, norms[method], colour)
              for method, colour in zip(INTERPOLATIONS, ("#d62728", "#1f77b4"))]
@@ -190,6 +283,7 @@ def directions_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     frame.default(f"{KEEP}latent_dir_seed", 0)
     image_col, sliders_col = st.columns([1, 1], gap="large")  # the digit, its nearest image, the guess
     with sliders_col:
+        label = digit_picker(generator)
         seed_col, reset_col = st.columns(2, vertical_alignment="bottom")
         seed = seed_col.number_input(t("latent_dir_seed"), min_value=0, max_value=2**31 - 1, step=1,
                                      key=f"{KEEP}latent_dir_seed")
@@ -205,9 +299,10 @@ def directions_mode(run: RunInfo, generator: LoadedGenerator) -> None:
                                          key=amount_key(run, index), format="%+.1f σ"))
     base = generator.noise(1, int(seed))[0]
     with image_col:
-        digit(run, generator, found.move(base, amounts), t("latent_dir_caption"))
+        digit(run, generator, found.move(base, amounts), t("latent_dir_caption"), label)
     st.subheader(t("latent_sweep_h"))
-    sweep = generator.generate(found.sweep(base, SWEEP, count))
+    moved = found.sweep(base, SWEEP, count)
+    sweep = generator.generate(moved, as_labels(label, len(moved)))
     pictures.show(pictures.picture(sweep, columns=len(SWEEP), target=700), width=700)
     st.caption(t("latent_sweep_caption", n=count))
     with st.expander(t("latent_variance_h")):
@@ -234,11 +329,18 @@ def render() -> None:
     except GanLabError as error:
         st.error(frame.error_text(error))
         return
+    modes = CONDITIONAL_MODES if generator.conditional else MODES
+    if st.session_state.get(f"{KEEP}latent_mode") not in modes:
+        st.session_state[f"{KEEP}latent_mode"] = "sliders"  # the style grid of a conditional run, then a run without
     with mode_col:
-        mode = st.radio(t("latent_mode"), MODES, horizontal=True,
-                        key=f"{KEEP}latent_mode", format_func={m: t(f"latent_mode_{m}") for m in MODES}.__getitem__)
+        mode = st.radio(t("latent_mode"), modes, horizontal=True, key=f"{KEEP}latent_mode",
+                        format_func={m: t(f"latent_mode_{m}") for m in modes}.__getitem__)
+    if generator.conditional:
+        st.caption(t("cgan_run_note"))
     if mode == "sliders":
         sliders_mode(run, generator)
+    elif mode == "style":
+        style_mode(run, generator)
     elif mode == "interpolation":
         interpolation_mode(run, generator)
     else:

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from gan_core.checkpoints import RunDir, default_checkpoints_dir, pick_default_run
-from gan_core.curves import class_histograms, epoch_ends, epoch_length, epoch_metrics, history_csv
+from gan_core.curves import STEP_COLUMNS, class_histograms, epoch_ends, epoch_length, epoch_metrics, history_csv
 
 from ui import cache, charts, frame, nav, pickers, pictures, quality, training
 from ui.loss_meaning import distance_line, meaning, run_loss
@@ -65,7 +65,7 @@ def curve_figures(chosen: tuple[str, ...], versions: tuple, smoothing: float, in
         means = meanings.setdefault(run_loss(config), meaning(run_loss(config)))  # labels by what the curves mean
         per_epoch = epoch_length(history, config)
         prefix = "" if single else f"{name} · "
-        colours = None if single else dict.fromkeys(("loss_d", "loss_g", "d_real", "d_fake"),
+        colours = None if single else dict.fromkeys(STEP_COLUMNS,
                                                      charts.RUN_COLOURS[index % len(charts.RUN_COLOURS)])
         dashes = None if single else {"loss_g": "dash", "d_fake": "dash"}
         loss_lines += charts.lines_of(history, means.loss_labels, smoothing, per_epoch, in_epochs, prefix, colours, dashes)

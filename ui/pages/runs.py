@@ -36,7 +36,8 @@ def table(runs: list[RunInfo]) -> None:
     for run in runs:
         rows.append({t("col_name"): run.name, t("col_owner"): people.owner_label(run.owner),
                      t("col_status"): live_status(run),
-                     t("col_epochs"): f"{run.epochs_done} / {run.epochs_target}", t("col_model"): run.model,
+                     t("col_epochs"): "" if run.broken else f"{run.epochs_done} / {run.epochs_target}",
+                     t("col_model"): run.model,
                      t("col_dataset"): run.dataset, t("col_device"): run.device,
                      t("col_created"): run.created.replace("T", " ")[:16], t("col_shipped"): run.shipped})
     st.dataframe(rows, hide_index=True, width="stretch")
@@ -94,7 +95,30 @@ def settings_rows(config: dict) -> list[dict[str, str]]:
     return rows
 
 
+def delete_buttons(name: str) -> None:
+    """Delete, then a confirmation (Yes / Cancel) in its place."""
+    if st.session_state.get(CONFIRM) == name:
+        st.warning(t("runs_confirm", name=name), icon=":material/warning:")
+        yes, no = st.columns(2)
+        yes.button(t("runs_delete_yes"), type="primary", on_click=delete, args=(name,), width="stretch")
+        no.button(t("cancel"), on_click=lambda: st.session_state.pop(CONFIRM, None), width="stretch")
+    else:
+        st.button(t("runs_delete"), icon=":material/delete:", on_click=confirm_delete, args=(name,), width="stretch")
+
+
+def broken_details(run: RunInfo) -> None:
+    """A run whose run.json cannot be read: what is wrong, and Delete."""
+    about, actions = st.columns([3, 2], gap="large")
+    with about:
+        st.error(t("runs_broken", reason=run.message), icon=":material/broken_image:")
+    with actions:
+        delete_buttons(run.name)
+
+
 def details(run: RunInfo) -> None:
+    if run.broken:
+        broken_details(run)
+        return
     folder = RunDir(run.name, default_checkpoints_dir())
     info = folder.read_info()
     job = training.job_of(run.name)
@@ -162,7 +186,8 @@ def import_archive(upload) -> None:
 
 def import_panel() -> None:
     with st.expander(t("runs_import_h"), icon=":material/upload:",
-                     expanded="runs_import_error" in st.session_state or "runs_imported" in st.session_state):
+                     expanded="runs_import_error" in st.session_state or "runs_imported" in st.session_state
+                     or st.session_state.get("runs_import_file") is not None):  # stays open while a file is chosen
         st.caption(t("runs_import_intro"))
         upload = st.file_uploader(t("runs_import_file"), type=["zip"], key="runs_import_file")
         st.text_input(t("runs_import_name"), key="runs_import_name", max_chars=64, help=t("runs_import_name_help"))

@@ -15,12 +15,12 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, suggest_run_name, validate_run_name
-from gan_core.config import TrainConfig, max_batch_size, recommended_settings
+from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, new_run_name_problem, suggest_run_name
+from gan_core.config import FieldError, TrainConfig, config_from_form, form_fields, form_values, recommended_settings
 from gan_core.curves import epoch_ends, smooth
-from gan_core.data import DATASET_SIZES, DATASETS
+from gan_core.data import DATASETS
 from gan_core.devices import available_devices, cpu_cores, resolve_device
-from gan_core.errors import AccessError, GanLabError, RunNameError
+from gan_core.errors import AccessError, GanLabError
 from gan_core.jobs import ACTIVE_STATES, Job
 from gan_core.losses import LOSSES
 from gan_core.models import MODELS
@@ -44,15 +44,11 @@ def key(name: str) -> str:
 def init_settings(root: Path) -> None:
     """First visit: the library's defaults, a fresh seed (so a class trains a spread of runs, each
     recorded in its run.json), the best device of this machine and a free run name."""
-    defaults = TrainConfig()
-    for name in ("dataset", "model", "epochs", "batch_size", "latent_dim", "d_steps", "lr_g", "lr_d", "ema_decay",
-                 "loss", "r1"):
-        frame.default(key(name), getattr(defaults, name))
     if key("seed") not in st.session_state:
         fresh_seed()
-    frame.default(key("beta1"), defaults.betas[0])
-    frame.default(key("beta2"), defaults.betas[1])
     frame.default(key("device"), available_devices()[0].choice)
+    for name, value in form_values(TrainConfig()).items():  # every setting, derived from TrainConfig
+        frame.default(key(name), value)
     if key("name") not in st.session_state:
         suggest_name(root)
 
@@ -108,43 +104,37 @@ def loss_changed() -> None:
 
 
 def settings() -> dict[str, Any]:
-    names = ("dataset", "model", "device", "name", "epochs", "batch_size", "latent_dim", "d_steps", "lr_g", "lr_d",
-             "seed", "ema_decay", "beta1", "beta2", "loss", "r1")
-    return {name: st.session_state[key(name)] for name in names}
+    """The form's values as the user sees them: every TrainConfig field (a pair as its parts) and the name."""
+    return {name: st.session_state[key(name)] for name in (*form_fields(), "name")}
 
 
-def config_of(values: dict[str, Any]) -> TrainConfig:
-    return TrainConfig(
-        model=values["model"], dataset=values["dataset"], epochs=int(values["epochs"]), batch_size=int(values["batch_size"]),
-        lr_g=float(values["lr_g"]), lr_d=float(values["lr_d"]), betas=(float(values["beta1"]), float(values["beta2"])),
-        latent_dim=int(values["latent_dim"]), d_steps=int(values["d_steps"]), ema_decay=float(values["ema_decay"]),
-        seed=int(values["seed"]), device=values["device"], loss=values["loss"], r1=float(values["r1"]),
-    )
+def shown(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def field_errors(values: dict[str, Any], root: Path) -> dict[str, str]:
-    """What is wrong, by field, in the user's language; "other" for anything the library refuses."""
-    errors: dict[str, str] = {}
-    name = (values["name"] or "").strip()
-    if not name:
-        errors["name"] = t("err_name_empty")
-    else:
-        try:
-            validate_run_name(name)
-            if RunDir(name, root).path.exists() or name in training.manager().active_names(root):
-                errors["name"] = t("err_name_taken", name=name)
-        except RunNameError:
-            errors["name"] = t("err_name_invalid", name=name)
-    limit = max_batch_size(values["dataset"], int(values["d_steps"]))
-    if int(values["batch_size"]) > limit:
-        errors["batch_size"] = t("err_batch", size=DATASET_SIZES[values["dataset"]], k=plural("n_d_steps", int(values["d_steps"])), limit=limit)
+def error_text(error: FieldError, value: Any) -> str:
+    """A library error of one field, in the user's language, with the range the field allows."""
+    if error.code == "batch_too_large":
+        return t("err_batch", limit=error.allowed.high, size=error.details["size"],
+                 k=plural("n_d_steps", error.details["k"]))
+    if error.code == "unavailable":  # the device: the library's own error, translated
+        return frame.error_text(code=error.details["code"], params=error.details["params"], detail=error.message)
+    allowed = error.allowed
+    range_text = t(f"settings_range_{allowed.kind}", low=shown(allowed.low), high=shown(allowed.high)) if allowed else ""
+    return t(f"settings_err_{error.code}", value=shown(value), range=range_text)
+
+
+def check(values: dict[str, Any], root: Path) -> tuple[TrainConfig | None, dict[str, str]]:
+    """The config that Start would train, and what is wrong, by field, in the user's language (the
+    library's ranges and rules, and the class limits)."""
+    result = config_from_form(values)
+    errors = {name: error_text(error, values.get(name)) for name, error in result.errors.items()}
+    problem = new_run_name_problem(values["name"], root, training.manager().active_names(root))
+    if problem is not None:
+        errors["name"] = t(f"err_name_{problem}", name=(values["name"] or "").strip())
     if not errors:
-        try:
-            config_of(values).validate()
-        except GanLabError as error:
-            errors["other"] = frame.error_text(error)
-    errors.update(limit_errors(values))
-    return errors
+        errors.update(limit_errors(values))
+    return (result.config if not errors else None), errors
 
 
 def limit_errors(values: dict[str, Any]) -> dict[str, str]:
@@ -165,10 +155,11 @@ def limit_errors(values: dict[str, Any]) -> dict[str, str]:
 def start(root: Path) -> None:
     """Start button: check, hand the run to the job manager, watch it, and offer a fresh name."""
     values = settings()
-    if field_errors(values, root):
+    config, errors = check(values, root)
+    if config is None:
         return
     try:
-        training.manager().submit(config_of(values), values["name"].strip(), root, by=people.actor())
+        training.manager().submit(config, values["name"].strip(), root, by=people.actor())
     except GanLabError as error:
         st.session_state["train_submit_error"] = frame.error_text(error)
         return
@@ -184,11 +175,17 @@ def error_under(errors: dict[str, str], field: str) -> None:
         st.error(errors[field], icon=":material/error:")
 
 
+# Fields laid out with their own error line; the values each allows are the library's (gan_core.config):
+# the number fields have no min/max, so an out-of-range value stays, says its range, and Start waits.
+LAID_OUT = {"dataset", "model", "device", "name", "loss", "r1", "epochs", "batch_size", "latent_dim", "d_steps",
+            "lr_g", "lr_d", "seed", "ema_decay", "beta1", "beta2"}
+
+
 def settings_panel(root: Path) -> None:
     """Four settings a row, each with its error under it; Start under them all."""
     init_settings(root)
     values = settings()
-    errors = field_errors(values, root)
+    config, errors = check(values, root)
     devices = {device.choice: t("device_cpu", cores=plural("n_cores", cpu_cores())) if device.choice == "cpu" else device.description
                for device in available_devices()}
     row = st.columns(4)
@@ -214,45 +211,54 @@ def settings_panel(root: Path) -> None:
     with about_col:
         st.caption(t(f"lv_about_{st.session_state[key('loss')]}"))
     with r1_col:
-        st.number_input(t("lv_r1"), min_value=0.0, max_value=1000.0, step=1.0, format="%.1f", key=key("r1"),
+        st.number_input(t("lv_r1"), step=1.0, format="%.1f", key=key("r1"),
                         help=t("lv_r1_help"))
+        error_under(errors, "r1")
     row = st.columns(4)
     with row[0]:
-        st.number_input(t("epochs"), min_value=1, max_value=10_000, step=1, key=key("epochs"), help=t("help_epochs"))
+        st.number_input(t("epochs"), step=1, key=key("epochs"), help=t("help_epochs"))
         error_under(errors, "epochs")
     with row[1]:
-        st.number_input(t("batch_size"), min_value=1, max_value=60_000, step=16, key=key("batch_size"),
+        st.number_input(t("batch_size"), step=16, key=key("batch_size"),
                         help=t("help_batch_size"))
         error_under(errors, "batch_size")
     with row[2]:
-        st.number_input(t("latent_dim"), min_value=1, max_value=1024, step=1, key=key("latent_dim"),
+        st.number_input(t("latent_dim"), step=1, key=key("latent_dim"),
                         help=t("help_latent_dim"))
+        error_under(errors, "latent_dim")
     with row[3]:
-        st.number_input(t("d_steps"), min_value=1, max_value=10, step=1, key=key("d_steps"), help=t("help_d_steps"))
+        st.number_input(t("d_steps"), step=1, key=key("d_steps"), help=t("help_d_steps"))
+        error_under(errors, "d_steps")
     row = st.columns(4)
     with row[0]:
-        st.number_input(t("lr_g"), min_value=1e-6, max_value=1.0, step=5e-5, format="%.1e", key=key("lr_g"),
+        st.number_input(t("lr_g"), step=5e-5, format="%.1e", key=key("lr_g"),
                         help=t("help_lr_g", value=f"{TrainConfig.for_model(values['model']).lr_g:g}"))
+        error_under(errors, "lr_g")
     with row[1]:
-        st.number_input(t("lr_d"), min_value=1e-6, max_value=1.0, step=5e-5, format="%.1e", key=key("lr_d"),
+        st.number_input(t("lr_d"), step=5e-5, format="%.1e", key=key("lr_d"),
                         help=t("help_lr_d", value=f"{TrainConfig.for_model(values['model']).lr_d:g}"))
+        error_under(errors, "lr_d")
     with row[2]:
-        st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=key("seed"), help=t("help_seed"))
+        st.number_input(t("seed"), step=1, key=key("seed"), help=t("help_seed"))
+        error_under(errors, "seed")
     with row[3]:
-        st.number_input(t("ema_decay"), min_value=0.0, max_value=0.9999, step=0.001, format="%.4f", key=key("ema_decay"),
+        st.number_input(t("ema_decay"), step=0.001, format="%.4f", key=key("ema_decay"),
                         help=t("help_ema_decay"))
+        error_under(errors, "ema_decay")
     row = st.columns(4, vertical_alignment="bottom")
     with row[0]:
-        st.number_input("Adam β₁", min_value=0.0, max_value=0.999, step=0.05, format="%.3f", key=key("beta1"),
+        st.number_input("Adam β₁", step=0.05, format="%.3f", key=key("beta1"),
                         help=t("help_betas"))
+        error_under(errors, "beta1")
     with row[1]:
-        st.number_input("Adam β₂", min_value=0.0, max_value=0.9999, step=0.001, format="%.4f", key=key("beta2"),
+        st.number_input("Adam β₂", step=0.001, format="%.4f", key=key("beta2"),
                         help=t("help_betas"))
+        error_under(errors, "beta2")
     with row[3]:
         st.button(t("start"), type="primary", icon=":material/play_arrow:", on_click=start, args=(root,),
-                  disabled=bool(errors), width="stretch", key="train_start")
-    error_under(errors, "other")
-    error_under(errors, "limit")
+                  disabled=config is None, width="stretch", key="train_start")
+    for name in errors.keys() - LAID_OUT:  # a setting without a field of its own, or a class limit
+        st.error(errors[name], icon=":material/error:")
     st.caption(t("train_background_note",
                  runs=plural("n_runs", training.manager().limit(resolve_device(values["device"]).type))))
     if "train_submit_error" in st.session_state:
@@ -270,7 +276,7 @@ def watch_options(root: Path) -> dict[str, str]:
     active = [(job.run_name, job.owner) for job in jobs if job.active]
     ended = [(job.run_name, job.owner) for job in reversed(jobs) if not job.active]
     runs = pickers.runs()
-    saved = [(run.name, run.owner) for run in runs]
+    saved = [(run.name, run.owner) for run in runs if not run.broken]
     shipped = {run.name for run in runs if run.shipped}
     everything = active + saved + ended
     ordered = ([pair for pair in active + saved if pair[1] == me] + [pair for pair in saved if pair[0] in shipped]
@@ -402,7 +408,7 @@ def status(job: Job | None, info: RunInfo | None, state: str, progress: Progress
     elif state in ACTIVE_STATES and job is not None:
         st.caption(t("people_only_owner", name=owner or "—"))
     elif state == "finished":
-        seconds = progress.train_seconds if progress else saved_seconds(info)
+        seconds = progress.train_seconds if progress else (info.train_seconds if info else None)
         st.success(t("train_finished", epochs=plural("n_epochs", info.epochs_done if info else 0), time=frame.format_seconds(seconds)),
                    icon=":material/check_circle:")
     elif state == "stopped":
@@ -413,13 +419,6 @@ def status(job: Job | None, info: RunInfo | None, state: str, progress: Progress
     elif state == "diverged":
         st.warning(t("train_diverged", message=(job.message if job else "") or (info.message if info else "")),
                    icon=":material/warning:")
-
-
-def saved_seconds(info: RunInfo | None) -> float | None:
-    """Training time of a saved run, from its run.json (after a server restart there is no job)."""
-    if info is None:
-        return None
-    return RunDir(info.name, default_checkpoints_dir()).read_info().get("summary", {}).get("train_seconds")
 
 
 def numbers(history: History, means: Meaning) -> None:

@@ -81,9 +81,9 @@ STRINGS = {
     "board_col_epoch": {"ru": "Эпоха / место", "en": "Epoch / place"},
     "board_col_minutes": {"ru": "Минуты", "en": "Minutes"},
     "board_caption": {"ru": "Числа — последней эпохи, которую измерило обучение (на 500 образцах); образцы — "
-                            "последней сохранённой эпохи. Пусто: запуск ещё не закончил эпоху или не измерялся.",
+                            "последней сохранённой эпохи. None — запуск ещё не закончил эпоху или не измерялся.",
                       "en": "Numbers are from the newest epoch the training measured (on 500 samples); samples from "
-                            "the newest saved epoch. Empty: the run has not finished an epoch or was not measured."},
+                            "the newest saved epoch. None: the run has not finished an epoch or was not measured."},
     "board_queue_h": {"ru": "Очередь класса", "en": "Class queue"},
     "board_queue_empty": {"ru": "Очередь пуста: никто не ждёт.", "en": "The queue is empty: nobody is waiting."},
     "board_queue_device": {"ru": "{device}: сейчас обучается {running}", "en": "{device}: training now {running}"},

@@ -2,6 +2,7 @@
 
 STRINGS = {
     "col_kid": {"ru": "KID × 1000", "en": "KID × 1000"},
+    "metric_kid": {"ru": "KID", "en": "KID"},  # the per-epoch chart's axis (raw KID)
     "help_quality_kid": {
         "ru": "Kernel Inception Distance × 1000: насколько признаки образцов отличаются от признаков настоящих цифр. "
               "Оценка несмещённая, поэтому не зависит от числа образцов; настоящие цифры — около 0. Меньше — лучше.",
