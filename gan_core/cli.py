@@ -122,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_toy2d_parser(commands: argparse._SubParsersAction) -> None:
     """`toy2d`: train a GAN on points in the plane (the 2D lab) and print its mode-collapse numbers as JSON."""
-    from .toy2d import DISTRIBUTIONS, LOSSES, NOISES, OPTIMIZERS, Toy2DConfig
+    from .toy2d import DISTRIBUTION_DEFAULTS, DISTRIBUTIONS, LOSSES, NOISES, OPTIMIZERS, Toy2DConfig
 
     d = Toy2DConfig()
     toy = commands.add_parser(
@@ -137,18 +137,27 @@ def add_toy2d_parser(commands: argparse._SubParsersAction) -> None:
                           "(the same amount of work on a busy machine)")
     toy.add_argument("--steps", type=int, help="train this many rounds")
     toy.add_argument("--seed", type=int, default=d.seed, help=f"(default: {d.seed})")
-    toy.add_argument("--loss", default=d.loss, help=f"{', '.join(LOSSES)} (default: {d.loss})")
-    toy.add_argument("--d-steps", type=int, default=d.d_steps, help=f"D updates per round (default: {d.d_steps})")
-    toy.add_argument("--g-steps", type=int, default=d.g_steps, help=f"G updates per round (default: {d.g_steps})")
-    toy.add_argument("--lr-g", type=float, default=d.lr_g, help=f"(default: {d.lr_g})")
-    toy.add_argument("--lr-d", type=float, default=d.lr_d, help=f"(default: {d.lr_d})")
-    toy.add_argument("--optimizer-g", default=d.optimizer_g, help=f"{', '.join(OPTIMIZERS)} (default: {d.optimizer_g})")
-    toy.add_argument("--optimizer-d", default=d.optimizer_d, help=f"{', '.join(OPTIMIZERS)} (default: {d.optimizer_d})")
-    toy.add_argument("--layers", type=int, default=d.layers, help=f"hidden layers of G and D (default: {d.layers})")
-    toy.add_argument("--width", type=int, default=d.width, help=f"units per hidden layer (default: {d.width})")
-    toy.add_argument("--noise-dim", type=int, default=d.noise_dim, help=f"1 or 2 (default: {d.noise_dim})")
-    toy.add_argument("--noise", default=d.noise, help=f"{', '.join(NOISES)} (default: {d.noise})")
-    toy.add_argument("--batch-size", type=int, default=d.batch_size, help=f"(default: {d.batch_size})")
+    # Left unset, a setting takes the distribution's default (DISTRIBUTION_DEFAULTS), else the lab's.
+    per = "; ".join(f"{name}: " + ", ".join(f"{k}={v}" for k, v in values.items())
+                    for name, values in DISTRIBUTION_DEFAULTS.items())
+    toy.epilog = f"Defaults that depend on the distribution: {per}." if per else None
+    toy.add_argument("--loss", help=f"{', '.join(LOSSES)} (default: {d.loss})")
+    toy.add_argument("--d-steps", type=int, help=f"D updates per round (default: {d.d_steps})")
+    toy.add_argument("--g-steps", type=int, help=f"G updates per round (default: {d.g_steps})")
+    toy.add_argument("--lr-g", type=float, help=f"(default: {d.lr_g})")
+    toy.add_argument("--lr-d", type=float, help=f"(default: {d.lr_d})")
+    toy.add_argument("--optimizer-g", help=f"{', '.join(OPTIMIZERS)} (default: {d.optimizer_g})")
+    toy.add_argument("--optimizer-d", help=f"{', '.join(OPTIMIZERS)} (default: {d.optimizer_d})")
+    toy.add_argument("--beta1", type=float, help=f"Adam's beta1 (default: {d.beta1})")
+    toy.add_argument("--beta2", type=float, help=f"Adam's beta2 (default: {d.beta2})")
+    toy.add_argument("--layers", type=int, help=f"hidden layers of G and D (default: {d.layers})")
+    toy.add_argument("--width", type=int, help=f"units per hidden layer (default: {d.width})")
+    toy.add_argument("--noise-dim", type=int, help=f"1 or 2 (default: {d.noise_dim})")
+    toy.add_argument("--noise", help=f"{', '.join(NOISES)} (default: {d.noise})")
+    toy.add_argument("--batch-size", type=int, help=f"(default: {d.batch_size})")
+    toy.add_argument("--spectral-norm", action=argparse.BooleanOptionalAction,
+                     help=f"divide D's layers by their spectral norm (default: {d.spectral_norm})")
+    toy.add_argument("--r1", type=float, help=f"R1 penalty weight gamma on real points, 0 = off (default: {d.r1:g})")
     toy.add_argument("--json", action="store_true", help="print one JSON line instead of a sentence")
     toy.add_argument("--save", metavar="FILE", help="also save the trained model (.pt) for the 2D lab page's Load")
 
@@ -440,7 +449,7 @@ def parse_points(text: str) -> list[tuple[float, float]]:
 
 
 def cmd_toy2d(args: argparse.Namespace) -> int:
-    from .toy2d import Toy2DConfig, make_target, train_for
+    from .toy2d import make_target, preset_config, train_for
 
     if args.seconds is not None and not (0 < args.seconds <= 3600):
         raise GanLabError(f"--seconds must be greater than 0 and at most 3600, got {args.seconds}")
@@ -454,10 +463,10 @@ def cmd_toy2d(args: argparse.Namespace) -> int:
         raise GanLabError("--points needs --distribution custom")
     given = args.seconds is not None or args.steps is not None or args.cpu_seconds is not None
     seconds = args.seconds if given else 20.0
-    config = Toy2DConfig(distribution=args.distribution, loss=args.loss, d_steps=args.d_steps, g_steps=args.g_steps,
-                         optimizer_g=args.optimizer_g, optimizer_d=args.optimizer_d, lr_g=args.lr_g, lr_d=args.lr_d,
-                         layers=args.layers, width=args.width, noise_dim=args.noise_dim, noise=args.noise,
-                         batch_size=args.batch_size, seed=args.seed).validate()
+    settings = ("loss", "d_steps", "g_steps", "optimizer_g", "optimizer_d", "lr_g", "lr_d", "beta1", "beta2", "layers",
+                "width", "noise_dim", "noise", "batch_size", "spectral_norm", "r1", "seed")
+    config = preset_config(args.distribution, **{name: getattr(args, name) for name in settings
+                                                 if getattr(args, name) is not None})
     points = parse_points(args.points) if args.points else None
     save = Path(args.save) if args.save else None
     if save is not None and not save.parent.is_dir():

@@ -132,7 +132,7 @@ class WassersteinGP(GanLoss):
 
     def penalty(self, critic: nn.Module, real: torch.Tensor, fake: torch.Tensor,
                 rng: torch.Generator | None = None) -> torch.Tensor:
-        share = torch.rand(len(real), 1, 1, 1, device=real.device, generator=rng)
+        share = torch.rand((len(real),) + (1,) * (real.dim() - 1), device=real.device, generator=rng)
         between = torch.lerp(real.detach(), fake.detach(), share)
         norms = input_gradient(critic, between).flatten(1).norm(dim=1)
         return self.weight * (norms - 1).pow(2).mean()

@@ -180,7 +180,7 @@ def gan(root, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("args, expected", [
     (["--loss", "nonsense"], "unknown loss 'nonsense'; choose one of minimax, ns, lsgan, hinge, wgan-gp"),
-    (["--r1", "-1"], "r1 (the R1 penalty's weight) must be between 0 and 1000"),
+    (["--r1", "-1"], "r1 (the R1 penalty's weight) must be from 0 to 1000"),
     (["--r1", "ten"], "argument --r1: invalid float value"),
 ])
 def test_the_cli_refuses_a_bad_loss_in_one_line(checkpoints, capsys, args, expected) -> None:
@@ -202,3 +202,11 @@ def test_the_cli_trains_with_a_loss_and_r1_and_records_them(checkpoints) -> None
     assert (config["loss"], config["r1"], config["d_steps"]) == ("wgan-gp", 0.5, 5)
     changed = gan(checkpoints, "train", "--run", "wgan", "--resume", "--epochs", "2", "--loss", "hinge")
     assert changed.returncode == 2 and "loss cannot change when resuming" in changed.stderr
+
+
+def test_the_gradient_penalty_mixes_2d_points_too() -> None:
+    """WGAN-GP on points in the plane (the 2D lab): one mixing share per point, shaped (N, 1), not (N, 1, 1, 1)."""
+    critic = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
+    real, fake = torch.randn(16, 2), torch.randn(16, 2)
+    penalty = LOSSES["wgan-gp"].build().penalty(critic, real, fake, torch.Generator().manual_seed(0))
+    assert penalty.dim() == 0 and torch.isfinite(penalty) and penalty > 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -12,8 +13,8 @@ import torch
 
 from gan_core.cli import main
 from gan_core.errors import CheckpointError, ConfigError
-from gan_core.toy2d import (DISTRIBUTIONS, RING_STD, Toy2DConfig, Toy2DLab, binned_divergences, make_target,
-                            manifold_distance, measure, mode_metrics)
+from gan_core.toy2d import (DISTRIBUTION_DEFAULTS, DISTRIBUTIONS, RING_STD, Toy2DConfig, Toy2DLab, binned_divergences,
+                            make_target, manifold_distance, measure, mode_metrics, preset_config)
 
 from .conftest import ROOT, cli_env
 
@@ -192,3 +193,51 @@ def test_cli_bad_input_is_one_line_and_exit_2(capsys, args, words) -> None:
     assert code == 2
     assert out == ""
     assert len(err.strip().splitlines()) == 1 and words in err
+
+
+# --- keeping D in check: spectral norm, R1, the per-distribution defaults ----------------------------------
+def test_spectral_norm_keeps_every_layer_of_d_at_norm_one_and_leaves_the_global_rng_alone() -> None:
+    before = torch.get_rng_state()
+    lab = Toy2DLab(Toy2DConfig(spectral_norm=True, width=16, layers=2, batch_size=32, lr_d=0.05))
+    for _ in range(30):
+        lab.step_d()
+    assert torch.equal(torch.get_rng_state(), before), "the lab drew from torch's global RNG"
+    for layer in (m for m in lab.D.modules() if isinstance(m, torch.nn.Linear)):
+        assert torch.linalg.matrix_norm(layer.weight, ord=2).item() == pytest.approx(1.0, abs=0.25)
+    copy = Toy2DLab.from_bytes(lab.to_bytes())  # Save / Load keeps the normalised D
+    points = torch.randn(50, 2)
+    assert torch.allclose(copy.D(points), lab.D(points))
+
+
+def test_r1_changes_only_ds_update_and_flattens_d_at_the_data() -> None:
+    def slope_at_data(r1: float) -> float:
+        lab = Toy2DLab(Toy2DConfig(r1=r1, width=16, layers=2, batch_size=64, lr_d=0.01))
+        for _ in range(40):
+            lab.step_d()
+        real = torch.as_tensor(lab.eval_real[:200]).requires_grad_(True)
+        (gradient,) = torch.autograd.grad(lab.D(real).sum(), real)
+        return gradient.norm(dim=1).mean().item()
+
+    assert slope_at_data(10.0) < 0.5 * slope_at_data(0.0)
+
+
+def test_a_distributions_defaults_apply_unless_the_user_sets_a_value() -> None:
+    for name, values in DISTRIBUTION_DEFAULTS.items():
+        config = preset_config(name)
+        assert all(getattr(config, key) == value for key, value in values.items())
+    assert preset_config("grid25", batch_size=64).batch_size == 64
+    assert preset_config("ring8") == Toy2DConfig()  # ring8 keeps the lab's own defaults
+    assert Toy2DConfig.from_dict({"spectral_norm": "True", "r1": "0.5"}) == Toy2DConfig(spectral_norm=True, r1=0.5)
+    with pytest.raises(ConfigError, match="spectral-norm has a bad value"):
+        Toy2DConfig.from_dict({"spectral_norm": "maybe"})
+    with pytest.raises(ConfigError, match="beta2 must be"):
+        Toy2DConfig(beta2=1.5).validate()
+
+
+@pytest.mark.parametrize("loss", ["minimax", "ns", "lsgan", "hinge", "wgan-gp"])
+def test_every_loss_of_gan_core_losses_trains_the_lab_and_draws(loss) -> None:
+    lab = Toy2DLab(replace(TINY, loss=loss, r1=0.1 if loss == "hinge" else 0.0))
+    lab.train(rounds=3)
+    shot = lab.snapshot()
+    assert np.isfinite(shot.surface).all() and np.isfinite(shot.push).all()
+    assert all(np.isfinite(value) for _, value in lab.history.loss_d)

@@ -9,7 +9,7 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from gan_core.toy2d import Toy2DConfig, Toy2DLab
+from gan_core.toy2d import DISTRIBUTION_DEFAULTS, Toy2DConfig, Toy2DLab, preset_config
 from ui.i18n import STRINGS
 from ui.toy2d_figure import canvas_figure, frame_figures
 
@@ -76,13 +76,17 @@ def test_step_d_only_leaves_g_bit_identical_step_g_only_leaves_d_and_step_moves_
 def test_the_setup_comes_from_the_url_and_goes_back_into_it(checkpoints) -> None:
     at = open_lab(dist="grid25", loss="lsgan", d="2", g="1", lr_d="0.005", zdim="1", z="uniform", seed="7")
     lab: Toy2DLab = at.session_state[LAB]
-    assert lab.config == Toy2DConfig(distribution="grid25", loss="lsgan", d_steps=2, lr_d=0.005, noise_dim=1,
-                                     noise="uniform", seed=7, width=16, layers=1)
+    # what the link leaves out takes grid25's defaults (R1, beta2, lr_g), and the page says what they are
+    assert lab.config == preset_config("grid25", loss="lsgan", d_steps=2, lr_d=0.005, noise_dim=1,
+                                       noise="uniform", seed=7, width=16, layers=1)
+    assert lab.config.r1 == DISTRIBUTION_DEFAULTS["grid25"]["r1"] and lab.config.lr_d == 0.005
+    assert any("r1 = 0.1" in caption.value for caption in at.sidebar.caption)
     assert at.metric[0].value.endswith(" / 25")  # modes covered, of 25
     # a change on the page goes into the address, ready to be shared
     at.selectbox(key="keep_toy2d_distribution").set_value("moons").run()
     assert at.query_params["dist"] == "moons" and at.query_params["seed"] == "7"
     assert at.session_state[LAB].config.distribution == "moons"
+    assert at.session_state[LAB].config.r1 == 0.0 and at.query_params["r1"] == "0"  # grid25's defaults left with it
     assert [m.label for m in at.metric][0] == STRINGS["toy2d_metric_manifold"]["en"]
 
 

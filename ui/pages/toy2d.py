@@ -12,8 +12,8 @@ import numpy as np
 import streamlit as st
 
 from gan_core.errors import GanLabError
-from gan_core.toy2d import (DISTRIBUTIONS, LOSSES, NOISES, OPTIMIZERS, REBUILD_FIELDS, Toy2DConfig, Toy2DLab,
-                            make_target)
+from gan_core.toy2d import (DISTRIBUTION_DEFAULTS, DISTRIBUTIONS, LOSSES, NOISES, OPTIMIZERS, REBUILD_FIELDS,
+                            Toy2DConfig, Toy2DLab, make_target, preset_config)
 
 from ui import frame, pictures
 from ui.frame import KEEP
@@ -30,10 +30,14 @@ SPEED, SLOW = f"{KEEP}toy2d_speed", f"{KEEP}toy2d_slow"
 # Each setting: its widget's Session State key and its name in the URL's query string.
 URL_NAMES = {"distribution": "dist", "loss": "loss", "d_steps": "d", "g_steps": "g", "optimizer_g": "opt_g",
              "optimizer_d": "opt_d", "lr_g": "lr_g", "lr_d": "lr_d", "layers": "layers", "width": "width",
-             "noise_dim": "zdim", "noise": "z", "seed": "seed"}
+             "noise_dim": "zdim", "noise": "z", "seed": "seed", "batch_size": "batch", "spectral_norm": "sn",
+             "r1": "r1", "beta1": "b1", "beta2": "b2"}
 POINTS_URL = "pts"
 LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1)
 WIDTHS = (8, 16, 32, 64, 128, 256, 512)
+BATCHES = (32, 64, 128, 256, 512, 1024)
+R1_WEIGHTS = (0.0, 0.01, 0.1, 1.0, 10.0)
+BETAS1, BETAS2 = (0.0, 0.5, 0.9), (0.9, 0.99, 0.999)
 PRESETS = {
     # G five times faster than D: G overshoots from mode to mode before D can spread it out.
     "collapse": {"distribution": "ring8", "loss": "ns", "lr_g": 5e-3, "lr_d": 1e-3},
@@ -79,8 +83,9 @@ def read_url_once() -> None:
     st.session_state[FROM_URL] = True
     given = {name: st.query_params[short] for name, short in URL_NAMES.items() if short in st.query_params}
     config = Toy2DConfig()
-    try:
-        config = Toy2DConfig.from_dict(given)
+    try:  # what the link leaves out takes its distribution's default
+        config = Toy2DConfig.from_dict({**DISTRIBUTION_DEFAULTS.get(given.get("distribution", config.distribution), {}),
+                                        **given})
         if POINTS_URL in st.query_params:
             st.session_state[POINTS] = text_to_points(st.query_params[POINTS_URL])
     except GanLabError as error:
@@ -108,7 +113,7 @@ def write_url(config: Toy2DConfig) -> None:
 
 # --- callbacks (they run before the page, so they may set the widgets) -------------------------------------
 def apply_preset(name: str) -> None:
-    set_widgets(replace(Toy2DConfig(), **PRESETS.get(name, {})))
+    set_widgets(preset_config(**PRESETS.get(name, {"distribution": Toy2DConfig().distribution})))
     st.session_state[PRESET] = name
     st.session_state[LAB] = None  # a demonstration starts from scratch, even on the settings it already had
     st.session_state[PLAYING] = name in PRESETS
@@ -138,9 +143,14 @@ def clear_points() -> None:
     st.session_state[CANVAS_VERSION] = st.session_state.get(CANVAS_VERSION, 0) + 1
 
 
-def start_drawing_if_custom() -> None:
-    """Choosing "your own points" opens the drawing canvas (with the points drawn before, if any)."""
-    if st.session_state[key("distribution")] == "custom":
+def distribution_chosen() -> None:
+    """A new distribution brings its own defaults (DISTRIBUTION_DEFAULTS; the widgets show them) and the
+    lab's for what it does not set; "your own points" opens the drawing canvas (with the points drawn before)."""
+    chosen = st.session_state[key("distribution")]
+    set_widgets(replace(widget_config(), **{name: getattr(preset_config(chosen), name)
+                                            for name in set(DISTRIBUTION_DEFAULTS.get(chosen, {}))
+                                            | {n for v in DISTRIBUTION_DEFAULTS.values() for n in v}}))
+    if chosen == "custom":
         st.session_state[DRAWING] = True
 
 
@@ -189,7 +199,7 @@ def half_step(lab: Toy2DLab) -> str:
 # --- the page ----------------------------------------------------------------------------------------------
 def settings_column() -> Toy2DConfig:
     st.subheader(t("toy2d_settings_h"))
-    st.selectbox(t("toy2d_distribution"), DISTRIBUTIONS, key=key("distribution"), on_change=start_drawing_if_custom,
+    st.selectbox(t("toy2d_distribution"), DISTRIBUTIONS, key=key("distribution"), on_change=distribution_chosen,
                  format_func={n: t(f"toy2d_dist_{n}") for n in DISTRIBUTIONS}.__getitem__)
     if st.session_state[key("distribution")] == "custom" and not st.session_state.get(DRAWING):
         st.button(t("toy2d_draw_again"), key="toy2d_draw_again", icon=":material/draw:",
@@ -212,7 +222,21 @@ def settings_column() -> Toy2DConfig:
     dim_col.radio(t("toy2d_noise_dim"), (1, 2), key=key("noise_dim"), horizontal=True, format_func=lambda n: f"{n}D")
     noise_col.radio(t("toy2d_noise"), NOISES, key=key("noise"), horizontal=True,
                     format_func={n: t(f"toy2d_noise_{n}") for n in NOISES}.__getitem__)
-    st.number_input(t("toy2d_seed"), 0, 2**31 - 1, key=key("seed"))
+    batch_col, seed_col = st.columns(2)
+    batch_col.selectbox(t("toy2d_batch"), sorted({*BATCHES, st.session_state[key("batch_size")]}), key=key("batch_size"))
+    seed_col.number_input(t("toy2d_seed"), 0, 2**31 - 1, key=key("seed"))
+    sn_col, r1_col = st.columns(2, vertical_alignment="bottom")
+    sn_col.checkbox(t("toy2d_spectral_norm"), key=key("spectral_norm"), help=t("toy2d_spectral_norm_help"))
+    r1_col.select_slider(t("toy2d_r1"), sorted({*R1_WEIGHTS, st.session_state[key("r1")]}), key=key("r1"),
+                         format_func=lambda v: f"{v:g}", help=t("toy2d_r1_help"))
+    beta1_col, beta2_col = st.columns(2)
+    beta1_col.selectbox(t("toy2d_beta1"), sorted({*BETAS1, st.session_state[key("beta1")]}), key=key("beta1"))
+    beta2_col.selectbox(t("toy2d_beta2"), sorted({*BETAS2, st.session_state[key("beta2")]}), key=key("beta2"))
+    chosen = st.session_state[key("distribution")]
+    if DISTRIBUTION_DEFAULTS.get(chosen):
+        values = ", ".join(f"{name} = {value:g}" if isinstance(value, float) and not isinstance(value, bool)
+                           else f"{name} = {value}" for name, value in DISTRIBUTION_DEFAULTS[chosen].items())
+        st.caption(t("toy2d_dist_defaults", name=t(f"toy2d_dist_{chosen}"), values=values))
     st.caption(t("toy2d_live_note"))
     return widget_config()
 
@@ -343,7 +367,7 @@ def render() -> None:
         config = settings_column()
     write_url(config)
     chosen = st.session_state.get(PRESET)
-    if chosen in PRESETS and any(getattr(config, name) != getattr(replace(Toy2DConfig(), **PRESETS[chosen]), name)
+    if chosen in PRESETS and any(getattr(config, name) != getattr(preset_config(**PRESETS[chosen]), name)
                                  for name in REBUILD_FIELDS):
         del st.session_state[PRESET]  # another experiment now: its sentence no longer applies
     lab = current_lab(config)

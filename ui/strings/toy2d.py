@@ -27,9 +27,11 @@ STRINGS = {
     "toy2d_loss": {"ru": "Функция потерь", "en": "Loss"},
     "toy2d_loss_help": {
         "ru": "ns — ненасыщающая (G максимизирует log D(G(z))); minimax — исходная игра (G минимизирует "
-              "log(1 − D(G(z)))); lsgan — наименьшие квадраты. Меняется на ходу, без сброса.",
+              "log(1 − D(G(z)))); lsgan — наименьшие квадраты; hinge — пороговая; wgan-gp — критик Вассерштейна со "
+              "штрафом на градиент (лучше с 5 шагами D). Меняется на ходу, без сброса.",
         "en": "ns: non-saturating (G maximises log D(G(z))); minimax: the original game (G minimises "
-              "log(1 − D(G(z)))); lsgan: least squares. Changes live, without a reset.",
+              "log(1 − D(G(z)))); lsgan: least squares; hinge; wgan-gp: a Wasserstein critic with a gradient penalty "
+              "(best with 5 D steps). Changes live, without a reset.",
     },
     "toy2d_d_steps": {"ru": "Шагов D", "en": "D steps"},
     "toy2d_g_steps": {"ru": "Шагов G", "en": "G steps"},
@@ -47,8 +49,8 @@ STRINGS = {
     "toy2d_noise_uniform": {"ru": "равномерное", "en": "uniform"},
     "toy2d_seed": {"ru": "Зерно", "en": "Seed"},
     "toy2d_live_note": {
-        "ru": "Потери, отношение D:G и шаги обучения меняются на ходу; остальное начинает опыт заново.",
-        "en": "The loss, the D:G ratio and the learning rates change live; anything else starts over.",
+        "ru": "Потери, штраф R1, отношение D:G и шаги обучения меняются на ходу; остальное начинает опыт заново.",
+        "en": "The loss, the R1 penalty, the D:G ratio and the learning rates change live; anything else starts over.",
     },
     # playback
     "toy2d_play": {"ru": "Пуск", "en": "Play"},
