@@ -11,7 +11,8 @@ from .devices import available_devices, resolve_device
 from .errors import CheckpointError, ConfigError, DataError, GanLabError, RunNameError
 from .models import MODELS, build_models, count_parameters
 from .sampling import LoadedGenerator, load_generator, sample
-from .trainer import EpochResult, History, Progress, Trainer
+from .history import EpochResult, History, Progress
+from .trainer import Trainer
 
 __all__ = [
     "BASELINES", "DATASETS", "MODELS", "CheckpointError", "ConfigError", "DataError", "EpochResult",

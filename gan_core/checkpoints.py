@@ -1,10 +1,13 @@
 """Runs on disk: one folder per run, written atomically, read without running code.
 
     checkpoints/<run>/
-        run.json              status, created, device, config, summary (small, human readable)
+        run.json              status, created, owner, device, config, summary (small, human readable)
         checkpoint.pt         everything needed to resume exactly
+        history.jsonl         per-step losses and epoch records, appended while it trains (history.py)
         epochs/epoch_0001.pt  fixed-noise samples of each epoch, and the generator (float16) of
                               epochs 1-10, every 10th and the last (long runs stay small)
+        train.lock            locked (flock) by the process training the run, released by the OS
+                              when that process ends, however it ends
 
 Every write goes to a temporary file that is fsynced and renamed over the old one, so a
 process killed mid-save leaves the previous file intact. Every read uses
@@ -13,6 +16,7 @@ process killed mid-save leaves the previous file intact. Every read uses
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import json
@@ -22,8 +26,9 @@ import re
 import shutil
 import socket
 import tempfile
+import time
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,9 +40,15 @@ from .access import Actor, check_manage, check_not_shipped
 from .errors import CheckpointError, CorruptFileError, DiskFullError, RunNameError, UnsafeFileError
 from .models import DEFAULT_MODEL
 
+try:
+    import fcntl
+except ImportError:  # Windows: liveness falls back to the process id in run.json
+    fcntl = None  # type: ignore[assignment]
+
 CHECKPOINTS_ENV = "GAN_LAB_CHECKPOINTS"
 CHECKPOINT_FORMAT = "gan-lab-checkpoint"
 SNAPSHOT_FORMAT = "gan-lab-epoch-snapshot"
+INTERRUPTED = "interrupted: the training process ended without saving; resume continues from the last checkpoint"
 BROKEN = "broken"  # the status `list_runs` gives a run whose run.json cannot be read
 _RUN_NAME = re.compile(r"^[^\W_][\w.-]{0,63}$")  # \w is Unicode-aware: "урок-1" is fine
 
@@ -228,6 +239,14 @@ class RunDir:
     def epochs_path(self) -> Path:
         return self.path / "epochs"
 
+    @property
+    def log_path(self) -> Path:
+        return self.path / "history.jsonl"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path / "train.lock"
+
     def exists(self) -> bool:
         return self.info_path.is_file()
 
@@ -255,17 +274,55 @@ class RunDir:
         self.write_info(info)
         return info
 
-    def mark_owner(self) -> dict[str, Any]:
-        """Record that this process is training the run (so others do not train it too)."""
-        return self.update_info(status="running", pid=os.getpid(), host=socket.gethostname())
+    @contextlib.contextmanager
+    def training_lock(self, wait: float = 2.0) -> Iterator[None]:
+        """Hold the run's lock while training it; CheckpointError if another process trains it.
+
+        The lock (flock on train.lock) belongs to the open file, so the OS releases it when the
+        process ends, even by SIGKILL: "is someone training this run" never depends on a PID,
+        which a restarted server (PID 1 in a container) may share with the dead one.
+        """
+        if fcntl is None:
+            yield
+            return
+        handle = open(self.lock_path, "a+")
+        deadline = time.monotonic() + wait  # a reader checking the lock holds it for a moment
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    handle.close()
+                    raise CheckpointError(f"run {self.name!r} is being trained by another process; stop it first",
+                                          code="run_busy", name=self.name) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            handle.close()  # closing the file releases the lock
 
     def owner_alive(self, info: dict[str, Any] | None = None) -> bool:
-        """True while another live process on this host says it is training this run."""
-        info = info or self.read_info()
+        """True while some process (this one included) holds the run's training lock."""
+        if fcntl is None:
+            return self._owner_pid_alive(info or self.read_info())
+        try:
+            handle = open(self.lock_path, "r")
+        except FileNotFoundError:
+            return False
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
+
+    def _owner_pid_alive(self, info: dict[str, Any]) -> bool:
         if info.get("status") != "running" or info.get("host") != socket.gethostname():
             return False
         pid = info.get("pid")
-        if not isinstance(pid, int) or pid == os.getpid():
+        if not isinstance(pid, int):
             return False
         try:
             os.kill(pid, 0)
@@ -275,12 +332,21 @@ class RunDir:
             return True
         return True
 
+    def mark_interrupted(self, message: str = INTERRUPTED) -> bool:
+        """Record that a run left "running" by a process that is gone is interrupted (resumable).
+        Returns False when its trainer is alive, or the run is not marked running."""
+        info = self.read_info()
+        if info.get("status") != "running" or self.owner_alive(info):
+            return False
+        self.write_info({**info, "status": "stopped", "summary": {**info.get("summary", {}), "message": message}})
+        return True
+
     def info(self) -> RunInfo:
         data = self.read_info()
         config, summary = data.get("config", {}), data.get("summary", {})
         status, message = data.get("status", "stopped"), summary.get("message", "")
-        if status == "running" and data.get("pid") != os.getpid() and not self.owner_alive(data):
-            status, message = "stopped", "interrupted: the training process ended; resume continues from the last checkpoint"
+        if status == "running" and not self.owner_alive(data):
+            status, message = "stopped", INTERRUPTED
         return RunInfo(
             name=self.name, status=status,
             epochs_done=int(summary.get("epochs_done", 0)), epochs_target=int(config.get("epochs", 0)),
@@ -324,6 +390,15 @@ class RunDir:
             return []
         found = (re.fullmatch(r"epoch_(\d+)\.pt", p.name) for p in self.epochs_path.iterdir())
         return sorted(int(m.group(1)) for m in found if m)
+
+    def thin_snapshots(self, keep: int) -> None:
+        """Keep at most `keep` epoch snapshots: when there are more, every second one between the first and
+        the newest goes, so a long run's frames stay evenly spread over its whole length."""
+        epochs = self.snapshot_epochs()
+        if len(epochs) <= keep:
+            return
+        for epoch in epochs[1:-1:2]:
+            self.snapshot_path(epoch).unlink(missing_ok=True)
 
     def remove_snapshots_after(self, epoch: int) -> None:
         """Drop snapshots of epochs that the checkpoint has not reached (left by a crash)."""
@@ -369,7 +444,7 @@ def delete_run(name: str, root: str | Path | None = None, by: Actor | None = Non
         info = {}
     check_not_shipped(info, run.name, "delete")
     check_manage(by or Actor.machine(), run.name, str(info.get("owner") or ""), "delete")
-    if info.get("status") == "running" and (run.owner_alive(info) or info.get("pid") == os.getpid()):
+    if run.owner_alive(info):  # the lock of the process training it (this one included)
         raise CheckpointError(f"run {name!r} is training right now; stop it before deleting it", code="delete_running", name=name)
     shutil.rmtree(run.path)
 
@@ -382,7 +457,7 @@ def rename_run(name: str, new_name: str, root: str | Path | None = None, by: Act
     info = run.read_info()
     check_not_shipped(info, run.name, "rename")
     check_manage(by or Actor.machine(), run.name, str(info.get("owner") or ""), "rename")
-    if info.get("status") == "running" and (run.owner_alive(info) or info.get("pid") == os.getpid()):
+    if run.owner_alive(info):
         raise CheckpointError(f"run {name!r} is training right now; stop it before renaming it", code="run_busy", name=name)
     if target.path.exists():
         raise RunNameError(f"a run named {target.name!r} already exists; choose another name", code="run_exists",
@@ -454,6 +529,6 @@ def run_archive(name: str, root: str | Path | None = None) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for path in sorted(run.path.rglob("*")):
-            if path.is_file() and not path.name.endswith(".tmp"):
+            if path.is_file() and not path.name.endswith(".tmp") and path != run.lock_path:
                 archive.write(path, arcname=str(Path(run.name) / path.relative_to(run.path)))
     return buffer.getvalue()

@@ -27,7 +27,9 @@ EQUILIBRIUM = {"loss_d": 2 * math.log(2), "loss_g": math.log(2), "d_real": 0.5, 
 def columns(history: History) -> dict[str, np.ndarray]:
     """A consistent copy of the per-step columns (all of one length), safe while training appends."""
     copied = {name: list(getattr(history, name)) for name in STEP_COLUMNS}
-    length = min(len(values) for values in copied.values())
+    kept = [len(values) for values in copied.values() if values] or [0]  # a column never recorded is left empty
+    length = min(kept)
+    copied = {name: values if values else [float("nan")] * length for name, values in copied.items()}
     return {name: np.asarray(values[:length], dtype=np.float64) for name, values in copied.items()}
 
 

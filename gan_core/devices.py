@@ -34,6 +34,16 @@ def resolve_device(choice: str) -> torch.device:
     return torch.device(choice)
 
 
+def set_matmul_precision(device: torch.device, tf32: bool) -> None:
+    """TensorFloat-32 matrix products on CUDA, or full float32 (cuDNN convolutions use TF32 already).
+
+    The flag is process-wide, so it is set once, when a trainer is made, never per step: a job's
+    worker process trains one run; in a notebook the last trainer made decides. Elsewhere: no effect.
+    """
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = tf32
+
+
 @dataclass(frozen=True)
 class DeviceInfo:
     """One device a user can pick, with words to show them."""

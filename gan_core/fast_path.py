@@ -4,84 +4,68 @@ A GAN step at classroom batch sizes is ~150 tiny kernels; launched one by one fr
 GPU mostly waits for the CPU. Captured into a graph, the whole step (batch gather, noise, both
 forward/backward passes, both fused Adam updates, the EMA) is one launch. The kernels and their
 order are those of the eager step, so the mathematics is the same; only the launching changes.
-The first `warmup_steps` steps run eagerly on a side stream (cuBLAS/cuDNN set-up must happen
-outside a capture) and are real training steps.
+Before the capture, `warmup_steps` steps run eagerly on a side stream (cuBLAS/cuDNN set-up must
+happen outside a capture) and are then undone, so every counted step is a replay of the graph: a
+run resumed in the middle gives the very bits of a run trained in one go.
 """
 
 from __future__ import annotations
 
-import contextlib
-from typing import TYPE_CHECKING, Iterator
+from typing import Callable, Sequence
 
 import torch
-
-if TYPE_CHECKING:
-    from .trainer import Trainer
 
 
 def fast_path_available(device: torch.device) -> bool:
     return device.type == "cuda" and torch.cuda.is_available()
 
 
-@contextlib.contextmanager
-def matmul_precision(device: torch.device, tf32: bool) -> Iterator[None]:
-    """TensorFloat-32 matrix products on CUDA for the duration of a step (cuDNN convolutions use it
-    by default already). The flag is process-wide, so it is set around the step, not for good."""
-    if device.type != "cuda":
-        yield
-        return
-    previous = torch.backends.cuda.matmul.allow_tf32
-    torch.backends.cuda.matmul.allow_tf32 = tf32
-    try:
-        yield
-    finally:
-        torch.backends.cuda.matmul.allow_tf32 = previous
-
-
 class GraphedStep:
-    """Callable like the trainer's eager step: batch indices in, (loss_d, loss_g, D(x), D(G(z)), |grad G|) out."""
+    """A training step as a CUDA graph, callable like the eager one: batch indices in, the step's
+    stats out (STEP_COLUMNS: loss_d, loss_g, D(x), D(G(z)), |grad G|).
 
-    def __init__(self, trainer: "Trainer", warmup_steps: int = 3):
-        if not fast_path_available(trainer.device):
+    It knows only what a graph needs: `step(indices)`, the eager step to capture; `generators`, the
+    run's random generators the step draws from (their state advances inside the graph);
+    `save_point()`, which returns a function that puts the training state back as it was (to undo
+    the warm-up steps; it also drops the gradients, so they are allocated inside the graph).
+    """
+
+    def __init__(self, step: Callable[[torch.Tensor], torch.Tensor], device: torch.device,
+                 generators: Sequence[torch.Generator], save_point: Callable[[], Callable[[], None]],
+                 warmup_steps: int = 3):
+        if not fast_path_available(device):
             raise RuntimeError("the CUDA graph fast path needs a CUDA device")
-        self.trainer = trainer
+        self.step, self.device, self.generators, self.save_point = step, device, tuple(generators), save_point
         self.warmup_steps = warmup_steps
-        self.steps_done = 0
         self.graph: torch.cuda.CUDAGraph | None = None
-        self.side_stream = torch.cuda.Stream(trainer.device)
+        self.side_stream = torch.cuda.Stream(device)
         self.static_indices: torch.Tensor | None = None
         self.static_stats: torch.Tensor | None = None
 
     def __call__(self, batch_indices: torch.Tensor) -> torch.Tensor:
-        if self.steps_done < self.warmup_steps:
-            stats = self._eager_on_side_stream(batch_indices)
-        else:
-            if self.graph is None:
-                self._capture(batch_indices)
-            self.static_indices.copy_(batch_indices)
-            self.graph.replay()
-            stats = self.static_stats.clone()  # the graph overwrites its output at the next replay
-        self.steps_done += 1
-        return stats
+        if self.graph is None:
+            self._warm_up(batch_indices)
+            self._capture(batch_indices)
+        self.static_indices.copy_(batch_indices)
+        self.graph.replay()
+        return self.static_stats.clone()  # the graph overwrites its output at the next replay
 
-    def _eager_on_side_stream(self, batch_indices: torch.Tensor) -> torch.Tensor:
-        trainer = self.trainer
+    def _warm_up(self, batch_indices: torch.Tensor) -> None:
+        back = self.save_point()
         self.side_stream.wait_stream(torch.cuda.current_stream())
         with torch.cuda.stream(self.side_stream):
-            stats = trainer.train_step(trainer.data.images[batch_indices], trainer.data.labels[batch_indices])
+            for _ in range(self.warmup_steps):
+                self.step(batch_indices)
         torch.cuda.current_stream().wait_stream(self.side_stream)
-        return stats
+        back()
 
     def _capture(self, batch_indices: torch.Tensor) -> None:
-        trainer = self.trainer
         self.static_indices = batch_indices.clone()
-        trainer.opt_g.zero_grad(set_to_none=True)
-        trainer.opt_d.zero_grad(set_to_none=True)
         graph = torch.cuda.CUDAGraph()
-        graph.register_generator_state(trainer.noise_rng)  # noise keeps its own seeded stream inside the graph
-        torch.cuda.synchronize(trainer.device)
-        # thread_local: UI threads of the same process may use the GPU while this thread captures.
+        for generator in self.generators:
+            graph.register_generator_state(generator)  # noise keeps its own seeded stream inside the graph
+        torch.cuda.synchronize(self.device)
+        # thread_local: other threads of the process may use the GPU while this one captures.
         with torch.cuda.graph(graph, stream=self.side_stream, capture_error_mode="thread_local"):
-            self.static_stats = trainer.train_step(trainer.data.images[self.static_indices],
-                                                   trainer.data.labels[self.static_indices])
+            self.static_stats = self.step(self.static_indices)
         self.graph = graph

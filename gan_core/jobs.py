@@ -1,24 +1,33 @@
-"""Training as background jobs: a process-wide manager that any number of UI sessions observe.
+"""Training as background jobs: a manager that queues runs and supervises one worker process per run.
 
-Trainings run in threads owned by the manager, never inside a UI script run. At most
-`max_per_device` jobs run at once on each device (cpu, cuda, mps); the rest wait in a
-first-in, first-out queue. Every method is safe to call from any thread, so thirty
-browsers polling the same manager see the same jobs and cannot start one run twice.
+A job is a process (worker.py): the trainer never shares an interpreter lock with the pages, and
+each GPU job has its own CUDA context. The manager only queues, starts, stops and reaps; what a
+run has done is in its folder, where pages read it (history.read_log, RunDir.info), so any number
+of pages can watch a run without touching its worker. A finished job leaves the manager's memory.
+
+At most `limit(device)` jobs run at once on a device (cpu, cuda, mps); the rest wait in a queue
+that takes turns between owners (round-robin: the people who queued runs; jobs without an owner
+are each their own, so among them it is first-in, first-out). Every method is safe to call from
+any thread, so thirty browsers polling one manager see the same jobs and cannot start a run twice.
 """
 
 from __future__ import annotations
 
 import atexit
+import functools
 import logging
+import multiprocessing
 import os
+import shutil
+import subprocess
 import threading
 import time
-import traceback
 from dataclasses import dataclass, field
+from itertools import count
+from multiprocessing.connection import Connection, wait as wait_for_any
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-import numpy as np
 import torch
 
 from .access import Actor, ClassLimits, check_limits, check_manage, check_not_shipped
@@ -26,61 +35,84 @@ from .checkpoints import RunDir, copy_run, default_checkpoints_dir, delete_run, 
 from .config import TrainConfig, resumed_config
 from .devices import cpu_cores, resolve_device
 from .errors import AccessError, CheckpointError, ConfigError, GanLabError, RunNameError
-from .metrics import training_evaluator
-from .trainer import EpochResult, History, Progress, Trainer
+from .history import History, Progress, RunLog, read_log
+from .trainer import Trainer
+from .worker import JobRequest, record_failure, run_job
 
 log = logging.getLogger(__name__)
 
 MAX_JOBS_ENV = "GAN_LAB_MAX_JOBS_PER_DEVICE"
+TORCH_THREADS_ENV = "GAN_LAB_TORCH_THREADS"
 ACTIVE_STATES = ("queued", "starting", "running")
-# How often a trainer copies its losses to the history that pages chart. A CPU pays nothing for it,
-# so every step shows at once; a GPU would stop to sync, so it keeps the trainer's default (200).
+# How often a worker appends its losses to the run's log. A CPU pays nothing for it, so every step
+# shows at once; a GPU would stop to sync, so it keeps the trainer's default (200 steps).
 FLUSH_EVERY = {"cpu": 1}
+# GPU jobs at once by default: the GPU's memory / GPU_MEMORY_PER_JOB, at most MAX_GPU_JOBS. A worker
+# of a default run holds its CUDA context (~0.5 GB), the dataset, models and graph pools: well under
+# 2 GiB (bench/class_jobs.py prints the peak per worker), so an 80 GB H100 takes a class of 30.
+GPU_MEMORY_PER_JOB = 2 * 2**30
+MAX_GPU_JOBS = 32
+STOP_TIMEOUT = 30.0  # seconds a worker has to save and exit after a stop, before it is killed
 
 
 @dataclass(eq=False)  # identity equality: two jobs of one run are different jobs
 class Job:
-    """One training request and what it has done so far."""
+    """One training request: where it is in the queue and its worker. What it has trained is on disk."""
 
     run_name: str
     root: Path
     device: str  # "cpu", "cuda" or "mps": the queue it waits in
     config: TrainConfig  # for a resume: the saved settings with the requested changes
     resume: bool
+    owner: str = ""
+    number: int = 0  # submission order
     submitted: float = field(default_factory=time.time)
-    state: str = "queued"
+    state: str = "queued"  # queued, starting, running, then finished, stopped, diverged, failed or interrupted
     message: str = ""
     error: str = ""
     user_error: GanLabError | None = None  # the failure, when it was the user's to fix: pages translate it by its code
-    progress: Progress | None = None
-    latest_samples: np.ndarray | None = None
-    trainer: Trainer | None = None  # only while the job runs: a finished job frees its models and data
     stop_requested: bool = False
     started_at: float | None = None
     finished_at: float | None = None
-    final_history: History | None = None
-    owner: str = ""  # who asked for it (recorded in run.json for a new run); the queue takes turns by owner
     stopped_by: Actor | None = None  # who pressed Stop (the owner or the teacher), shown with the stopped run
     max_seconds: float | None = None  # the class limit on its training time, when a student asked for it
+    done: threading.Event = field(default_factory=threading.Event, repr=False)
+    _process: Any = field(default=None, repr=False)
+    _channel: Connection | None = field(default=None, repr=False)
+    _result: dict[str, Any] | None = field(default=None, repr=False)
+    _stop_deadline: float | None = field(default=None, repr=False)
+    _killed: bool = field(default=False, repr=False)
 
     @property
     def active(self) -> bool:
         return self.state in ACTIVE_STATES
 
     @property
+    def run(self) -> RunDir:
+        return RunDir(self.run_name, self.root)
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def log(self) -> RunLog:
+        """What the worker has written so far (read from the run folder, cached by the log's size)."""
+        return read_log(self.run.log_path)
+
+    @property
+    def progress(self) -> Progress | None:
+        return self.log().progress
+
+    @property
     def history(self) -> History:
-        """The live history while training, the final one after (lists only grow; read, do not change)."""
-        trainer = self.trainer
-        if trainer is not None:
-            return trainer.history
-        return self.final_history if self.final_history is not None else History()
+        return self.log().history
 
 
-def max_jobs_from_env() -> int:
-    """`$GAN_LAB_MAX_JOBS_PER_DEVICE` (default 1), refusing values that would start nothing."""
+def max_jobs_from_env() -> int | None:
+    """`$GAN_LAB_MAX_JOBS_PER_DEVICE` for every device, None when unset; values that would start nothing are refused."""
     raw = os.environ.get(MAX_JOBS_ENV, "").strip()
     if not raw:
-        return 1
+        return None
     try:
         value = int(raw)
     except ValueError:
@@ -90,34 +122,88 @@ def max_jobs_from_env() -> int:
     return value
 
 
-class JobManager:
-    """Owns the training threads of this process."""
+def default_job_limit(device: str) -> int:
+    """1 on a CPU (a core stays with the pages), 1 on MPS; on a GPU, as many as its memory holds."""
+    if device == "cuda":
+        memory = gpu_memory_bytes()
+        return max(1, min(MAX_GPU_JOBS, memory // GPU_MEMORY_PER_JOB)) if memory else 1
+    return 1
 
-    def __init__(self, max_per_device: int | None = None, trainer_options: dict[str, Any] | None = None):
-        """`trainer_options` go to every Trainer this manager makes (`data=`, `flush_every=`, `evaluate=`:
-        an evaluator of per-epoch metrics, or a small dataset in tests)."""
+
+@functools.lru_cache(maxsize=1)
+def gpu_memory_bytes() -> int:
+    """The first GPU's memory, from nvidia-smi when there is one (it keeps CUDA out of the server process)."""
+    if shutil.which("nvidia-smi"):
+        try:
+            out = subprocess.run(["nvidia-smi", "--query-gpu=memory.total", "--format=csv,noheader,nounits", "-i", "0"],
+                                 capture_output=True, text=True, timeout=10, check=True).stdout
+            return int(float(out.strip().splitlines()[0])) * 2**20
+        except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+            pass
+    return torch.cuda.get_device_properties(0).total_memory if torch.cuda.is_available() else 0
+
+
+def torch_threads(device: str, limit: int) -> int:
+    """CPU threads per worker: `$GAN_LAB_TORCH_THREADS`, else the cores shared among the device's jobs,
+    one core left to the pages on a CPU (two threads on one free core wait for each other: 8x slower)."""
+    configured = os.environ.get(TORCH_THREADS_ENV, "").strip()
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    spare = cpu_cores() - 1 if device == "cpu" else cpu_cores()
+    return max(1, spare // limit)
+
+
+class JobManager:
+    """Queues runs and supervises their worker processes."""
+
+    def __init__(self, max_per_device: int | None = None, trainer_options: dict[str, Any] | None = None,
+                 stop_timeout: float = STOP_TIMEOUT, prepare: Callable[[Trainer], None] | None = None):
+        """`max_per_device`: jobs at once on each device (default `$GAN_LAB_MAX_JOBS_PER_DEVICE`, else
+        `default_job_limit`). `trainer_options` go to every Trainer (`data=`, `flush_every=`, `evaluate=`;
+        picklable, they cross to the worker); `prepare(trainer)` runs in the worker before training."""
         self.trainer_options = dict(trainer_options or {})
         self.max_per_device = max_jobs_from_env() if max_per_device is None else max_per_device
-        if not isinstance(self.max_per_device, int) or self.max_per_device < 1:
-            raise ConfigError(f"at most {self.max_per_device!r} jobs per device would start nothing; use 1 or more", code="max_jobs", value=self.max_per_device)
+        if self.max_per_device is not None and (not isinstance(self.max_per_device, int) or self.max_per_device < 1):
+            raise ConfigError(f"at most {self.max_per_device!r} jobs per device would start nothing; use 1 or more",
+                              code="max_jobs", value=self.max_per_device)
+        self.stop_timeout = stop_timeout
+        self.prepare = prepare
         self.limits = ClassLimits()  # what students may ask for; the teacher sets them (set_limits)
+        self._context = multiprocessing.get_context("spawn")  # never fork: the parent may hold CUDA
         self._lock = threading.RLock()
-        self._jobs: list[Job] = []
-        self._pinned: list[Job] = []  # the waiting order the teacher set (move); later jobs wait behind it
-        self._threads: dict[int, threading.Thread] = {}  # id(job) -> its thread
+        self._jobs: list[Job] = []  # active jobs only: a finished job leaves, its history is on disk
+        self._pinned: list[Job] = []  # the waiting order the teacher set (move); it goes before the turns
+        self._numbers = count(1)
+        self._served: dict[str, int] = {}  # owner -> when (in starts) they last had a job started
+        self._starts = count(1)
+        self._recovered: set[Path] = set()
+        self._references: dict[str, Any] | None = None  # metrics.references(), for the workers
+        self._wake = threading.Event()  # set when a worker starts: the supervisor has something to watch
+        self._supervisor = threading.Thread(target=self._supervise, name="gan-lab-jobs", daemon=True)
+        self._supervisor.start()
 
-    # --- asking ---------------------------------------------------------------------
+    def limit(self, device: str) -> int:
+        """How many jobs may train at once on that device."""
+        return self.max_per_device if self.max_per_device is not None else default_job_limit(device)
+
+    # --- asking ---------------------------------------------------------------------------
     def submit(self, config: TrainConfig, run_name: str, root: str | Path | None = None, owner: str = "",
                by: Actor | None = None) -> Job:
         """Queue a new run. Bad settings, a taken name or (for a student `by`) a class limit raise at once
-        (GanLabError), before queueing. `owner` (default: `by`'s name) is recorded in run.json."""
+        (GanLabError), before queueing. `owner` (default: `by`'s name; "" for nobody) is recorded in
+        run.json and is whose turn it is in the queue."""
         config.validate()
-        run = RunDir(run_name, _root(root))
+        run = RunDir(run_name, self._root(root))
         owner = owner or (by.name if by is not None else "")
         with self._lock:
             if run.path.exists() or self._active_job(run):
                 raise RunNameError(f"a run named {run.name!r} already exists; choose another name", code="run_exists", name=run.name)
-            job = Job(run.name, run.root, resolve_device(config.device).type, config, resume=False, owner=owner)
+        self._prepare_metrics(config)
+        with self._lock:
+            if run.path.exists() or self._active_job(run):
+                raise RunNameError(f"a run named {run.name!r} already exists; choose another name", code="run_exists", name=run.name)
+            job = Job(run.name, run.root, resolve_device(config.device).type, config, resume=False, owner=owner,
+                      number=next(self._numbers))
             self._apply_limits(job, by)
             return self._enqueue(job)
 
@@ -126,7 +212,7 @@ class JobManager:
         """Queue more epochs of a saved run; `epochs` is the new total. Only the settings in
         RESUMABLE_CHANGES may change; everything is checked here, before queueing: a shipped run is
         refused (`resume_copy` trains a copy) and so is someone else's run when `by` is a student."""
-        run = RunDir(run_name, _root(root))
+        run = RunDir(run_name, self._root(root))
         info = run.read_info()  # raises a clear error for a missing run
         check_not_shipped(info, run.name, "resume")
         check_manage(by or Actor.machine(), run.name, str(info.get("owner") or ""), "resume")
@@ -134,13 +220,15 @@ class JobManager:
         config = resumed_config(info["config"], done, run.name, epochs, changes)
         if not run.checkpoint_path.is_file():
             raise CheckpointError(f"run {run.name!r} has no checkpoint to resume from yet", code="no_checkpoint", name=run.name)
-        if run.owner_alive(info):
-            raise CheckpointError(f"run {run.name!r} is being trained by another process ({info.get('pid')}); stop it first", code="run_busy", name=run.name)
+        self._prepare_metrics(config)
         owner = owner or (by.name if by is not None else "") or str(info.get("owner") or "")
         with self._lock:
             if self._active_job(run):
                 raise GanLabError(f"run {run.name!r} is already queued or training", code="run_busy", name=run.name)
-            job = Job(run.name, run.root, resolve_device(config.device).type, config, resume=True, owner=owner)
+            if run.owner_alive(info):
+                raise CheckpointError(f"run {run.name!r} is being trained by another process; stop it first", code="run_busy", name=run.name)
+            job = Job(run.name, run.root, resolve_device(config.device).type, config, resume=True, owner=owner,
+                      number=next(self._numbers))
             self._apply_limits(job, by)
             if info.get("stopped_by"):
                 run.update_info(stopped_by=None)
@@ -150,40 +238,45 @@ class JobManager:
                     changes: dict[str, Any] | None = None, by: Actor | None = None) -> Job:
         """Train on from a copy of a run (how a shipped run is resumed): the copy is `by`'s, the original
         stays as it was. Nothing is left behind when the resume is refused."""
-        root = _root(root)
+        root = self._root(root)
         owner = by.name if by is not None else ""
         with self._lock:
             if new_name in self.active_names(root):
                 raise RunNameError(f"a run named {new_name!r} already exists; choose another name", code="run_exists",
                                    name=new_name)
             copy = copy_run(run_name, new_name, root, owner=owner)
-            try:
-                return self.submit_resume(copy.name, epochs, root, changes, by=by)
-            except BaseException:
-                delete_run(copy.name, root)
-                raise
+        try:
+            return self.submit_resume(copy.name, epochs, root, changes, by=by)
+        except BaseException:
+            delete_run(copy.name, root)
+            raise
 
     def stop(self, run_name: str, root: str | Path | None = None, by: Actor | None = None) -> bool:
-        """Stop a run: a queued one leaves the queue, a running one stops within a step or two and saves.
-        Returns False when no active job has that name. Only its owner or the teacher may (AccessError)."""
+        """Stop a run: a queued one leaves the queue; a running one saves a checkpoint at its next step and
+        exits (killed after `stop_timeout` s, its run then interrupted). False when no job has that name.
+        Only its owner or the teacher may (AccessError)."""
         with self._lock:
             job = self.job(run_name, root)
-            if job is None or not job.active:
+            if job is None:
                 return False
             actor = by or Actor.machine()
             check_manage(actor, job.run_name, job.owner or self._recorded_owner(job), "stop")
-            job.stop_requested = True  # the step observer re-asserts it, so no start-up race can lose it
             job.stopped_by = actor
             if job.state == "queued":
                 self._finish(job, "stopped", "cancelled before it started")
-            elif job.trainer is not None:
-                job.trainer.request_stop()
+            elif not job.stop_requested:
+                job.stop_requested = True
+                job._stop_deadline = time.monotonic() + self.stop_timeout
+                try:
+                    job._channel.send({"event": "stop"})  # read when the worker gets to it, even while it starts
+                except (OSError, ValueError, AttributeError):  # it has just ended: nothing left to stop
+                    pass
             return True
 
     def delete(self, run_name: str, root: str | Path | None = None, by: Actor | None = None) -> None:
-        """Delete a saved run, refused while a job of it is queued or training in this process, for a
-        shipped run and for someone else's run when `by` is a student."""
-        run = RunDir(run_name, _root(root))
+        """Delete a saved run, refused while a job of it is queued or training, for a shipped run and for
+        someone else's run when `by` is a student."""
+        run = RunDir(run_name, self._root(root))
         with self._lock:
             if self._active_job(run):
                 raise CheckpointError(f"run {run.name!r} is queued or training; stop it before deleting it", code="delete_running", name=run.name)
@@ -191,7 +284,7 @@ class JobManager:
 
     def rename(self, run_name: str, new_name: str, root: str | Path | None = None, by: Actor | None = None) -> RunDir:
         """Rename a saved run (refused like `delete`, and for a taken name, a queued one's included)."""
-        run = RunDir(run_name, _root(root))
+        run = RunDir(run_name, self._root(root))
         with self._lock:
             if self._active_job(run):
                 raise CheckpointError(f"run {run.name!r} is queued or training; stop it before renaming it", code="run_busy", name=run.name)
@@ -224,37 +317,51 @@ class JobManager:
             return place + 1
 
     def shutdown(self, timeout: float = 30.0) -> None:
-        """Stop every job and wait (up to `timeout` s) for running ones to save: the server is going away."""
+        """Stop every job and wait (up to `timeout` s) for the workers to save; kill those that do not."""
         with self._lock:
-            active = [job for job in self._jobs if job.active]
+            active = list(self._jobs)
             for job in active:
                 self.stop(job.run_name, job.root)
-            threads = [self._threads.get(id(job)) for job in active]
         deadline = time.monotonic() + timeout
-        for thread in threads:
-            if thread is not None:
-                thread.join(max(0.0, deadline - time.monotonic()))
+        for job in active:
+            if not job.done.wait(max(0.0, deadline - time.monotonic())):
+                with self._lock:
+                    job._stop_deadline = 0.0  # the supervisor kills it now
+        for job in active:
+            job.done.wait(10.0)
 
-    # --- looking ----------------------------------------------------------------------
+    def recover(self, root: str | Path | None = None) -> list[str]:
+        """Mark every run under `root` left "running" by a worker that is gone as interrupted (resumable).
+        Liveness is the worker's lock, not its PID. Done once per root by every manager; returns the names."""
+        root = self._root(root)
+        marked = []
+        for folder in sorted(root.iterdir()) if root.is_dir() else []:
+            try:
+                if (folder / "run.json").is_file() and RunDir(folder.name, root).mark_interrupted():
+                    marked.append(folder.name)
+            except (GanLabError, OSError):  # a broken run is listed as broken elsewhere
+                continue
+        return marked
+
+    # --- looking --------------------------------------------------------------------------
     def jobs(self, root: str | Path | None = None) -> list[Job]:
-        """All jobs, oldest first; only those of one checkpoints root when it is given."""
+        """The active jobs (queued, starting, running), oldest first; only those of one root when given."""
         with self._lock:
             if root is None:
                 return list(self._jobs)
-            resolved = Path(root).resolve()
+            resolved = self._root(root).resolve()
             return [job for job in self._jobs if job.root.resolve() == resolved]
 
     def job(self, run_name: str, root: str | Path | None = None) -> Job | None:
-        """The newest job of that run (the root defaults to any)."""
+        """The active job of that run (the root defaults to any), or None."""
         with self._lock:
-            for job in reversed(self._jobs):
-                if job.run_name == run_name and (root is None or Path(root).resolve() == job.root.resolve()):
-                    return job
-        return None
+            resolved = self._root(root).resolve() if root is not None else None
+            return next((job for job in self._jobs if job.run_name == run_name
+                         and (resolved is None or job.root.resolve() == resolved)), None)
 
     def active_names(self, root: str | Path | None = None) -> set[str]:
         """Names of runs queued or training: taken, even before their folder exists."""
-        return {job.run_name for job in self.jobs(root) if job.active}
+        return {job.run_name for job in self.jobs(root)}
 
     def queue(self, device: str) -> list[Job]:
         """The jobs waiting for that device, in the order they will start."""
@@ -272,23 +379,41 @@ class JobManager:
         with self._lock:
             return [j for j in self._jobs if j.state in ("starting", "running") and j.device == device]
 
-    def wait(self, run_name: str, timeout: float = 60.0, root: str | Path | None = None) -> Job:
-        """Block until the run's job is no longer active (for scripts and tests)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            job = self.job(run_name, root)
-            if job is None:
-                raise KeyError(run_name)
-            if not job.active:
-                return job
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"job {run_name!r} still {job.state} after {timeout} s")
-            time.sleep(0.02)
+    def wait(self, job: Job | str, timeout: float = 120.0, root: str | Path | None = None) -> Job:
+        """Block until the job (or the active job of that run name) has ended (for scripts and tests)."""
+        if isinstance(job, str):
+            found = self.job(job, root)
+            if found is None:
+                raise KeyError(f"no queued or training job of run {job!r}")
+            job = found
+        if not job.done.wait(timeout):
+            raise TimeoutError(f"job {job.run_name!r} still {job.state} after {timeout} s")
+        return job
 
-    # --- internals ----------------------------------------------------------------------
+    # --- internals: the queue -------------------------------------------------------------------
+    def _prepare_metrics(self, config: TrainConfig) -> None:
+        """Measure the metrics' reference values once in this process (outside the lock: the first
+        time takes seconds), so that every worker of a digit run gets them instead of measuring."""
+        if "evaluate" in self.trainer_options or self._references is not None:
+            return
+        from .metrics import DIGIT_DATASETS, references
+
+        if config.dataset in DIGIT_DATASETS:
+            try:
+                self._references = references()
+            except GanLabError:  # no classifier: the workers find out and train without metrics
+                self._references = {}
+
+    def _root(self, root: str | Path | None) -> Path:
+        path = Path(root) if root is not None else default_checkpoints_dir()
+        resolved = path.resolve()
+        if resolved not in self._recovered:  # the first look at a root after (re)start: no run stays "running"
+            self._recovered.add(resolved)
+            self.recover(path)
+        return path
+
     def _active_job(self, run: RunDir) -> Job | None:
-        return next((j for j in self._jobs if j.active and j.run_name == run.name
-                     and j.root.resolve() == run.root.resolve()), None)
+        return next((j for j in self._jobs if j.run_name == run.name and j.root.resolve() == run.root.resolve()), None)
 
     def _recorded_owner(self, job: Job) -> str:
         try:
@@ -310,102 +435,164 @@ class JobManager:
         return job
 
     def _queue_order(self, device: str) -> list[Job]:
-        """The teacher's order first (if set), then first-in, first-out."""
+        """The teacher's order first (when set: `move`), then round-robin between owners: next is the
+        oldest job of the owner served longest ago (never served first; ties: the oldest job). A job
+        without owner is an owner of its own."""
         waiting = [j for j in self._jobs if j.state == "queued" and j.device == device]
-        pinned = [j for j in self._pinned if j in waiting]
         self._pinned = [j for j in self._pinned if j.state == "queued"]
-        return pinned + [j for j in waiting if j not in pinned]
+        order = [j for j in self._pinned if j in waiting]
+        waiting = [j for j in waiting if j not in order]
+        served = dict(self._served)
+        while waiting:
+            heads: dict[str, Job] = {}
+            for job in waiting:
+                heads.setdefault(_owner_key(job), job)
+            owner, job = min(heads.items(), key=lambda item: (served.get(item[0], 0), item[1].number))
+            served[owner] = 10**12 + len(order)  # a simulated start: after every real one, in pick order
+            order.append(job)
+            waiting.remove(job)
+        return order
 
     def _start_waiting(self) -> None:
         with self._lock:
-            for job in [j for device in dict.fromkeys(j.device for j in self._jobs) for j in self._queue_order(device)]:
-                if len(self.running_on(job.device)) < self.max_per_device:
-                    job.state = "starting"
-                    job.started_at = time.time()
-                    thread = threading.Thread(target=self._work, args=(job,), name=f"gan-lab-train-{job.run_name}", daemon=True)
-                    self._threads[id(job)] = thread
-                    thread.start()
+            for device in {j.device for j in self._jobs if j.state == "queued"}:
+                while len(self.running_on(device)) < self.limit(device):
+                    order = self._queue_order(device)
+                    if not order:
+                        break
+                    self._launch(order[0])
 
-    def _work(self, job: Job) -> None:
-        trainer: Trainer | None = None
+    def _launch(self, job: Job) -> None:
+        job.state, job.started_at = "starting", time.time()
+        self._served[_owner_key(job)] = next(self._starts)
+        if not job.owner:
+            self._served.pop(_owner_key(job))  # an owner of one job never comes back
         options = {**({"flush_every": FLUSH_EVERY[job.device]} if job.device in FLUSH_EVERY else {}), **self.trainer_options}
+        if self._references:
+            options["metric_references"] = self._references
+        request = JobRequest(job.run_name, str(job.root), job.config.to_dict(), job.resume, job.owner,
+                             torch_threads(job.device, self.limit(job.device)), options, self.prepare, job.max_seconds)
+        mine, theirs = self._context.Pipe(duplex=True)
+        job._channel = mine
+        process = self._context.Process(target=run_job, args=(request, theirs),
+                                        name=f"gan-lab-train-{job.run_name}")
         try:
-            if "evaluate" not in options:  # FID and the class histogram per epoch, for the Train page's charts
-                options["evaluate"] = training_evaluator(job.config.dataset)
-            run = RunDir(job.run_name, job.root)
-            if job.resume:
-                trainer = Trainer.resume(run, epochs=job.config.epochs, changes=job.config.to_dict(), **options)
-            else:
-                trainer = Trainer.create(job.config, run, owner=job.owner, **options)
-            trainer.on_step.append(lambda progress: self._on_step(job, trainer, progress))
-            trainer.on_epoch_end.append(lambda result: self._on_epoch_end(job, result))
+            process.start()
+        except Exception as error:  # noqa: BLE001 - too many processes, no memory, an option that cannot cross
+            theirs.close()
+            message = f"the training process could not start ({type(error).__name__}: {error}); try again later"
+            self._finish(job, "failed", message, error=message)
+            return
+        theirs.close()  # the worker holds its own end now
+        job._process = process
+        self._wake.set()
+
+    # --- internals: supervision -----------------------------------------------------------------
+    def _supervise(self) -> None:
+        """Read the workers' messages, reap the ones that ended, kill the ones that ignore a stop."""
+        while True:
             with self._lock:
-                job.trainer = trainer
-                job.latest_samples = trainer.latest_samples
-                job.progress = trainer.progress()
-                job.state = "running"
-                stop_first = job.stop_requested
-            # Stopped while starting: save the step-0 state (so the run can be resumed) and end at once.
-            status = trainer.train(max_seconds=0.0 if stop_first else job.max_seconds)
-            if status == "stopped" and not job.stop_requested:  # the class time limit ran out
-                job.stopped_by = Actor("", teacher=False)
-            self._finish(job, status, trainer.message, trainer=trainer)
-        except GanLabError as error:
-            job.user_error = error
-            self._finish(job, "failed", str(error), error=str(error), trainer=trainer)
-        except Exception as error:  # noqa: BLE001 - a job's failure must reach the page, not kill the server
-            log.error("training job %s failed:\n%s", job.run_name, traceback.format_exc())
-            self._finish(job, "failed", "", error=f"{type(error).__name__}: {error}", trainer=trainer)
-        finally:
+                running = [j for j in self._jobs if j._process is not None]
+            if not running:
+                self._wake.wait(5.0)
+                self._wake.clear()
+                continue
+            waitables = [j._process.sentinel for j in running] + [j._channel for j in running if j._channel is not None]
+            try:
+                wait_for_any(waitables, timeout=0.2)
+            except (OSError, ValueError):
+                time.sleep(0.05)
             with self._lock:
-                self._threads.pop(id(job), None)
+                for job in running:
+                    try:
+                        self._read_messages(job)
+                        if job._process.exitcode is not None:
+                            self._reap(job)
+                            continue
+                    except Exception:  # noqa: BLE001 - a bug here must not end the supervision of every job
+                        log.exception("could not reap the worker of run %s", job.run_name)
+                        if job._process is not None and job._process.exitcode is not None:
+                            self._finish(job, "failed", "the job manager lost track of this run; see the server's log")
+                        continue
+                    if job._process is not None and job._stop_deadline is not None and time.monotonic() > job._stop_deadline:
+                        log.warning("run %s did not stop within %s s; killing its worker", job.run_name, self.stop_timeout)
+                        job._process.kill()
+                        job._stop_deadline = None
+                        job._killed = True
 
-    @staticmethod
-    def _on_step(job: Job, trainer: Trainer, progress: Progress) -> None:
-        job.progress = progress
-        if job.stop_requested and not trainer.stop_requested:
-            trainer.request_stop()
+    def _read_messages(self, job: Job) -> None:
+        try:
+            while job._channel is not None and job._channel.poll():
+                message = job._channel.recv()
+                if message.get("event") == "running" and job.state == "starting":
+                    job.state = "running"
+                elif message.get("event") == "done":
+                    job._result = message
+        except (EOFError, OSError):
+            job._channel.close()
+            job._channel = None
 
-    @staticmethod
-    def _on_epoch_end(job: Job, result: EpochResult) -> None:
-        job.latest_samples = result.samples
+    def _reap(self, job: Job) -> None:
+        job._process.join()
+        self._read_messages(job)
+        exit_code, result, run = job._process.exitcode, job._result, job.run
+        code, params = "", {}  # a user error's code and params, which pages translate
+        if result is not None:
+            state, message = result["state"], result["message"]
+            code, params = result.get("code", ""), result.get("params", {})
+        elif job._killed or exit_code < 0:
+            why = (f"it did not stop within {self.stop_timeout:g} s and was ended" if job._killed
+                   else f"the training process was killed (signal {-exit_code})")
+            state, message = "interrupted", f"interrupted: {why}; resume continues from the last checkpoint"
+        else:
+            state = "failed"
+            message = f"the training process ended unexpectedly (exit code {exit_code}); see the server's log"
+        try:
+            if state == "interrupted" and run.exists():
+                run.mark_interrupted(message)
+            elif state == "failed" and run.exists() and (result is None or run.read_info().get("status") == "running"):
+                record_failure(run, message, code, params)  # the worker could not (a full disk): say why here
+        except (GanLabError, OSError):
+            log.warning("could not record how run %s ended", job.run_name, exc_info=True)
+        if code:
+            job.user_error = GanLabError(message, code=code, **params)
+        self._finish(job, state, message, error=message if state == "failed" else "")
 
-    def _finish(self, job: Job, state: str, message: str, error: str = "", trainer: Trainer | None = None) -> None:
+    def _finish(self, job: Job, state: str, message: str, error: str = "") -> None:
         with self._lock:
             job.state, job.message, job.error = state, message, error
             job.finished_at = time.time()
-            if trainer is not None:
-                job.progress = trainer.progress()
-                job.final_history = trainer.history
-                if trainer.latest_samples is not None:
-                    job.latest_samples = trainer.latest_samples
-            job.trainer = None  # free the models, optimisers and the dataset's device copy
-            if state == "stopped" and job.stopped_by is not None and RunDir(job.run_name, job.root).exists():
+            if job._channel is not None:
+                job._channel.close()
+            if job._process is not None:
+                job._process.close()
+            job._process = job._channel = None
+            if state == "stopped" and job.max_seconds is not None and not job.stop_requested:
+                job.stopped_by = Actor("", teacher=False)  # the class time limit ran out
+            if state == "stopped" and job.stopped_by is not None and job.run.exists():
                 by = job.stopped_by.record() if job.stopped_by.name or job.stopped_by.teacher else \
                     {"limit_minutes": round((job.max_seconds or 0) / 60, 2)}
-                RunDir(job.run_name, job.root).update_info(stopped_by=by)
+                try:
+                    job.run.update_info(stopped_by=by)
+                except (GanLabError, OSError):
+                    log.warning("could not record who stopped run %s", job.run_name, exc_info=True)
+            if job in self._jobs:
+                self._jobs.remove(job)  # history and status are in the run folder
             self._start_waiting()
+            job.done.set()
 
 
-def _root(root: str | Path | None) -> Path:
-    return Path(root) if root is not None else default_checkpoints_dir()
+def _owner_key(job: Job) -> str:
+    return job.owner if job.owner else f"\0job-{job.number}"
 
 
 _manager: JobManager | None = None
 _manager_lock = threading.Lock()
 
 
-TORCH_THREADS_ENV = "GAN_LAB_TORCH_THREADS"
-
-
 def leave_a_core_free() -> int:
-    """Train with one CPU thread fewer than there are cores (at least 1), or `$GAN_LAB_TORCH_THREADS`.
-
-    In the app the same machine also serves the pages and often runs the browser. When torch's
-    threads outnumber the free cores they wait for each other: on a busy 2-core machine a step with
-    2 threads took 8x as long as with 1 (bench/time_to_digits.py --threads 1 shows it). The CLI and
-    benchmarks keep torch's own choice.
-    """
+    """The server's own torch threads (pages sample and measure): one fewer than there are cores
+    (at least 1), or `$GAN_LAB_TORCH_THREADS`. Training happens in the workers."""
     configured = os.environ.get(TORCH_THREADS_ENV, "").strip()
     threads = int(configured) if configured.isdigit() and int(configured) > 0 else max(1, cpu_cores() - 1)
     torch.set_num_threads(threads)

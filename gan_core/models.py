@@ -7,15 +7,37 @@ would saturate.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Callable
 
 import torch
+import torch.nn.functional as F
 from torch import nn
+from torch.nn.utils import parametrize
 
 IMAGE_SHAPE = (1, 28, 28)
 IMAGE_PIXELS = 28 * 28
 NUM_CLASSES = 10  # digits 0-9 (or the 10 kinds of clothes): what a conditional model is told to draw
+
+
+class Dropout(nn.Module):
+    """`nn.Dropout`, but its masks come from `generator`, a generator the run owns (set by the trainer).
+
+    nn.Dropout draws from the process-wide RNG, so two runs in one process would change each
+    other's masks; with the run's own generator a run is the same whatever else runs beside it.
+    """
+
+    def __init__(self, p: float):
+        super().__init__()
+        self.p = p
+        self.generator: torch.Generator | None = None  # None: the process-wide RNG, as nn.Dropout
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0:
+            return x
+        keep = torch.empty_like(x).bernoulli_(1 - self.p, generator=self.generator)
+        return x * keep / (1 - self.p)
 
 
 class MLPGenerator(nn.Module):
@@ -42,9 +64,9 @@ class MLPDiscriminator(nn.Module):
         super().__init__()
         self.net = nn.Sequential(
             nn.Flatten(),
-            nn.Linear(IMAGE_PIXELS, 1024), nn.LeakyReLU(0.2), nn.Dropout(0.3),
-            nn.Linear(1024, 512), nn.LeakyReLU(0.2), nn.Dropout(0.3),
-            nn.Linear(512, 256), nn.LeakyReLU(0.2), nn.Dropout(0.3),
+            nn.Linear(IMAGE_PIXELS, 1024), nn.LeakyReLU(0.2), Dropout(0.3),
+            nn.Linear(1024, 512), nn.LeakyReLU(0.2), Dropout(0.3),
+            nn.Linear(512, 256), nn.LeakyReLU(0.2), Dropout(0.3),
             nn.Linear(256, 1),
         )
 
@@ -181,7 +203,8 @@ class ProjectionDiscriminator(nn.Module):
         )
         self.psi = sn(nn.Linear(features, 1))
         self.embed = nn.Embedding(NUM_CLASSES, features)
-        nn.init.normal_(self.embed.weight, std=0.02)  # starts near 0: D first learns "real?", then "a real y?"
+        self.embed.init_std = 0.02  # starts near 0: D first learns "real?", then "a real y?"
+        nn.init.normal_(self.embed.weight, std=self.embed.init_std)
 
     def forward(self, images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         h = self.phi(images)
@@ -250,10 +273,72 @@ MODELS: dict[str, ModelSpec] = {
 DEFAULT_MODEL = "sngan"
 
 
-def build_models(name: str, latent_dim: int, g_width: int = 0, d_width: int = 0) -> tuple[nn.Module, nn.Module]:
-    """A fresh (generator, discriminator) pair for the named model; a width of 0 is the model's own."""
+def build_models(name: str, latent_dim: int, g_width: int = 0, d_width: int = 0,
+                 generator: torch.Generator | None = None) -> tuple[nn.Module, nn.Module]:
+    """A fresh (generator, discriminator) pair for the named model, on the CPU; a width of 0 is the model's own.
+
+    With `generator` (a CPU torch.Generator the run owns) the initial weights are drawn from it and
+    the process-wide RNG is neither used nor changed: the models are built without memory ("meta"
+    tensors), then every weight is initialised from the run's generator exactly as PyTorch would.
+    """
     spec = MODELS[name]
-    return build_generator(name, latent_dim, g_width), spec.build_discriminator(**_width(d_width))
+    if generator is None:
+        return build_generator(name, latent_dim, g_width), spec.build_discriminator(**_width(d_width))
+    with torch.device("meta"):
+        pair = build_generator(name, latent_dim, g_width), spec.build_discriminator(**_width(d_width))
+    return tuple(initialise(model.to_empty(device="cpu"), generator) for model in pair)  # type: ignore[return-value]
+
+
+@torch.no_grad()
+def initialise(model: nn.Module, generator: torch.Generator) -> nn.Module:
+    """PyTorch's default initialisation of every layer, drawn from `generator`.
+
+    Linear and (transposed) convolutions: weights ~ U(+-sqrt(1/fan_in)) (Kaiming uniform, a=sqrt(5)),
+    biases ~ U(+-1/sqrt(fan_in)); BatchNorm: scale 1, shift 0; spectral norm: random unit u, v refined
+    by 15 power iterations. A layer with weights not listed here is refused, so a new model cannot
+    start from uninitialised memory.
+    """
+    done: set[int] = set()
+    for layer in model.modules():
+        if isinstance(layer, (nn.Linear, nn.modules.conv._ConvNd)):
+            weight = layer.parametrizations.weight.original if parametrize.is_parametrized(layer, "weight") else layer.weight
+            nn.init.kaiming_uniform_(weight, a=math.sqrt(5), generator=generator)
+            done.add(id(weight))
+            if layer.bias is not None:
+                fan_in, _ = nn.init._calculate_fan_in_and_fan_out(weight)
+                bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+                nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
+                done.add(id(layer.bias))
+            if parametrize.is_parametrized(layer, "weight"):
+                for norm in layer.parametrizations.weight:
+                    _initialise_spectral_norm(norm, weight, generator)
+                    done.update({id(norm._u), id(norm._v)})
+        elif isinstance(layer, nn.Embedding):  # N(0, 1), or the model's own spread (`init_std`)
+            nn.init.normal_(layer.weight, std=getattr(layer, "init_std", 1.0), generator=generator)
+            done.add(id(layer.weight))
+        elif isinstance(layer, nn.modules.batchnorm._BatchNorm):
+            layer.reset_parameters()  # no randomness: ones, zeros, and fresh running statistics
+            done.update(id(t) for t in (*layer.parameters(recurse=False), *layer.buffers(recurse=False)))
+    missed = [name for name, t in (*model.named_parameters(), *model.named_buffers()) if id(t) not in done]
+    if missed:
+        raise TypeError(f"initialise() does not know the layers holding {missed}; add their initialisation")
+    return model
+
+
+def _initialise_spectral_norm(norm: nn.Module, weight: torch.Tensor, generator: torch.Generator) -> None:
+    """What torch's _SpectralNorm.__init__ does, with the run's generator (its u, v are buffers it saves)."""
+    matrix = norm._reshape_weight_to_matrix(weight)
+    height, width = matrix.shape
+    norm._u.copy_(F.normalize(torch.randn(height, generator=generator), dim=0, eps=norm.eps))
+    norm._v.copy_(F.normalize(torch.randn(width, generator=generator), dim=0, eps=norm.eps))
+    norm._power_method(matrix, 15)
+
+
+def use_generator(model: nn.Module, generator: torch.Generator) -> None:
+    """Make the model's random layers (dropout) draw from the run's generator."""
+    for layer in model.modules():
+        if isinstance(layer, Dropout):
+            layer.generator = generator
 
 
 def build_generator(name: str, latent_dim: int, g_width: int = 0) -> nn.Module:

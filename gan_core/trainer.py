@@ -1,27 +1,31 @@
-"""Training a GAN, step by step as in the lecture, with exact checkpoints and observers.
+"""Training a GAN, step by step as in the lecture.
 
-One training step (`train_step`):
-  1. noise z -> G -> fake images;
-  2. D learns to tell real from fake: the loss's D objective on D(x) and D(G(z)), G untouched;
-  3. G learns to make D say "real" on fresh fakes, D held fixed: the loss's G objective on D(G(z)).
+One training step (`Trainer.train_step`, just below):
+  (1) update D: it learns to tell real from fake, with the loss's D objective on D(x) and D(G(z));
+      G is untouched;
+  (2) update G: it learns to make D say "real" on fresh fakes, with the loss's G objective on
+      D(G(z)); D is held fixed.
 The loss (`config.loss`: minimax, ns, lsgan, hinge, wgan-gp; `config.r1`) is a parameter: its
-formulas live in `losses.py`. The default, ns, maximises log D(G(z)) instead of minimising
-log(1 - D(G(z))) (the non-saturating loss).
+formulas live in losses.py. The default, ns, maximises log D(G(z)) instead of minimising
+log(1 - D(G(z))) (the non-saturating loss: G still learns when D is sure).
 
 A conditional model (`cgan`) is told each digit's label: G draws the labels of the real batch,
 and D judges every image together with its label. Unconditional models never see labels.
 
-Losses are kept on the device and copied to the history every `flush_every` steps, so a
-GPU is not stopped at every step just to report numbers.
+The rest of the file is the loop around it: epochs, stopping, saving. Saved state and the run's
+random generators live in run_state.py, the GPU's CUDA-graph replay of this same step in
+fast_path.py, the history and its log on disk in history.py.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
-import random
+import logging
+import os
+import socket
 import threading
 import time
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
@@ -32,157 +36,39 @@ from .access import check_not_shipped
 from .checkpoints import RunDir, now_iso
 from .config import TrainConfig, resumed_config
 from .data import ImageDataset, load_dataset
-from .devices import resolve_device
+from .devices import resolve_device, set_matmul_precision
 from .errors import CheckpointError, ConfigError, RunNameError
-from .fast_path import GraphedStep, fast_path_available, matmul_precision
+from .fast_path import GraphedStep, fast_path_available
+from .history import STEP_COLUMNS, EpochResult, History, LogWriter, Progress
 from .images import to_uint8
 from .losses import build_objective
-from .models import build_models, count_parameters, is_conditional
+from .models import build_models, count_parameters, is_conditional, use_generator
+from . import run_state
+from .run_state import RunRandomness
 from .sampling import cycling_labels, generate_images
 
-FIXED_NOISE_SAMPLES = 64
-# The per-step numbers of the game, by name: `train_step` stacks them in this order, History keeps a
-# column of each, and curves, CSV and pages read this tuple (one place for the names and their order).
-STEP_COLUMNS = ("loss_d", "loss_g", "d_real", "d_fake", "grad_g")
+log = logging.getLogger(__name__)
 
-
-@dataclass
-class History:
-    """Per-step losses and D outputs, and one record per finished epoch."""
-
-    loss_d: list[float] = field(default_factory=list)
-    loss_g: list[float] = field(default_factory=list)
-    d_real: list[float] = field(default_factory=list)  # mean D(x): D's belief that real images are real
-    d_fake: list[float] = field(default_factory=list)  # mean D(G(z)): D's belief that fakes are real
-    grad_g: list[float] = field(default_factory=list)  # norm of G's gradient: near 0, G learns nothing
-    epochs: list[dict[str, Any]] = field(default_factory=list)
-
-    def append(self, rows: torch.Tensor) -> None:
-        """Rows of `train_step`'s numbers, one value per column of STEP_COLUMNS."""
-        for values in rows.tolist():
-            for column, value in zip(STEP_COLUMNS, values, strict=True):
-                getattr(self, column).append(value)
-
-    def to_state(self) -> dict[str, Any]:
-        columns = {k: torch.tensor(getattr(self, k), dtype=torch.float32) for k in STEP_COLUMNS}
-        return {**columns, "epochs": copy.deepcopy(self.epochs)}
-
-    @classmethod
-    def from_state(cls, state: dict[str, Any]) -> "History":
-        columns = {k: state[k].tolist() if k in state else [float("nan")] * len(state["loss_d"]) for k in STEP_COLUMNS}
-        return cls(**columns, epochs=list(state["epochs"]))
-
-
-
-
-@dataclass(frozen=True)
-class Progress:
-    """Where a run stands; handed to `on_step` observers."""
-
-    epoch: int  # epochs completed
-    epochs: int  # epochs asked for
-    step_in_epoch: int
-    steps_per_epoch: int
-    global_step: int
-    train_seconds: float  # time spent in training steps, all sessions (epoch-end saving and metrics excluded)
-    steps_per_second: float  # speed in this session
-
-    @property
-    def total_steps(self) -> int:
-        return self.epochs * self.steps_per_epoch
-
-    @property
-    def fraction(self) -> float:
-        return min(1.0, self.global_step / max(1, self.total_steps))
-
-    @property
-    def seconds_left(self) -> float | None:
-        if self.steps_per_second <= 0:
-            return None
-        return (self.total_steps - self.global_step) / self.steps_per_second
-
-
-@dataclass(frozen=True)
-class EpochResult:
-    """Handed to `on_epoch_end` observers: the epoch's record and its fixed-noise samples."""
-
-    record: dict[str, Any]
-    samples: np.ndarray  # uint8 (64, 28, 28)
+__all__ = ["EpochResult", "History", "Progress", "STEP_COLUMNS", "Trainer", "keeps_generator"]
 
 
 class Trainer:
-    """Trains one GAN. Create with `Trainer(config, run)` or `Trainer.resume(run)`, then call `train()`."""
+    """Trains one GAN. Create with `Trainer(config, run)`, `Trainer.create` or `Trainer.resume`, then `train()`."""
 
-    def __init__(
-        self,
-        config: TrainConfig,
-        run: RunDir | None = None,
-        *,
-        data: ImageDataset | None = None,
-        data_dir: str | None = None,
-        flush_every: int | None = None,
-        evaluate: Callable[[nn.Module], dict[str, Any]] | None = None,
-        fast: bool | None = None,
-    ):
-        self.config = config.validate()
-        self.device = resolve_device(config.device)
-        self.run = run
-        # The GPU fast path (a CUDA graph per step) is on by default where there is CUDA; fast=False
-        # forces the eager step, which is the reference for the mathematics.
-        self.fast = fast_path_available(self.device) if fast is None else fast
-        if self.fast and not fast_path_available(self.device):
-            raise ConfigError("the fast path needs a CUDA device; train eagerly on this one", code="fast_path_cuda")
-        # Stats are copied from the device every flush_every steps: one GPU sync per flush, not per step.
-        self.flush_every = max(1, flush_every or (200 if self.device.type == "cuda" else 25))
-        self.evaluate = evaluate  # optional per-epoch metrics of the sampling generator
-        self.loss = build_objective(config.loss, config.r1)
-        dataset = data if data is not None else load_dataset(config.dataset, data_dir)
-        self.data = dataset.to(self.device)
-        self.steps_per_epoch = len(self.data) // (config.batch_size * config.d_steps)
+    # --- the algorithm --------------------------------------------------------------------
+    def train_step(self, real_batches: torch.Tensor, label_batches: torch.Tensor) -> torch.Tensor:
+        """k = d_steps discriminator updates (one real batch and its labels each), then one generator update.
 
-        _seed_everything(config.seed)
-        # On a CPU, oneDNN's convolutions run fastest on channels-last tensors (measured: bench/train_speed.py).
-        memory_format = torch.channels_last if self.device.type == "cpu" else torch.preserve_format
-        self.generator, self.discriminator = (m.to(self.device, memory_format=memory_format)
-                                              for m in build_models(config.model, config.latent_dim, config.g_width, config.d_width))
-        self.conditional = is_conditional(self.generator)
-        self.generator_ema = _frozen_copy(self.generator) if config.ema_decay > 0 else None
-        self._ema_updates = torch.zeros((), device=self.device)  # one EMA update per step: equals global_step
-        # fused: one pass over the weights per update (one kernel on a GPU, 5-10% faster on a CPU);
-        # capturable: the update may live in a CUDA graph. MPS has no fused Adam.
-        fused = self.device.type in ("cuda", "cpu")
-        on_gpu = self.device.type == "cuda"
-        self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=config.lr_g, betas=config.betas,
-                                      fused=fused, capturable=on_gpu)
-        self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=config.lr_d, betas=config.betas,
-                                      fused=fused, capturable=on_gpu)
-        # The same 64 noise vectors are drawn at every epoch end, so samples can be compared across epochs.
-        self.fixed_noise = torch.randn(
-            FIXED_NOISE_SAMPLES, config.latent_dim, generator=torch.Generator().manual_seed(config.seed)
-        ).to(self.device)
-        # A conditional model draws the digits 0-9 in turn for them; None for the others.
-        self.fixed_labels = cycling_labels(FIXED_NOISE_SAMPLES).to(self.device) if self.conditional else None
-        self.noise_rng = torch.Generator(self.device).manual_seed(config.seed + 1)
-
-        self.history = History()
-        self.epoch = 0  # epochs completed
-        self.step_in_epoch = 0
-        self.global_step = 0
-        self.train_seconds = 0.0
-        self.status = "new"
-        self.message = ""
-        self.latest_samples: np.ndarray | None = None
-        self.on_step: list[Callable[[Progress], None]] = []
-        self.on_epoch_end: list[Callable[[EpochResult], None]] = []
-        self._stop = threading.Event()
-        self._pending: list[torch.Tensor] = []  # per-step stats still on the device
-        self._session_steps = 0
-        self._session_seconds = 0.0
-        self._graphed_step: GraphedStep | None = None
-
-    # --- the algorithm ------------------------------------------------------------------
-    def noise(self, batch_size: int) -> torch.Tensor:
-        return torch.randn(batch_size, self.config.latent_dim, device=self.device, generator=self.noise_rng)
+        Returns the numbers of STEP_COLUMNS (loss_d, loss_g, mean D(x), mean D(G(z)), |grad G|) as one
+        tensor on the device.
+        """
+        for real, labels in zip(real_batches, label_batches):
+            loss_d, d_real, d_fake = self.discriminator_step(real, labels)  # (1) update D
+        loss_g, grad_g = self.generator_step(real_batches.shape[1], labels)  # (2) update G
+        if self.generator_ema is not None:
+            self._update_ema()
+        numbers = {"loss_d": loss_d, "loss_g": loss_g, "d_real": d_real, "d_fake": d_fake, "grad_g": grad_g}
+        return torch.stack([numbers[column] for column in STEP_COLUMNS]).detach()
 
     def discriminator_step(self, real: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """D learns to output "real" on real digits and "fake" on G's images; G is not updated."""
@@ -191,7 +77,7 @@ class Trainer:
         d_real, d_fake = self.discriminator(real, *given), self.discriminator(fake, *given)
         critic = lambda images: self.discriminator(images, *given)  # noqa: E731 - D as the penalty sees it
         loss = (self.loss.discriminator(d_real, d_fake)
-                + self.loss.penalty(critic, real, fake, self.noise_rng))  # WGAN-GP's / R1 (else 0)
+                + self.loss.penalty(critic, real, fake, self.rng.noise))  # WGAN-GP's / R1 (else 0)
         self.opt_d.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_d.step()
@@ -210,18 +96,9 @@ class Trainer:
         self.discriminator.requires_grad_(True)
         return loss, grad_norm
 
-    def train_step(self, real_batches: torch.Tensor, label_batches: torch.Tensor) -> torch.Tensor:
-        """k = d_steps discriminator updates (one real batch and its labels each), then one generator update.
-
-        Returns the numbers of STEP_COLUMNS (loss_d, loss_g, mean D(x), mean D(G(z)), |grad G|) as one tensor on the device.
-        """
-        for real, labels in zip(real_batches, label_batches):
-            loss_d, d_real, d_fake = self.discriminator_step(real, labels)
-        loss_g, grad_g = self.generator_step(real_batches.shape[1], labels)
-        if self.generator_ema is not None:
-            self._update_ema()
-        numbers = {"loss_d": loss_d, "loss_g": loss_g, "d_real": d_real, "d_fake": d_fake, "grad_g": grad_g}
-        return torch.stack([numbers[column] for column in STEP_COLUMNS]).detach()
+    def noise(self, batch_size: int) -> torch.Tensor:
+        """Fresh z ~ N(0, I), from the run's own generator."""
+        return torch.randn(batch_size, self.config.latent_dim, device=self.device, generator=self.rng.noise)
 
     @torch.no_grad()
     def _update_ema(self) -> None:
@@ -239,7 +116,116 @@ class Trainer:
         for averaged, current in zip(self.generator_ema.buffers(), self.generator.buffers()):
             averaged.copy_(current)
 
-    # --- the loop ---------------------------------------------------------------------
+    # --- set-up ---------------------------------------------------------------------------
+    def __init__(
+        self,
+        config: TrainConfig,
+        run: RunDir | None = None,
+        *,
+        data: ImageDataset | None = None,
+        data_dir: str | None = None,
+        flush_every: int | None = None,
+        evaluate: Callable[[nn.Module], dict[str, Any]] | None = None,
+        fast: bool | None = None,
+        epoch_end_every: float | None = None,
+    ):
+        self.config = config.validate()
+        self.device = resolve_device(config.device)
+        self.run = run
+        # The GPU fast path (a CUDA graph per step) is on by default where there is CUDA; fast=False
+        # forces the eager step, which is the reference for the mathematics.
+        self.fast = fast_path_available(self.device) if fast is None else fast
+        if self.fast and not fast_path_available(self.device):
+            raise ConfigError("the fast path needs a CUDA device; train eagerly on this one", code="fast_path_cuda")
+        # Stats are copied from the device every flush_every steps: one GPU sync per flush, not per step.
+        self.flush_every = max(1, flush_every or (200 if self.device.type == "cuda" else 25))
+        self.evaluate = evaluate  # optional per-epoch metrics of the sampling generator
+        # An epoch end (samples, snapshot, checkpoint, metrics) costs about what it costs; an epoch does not:
+        # on a GPU one takes a few milliseconds, so its end is recorded at most every few seconds of wall
+        # clock (and always at the last epoch and on stop). On a CPU every epoch is recorded.
+        self.epoch_end_every = EPOCH_END_EVERY.get(self.device.type, 0.0) if epoch_end_every is None else epoch_end_every
+        self.loss = build_objective(config.loss, config.r1)
+        dataset = data if data is not None else load_dataset(config.dataset, data_dir)
+        self.data = dataset.to(self.device)
+        self.steps_per_epoch = len(self.data) // (config.batch_size * config.d_steps)
+        set_matmul_precision(self.device, config.tf32)  # once, never per step: the flag is process-wide
+
+        self.rng = RunRandomness(config.seed, self.device)  # every random draw of this run comes from here
+        # On a CPU, oneDNN's convolutions run fastest on channels-last tensors (measured: bench/train_speed.py).
+        memory_format = torch.channels_last if self.device.type == "cpu" else torch.preserve_format
+        self.generator, self.discriminator = (m.to(self.device, memory_format=memory_format)
+                                              for m in build_models(config.model, config.latent_dim, config.g_width, config.d_width,
+                                                                    generator=self.rng.init))
+        self.conditional = is_conditional(self.generator)
+        self.generator_ema = _frozen_copy(self.generator) if config.ema_decay > 0 else None
+        for model in (self.generator, self.discriminator):
+            use_generator(model, self.rng.noise)  # dropout masks from the run's generator
+        self._ema_updates = torch.zeros((), device=self.device)  # one EMA update per step: equals global_step
+        # fused: one pass over the weights per update (one kernel on a GPU, 5-10% faster on a CPU);
+        # capturable: the update may live in a CUDA graph. MPS has no fused Adam.
+        fused = self.device.type in ("cuda", "cpu")
+        on_gpu = self.device.type == "cuda"
+        self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=config.lr_g, betas=config.betas,
+                                      fused=fused, capturable=on_gpu)
+        self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=config.lr_d, betas=config.betas,
+                                      fused=fused, capturable=on_gpu)
+        self.fixed_noise = self.rng.fixed_noise(config.latent_dim).to(self.device)
+        # A conditional model draws the digits 0-9 in turn for them; None for the others.
+        self.fixed_labels = cycling_labels(len(self.fixed_noise)).to(self.device) if self.conditional else None
+
+        self.history = History()
+        self.epoch = 0  # epochs completed
+        self.step_in_epoch = 0
+        self.global_step = 0
+        self.train_seconds = 0.0
+        self.status = "new"
+        self.message = ""
+        self.latest_samples: np.ndarray | None = None
+        self.on_step: list[Callable[[Progress], None]] = []
+        self.on_epoch_end: list[Callable[[EpochResult], None]] = []
+        self._stop = threading.Event()
+        self._pending: list[torch.Tensor] = []  # per-step stats still on the device
+        self._session_steps = 0
+        self._session_seconds = 0.0
+        self._graphed_step: GraphedStep | None = None
+        self._log: LogWriter | None = None
+
+    @classmethod
+    def create(cls, config: TrainConfig, run: RunDir, owner: str = "", **kwargs: Any) -> "Trainer":
+        """A new run: refuses a name that exists, writes run.json and a step-0 checkpoint (so even a
+        run killed in its first epoch can be resumed), returns a ready trainer."""
+        config.validate()
+        if run.path.exists():
+            raise RunNameError(f"a run named {run.name!r} already exists in {run.root}; resume it or choose another name",
+                               code="run_exists", name=run.name)
+        trainer = cls(config, run, **kwargs)
+        run.path.mkdir(parents=True)
+        run.write_info({
+            "name": run.name, "status": "stopped", "created": now_iso(), "owner": owner,
+            "device": _device_label(trainer.device), "config": config.to_dict(), "summary": trainer._summary(),
+        })
+        run.save_checkpoint(trainer.state())
+        return trainer
+
+    @classmethod
+    def resume(cls, run: RunDir, epochs: int | None = None, changes: dict[str, Any] | None = None,
+               **kwargs: Any) -> "Trainer":
+        """Continue a saved run from its checkpoint; `epochs` is the new total. Only the settings in
+        RESUMABLE_CHANGES may differ from the saved ones."""
+        info = run.read_info()
+        check_not_shipped(info, run.name, "resume")
+        if run.owner_alive(info):
+            raise CheckpointError(f"run {run.name!r} is being trained by another process; stop it first", code="run_busy",
+                                  name=run.name)
+        state = run.load_checkpoint()
+        config = resumed_config(state["config"], int(state["epoch"]), run.name, epochs, changes)
+        trainer = cls(config, run, **kwargs)
+        trainer.load_state(state)
+        run.remove_snapshots_after(trainer.epoch)
+        run.update_info(config=config.to_dict(), device=_device_label(trainer.device))
+        return trainer
+
+    # --- the loop -------------------------------------------------------------------------
     def request_stop(self) -> None:
         """Ask the run to stop at the next step boundary and save a checkpoint (safe from any thread)."""
         self._stop.set()
@@ -250,48 +236,86 @@ class Trainer:
 
     def train(self, max_seconds: float | None = None) -> str:
         """Train until the configured epochs are done, a stop is asked for, `max_seconds` pass or the
-        loss stops being finite. Returns the final status: finished, stopped or diverged."""
+        loss stops being finite. Returns the final status: finished, stopped or diverged.
+
+        With a run folder, the run's lock is held meanwhile (one trainer per run, and its liveness
+        for everyone else) and its history log grows as it trains."""
         self._stop.clear()
         self.status, self.message = "running", ""
-        if self.run is not None:
-            self.run.mark_owner()
+        with self.run.training_lock() if self.run is not None else contextlib.nullcontext():
+            if self.run is not None:
+                self.run.update_info(status="running", pid=os.getpid(), host=socket.gethostname())
+                self._log = LogWriter(self.run.log_path, self.history)
+            try:
+                return self._train(max_seconds)
+            except BaseException:
+                self.status = "stopped"
+                self._record("stopped", "the training process failed")
+                raise
+            finally:
+                if self._log is not None:
+                    self._log.close()
+                    self._log = None
+
+    def _train(self, max_seconds: float | None) -> str:
         session_start = time.perf_counter()
-        last_time = session_start
-        try:
-            while self.epoch < self.config.epochs:
-                order = self._epoch_order(self.epoch)
-                while self.step_in_epoch < self.steps_per_epoch:
-                    if self._stop.is_set() or (max_seconds is not None and time.perf_counter() - session_start >= max_seconds):
-                        return self._end("stopped", f"stopped at epoch {self.epoch + 1}, step {self.step_in_epoch}")
-                    batch_indices = order[self.step_in_epoch].view(self.config.d_steps, self.config.batch_size)
-                    self._pending.append(self._step(batch_indices))
-                    self.step_in_epoch += 1
-                    self.global_step += 1
-                    now = time.perf_counter()
-                    self._tick(now - last_time)
-                    last_time = now
-                    if len(self._pending) >= self.flush_every and not self._flush():
-                        return self._end("diverged", self.message)
-                    self._notify_step()
+        last_time = self._last_epoch_end = session_start
+        while self.epoch < self.config.epochs:
+            order = self._epoch_order(self.epoch)
+            while self.step_in_epoch < self.steps_per_epoch:
+                if self._stop.is_set() or (max_seconds is not None and time.perf_counter() - session_start >= max_seconds):
+                    return self._end("stopped", f"stopped at epoch {self.epoch + 1}, step {self.step_in_epoch}")
+                batch_indices = order[self.step_in_epoch].view(self.config.d_steps, self.config.batch_size)
+                self._pending.append(self._step(batch_indices))
+                self.step_in_epoch += 1
+                self.global_step += 1
+                now = time.perf_counter()
+                self._tick(now - last_time)
+                last_time = now
+                if len(self._pending) >= self.flush_every and not self._flush():
+                    return self._end("diverged", self.message)
+                self._notify_step()
+            self.epoch += 1
+            self.step_in_epoch = 0
+            if self.epoch >= self.config.epochs or time.perf_counter() - self._last_epoch_end >= self.epoch_end_every:
                 if not self._flush():
                     return self._end("diverged", self.message)
                 self._end_epoch()
-                last_time = time.perf_counter()  # epoch-end work (samples, saving, metrics) is not training time
-            return self._end("finished", f"finished {self.epoch} epochs")
-        except BaseException:
-            self.status = "stopped"
-            if self.run is not None and self.run.exists():
-                self.run.update_info(status="stopped", summary={**self._summary(), "message": "the training process failed"})
-            raise
+                last_time = self._last_epoch_end = time.perf_counter()  # epoch-end work is not training time
+        return self._end("finished", f"finished {self.epoch} epochs")
 
     def _step(self, batch_indices: torch.Tensor) -> torch.Tensor:
         """One training step, eager or replayed from a CUDA graph of the very same `train_step`."""
-        with matmul_precision(self.device, tf32=self.config.tf32):
-            if not self.fast:
-                return self.train_step(self.data.images[batch_indices], self.data.labels[batch_indices])
-            if self._graphed_step is None:
-                self._graphed_step = GraphedStep(self)
-            return self._graphed_step(batch_indices)
+        if not self.fast:
+            return self._indexed_step(batch_indices)
+        if self._graphed_step is None:
+            self._graphed_step = GraphedStep(self._indexed_step, self.device, generators=[self.rng.noise],
+                                             save_point=self._save_point)
+        return self._graphed_step(batch_indices)
+
+    def _indexed_step(self, batch_indices: torch.Tensor) -> torch.Tensor:
+        return self.train_step(self.data.images[batch_indices], self.data.labels[batch_indices])
+
+    def _save_point(self) -> Callable[[], None]:
+        """A function that puts weights, optimisers, EMA and noise generator back as they are now (the
+        fast path undoes its warm-up steps with it), and drops the gradients."""
+        saved = copy.deepcopy({"generator": self.generator.state_dict(), "discriminator": self.discriminator.state_dict(),
+                               "ema": self.generator_ema.state_dict() if self.generator_ema is not None else None,
+                               "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict()})
+        noise_state, ema_updates = self.rng.noise.get_state(), self._ema_updates.clone()
+
+        def back() -> None:
+            self.generator.load_state_dict(saved["generator"])
+            self.discriminator.load_state_dict(saved["discriminator"])
+            if self.generator_ema is not None:
+                self.generator_ema.load_state_dict(saved["ema"])
+            self.opt_g.load_state_dict(saved["opt_g"])
+            self.opt_d.load_state_dict(saved["opt_d"])
+            self.rng.noise.set_state(noise_state)
+            self._ema_updates.copy_(ema_updates)
+            self.opt_g.zero_grad(set_to_none=True)
+            self.opt_d.zero_grad(set_to_none=True)
+        return back
 
     def _tick(self, seconds: float) -> None:
         self.train_seconds += seconds
@@ -299,15 +323,13 @@ class Trainer:
         self._session_steps += 1
 
     def _epoch_order(self, epoch: int) -> torch.Tensor:
-        """This epoch's shuffle, as (steps, d_steps * batch) indices; a function of (seed, epoch) alone,
-        so a run resumed in the middle of an epoch continues with the same order."""
-        shuffle = torch.Generator().manual_seed(self.config.seed * 1_000_003 + epoch)
+        """This epoch's shuffle, as (steps, d_steps * batch) indices on the device."""
         used = self.steps_per_epoch * self.config.d_steps * self.config.batch_size
-        order = torch.randperm(len(self.data), generator=shuffle)[:used]
+        order = torch.from_numpy(self.rng.epoch_order(epoch, len(self.data))[:used])
         return order.view(self.steps_per_epoch, -1).to(self.device)
 
     def _flush(self) -> bool:
-        """Copy pending stats to the history (one device sync); False if a loss is not finite."""
+        """Copy pending stats to the history and the log (one device sync); False if a loss is not finite."""
         if not self._pending:
             return True
         rows = torch.stack(self._pending).cpu()
@@ -320,6 +342,8 @@ class Trainer:
                             f"the last good checkpoint (epoch {self.epoch}) is kept; try lower learning rates")
             return False
         self.history.append(rows)
+        if self._log is not None:
+            self._log.steps(rows.tolist(), self.progress())
         return True
 
     def _notify_step(self) -> None:
@@ -334,15 +358,16 @@ class Trainer:
                         self.global_step, self.train_seconds, speed)
 
     def _end_epoch(self) -> None:
-        self.epoch += 1
-        self.step_in_epoch = 0
-        first = (self.epoch - 1) * self.steps_per_epoch
+        """Record the epochs finished since the last record: losses, samples, snapshot, checkpoint, metrics."""
+        recorded = self.history.epochs[-1]["epoch"] if self.history.epochs else 0
+        first, last = recorded * self.steps_per_epoch, self.epoch * self.steps_per_epoch
+        losses_d, losses_g = self.history.loss_d[first:last], self.history.loss_g[first:last]
         record: dict[str, Any] = {
             "epoch": self.epoch,
-            "global_step": self.global_step,
+            "global_step": self.epoch * self.steps_per_epoch,
             "train_seconds": round(self.train_seconds, 3),
-            "loss_d": float(np.mean(self.history.loss_d[first:])) if self.history.loss_d[first:] else float("nan"),
-            "loss_g": float(np.mean(self.history.loss_g[first:])) if self.history.loss_g[first:] else float("nan"),
+            "loss_d": float(np.mean(losses_d)) if losses_d else float("nan"),
+            "loss_g": float(np.mean(losses_g)) if losses_g else float("nan"),
         }
         samples = self.sample_fixed()
         if self.evaluate is not None:
@@ -352,7 +377,10 @@ class Trainer:
         if self.run is not None:
             weights = self.sampling_generator.state_dict() if keeps_generator(self.epoch, self.config.epochs) else None
             self.run.save_snapshot(self.epoch, weights, torch.from_numpy(samples))
+            self.run.thin_snapshots(MAX_SNAPSHOTS)
             self.save()
+            if self._log is not None:
+                self._log.epoch(record)  # after the save: the log never runs ahead of what a resume gets
         result = EpochResult(record, samples)
         for observer in self.on_epoch_end:
             observer(result)
@@ -360,6 +388,8 @@ class Trainer:
     def _end(self, status: str, message: str) -> str:
         if status == "stopped" and not self._flush():
             status, message = "diverged", self.message
+        if status == "stopped" and self.epoch > (self.history.epochs[-1]["epoch"] if self.history.epochs else 0):
+            self._end_epoch()  # epochs finished since the last record (a GPU records every few seconds)
         self.status, self.message = status, message
         if self.run is not None:
             if status == "stopped":
@@ -367,7 +397,16 @@ class Trainer:
             self.run.update_info(status=status, summary=self._summary())
         return status
 
-    # --- sampling ---------------------------------------------------------------------
+    def _record(self, status: str, message: str) -> None:
+        """Best effort: write a final status after a failure (the disk may be what failed)."""
+        if self.run is None or not self.run.exists():
+            return
+        try:
+            self.run.update_info(status=status, summary={**self._summary(), "message": message})
+        except Exception:  # noqa: BLE001 - the original error matters more; the released lock says "not running"
+            log.warning("could not record status %s of run %s", status, self.run.name, exc_info=True)
+
+    # --- sampling -------------------------------------------------------------------------
     @property
     def sampling_generator(self) -> nn.Module:
         """The generator whose images we show: the moving average when it is on."""
@@ -377,24 +416,17 @@ class Trainer:
         """The fixed-noise batch through the sampling generator, as uint8 (64, 28, 28)."""
         return to_uint8(generate_images(self.sampling_generator, self.fixed_noise, self.fixed_labels))
 
-    # --- checkpoints --------------------------------------------------------------------
+    # --- checkpoints ----------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
-        """Everything needed to continue exactly where this run is now."""
-        return {
-            "config": self.config.to_dict(),
-            "epoch": self.epoch,
-            "step_in_epoch": self.step_in_epoch,
-            "global_step": self.global_step,
-            "train_seconds": self.train_seconds,
-            "generator": self.generator.state_dict(),
-            "discriminator": self.discriminator.state_dict(),
-            "generator_ema": self.generator_ema.state_dict() if self.generator_ema is not None else None,
-            "optimizer_g": self.opt_g.state_dict(),
-            "optimizer_d": self.opt_d.state_dict(),
-            "fixed_noise": self.fixed_noise.cpu(),
-            "history": self.history.to_state(),
-            "rng": self._rng_state(),
-        }
+        """Everything needed to continue exactly where this run is now (see run_state.py)."""
+        return run_state.capture(self)
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        self._graphed_step = None  # a graph holds the old tensors' addresses: capture again
+        run_state.restore(self, state)
+        self._ema_updates.fill_(self.global_step)
+        if self.history.epochs or self.epoch:
+            self.latest_samples = self.sample_fixed()
 
     def save(self) -> None:
         """Write checkpoint.pt and run.json (atomically). Pending stats are flushed first."""
@@ -418,84 +450,10 @@ class Trainer:
             "discriminator_parameters": count_parameters(self.discriminator),
         }
 
-    def _rng_state(self) -> dict[str, Any]:
-        kind, keys, position, has_gauss, cached = np.random.get_state()
-        state = {
-            "python": random.getstate(),
-            "numpy": {"keys": torch.from_numpy(keys.astype(np.int64)), "position": int(position),
-                      "has_gauss": int(has_gauss), "cached_gaussian": float(cached)},
-            "torch": torch.get_rng_state(),
-            "cuda": torch.cuda.get_rng_state_all() if self.device.type == "cuda" else [],
-            "noise": self.noise_rng.get_state(),
-            "noise_device": self.device.type,
-        }
-        return state
 
-    def _restore_rng(self, state: dict[str, Any]) -> None:
-        random.setstate(_as_python_random_state(state["python"]))
-        numpy_state = state["numpy"]
-        np.random.set_state(("MT19937", numpy_state["keys"].numpy().astype(np.uint32), numpy_state["position"],
-                             numpy_state["has_gauss"], numpy_state["cached_gaussian"]))
-        torch.set_rng_state(state["torch"])
-        if self.device.type == "cuda" and state["cuda"]:
-            torch.cuda.set_rng_state_all(state["cuda"])
-        if state.get("noise_device") == self.device.type:
-            self.noise_rng.set_state(state["noise"])
-        else:  # moved to another kind of device: its generator state does not transfer
-            self.noise_rng.manual_seed(self.config.seed + 1 + self.global_step)
-
-    def load_state(self, state: dict[str, Any]) -> None:
-        self._graphed_step = None  # a graph holds the old tensors' addresses: capture again
-        self.generator.load_state_dict(state["generator"])
-        self.discriminator.load_state_dict(state["discriminator"])
-        if self.generator_ema is not None and state.get("generator_ema") is not None:
-            self.generator_ema.load_state_dict(state["generator_ema"])
-        self.opt_g.load_state_dict(state["optimizer_g"])
-        self.opt_d.load_state_dict(state["optimizer_d"])
-        for optimizer, lr in ((self.opt_g, self.config.lr_g), (self.opt_d, self.config.lr_d)):
-            for group in optimizer.param_groups:
-                group["lr"] = lr  # a resumed run may have been given new learning rates
-        self.fixed_noise = state["fixed_noise"].to(self.device)
-        self.history = History.from_state(state["history"])
-        self.epoch = int(state["epoch"])
-        self.step_in_epoch = int(state["step_in_epoch"])
-        self.global_step = int(state["global_step"])
-        self._ema_updates.fill_(self.global_step)
-        self.train_seconds = float(state["train_seconds"])
-        self._restore_rng(state["rng"])
-        if self.history.epochs or self.epoch:
-            self.latest_samples = self.sample_fixed()
-
-    @classmethod
-    def create(cls, config: TrainConfig, run: RunDir, owner: str = "", **kwargs: Any) -> "Trainer":
-        """A new run: refuses a name that exists, writes run.json (with its `owner`), returns a ready trainer."""
-        config.validate()
-        if run.path.exists():
-            raise RunNameError(f"a run named {run.name!r} already exists in {run.root}; resume it or choose another name", code="run_exists", name=run.name)
-        trainer = cls(config, run, **kwargs)
-        run.path.mkdir(parents=True)
-        run.write_info({
-            "name": run.name, "status": "stopped", "created": now_iso(), "owner": owner, "device": _device_label(trainer.device),
-            "config": config.to_dict(), "summary": trainer._summary(),
-        })
-        return trainer
-
-    @classmethod
-    def resume(cls, run: RunDir, epochs: int | None = None, changes: dict[str, Any] | None = None,
-               **kwargs: Any) -> "Trainer":
-        """Continue a saved run from its checkpoint; `epochs` is the new total. Only the settings in
-        RESUMABLE_CHANGES may differ from the saved ones."""
-        info = run.read_info()
-        check_not_shipped(info, run.name, "resume")  # tracked files never change; copy_run it first
-        if run.owner_alive(info):
-            raise CheckpointError(f"run {run.name!r} is being trained by process {info.get('pid')}; stop it first", code="run_busy", name=run.name)
-        state = run.load_checkpoint()
-        config = resumed_config(state["config"], int(state["epoch"]), run.name, epochs, changes)
-        trainer = cls(config, run, **kwargs)
-        trainer.load_state(state)
-        run.remove_snapshots_after(trainer.epoch)
-        run.update_info(config=config.to_dict(), device=_device_label(trainer.device))
-        return trainer
+# Seconds of wall clock between two recorded epoch ends, per kind of device (0: every epoch).
+EPOCH_END_EVERY = {"cpu": 0.0, "cuda": 5.0, "mps": 5.0}
+MAX_SNAPSHOTS = 200  # epoch snapshots a run keeps at most (thinned evenly): a light scrubber and GIF
 
 
 def keeps_generator(epoch: int, epochs: int) -> bool:
@@ -504,25 +462,13 @@ def keeps_generator(epoch: int, epochs: int) -> bool:
     return epoch <= 10 or epoch % 10 == 0 or epoch == epochs
 
 
-def _seed_everything(seed: int) -> None:
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    torch.manual_seed(seed)  # weight init and dropout; noise has its own generator
-
-
 def _frozen_copy(module: nn.Module) -> nn.Module:
     clone = copy.deepcopy(module)
     clone.requires_grad_(False)
     return clone
 
 
-def _as_python_random_state(state: Any) -> tuple:
-    version, internal, gauss = state
-    return (version, tuple(internal), gauss)
-
-
 def _device_label(device: torch.device) -> str:
     if device.type == "cuda":
         return f"cuda ({torch.cuda.get_device_name(device)})"
     return device.type
-

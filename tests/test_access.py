@@ -65,7 +65,8 @@ def test_a_student_manages_only_their_own_runs_and_the_teacher_every_run(checkpo
                     lambda: manager.rename("alices", "bobs-now", checkpoints, by=BOB)):
         with pytest.raises(AccessError):
             refused()
-    assert RunDir("alices", checkpoints).exists() and manager.job("alices", checkpoints).state == "stopped"
+    assert RunDir("alices", checkpoints).exists() and manager.job("alices", checkpoints) is None  # ended: on disk only
+    assert RunDir("alices", checkpoints).info().status == "stopped"
 
     resumed = manager.submit_resume("alices", 3, checkpoints, by=ALICE)
     assert resumed.owner == "Alice" and RunDir("alices", checkpoints).info().stopped_by is None

@@ -309,7 +309,7 @@ def test_start_with_tiny_settings_trains_a_run_that_the_job_manager_finishes(che
     assert other_browser.selectbox(key="keep_train_watch").value == "lesson-1"
     assert [j.run_name for j in jobs.jobs(checkpoints)] == ["lesson-1"]  # never stopped, never started twice
 
-    assert jobs.wait("lesson-1", TRAINING_TIMEOUT, checkpoints).state == "finished"
+    assert jobs.wait(job, TRAINING_TIMEOUT).state == "finished"
     at.run()
     assert any(message.startswith("Done: 1 epoch in ") for message in texts(at, "success"))
     assert counted("n_epochs", 1, "en") == "1 epoch"  # one epoch, the singular: no "(s)"
@@ -322,9 +322,9 @@ def test_start_with_tiny_settings_trains_a_run_that_the_job_manager_finishes(che
 
 
 def test_the_train_page_of_a_run_the_job_manager_trained_shows_fid_and_the_class_histogram(checkpoints, jobs) -> None:
-    jobs.submit(TrainConfig(model="mlp", epochs=2, batch_size=500, latent_dim=8, device="cpu"), "measured", checkpoints)
-    assert jobs.wait("measured", TRAINING_TIMEOUT, checkpoints).state == "finished"
-    records = jobs.job("measured", checkpoints).history.epochs
+    job = jobs.submit(TrainConfig(model="mlp", epochs=2, batch_size=500, latent_dim=8, device="cpu"), "measured", checkpoints)
+    assert jobs.wait(job, TRAINING_TIMEOUT).state == "finished"
+    records = job.history.epochs  # read from the run's folder: the job itself has left the manager
     assert [len(r["class_histogram"]) for r in records] == [10, 10] and all(r["fid"] > 0 for r in records)
     for language in ("en", "ru"):
         at = open_app("train", language)
@@ -382,12 +382,12 @@ def test_settings_survive_a_visit_to_another_page(checkpoints) -> None:
 
 def test_stop_then_resume_from_the_train_page(checkpoints, jobs) -> None:
     job = jobs.submit(TrainConfig(model="mlp", epochs=1000, batch_size=500, latent_dim=8, device="cpu"), "long", checkpoints)
-    wait_until(lambda: not job.active or (job.state == "running" and job.progress.global_step >= 1), TRAINING_TIMEOUT)
+    wait_until(lambda: not job.active or (job.state == "running" and (job.progress or 0) and job.progress.global_step >= 1), TRAINING_TIMEOUT)
     assert job.state == "running", job.error
     at = open_app("train", "en")
     assert at.selectbox(key="keep_train_watch").value == "long"
     at.button(key="train_stop").click().run()
-    assert jobs.wait("long", TRAINING_TIMEOUT, checkpoints).state == "stopped"
+    assert jobs.wait(job, TRAINING_TIMEOUT).state == "stopped"
     at.run()
     assert any("Stopped." in message for message in texts(at, "info"))
     at.number_input(key="train_resume_epochs_long").set_value(3)
@@ -400,8 +400,8 @@ def test_a_failing_job_shows_its_error_on_the_train_page(checkpoints, jobs, smal
     Trainer.create(TrainConfig(model="mlp", epochs=1, latent_dim=8, device="cpu"), RunDir("broken", checkpoints),
                    data=small_mnist).train()
     RunDir("broken", checkpoints).checkpoint_path.write_bytes(b"\x00" * 100)
-    jobs.submit_resume("broken", 2, checkpoints)
-    assert jobs.wait("broken", TRAINING_TIMEOUT, checkpoints).state == "failed"
+    job = jobs.submit_resume("broken", 2, checkpoints)
+    assert jobs.wait(job, TRAINING_TIMEOUT).state == "failed"
     for language in ("ru", "en"):  # in the reader's language, from the error's code (issue 10)
         errors = texts(open_app("train", language), "error")
         failure = text("train_failed", language, error=text("error_file_corrupt", language, file="broken/checkpoint.pt"))
@@ -410,7 +410,7 @@ def test_a_failing_job_shows_its_error_on_the_train_page(checkpoints, jobs, smal
 
 def test_runs_beyond_the_limit_wait_in_a_queue_that_shows_each_its_place(checkpoints, jobs) -> None:
     config = TrainConfig(model="mlp", epochs=1000, batch_size=500, latent_dim=8, device="cpu")
-    names = [f"q{index}" for index in range(jobs.max_per_device + 2)]
+    names = [f"q{index}" for index in range(jobs.limit("cpu") + 2)]
     for name in names:
         jobs.submit(config, name, checkpoints)
     at = open_app("train", "en")

@@ -154,7 +154,7 @@ def test_a_run_archive_holds_the_whole_run_folder(trained_run: RunDir, checkpoin
 
     with zipfile.ZipFile(io.BytesIO(run_archive("trained", checkpoints))) as archive:
         names = set(archive.namelist())
-        assert names == {"trained/run.json", "trained/checkpoint.pt", "trained/epochs/epoch_0001.pt"}
+        assert names == {"trained/run.json", "trained/checkpoint.pt", "trained/history.jsonl", "trained/epochs/epoch_0001.pt"}
         assert archive.read("trained/checkpoint.pt") == trained_run.checkpoint_path.read_bytes()
     with pytest.raises(CheckpointError, match="no run named"):
         run_archive("nothing", checkpoints)

@@ -180,7 +180,7 @@ def gan(root, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("args, expected", [
     (["--loss", "nonsense"], "unknown loss 'nonsense'; choose one of minimax, ns, lsgan, hinge, wgan-gp"),
-    (["--r1", "-1"], "r1 (the R1 penalty's weight) must be between 0 and 1000"),
+    (["--r1", "-1"], "r1 (the R1 penalty's weight) must be from 0 to 1000"),
     (["--r1", "ten"], "argument --r1: invalid float value"),
 ])
 def test_the_cli_refuses_a_bad_loss_in_one_line(checkpoints, capsys, args, expected) -> None:

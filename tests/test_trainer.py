@@ -152,3 +152,36 @@ def test_long_runs_keep_every_epochs_samples_but_thin_out_generator_weights(chec
     with pytest.raises(CheckpointError, match="kept only the samples of epoch 11"):
         load_generator(run, epoch=11)
     assert load_generator(run, epoch=12).sample(2).shape == (2, 1, 28, 28)
+
+
+def test_on_a_fast_device_epoch_ends_follow_the_clock_and_a_stop_records_the_epochs_since(checkpoints, small_mnist) -> None:
+    """With epoch ends every N seconds (a GPU's default is 5), epochs between them are not recorded one by one:
+    the last epoch and a stop always are, with the mean losses of every step since the previous record."""
+    run = RunDir("clocked")
+    trainer = Trainer.create(tiny(epochs=3), run, data=small_mnist, epoch_end_every=3600.0)
+    assert trainer.train() == "finished"
+    assert [r["epoch"] for r in trainer.history.epochs] == [3] and run.snapshot_epochs() == [3]
+    assert trainer.history.epochs[0]["loss_d"] == pytest.approx(sum(trainer.history.loss_d) / len(trainer.history.loss_d))
+
+    stopping = Trainer.create(tiny(epochs=4), RunDir("clocked-stop"), data=small_mnist, epoch_end_every=3600.0)
+    stop_at = 2 * stopping.steps_per_epoch + 1
+    stopping.on_step.append(lambda p: stopping.request_stop() if p.global_step == stop_at else None)
+    assert stopping.train() == "stopped"
+    assert [r["epoch"] for r in stopping.history.epochs] == [2] and RunDir("clocked-stop").snapshot_epochs() == [2]
+    resumed = Trainer.resume(RunDir("clocked-stop"), data=small_mnist, epoch_end_every=3600.0)
+    assert resumed.train() == "finished" and [r["epoch"] for r in resumed.history.epochs] == [2, 4]
+    every_epoch = Trainer.create(tiny(epochs=4), RunDir("every"), data=small_mnist)  # a CPU records each epoch
+    every_epoch.train()
+    assert resumed.history.loss_d == every_epoch.history.loss_d  # when they are recorded changes nothing else
+    assert (resumed.sample_fixed() == every_epoch.sample_fixed()).all()
+
+
+def test_snapshots_are_thinned_evenly_past_the_limit(checkpoints) -> None:
+    run = RunDir("thin")
+    run.path.mkdir()
+    for epoch in range(1, 12):
+        run.save_snapshot(epoch, None, torch.zeros(1, 28, 28, dtype=torch.uint8))
+    run.thin_snapshots(11)
+    assert run.snapshot_epochs() == list(range(1, 12))
+    run.thin_snapshots(10)
+    assert run.snapshot_epochs() == [1, 3, 5, 7, 9, 11]  # the first and the newest stay, the rest evenly spread

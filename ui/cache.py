@@ -22,7 +22,7 @@ from gan_core.metrics import DIGIT_DATASETS, evaluate_images, real_training_samp
 from gan_core.sampling import LoadedGenerator, load_generator
 from gan_core.trainer import History
 
-from .training import manager
+from .training import manager, run_log
 
 
 def stamp(path: Path) -> int:
@@ -143,10 +143,11 @@ def _saved_history(root: str, name: str, version: int) -> History:
 
 
 def history(name: str) -> History:
-    """The run's history: live from the job manager while it trains here, else from its checkpoint."""
-    job = manager().job(name, default_checkpoints_dir())
-    if job is not None and (job.active or job.final_history is not None) and job.history.loss_d:
-        return job.history
+    """The run's history: from its log (written as it trains, by whichever process), else from its
+    checkpoint (runs saved before logs existed, shipped runs)."""
+    logged = run_log(name).history
+    if logged.loss_d or logged.epochs:
+        return logged
     folder = RunDir(name, default_checkpoints_dir())
     return _saved_history(str(default_checkpoints_dir()), name, stamp(folder.checkpoint_path))
 

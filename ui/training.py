@@ -1,11 +1,17 @@
-"""The process's training jobs as pages see them: the job manager, a run's job, the sidebar's note."""
+"""Training as pages see it: the job manager (queue, Start, Stop) and what a run has done, read from its folder.
+
+The workers write each run's progress into its folder; these helpers read it there (the log only
+from the bytes added since the last read, run.json when its modification time changes), once per
+server for every session, so thirty pages watching a run never touch its worker.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.checkpoints import default_checkpoints_dir
+from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir
 from gan_core.errors import GanLabError
+from gan_core.history import Progress, RunLog, read_log
 from gan_core.jobs import Job, JobManager, get_job_manager
 
 from . import frame, nav
@@ -22,7 +28,32 @@ def manager() -> JobManager:
 
 
 def job_of(name: str) -> Job | None:
+    """The run's queued or training job in this server, or None."""
     return manager().job(name, default_checkpoints_dir())
+
+
+def run_log(name: str) -> RunLog:
+    """The run's history and latest progress, from its history.jsonl (read incrementally, shared)."""
+    return read_log(RunDir(name, default_checkpoints_dir()).log_path)
+
+
+def progress_of(name: str) -> Progress | None:
+    return run_log(name).progress
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=2.0)
+def _run_info(root: str, name: str, version: int) -> RunInfo | None:
+    folder = RunDir(name, root)
+    return folder.info() if folder.exists() else None
+
+
+def run_info(name: str) -> RunInfo | None:
+    """The run's status and summary from run.json (None before its folder exists), cached by the file's
+    modification time; a 2 s lifetime notices a worker that died without writing (its lock is free)."""
+    from .cache import stamp
+
+    root = default_checkpoints_dir()
+    return _run_info(str(root), name, stamp(RunDir(name, root).info_path))
 
 
 NOTE_POLL_SECONDS = 3.0  # the sidebar's note while a run trains or waits
@@ -44,7 +75,20 @@ def _note() -> None:
         if job.state == "queued":
             st.caption(t("note_queued", name=job.run_name, place=manager().queue_position(job) or 1))
         else:
-            percent = int(100 * job.progress.fraction) if job.progress else 0
+            progress = progress_of(job.run_name) if job.state == "running" else None
+            percent = int(100 * progress.fraction) if progress else 0
             st.caption(t("note_training", name=job.run_name, percent=percent))
     if jobs:
         nav.link("train", t("note_open_train"))
+
+
+def failure_text(info: RunInfo | None) -> str:
+    """Why a failed run failed, in the reader's language when it was a user error with a code."""
+    if info is None:
+        return ""
+    from .frame import error_text
+
+    error = (RunDir(info.name, default_checkpoints_dir()).read_info().get("summary", {}).get("error") or {})
+    if error.get("code"):
+        return error_text(code=error["code"], params=error.get("params") or {}, detail=info.message)
+    return info.message

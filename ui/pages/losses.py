@@ -92,7 +92,7 @@ def render() -> None:
     st.markdown(t("losses_intro"))
     root = default_checkpoints_dir()
     in_training = training.manager().active_names(root)
-    runs = [run for run in pickers.runs() if run.epochs_done >= 1 or run.name in in_training]
+    runs = [run for run in pickers.runs() if run.epochs_done >= 1 or run.status == "running" or run.name in in_training]
     if not runs:
         pickers.no_run_notice()
         return

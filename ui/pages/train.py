@@ -1,7 +1,7 @@
 """Train: the settings of a new run, Start / Stop / Resume, and a live view of the run.
 
-Nothing trains in this script. Start hands the settings to the process-wide job manager, whose
-thread trains; the page only reads the job (a fragment reruns every second while it is active).
+Nothing trains in this script. Start hands the settings to the job manager, whose worker process
+trains; the page reads the run's folder (a fragment reruns every second while it is active).
 So moving a slider, switching pages, reloading or a second browser never stops or repeats a run.
 """
 
@@ -19,12 +19,12 @@ from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, new_r
 from gan_core.config import FieldError, TrainConfig, config_from_form, form_fields, form_values, recommended_settings
 from gan_core.curves import epoch_ends, smooth
 from gan_core.data import DATASETS
-from gan_core.devices import available_devices, cpu_cores
+from gan_core.devices import available_devices, cpu_cores, resolve_device
 from gan_core.errors import AccessError, GanLabError
 from gan_core.jobs import ACTIVE_STATES, Job
 from gan_core.losses import LOSSES
 from gan_core.models import MODELS
-from gan_core.trainer import History
+from gan_core.history import History, Progress
 
 from ui import cache, charts, datasets, frame, nav, people, pickers, pictures, quality, training
 from ui.frame import KEEP
@@ -259,7 +259,8 @@ def settings_panel(root: Path) -> None:
                   disabled=config is None, width="stretch", key="train_start")
     for name in errors.keys() - LAID_OUT:  # a setting without a field of its own, or a class limit
         st.error(errors[name], icon=":material/error:")
-    st.caption(t("train_background_note", runs=plural("n_runs", training.manager().max_per_device)))
+    st.caption(t("train_background_note",
+                 runs=plural("n_runs", training.manager().limit(resolve_device(values["device"]).type))))
     if "train_submit_error" in st.session_state:
         st.error(st.session_state.pop("train_submit_error"))
     if "train_started" in st.session_state:
@@ -305,8 +306,8 @@ def watch_panel(root: Path) -> None:
         name = st.selectbox(t("train_watch"), options, key=WATCH, format_func=watch_label(owners).__getitem__)
     with queue_col:
         queue_overview(root)
-    job = training.job_of(name)
-    interval = POLL_SECONDS if job is not None and job.active else None
+    job, info = training.job_of(name), training.run_info(name)
+    interval = POLL_SECONDS if job is not None or (info is not None and info.status == "running") else None
     st.fragment(run_every=interval)(live_view)(root, name)
 
 
@@ -323,26 +324,25 @@ def new_jobs_watcher(root: Path) -> None:
 @frame.shows_user_errors
 def live_view(root: Path, name: str) -> None:
     """Status, progress, Stop, charts and samples of one run; Resume when it is not training."""
-    job = training.job_of(name)
-    folder = RunDir(name, root)
-    info = folder.info() if folder.exists() else None
+    job, info = training.job_of(name), training.run_info(name)
     state = job.state if job is not None else (info.status if info else "failed")
     remembered = st.session_state.get("train_live_state")
     st.session_state["train_live_state"] = (name, state)
     if remembered is not None and remembered[0] == name and remembered[1] in ACTIVE_STATES and state not in ACTIVE_STATES:
         st.rerun()  # it just ended: redraw the whole page (Resume appears, polling stops)
 
-    status(job, info, state, job.owner if job is not None and job.owner else (info.owner if info else ""))
-    if state == "failed" or (state in ("queued", "starting") and not (info and info.epochs_done)):
+    folder = RunDir(name, root)
+    progress = training.progress_of(name)
+    status(job, info, state, progress, job.owner if job is not None and job.owner else (info.owner if info else ""))
+    if (state == "failed" and not (info and info.epochs_done)) or (state in ("queued", "starting") and not (info and info.epochs_done)):
         return  # nothing (new) to show yet; a failure's message stands alone
     history = cache.history(name)
-    picture = samples_picture(name, job, folder)
+    picture, epoch = samples_picture(folder)
     means = meaning(run_loss(job.config.to_dict() if job is not None else folder.read_info().get("config")))
     numbers(history, means)
     samples_col, curves_col = st.columns(2, gap="large")
     with samples_col:
         if picture is not None:
-            epoch = job.progress.epoch if job is not None and job.progress else (info.epochs_done if info else 0)
             pictures.show(picture, caption=t("train_samples_caption", epoch=epoch))
         else:
             st.info(t("train_samples_wait"))
@@ -363,7 +363,7 @@ def live_view(root: Path, name: str) -> None:
                 nav.link(page_id)
 
 
-def status(job: Job | None, info: RunInfo | None, state: str, owner: str) -> None:
+def status(job: Job | None, info: RunInfo | None, state: str, progress: Progress | None, owner: str) -> None:
     manager = training.manager()
     config = job.config if job is not None else None
     about = f"{info.model if info else config.model} · {info.dataset if info else config.dataset}"
@@ -373,15 +373,13 @@ def status(job: Job | None, info: RunInfo | None, state: str, owner: str) -> Non
     whose = t("people_owner", name=people.owner_label(owner)) if owner else ""
     st.caption(" · ".join(part for part in (about, device, t("seed_label", seed=seed) if seed is not None else "", whose)
                           if part))
-    progress = job.progress if job is not None else None
     if state == "queued":
         running = ", ".join(j.run_name for j in manager.running_on(job.device)) or "…"
         st.info(t("train_queued", place=manager.queue_position(job) or 1, running=running), icon=":material/hourglass_top:")
     elif state == "starting":
         st.info(t("train_starting"), icon=":material/hourglass_top:")
     elif state == "failed":
-        failure = (frame.error_text(job.user_error) if job and job.user_error else job.error if job else "")
-        st.error(t("train_failed", error=failure or t("train_failed_unknown")), icon=":material/error:")
+        st.error(t("train_failed", error=training.failure_text(info) or t("train_failed_unknown")), icon=":material/error:")
     elif state == "running" and job is None:
         st.info(t("train_other_process"), icon=":material/terminal:")
     if progress is not None and state in ("running", "stopped", "finished", "diverged"):
@@ -463,20 +461,11 @@ def curves(name: str, history: History, loss: str) -> None:
     pictures.chart(output_figure, key="train_d_chart")
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _live_png(name: str, version: tuple, _samples) -> bytes:
-    return pictures.png(pictures.picture(_samples, columns=8, target=560))
-
-
-def samples_picture(name: str, job: Job | None, folder: RunDir) -> bytes | None:
-    """The newest fixed-noise grid as PNG, encoded once for everyone watching: a training job's samples in
-    memory (a new array each epoch: the key is the array and the checkpoint, the pixels are not hashed),
-    else the last saved epoch's."""
-    samples = getattr(job, "latest_samples", None)  # a job in a worker process keeps its samples on disk only
-    if samples is not None:
-        return _live_png(name, (cache.stamp(folder.checkpoint_path), id(samples)), samples)
+def samples_picture(folder: RunDir) -> tuple[bytes | None, int]:
+    """The newest epoch's fixed-noise grid as PNG (encoded once for everyone watching) and that epoch,
+    from the run's folder, where the worker saves it (None, 0 before the first epoch)."""
     epochs = folder.snapshot_epochs()
-    return cache.epoch_png(name, epochs[-1]) if epochs else None
+    return (cache.epoch_png(folder.name, epochs[-1]), epochs[-1]) if epochs else (None, 0)
 
 
 def resume_form(root: Path, info: RunInfo) -> None:
@@ -537,7 +526,7 @@ def copy_form(root: Path, info: RunInfo) -> None:
 
 def queue_overview(root: Path) -> None:
     manager = training.manager()
-    active = [job for job in manager.jobs(root) if job.active]
+    active = manager.jobs(root)
     if len(active) < 2:
         return
     lines = []

@@ -1,0 +1,151 @@
+"""A class training at once: N default runs started together through the job manager, one worker each.
+
+    python bench/class_jobs.py --device cuda --jobs 1,8,30
+    python bench/class_jobs.py --device cpu --jobs 1,2 --tiny      # a smoke run in a minute
+
+For each N it submits N runs of the default settings (seeds 0..N-1) to a JobManager allowed N jobs
+at once on the device, waits for all, and prints the wall time from the first submit to the last
+finish, the aggregate images/s (every run's trained images / that wall time), the speed-up over
+N = 1, the runs' final states, the median of the runs' own training time and, on CUDA, the peak
+GPU memory of one worker (nvidia-smi). Worker start-up, data loading, epoch-end samples, metrics
+and saving are all inside the wall time: it is what a class waits. --tiny trains 1 epoch on 512
+digits without metrics. Ends with one line of JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import torch  # noqa: E402
+
+from gan_core.checkpoints import RunDir  # noqa: E402
+from gan_core.config import TrainConfig  # noqa: E402
+from gan_core.data import ImageDataset, load_dataset  # noqa: E402
+from gan_core.devices import cpu_cores  # noqa: E402
+from gan_core.jobs import JobManager  # noqa: E402
+
+
+class PeakWorkerMemory:
+    """Samples nvidia-smi's per-process GPU memory in a thread; the largest one process used."""
+
+    def __init__(self) -> None:
+        self.peak_mib = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self.available = shutil.which("nvidia-smi") is not None
+
+    def __enter__(self) -> "PeakWorkerMemory":
+        if self.available:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self.available:
+            self._thread.join(5)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.5):
+            try:
+                out = subprocess.run(["nvidia-smi", "--query-compute-apps=pid,used_memory", "--format=csv,noheader,nounits"],
+                                     capture_output=True, text=True, timeout=10).stdout
+                used = [int(line.split(",")[1]) for line in out.strip().splitlines() if "," in line]
+                self.peak_mib = max([self.peak_mib, *used])
+            except (OSError, subprocess.SubprocessError, ValueError):
+                return
+
+
+def run_class(n: int, config: TrainConfig, options: dict, root: Path, timeout: float) -> dict:
+    manager = JobManager(max_per_device=n, trainer_options=options)
+    started = time.perf_counter()
+    try:
+        with PeakWorkerMemory() if config.device == "cuda" else _nothing() as memory:
+            jobs = [manager.submit(replace(config, seed=seed), f"class-{n}-{seed}", root) for seed in range(n)]
+            for job in jobs:
+                manager.wait(job, timeout=max(1.0, timeout - (time.perf_counter() - started)))
+    finally:
+        manager.shutdown(timeout=60)
+    wall = time.perf_counter() - started
+    images, train_seconds = 0, []
+    for job in jobs:
+        info = RunDir(job.run_name, root).read_info()
+        images += int(info["summary"]["steps"]) * config.batch_size * config.d_steps
+        train_seconds.append(float(info["summary"]["train_seconds"]))
+    return {
+        "jobs": n, "wall_seconds": round(wall, 2), "images_per_second": round(images / wall, 1), "images": images,
+        "states": dict(Counter(job.state for job in jobs)),
+        "median_train_seconds": round(statistics.median(train_seconds), 2),
+        "peak_worker_gpu_mib": getattr(memory, "peak_mib", None),
+    }
+
+
+class _nothing:
+    def __enter__(self) -> "_nothing":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--device", default="cuda", choices=["cuda", "cpu", "mps"])
+    parser.add_argument("--jobs", default="1,8,30", help="comma-separated numbers of runs at once (default: 1,8,30)")
+    parser.add_argument("--epochs", type=int, default=None, help="epochs per run (default: the default run's)")
+    parser.add_argument("--tiny", action="store_true", help="smoke settings: 1 epoch on 512 digits, no metrics")
+    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds to wait for one N (default: 3600)")
+    parser.add_argument("--json-out", metavar="FILE", help="also write the JSON result here")
+    args = parser.parse_args()
+    counts = [int(part) for part in args.jobs.split(",") if part.strip()]
+
+    config = TrainConfig(device=args.device)
+    options: dict = {}
+    if args.tiny:
+        data = load_dataset("mnist-5k")
+        order = torch.randperm(len(data), generator=torch.Generator().manual_seed(0))[:512]
+        options = {"data": ImageDataset("mnist-5k", data.images[order], data.labels[order]), "evaluate": None}
+        config = replace(config, epochs=1)
+    if args.epochs:
+        config = replace(config, epochs=args.epochs)
+    config.validate()
+
+    device_name = torch.cuda.get_device_name(0) if args.device == "cuda" and torch.cuda.is_available() else platform.processor() or "cpu"
+    print(f"{len(counts)} class sizes of {config.model} runs, {config.epochs} epoch(s) each, on {args.device} "
+          f"({device_name}, {cpu_cores()} CPU cores){' [tiny]' if args.tiny else ''}", file=sys.stderr)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="class-jobs-") as folder:
+        for n in counts:
+            result = run_class(n, config, options, Path(folder), args.timeout)
+            results.append(result)
+    base = results[0]["images_per_second"] / results[0]["jobs"] if results and results[0]["jobs"] == 1 else None
+    print(f"{'runs':>5} {'wall s':>8} {'images/s':>10} {'x one job':>9} {'median train s':>14} {'GPU MiB/worker':>14}  states",
+          file=sys.stderr)
+    for r in results:
+        r["speedup"] = round(r["images_per_second"] / base, 2) if base else None
+        print(f"{r['jobs']:>5} {r['wall_seconds']:>8.1f} {r['images_per_second']:>10.0f} "
+              f"{r['speedup'] if r['speedup'] is not None else '-':>9} {r['median_train_seconds']:>14.1f} "
+              f"{r['peak_worker_gpu_mib'] if r['peak_worker_gpu_mib'] is not None else '-':>14}  "
+              f"{', '.join(f'{k} {v}' for k, v in r['states'].items())}", file=sys.stderr)
+    report = {"device": args.device, "device_name": device_name, "cpu_cores": cpu_cores(), "model": config.model,
+              "epochs": config.epochs, "tiny": args.tiny, "results": results}
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(report) + "\n")
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()

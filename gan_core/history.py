@@ -1,0 +1,199 @@
+"""What a run has done: its per-step history, where it stands, and the log on disk that pages read.
+
+A trainer with a run folder appends to `history.jsonl` (one JSON object a line) as it trains:
+
+    {"steps": [[loss_d, loss_g, D(x), D(G(z)), |grad G|], ...], "progress": {...Progress fields...}}
+    {"epoch": {...the epoch's record...}}
+
+It is rewritten from the trainer's history when training (re)starts, so after a resume it holds
+exactly what the checkpoint holds, then grows. Any number of pages read it (`read_log`, which
+reads only the bytes added since the last call) without ever talking to the training process.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import torch
+
+from .checkpoints import atomic_write
+
+# The order of `Trainer.train_step`'s stats. Runs saved before grad_g existed read it as NaN.
+STEP_COLUMNS = ("loss_d", "loss_g", "d_real", "d_fake", "grad_g")
+
+
+@dataclass
+class History:
+    """Per-step losses and D outputs, and one record per finished epoch."""
+
+    loss_d: list[float] = field(default_factory=list)
+    loss_g: list[float] = field(default_factory=list)
+    d_real: list[float] = field(default_factory=list)  # mean D(x): D's belief that real images are real
+    d_fake: list[float] = field(default_factory=list)  # mean D(G(z)): D's belief that fakes are real
+    grad_g: list[float] = field(default_factory=list)  # norm of G's gradient: near 0, G learns nothing
+    epochs: list[dict[str, Any]] = field(default_factory=list)
+
+    def append(self, rows: torch.Tensor | list[list[float]]) -> None:
+        for values in rows.tolist() if isinstance(rows, torch.Tensor) else rows:
+            values = list(values) + [float("nan")] * (len(STEP_COLUMNS) - len(values))  # older logs: fewer columns
+            for column, value in zip(STEP_COLUMNS, values):
+                getattr(self, column).append(value)
+
+    def rows(self) -> list[list[float]]:
+        return [list(values) for values in zip(*(getattr(self, c) for c in STEP_COLUMNS))]
+
+    def to_state(self) -> dict[str, Any]:
+        columns = {k: torch.tensor(getattr(self, k), dtype=torch.float32) for k in STEP_COLUMNS}
+        return {**columns, "epochs": copy.deepcopy(self.epochs)}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> "History":
+        steps = len(state["loss_d"])
+        columns = {k: state[k].tolist() if k in state else [float("nan")] * steps for k in STEP_COLUMNS}
+        return cls(**columns, epochs=list(state["epochs"]))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a run stands; handed to `on_step` observers and written to the log."""
+
+    epoch: int  # epochs completed
+    epochs: int  # epochs asked for
+    step_in_epoch: int
+    steps_per_epoch: int
+    global_step: int
+    train_seconds: float  # time spent in training steps, all sessions (epoch-end saving and metrics excluded)
+    steps_per_second: float  # speed in this session
+
+    @property
+    def total_steps(self) -> int:
+        return self.epochs * self.steps_per_epoch
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.global_step / max(1, self.total_steps))
+
+    @property
+    def seconds_left(self) -> float | None:
+        if self.steps_per_second <= 0:
+            return None
+        return (self.total_steps - self.global_step) / self.steps_per_second
+
+
+@dataclass(frozen=True)
+class EpochResult:
+    """Handed to `on_epoch_end` observers: the epoch's record and its fixed-noise samples."""
+
+    record: dict[str, Any]
+    samples: np.ndarray  # uint8 (64, 28, 28)
+
+
+# --- the log on disk -----------------------------------------------------------------------
+LOG_NAME = "history.jsonl"
+
+
+class LogWriter:
+    """Appends a trainer's records to its run's history.jsonl (no fsync: the checkpoint is the truth)."""
+
+    def __init__(self, path: Path, history: History):
+        lines = [{"steps": history.rows()}] if history.loss_d else []
+        lines += [{"epoch": record} for record in history.epochs]
+        text = "".join(_line(record) for record in lines)
+        atomic_write(path, lambda file: file.write(text.encode("utf-8")))
+        self._file: IO[str] | None = open(path, "a", encoding="utf-8")
+
+    def steps(self, rows: list[list[float]], progress: Progress) -> None:
+        self._write({"steps": rows, "progress": asdict(progress)})
+
+    def epoch(self, record: dict[str, Any]) -> None:
+        self._write({"epoch": record})
+
+    def _write(self, record: dict[str, Any]) -> None:
+        if self._file is not None:
+            self._file.write(_line(record))
+            self._file.flush()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def _line(record: dict[str, Any]) -> str:
+    return json.dumps(record, separators=(",", ":")) + "\n"
+
+
+@dataclass(frozen=True)
+class RunLog:
+    """A run's history and latest progress as its log says (read-only: shared by every page)."""
+
+    history: History
+    progress: Progress | None
+
+
+class _Reader:
+    """The parsed log of one file, extended by the bytes appended since the last read."""
+
+    def __init__(self) -> None:
+        self.inode: tuple[int, int] | None = None
+        self.offset = 0
+        self.history = History()
+        self.progress: Progress | None = None
+        self.snapshot = RunLog(History(), None)
+        self.lock = threading.Lock()
+
+    def read(self, path: Path) -> RunLog:
+        with self.lock:
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                self.__init__()  # type: ignore[misc]
+                return self.snapshot
+            inode = (stat.st_dev, stat.st_ino)
+            if inode != self.inode or stat.st_size < self.offset:  # rewritten (a resume): start over
+                self.inode, self.offset, self.history, self.progress = inode, 0, History(), None
+            if stat.st_size == self.offset:
+                return self.snapshot
+            with open(path, "rb") as file:
+                file.seek(self.offset)
+                data = file.read(stat.st_size - self.offset)
+            complete = data[: data.rfind(b"\n") + 1]  # a line still being written waits for the next read
+            self.offset += len(complete)
+            for line in complete.splitlines():
+                self._apply(json.loads(line))
+            h = self.history
+            self.snapshot = RunLog(History(**{c: list(getattr(h, c)) for c in STEP_COLUMNS}, epochs=list(h.epochs)),
+                                   self.progress)
+            return self.snapshot
+
+    def _apply(self, record: dict[str, Any]) -> None:
+        if "steps" in record:
+            self.history.append(record["steps"])
+            if "progress" in record:
+                self.progress = Progress(**record["progress"])
+        elif "epoch" in record:
+            self.history.epochs.append(record["epoch"])
+
+
+_readers: OrderedDict[str, _Reader] = OrderedDict()  # the logs read most recently, at most MAX_READERS
+_readers_lock = threading.Lock()
+MAX_READERS = 32
+
+
+def read_log(path: str | os.PathLike[str]) -> RunLog:
+    """The log at `path` (a run's history.jsonl), parsed once per process and then read incrementally."""
+    key = str(Path(path).resolve())
+    with _readers_lock:
+        reader = _readers.pop(key, None) or _Reader()
+        _readers[key] = reader
+        while len(_readers) > MAX_READERS:
+            _readers.popitem(last=False)
+    return reader.read(Path(key))
