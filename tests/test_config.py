@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from gan_core.config import TrainConfig
+from gan_core.config import MODELS, TrainConfig
 from gan_core.errors import ConfigError
 
 
@@ -15,7 +15,7 @@ from gan_core.errors import ConfigError
     ({"lr_g": 0}, "learning rate of G (lr_g) must be greater than 0"),
     ({"lr_d": -1e-3}, "learning rate of D (lr_d) must be greater than 0"),
     ({"epochs": 0}, "epochs must be at least 1, got 0"),
-    ({"model": "resnet"}, "unknown model 'resnet'; choose one of sngan, mlp, dcgan"),
+    ({"model": "resnet"}, f"unknown model 'resnet'; choose one of {', '.join(MODELS)}"),  # every model there is
     ({"dataset": "cifar10"}, "unknown dataset 'cifar10'; choose one of mnist-5k, mnist, fashion-mnist"),
     ({"latent_dim": 0}, "latent size must be at least 1, got 0"),
     ({"d_steps": 0}, "D steps per G step must be at least 1, got 0"),
