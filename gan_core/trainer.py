@@ -169,6 +169,8 @@ class Trainer:
                                       fused=fused, capturable=on_gpu)
         self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=config.lr_d, betas=config.betas,
                                       fused=fused, capturable=on_gpu)
+        for optimizer in (self.opt_g, self.opt_d):
+            _initial_adam_state(optimizer)
         self.fixed_noise = self.rng.fixed_noise(config.latent_dim).to(self.device)
         # A conditional model draws the digits 0-9 in turn for them; None for the others.
         self.fixed_labels = cycling_labels(len(self.fixed_noise)).to(self.device) if self.conditional else None
@@ -460,6 +462,21 @@ def keeps_generator(epoch: int, epochs: int) -> bool:
     """Whether an epoch's snapshot keeps the generator, not only its samples: epochs 1-10, every
     10th and the last, so a run of hundreds of epochs stays a few megabytes."""
     return epoch <= 10 or epoch % 10 == 0 or epoch == epochs
+
+
+def _initial_adam_state(optimizer: torch.optim.Adam) -> None:
+    """Adam's state as its first step would create it (zero moments, step 0), made now. A CUDA graph
+    captured later must find it: otherwise the graph records its creation, and every replay would start
+    the moments from zero again."""
+    for group in optimizer.param_groups:
+        for param in group["params"]:
+            state = optimizer.state[param]
+            if not state:
+                on_device = group["capturable"] or group["fused"]
+                state["step"] = (torch.zeros((), dtype=torch.float32, device=param.device) if on_device
+                                 else torch.tensor(0.0, dtype=torch.float32))
+                state["exp_avg"] = torch.zeros_like(param, memory_format=torch.preserve_format)
+                state["exp_avg_sq"] = torch.zeros_like(param, memory_format=torch.preserve_format)
 
 
 def _frozen_copy(module: nn.Module) -> nn.Module:
