@@ -45,6 +45,7 @@ def import_run(archive: str | Path | bytes | BinaryIO, root: str | Path | None =
                            f"(--name {suggest_run_name(target.name, root)})", code="archive_name_taken",
                            name=target.name, suggestion=suggest_run_name(target.name, root))
     info = _checked_info(files.pop("run.json"), target.name)
+    files.pop("history.jsonl", None)  # the page log: rebuilt from the checkpoint's history, never taken from outside
     for relative, data in files.items():
         expected = CHECKPOINT_FORMAT if relative == "checkpoint.pt" else SNAPSHOT_FORMAT
         load_tensor_source(io.BytesIO(data), expected, Path(target.name) / relative)
@@ -110,11 +111,11 @@ def _split(member: zipfile.ZipInfo) -> tuple[str, str]:
         raise ArchiveError(f"the archive member {name!r} points outside its folder (an absolute path, '..' or a link); "
                            "refused", code="archive_unsafe_path", file=name)
     parts = path.parts
-    allowed = (len(parts) == 2 and parts[1] in ("run.json", "checkpoint.pt")) or \
+    allowed = (len(parts) == 2 and parts[1] in ("run.json", "checkpoint.pt", "history.jsonl")) or \
               (len(parts) == 3 and parts[1] == "epochs" and _EPOCH_FILE.fullmatch(parts[2]))
     if not allowed:
         raise ArchiveError(f"the archive member {name!r} is not a file of a GAN Lab run (run.json, checkpoint.pt, "
-                           "epochs/epoch_NNNN.pt)", code="archive_unexpected", file=name)
+                           "history.jsonl, epochs/epoch_NNNN.pt)", code="archive_unexpected", file=name)
     return parts[0], "/".join(parts[1:])
 
 

@@ -22,7 +22,7 @@ from gan_core.trainer import Trainer
 from ui.people import PASSWORD_ENV
 
 from .conftest import wait_until
-from .test_app import APP, TRAINING_TIMEOUT, jobs, text, texts  # noqa: F401 - jobs is a fixture
+from .test_app import APP, TRAINING_TIMEOUT, job_manager, jobs, text, texts  # noqa: F401 - job_manager, jobs: fixtures
 
 PASSWORD = "correct horse"
 ALICE, BOB = Actor("Alice"), Actor("Bob")

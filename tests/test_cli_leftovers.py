@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gan_core.checkpoints import delete_run
+from gan_core.checkpoints import RunDir, delete_run
 from gan_core.errors import CheckpointError
 
 from .conftest import ROOT, cli_env
@@ -45,8 +45,9 @@ def test_delete_removes_a_run_but_refuses_shipped_and_running_ones(checkpoints: 
     with pytest.raises(CheckpointError) as refused:  # the library itself refuses, not only the pages
         delete_run("gift", checkpoints)
     assert refused.value.code == "delete_shipped"
-    with pytest.raises(CheckpointError) as running:
-        delete_run("busy", checkpoints)
+    with RunDir("busy", checkpoints).training_lock():  # what a training process holds while it trains
+        with pytest.raises(CheckpointError) as running:
+            delete_run("busy", checkpoints)
     assert running.value.code == "delete_running" and (checkpoints / "busy").is_dir()
     missing = gan(checkpoints, "delete", "nothing-here")
     assert missing.returncode == 2 and missing.stderr.startswith("error: there is no run named")

@@ -12,7 +12,7 @@ from gan_core.checkpoints import RunDir
 from gan_core.config import TrainConfig
 from gan_core.trainer import Trainer
 
-from .test_app import TRAINING_TIMEOUT, figures, jobs, open_app, text, texts  # noqa: F401  (jobs: a fixture)
+from .test_app import TRAINING_TIMEOUT, figures, job_manager, jobs, open_app, text, texts  # noqa: F401  (job_manager, jobs: fixtures)
 
 
 def trace_names(at) -> set[str]:

@@ -105,9 +105,9 @@ STRINGS.update({
     "error_archive_unsafe_path": {"ru": "Архив отклонён: файл «{file}» указывает за пределы своей папки.",
                                   "en": "The archive was refused: the member '{file}' points outside its folder."},
     "error_archive_unexpected": {"ru": "Архив отклонён: «{file}» — не файл запуска GAN Lab (run.json, checkpoint.pt, "
-                                       "epochs/epoch_NNNN.pt).",
+                                       "history.jsonl, epochs/epoch_NNNN.pt).",
                                  "en": "The archive was refused: '{file}' is not a file of a GAN Lab run (run.json, "
-                                       "checkpoint.pt, epochs/epoch_NNNN.pt)."},
+                                       "checkpoint.pt, history.jsonl, epochs/epoch_NNNN.pt)."},
     "error_archive_bad_info": {"ru": "Файл run.json в архиве повреждён или с недопустимыми настройками.",
                                "en": "run.json in the archive is damaged or has settings GAN Lab cannot use."},
 })
