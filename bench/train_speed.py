@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gan_core.config import TrainConfig  # noqa: E402
 from gan_core.data import ImageDataset, load_dataset  # noqa: E402
-from gan_core.models import MODELS  # noqa: E402
+from gan_core.models import MODELS, is_conditional  # noqa: E402
 from gan_core.trainer import Trainer  # noqa: E402
 from reference_loop import reference_training  # noqa: E402
 
@@ -106,7 +106,7 @@ def measure(name: str, run, device: str) -> dict:
 
 
 # The reference loop trains an unconditional pair; a model that needs labels has no reference to compare with.
-COMPARABLE = [name for name, spec in MODELS.items() if not getattr(spec, "conditional", False)]
+COMPARABLE = [name for name, spec in MODELS.items() if not is_conditional(spec.build_generator(8))]
 
 
 def main() -> None:

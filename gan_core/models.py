@@ -241,7 +241,7 @@ CLASSIC_PER_LOSS = {"wgan-gp": {"lr_g": 1e-4, "lr_d": 1e-4, "betas": (0.0, 0.9)}
 # The default model on a GPU: the same architecture, wider, on bigger batches. A 2-core laptop needs the
 # small one to draw digits within minutes; one GPU step of the wide one costs about what a small one
 # does, and it reaches near-real digits within a minute (bench/time_to_digits.py --device cuda, README).
-GPU_SNGAN_SETTINGS = {"g_width": 128, "d_width": 64, "batch_size": 256, "lr_g": 1e-3, "lr_d": 1e-3}
+GPU_SNGAN_SETTINGS = {"g_width": 128, "d_width": 128, "batch_size": 256, "lr_g": 1e-3, "lr_d": 1e-3}
 
 MODELS: dict[str, ModelSpec] = {
     "sngan": ModelSpec(
