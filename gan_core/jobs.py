@@ -36,6 +36,7 @@ from .config import TrainConfig, resumed_config
 from .devices import cpu_cores, resolve_device
 from .errors import AccessError, CheckpointError, ConfigError, GanLabError, RunNameError
 from .history import History, Progress, RunLog, read_log
+from . import notes
 from .trainer import Trainer
 from .worker import JobRequest, record_failure, run_job
 
@@ -68,9 +69,8 @@ class Job:
     number: int = 0  # submission order
     submitted: float = field(default_factory=time.time)
     state: str = "queued"  # queued, starting, running, then finished, stopped, diverged, failed or interrupted
-    message: str = ""
-    error: str = ""
-    user_error: GanLabError | None = None  # the failure, when it was the user's to fix: pages translate it by its code
+    note: notes.Note = notes.NONE  # why it ended as it did: a code pages translate, and an English line
+    error: str = ""  # the English line of a failure
     stop_requested: bool = False
     started_at: float | None = None
     finished_at: float | None = None
@@ -86,6 +86,11 @@ class Job:
     @property
     def active(self) -> bool:
         return self.state in ACTIVE_STATES
+
+    @property
+    def message(self) -> str:
+        """Why it ended as it did, in English."""
+        return self.note.message
 
     @property
     def run(self) -> RunDir:
@@ -263,7 +268,7 @@ class JobManager:
             check_manage(actor, job.run_name, job.owner or self._recorded_owner(job), "stop")
             job.stopped_by = actor
             if job.state == "queued":
-                self._finish(job, "stopped", "cancelled before it started")
+                self._finish(job, "stopped", notes.cancelled())
             elif not job.stop_requested:
                 job.stop_requested = True
                 job._stop_deadline = time.monotonic() + self.stop_timeout
@@ -480,8 +485,7 @@ class JobManager:
             process.start()
         except Exception as error:  # noqa: BLE001 - too many processes, no memory, an option that cannot cross
             theirs.close()
-            message = f"the training process could not start ({type(error).__name__}: {error}); try again later"
-            self._finish(job, "failed", message, error=message)
+            self._finish(job, "failed", notes.could_not_start(f"{type(error).__name__}: {error}"))
             return
         theirs.close()  # the worker holds its own end now
         job._process = process
@@ -512,7 +516,7 @@ class JobManager:
                     except Exception:  # noqa: BLE001 - a bug here must not end the supervision of every job
                         log.exception("could not reap the worker of run %s", job.run_name)
                         if job._process is not None and job._process.exitcode is not None:
-                            self._finish(job, "failed", "the job manager lost track of this run; see the server's log")
+                            self._finish(job, "failed", notes.ended_unexpectedly(job._process.exitcode))
                         continue
                     if job._process is not None and job._stop_deadline is not None and time.monotonic() > job._stop_deadline:
                         log.warning("run %s did not stop within %s s; killing its worker", job.run_name, self.stop_timeout)
@@ -536,31 +540,25 @@ class JobManager:
         job._process.join()
         self._read_messages(job)
         exit_code, result, run = job._process.exitcode, job._result, job.run
-        code, params = "", {}  # a user error's code and params, which pages translate
         if result is not None:
-            state, message = result["state"], result["message"]
-            code, params = result.get("code", ""), result.get("params", {})
+            state, note = result["state"], result["note"]
         elif job._killed or exit_code < 0:
-            why = (f"it did not stop within {self.stop_timeout:g} s and was ended" if job._killed
-                   else f"the training process was killed (signal {-exit_code})")
-            state, message = "interrupted", f"interrupted: {why}; resume continues from the last checkpoint"
+            state = "interrupted"
+            note = notes.interrupted_timeout(self.stop_timeout) if job._killed else notes.interrupted_killed(-exit_code)
         else:
-            state = "failed"
-            message = f"the training process ended unexpectedly (exit code {exit_code}); see the server's log"
+            state, note = "failed", notes.ended_unexpectedly(exit_code)
         try:
             if state == "interrupted" and run.exists():
-                run.mark_interrupted(message)
+                run.mark_interrupted(note)
             elif state == "failed" and run.exists() and (result is None or run.read_info().get("status") == "running"):
-                record_failure(run, message, code, params)  # the worker could not (a full disk): say why here
+                record_failure(run, note)  # the worker could not (a full disk): say why here
         except (GanLabError, OSError):
             log.warning("could not record how run %s ended", job.run_name, exc_info=True)
-        if code:
-            job.user_error = GanLabError(message, code=code, **params)
-        self._finish(job, state, message, error=message if state == "failed" else "")
+        self._finish(job, state, note)
 
-    def _finish(self, job: Job, state: str, message: str, error: str = "") -> None:
+    def _finish(self, job: Job, state: str, note: notes.Note) -> None:
         with self._lock:
-            job.state, job.message, job.error = state, message, error
+            job.state, job.note, job.error = state, note, note.message if state == "failed" else ""
             job.finished_at = time.time()
             if job._channel is not None:
                 job._channel.close()
