@@ -34,6 +34,9 @@ def _warm(warm_up) -> None:
         warm_up()
     except Exception:  # noqa: BLE001 - a page computes the same on its first visit and shows any error there
         logging.getLogger(__name__).warning("warming the caches failed", exc_info=True)
+    from ui.preload import freeze_heap
+
+    freeze_heap()  # the shared caches just filled live as long as the server too
 
 
 @asynccontextmanager

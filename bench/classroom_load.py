@@ -221,9 +221,9 @@ class Load:
 
 
 async def student(url: str, order: list[str], load: Load, start: float, join: float, seconds: float,
-                  think: float, index: int, default_page: str, trains: int = 0) -> None:
+                  think: float, index: int, default_page: str, trains: int = 0, query: str = "") -> None:
     await asyncio.sleep(random.uniform(0, join))
-    tab = Student(url, default_page=default_page)
+    tab = Student(url, query=query, default_page=default_page)
     try:
         await tab.open()
     except Exception as error:  # noqa: BLE001
@@ -304,9 +304,13 @@ async def visit_every_page_twice(url: str, pages: list[str] | None) -> dict[str,
     return found
 
 
+# The student who starts the benchmark's run, watches it and stops it: the Train page opens on its owner's own newest run.
+STARTER = "student=bench-starter"
+
+
 async def press_start(url: str, epochs: int) -> None:
     """One student opens Train, keeps every default but the epochs, and presses Start."""
-    tab = Student(url)
+    tab = Student(url, query=STARTER)
     await tab.open()
     await tab.run()
     try:
@@ -325,7 +329,8 @@ async def watch(url: str, seconds: float, meter: "Speedometer") -> tuple[float |
     """One student on the Train page watching the run (its live view polls) for `seconds`: the training's
     speed meanwhile, and the polls' durations."""
     load = Load()
-    task = asyncio.ensure_future(student(url, ["train"], load, time.perf_counter(), 0.0, seconds, seconds + 1, 0, "home"))
+    task = asyncio.ensure_future(student(url, ["train"], load, time.perf_counter(), 0.0, seconds, seconds + 1, 0, "home",
+                                         query=STARTER))
     await during(task, meter)
     await task
     return meter.rate(), load.polls
@@ -333,7 +338,7 @@ async def watch(url: str, seconds: float, meter: "Speedometer") -> tuple[float |
 
 async def press_stop(url: str, run_name: str) -> None:
     """Stop the benchmark's run from the Train page (when the server is not ours to end)."""
-    tab = Student(url)
+    tab = Student(url, query=STARTER)
     await tab.open()
     await tab.run()
     try:

@@ -183,7 +183,8 @@ def test_every_page_renders_with_a_trained_run(with_run, language) -> None:
             assert shown == sorted(CHART_AXES[page](language)), f"{page}: {' | '.join(shown)}"
             assert text("quality_h", language) in texts(at, "subheader")
         if page == "progression":
-            assert len(at.image) == 2  # the chosen epoch and the animation
+            assert len(at.image) == 1  # the chosen epoch; the animation when asked for (below)
+            assert at.button(key="progression_gif_make").proto.label == text("progression_gif_make", language)
         if page == "compare":
             assert len(at.image) == 4  # two Gaussians, the GAN and the real digits
             assert len(at.table[0].value) == 4  # one row of numbers each
@@ -428,7 +429,13 @@ def test_progression_shows_each_epoch_and_offers_the_gif(with_run) -> None:
     last = at.image[0].value
     at.select_slider(key="progression_epoch::tiny").set_value(1).run()
     assert at.image[0].value != last
+    assert at.get("download_button") == []  # the GIF is made only when asked for: it costs the server seconds
+    at.button(key="progression_gif_make").click().run()
+    assert not at.exception
+    assert len(at.image) == 2  # the chosen epoch and the animation
     assert [button.proto.label for button in at.get("download_button")] == ["Download the GIF"]
+    at.select_slider(key="progression_epoch::tiny").set_value(2).run()
+    assert len(at.image) == 2 and len(at.get("download_button")) == 1  # asked once, it stays for this run
 
 
 def test_losses_smoothing_and_the_epoch_axis_and_the_csv(with_run) -> None:

@@ -165,6 +165,24 @@ def settle(page) -> None:
     page.wait_for_function(IDLE, timeout=120_000, polling=50)
 
 
+# True once the script has finished and the page's layout has stood still for half a second: on a busy machine the
+# browser draws a page's elements (and grows the blocks above a widget) seconds after the script run has ended.
+DRAWN = """() => {
+    const state = document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state');
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (state !== 'notRunning' || !main) { window.__ganLabShape = null; return false; }
+    const shape = `${main.scrollHeight}:${main.getElementsByTagName('*').length}`;
+    const now = performance.now();
+    if (!window.__ganLabShape || window.__ganLabShape[0] !== shape) { window.__ganLabShape = [shape, now]; return false; }
+    return now - window.__ganLabShape[1] > 500;
+}"""
+
+
+def drawn(page) -> None:
+    """Wait until the script has finished and the browser has drawn what it sent (nothing moves any more)."""
+    page.wait_for_function(DRAWN, timeout=120_000, polling=100)
+
+
 def title_of(name: str, language: str) -> str:
     from ui.i18n import STRINGS
 
