@@ -325,12 +325,12 @@ async def press_start(url: str, epochs: int) -> None:
         await tab.close()
 
 
-async def watch(url: str, seconds: float, meter: "Speedometer") -> tuple[float | None, list[float]]:
-    """One student on the Train page watching the run (its live view polls) for `seconds`: the training's
-    speed meanwhile, and the polls' durations."""
+async def watch(url: str, seconds: float, meter: "Speedometer", query: str = STARTER) -> tuple[float | None, list[float]]:
+    """One student (by default the one who pressed Start) on the Train page watching their run (its live view
+    polls) for `seconds`: the training's speed meanwhile, and the polls' durations."""
     load = Load()
     task = asyncio.ensure_future(student(url, ["train"], load, time.perf_counter(), 0.0, seconds, seconds + 1, 0, "home",
-                                         query=STARTER))
+                                         query=query))
     await during(task, meter)
     await task
     return meter.rate(), load.polls

@@ -3,11 +3,18 @@ line per candidate: modes covered and the high-quality share for each seed (the 
 grid25 >= 23/25 in 40 s of CPU, ring8 8/8 with >= 80% high quality in 20 s).
 
 Each run trains with one torch thread, pinned to its own pair of cores when the machine has more than two,
-and as many runs go at once as there are core pairs (so a 16-core machine runs 8 at a time). The budget is
-CPU seconds, so a busy machine gives the same answer, only later.
+and as many runs go at once as there are core pairs (so a 16-core machine runs 8 at a time).
 
+The budget is one of: --rounds N (the same work anywhere); --idle-seconds S, the rounds an idle core does in
+S seconds: each candidate's CPU time per round is timed first in this process (the fastest of a few short
+blocks, which is the closest a shared machine gets to an idle core) and the budget is S divided by it, so a
+slower setting (wider, R1) gets fewer rounds, as it would in S seconds; or --cpu-seconds S, this process's CPU
+time (on a busy machine shared caches make a round cost more CPU time, so this gives fewer rounds there).
+Each run also reports its numbers at every tenth of its budget (`trace`: whether a setting gets there and stays).
+
+    python bench/toy2d_sweep.py --distribution ring8 --idle-seconds 20 --seeds 0 1 2 3 4 --candidates defaults
+    python bench/toy2d_sweep.py --distribution grid25 --idle-seconds 40 --seeds 0 1 2 3 4 --candidates defaults
     python bench/toy2d_sweep.py --distribution grid25 --cpu-seconds 40 --seeds 0 1 2
-    python bench/toy2d_sweep.py --distribution ring8 --cpu-seconds 20 --seeds 0 1 2 --candidates defaults
     python bench/toy2d_sweep.py --candidates-file my.json   # a JSON list of {"name": ..., <Toy2DConfig fields>}
 """
 
@@ -49,24 +56,62 @@ def pin(slots: "multiprocessing.Queue[tuple[int, ...]]") -> None:
     torch.set_num_threads(1)
 
 
-def run_one(distribution: str, candidate: dict, seed: int, cpu_seconds: float) -> dict:
-    from gan_core.toy2d import Toy2DConfig, preset_config, train_for
+def config_of(distribution: str, candidate: dict, seed: int):
+    from gan_core.toy2d import Toy2DConfig, preset_config
 
     settings = {k: v for k, v in candidate.items() if k not in ("name", "preset")}
     if candidate.get("preset", True):
-        config = preset_config(distribution, seed=seed, **settings)
+        return preset_config(distribution, seed=seed, **settings)
+    return Toy2DConfig(distribution=distribution, seed=seed, **settings).validate()
+
+
+def ms_per_round(distribution: str, candidate: dict, blocks: int = 6, rounds: int = 50) -> float:
+    """CPU milliseconds per round of this candidate, the fastest of a few short blocks (after a warm-up)."""
+    import time
+
+    import torch
+
+    from gan_core.toy2d import Toy2DLab
+
+    torch.set_num_threads(1)
+    lab = Toy2DLab(config_of(distribution, candidate, 0))
+    lab.train(rounds=20)
+    best = float("inf")
+    for _ in range(blocks):
+        start = time.process_time()
+        lab.train(rounds=rounds)
+        best = min(best, (time.process_time() - start) / rounds)
+    return 1000 * best
+
+
+def run_one(distribution: str, candidate: dict, seed: int, cpu_seconds: float | None, rounds: int | None) -> dict:
+    import time
+
+    from gan_core.toy2d import Toy2DLab
+
+    lab = Toy2DLab(config_of(distribution, candidate, seed))
+    start, cpu_start, done, trace = time.perf_counter(), time.process_time(), 0, []
+    if rounds is None:  # a CPU-time budget
+        done = lab.train(seconds=cpu_seconds, clock=time.process_time)
     else:
-        config = Toy2DConfig(distribution=distribution, seed=seed, **settings).validate()
-    _, report = train_for(config, cpu_seconds=cpu_seconds)
-    return {"seed": seed, "steps": report["steps"], "modes_covered": report["modes_covered"],
-            "modes_total": report["modes_total"], "high_quality": round(report["high_quality"] or 0.0, 3),
-            "manifold_distance": report["manifold_distance"], "js": round(report["js"], 4)}
+        for tenth in range(1, 11):
+            done += lab.train(rounds=rounds * tenth // 10 - done)
+            m = lab.evaluate()
+            trace.append(m.modes_covered if m.modes_total else round(m.manifold_distance, 3))
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    m = lab.evaluate()
+    return {"seed": seed, "steps": done, "modes_covered": m.modes_covered, "modes_total": m.modes_total,
+            "high_quality": round(m.high_quality or 0.0, 3), "manifold_distance": m.manifold_distance,
+            "js": round(m.js, 4), "wall_seconds": round(wall, 1), "cpu_seconds": round(cpu, 1), "trace": trace}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--distribution", default="grid25")
-    parser.add_argument("--cpu-seconds", type=float, default=40.0)
+    budget = parser.add_mutually_exclusive_group(required=True)
+    budget.add_argument("--cpu-seconds", type=float, help="this process's CPU time per run")
+    budget.add_argument("--idle-seconds", type=float, help="the rounds an idle core does in this many seconds")
+    budget.add_argument("--rounds", type=int, help="rounds per run")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--candidates", nargs="+", help="names from the built-in list (default: all)")
     parser.add_argument("--candidates-file", type=Path, help="a JSON list of candidates instead of the built-in one")
@@ -86,17 +131,26 @@ def main() -> int:
     for i in range(jobs):
         pair = tuple(cores[2 * i:2 * i + 2]) if len(cores) > 2 and 2 * i + 1 < len(cores) else ()
         slots.put(pair)
+    budgets = {}  # rounds per candidate (None: a CPU-time budget) and the CPU ms per round it was computed from
+    for c in candidates:
+        if args.idle_seconds is not None:
+            ms = ms_per_round(args.distribution, c)
+            budgets[c["name"]] = (int(1000 * args.idle_seconds / ms), round(ms, 2))
+        else:
+            budgets[c["name"]] = (args.rounds, None)
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=pin,
                              initargs=(slots,)) as pool:
-        futures = {c["name"]: [pool.submit(run_one, args.distribution, c, seed, args.cpu_seconds) for seed in args.seeds]
-                   for c in candidates}
+        futures = {c["name"]: [pool.submit(run_one, args.distribution, c, seed, args.cpu_seconds, budgets[c["name"]][0])
+                               for seed in args.seeds] for c in candidates}
         for candidate in candidates:  # in order; each line as soon as its seeds are done
             runs = [f.result() for f in futures[candidate["name"]]]
             line = {"name": candidate["name"], "distribution": args.distribution, "cpu_seconds": args.cpu_seconds,
+                    "idle_seconds": args.idle_seconds, "rounds": budgets[candidate["name"]][0],
+                    "ms_per_round": budgets[candidate["name"]][1],
                     "settings": {k: v for k, v in candidate.items() if k != "name"},
                     "modes_covered": [r["modes_covered"] for r in runs],
                     "high_quality": [r["high_quality"] for r in runs], "steps": [r["steps"] for r in runs],
-                    "seeds": args.seeds, "runs": runs}
+                    "seeds": args.seeds, "load_average_1min": round(os.getloadavg()[0], 2), "runs": runs}
             print(json.dumps(line), flush=True)
     return 0
 

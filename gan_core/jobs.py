@@ -20,8 +20,10 @@ import multiprocessing
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from itertools import count
 from multiprocessing.connection import Connection, wait as wait_for_any
@@ -54,6 +56,9 @@ FLUSH_EVERY = {"cpu": 1}
 GPU_MEMORY_PER_JOB = 2 * 2**30
 MAX_GPU_JOBS = 32
 STOP_TIMEOUT = 30.0  # seconds a worker has to save and exit after a stop, before it is killed
+# A stop that comes while the worker still starts (a fresh interpreter importing torch: seconds, a minute on a
+# busy laptop) is acted on once it trains; only a worker still starting after this long is killed.
+START_TIMEOUT = 300.0
 
 
 @dataclass(eq=False)  # identity equality: two jobs of one run are different jobs
@@ -182,7 +187,7 @@ class JobManager:
         self._served: dict[str, int] = {}  # owner -> when (in starts) they last had a job started
         self._starts = count(1)
         self._recovered: set[Path] = set()
-        self._references: dict[str, Any] | None = None  # metrics.references(), for the workers
+        self._references: str | None = None  # a file of metrics.references() for the workers ("": none)
         self._wake = threading.Event()  # set when a worker starts: the supervisor has something to watch
         self._supervisor = threading.Thread(target=self._supervise, name="gan-lab-jobs", daemon=True)
         self._supervisor.start()
@@ -271,7 +276,8 @@ class JobManager:
                 self._finish(job, "stopped", notes.cancelled())
             elif not job.stop_requested:
                 job.stop_requested = True
-                job._stop_deadline = time.monotonic() + self.stop_timeout
+                job._stop_deadline = time.monotonic() + (self.stop_timeout if job.state == "running"
+                                                         else max(self.stop_timeout, START_TIMEOUT))
                 try:
                     job._channel.send({"event": "stop"})  # read when the worker gets to it, even while it starts
                 except (OSError, ValueError, AttributeError):  # it has just ended: nothing left to stop
@@ -401,13 +407,17 @@ class JobManager:
         time takes seconds), so that every worker of a digit run gets them instead of measuring."""
         if "evaluate" in self.trainer_options or self._references is not None:
             return
-        from .metrics import DIGIT_DATASETS, references
+        from .metrics import DIGIT_DATASETS, references, save_references
 
         if config.dataset in DIGIT_DATASETS:
             try:
-                self._references = references()
+                values = references()
             except GanLabError:  # no classifier: the workers find out and train without metrics
-                self._references = {}
+                self._references = ""
+                return
+            folder = tempfile.mkdtemp(prefix="gan-lab-metrics-")
+            weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
+            self._references = str(save_references(values, Path(folder) / "references.npz"))
 
     def _root(self, root: str | Path | None) -> Path:
         path = Path(root) if root is not None else default_checkpoints_dir()
@@ -474,7 +484,7 @@ class JobManager:
             self._served.pop(_owner_key(job))  # an owner of one job never comes back
         options = {**({"flush_every": FLUSH_EVERY[job.device]} if job.device in FLUSH_EVERY else {}), **self.trainer_options}
         if self._references:
-            options["metric_references"] = self._references
+            options["metric_references_file"] = self._references
         request = JobRequest(job.run_name, str(job.root), job.config.to_dict(), job.resume, job.owner,
                              torch_threads(job.device, self.limit(job.device)), options, self.prepare, job.max_seconds)
         mine, theirs = self._context.Pipe(duplex=True)
@@ -530,6 +540,8 @@ class JobManager:
                 message = job._channel.recv()
                 if message.get("event") == "running" and job.state == "starting":
                     job.state = "running"
+                    if job.stop_requested and job._stop_deadline:  # it hears the stop now: the usual time to save
+                        job._stop_deadline = time.monotonic() + self.stop_timeout
                 elif message.get("event") == "done":
                     job._result = message
         except (EOFError, OSError):

@@ -49,7 +49,7 @@ class JobRequest:
     owner: str = ""
     threads: int = 1  # torch CPU threads of this worker
     options: dict[str, Any] = field(default_factory=dict)  # Trainer keywords: data, flush_every, evaluate;
-    # and metric_references: the manager's metrics.references(), so the worker need not compute them
+    # and metric_references_file: the manager's metrics.references() in a file, so the worker need not compute them
     prepare: Callable[[Trainer], None] | None = None  # called with the trainer before it trains (observers)
     max_seconds: float | None = None  # the class limit on this job's training time (None: no limit)
 
@@ -79,12 +79,12 @@ def run_job(request: JobRequest, channel: Connection) -> None:
 def start_trainer(request: JobRequest) -> Trainer:
     """The trainer the CLI would make for the same request: a new run, or the saved one resumed."""
     options = dict(request.options)
-    references = options.pop("metric_references", None)
+    references = options.pop("metric_references_file", None)
     if "evaluate" not in options:  # FID and the class histogram per epoch, for the Train page's charts
-        from .metrics import training_evaluator, use_references
+        from .metrics import load_references, training_evaluator, use_references
 
         if references:
-            use_references(references)
+            use_references(load_references(references))
         options["evaluate"] = training_evaluator(request.config.get("dataset", "mnist-5k"))
     run = RunDir(request.run_name, request.root)
     config = TrainConfig.from_dict(request.config)

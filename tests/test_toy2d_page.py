@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from gan_core.toy2d import DISTRIBUTION_DEFAULTS, Toy2DConfig, Toy2DLab, preset_config
 from ui.i18n import STRINGS
-from ui.toy2d_figure import canvas_figure, frame_figures
+from ui import toy2d_figure
+from ui.toy2d_figure import _thinned, advance, canvas_figure, frame_figures
 
 from .test_app import APP
 
@@ -180,3 +181,15 @@ def test_drawing_a_distribution_trains_on_the_chosen_points(checkpoints, languag
     assert lab.config.distribution == "custom" and lab.custom_points.tolist() == [[0.0, 0.0], [1.5, 1.5]]
     assert at.query_params["pts"] == "0,0;1.5,1.5"
     assert at.metric[0].value == "0 / 2"
+
+
+def test_a_play_frame_trains_its_rounds_unless_its_time_runs_out_and_long_curves_are_thinned(monkeypatch) -> None:
+    lab = Toy2DLab(Toy2DConfig(width=16, layers=1, batch_size=32))
+    assert advance(lab, 3) == 3 and lab.g_updates == 3
+    monkeypatch.setattr(toy2d_figure, "FRAME_TRAINING_SECONDS", 0.0)  # a crowded server: the time is gone at once
+    assert advance(lab, 50) == 1  # still one round, never none
+    lab.history.loss_d[:] = [(i, float(i % 2)) for i in range(1, 6001)]  # a long run: 6,000 updates
+    x, y = _thinned(lab.history.array("loss_d"))
+    assert len(x) == 600 and x[-1] == 6000 and np.allclose(y, 0.5)  # each point the mean of its 10 updates
+    lab.history.loss_d.append((6001, 1.0))
+    assert len(lab.history.array("loss_d")) == 6001  # what was added since is picked up

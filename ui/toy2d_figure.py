@@ -13,7 +13,9 @@ from gan_core.toy2d import CUSTOM_EXTENT, History2D, Snapshot, Toy2DLab
 from .charts import FONT
 
 FRAME_SECONDS = 0.1  # Play: a frame every 0.1 s (10 frames a second) ...
-DEFAULT_ROUNDS_PER_FRAME = 5  # ... of 5 rounds each (the speed control changes it)
+DEFAULT_ROUNDS_PER_FRAME = 5  # ... of 5 rounds each (the speed control changes it) ...
+FRAME_TRAINING_SECONDS = 0.06  # ... but never more than 60 ms of training a frame: a high speed, a slow setting
+# (wide, many D steps) or a busy server gives fewer rounds, not frames that outrun their 0.1 s and pile up
 SLOW_MOTION_SECONDS = 0.8  # slow motion: one half-step (a D or a G update) per frame, slow enough to follow
 MEASURE_EVERY = 20  # updates between two measurements of the numbers while playing
 REAL, FAKE, MESH = "#1a9850", "#7b3294", "rgba(123, 50, 148, 0.35)"
@@ -44,7 +46,8 @@ def lab_figure(shot: Snapshot, names: dict[str, str], title: str = "", height: i
     traces = [
         dict(type="heatmap", x=shot.grid, y=shot.grid, z=shot.surface, zmin=low, zmax=high, colorscale=SURFACE_COLOURS,
                    name=names["surface"], zsmooth="best", hoverinfo="skip",
-                   colorbar={"title": {"text": names["surface"], "side": "right"}, "thickness": 12, "len": 0.6}),
+                   colorbar={"title": {"text": names["surface"], "side": "right"}, "thickness": 12, "len": 0.6,
+                             "outlinewidth": 0}),
         dict(type="scatter", x=shot.mesh[:, 0], y=shot.mesh[:, 1], mode="lines", name=names["mesh"],
                    line={"color": MESH, "width": 1}, hoverinfo="skip"),
         dict(type="scatter", x=shot.real[:, 0], y=shot.real[:, 1], mode="markers", name=names["real"],
@@ -58,10 +61,18 @@ def lab_figure(shot: Snapshot, names: dict[str, str], title: str = "", height: i
     return unchecked_figure(traces, _plane_layout(shot.extent, title, height))
 
 
+# The look of the app's charts (plotly_white's axes and type colour) in the few keys these figures use. A
+# figure without a template gets plotly's default one, copied into every figure and sent every frame: half of
+# what building the four figures of a Play frame cost, and 6.5 KB of each (bench/toy2d_frame.py).
+_AXIS = {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "ticks": "", "automargin": True}
+LOOK = {"layout": {"font": {"color": "#2a3f5f"}, "xaxis": _AXIS, "yaxis": _AXIS, "paper_bgcolor": "white",
+                   "plot_bgcolor": "white", "hoverlabel": {"align": "left"}}}
+
+
 def unchecked_figure(traces: list[dict], layout: dict) -> go.Figure:
     """A figure from plain dicts without plotly's validation, which cost four times the rest of a Play frame
     (bench/toy2d_frame.py); tests/test_toy2d_page.py validates every figure of this module once instead."""
-    return go.Figure({"data": traces, "layout": layout}, _validate=False)
+    return go.Figure({"data": traces, "layout": {"template": LOOK, **layout}}, _validate=False)
 
 
 def _plane_layout(extent: float, title: str, height: int) -> dict:
@@ -97,15 +108,13 @@ def canvas_figure(points: np.ndarray, names: dict[str, str], height: int = 620) 
     return unchecked_figure(traces, layout)
 
 
-def _thinned(pairs: list[tuple[int, float]], most: int = 600) -> tuple[np.ndarray, np.ndarray]:
-    """At most `most` evenly spaced points of a long curve (each one the mean of its stretch)."""
-    if not pairs:
-        return np.zeros(0), np.zeros(0)
-    array = np.asarray(pairs, dtype=np.float64)
+def _thinned(array: np.ndarray, most: int = 600) -> tuple[np.ndarray, np.ndarray]:
+    """At most `most` evenly spaced points of a long (n, 2) curve: each the mean of its stretch, at the stretch's end."""
     if len(array) <= most:
         return array[:, 0], array[:, 1]
-    chunks = np.array_split(array, most)
-    return np.array([c[-1, 0] for c in chunks]), np.array([c[:, 1].mean() for c in chunks])
+    starts = np.linspace(0, len(array), most, endpoint=False).astype(np.int64)
+    sizes = np.diff(np.append(starts, len(array)))
+    return array[starts + sizes - 1, 0], np.add.reduceat(array[:, 1], starts) / sizes
 
 
 def _curve_layout(height: int, y_title: str, x_title: str, y_range: list[float] | None = None) -> dict:
@@ -118,8 +127,8 @@ def _curve_layout(height: int, y_title: str, x_title: str, y_range: list[float] 
 
 def loss_figure(history: History2D, names: dict[str, str], height: int = 210) -> go.Figure:
     """D's and G's loss per update (long runs thinned to means of stretches)."""
-    dx, dy = _thinned(history.loss_d)
-    gx, gy = _thinned(history.loss_g)
+    dx, dy = _thinned(history.array("loss_d"))
+    gx, gy = _thinned(history.array("loss_g"))
     traces = [dict(type="scatter", x=dx, y=dy, mode="lines", name=names["loss_d"], line={"color": "#d62728"}),
               dict(type="scatter", x=gx, y=gy, mode="lines", name=names["loss_g"], line={"color": "#1f77b4"})]
     return unchecked_figure(traces, _curve_layout(height, names["loss"], names["updates"]))
@@ -133,26 +142,36 @@ def quality_figures(history: History2D, names: dict[str, str], height: int = 210
     x = np.array([updates for updates, _ in measured], dtype=np.float64)
     values = [m for _, m in measured]
     last = values[-1]
+
+    def column(name: str) -> np.ndarray:  # numpy, not a list: plotly copies and encodes a list item by item
+        return np.array([getattr(m, name) for m in values], dtype=np.float64)
+
     mode = "lines+markers" if len(values) < 30 else "lines"  # a line of one or two measurements would not show
     if last.modes_total is not None:
         layout = _curve_layout(height, names["modes_axis"], names["updates"], [0, last.modes_total + 0.5])
         layout["yaxis2"] = {"overlaying": "y", "side": "right", "range": [0, 101], "showgrid": False, "dtick": 25,
                             "title": {"text": "%"}}
         top = unchecked_figure([
-            dict(type="scatter", x=x, y=[m.modes_covered for m in values], mode=mode, name=names["modes"],
+            dict(type="scatter", x=x, y=column("modes_covered"), mode=mode, name=names["modes"],
                        line={"color": "#1a9850", "shape": "hv"}),
-            dict(type="scatter", x=x, y=[100 * m.high_quality for m in values], mode=mode, name=names["high_quality"],
+            dict(type="scatter", x=x, y=100 * column("high_quality"), mode=mode, name=names["high_quality"],
                        line={"color": "#7b3294"}, yaxis="y2"),
         ], layout)
     else:
-        top = unchecked_figure([dict(type="scatter", x=x, y=[m.manifold_distance for m in values], mode=mode,
+        top = unchecked_figure([dict(type="scatter", x=x, y=column("manifold_distance"), mode=mode,
                                      name=names["manifold"], line={"color": "#7b3294"})],
                                _curve_layout(height, names["manifold"], names["updates"]))
     divergences = unchecked_figure([
-        dict(type="scatter", x=x, y=[m.kl for m in values], mode=mode, name="KL", line={"color": "#e66101"}),
-        dict(type="scatter", x=x, y=[m.js for m in values], mode=mode, name="JS", line={"color": "#5e3c99"}),
+        dict(type="scatter", x=x, y=column("kl"), mode=mode, name="KL", line={"color": "#e66101"}),
+        dict(type="scatter", x=x, y=column("js"), mode=mode, name="JS", line={"color": "#5e3c99"}),
     ], _curve_layout(height, names["divergence"], names["updates"]))
     return [top, divergences]
+
+
+def advance(lab: Toy2DLab, rounds: int) -> int:
+    """Play's training for one frame: `rounds` rounds, or fewer when FRAME_TRAINING_SECONDS run out (at least
+    one); the rounds done."""
+    return lab.train(seconds=FRAME_TRAINING_SECONDS, rounds=rounds)
 
 
 def frame_figures(lab: Toy2DLab, names: dict[str, str], title: str = "", playing: bool = True) -> list[go.Figure]:

@@ -15,7 +15,7 @@ import numpy as np
 import streamlit as st
 import torch
 
-from gan_core.checkpoints import RunInfo
+from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir
 from gan_core.errors import GanLabError
 from gan_core.images import gif_bytes
 from gan_core.latent import INTERPOLATIONS, interpolate, label_walk
@@ -105,21 +105,32 @@ def as_labels(label: int | None, n: int = 1) -> torch.Tensor | None:
     return None if label is None else torch.full((n,), label, dtype=torch.int64)
 
 
+@st.cache_data(show_spinner=False, max_entries=1024)
+def looked_at(name: str, version: int, z: tuple[float, ...], label: int | None, dataset: str) -> tuple:
+    """The digit of z (and label) and what the classifier and the nearest-image search say of it, computed once
+    for every student at the same point of the same checkpoint (`version`): a class opening the page all starts
+    at the seed's z, and a student's page rerun keeps its sliders where they are."""
+    image = cache.generator(name).generate(torch.tensor(z)[None], as_labels(label))
+    guess, confidence, probabilities = classify_one(image[0])
+    index, distance, nearest = nearest_training_image(image[0], dataset)
+    return image, guess, confidence, probabilities, index, nearest, judge_nearest(distance, dataset)
+
+
 def digit(run: RunInfo, generator: LoadedGenerator, z: torch.Tensor, caption: str | None = None,
           label: int | None = None) -> None:
     """The generated digit for z (and, for a conditional run, the asked label), and beside it the nearest
     training image; under them the classifier's guess, a plain verdict on the distance (is the generator
     copying?) and the ten probabilities."""
-    image = generator.generate(z[None], as_labels(label))
     note = None if quality.judges(run.dataset) else t("latent_no_metrics", dataset=run.dataset)
     if note is None:
         try:
-            guess, confidence, probabilities = classify_one(image[0])
-            index, distance, nearest = nearest_training_image(image[0], run.dataset)
-            verdict = judge_nearest(distance, run.dataset)
+            version = cache.stamp(RunDir(run.name, default_checkpoints_dir()).checkpoint_path)
+            image, guess, confidence, probabilities, index, nearest, verdict = looked_at(
+                run.name, version, tuple(z.tolist()), label, run.dataset)
         except GanLabError as error:  # no classifier file, the run's dataset missing here: the digit still shows
             note = frame.error_text(error)
     if note is not None:
+        image = generator.generate(z[None], as_labels(label))
         pictures.show(pictures.picture(image, columns=1, target=420, padding=0), caption=caption)
         st.caption(note)
         return

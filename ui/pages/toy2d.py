@@ -18,7 +18,7 @@ from gan_core.toy2d import (DISTRIBUTION_DEFAULTS, DISTRIBUTIONS, LOSSES, NOISES
 from ui import frame, pictures
 from ui.frame import KEEP
 from ui.i18n import t
-from ui.toy2d_figure import (DEFAULT_ROUNDS_PER_FRAME, FRAME_SECONDS, SLOW_MOTION_SECONDS, canvas_figure,
+from ui.toy2d_figure import (DEFAULT_ROUNDS_PER_FRAME, FRAME_SECONDS, SLOW_MOTION_SECONDS, advance, canvas_figure,
                              frame_figures)
 
 LAB, PLAYING, PHASE, POINTS, DRAWING, MESSAGE = (f"toy2d_{name}" for name in
@@ -323,7 +323,7 @@ def lab_view() -> None:
         if st.session_state.get(SLOW):
             line = half_step(lab)
         else:
-            lab.train(rounds=int(st.session_state.get(SPEED, DEFAULT_ROUNDS_PER_FRAME)))
+            advance(lab, int(st.session_state.get(SPEED, DEFAULT_ROUNDS_PER_FRAME)))
             line = t("toy2d_status", rounds=lab.g_updates // lab.config.g_steps, d=lab.d_updates, g=lab.g_updates)
     plane, losses, *quality = frame_figures(lab, names(), playing=playing and not (step or step_d or step_g or reset))
     plot_col, numbers_col = st.columns([1.6, 1], gap="medium")
