@@ -50,7 +50,7 @@ def draw(lab: Toy2DLab) -> int:
     for figure in frame_figures(lab, NAMES, "step"):
         spec = plotly.tools.return_figure_from_figure_or_data(figure, validate_figure=True)  # as st.plotly_chart does
         sent += len(plotly.io.to_json(spec, validate=False))
-    return done, sent
+    return sent
 
 
 def played_lab(config: Toy2DConfig, history: int) -> Toy2DLab:

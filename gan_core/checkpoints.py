@@ -37,8 +37,9 @@ from typing import Any, Callable, BinaryIO
 import torch
 
 from .access import Actor, check_manage, check_not_shipped
-from .errors import CheckpointError, CorruptFileError, DiskFullError, RunNameError, UnsafeFileError
+from .errors import CheckpointError, CorruptFileError, DiskFullError, GanLabError, RunNameError, UnsafeFileError
 from .models import DEFAULT_MODEL
+from .notes import INTERRUPTED, Note, user_error
 
 try:
     import fcntl
@@ -48,7 +49,6 @@ except ImportError:  # Windows: liveness falls back to the process id in run.jso
 CHECKPOINTS_ENV = "GAN_LAB_CHECKPOINTS"
 CHECKPOINT_FORMAT = "gan-lab-checkpoint"
 SNAPSHOT_FORMAT = "gan-lab-epoch-snapshot"
-INTERRUPTED = "interrupted: the training process ended without saving; resume continues from the last checkpoint"
 BROKEN = "broken"  # the status `list_runs` gives a run whose run.json cannot be read
 _RUN_NAME = re.compile(r"^[^\W_][\w.-]{0,63}$")  # \w is Unicode-aware: "урок-1" is fine
 
@@ -195,12 +195,13 @@ class RunInfo:
     created: str
     model: str
     dataset: str
-    message: str  # for a broken run: what is wrong with its run.json
+    message: str  # why it is in its status, in English (for a broken run: what is wrong with its run.json)
     shipped: bool
     owner: str = ""  # the display name of whoever started it ("" for runs from the CLI or before owners)
     stopped_by: dict[str, Any] | None = None  # {"name", "teacher"} of the person who last stopped it
     train_seconds: float | None = None  # time spent in training steps, all sessions
     config: dict[str, Any] = field(default_factory=dict, compare=False)  # its settings, as saved (TrainConfig.to_dict)
+    note: Note = field(default_factory=lambda: Note("", ""), compare=False)  # `message` as a code, for translation
 
     @property
     def broken(self) -> bool:
@@ -208,9 +209,12 @@ class RunInfo:
         return self.status == BROKEN
 
     @classmethod
-    def of_broken(cls, name: str, reason: str) -> "RunInfo":
+    def of_broken(cls, name: str, error: Exception) -> "RunInfo":
+        """A run whose run.json cannot be read; a GanLabError's code and params let the app say why."""
+        note = user_error(error.code, dict(error.params), str(error)) if isinstance(error, GanLabError) else \
+            Note("", str(error))
         return cls(name=name, status=BROKEN, epochs_done=0, epochs_target=0, device="", created="", model="",
-                   dataset="", message=reason, shipped=False)
+                   dataset="", message=str(error), shipped=False, note=note)
 
 
 class RunDir:
@@ -332,27 +336,29 @@ class RunDir:
             return True
         return True
 
-    def mark_interrupted(self, message: str = INTERRUPTED) -> bool:
+    def mark_interrupted(self, note: Note = INTERRUPTED) -> bool:
         """Record that a run left "running" by a process that is gone is interrupted (resumable).
         Returns False when its trainer is alive, or the run is not marked running."""
         info = self.read_info()
         if info.get("status") != "running" or self.owner_alive(info):
             return False
-        self.write_info({**info, "status": "stopped", "summary": {**info.get("summary", {}), "message": message}})
+        self.write_info({**info, "status": "stopped", "summary": {**info.get("summary", {}), "message": note.message,
+                                                                 "note": note.record()}})
         return True
 
     def info(self) -> RunInfo:
         data = self.read_info()
         config, summary = data.get("config", {}), data.get("summary", {})
-        status, message = data.get("status", "stopped"), summary.get("message", "")
+        status = data.get("status", "stopped")
+        note = Note.of_summary(status, summary)
         if status == "running" and not self.owner_alive(data):
-            status, message = "stopped", INTERRUPTED
+            status, note = "stopped", INTERRUPTED
         return RunInfo(
             name=self.name, status=status,
             epochs_done=int(summary.get("epochs_done", 0)), epochs_target=int(config.get("epochs", 0)),
             device=str(data.get("device", "")), created=str(data.get("created", "")),
             model=str(config.get("model", "")), dataset=str(config.get("dataset", "")),
-            message=message, shipped=bool(data.get("shipped", False)),
+            message=note.message, note=note, shipped=bool(data.get("shipped", False)),
             train_seconds=float(summary["train_seconds"]) if summary.get("train_seconds") is not None else None,
             config=dict(config),
             owner=str(data.get("owner") or ""),
@@ -425,10 +431,11 @@ def list_runs(root: str | Path | None = None) -> list[RunInfo]:
         try:
             runs.append(run.info())
         except CheckpointError as error:
-            runs.append(RunInfo.of_broken(run.name, str(error)))
+            runs.append(RunInfo.of_broken(run.name, error))
         except (TypeError, ValueError, AttributeError) as error:  # run.json parses but a value has the wrong type
-            runs.append(RunInfo.of_broken(run.name, f"{run.info_path} has a bad value ({error}); "
-                                                    "delete this run or restore the file"))
+            runs.append(RunInfo.of_broken(run.name, CorruptFileError(
+                f"{run.info_path} has a bad value ({error}); delete this run or restore the file",
+                file=run.info_path.name)))
     return sorted(runs, key=lambda run: run.created, reverse=True)
 
 

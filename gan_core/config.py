@@ -271,21 +271,37 @@ def config_from_form(values: Mapping[str, Any]) -> FormResult:
     return FormResult(None if errors else config, errors)
 
 
-def setting_error(name: str, value: Any) -> FieldError | None:
-    """The error of one setting's form value on its own (a resume form's learning rates), or None."""
-    setting = next(f for f in fields(TrainConfig) if f.name == name)
-    parsed, problem = _parse(name, value, setting)
-    return problem or _check_field(setting, parsed)
+def resume_from_form(saved: Mapping[str, Any], epochs_done: int, run_name: str,
+                     values: Mapping[str, Any]) -> FormResult:
+    """A resume form's raw values, "epochs" (the new total) and any of RESUMABLE_CHANGES (learning rates...),
+    as the config the run continues with (`resumed_config`), or per field what is wrong and what is
+    allowed: each setting's own range, and for epochs more than the run has trained."""
+    errors: dict[str, FieldError] = {}
+    parsed: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in RESUMABLE_CHANGES:
+            raise ConfigError(f"{name} cannot change when resuming; start a new run to try other settings")
+        setting = next(f for f in fields(TrainConfig) if f.name == name)
+        parsed[name], problem = _parse(name, value, setting)
+        if problem is None and name == "epochs":
+            problem = _more_epochs_error(parsed[name], epochs_done)
+        problem = problem or _check_field(setting, parsed[name])
+        if problem is not None:
+            errors[name] = problem
+    if errors:
+        return FormResult(None, errors)
+    changes = {name: value for name, value in parsed.items() if name != "epochs"}
+    config = resumed_config(dict(saved), epochs_done, run_name, parsed.get("epochs"), changes)
+    return FormResult(config, {})
 
 
-def resume_epochs_error(value: Any, epochs_done: int) -> FieldError | None:
-    """A resume form's new total of epochs: a whole number above the epochs already trained."""
+def _more_epochs_error(epochs: int, epochs_done: int) -> FieldError | None:
+    """A resume's new total of epochs must add at least one epoch (and stay within the epochs' range)."""
     allowed = Range(epochs_done + 1, _EPOCHS.high, whole=True)
-    parsed, problem = _parse("epochs", value, next(f for f in fields(TrainConfig) if f.name == "epochs"))
-    if problem is None and not allowed.contains(parsed):
-        problem = FieldError("epochs", "out_of_range", f"the run has already trained {epochs_done} epochs; ask for "
-                                                       f"more, for example {epochs_done + 2} epochs in all", allowed)
-    return problem if problem is None else FieldError(problem.field, problem.code, problem.message, allowed)
+    if allowed.contains(epochs):
+        return None
+    return FieldError("epochs", "out_of_range", f"the run has already trained {epochs_done} epochs; ask for more, "
+                                                f"for example {epochs_done + 2} epochs in all", allowed)
 
 
 def _parse(name: str, value: Any, setting: Any) -> tuple[Any, FieldError | None]:

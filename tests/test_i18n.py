@@ -65,6 +65,8 @@ FAMILIES = {
     "model_short_{}": [m for m in MODELS if f"model_short_{m}" in STRINGS],  # optional: the page falls back to m
     "wrong_{}": list(COLLAPSE),  # What goes wrong: the collapsed and the healthy run
     "lv_about_{}": list(LOSSES),
+    "lv_short_{}": list(LOSSES),  # the Train page's short options (the whole name is under the picker)
+    "dataset_short_{}": list(DATASETS),
     "{}_{}": [("model", m) for m in MODELS] + [("dataset", d) for d in DATASETS],  # Runs: a saved setting's label
 }
 

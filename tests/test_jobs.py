@@ -25,7 +25,7 @@ from gan_core.errors import CheckpointError, ConfigError, GanLabError, RunNameEr
 from gan_core.jobs import MAX_JOBS_ENV, Job, JobManager, default_job_limit, max_jobs_from_env
 from gan_core.sampling import generate_images
 from gan_core.trainer import Trainer
-from gan_core.worker import failure_message
+from gan_core.worker import failure_note
 
 from .conftest import wait_until
 
@@ -322,12 +322,16 @@ def test_a_worker_that_cannot_start_fails_its_job_and_the_queue_goes_on(checkpoi
 
 
 def test_failures_read_as_one_line_a_person_can_act_on() -> None:
-    assert failure_message(torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")).startswith(
-        "the GPU has no free memory for this run")
-    assert failure_message(OSError(errno.ENOSPC, "No space left", "/x/epoch_0003.pt")) == (
-        "the disk is full while writing epoch_0003.pt; free some space, then resume: the last good checkpoint is kept")
-    assert failure_message(RuntimeError("boom\nwith a long tail")) == "RuntimeError: boom"
-    assert failure_message(CheckpointError("run 'x' has no checkpoint")) == "run 'x' has no checkpoint"
+    """Each with the code (and numbers) the app words it by in the reader's language."""
+    memory = failure_note(torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB"))
+    assert memory.code == "gpu_memory" and memory.message.startswith("the GPU has no free memory for this run")
+    disk = failure_note(OSError(errno.ENOSPC, "No space left", "/x/epoch_0003.pt"))
+    assert (disk.code, disk.params, disk.message) == ("disk_full", {"file": "epoch_0003.pt"}, (
+        "the disk is full while writing epoch_0003.pt; free some space, then resume: the last good checkpoint is kept"))
+    assert failure_note(RuntimeError("boom\nwith a long tail")).message == "RuntimeError: boom"
+    user = failure_note(CheckpointError("run 'x' has no checkpoint", code="no_checkpoint", name="x"))
+    assert (user.code, user.message) == ("user_error", "run 'x' has no checkpoint")
+    assert user.params == {"error_code": "no_checkpoint", "error_params": {"name": "x"}}
 
 
 # --- limits --------------------------------------------------------------------------------------

@@ -277,3 +277,22 @@ def test_eval_bad_input_exits_2_with_one_line(checkpoints: Path, args: list[str]
     assert result.returncode == 2
     assert expected in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_reference_values_cross_to_a_worker_in_a_small_file_that_runs_no_code(tmp_path: Path) -> None:
+    import pickle
+
+    from gan_core.metrics import FeatureStats, load_references, references, save_references
+    from gan_core.worker import JobRequest
+
+    values = references()
+    path = save_references(values, tmp_path / "references.npz")
+    again = load_references(path)  # np.load with allow_pickle=False: arrays only
+    assert again["floor"] == values["floor"]
+    assert isinstance(again["held_out"], FeatureStats)
+    assert np.array_equal(again["held_out"].mean, values["held_out"].mean)
+    assert np.array_equal(again["held_out"].covariance, values["held_out"].covariance)
+    # What starts a worker stays under a pipe's buffer (64 KiB), so starting it never waits for the new
+    # interpreter to import torch (the values themselves pickle to ~130 KB).
+    request = JobRequest("r", str(tmp_path), TrainConfig().to_dict(), False, options={"metric_references_file": str(path)})
+    assert len(pickle.dumps(request)) < 16 * 1024 < len(pickle.dumps(values))

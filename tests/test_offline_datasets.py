@@ -15,9 +15,10 @@ def test_the_picker_says_which_datasets_need_the_internet(checkpoints, tmp_path,
     assert on_disk("mnist-5k") and not on_disk("mnist") and not on_disk("fashion-mnist")
     at = open_app("train", language)
     picker = at.selectbox(key="keep_train_dataset")
-    assert picker.format_func("mnist") == text("dataset_mnist", language) + text("dataset_missing_suffix", language)
-    assert picker.format_func("mnist-5k") == text("dataset_mnist-5k", language)
+    assert picker.format_func("mnist") == text("dataset_short_mnist", language) + text("dataset_missing_suffix", language)
+    assert picker.format_func("mnist-5k") == text("dataset_short_mnist-5k", language)
     picker.set_value("fashion-mnist").run()
+    assert text("dataset_fashion-mnist", language) in texts(at, "caption")  # the whole description, under it
     note = text("dataset_missing_note", language, dataset="fashion-mnist", folder=raw_folder("fashion-mnist"))
     assert note in texts(at, "caption")
     folder = raw_folder("mnist")

@@ -66,13 +66,6 @@ def _grid_url(root: str, name: str, epoch: int, version: int) -> str:
     return "data:image/png;base64," + base64.b64encode(png_bytes(picture)).decode("ascii")
 
 
-def _saved_seconds(run: RunDir) -> float | None:
-    try:
-        return run.read_info().get("summary", {}).get("train_seconds")
-    except Exception:  # noqa: BLE001 - a run being rewritten shows no time for one poll
-        return None
-
-
 def rows(root: Path | None = None) -> list[BoardRow]:
     """Every queued job and every saved run under the root, queued ones first."""
     root = root or default_checkpoints_dir()
@@ -95,7 +88,7 @@ def _row(root: Path, run: RunInfo, job: Job | None) -> BoardRow:
         if job.progress is not None:
             done, seconds = job.progress.epoch, job.progress.train_seconds
     if seconds is None:
-        seconds = _saved_seconds(folder)
+        seconds = run.train_seconds
     if job is not None and job.state == "running":  # the live records, as the Train page reads them
         quality = _last_quality(list(cache.history(run.name).epochs))
     else:

@@ -9,8 +9,9 @@ from typing import Callable
 import streamlit as st
 
 from gan_core.errors import GanLabError
+from gan_core.notes import Note
 
-from .i18n import STRINGS, t
+from .i18n import STRINGS, plural, t
 
 
 KEEP = "keep_"  # widgets whose keys start with this keep their values when the user visits other pages
@@ -64,6 +65,25 @@ def error_text(error: GanLabError | None = None, *, code: str = "", params: dict
         return t(key, **{**(params or {}), "detail": detail})
     except (KeyError, IndexError):  # a text naming a value the error did not give: say it plainly
         return t("error_error", detail=detail)
+
+
+def note_text(note: Note) -> str:
+    """Why a run is in its status (gan_core.notes), in the reader's language: a user error like any other
+    library error, every other code by its text in ui/strings/run_notes.py; a note without a code (a run
+    saved before notes had codes) as its English line."""
+    if note.code == "user_error":
+        return error_text(code=str(note.params.get("error_code") or ""), params=note.params.get("error_params") or {},
+                          detail=note.message)
+    key = f"note_{note.code}"
+    if not note.code or key not in STRINGS:
+        return note.message
+    values = {name: "—" if value in ("", None) else value for name, value in note.params.items()}
+    if "epochs" in values:
+        values["epochs_text"] = plural("n_epochs", int(values["epochs"]))
+    try:
+        return t(key, **values)
+    except (KeyError, IndexError, ValueError):
+        return note.message
 
 
 def format_seconds(seconds: float | None) -> str:

@@ -16,6 +16,7 @@ import streamlit as st
 from gan_core.access import Actor, TeacherGate, may_manage, validate_person_name
 from gan_core.errors import AccessError, GanLabError
 
+from .frame import error_text
 from .i18n import t
 
 PASSWORD_ENV = "GAN_LAB_TEACHER_PASSWORD"
@@ -93,8 +94,8 @@ def stopped_by_text(record: dict | None) -> str:
 def _rename_self() -> None:
     try:
         st.session_state[STUDENT] = validate_person_name(st.session_state.get(NAME_BOX, ""))
-    except GanLabError:
-        st.session_state["people_name_error"] = t("people_name_invalid")
+    except GanLabError as error:
+        st.session_state["people_name_error"] = error_text(error)
         st.session_state[NAME_BOX] = st.session_state[STUDENT]
     else:
         st.query_params[STUDENT] = st.session_state[STUDENT]
@@ -105,13 +106,10 @@ def _unlock() -> None:
     given = st.session_state.get(PASSWORD_BOX, "")
     st.session_state[PASSWORD_BOX] = ""
     gate = st.session_state.setdefault("people_gate", TeacherGate())
-    if gate.wait_left() > 0:
-        st.session_state["people_error"] = t("people_wait", seconds=max(1, round(gate.wait_left())))
-        return
     try:
-        gate.attempt(given, teacher_password())
-    except AccessError:
-        st.session_state["people_error"] = t("people_wrong_password", seconds=max(1, round(gate.wait_left())))
+        gate.attempt(given, teacher_password())  # during the wait after a wrong one: refused unchecked
+    except AccessError as error:
+        st.session_state["people_error"] = error_text(error)
     else:
         st.session_state[TEACHER] = True
 

@@ -81,14 +81,3 @@ def _note() -> None:
     if jobs:
         nav.link("train", t("note_open_train"))
 
-
-def failure_text(info: RunInfo | None) -> str:
-    """Why a failed run failed, in the reader's language when it was a user error with a code."""
-    if info is None:
-        return ""
-    from .frame import error_text
-
-    error = (RunDir(info.name, default_checkpoints_dir()).read_info().get("summary", {}).get("error") or {})
-    if error.get("code"):
-        return error_text(code=error["code"], params=error.get("params") or {}, detail=info.message)
-    return info.message

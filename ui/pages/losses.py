@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from gan_core.checkpoints import RunDir, default_checkpoints_dir, pick_default_run
+from gan_core.checkpoints import default_checkpoints_dir, pick_default_run
 from gan_core.curves import STEP_COLUMNS, class_histograms, epoch_ends, epoch_length, epoch_metrics, history_csv
 
 from ui import cache, charts, frame, nav, pickers, pictures, quality, training
@@ -51,17 +51,22 @@ def quality_charts(chosen: list[str], versions: tuple) -> None:
         pictures.chart(heatmap, key="losses_classes_heatmap")
 
 
+def saved_config(name: str) -> dict:
+    """A run's settings as its run.json records them (the library reads the file)."""
+    info = training.run_info(name)
+    return info.config if info is not None else {}
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def curve_figures(chosen: tuple[str, ...], versions: tuple, smoothing: float, in_epochs: bool,
                   language: str) -> tuple[go.Figure, go.Figure]:
     """The loss chart and the D-output chart of the chosen runs, built once per version of their histories
     and choice of smoothing and axis, for every student (at most charts.MAX_POINTS points a line)."""
-    root = default_checkpoints_dir()
     single = len(chosen) == 1
     loss_lines, output_lines, marks, meanings = [], [], [], {}
     for index, name in enumerate(chosen):
         history = cache.history(name)
-        config = RunDir(name, root).read_info()["config"]
+        config = saved_config(name)
         means = meanings.setdefault(run_loss(config), meaning(run_loss(config)))  # labels by what the curves mean
         per_epoch = epoch_length(history, config)
         prefix = "" if single else f"{name} · "
@@ -121,7 +126,7 @@ def render() -> None:
         st.caption(t("losses_marks_note"))
 
     meanings = {loss: meaning(loss) for loss in
-                dict.fromkeys(run_loss(RunDir(name, root).read_info()["config"]) for name in chosen)}
+                dict.fromkeys(run_loss(saved_config(name)) for name in chosen)}
     if len(meanings) > 1:
         st.caption(" · ".join(t("lv_run_loss", loss=t(f"lv_name_{loss}")) for loss in meanings))
     st.subheader(t("losses_loss_h"))
@@ -137,7 +142,7 @@ def render() -> None:
     quality_charts(chosen, versions)
 
     def exported() -> dict:  # only when the button is pressed: the raw values of every step
-        return {name: (cache.history(name), epoch_length(cache.history(name), RunDir(name, root).read_info()["config"]))
+        return {name: (cache.history(name), epoch_length(cache.history(name), saved_config(name)))
                 for name in chosen}
 
     st.download_button(t("losses_csv"), data=lambda: history_csv(exported()), file_name="gan-lab-losses.csv",

@@ -110,7 +110,7 @@ def broken_details(run: RunInfo) -> None:
     """A run whose run.json cannot be read: what is wrong, and Delete."""
     about, actions = st.columns([3, 2], gap="large")
     with about:
-        st.error(t("runs_broken", reason=run.message), icon=":material/broken_image:")
+        st.error(t("runs_broken", reason=frame.note_text(run.note)), icon=":material/broken_image:")
     with actions:
         delete_buttons(run.name)
 
@@ -120,7 +120,6 @@ def details(run: RunInfo) -> None:
         broken_details(run)
         return
     folder = RunDir(run.name, default_checkpoints_dir())
-    info = folder.read_info()
     job = training.job_of(run.name)
     active = job is not None and job.active
     about, actions = st.columns([3, 2], gap="large")
@@ -128,11 +127,11 @@ def details(run: RunInfo) -> None:
         st.markdown(t("runs_details", status=live_status(run), done=run.epochs_done, target=run.epochs_target,
                       device=run.device or "—", created=run.created.replace("T", " ")[:19]))
         st.caption(t("people_owner", name=people.owner_label(run.owner)))
-        if run.message and run.status != "finished":
-            st.caption(run.message)
+        if run.note.message and not active:
+            st.caption(frame.note_text(run.note))
         if run.status == "stopped" and not active and people.stopped_by_text(run.stopped_by):
             st.caption(people.stopped_by_text(run.stopped_by))
-        st.table(settings_rows(info.get("config", {})), hide_index=True)
+        st.table(settings_rows(run.config), hide_index=True)
     with actions:
         if folder.checkpoint_path.is_file():
             st.download_button(t("runs_download_checkpoint"), data=folder.checkpoint_path.read_bytes,

@@ -16,7 +16,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, new_run_name_problem, suggest_run_name
-from gan_core.config import FieldError, TrainConfig, config_from_form, form_fields, form_values, recommended_settings
+from gan_core.config import (FieldError, TrainConfig, config_from_form, form_fields, form_values, recommended_settings,
+                             resume_from_form)
 from gan_core.curves import epoch_ends, smooth
 from gan_core.data import DATASETS
 from gan_core.devices import available_devices, cpu_cores, resolve_device
@@ -25,6 +26,7 @@ from gan_core.jobs import ACTIVE_STATES, Job
 from gan_core.losses import LOSSES
 from gan_core.models import MODELS
 from gan_core.history import History, Progress
+from gan_core.notes import NONE
 
 from ui import cache, charts, datasets, frame, nav, people, pickers, pictures, quality, training
 from ui.frame import KEEP
@@ -143,12 +145,12 @@ def limit_errors(values: dict[str, Any]) -> dict[str, str]:
         return {}
     limits, errors = training.manager().limits, {}
     if limits.max_epochs is not None and int(values["epochs"]) > limits.max_epochs:
-        errors["epochs"] = t("class_limit_epochs", n=limits.max_epochs)
+        errors["epochs"] = t("error_limit_epochs", n=limits.max_epochs)
     if limits.devices is not None and values["device"] not in limits.devices and values["device"] != "auto":
-        errors["device"] = t("class_limit_devices", devices=", ".join(limits.devices))
+        errors["device"] = t("error_limit_devices", devices=", ".join(limits.devices))
     mine = [job for job in training.manager().jobs() if job.active and job.owner == people.student_name()]
     if limits.max_active_per_student is not None and len(mine) >= limits.max_active_per_student:
-        errors["limit"] = t("class_limit_active", n=limits.max_active_per_student)
+        errors["limit"] = t("error_limit_active", n=limits.max_active_per_student)
     return errors
 
 
@@ -188,10 +190,11 @@ def settings_panel(root: Path) -> None:
     config, errors = check(values, root)
     devices = {device.choice: t("device_cpu", cores=plural("n_cores", cpu_cores())) if device.choice == "cpu" else device.description
                for device in available_devices()}
-    row = st.columns(4)
+    row = st.columns([5, 4, 4, 3])  # the pickers get the room: each option reads in full at 1280 px
     with row[0]:
         st.selectbox(t("dataset"), DATASETS, key=key("dataset"), help=t("help_dataset"),
-                     format_func=datasets.labels().__getitem__)
+                     format_func=datasets.labels(short=True).__getitem__)
+        datasets.about(st.session_state[key("dataset")])
         datasets.missing_note(st.session_state[key("dataset")])
     with row[1]:
         st.selectbox(t("model"), list(MODELS), key=key("model"), help=t("help_model"), on_change=model_changed,
@@ -207,9 +210,10 @@ def settings_panel(root: Path) -> None:
     loss_col, about_col, r1_col = st.columns([1, 2, 1], vertical_alignment="center")
     with loss_col:
         st.selectbox(t("lv_loss"), list(LOSSES), key=key("loss"), help=t("lv_loss_help"), on_change=loss_changed,
-                     format_func={loss: t(f"lv_name_{loss}") for loss in LOSSES}.__getitem__)
+                     format_func={loss: t(f"lv_short_{loss}") for loss in LOSSES}.__getitem__)
     with about_col:
-        st.caption(t(f"lv_about_{st.session_state[key('loss')]}"))
+        loss = st.session_state[key("loss")]  # the option is short: its whole name here
+        st.caption(f"**{t(f'lv_name_{loss}')}.** {t(f'lv_about_{loss}')}")
     with r1_col:
         st.number_input(t("lv_r1"), step=1.0, format="%.1f", key=key("r1"),
                         help=t("lv_r1_help"))
@@ -338,7 +342,7 @@ def live_view(root: Path, name: str) -> None:
         return  # nothing (new) to show yet; a failure's message stands alone
     history = cache.history(name)
     picture, epoch = samples_picture(folder)
-    means = meaning(run_loss(job.config.to_dict() if job is not None else folder.read_info().get("config")))
+    means = meaning(run_loss(job.config.to_dict() if job is not None else info.config))
     numbers(history, means)
     samples_col, curves_col = st.columns(2, gap="large")
     with samples_col:
@@ -366,10 +370,10 @@ def live_view(root: Path, name: str) -> None:
 def status(job: Job | None, info: RunInfo | None, state: str, progress: Progress | None, owner: str) -> None:
     manager = training.manager()
     config = job.config if job is not None else None
+    note = job.note if job is not None and job.note.message else (info.note if info is not None else NONE)
     about = f"{info.model if info else config.model} · {info.dataset if info else config.dataset}"
     device = info.device if info and info.device else (job.device if job else "")
-    seed = (config.seed if config is not None else (info and RunDir(info.name, default_checkpoints_dir()).read_info()
-                                                     .get("config", {}).get("seed")))
+    seed = config.seed if config is not None else (info.config.get("seed") if info is not None else None)
     whose = t("people_owner", name=people.owner_label(owner)) if owner else ""
     st.caption(" · ".join(part for part in (about, device, t("seed_label", seed=seed) if seed is not None else "", whose)
                           if part))
@@ -379,7 +383,8 @@ def status(job: Job | None, info: RunInfo | None, state: str, progress: Progress
     elif state == "starting":
         st.info(t("train_starting"), icon=":material/hourglass_top:")
     elif state == "failed":
-        st.error(t("train_failed", error=training.failure_text(info) or t("train_failed_unknown")), icon=":material/error:")
+        st.error(t("train_failed", error=frame.note_text(note) if note.message else t("train_failed_unknown")),
+                 icon=":material/error:")
     elif state == "running" and job is None:
         st.info(t("train_other_process"), icon=":material/terminal:")
     if progress is not None and state in ("running", "stopped", "finished", "diverged"):
@@ -417,8 +422,7 @@ def status(job: Job | None, info: RunInfo | None, state: str, progress: Progress
                                      else (info.stopped_by if info else None))
         st.info(t("train_stopped_state") + (f" {who}" if who else ""), icon=":material/pause_circle:")
     elif state == "diverged":
-        st.warning(t("train_diverged", message=(job.message if job else "") or (info.message if info else "")),
-                   icon=":material/warning:")
+        st.warning(t("train_diverged", message=frame.note_text(note)), icon=":material/warning:")
 
 
 def numbers(history: History, means: Meaning) -> None:
@@ -468,27 +472,55 @@ def samples_picture(folder: RunDir) -> tuple[bytes | None, int]:
     return (cache.epoch_png(folder.name, epochs[-1]), epochs[-1]) if epochs else (None, 0)
 
 
+def form_key(form: str, field: str, info: RunInfo) -> str:
+    return f"train_{form}_{field}_{info.name}"
+
+
+def form_defaults(form: str, info: RunInfo, defaults: dict[str, Any]) -> None:
+    """A resume form's first values, set again once the run has trained since (its old total would be
+    out of range)."""
+    marker = form_key(form, "for", info)
+    if st.session_state.get(marker) != info.epochs_done:
+        st.session_state[marker] = info.epochs_done
+        for name, value in defaults.items():
+            st.session_state[form_key(form, name, info)] = value
+
+
+def resume_check(info: RunInfo, form: str, fields: tuple[str, ...]) -> tuple[TrainConfig | None, dict[str, str]]:
+    """The config Resume would train and what is wrong, by field, in the user's language: the library's
+    check of a resume form (the fields' ranges, and more epochs than the run has)."""
+    values = {name: st.session_state[form_key(form, name, info)] for name in fields}
+    result = resume_from_form(info.config, info.epochs_done, info.name, values)
+    return result.config, {name: error_text(error, values.get(name)) for name, error in result.errors.items()}
+
+
 def resume_form(root: Path, info: RunInfo) -> None:
-    """More epochs for a saved run (new total), optionally with new learning rates."""
-    folder = RunDir(info.name, root)
-    if not folder.checkpoint_path.is_file():
+    """More epochs for a saved run (new total), optionally with new learning rates. The number fields have
+    no min/max: an out-of-range value stays, says its range under itself, and Resume waits."""
+    if not RunDir(info.name, root).checkpoint_path.is_file():
         return
-    saved = folder.read_info()["config"]
+    more = max(1, info.epochs_target - info.epochs_done) if info.status == "stopped" else 5
+    form_defaults("resume", info, {"epochs": info.epochs_done + more,
+                                   "lr_g": float(info.config.get("lr_g", TrainConfig().lr_g)),
+                                   "lr_d": float(info.config.get("lr_d", TrainConfig().lr_d))})
+    config, errors = resume_check(info, "resume", ("epochs", "lr_g", "lr_d"))
     with st.container(border=True):
         st.markdown(f"**{t('resume_h')}**")
         epochs_col, lr_g_col, lr_d_col = st.columns(3)
-        more = max(1, info.epochs_target - info.epochs_done) if info.status == "stopped" else 5
-        epochs = epochs_col.number_input(t("resume_epochs"), min_value=info.epochs_done + 1, max_value=10_000,
-                                         value=info.epochs_done + more, step=1, key=f"train_resume_epochs_{info.name}",
-                                         help=t("help_resume_epochs"))
-        lr_g = lr_g_col.number_input(t("lr_g"), min_value=1e-6, max_value=1.0, value=float(saved["lr_g"]), step=5e-5,
-                                     format="%.1e", key=f"train_resume_lr_g_{info.name}")
-        lr_d = lr_d_col.number_input(t("lr_d"), min_value=1e-6, max_value=1.0, value=float(saved["lr_d"]), step=5e-5,
-                                     format="%.1e", key=f"train_resume_lr_d_{info.name}")
-        if st.button(t("resume"), icon=":material/play_arrow:", key=f"train_resume_{info.name}"):
+        with epochs_col:
+            st.number_input(t("resume_epochs"), step=1, key=form_key("resume", "epochs", info),
+                            help=t("help_resume_epochs"))
+            error_under(errors, "epochs")
+        with lr_g_col:
+            st.number_input(t("lr_g"), step=5e-5, format="%.1e", key=form_key("resume", "lr_g", info))
+            error_under(errors, "lr_g")
+        with lr_d_col:
+            st.number_input(t("lr_d"), step=5e-5, format="%.1e", key=form_key("resume", "lr_d", info))
+            error_under(errors, "lr_d")
+        if st.button(t("resume"), icon=":material/play_arrow:", key=f"train_resume_{info.name}", disabled=config is None):
             try:
-                training.manager().submit_resume(info.name, int(epochs), root, changes={"lr_g": lr_g, "lr_d": lr_d},
-                                                 by=people.actor())
+                training.manager().submit_resume(info.name, config.epochs, root,
+                                                 changes={"lr_g": config.lr_g, "lr_d": config.lr_d}, by=people.actor())
             except GanLabError as error:
                 st.error(frame.error_text(error))
             else:
@@ -496,30 +528,38 @@ def resume_form(root: Path, info: RunInfo) -> None:
 
 
 def copy_form(root: Path, info: RunInfo) -> None:
-    """A shipped run is read-only: "Resume" trains the student's own copy of it, under a new name."""
-    folder = RunDir(info.name, root)
-    if not folder.checkpoint_path.is_file():
+    """A shipped run is read-only: "Resume" trains the student's own copy of it, under a new name, checked
+    like a new run's name and like a resume's epochs."""
+    if not RunDir(info.name, root).checkpoint_path.is_file():
         return
-    copy_key = f"train_copy_name_{info.name}"
+    copy_key = form_key("copy", "name", info)
     if not st.session_state.get(copy_key):
         prefix = name_prefix().removesuffix(f"-{st.session_state[key('model')]}") if not people.single_user() else ""
         st.session_state[copy_key] = suggest_run_name(f"{prefix}-{info.name}" if prefix else f"{info.name}-copy", root,
                                                       training.manager().active_names(root))
+    form_defaults("copy", info, {"epochs": info.epochs_done + 5})
+    config, errors = resume_check(info, "copy", ("epochs",))
+    new_name = (st.session_state[copy_key] or "").strip()
+    problem = new_run_name_problem(new_name, root, training.manager().active_names(root))
+    if problem is not None:
+        errors["name"] = t(f"err_name_{problem}", name=new_name)
     with st.container(border=True):
         st.markdown(f"**{t('copy_h')}**")
         st.caption(t("copy_explain", name=info.name))
         name_col, epochs_col = st.columns(2)
-        new_name = name_col.text_input(t("run_name"), key=copy_key, max_chars=64)
-        epochs = epochs_col.number_input(t("resume_epochs"), min_value=info.epochs_done + 1, max_value=10_000,
-                                         value=info.epochs_done + 5, step=1, key=f"train_copy_epochs_{info.name}",
-                                         help=t("help_resume_epochs"))
-        if st.button(t("copy_resume"), icon=":material/content_copy:", key=f"train_copy_{info.name}"):
+        with name_col:
+            st.text_input(t("run_name"), key=copy_key, max_chars=64)
+            error_under(errors, "name")
+        with epochs_col:
+            st.number_input(t("resume_epochs"), step=1, key=form_key("copy", "epochs", info), help=t("help_resume_epochs"))
+            error_under(errors, "epochs")
+        if st.button(t("copy_resume"), icon=":material/content_copy:", key=f"train_copy_{info.name}", disabled=bool(errors)):
             try:
-                training.manager().resume_copy(info.name, new_name.strip(), int(epochs), root, by=people.actor())
+                training.manager().resume_copy(info.name, new_name, config.epochs, root, by=people.actor())
             except GanLabError as error:
                 st.error(frame.error_text(error))
             else:
-                st.session_state["train_watch_next"] = new_name.strip()  # the selectbox is outside this fragment
+                st.session_state["train_watch_next"] = new_name  # the selectbox is outside this fragment
                 st.session_state.pop(copy_key, None)
                 st.rerun()
 

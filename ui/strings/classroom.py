@@ -8,9 +8,6 @@ STRINGS = {
                                "(?student=…), так что перезагрузка и ссылка его сохраняют.",
                          "en": "Everyone sees it: your runs carry this name. It is kept in the page's address "
                                "(?student=…), so a reload or a shared link keeps it."},
-    "people_name_invalid": {"ru": "Имя не подходит: 1–32 буквы, цифры, пробелы, «.», «-» или «_», начиная с буквы или цифры.",
-                            "en": "That name is not allowed: 1-32 letters, digits, spaces, '.', '-' or '_', "
-                                  "starting with a letter or digit."},
     "people_single_user": {"ru": "Режим одного пользователя: пароль учителя не задан, поэтому здесь можно управлять "
                                  "всеми запусками.",
                            "en": "Single-user mode: no teacher password is set, so this session may manage every run."},
@@ -21,10 +18,6 @@ STRINGS = {
     "people_teacher_h": {"ru": "Режим учителя", "en": "Teacher mode"},
     "people_password": {"ru": "Пароль учителя", "en": "Teacher password"},
     "people_unlock": {"ru": "Войти как учитель", "en": "Unlock teacher mode"},
-    "people_wrong_password": {"ru": "Неверный пароль. Следующая попытка — через {seconds} с.",
-                              "en": "Wrong password. You can try again in {seconds} s."},
-    "people_wait": {"ru": "Слишком много неверных паролей: подождите {seconds} с.",
-                    "en": "Too many wrong passwords: wait {seconds} s."},
     "people_teacher_on": {"ru": "Режим учителя: можно управлять всеми запусками, очередью и ограничениями класса.",
                           "en": "Teacher mode: you may manage every run, the queue and the class limits."},
     "people_teacher_leave": {"ru": "Выйти из режима учителя", "en": "Leave teacher mode"},
@@ -43,15 +36,6 @@ STRINGS = {
                                 "en": "Stopped by the class time limit ({minutes} min)."},
     "col_owner": {"ru": "Владелец", "en": "Owner"},
     "seed_label": {"ru": "seed {seed}", "en": "seed {seed}"},
-    # --- class limits on the Train page -----------------------------------------------------------------
-    "class_limit_epochs": {"ru": "Ограничение класса: не больше {n} эпох на запуск.",
-                           "en": "Class limit: at most {n} epochs per run."},
-    "class_limit_devices": {"ru": "Ограничение класса: ученикам доступны только {devices}.",
-                            "en": "Class limit: students may train on {devices} only."},
-    "class_limit_active": {"ru": "Ограничение класса: не больше {n} ваших запусков в очереди или в обучении. "
-                                 "Дождитесь окончания или остановите один.",
-                           "en": "Class limit: at most {n} of your runs queued or training. Wait for one to finish "
-                                 "or stop it."},
     # --- a shipped run is trained as the student's own copy ---------------------------------------------
     "copy_h": {"ru": "Продолжить обучение своей копии", "en": "Resume training as your own copy"},
     "copy_explain": {"ru": "«{name}» поставляется с GAN Lab и не меняется. Продолжение обучит копию под новым "
@@ -106,7 +90,8 @@ STRINGS = {
     "board_all_devices": {"ru": "все", "en": "all"},
 }
 
-# gan_core's classroom errors by code (gan_core/access.py, jobs.py, checkpoints.py), shown by frame.error_text
+# gan_core's classroom errors by code (gan_core/access.py, jobs.py, checkpoints.py), shown by frame.error_text:
+# the one place of the classroom's error texts (the Train page says the class limits with these before Start too)
 STRINGS.update({
     "error_access": {"ru": "Это действие вам недоступно: {detail}", "en": "You may not do that: {detail}"},
     "error_shipped": {"ru": "Запуск «{name}» поставляется с GAN Lab и не меняется.",
@@ -128,8 +113,10 @@ STRINGS.update({
                            "en": "Class limit: at most {n} epochs per run."},
     "error_limit_devices": {"ru": "Ограничение класса: ученикам доступны только {devices}.",
                             "en": "Class limit: students may train on {devices} only."},
-    "error_limit_active": {"ru": "Ограничение класса: не больше {n} ваших запусков в очереди или в обучении.",
-                           "en": "Class limit: at most {n} of your runs queued or training."},
+    "error_limit_active": {"ru": "Ограничение класса: не больше {n} ваших запусков в очереди или в обучении. "
+                                 "Дождитесь окончания или остановите один.",
+                           "en": "Class limit: at most {n} of your runs queued or training. Wait for one to finish "
+                                 "or stop it."},
     "error_limit_value": {"ru": "Ограничение должно быть положительным числом или 0 (без ограничения).",
                           "en": "A limit must be a positive number, or 0 for no limit."},
     "error_limit_no_device": {"ru": "Оставьте ученикам хотя бы одно устройство, например cpu.",
@@ -140,6 +127,8 @@ STRINGS.update({
                              "en": "Wrong password. You can try again in {seconds} s."},
     "error_password_wait": {"ru": "Слишком много неверных паролей: подождите {seconds} с.",
                             "en": "Too many wrong passwords: wait {seconds} s."},
-    "error_person_name": {"ru": "Имя «{name}» не подходит: 1–32 буквы, цифры, пробелы, «.», «-» или «_».",
-                          "en": "The name '{name}' is not allowed: 1-32 letters, digits, spaces, '.', '-' or '_'."},
+    "error_person_name": {"ru": "Имя «{name}» не подходит: 1–32 буквы, цифры, пробелы, «.», «-» или «_», начиная с "
+                                "буквы или цифры.",
+                          "en": "The name '{name}' is not allowed: 1-32 letters, digits, spaces, '.', '-' or '_', "
+                                "starting with a letter or digit."},
 })

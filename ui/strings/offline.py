@@ -1,7 +1,7 @@
 """Offline: which datasets are on this computer, and how to get the others (README, section Data)."""
 
 STRINGS = {
-    "dataset_missing_suffix": {"ru": " — нет на этом компьютере", "en": " — not on this computer"},
+    "dataset_missing_suffix": {"ru": " (не скачан)", "en": " (not on disk)"},
     "dataset_missing_note": {
         "ru": "Набора «{dataset}» нет на этом компьютере. С интернетом он скачается при первом запуске (~50 МБ). Без "
               "интернета положите четыре файла *-idx?-ubyte (или .gz) в папку `{folder}` — см. README, раздел Data.",

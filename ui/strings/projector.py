@@ -7,7 +7,7 @@ STRINGS = {
 }
 
 STRINGS.update({  # short enough for a quarter of a 1280-pixel screen; the description goes under the select
-    "model_short_sngan": {"ru": "SNGAN (по умолчанию)", "en": "SNGAN (default)"},
+    "model_short_sngan": {"ru": "SNGAN (основная)", "en": "SNGAN (default)"},
     "model_short_mlp": {"ru": "MLP из лекции", "en": "MLP (the lecture's)"},
     "model_short_dcgan": {"ru": "DCGAN", "en": "DCGAN"},
 })

@@ -1,0 +1,96 @@
+"""The Train page's Resume and Copy-and-resume forms check their values with the library, as the new-run
+form does (issues 9 and 10): an out-of-range value stays in its field, says the allowed range under it in
+the reader's language, and the button waits; what the button then trains is what the fields show."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gan_core.checkpoints import CHECKPOINTS_ENV, RunDir
+from gan_core.config import TrainConfig, resume_from_form
+from gan_core.trainer import Trainer
+
+from .test_app import column_with, job_manager, open_app, text, texts  # noqa: F401 - fixtures
+
+
+@pytest.fixture(scope="module")
+def tiny_root(tmp_path_factory: pytest.TempPathFactory, small_mnist) -> Path:
+    """One tiny finished run of 2 epochs, "tiny" (made once for this module)."""
+    root = tmp_path_factory.mktemp("resume-forms")
+    Trainer.create(TrainConfig(model="mlp", epochs=2, batch_size=64, device="cpu", latent_dim=8), RunDir("tiny", root),
+                   data=small_mnist).train()
+    return root
+
+
+@pytest.fixture
+def with_run(tiny_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "checkpoints"
+    shutil.copytree(tiny_root, root)
+    monkeypatch.setenv(CHECKPOINTS_ENV, str(root))
+    return root
+
+
+def under(at, key: str) -> list[str]:
+    return texts(column_with(at, "number_input", key), "error")
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_resume_form_says_what_is_out_of_range_and_waits(with_run, language) -> None:
+    at = open_app("train", language)  # opens on the one run, "tiny": 2 epochs, finished
+    assert not at.button(key="train_resume_tiny").disabled
+    at.number_input(key="train_resume_epochs_tiny").set_value(2).run()
+    assert under(at, "train_resume_epochs_tiny") == [
+        text("settings_err_out_of_range", language, value="2",
+             range=text("settings_range_whole", language, low="3", high="100000"))]
+    assert at.button(key="train_resume_tiny").disabled
+    at.number_input(key="train_resume_epochs_tiny").set_value(4)
+    at.number_input(key="train_resume_lr_g_tiny").set_value(5.0).run()
+    assert under(at, "train_resume_lr_g_tiny") == [
+        text("settings_err_out_of_range", language, value="5",
+             range=text("settings_range_open_low", language, low="0", high="1"))]
+    assert under(at, "train_resume_epochs_tiny") == []
+    assert at.button(key="train_resume_tiny").disabled
+    at.number_input(key="train_resume_lr_g_tiny").set_value(0.0).run()
+    assert at.button(key="train_resume_tiny").disabled
+
+
+def test_resume_trains_what_the_fields_show(with_run, job_manager) -> None:
+    at = open_app("train", "en")
+    at.number_input(key="train_resume_epochs_tiny").set_value(4)
+    at.number_input(key="train_resume_lr_d_tiny").set_value(1e-4).run()
+    assert not at.error
+    at.button(key="train_resume_tiny").click().run()
+    job = job_manager.job("tiny", with_run)
+    assert job is not None and job.resume and (job.config.epochs, job.config.lr_d) == (4, 1e-4)
+    job_manager.stop("tiny", with_run)
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_copy_and_resume_form_checks_its_name_and_epochs(with_run, language) -> None:
+    RunDir("tiny", with_run).update_info(shipped=True)  # a shipped run is resumed as a copy
+    at = open_app("train", language)
+    assert not at.button(key="train_copy_tiny").disabled
+    at.number_input(key="train_copy_epochs_tiny").set_value(1).run()
+    assert under(at, "train_copy_epochs_tiny") == [
+        text("settings_err_out_of_range", language, value="1",
+             range=text("settings_range_whole", language, low="3", high="100000"))]
+    assert at.button(key="train_copy_tiny").disabled
+    at.number_input(key="train_copy_epochs_tiny").set_value(3)
+    at.text_input(key="train_copy_name_tiny").set_value("tiny").run()
+    assert texts(at, "error") == [text("err_name_taken", language, name="tiny")]
+    assert at.button(key="train_copy_tiny").disabled
+    at.text_input(key="train_copy_name_tiny").set_value("my-copy").run()
+    assert not at.error and not at.button(key="train_copy_tiny").disabled
+
+
+def test_the_library_checks_a_resume_form_field_by_field() -> None:
+    saved = {"model": "mlp", "epochs": 2, "lr_g": 2e-3, "lr_d": 2e-3, "latent_dim": 8}
+    result = resume_from_form(saved, 2, "r", {"epochs": "2", "lr_g": "abc", "lr_d": 2})
+    assert {name: error.code for name, error in result.errors.items()} == {
+        "epochs": "out_of_range", "lr_g": "not_a_number", "lr_d": "out_of_range"}
+    assert result.config is None and result.errors["epochs"].allowed.low == 3
+    good = resume_from_form(saved, 2, "r", {"epochs": "5", "lr_g": "1e-4", "lr_d": 2e-3})
+    assert not good.errors and (good.config.epochs, good.config.lr_g, good.config.latent_dim) == (5, 1e-4, 8)
