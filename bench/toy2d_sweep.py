@@ -43,6 +43,14 @@ CANDIDATES: list[dict] = [
     {"name": "r1-0.1", "r1": 0.1, "beta1": 0.5, "beta2": 0.9},
     {"name": "r1-1", "r1": 1.0, "beta1": 0.5, "beta2": 0.9},
     {"name": "sn-lsgan", "spectral_norm": True, "beta1": 0.5, "beta2": 0.9, "loss": "lsgan"},
+    # instance noise: sigma annealed linearly to 0 over N rounds (on top of the distribution's defaults)
+    {"name": "in-off", "instance_noise": 0.0},
+    {"name": "in0.1-2500", "instance_noise": 0.1, "instance_noise_rounds": 2500},
+    {"name": "in0.1-3500", "instance_noise": 0.1, "instance_noise_rounds": 3500},
+    {"name": "in0.2-2500", "instance_noise": 0.2, "instance_noise_rounds": 2500},
+    {"name": "in0.2-3500", "instance_noise": 0.2, "instance_noise_rounds": 3500},
+    {"name": "in0.3-3000", "instance_noise": 0.3, "instance_noise_rounds": 3000},
+    {"name": "in0.2-4000", "instance_noise": 0.2, "instance_noise_rounds": 4000},
 ]
 
 

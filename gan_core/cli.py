@@ -158,6 +158,10 @@ def add_toy2d_parser(commands: argparse._SubParsersAction) -> None:
     toy.add_argument("--spectral-norm", action=argparse.BooleanOptionalAction,
                      help=f"divide D's layers by their spectral norm (default: {d.spectral_norm})")
     toy.add_argument("--r1", type=float, help=f"R1 penalty weight gamma on real points, 0 = off (default: {d.r1:g})")
+    toy.add_argument("--instance-noise", type=float,
+                     help=f"std of Gaussian noise added to D's inputs, 0 = off (default: {d.instance_noise:g})")
+    toy.add_argument("--instance-noise-rounds", type=int,
+                     help=f"rounds over which it falls to 0, 0 = constant (default: {d.instance_noise_rounds})")
     toy.add_argument("--json", action="store_true", help="print one JSON line instead of a sentence")
     toy.add_argument("--save", metavar="FILE", help="also save the trained model (.pt) for the 2D lab page's Load")
 
@@ -464,7 +468,8 @@ def cmd_toy2d(args: argparse.Namespace) -> int:
     given = args.seconds is not None or args.steps is not None or args.cpu_seconds is not None
     seconds = args.seconds if given else 20.0
     settings = ("loss", "d_steps", "g_steps", "optimizer_g", "optimizer_d", "lr_g", "lr_d", "beta1", "beta2", "layers",
-                "width", "noise_dim", "noise", "batch_size", "spectral_norm", "r1", "seed")
+                "width", "noise_dim", "noise", "batch_size", "spectral_norm", "r1", "instance_noise",
+                "instance_noise_rounds", "seed")
     config = preset_config(args.distribution, **{name: getattr(args, name) for name in settings
                                                  if getattr(args, name) is not None})
     points = parse_points(args.points) if args.points else None

@@ -142,6 +142,12 @@ class Toy2DConfig:
     r1: float = 0.0  # gamma of the R1 penalty gamma/2 E|grad D(x)|^2 on real points (Mescheder et al. 2018)
     beta1: float = 0.5  # Adam's betas (both networks)
     beta2: float = 0.999
+    # Instance noise (Sønderby et al. 2016; Arjovsky & Bottou 2017): Gaussian noise of std sigma added to every
+    # point D sees, real and fake, in D's and G's updates, so the two distributions overlap and D's gradient
+    # reaches G even where G misses a mode; sigma falls linearly to 0 over `instance_noise_rounds` rounds
+    # (0 = held constant). 0 = off.
+    instance_noise: float = 0.0
+    instance_noise_rounds: int = 0
 
     def validate(self) -> "Toy2DConfig":
         """Raise ConfigError naming the first bad value and how to fix it; return self when all is well."""
@@ -161,16 +167,17 @@ class Toy2DConfig:
             raise ConfigError(f"unknown noise {self.noise!r}; choose one of {', '.join(NOISES)}", code="toy2d_unknown",
                               setting="noise", value=self.noise, choices=", ".join(NOISES))
         checks = {"d_steps": (1, 20), "g_steps": (1, 20), "layers": (1, 6), "width": (2, 512), "noise_dim": (1, 2),
-                  "batch_size": (8, 4096), "seed": (0, 2**31 - 1)}
+                  "batch_size": (8, 4096), "seed": (0, 2**31 - 1), "instance_noise_rounds": (0, 1_000_000)}
         for name, (low, high) in checks.items():
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
                 raise ConfigError(f"{name.replace('_', '-')} must be a whole number from {low} to {high}, got {value!r}",
                                   code="toy2d_range", setting=name.replace("_", "-"), low=low, high=high, value=value)
-        for name, (low, high) in {"r1": (0.0, 100.0), "beta1": (0.0, 0.999), "beta2": (0.0, 0.9999)}.items():
+        for name, (low, high) in {"r1": (0.0, 100.0), "beta1": (0.0, 0.999), "beta2": (0.0, 0.9999),
+                                  "instance_noise": (0.0, 2.0)}.items():
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-                raise ConfigError(f"{name} must be a number from {low:g} to {high:g}, got {value!r}",
+                raise ConfigError(f"{name.replace('_', '-')} must be a number from {low:g} to {high:g}, got {value!r}",
                                   code="toy2d_range", setting=name, low=low, high=high, value=value)
         if not isinstance(self.spectral_norm, bool):
             raise ConfigError(f"spectral-norm must be true or false, got {self.spectral_norm!r}", code="toy2d_bad_value",
@@ -209,7 +216,8 @@ class Toy2DConfig:
 # grid25 (spacing 2, std 0.05): with R1 on D, Adam's beta2 = 0.9 and lr 2e-3, 19 / 24 / 22 of 25 modes for seeds
 # 0 / 1 / 2 in 5,023 rounds (~40 s of CPU), against 12-14/25 without. Neither this nor ring8's (the lab's own:
 # 8 / 4 / 7 of 8 in 3,863 rounds, ~20 s) meets issue 14's targets for every seed yet: README, "The 2D lab".
-DISTRIBUTION_DEFAULTS: dict[str, dict] = {"grid25": {"r1": 0.1, "beta2": 0.9, "lr_g": 2e-3, "lr_d": 2e-3}}
+DISTRIBUTION_DEFAULTS: dict[str, dict] = {"ring8": {"instance_noise": 0.1, "instance_noise_rounds": 2500},
+                                          "grid25": {"r1": 0.1, "beta2": 0.9, "lr_g": 2e-3, "lr_d": 2e-3}}
 
 
 def preset_config(distribution: str, **given) -> Toy2DConfig:
@@ -435,11 +443,29 @@ class Toy2DLab:
             return 2 * torch.rand(shape, generator=generator) - 1
         return torch.randn(shape, generator=generator)
 
+    @property
+    def instance_sigma(self) -> float:
+        """The instance noise's std now: the initial sigma, falling linearly to 0 over the anneal's rounds
+        (counted in D's updates, d_steps to a round)."""
+        sigma, rounds = self.config.instance_noise, self.config.instance_noise_rounds
+        if sigma <= 0 or rounds == 0:
+            return float(sigma)
+        return sigma * max(0.0, 1.0 - self.d_updates / (rounds * self.config.d_steps))
+
+    def blur(self, points: torch.Tensor) -> torch.Tensor:
+        """Points as D sees them: plus Gaussian noise of std instance_sigma (drawn with the lab's generator;
+        nothing is drawn when it is 0, so a run without instance noise is the same as before it existed)."""
+        sigma = self.instance_sigma
+        if sigma == 0:
+            return points
+        return points + sigma * torch.randn(points.shape, generator=self.rng)
+
     # The training step, as in the lecture: k steps of D, then a step of G.
     def step_d(self) -> float:
         """One update of D: push D(real) up and D(G(z)) down. G does not change."""
         real = self.target.sample(self.config.batch_size, self.rng)
         fake = self.G(self.noise(self.config.batch_size)).detach()
+        real, fake = self.blur(real), self.blur(fake)  # instance noise, when on
         self.D.train()
         # the penalty: WGAN-GP's own, plus R1 (gamma/2 E|grad D(x)|^2 on real points) when r1 > 0
         loss = self.loss.discriminator(self.D(real), self.D(fake)) + self.loss.penalty(self.D, real, fake, self.rng)
@@ -453,7 +479,7 @@ class Toy2DLab:
 
     def step_g(self) -> float:
         """One update of G: move G(z) where D calls it real. D does not change."""
-        fake = self.G(self.noise(self.config.batch_size))
+        fake = self.blur(self.G(self.noise(self.config.batch_size)))
         loss = self.loss.generator(self.D(fake))
         self.opt_g.zero_grad()
         loss.backward()

@@ -226,7 +226,7 @@ def test_a_distributions_defaults_apply_unless_the_user_sets_a_value() -> None:
         config = preset_config(name)
         assert all(getattr(config, key) == value for key, value in values.items())
     assert preset_config("grid25", batch_size=64).batch_size == 64
-    assert preset_config("ring8") == Toy2DConfig()  # ring8 keeps the lab's own defaults
+    assert preset_config("ring8") == replace(Toy2DConfig(), **DISTRIBUTION_DEFAULTS["ring8"])  # only its noise
     assert Toy2DConfig.from_dict({"spectral_norm": "True", "r1": "0.5"}) == Toy2DConfig(spectral_norm=True, r1=0.5)
     with pytest.raises(ConfigError, match="spectral-norm has a bad value"):
         Toy2DConfig.from_dict({"spectral_norm": "maybe"})

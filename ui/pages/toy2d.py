@@ -31,19 +31,23 @@ SPEED, SLOW = f"{KEEP}toy2d_speed", f"{KEEP}toy2d_slow"
 URL_NAMES = {"distribution": "dist", "loss": "loss", "d_steps": "d", "g_steps": "g", "optimizer_g": "opt_g",
              "optimizer_d": "opt_d", "lr_g": "lr_g", "lr_d": "lr_d", "layers": "layers", "width": "width",
              "noise_dim": "zdim", "noise": "z", "seed": "seed", "batch_size": "batch", "spectral_norm": "sn",
-             "r1": "r1", "beta1": "b1", "beta2": "b2"}
+             "r1": "r1", "beta1": "b1", "beta2": "b2", "instance_noise": "inoise",
+             "instance_noise_rounds": "inoise_rounds"}
 POINTS_URL = "pts"
 LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1)
 WIDTHS = (8, 16, 32, 64, 128, 256, 512)
 BATCHES = (32, 64, 128, 256, 512, 1024)
 R1_WEIGHTS = (0.0, 0.01, 0.1, 1.0, 10.0)
 BETAS1, BETAS2 = (0.0, 0.5, 0.9), (0.9, 0.99, 0.999)
+INSTANCE_NOISES = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5)
+ANNEAL_ROUNDS = (0, 500, 1000, 2500, 5000, 10000)
+# Each demonstration shows a failure, so none has ring8's instance noise (it is a cure for all three).
 PRESETS = {
     # G five times faster than D: G overshoots from mode to mode before D can spread it out.
-    "collapse": {"distribution": "ring8", "loss": "ns", "lr_g": 5e-3, "lr_d": 1e-3},
+    "collapse": {"distribution": "ring8", "loss": "ns", "lr_g": 5e-3, "lr_d": 1e-3, "instance_noise": 0.0},
     # D three steps ahead with a high rate: minimax's gradient log(1 - D) vanishes where D is sure.
-    "minimax": {"distribution": "ring8", "loss": "minimax", "d_steps": 3, "lr_d": 5e-3},
-    "strong_d": {"distribution": "ring8", "loss": "ns", "d_steps": 5, "lr_d": 1e-2},
+    "minimax": {"distribution": "ring8", "loss": "minimax", "d_steps": 3, "lr_d": 5e-3, "instance_noise": 0.0},
+    "strong_d": {"distribution": "ring8", "loss": "ns", "d_steps": 5, "lr_d": 1e-2, "instance_noise": 0.0},
 }
 
 
@@ -232,6 +236,13 @@ def settings_column() -> Toy2DConfig:
     beta1_col, beta2_col = st.columns(2)
     beta1_col.selectbox(t("toy2d_beta1"), sorted({*BETAS1, st.session_state[key("beta1")]}), key=key("beta1"))
     beta2_col.selectbox(t("toy2d_beta2"), sorted({*BETAS2, st.session_state[key("beta2")]}), key=key("beta2"))
+    sigma_col, anneal_col = st.columns(2)
+    sigma_col.select_slider(t("toy2d_instance_noise"), sorted({*INSTANCE_NOISES, st.session_state[key("instance_noise")]}),
+                            key=key("instance_noise"), format_func=lambda v: f"{v:g}", help=t("toy2d_instance_noise_help"))
+    anneal_col.selectbox(t("toy2d_instance_noise_rounds"),
+                         sorted({*ANNEAL_ROUNDS, st.session_state[key("instance_noise_rounds")]}),
+                         key=key("instance_noise_rounds"), help=t("toy2d_instance_noise_rounds_help"),
+                         format_func=lambda n: t("toy2d_instance_noise_constant") if n == 0 else f"{n:,}")
     chosen = st.session_state[key("distribution")]
     if DISTRIBUTION_DEFAULTS.get(chosen):
         values = ", ".join(f"{name} = {value:g}" if isinstance(value, float) and not isinstance(value, bool)
