@@ -15,6 +15,7 @@ Each run also reports its numbers at every tenth of its budget (`trace`: whether
     python bench/toy2d_sweep.py --distribution ring8 --idle-seconds 20 --seeds 0 1 2 3 4 --candidates defaults
     python bench/toy2d_sweep.py --distribution grid25 --idle-seconds 40 --seeds 0 1 2 3 4 --candidates defaults
     python bench/toy2d_sweep.py --distribution grid25 --cpu-seconds 40 --seeds 0 1 2
+    python bench/toy2d_sweep.py --distribution ring8 --time-only --candidates defaults in-off   # CPU ms per round
     python bench/toy2d_sweep.py --candidates-file my.json   # a JSON list of {"name": ..., <Toy2DConfig fields>}
 """
 
@@ -51,6 +52,9 @@ CANDIDATES: list[dict] = [
     {"name": "in0.2-3500", "instance_noise": 0.2, "instance_noise_rounds": 3500},
     {"name": "in0.3-3000", "instance_noise": 0.3, "instance_noise_rounds": 3000},
     {"name": "in0.2-4000", "instance_noise": 0.2, "instance_noise_rounds": 4000},
+    {"name": "in0.5-3000", "instance_noise": 0.5, "instance_noise_rounds": 3000},
+    {"name": "in0.5-2000", "instance_noise": 0.5, "instance_noise_rounds": 2000},
+    {"name": "in0.3-2000", "instance_noise": 0.3, "instance_noise_rounds": 2000},
 ]
 
 
@@ -117,6 +121,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--distribution", default="grid25")
     budget = parser.add_mutually_exclusive_group(required=True)
+    budget.add_argument("--time-only", action="store_true",
+                        help="only print each candidate's CPU ms per round (timed in turn, three times; the fastest)")
     budget.add_argument("--cpu-seconds", type=float, help="this process's CPU time per run")
     budget.add_argument("--idle-seconds", type=float, help="the rounds an idle core does in this many seconds")
     budget.add_argument("--rounds", type=int, help="rounds per run")
@@ -133,6 +139,14 @@ def main() -> int:
             parser.error(f"unknown candidates {sorted(unknown)}; choose from {[c['name'] for c in candidates]}")
         candidates = [c for c in candidates if c["name"] in args.candidates]
 
+    if args.time_only:  # in turn, so that a change in the machine's load touches every candidate alike
+        best = {c["name"]: float("inf") for c in candidates}
+        for _ in range(3):
+            for c in candidates:
+                best[c["name"]] = min(best[c["name"]], ms_per_round(args.distribution, c))
+        print(json.dumps({"distribution": args.distribution, "ms_per_round": {k: round(v, 3) for k, v in best.items()},
+                          "load_average_1min": round(os.getloadavg()[0], 2)}))
+        return 0
     cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else list(range(os.cpu_count() or 1))
     jobs = args.jobs or max(1, len(cores) // 2)
     slots: multiprocessing.Queue = multiprocessing.get_context("spawn").Queue()

@@ -241,8 +241,7 @@ def settings_column() -> Toy2DConfig:
                             key=key("instance_noise"), format_func=lambda v: f"{v:g}", help=t("toy2d_instance_noise_help"))
     anneal_col.selectbox(t("toy2d_instance_noise_rounds"),
                          sorted({*ANNEAL_ROUNDS, st.session_state[key("instance_noise_rounds")]}),
-                         key=key("instance_noise_rounds"), help=t("toy2d_instance_noise_rounds_help"),
-                         format_func=lambda n: t("toy2d_instance_noise_constant") if n == 0 else f"{n:,}")
+                         key=key("instance_noise_rounds"), help=t("toy2d_instance_noise_rounds_help"))
     chosen = st.session_state[key("distribution")]
     if DISTRIBUTION_DEFAULTS.get(chosen):
         values = ", ".join(f"{name} = {value:g}" if isinstance(value, float) and not isinstance(value, bool)
