@@ -39,8 +39,8 @@ WIDTHS = (8, 16, 32, 64, 128, 256, 512)
 BATCHES = (32, 64, 128, 256, 512, 1024)
 R1_WEIGHTS = (0.0, 0.01, 0.1, 1.0, 10.0)
 BETAS1, BETAS2 = (0.0, 0.5, 0.9), (0.9, 0.99, 0.999)
-INSTANCE_NOISES = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5)
-ANNEAL_ROUNDS = (0, 500, 1000, 2500, 5000, 10000)
+INSTANCE_NOISES = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
+ANNEAL_ROUNDS = (0, 500, 1000, 2000, 3000, 5000, 10000)
 # Each demonstration shows a failure, so none has ring8's instance noise (it is a cure for all three).
 PRESETS = {
     # G five times faster than D: G overshoots from mode to mode before D can spread it out.
