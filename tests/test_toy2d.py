@@ -177,6 +177,7 @@ def test_cli_trains_and_prints_one_json_line(tmp_path) -> None:
     (("--loss", "nope"), "unknown loss"),
     (("--d-steps", "0"), "d-steps must be"),
     (("--lr-g", "-1"), "lr-g must be"),
+    (("--instance-noise", "-1"), "instance-noise must be"),
     (("--steps", "abc"), "invalid int value"),
     (("--seconds", "0"), "--seconds must be"),
     (("--seconds", "5", "--cpu-seconds", "5"), "not both"),
