@@ -113,6 +113,8 @@ def test_two_students_and_a_teacher_each_see_what_they_may_do(class_server: str,
     teacher.get_by_role("button", name="Unlock teacher mode").click()
     settle(teacher)
     expect(teacher.get_by_text("Wrong password. You can try again in 1 s.")).to_have_count(1, timeout=WAIT_MS)
+    # the box is emptied by the refusal (the browser may show the refusal a moment before it empties the box)
+    expect(teacher.get_by_role("textbox", name="Teacher password")).to_have_value("", timeout=WAIT_MS)
     assert "not it" not in teacher.content()
     screenshot(teacher, "classroom-teacher-wrong-password", whole=False)
     teacher.wait_for_timeout(1100)

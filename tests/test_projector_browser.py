@@ -16,6 +16,7 @@ import pytest
 from ui.i18n import STRINGS
 
 from .test_browser import ARTIFACTS, CHROMIUM_ARGS, ROOT, find_chromium, free_port, missing, settle
+from .test_train_page_browser import MEASURE
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +67,10 @@ def test_losses_and_compare_at_1280x720(shipped_server: str) -> None:
             page.screenshot(path=str(ARTIFACTS / f"projector-compare-{language}.png"))
             width = page.locator('[data-testid="stImage"] img').first.bounding_box()["width"]
             assert width > 300, width  # half the main column (378 px with the sidebar open), not a quarter (~180 px)
+            # the run picker's label reads in full (it was cut at "... 100 epoc")
+            picker = page.locator('[data-testid="stSelectbox"]').first
+            (text, needed, available), = page.evaluate(MEASURE, [picker.element_handle(), []])
+            assert needed <= available, f"{text!r} needs {needed:.0f} px, has {available:.0f}"
         browser.close()
 
 

@@ -131,7 +131,7 @@ def render() -> None:
     st.markdown(t("compare_intro"))
     frame.default(f"{KEEP}compare_n", 36)
     frame.default(f"{KEEP}compare_measured", DEFAULT_MEASURED)
-    run_col, n_col, measured_col, seed_col = st.columns([3, 2, 2, 1], gap="medium", vertical_alignment="bottom")
+    run_col, n_col, measured_col, seed_col = st.columns([4, 2, 2, 1], gap="medium", vertical_alignment="bottom")  # the run label in full at 1280 px
     with run_col:
         run = pickers.pick_run(f"{KEEP}compare_run", label=t("compare_run"))
     count = n_col.select_slider(t("compare_n"), GRID_SIZES, key=f"{KEEP}compare_n")
