@@ -171,7 +171,7 @@ def quality_figures(history: History2D, names: dict[str, str], height: int = 210
 def advance(lab: Toy2DLab, rounds: int) -> int:
     """Play's training for one frame: `rounds` rounds, or fewer when FRAME_TRAINING_SECONDS run out (at least
     one); the rounds done."""
-    return lab.train(seconds=FRAME_TRAINING_SECONDS, rounds=rounds)
+    return lab.train(seconds=FRAME_TRAINING_SECONDS, rounds=rounds) or lab.train(rounds=1)
 
 
 def frame_figures(lab: Toy2DLab, names: dict[str, str], title: str = "", playing: bool = True) -> list[go.Figure]:
