@@ -57,6 +57,7 @@ CANDIDATES: list[dict] = [
     {"name": "in0.3-2000", "instance_noise": 0.3, "instance_noise_rounds": 2000},
     {"name": "in0.5-1500", "instance_noise": 0.5, "instance_noise_rounds": 1500},
     {"name": "in0.7-2000", "instance_noise": 0.7, "instance_noise_rounds": 2000},
+    {"name": "in0.7-1500", "instance_noise": 0.7, "instance_noise_rounds": 1500},
     {"name": "in1.0-2000", "instance_noise": 1.0, "instance_noise_rounds": 2000},
     {"name": "in0.5-2000-b512", "instance_noise": 0.5, "instance_noise_rounds": 2000, "batch_size": 512},
 ]
