@@ -194,3 +194,15 @@ def test_a_play_frame_trains_its_rounds_unless_its_time_runs_out_and_long_curves
     assert len(x) == 600 and x[-1] == 6000 and np.allclose(y, 0.5)  # each point the mean of its 10 updates
     lab.history.loss_d.append((6001, 1.0))
     assert len(lab.history.array("loss_d")) == 6001  # what was added since is picked up
+
+
+def test_a_visit_cut_short_before_the_settings_were_set_does_not_break_the_next_one(checkpoints) -> None:
+    # Under a class's load a student clicks on before the page's first run ends: the page was marked read
+    # (toy2d_from_url) but its settings never set, and the next visit failed on a missing setting.
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = "en"
+    at.session_state["toy2d_from_url"] = True
+    at.query_params.update(SMALL)
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state[LAB].config.distribution == "ring8"

@@ -81,10 +81,11 @@ def text_to_points(text: str) -> list[list[float]]:
 
 
 def read_url_once() -> None:
-    """The first time this session opens the page: the settings of a shared link, else the defaults."""
-    if st.session_state.get(FROM_URL):
+    """The first time this session opens the page: the settings of a shared link, else the defaults. (Marked
+    read only once every setting is in place: a visit cut short by the next click must not leave a session
+    with the page marked read and its settings missing.)"""
+    if st.session_state.get(FROM_URL) and all(key(name) in st.session_state for name in URL_NAMES):
         return
-    st.session_state[FROM_URL] = True
     given = {name: st.query_params[short] for name, short in URL_NAMES.items() if short in st.query_params}
     config = Toy2DConfig()
     try:  # what the link leaves out takes its distribution's default
@@ -97,8 +98,9 @@ def read_url_once() -> None:
     except ValueError:  # malformed points in a hand-edited link
         st.session_state[MESSAGE] = frame.error_text(code="toy2d_bad_value", params={"setting": POINTS_URL,
                                                                                       "value": st.query_params[POINTS_URL]})
-    if key("distribution") not in st.session_state or given:
+    if not all(key(name) in st.session_state for name in URL_NAMES) or given:
         set_widgets(config)
+    st.session_state[FROM_URL] = True
 
 
 def write_url(config: Toy2DConfig) -> None:
