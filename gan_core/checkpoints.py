@@ -25,6 +25,7 @@ import pickle
 import re
 import shutil
 import socket
+import struct
 import tempfile
 import time
 import zipfile
@@ -158,7 +159,9 @@ def load_tensor_source(source: Path | BinaryIO, expected_format: str, path: Path
             f"{path} was refused: it contains Python objects that could run code when loaded; "
             "only checkpoints written by GAN Lab can be opened",
             code="file_unsafe", file=f"{path.parent.name}/{path.name}") from None
-    except (RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile, KeyError) as error:
+    # Damaged bytes that happen to start like an old-style pickle fail deep in the unpickler, with any of these.
+    except (RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile, KeyError, IndexError, TypeError,
+            AttributeError, AssertionError, OverflowError, struct.error) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise CorruptFileError(f"{path} is truncated or corrupt ({reason[:120]}); delete this run or restore the file",
                                file=f"{path.parent.name}/{path.name}") from None
