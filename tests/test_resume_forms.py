@@ -4,33 +4,12 @@ the reader's language, and the button waits; what the button then trains is what
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from gan_core.checkpoints import CHECKPOINTS_ENV, RunDir
-from gan_core.config import TrainConfig, resume_from_form
-from gan_core.trainer import Trainer
+from gan_core.checkpoints import RunDir
+from gan_core.config import resume_from_form
 
-from .test_app import column_with, job_manager, open_app, text, texts  # noqa: F401 - fixtures
-
-
-@pytest.fixture(scope="module")
-def tiny_root(tmp_path_factory: pytest.TempPathFactory, small_mnist) -> Path:
-    """One tiny finished run of 2 epochs, "tiny" (made once for this module)."""
-    root = tmp_path_factory.mktemp("resume-forms")
-    Trainer.create(TrainConfig(model="mlp", epochs=2, batch_size=64, device="cpu", latent_dim=8), RunDir("tiny", root),
-                   data=small_mnist).train()
-    return root
-
-
-@pytest.fixture
-def with_run(tiny_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "checkpoints"
-    shutil.copytree(tiny_root, root)
-    monkeypatch.setenv(CHECKPOINTS_ENV, str(root))
-    return root
+from .test_app import column_with, job_manager, open_app, text, texts, trained_root, with_run  # noqa: F401 - fixtures
 
 
 def under(at, key: str) -> list[str]:
