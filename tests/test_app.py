@@ -57,6 +57,15 @@ def open_app(page: str = "home", language: str = "ru") -> AppTest:
     if page != "home":
         at.switch_page(f"ui/pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
+    return measured(at) if page == "compare" else at
+
+
+def measured(at: AppTest, timeout: float = TRAINING_TIMEOUT) -> AppTest:
+    """Compare measures its numbers in the background and polls until they are in: rerun as its fragment
+    would until the "measuring" line gives way to them."""
+    waiting = {STRINGS["compare_measuring"]["ru"], STRINGS["compare_measuring"]["en"]}
+    wait_until(lambda: not waiting & set(texts(at.run(), "info")), timeout=timeout)
+    assert not at.exception, [e.value for e in at.exception]
     return at
 
 
@@ -141,6 +150,7 @@ def test_every_page_renders_before_any_training_and_sends_the_user_to_train(chec
             assert text("need_run", language) in texts(at, "info"), page
             assert any(link.proto.page.endswith("train") for link in at.get("page_link")), page
         if page == "compare":
+            measured(at)
             assert len(at.image) == 3  # both Gaussians and the real digits, even without a GAN
             assert len(at.table[0].value) == 3  # and their numbers
 
@@ -186,6 +196,7 @@ def test_every_page_renders_with_a_trained_run(with_run, language) -> None:
             assert len(at.image) == 1  # the chosen epoch; the animation when asked for (below)
             assert at.button(key="progression_gif_make").proto.label == text("progression_gif_make", language)
         if page == "compare":
+            measured(at)
             assert len(at.image) == 4  # two Gaussians, the GAN and the real digits
             assert len(at.table[0].value) == 4  # one row of numbers each
     assert at.dataframe[0].value[text("col_status", language)].tolist() == [text("status_finished", language)]
@@ -458,7 +469,7 @@ def test_compare_reseeds_every_column(with_run) -> None:
     at = open_app("compare", "en")
     before = [image.value for image in at.image]
     numbers = at.table[0].value
-    at.number_input(key="keep_compare_seed").set_value(5).run()
+    measured(at.number_input(key="keep_compare_seed").set_value(5).run())
     after = [image.value for image in at.image]
     assert len(after) == 4 and all(a != b for a, b in zip(before, after))
     assert not at.table[0].value["FID"].equals(numbers["FID"])  # the numbers are of the samples shown
@@ -480,7 +491,7 @@ def test_compare_measures_every_source_and_the_gaussians_score_far_worse_than_re
     assert chart["data"][0]["x"] == pytest.approx(list(ratio.values()))
     explained = " ".join(texts(at, "markdown"))
     assert "lower is better" in explained and "FID / floor = 1" in explained
-    at.select_slider(key="keep_compare_measured").set_value(200).run()
+    measured(at.select_slider(key="keep_compare_measured").set_value(200).run())
     assert not at.exception and "on 200 samples" in " ".join(texts(at, "markdown"))
     assert at.table[0].value["FID"].astype(float).min() > table["FID"].astype(float).min()  # fewer samples: higher FID
     kid_now = dict(zip(table["Samples"], at.table[0].value["KID × 1000"].astype(float)))  # KID does not move with n

@@ -6,7 +6,9 @@ newest checkpoint without a stale cache and without reloading on each rerun.
 
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 import numpy as np
@@ -134,6 +136,35 @@ def source_quality(kind: str, dataset_name: str, n: int, seed: int, run: RunInfo
     cached per (source, n, seed): thirty students on the page cost one measurement."""
     name, version = _source_key(kind, run)
     return _source_quality(kind, dataset_name, str(default_checkpoints_dir()), name, version, n, seed)
+
+
+# Measuring a source takes seconds (the classifier, FID, KID and the nearest training image of every sample):
+# one thread measures, one source at a time, for every session, and the pages show the numbers when they are in.
+_measurer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gan-lab-measure")
+_measuring: dict[tuple, Future] = {}
+_measuring_lock = threading.Lock()
+MEASURE_GRACE_SECONDS = 0.3  # numbers already measured (a cache hit in the measuring thread) are shown at once
+KEPT_MEASUREMENTS = 64
+
+
+def source_quality_future(kind: str, dataset_name: str, n: int, seed: int, run: RunInfo | None = None) -> Future:
+    """`source_quality` measured in the background: the first call starts it (once, however many sessions
+    ask; one measurement at a time), so a page run never waits seconds for it. A failed one (a missing
+    classifier) is tried again by the next call."""
+    name, version = _source_key(kind, run)
+    key = (kind, dataset_name, str(default_checkpoints_dir()), name, version, n, seed)
+    with _measuring_lock:
+        future = _measuring.get(key)
+        if future is None or (future.done() and future.exception() is not None):
+            for old in [k for k, f in _measuring.items() if f.done()][:-KEPT_MEASUREMENTS]:  # oldest first
+                del _measuring[old]
+            future = _measuring[key] = _measurer.submit(_source_quality, *key)
+    return future
+
+
+def measured(futures: list[Future], timeout: float = MEASURE_GRACE_SECONDS) -> bool:
+    """Whether all are done, after waiting at most `timeout` seconds for them."""
+    return not wait(futures, timeout=timeout).not_done
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

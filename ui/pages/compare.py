@@ -94,20 +94,45 @@ def table(found: list[Source], measured: dict[str, dict]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+POLL_SECONDS = 1.0  # while the numbers are being measured: how soon they appear
+
+
+def measured_numbers(found: list[Source], dataset_name: str, n: int, seed: int, run: RunInfo | None) -> dict[str, dict] | None:
+    """Every source's numbers, or None while any is still being measured (in the background, for everyone)."""
+    futures = {source.kind: cache.source_quality_future(source.kind, dataset_name, n, seed,
+                                                        run if source.kind == "gan" else None)
+               for source in found}
+    if not cache.measured(list(futures.values())):
+        return None
+    return {kind: future.result() for kind, future in futures.items()}
+
+
 def metrics(found: list[Source], dataset_name: str, n: int, seed: int, run: RunInfo | None) -> None:
-    """The table under the grids: the Gaussian vs GAN difference as a number, and how to read it."""
+    """The table under the grids: the Gaussian vs GAN difference as a number, and how to read it. Measuring
+    takes seconds the first time: the page does not wait; a line says so and the numbers appear when ready."""
     st.subheader(t("compare_metrics_h"))
     if not quality.judges(dataset_name):
         st.info(t("compare_no_metrics", dataset=dataset_name), icon=":material/info:")
         return
     try:
-        with st.spinner(t("compare_measuring")):
-            measured = {source.kind: cache.source_quality(source.kind, dataset_name, n, seed,
-                                                           run if source.kind == "gan" else None)
-                        for source in found}
+        waiting = measured_numbers(found, dataset_name, n, seed, run) is None
     except GanLabError as error:
         st.error(frame.error_text(error), icon=":material/error:")
         return
+    st.fragment(run_every=POLL_SECONDS if waiting else None)(numbers_view)(found, dataset_name, n, seed, run, waiting)
+
+
+def numbers_view(found: list[Source], dataset_name: str, n: int, seed: int, run: RunInfo | None, polling: bool) -> None:
+    try:
+        measured = measured_numbers(found, dataset_name, n, seed, run)
+    except GanLabError as error:
+        st.error(frame.error_text(error), icon=":material/error:")
+        return
+    if measured is None:
+        st.info(t("compare_measuring"), icon=":material/hourglass_top:")
+        return
+    if polling:
+        st.rerun()  # measured: draw the page once more, which stops the polling
     rows = table(found, measured)
     formats = {t("col_kid"): "{:,.1f}", t("col_fid"): "{:,.1f}", t("col_fid_ratio"): "{:,.1f}×", t("col_covered"): "{:d} / 10",
                t("col_confidence"): "{:.0%}", t("col_nearest"): "{:.1f}", t("col_too_close"): "{:.0%}"}

@@ -34,7 +34,7 @@ from ui.i18n import STRINGS, language, plural, t
 from ui.loss_meaning import Meaning, distance_line, meaning, run_loss
 
 POLL_SECONDS = 1.0  # live view refresh while the watched run trains
-NEW_JOBS_POLL_SECONDS = 3.0  # how soon a run started from another browser appears
+NEW_JOBS_POLL_SECONDS = 3.0  # while the student's own run is queued or training: how soon the page follows it
 WATCH = f"{KEEP}train_watch"
 
 
@@ -315,9 +315,17 @@ def watch_panel(root: Path) -> None:
     st.fragment(run_every=interval)(live_view)(root, name)
 
 
-@st.fragment(run_every=NEW_JOBS_POLL_SECONDS)
-def new_jobs_watcher(root: Path) -> None:
-    """Reruns the page when a run starts or ends anywhere on this server (another browser, the queue)."""
+def new_jobs_watcher(root: Path, busy: bool) -> None:
+    """While this student has a run queued or training, the page is redrawn when a run starts or ends on this
+    server (theirs leaving the queue, starting, ending). Otherwise nothing here can change on its own (another
+    student's Start changes no one else's page; the sidebar's note tells of new runs), so nothing polls."""
+    if not busy:
+        st.session_state.pop("train_active_signature", None)
+        return
+    st.fragment(run_every=NEW_JOBS_POLL_SECONDS)(_jobs_changed)(root)
+
+
+def _jobs_changed(root: Path) -> None:
     signature = tuple((job.run_name, job.state) for job in training.manager().jobs(root) if job.active)
     previous = st.session_state.get("train_active_signature")
     st.session_state["train_active_signature"] = signature
@@ -588,7 +596,7 @@ def render() -> None:
         settings_panel(root)
     st.subheader(t("train_watch_h"))
     watch_panel(root)
-    new_jobs_watcher(root)
+    new_jobs_watcher(root, busy)
 
 
 render()

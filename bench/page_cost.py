@@ -1,0 +1,132 @@
+"""What one full page run costs the server, in CPU time of the script's own thread: load-independent.
+
+    python bench/page_cost.py                       # every page: cold, then the median of 5 warm runs
+    python bench/page_cost.py --pages train --repeat 10
+    python bench/page_cost.py --pages compare --profile 25   # where a warm run of Compare spends (cProfile)
+
+Under a classroom's load a page run waits for the interpreter as much as it computes, so its wall time says
+more about the machine than about the page. This benchmark runs each page through Streamlit's AppTest in
+one warm process, on a copy of the shipped runs, and times the CPU time (`time.thread_time`) of the thread
+that runs the page's script: what thirty students' visits would each cost the server, whatever else runs.
+"Cold" is the page's first run in this process (its shared caches empty, everything imported), "warm" the
+median of the next --repeat runs of the same session (a student visiting the page again; the caches
+shared by every session are full). The floor app (bench/floor_app.py, the floor of classroom_load.py) is
+timed the same way in the same process, and each page's warm cost is also given as a multiple of it. It is a benchmark, not a test: the last line is the result as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import logging
+import os
+import pstats
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ("home", "data", "train", "losses", "toy2d", "latent", "progression", "compare", "runs", "board")
+
+_costs: list[float] = []
+_profile: cProfile.Profile | None = None
+
+
+def _hook_script_thread() -> None:
+    """Time (and, with --profile, profile) the thread each AppTest run executes the app's script in."""
+    from streamlit.testing.v1.local_script_runner import LocalScriptRunner
+
+    original = LocalScriptRunner._run_script_thread
+
+    def timed(self) -> None:
+        start = time.thread_time()
+        if _profile is not None:
+            _profile.enable()
+        try:
+            original(self)
+        finally:
+            if _profile is not None:
+                _profile.disable()
+            _costs.append(time.thread_time() - start)
+
+    LocalScriptRunner._run_script_thread = timed
+
+
+def page_run(at, page: str) -> float:
+    """One full run of the page in this session: its script thread's CPU seconds."""
+    before = len(_costs)
+    if page == "home":
+        at.run()
+    else:
+        at.switch_page(f"ui/pages/{page}.py").run()
+    if at.exception:
+        raise SystemExit(f"{page}: {[e.value for e in at.exception]}")
+    return sum(_costs[before:])
+
+
+def main() -> None:
+    global _profile
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated page ids (default: all)")
+    parser.add_argument("--repeat", type=int, default=5, help="warm runs per page (default 5)")
+    parser.add_argument("--lang", default="ru", choices=("ru", "en"))
+    parser.add_argument("--profile", type=int, default=0, help="print the N most expensive functions of the warm runs")
+    parser.add_argument("--sort", default="cumulative", help="with --profile: pstats sort key (cumulative, tottime)")
+    parser.add_argument("--warm-up", action="store_true", help="fill the shared caches first as serve.py does")
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="gan-lab-page-cost-"))
+    shutil.copytree(ROOT / "checkpoints", folder / "checkpoints")
+    os.environ["GAN_LAB_CHECKPOINTS"] = str(folder / "checkpoints")
+    os.environ.pop("GAN_LAB_TEACHER_PASSWORD", None)
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's "missing ScriptRunContext" lines
+    try:
+        import ui.preload  # noqa: F401  as serve.py: everything heavy imported before any page
+        from streamlit.testing.v1 import AppTest
+
+        if args.warm_up:
+            from ui import cache
+
+            cache.warm_up()
+        _hook_script_thread()
+        start = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+        start.session_state["lang"] = args.lang
+        page_run(start, "home")  # the session's first run (people, sidebar): not any page's cost
+        floor = AppTest.from_file(str(ROOT / "bench" / "floor_app.py"), default_timeout=600)
+        page_run(floor, "home")
+        floor_warm = statistics.median(page_run(floor, "home") for _ in range(max(5, args.repeat)))
+        print(f"{'floor app':12s}                    warm median {floor_warm * 1000:7.1f} ms", flush=True)
+        result = {}
+        for page in [p.strip() for p in args.pages.split(",") if p.strip()]:
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+            at.session_state["lang"] = args.lang
+            page_run(at, "home")
+            cold = page_run(at, page)
+            _profile = cProfile.Profile() if args.profile else None
+            warm = [page_run(at, page) for _ in range(args.repeat)]
+            result[page] = {"cold_ms": round(cold * 1000, 1), "warm_ms": round(statistics.median(warm) * 1000, 1),
+                            "warm_min_ms": round(min(warm) * 1000, 1),
+                            "warm_over_floor": round(statistics.median(warm) / floor_warm, 1)}
+            print(f"{page:12s} cold {cold * 1000:8.1f} ms   warm median {statistics.median(warm) * 1000:7.1f} ms"
+                  f"   min {min(warm) * 1000:7.1f} ms"
+                  f"   {statistics.median(warm) / floor_warm:5.1f}x the floor", flush=True)
+            if _profile is not None:
+                out = io.StringIO()
+                pstats.Stats(_profile, stream=out).sort_stats(args.sort).print_stats(args.profile)
+                print(out.getvalue())
+                _profile = None
+        print(json.dumps({"cpu_ms_per_page_run": result, "floor_warm_ms": round(floor_warm * 1000, 1), "repeat": args.repeat, "threads": threading.active_count()}))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
