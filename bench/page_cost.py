@@ -39,8 +39,14 @@ _profile: cProfile.Profile | None = None
 
 
 def _hook_script_thread() -> None:
-    """Time (and, with --profile, profile) the thread each AppTest run executes the app's script in."""
+    """Time (and, with --profile, profile) the thread each AppTest run executes the app's script in. The
+    scripts' bytecode is kept across runs, as a server keeps it (AppTest compiles them again for each run)."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import local_script_runner
     from streamlit.testing.v1.local_script_runner import LocalScriptRunner
+
+    shared = ScriptCache()
+    local_script_runner.ScriptCache = lambda: shared
 
     original = LocalScriptRunner._run_script_thread
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import io
 import json
 import os
@@ -220,6 +221,17 @@ class RunInfo:
                    dataset="", message=str(error), shipped=False, note=note)
 
 
+def resolved_root(root: Path) -> Path:
+    """The checkpoints root with its links resolved (asked for on every look at a run: an absolute one is
+    resolved once per process; a relative one depends on the working folder)."""
+    return _resolved(root) if root.is_absolute() else root.resolve()
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(root: Path) -> Path:
+    return root.resolve()
+
+
 class RunDir:
     """One run's folder under a checkpoints root."""
 
@@ -227,8 +239,9 @@ class RunDir:
         self.name = validate_run_name(name)
         self.root = Path(root) if root is not None else default_checkpoints_dir()
         self.path = self.root / self.name
-        resolved_root = self.root.resolve()
-        if self.path.resolve().parent != resolved_root:
+        # A valid name is one plain folder name, so only a symbolic link can lead out (checked without resolving
+        # every path: pages make dozens of RunDirs a run, thirty students at once).
+        if self.path.is_symlink() and self.path.resolve().parent != resolved_root(self.root):
             raise RunNameError(f"run name {name!r} would leave the checkpoints folder {self.root}", code="name_invalid", name=name)
 
     def __repr__(self) -> str:

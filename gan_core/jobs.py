@@ -33,7 +33,7 @@ from typing import Any, Callable
 import torch
 
 from .access import Actor, ClassLimits, check_limits, check_manage, check_not_shipped
-from .checkpoints import RunDir, copy_run, default_checkpoints_dir, delete_run, rename_run
+from .checkpoints import RunDir, copy_run, default_checkpoints_dir, delete_run, rename_run, resolved_root
 from .config import TrainConfig, resumed_config
 from .devices import cpu_cores, resolve_device
 from .errors import AccessError, CheckpointError, ConfigError, GanLabError, RunNameError
@@ -360,15 +360,15 @@ class JobManager:
         with self._lock:
             if root is None:
                 return list(self._jobs)
-            resolved = self._root(root).resolve()
-            return [job for job in self._jobs if job.root.resolve() == resolved]
+            resolved = resolved_root(self._root(root))
+            return [job for job in self._jobs if resolved_root(job.root) == resolved]
 
     def job(self, run_name: str, root: str | Path | None = None) -> Job | None:
         """The active job of that run (the root defaults to any), or None."""
         with self._lock:
-            resolved = self._root(root).resolve() if root is not None else None
+            resolved = resolved_root(self._root(root)) if root is not None else None
             return next((job for job in self._jobs if job.run_name == run_name
-                         and (resolved is None or job.root.resolve() == resolved)), None)
+                         and (resolved is None or resolved_root(job.root) == resolved)), None)
 
     def active_names(self, root: str | Path | None = None) -> set[str]:
         """Names of runs queued or training: taken, even before their folder exists."""
@@ -421,14 +421,14 @@ class JobManager:
 
     def _root(self, root: str | Path | None) -> Path:
         path = Path(root) if root is not None else default_checkpoints_dir()
-        resolved = path.resolve()
+        resolved = resolved_root(path)
         if resolved not in self._recovered:  # the first look at a root after (re)start: no run stays "running"
             self._recovered.add(resolved)
             self.recover(path)
         return path
 
     def _active_job(self, run: RunDir) -> Job | None:
-        return next((j for j in self._jobs if j.run_name == run.name and j.root.resolve() == run.root.resolve()), None)
+        return next((j for j in self._jobs if j.run_name == run.name and resolved_root(j.root) == resolved_root(run.root)), None)
 
     def _recorded_owner(self, job: Job) -> str:
         try:

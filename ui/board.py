@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, list_runs
+from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir
 from gan_core.curves import load_history
 from gan_core.images import grid, png_bytes
 from gan_core.jobs import Job
@@ -75,7 +75,7 @@ def rows(root: Path | None = None) -> list[BoardRow]:
         if not RunDir(job.run_name, root).exists():  # queued (or just starting): no folder yet
             found.append(BoardRow(job.run_name, job.owner, job.config.model, job.config.dataset, job.state, 0,
                                   job.config.epochs, manager().queue_position(job), None, {}, None, False))
-    for run in list_runs(root):
+    for run in cache.runs(root):
         found.append(_row(root, run, jobs.get(run.name)))
     return found
 
@@ -93,7 +93,7 @@ def _row(root: Path, run: RunInfo, job: Job | None) -> BoardRow:
         quality = _last_quality(list(cache.history(run.name).epochs))
     else:
         quality = _saved_quality(str(root), run.name, stamp(folder.checkpoint_path))
-    epochs = folder.snapshot_epochs()
+    epochs = cache.snapshot_epochs(run.name, root)
     picture = _grid_url(str(root), run.name, epochs[-1], stamp(folder.snapshot_path(epochs[-1]))) if epochs else None
     place = manager().queue_position(job) if job is not None else None
     return BoardRow(run.name, run.owner, run.model, run.dataset, state, done, target, place, seconds, quality, picture,

@@ -6,6 +6,7 @@ newest checkpoint without a stale cache and without reloading on each rerun.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -16,7 +17,7 @@ import streamlit as st
 import torch
 
 from gan_core.baselines import FullGaussian, IndependentGaussian, fit_baseline
-from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir
+from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, list_runs
 from gan_core.curves import load_history
 from gan_core.data import ImageDataset, load_dataset
 from gan_core.latent import LatentDirections, principal_directions
@@ -33,6 +34,44 @@ def stamp(path: Path) -> int:
         return path.stat().st_mtime_ns
     except FileNotFoundError:
         return 0
+
+
+def _listing(root: Path) -> tuple[tuple[str, int], ...]:
+    """Each run folder's name and its run.json's modification time: one look at the folder, no file read."""
+    found = []
+    try:
+        with os.scandir(root) as entries:
+            for entry in entries:
+                version = stamp(Path(entry.path) / "run.json") if entry.is_dir() else 0
+                if version:
+                    found.append((entry.name, version))
+    except (FileNotFoundError, NotADirectoryError):
+        return ()
+    return tuple(sorted(found))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=2.0)
+def _runs(root: str, listing: tuple[tuple[str, int], ...]) -> tuple[RunInfo, ...]:
+    return tuple(list_runs(root))
+
+
+def runs(root: Path | None = None) -> list[RunInfo]:
+    """`list_runs` for every session: read again when a run folder or its run.json changes (each page run
+    looks at the folder only), and at most every 2 s besides, which notices a worker that died without
+    writing (a run that said "running" then reads as stopped)."""
+    root = root or default_checkpoints_dir()
+    return list(_runs(str(root), _listing(root)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _snapshot_epochs(root: str, name: str, version: int) -> tuple[int, ...]:
+    return tuple(RunDir(name, root).snapshot_epochs())
+
+
+def snapshot_epochs(name: str, root: Path | None = None) -> list[int]:
+    """The epochs a run kept snapshots of, listed again only when its epochs/ folder changes."""
+    root = root or default_checkpoints_dir()
+    return list(_snapshot_epochs(str(root), name, stamp(root / name / "epochs")))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -214,7 +253,7 @@ def warm_up() -> None:
     principal directions (Latent), the metrics' reference values every training worker is handed, and Compare's
     samples and numbers for its opening settings (the default run, 500 samples, seed 0), which take seconds to
     measure."""
-    from gan_core.checkpoints import list_runs, pick_default_run
+    from gan_core.checkpoints import pick_default_run
 
     dataset("mnist-5k")
     for kind in ("gaussian-independent", "gaussian-full"):

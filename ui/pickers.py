@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.checkpoints import RunInfo, default_checkpoints_dir, list_runs, pick_default_run
+from gan_core.checkpoints import RunInfo, pick_default_run
 
-from . import nav
+from . import cache, nav
 from .i18n import plural, t
 
 
 def runs() -> list[RunInfo]:
-    """Every saved run, newest first (a run in training shows as running)."""
-    return list_runs(default_checkpoints_dir())
+    """Every saved run, newest first (a run in training shows as running); shared by every session."""
+    return cache.runs()
 
 
 def sampleable_runs() -> list[RunInfo]:

@@ -27,10 +27,30 @@ def picture(images: torch.Tensor | np.ndarray, columns: int | None = None, targe
     return upscale(tiled, scale_for(tiled.shape[1], target))
 
 
+class _Drawn(go.Figure):
+    """A finished figure as st.plotly_chart sends it: its plain dict, made once. st.plotly_chart asks a figure
+    for `to_dict()` on every page run, a deep copy of it with its arrays encoded: for a chart built once and
+    shared (st.cache_resource), most of what showing it cost each student's page run."""
+
+    def __init__(self, spec: dict) -> None:  # not go.Figure's: the spec was checked when the figure was built
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+
+def drawn(figure: go.Figure) -> go.Figure:
+    """The figure with its dict made once and kept on it (a figure must not change once shown)."""
+    ready = figure.__dict__.get("_gan_lab_drawn")
+    if ready is None:
+        ready = figure._gan_lab_drawn = _Drawn(figure.to_dict())
+    return ready
+
+
 def chart(figure: go.Figure, key: str | None = None) -> None:
     """A plotly figure of ui/charts.py across its column, in its own projector styling (theme=None:
     Streamlit's chart theme would shrink its type)."""
-    st.plotly_chart(figure, width="stretch", theme=None, key=key)
+    st.plotly_chart(drawn(figure), width="stretch", theme=None, key=key)
 
 
 def png(image: np.ndarray) -> bytes:

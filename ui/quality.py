@@ -162,5 +162,10 @@ def label_view(last: dict, before: dict | None) -> None:
         st.metric(t("label_accuracy_lowest", digit=weakest), f"{accuracy[weakest]:.0%}")
     with chart_col:
         st.markdown(f"**{t('quality_label_h', epoch=int(last['epoch']))}**")
-        pictures.chart(charts.label_accuracy(accuracy, t("digit"), t("label_accuracy_axis"), t("ref_label_target"),
-                                             LABEL_TARGET), key="train_label_accuracy_chart")
+        pictures.chart(label_figure(tuple(accuracy), language()), key="train_label_accuracy_chart")
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def label_figure(accuracy: tuple[float, ...], language: str) -> go.Figure:
+    """The per-digit label accuracy chart, built once per epoch's numbers for everyone watching."""
+    return charts.label_accuracy(list(accuracy), t("digit"), t("label_accuracy_axis"), t("ref_label_target"), LABEL_TARGET)

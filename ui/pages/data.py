@@ -97,7 +97,7 @@ def render() -> None:
         frame.default(f"{frame.KEEP}data_column", 14)
         row = row_col.slider(t("data_corr_row"), 0, 27, key=f"{frame.KEEP}data_row")
         column = column_col.slider(t("data_corr_column"), 0, 27, key=f"{frame.KEEP}data_column")
-        st.plotly_chart(correlation_figure(name, row, column), width="stretch")
+        st.plotly_chart(pictures.drawn(correlation_figure(name, row, column)), width="stretch")
 
     st.markdown(t("data_next"))
     nav.link("train")

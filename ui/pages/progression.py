@@ -55,7 +55,7 @@ def render() -> None:
         run = pickers.pick_run(f"{KEEP}progression_run")
     if run is None:
         return
-    epochs = RunDir(run.name, default_checkpoints_dir()).snapshot_epochs()
+    epochs = cache.snapshot_epochs(run.name)
     if not epochs:
         st.info(t("progression_none"))
         return

@@ -476,7 +476,7 @@ def curves(name: str, history: History, loss: str) -> None:
 def samples_picture(folder: RunDir) -> tuple[bytes | None, int]:
     """The newest epoch's fixed-noise grid as PNG (encoded once for everyone watching) and that epoch,
     from the run's folder, where the worker saves it (None, 0 before the first epoch)."""
-    epochs = folder.snapshot_epochs()
+    epochs = cache.snapshot_epochs(folder.name, folder.root)
     return (cache.epoch_png(folder.name, epochs[-1]), epochs[-1]) if epochs else (None, 0)
 
 
