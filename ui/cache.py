@@ -18,10 +18,12 @@ import torch
 
 from gan_core.baselines import FullGaussian, IndependentGaussian, fit_baseline
 from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, list_runs
+from gan_core.classifier import CLASSIFIER_PATH
 from gan_core.curves import load_history
 from gan_core.data import ImageDataset, load_dataset
 from gan_core.latent import LatentDirections, principal_directions
 from gan_core.metrics import DIGIT_DATASETS, evaluate_images, real_training_sample
+from gan_core.result_cache import cached_json, file_digest
 from gan_core.sampling import LoadedGenerator, load_generator
 from gan_core.trainer import History
 
@@ -166,13 +168,18 @@ def source_grid(kind: str, dataset_name: str, n: int, seed: int, count: int, tar
 @st.cache_data(show_spinner=False, max_entries=64)
 def _source_quality(kind: str, dataset_name: str, root: str, run_name: str | None, version: int, n: int,
                     seed: int) -> dict:
-    images = _source_samples(kind, dataset_name, root, run_name, version, n, seed)
-    return evaluate_images(images, memorisation=True, dataset=dataset_name).to_dict()
+    key = {"kind": kind, "dataset": dataset_name, "n": n, "seed": seed, "classifier": file_digest(CLASSIFIER_PATH),
+           "checkpoint": file_digest(RunDir(run_name, root).checkpoint_path) if kind == "gan" else ""}
+    return cached_json(root, "compare", key, lambda: evaluate_images(
+        _source_samples(kind, dataset_name, root, run_name, version, n, seed), memorisation=True,
+        dataset=dataset_name).to_dict())
 
 
 def source_quality(kind: str, dataset_name: str, n: int, seed: int, run: RunInfo | None = None) -> dict:
     """`evaluate_images(...).to_dict()` of exactly the samples `source_samples` gives (digit datasets only),
-    cached per (source, n, seed): thirty students on the page cost one measurement."""
+    cached per (source, n, seed): thirty students on the page cost one measurement. Kept on disk too
+    (gan_core.result_cache, keyed by the checkpoint's and the classifier's contents), so a restarted server
+    shows the numbers it measured before without measuring them again."""
     name, version = _source_key(kind, run)
     return _source_quality(kind, dataset_name, str(default_checkpoints_dir()), name, version, n, seed)
 

@@ -25,7 +25,7 @@ from gan_core.sampling import LoadedGenerator
 
 from ui import cache, charts, frame, pickers, pictures, quality
 from ui.frame import KEEP
-from ui.i18n import t
+from ui.i18n import language, t
 
 IN_VIEW = 8  # latent sliders shown at once; the others are in an expander
 LIMIT = 4.0  # slider range: a N(0, 1) coordinate is inside +-4 all but once in 15,000 draws
@@ -116,6 +116,16 @@ def looked_at(name: str, version: int, z: tuple[float, ...], label: int | None, 
     return image, guess, confidence, probabilities, index, nearest, judge_nearest(distance, dataset)
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def drawn(name: str, version: int, z: tuple[float, ...], label: int | None, dataset: str, language: str) -> tuple:
+    """`looked_at` as the page shows it: both pictures encoded and the probabilities' chart built, once for every
+    student at the same point (read only)."""
+    image, guess, confidence, probabilities, index, nearest, verdict = looked_at(name, version, z, label, dataset)
+    return (pictures.png(pictures.picture(image, columns=1, target=300, padding=0)),
+            pictures.png(pictures.picture(nearest[None], columns=1, target=200, padding=0)),
+            guess, confidence, index, verdict, charts.probabilities(probabilities, t("digit"), t("latent_probability_axis")))
+
+
 def digit(run: RunInfo, generator: LoadedGenerator, z: torch.Tensor, caption: str | None = None,
           label: int | None = None) -> None:
     """The generated digit for z (and, for a conditional run, the asked label), and beside it the nearest
@@ -125,8 +135,8 @@ def digit(run: RunInfo, generator: LoadedGenerator, z: torch.Tensor, caption: st
     if note is None:
         try:
             version = cache.stamp(RunDir(run.name, default_checkpoints_dir()).checkpoint_path)
-            image, guess, confidence, probabilities, index, nearest, verdict = looked_at(
-                run.name, version, tuple(z.tolist()), label, run.dataset)
+            picture, nearest, guess, confidence, index, verdict, probabilities = drawn(
+                run.name, version, tuple(z.tolist()), label, run.dataset, language())
         except GanLabError as error:  # no classifier file, the run's dataset missing here: the digit still shows
             note = frame.error_text(error)
     if note is not None:
@@ -136,16 +146,15 @@ def digit(run: RunInfo, generator: LoadedGenerator, z: torch.Tensor, caption: st
         return
     generated_col, nearest_col = st.columns([3, 2], gap="small", vertical_alignment="bottom")
     with generated_col:
-        pictures.show(pictures.picture(image, columns=1, target=300, padding=0), caption=caption)
+        pictures.show(picture, caption=caption)
     with nearest_col:
-        pictures.show(pictures.picture(nearest[None], columns=1, target=200, padding=0),
-                    caption=t("latent_nearest_caption", index=index))
+        pictures.show(nearest, caption=t("latent_nearest_caption", index=index))
     unsure = t("latent_guess_unsure") if confidence < UNSURE else ""
     asked = "" if label is None else " " + t("cgan_asked_ok" if guess == label else "cgan_asked_other", digit=label)
     st.markdown(f"#### {t('latent_guess', digit=guess, confidence=confidence)}{unsure}{asked}")
     st.markdown(t(f"latent_verdict_{verdict.verdict}", distance=verdict.distance, median=verdict.reference_median,
                   threshold=verdict.too_close_threshold))
-    pictures.chart(charts.probabilities(probabilities, t("digit"), t("latent_probability_axis")))
+    pictures.chart(probabilities)
 
 
 def latent_slider(run: RunInfo, index: int) -> None:

@@ -17,7 +17,7 @@ from gan_core.toy2d import (DISTRIBUTION_DEFAULTS, DISTRIBUTIONS, LOSSES, NOISES
 
 from ui import frame, pictures
 from ui.frame import KEEP
-from ui.i18n import t
+from ui.i18n import language, t
 from ui.toy2d_figure import (DEFAULT_ROUNDS_PER_FRAME, FRAME_SECONDS, SLOW_MOTION_SECONDS, advance, canvas_figure,
                              frame_figures)
 
@@ -26,6 +26,7 @@ LAB, PLAYING, PHASE, POINTS, DRAWING, MESSAGE = (f"toy2d_{name}" for name in
 CANVAS_VERSION, FROM_URL, UPLOAD = "toy2d_canvas_version", "toy2d_from_url", "toy2d_upload"
 PRESET = "toy2d_preset"
 FRAGMENT_PLAYING = "toy2d_fragment_playing"  # whether the fragment on the page was set up to rerun by itself
+FIGURES = "toy2d_figures"  # the last frame's figures and the lab's state they show: a page run that changed nothing reuses them
 SPEED, SLOW = f"{KEEP}toy2d_speed", f"{KEEP}toy2d_slow"
 # Each setting: its widget's Session State key and its name in the URL's query string.
 URL_NAMES = {"distribution": "dist", "loss": "loss", "d_steps": "d", "g_steps": "g", "optimizer_g": "opt_g",
@@ -337,7 +338,7 @@ def lab_view() -> None:
         else:
             advance(lab, int(st.session_state.get(SPEED, DEFAULT_ROUNDS_PER_FRAME)))
             line = t("toy2d_status", rounds=lab.g_updates // lab.config.g_steps, d=lab.d_updates, g=lab.g_updates)
-    plane, losses, *quality = frame_figures(lab, names(), playing=playing and not (step or step_d or step_g or reset))
+    plane, losses, *quality = figures_of(lab, playing=playing and not (step or step_d or step_g or reset))
     plot_col, numbers_col = st.columns([1.6, 1], gap="medium")
     with plot_col:
         st.markdown(f"**{line}**")
@@ -347,6 +348,20 @@ def lab_view() -> None:
         pictures.chart(losses, key="toy2d_losses")
         for index, figure in enumerate(quality):
             pictures.chart(figure, key=f"toy2d_quality_{index}")
+
+
+def figures_of(lab: Toy2DLab, playing: bool) -> list:
+    """The frame's figures, built again only when the lab has changed since the last ones (a paused lab's page
+    rerun, a language switch aside, shows the same plane)."""
+    def state() -> tuple:
+        return lab.d_updates, lab.g_updates, len(lab.history.metrics), language()
+
+    kept = st.session_state.get(FIGURES)
+    if kept is not None and kept[0] is lab and kept[1] == state():
+        return kept[2]
+    figures = frame_figures(lab, names(), playing=playing)
+    st.session_state[FIGURES] = (lab, state(), figures)
+    return figures
 
 
 def numbers(lab: Toy2DLab) -> None:
