@@ -3,6 +3,7 @@
     python bench/page_cost.py                       # every page: cold, then the median of 5 warm runs
     python bench/page_cost.py --pages train --repeat 10
     python bench/page_cost.py --pages compare --profile 25   # where a warm run of Compare spends (cProfile)
+    python bench/page_cost.py --class-runs 30                # with thirty students' runs in the folder
 
 Under a classroom's load a page run waits for the interpreter as much as it computes, so its wall time says
 more about the machine than about the page. This benchmark runs each page through Streamlit's AppTest in
@@ -64,6 +65,20 @@ def _hook_script_thread() -> None:
     LocalScriptRunner._run_script_thread = timed
 
 
+def add_class_runs(root: Path, count: int) -> None:
+    """`count` finished runs owned by students: the shipped run's run.json (not shipped, another owner), its
+    checkpoint and snapshots linked, not copied."""
+    shipped = root / "pretrained-sngan"
+    for index in range(count):
+        folder = root / f"student{index + 1}-sngan-1"
+        folder.mkdir()
+        info = json.loads((shipped / "run.json").read_text())
+        info.update(shipped=False, owner=f"student{index + 1}")
+        (folder / "run.json").write_text(json.dumps(info))
+        for name in ("checkpoint.pt", "epochs"):
+            (folder / name).symlink_to(shipped / name)
+
+
 def page_run(at, page: str) -> float:
     """One full run of the page in this session: its script thread's CPU seconds."""
     before = len(_costs)
@@ -83,6 +98,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="warm runs per page (default 5)")
     parser.add_argument("--lang", default="ru", choices=("ru", "en"))
     parser.add_argument("--profile", type=int, default=0, help="print the N most expensive functions of the warm runs")
+    parser.add_argument("--class-runs", type=int, default=0,
+                        help="add N students' finished runs (copies of the shipped one) as a class would have")
     parser.add_argument("--sort", default="cumulative", help="with --profile: pstats sort key (cumulative, tottime)")
     parser.add_argument("--warm-up", action="store_true", help="fill the shared caches first as serve.py does")
     args = parser.parse_args()
@@ -90,6 +107,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="gan-lab-page-cost-"))
     shutil.copytree(ROOT / "checkpoints", folder / "checkpoints")
     os.environ["GAN_LAB_CHECKPOINTS"] = str(folder / "checkpoints")
+    add_class_runs(folder / "checkpoints", args.class_runs)
     os.environ.pop("GAN_LAB_TEACHER_PASSWORD", None)
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
@@ -129,7 +147,7 @@ def main() -> None:
                 pstats.Stats(_profile, stream=out).sort_stats(args.sort).print_stats(args.profile)
                 print(out.getvalue())
                 _profile = None
-        print(json.dumps({"cpu_ms_per_page_run": result, "floor_warm_ms": round(floor_warm * 1000, 1), "repeat": args.repeat, "threads": threading.active_count()}))
+        print(json.dumps({"class_runs": args.class_runs, "cpu_ms_per_page_run": result, "floor_warm_ms": round(floor_warm * 1000, 1), "repeat": args.repeat, "threads": threading.active_count()}))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -439,10 +439,10 @@ def numbers(history: History, means: Meaning) -> None:
     if not history.loss_d:
         return
     labels = {**means.loss_labels, **means.output_labels}
-    data = {name: list(getattr(history, name)) for name in labels}
+    data = {name: list(getattr(history, name)[-200:]) for name in labels}  # the last steps only: a run has thousands
     columns = st.columns(4)
     for column, (name, label) in zip(columns, labels.items()):  # the help texts explain the default loss's numbers
-        column.metric(label, f"{smooth(data[name][-200:], 0.9)[-1]:.3f}",
+        column.metric(label, f"{smooth(data[name], 0.9)[-1]:.3f}",
                       help=t(f"help_metric_{name}") if means.loss == "ns" else means.explain)
 
 
