@@ -257,9 +257,10 @@ def epoch_samples(name: str, epoch: int) -> np.ndarray:
 def warm_up() -> None:
     """The shared work a class's first visitors would otherwise wait for, done once when the server starts
     (serve.py): the digits, the Gaussians of Home, Data and Compare, the default run's generator and
-    principal directions (Latent), the metrics' reference values every training worker is handed, and Compare's
-    samples and numbers for its opening settings (the default run, 500 samples, seed 0), which take seconds to
-    measure."""
+    principal directions (Latent), Compare's numbers for its opening settings (the default run, 500 samples,
+    seed 0; read from disk after the first start) and the metrics' reference values every training worker is
+    handed. The measuring goes through the one measuring thread the pages use, so a page asking for the same
+    numbers waits for this measurement instead of doing it again beside it on the same cores."""
     from gan_core.checkpoints import pick_default_run
 
     dataset("mnist-5k")
@@ -267,22 +268,22 @@ def warm_up() -> None:
         baseline(kind, "mnist-5k")
     runs = [run for run in list_runs(default_checkpoints_dir()) if run.epochs_done >= 1]
     run = pick_default_run(runs)
+    dataset_name = run.dataset if run is not None else "mnist-5k"
+    opening = [source_quality_future(kind, dataset_name, 500, 0, run if kind == "gan" else None)
+               for kind in SOURCE_KINDS if kind != "gan" or run is not None] if dataset_name in DIGIT_DATASETS else []
     if run is not None:  # the Latent explorer's generator and principal directions
         generator(run)
         directions(run)
-    dataset_name = run.dataset if run is not None else "mnist-5k"
+    wait(opening)
     if dataset_name not in DIGIT_DATASETS:
         return
     from gan_core.errors import GanLabError
     from gan_core.metrics import references
 
-    try:
-        references()  # what the job manager hands every digit run's worker: the first Start no longer waits ~10 s
+    try:  # what the job manager hands every digit run's worker: the first Start no longer waits ~10 s
+        _measurer.submit(references).result()
     except GanLabError:  # no classifier here: the pages say so where they measure
         return
-    for kind in SOURCE_KINDS:
-        if kind != "gan" or run is not None:
-            source_quality(kind, dataset_name, 500, 0, run if kind == "gan" else None)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
