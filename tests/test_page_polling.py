@@ -1,6 +1,7 @@
 """What a page leaves polling the server, and what it does not wait for: the Train page polls for new jobs only
 while the student has a run of their own queued or training; Compare shows a "measuring" line and polls only
-until its numbers are in (measured once, in the background, for every session)."""
+until its numbers are in (measured once, in the background, for every session); a chart sent from its dict
+made once is the chart Streamlit would send."""
 
 from __future__ import annotations
 
@@ -57,3 +58,40 @@ def test_compare_says_it_is_measuring_then_shows_the_numbers_without_polling_on(
     assert len(at.table[0].value) == 4 and text("compare_measuring", "en") not in texts(at, "info")
     at.run()
     assert len(at.table[0].value) == 4 and 1.0 not in polls[-1]  # measured: nothing polls any more
+
+
+def test_a_chart_shown_from_its_dict_made_once_is_what_plotly_chart_would_send() -> None:
+    def script() -> None:
+        import numpy as np
+        import streamlit as st
+
+        from ui import charts, pictures
+
+        figure = charts.figure([charts.Line("D", np.arange(1.0, 50.0), np.linspace(0.9, 0.5, 49), "#d62728")],
+                               "D(x)", "step", marks=[10.0, 20.0], references={"½": 0.5})
+        st.plotly_chart(figure, width="stretch", theme=None, key="plain")
+        pictures.chart(figure, key="drawn")
+        pictures.chart(figure, key="drawn_again")  # the second time from the kept dict
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(script, default_timeout=60).run()
+    assert not at.exception
+    plain, drawn, again = (chart.proto for chart in at.get("plotly_chart"))
+    assert drawn.spec == plain.spec == again.spec and drawn.theme == plain.theme
+
+
+def test_compare_without_the_classifier_says_so_in_one_line_and_stops_polling(with_run, polls, monkeypatch) -> None:
+    from gan_core import metrics
+    from gan_core.errors import CheckpointError
+
+    def missing():
+        raise CheckpointError("the digit classifier is missing", code="classifier_broken")
+
+    monkeypatch.setattr(metrics, "load_classifier", missing)
+    at = open_app("compare", "en")
+    at.number_input(key="keep_compare_seed").set_value(777).run()
+    assert not at.exception and not at.table and len(at.image) == 4  # the grids still show
+    errors = [str(error.value) for error in at.error]
+    assert errors == [text("error_classifier_broken", "en", detail="the digit classifier is missing")]
+    assert 1.0 not in polls[-1]

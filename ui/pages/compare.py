@@ -126,6 +126,8 @@ def numbers_view(found: list[Source], dataset_name: str, n: int, seed: int, run:
     try:
         measured = measured_numbers(found, dataset_name, n, seed, run)
     except GanLabError as error:
+        if polling:
+            st.rerun()  # the page says what went wrong, and nothing polls on
         st.error(frame.error_text(error), icon=":material/error:")
         return
     if measured is None:
