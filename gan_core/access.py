@@ -109,6 +109,21 @@ class ClassLimits:
     def max_seconds(self) -> float | None:
         return None if self.max_minutes is None else 60.0 * float(self.max_minutes)
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"max_active_per_student": self.max_active_per_student, "max_epochs": self.max_epochs,
+                "max_minutes": self.max_minutes, "devices": None if self.devices is None else list(self.devices)}
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any]) -> "ClassLimits":
+        """The limits a file kept (`to_dict`), checked as the teacher's form is: a bad value is a ConfigError."""
+        if not isinstance(values, Mapping):
+            raise ConfigError("the class limits must be a JSON object", code="limit_file")
+        devices = values.get("devices")
+        if devices is not None and not (isinstance(devices, list) and all(isinstance(d, str) for d in devices)):
+            raise ConfigError(f"devices must be a list of device names, got {devices!r}", code="limit_file")
+        return cls(values.get("max_active_per_student"), values.get("max_epochs"), values.get("max_minutes"),
+                   None if devices is None else tuple(devices)).validate()
+
 
 def check_limits(actor: Actor, limits: ClassLimits, epochs: int, device: str, active_of_actor: int) -> None:
     """Raise ClassLimitError when a student's new job goes past the class limits (the teacher's never does).

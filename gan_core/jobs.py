@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import json
 import logging
 import multiprocessing
 import os
@@ -33,7 +34,7 @@ from typing import Any, Callable
 import torch
 
 from .access import Actor, ClassLimits, check_limits, check_manage, check_not_shipped
-from .checkpoints import RunDir, copy_run, default_checkpoints_dir, delete_run, rename_run
+from .checkpoints import RunDir, atomic_write, copy_run, default_checkpoints_dir, delete_run, rename_run
 from .config import TrainConfig, resumed_config
 from .devices import cpu_cores, resolve_device
 from .errors import AccessError, CheckpointError, ConfigError, GanLabError, RunNameError
@@ -55,6 +56,7 @@ FLUSH_EVERY = {"cpu": 1}
 # 2 GiB (bench/class_jobs.py prints the peak per worker), so an 80 GB H100 takes a class of 30.
 GPU_MEMORY_PER_JOB = 2 * 2**30
 MAX_GPU_JOBS = 32
+LIMITS_FILE = "class-limits.json"  # in the checkpoints folder: the teacher's class limits outlive a server restart
 STOP_TIMEOUT = 30.0  # seconds a worker has to save and exit after a stop, before it is killed
 # A stop that comes while the worker still starts (a fresh interpreter importing torch: seconds, a minute on a
 # busy laptop) is acted on once it trains; only a worker still starting after this long is killed.
@@ -167,10 +169,12 @@ class JobManager:
     """Queues runs and supervises their worker processes."""
 
     def __init__(self, max_per_device: int | None = None, trainer_options: dict[str, Any] | None = None,
-                 stop_timeout: float = STOP_TIMEOUT, prepare: Callable[[Trainer], None] | None = None):
+                 stop_timeout: float = STOP_TIMEOUT, prepare: Callable[[Trainer], None] | None = None,
+                 limits_file: str | Path | None = None):
         """`max_per_device`: jobs at once on each device (default `$GAN_LAB_MAX_JOBS_PER_DEVICE`, else
         `default_job_limit`). `trainer_options` go to every Trainer (`data=`, `flush_every=`, `evaluate=`;
-        picklable, they cross to the worker); `prepare(trainer)` runs in the worker before training."""
+        picklable, they cross to the worker); `prepare(trainer)` runs in the worker before training.
+        `limits_file`: where the teacher's class limits are kept, so a restarted server keeps them."""
         self.trainer_options = dict(trainer_options or {})
         self.max_per_device = max_jobs_from_env() if max_per_device is None else max_per_device
         if self.max_per_device is not None and (not isinstance(self.max_per_device, int) or self.max_per_device < 1):
@@ -178,7 +182,8 @@ class JobManager:
                               code="max_jobs", value=self.max_per_device)
         self.stop_timeout = stop_timeout
         self.prepare = prepare
-        self.limits = ClassLimits()  # what students may ask for; the teacher sets them (set_limits)
+        self.limits_file = None if limits_file is None else Path(limits_file)
+        self.limits = self._read_limits()  # what students may ask for; the teacher sets them (set_limits)
         self._context = multiprocessing.get_context("spawn")  # never fork: the parent may hold CUDA
         self._lock = threading.RLock()
         self._jobs: list[Job] = []  # active jobs only: a finished job leaves, its history is on disk
@@ -309,7 +314,28 @@ class JobManager:
         """The class limits for students' new jobs (jobs already queued keep theirs). Teacher only."""
         if by is not None and not by.teacher:
             raise AccessError("only the teacher can change the class limits", code="teacher_only")
-        self.limits = limits.validate()
+        limits = limits.validate()
+        if self.limits_file is not None:
+            text = json.dumps(limits.to_dict(), indent=1)
+            try:
+                self.limits_file.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(self.limits_file, lambda file: file.write(text.encode("utf-8")))
+            except OSError as error:
+                raise CheckpointError(f"could not save the class limits to {self.limits_file}: {error.strerror or error}; "
+                                      "the old limits still hold", code="limits_not_saved", detail=str(error)) from error
+        self.limits = limits
+
+    def _read_limits(self) -> ClassLimits:
+        """The limits kept in `limits_file`; none when there is no file. A damaged file is logged and left as it
+        is (no limits until the teacher saves new ones): a server must start even so."""
+        if self.limits_file is None or not self.limits_file.exists():
+            return ClassLimits()
+        try:
+            return ClassLimits.from_dict(json.loads(self.limits_file.read_text(encoding="utf-8")))
+        except (OSError, ValueError, GanLabError) as error:
+            logging.getLogger(__name__).warning("ignoring the class limits in %s (%s); the teacher can set them again",
+                                                self.limits_file, error)
+            return ClassLimits()
 
     def move(self, run_name: str, offset: int, root: str | Path | None = None, by: Actor | None = None) -> int:
         """Move a waiting job `offset` places in its device's queue (negative: sooner). Teacher only.
@@ -618,6 +644,6 @@ def get_job_manager() -> JobManager:
     with _manager_lock:
         if _manager is None:
             leave_a_core_free()
-            _manager = JobManager()
+            _manager = JobManager(limits_file=default_checkpoints_dir() / LIMITS_FILE)
             atexit.register(_manager.shutdown)
         return _manager

@@ -114,6 +114,26 @@ def test_shipped_runs_are_read_only_for_everyone_and_resume_trains_a_copy(checkp
     assert sorted(p.name for p in checkpoints.iterdir()) == ["bobs-copy", "pretrained"]
 
 
+def test_the_class_limits_outlive_a_server_restart_and_a_damaged_file_starts_with_none(tmp_path, caplog) -> None:
+    kept = tmp_path / "class-limits.json"
+    first = JobManager(1, limits_file=kept)
+    limits = ClassLimits(max_active_per_student=2, max_epochs=5, max_minutes=1.5, devices=("cpu",))
+    with pytest.raises(AccessError):
+        first.set_limits(limits, by=ALICE)
+    assert not kept.exists()  # a refused change writes nothing
+    first.set_limits(limits, by=TEACHER)
+    first.shutdown(timeout=10)
+    second = JobManager(1, limits_file=kept)  # the server started again
+    assert second.limits == limits
+    second.shutdown(timeout=10)
+    kept.write_text('{"max_epochs": -3}')  # edited by hand, badly
+    with caplog.at_level("WARNING"):
+        third = JobManager(1, limits_file=kept)
+    assert third.limits == ClassLimits() and "ignoring the class limits" in caplog.text
+    assert kept.read_text() == '{"max_epochs": -3}'  # left for the teacher to see, not overwritten
+    third.shutdown(timeout=10)
+
+
 def test_class_limits_bind_students_not_the_teacher(checkpoints, manager) -> None:
     with pytest.raises(AccessError, match="only the teacher"):
         manager.set_limits(ClassLimits(max_epochs=3), by=ALICE)

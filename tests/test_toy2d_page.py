@@ -132,6 +132,23 @@ def test_play_advances_in_the_fragment_and_slow_motion_says_whose_half_step_runs
     assert "G's half-step (1 of 1)" in said[2] and "D's half-step (1 of 2)" in said[3]
 
 
+def test_a_step_pauses_the_lab_and_pause_stops_it(checkpoints) -> None:
+    at = open_lab()
+    press(at, "toy2d_play")
+    lab: Toy2DLab = at.session_state[LAB]
+    assert at.session_state["toy2d_playing"] is True and lab.g_updates > 0  # the first frame ran at once
+    rounds = lab.g_updates
+    press(at, "toy2d_step")  # one round by hand, then the lab waits
+    assert at.session_state["toy2d_playing"] is False and lab.g_updates == rounds + 1
+    assert at.button(key="toy2d_play").label == STRINGS["toy2d_play"]["en"]
+    at.run()  # a frame timer that fires late changes nothing once paused
+    assert lab.g_updates == rounds + 1
+    press(at, "toy2d_play")
+    assert at.button(key="toy2d_play").label == STRINGS["toy2d_pause"]["en"]
+    press(at, "toy2d_play")
+    assert at.session_state["toy2d_playing"] is False and at.button(key="toy2d_play").label == STRINGS["toy2d_play"]["en"]
+
+
 def test_save_then_load_brings_the_same_model_back_and_a_foreign_file_is_one_message(checkpoints) -> None:
     at = open_lab(dist="grid25", lr_g="0.002")
     for _ in range(3):

@@ -2,7 +2,10 @@
 
 The lab (G, D, optimisers, history) lives in this browser session's state. Play advances it inside a
 fragment that reruns every frame, so only the plane and the numbers beside it are redrawn; a setting
-changed on the left reruns the page. The whole setup is mirrored in the URL's query string."""
+changed on the left reruns the page. The buttons (Play / Pause, the steps, Reset) stand outside that
+fragment: a button redrawn ten times a second can lose a click (the press lands on one copy of it, the
+release on the next), so Pause must never be part of what each frame redraws. The whole setup is mirrored
+in the URL's query string."""
 
 from __future__ import annotations
 
@@ -21,11 +24,10 @@ from ui.i18n import t
 from ui.toy2d_figure import (DEFAULT_ROUNDS_PER_FRAME, FRAME_SECONDS, SLOW_MOTION_SECONDS, advance, canvas_figure,
                              frame_figures)
 
-LAB, PLAYING, PHASE, POINTS, DRAWING, MESSAGE = (f"toy2d_{name}" for name in
-                                                 ("lab", "playing", "phase", "points", "drawing", "message"))
+LAB, PLAYING, PHASE, POINTS, DRAWING, MESSAGE, LINE = (
+    f"toy2d_{name}" for name in ("lab", "playing", "phase", "points", "drawing", "message", "line"))
 CANVAS_VERSION, FROM_URL, UPLOAD = "toy2d_canvas_version", "toy2d_from_url", "toy2d_upload"
 PRESET = "toy2d_preset"
-FRAGMENT_PLAYING = "toy2d_fragment_playing"  # whether the fragment on the page was set up to rerun by itself
 SPEED, SLOW = f"{KEEP}toy2d_speed", f"{KEEP}toy2d_slow"
 # Each setting: its widget's Session State key and its name in the URL's query string.
 URL_NAMES = {"distribution": "dist", "loss": "loss", "d_steps": "d", "g_steps": "g", "optimizer_g": "opt_g",
@@ -161,8 +163,32 @@ def distribution_chosen() -> None:
         st.session_state[DRAWING] = True
 
 
-def toggle_play() -> None:
-    st.session_state[PLAYING] = not st.session_state.get(PLAYING, False)
+def set_playing(playing: bool) -> None:
+    """Play or Pause: the state the button showed when it was pressed (a click counted twice changes nothing)."""
+    st.session_state[PLAYING] = playing
+
+
+def status_line(lab: Toy2DLab) -> str:
+    return t("toy2d_status", rounds=lab.g_updates // lab.config.g_steps, d=lab.d_updates, g=lab.g_updates)
+
+
+def step_by_hand(which: str) -> None:
+    """Step (a round), Step D only, Step G only: one update by hand pauses the lab and is measured at once."""
+    lab: Toy2DLab = st.session_state[LAB]
+    st.session_state[PLAYING] = False
+    {"round": lab.step, "d": lab.step_d, "g": lab.step_g}[which]()
+    lab.evaluate()
+    st.session_state[LINE] = {"d": t("toy2d_after_d"), "g": t("toy2d_after_g")}.get(which) or status_line(lab)
+
+
+def reset_lab() -> None:
+    """A new G and D with the same settings (the seed's starting point again)."""
+    lab: Toy2DLab = st.session_state[LAB]
+    fresh = Toy2DLab(lab.config, None if lab.custom_points is None else lab.custom_points.tolist())
+    fresh.evaluate()
+    st.session_state[LAB] = fresh
+    st.session_state[PHASE] = 0
+    st.session_state[LINE] = status_line(fresh)
 
 
 # --- the lab in the session --------------------------------------------------------------------------------
@@ -303,47 +329,35 @@ def draw_canvas() -> None:
         st.rerun()
 
 
-def lab_view() -> None:
-    """The plane and the numbers; reruns on its own every frame while playing."""
-    lab: Toy2DLab = st.session_state[LAB]
+def controls() -> None:
+    """Play / Pause, the steps, Reset, speed and slow motion: outside the fragment, so a frame never redraws them."""
     playing = st.session_state.get(PLAYING, False)
     buttons = st.columns([1.05, 0.9, 1.15, 1.15, 1.1, 1.6, 1.45], vertical_alignment="bottom")
+    buttons[0].button(t("toy2d_pause") if playing else t("toy2d_play"), key="toy2d_play", on_click=set_playing,
+                      args=(not playing,), type="primary", icon=":material/pause:" if playing else ":material/play_arrow:")
+    buttons[1].button(t("toy2d_step"), key="toy2d_step", icon=":material/skip_next:", on_click=step_by_hand, args=("round",))
+    buttons[2].button(t("toy2d_step_d"), key="toy2d_step_d", on_click=step_by_hand, args=("d",))
+    buttons[3].button(t("toy2d_step_g"), key="toy2d_step_g", on_click=step_by_hand, args=("g",))
+    buttons[4].button(t("toy2d_reset"), key="toy2d_reset", icon=":material/replay:", on_click=reset_lab)
     buttons[5].slider(t("toy2d_speed"), 1, 50, key=SPEED)
     buttons[6].toggle(t("toy2d_slow"), key=SLOW, help=t("toy2d_slow_help"))
-    buttons[0].button(t("toy2d_pause") if playing else t("toy2d_play"), key="toy2d_play", on_click=toggle_play,
-                      type="primary", icon=":material/pause:" if playing else ":material/play_arrow:")
-    step = buttons[1].button(t("toy2d_step"), key="toy2d_step", icon=":material/skip_next:")
-    step_d = buttons[2].button(t("toy2d_step_d"), key="toy2d_step_d")
-    step_g = buttons[3].button(t("toy2d_step_g"), key="toy2d_step_g")
-    reset = buttons[4].button(t("toy2d_reset"), key="toy2d_reset", icon=":material/replay:")
-    if (playing, st.session_state[SLOW]) != st.session_state.get(FRAGMENT_PLAYING):
-        st.rerun()  # Play / Pause or slow motion: only a page run sets how often this fragment reruns
-    line = t("toy2d_status", rounds=lab.g_updates // lab.config.g_steps, d=lab.d_updates, g=lab.g_updates)
-    if reset:
-        lab = Toy2DLab(lab.config, None if lab.custom_points is None else lab.custom_points.tolist())
-        lab.evaluate()
-        st.session_state[LAB] = lab
-        st.session_state[PHASE] = 0
-    elif step or step_d or step_g:
-        if step:
-            lab.step()
-        elif step_d:
-            lab.step_d()
-        else:
-            lab.step_g()
-        lab.evaluate()
-        line = t("toy2d_after_d") if step_d else t("toy2d_after_g") if step_g else t(
-            "toy2d_status", rounds=lab.g_updates // lab.config.g_steps, d=lab.d_updates, g=lab.g_updates)
-    elif playing:
-        if st.session_state.get(SLOW):
-            line = half_step(lab)
-        else:
-            advance(lab, int(st.session_state.get(SPEED, DEFAULT_ROUNDS_PER_FRAME)))
-            line = t("toy2d_status", rounds=lab.g_updates // lab.config.g_steps, d=lab.d_updates, g=lab.g_updates)
-    plane, losses, *quality = frame_figures(lab, names(), playing=playing and not (step or step_d or step_g or reset))
+
+
+def lab_view() -> None:
+    """The plane and the numbers; reruns on its own every frame while playing (one frame: a few rounds, or
+    one half-step in slow motion)."""
+    lab: Toy2DLab = st.session_state[LAB]
+    playing = st.session_state.get(PLAYING, False)
+    line = st.session_state.pop(LINE, None)  # what a button just did, said once
+    advancing = playing and line is None
+    if advancing and st.session_state.get(SLOW):
+        line = half_step(lab)
+    elif advancing:
+        advance(lab, int(st.session_state.get(SPEED, DEFAULT_ROUNDS_PER_FRAME)))
+    plane, losses, *quality = frame_figures(lab, names(), playing=advancing)
     plot_col, numbers_col = st.columns([1.6, 1], gap="medium")
     with plot_col:
-        st.markdown(f"**{line}**")
+        st.markdown(f"**{line or status_line(lab)}**")
         pictures.chart(plane, key="toy2d_plane")
         if lab.G_ema is not None:
             st.caption(t("toy2d_ema_shown", decay=f"{lab.config.g_ema:g}"))
@@ -395,8 +409,8 @@ def render() -> None:
         st.session_state[PLAYING] = False
         draw_canvas()
         return
+    controls()
     playing = st.session_state.get(PLAYING, False)
-    st.session_state[FRAGMENT_PLAYING] = (playing, st.session_state[SLOW])
     every = (SLOW_MOTION_SECONDS if st.session_state[SLOW] else FRAME_SECONDS) if playing else None
     st.fragment(lab_view, run_every=every)()
 
