@@ -60,6 +60,12 @@ CANDIDATES: list[dict] = [
     {"name": "in0.7-1500", "instance_noise": 0.7, "instance_noise_rounds": 1500},
     {"name": "in1.0-2000", "instance_noise": 1.0, "instance_noise_rounds": 2000},
     {"name": "in0.5-2000-b512", "instance_noise": 0.5, "instance_noise_rounds": 2000, "batch_size": 512},
+    # an exponential moving average of G's weights (Yazıcı et al. 2019): measured instead of the live G
+    {"name": "ema-off", "g_ema": 0.0},
+    {"name": "ema0.99", "g_ema": 0.99},
+    {"name": "ema0.995", "g_ema": 0.995},
+    {"name": "ema0.998", "g_ema": 0.998},
+    {"name": "ema0.999", "g_ema": 0.999},
 ]
 
 

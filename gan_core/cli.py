@@ -162,6 +162,9 @@ def add_toy2d_parser(commands: argparse._SubParsersAction) -> None:
                      help=f"std of Gaussian noise added to D's inputs, 0 = off (default: {d.instance_noise:g})")
     toy.add_argument("--instance-noise-rounds", type=int,
                      help=f"rounds over which it falls to 0, 0 = constant (default: {d.instance_noise_rounds})")
+    toy.add_argument("--g-ema", type=float, metavar="DECAY",
+                     help="the numbers measure an exponential moving average of G's weights with this decay "
+                          f"(Yazıcı et al. 2019); training is unchanged; 0 = the live G (default: {d.g_ema:g})")
     toy.add_argument("--json", action="store_true", help="print one JSON line instead of a sentence")
     toy.add_argument("--save", metavar="FILE", help="also save the trained model (.pt) for the 2D lab page's Load")
 
@@ -469,7 +472,7 @@ def cmd_toy2d(args: argparse.Namespace) -> int:
     seconds = args.seconds if given else 20.0
     settings = ("loss", "d_steps", "g_steps", "optimizer_g", "optimizer_d", "lr_g", "lr_d", "beta1", "beta2", "layers",
                 "width", "noise_dim", "noise", "batch_size", "spectral_norm", "r1", "instance_noise",
-                "instance_noise_rounds", "seed")
+                "instance_noise_rounds", "g_ema", "seed")
     config = preset_config(args.distribution, **{name: getattr(args, name) for name in settings
                                                  if getattr(args, name) is not None})
     points = parse_points(args.points) if args.points else None

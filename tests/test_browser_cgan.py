@@ -6,56 +6,24 @@ Screenshots go to tests/artifacts/ (git ignores it): look at latent-style-grid-e
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from .test_browser import (ROOT, STARTUP_SECONDS, assert_no_error, browser, free_port, image_sources,  # noqa: F401
-                           open_page, page, screenshot, settle)
+from .test_browser import (ROOT, assert_no_error, browser, image_sources, open_page, page, screenshot,  # noqa: F401
+                           serve, settle)
 
 SHIPPED = "pretrained-cgan"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app over a checkpoints folder holding only the shipped conditional run (what a fresh clone opens)."""
     root = tmp_path_factory.mktemp("browser-cgan")
     shutil.copytree(ROOT / "checkpoints" / SHIPPED, root / SHIPPED)
-    log_path = root.parent / "streamlit-cgan.log"
-    port = free_port()
-    env = {**os.environ, "GAN_LAB_CHECKPOINTS": str(root)}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            assert process.poll() is None, log_path.read_text()[-3000:]
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, log_path.read_text()[-3000:]
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
-        assert "Traceback" not in log_path.read_text(errors="replace")
+    yield from serve(root, tmp_path_factory.mktemp("browser-cgan-log"))
 
 
 def test_the_digit_picker_and_the_style_grid_of_the_shipped_conditional_run(server: str, page) -> None:

@@ -35,7 +35,7 @@ URL_NAMES = {"distribution": "dist", "loss": "loss", "d_steps": "d", "g_steps": 
              "optimizer_d": "opt_d", "lr_g": "lr_g", "lr_d": "lr_d", "layers": "layers", "width": "width",
              "noise_dim": "zdim", "noise": "z", "seed": "seed", "batch_size": "batch", "spectral_norm": "sn",
              "r1": "r1", "beta1": "b1", "beta2": "b2", "instance_noise": "inoise",
-             "instance_noise_rounds": "inoise_rounds"}
+             "instance_noise_rounds": "inoise_rounds", "g_ema": "ema"}
 POINTS_URL = "pts"
 LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1)
 WIDTHS = (8, 16, 32, 64, 128, 256, 512)
@@ -44,6 +44,7 @@ R1_WEIGHTS = (0.0, 0.01, 0.1, 1.0, 10.0)
 BETAS1, BETAS2 = (0.0, 0.5, 0.9), (0.9, 0.99, 0.999)
 INSTANCE_NOISES = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 ANNEAL_ROUNDS = (0, 500, 1000, 2000, 3000, 5000, 10000)
+EMA_DECAYS = (0.0, 0.9, 0.99, 0.995, 0.999)
 # Each demonstration shows a failure, so none has ring8's instance noise (it is a cure for all three).
 PRESETS = {
     # G five times faster than D: G overshoots from mode to mode before D can spread it out.
@@ -271,6 +272,8 @@ def settings_column() -> Toy2DConfig:
     anneal_col.selectbox(t("toy2d_instance_noise_rounds"),
                          sorted({*ANNEAL_ROUNDS, st.session_state[key("instance_noise_rounds")]}),
                          key=key("instance_noise_rounds"), help=t("toy2d_instance_noise_rounds_help"))
+    st.select_slider(t("toy2d_ema"), sorted({*EMA_DECAYS, st.session_state[key("g_ema")]}), key=key("g_ema"),
+                     format_func=lambda v: f"{v:g}" if v else t("toy2d_ema_off"), help=t("toy2d_ema_help"))
     chosen = st.session_state[key("distribution")]
     if DISTRIBUTION_DEFAULTS.get(chosen):
         values = ", ".join(f"{name} = {value:g}" if isinstance(value, float) and not isinstance(value, bool)
@@ -357,6 +360,8 @@ def lab_view() -> None:
     with plot_col:
         st.markdown(f"**{line or status_line(lab)}**")
         pictures.chart(plane, key="toy2d_plane")
+        if lab.G_ema is not None:
+            st.caption(t("toy2d_ema_shown", decay=f"{lab.config.g_ema:g}"))
     with numbers_col:
         numbers(lab)
         pictures.chart(losses, key="toy2d_losses")

@@ -121,6 +121,8 @@ STRINGS.update({
                           "en": "A limit must be a positive number, or 0 for no limit."},
     "error_limit_no_device": {"ru": "Оставьте ученикам хотя бы одно устройство, например cpu.",
                               "en": "Leave students at least one device, cpu for example."},
+    "error_limit_file": {"ru": "Файл ограничений класса повреждён ({detail}); задайте ограничения заново.",
+                         "en": "The class limits file is damaged ({detail}); set the limits again."},
     "error_limits_not_saved": {"ru": "Не удалось сохранить ограничения класса ({detail}); действуют прежние.",
                                "en": "The class limits could not be saved ({detail}); the old ones still hold."},
     "error_teacher_only": {"ru": "Это может только учитель.", "en": "Only the teacher can do that."},
