@@ -95,3 +95,17 @@ def test_compare_without_the_classifier_says_so_in_one_line_and_stops_polling(wi
     errors = [str(error.value) for error in at.error]
     assert errors == [text("error_classifier_broken", "en", detail="the digit classifier is missing")]
     assert 1.0 not in polls[-1]
+
+
+def test_the_paused_2d_lab_redraws_its_plane_when_a_live_setting_changes_and_only_then(checkpoints) -> None:
+    from .test_toy2d_page import open_lab
+
+    def plane(at) -> str:
+        return next(chart.proto.spec for chart in at.get("plotly_chart") if chart.key == "toy2d_plane")
+
+    at = open_lab()
+    first = plane(at)
+    assert plane(at.run()) == first  # nothing changed: the same plane (the figures kept for this lab)
+    loss = at.selectbox(key="keep_toy2d_loss")
+    loss.select(next(option for option in loss.options if option != loss.value)).run()  # a live setting: same lab
+    assert not at.exception and plane(at) != first  # D's surface and G's arrows under the new loss

@@ -370,10 +370,11 @@ def lab_view() -> None:
 
 
 def figures_of(lab: Toy2DLab, playing: bool) -> list:
-    """The frame's figures, built again only when the lab has changed since the last ones (a paused lab's page
-    rerun, a language switch aside, shows the same plane)."""
+    """The frame's figures, built again only when the lab has changed since the last ones: its updates, its
+    measurements or its live settings (a new loss redraws D's surface and G's arrows), or the language. A
+    paused lab's page rerun shows the same plane."""
     def state() -> tuple:
-        return lab.d_updates, lab.g_updates, len(lab.history.metrics), language()
+        return lab.d_updates, lab.g_updates, len(lab.history.metrics), lab.config, language()
 
     kept = st.session_state.get(FIGURES)
     if kept is not None and kept[0] is lab and kept[1] == state():
