@@ -208,9 +208,17 @@ def source_quality_future(kind: str, dataset_name: str, n: int, seed: int, run: 
     return future
 
 
-def measured(futures: list[Future], timeout: float = MEASURE_GRACE_SECONDS) -> bool:
-    """Whether all are done, after waiting at most `timeout` seconds for them."""
+def measured(futures: list[Future], timeout: float | None = MEASURE_GRACE_SECONDS) -> bool:
+    """Whether all are done, after waiting at most `timeout` seconds for them (None: until they are)."""
     return not wait(futures, timeout=timeout).not_done
+
+
+def measuring_done(timeout: float | None = None) -> bool:
+    """Whether every measurement asked for so far is done (waiting at most `timeout` s): for benchmarks that
+    time a page once its numbers are in."""
+    with _measuring_lock:
+        pending = list(_measuring.values())
+    return measured(pending, timeout)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
