@@ -403,7 +403,7 @@ class Speedometer:
 async def new_run_folder(root: Path, before: set[str], timeout: float = 120.0) -> str:
     """The name of the run folder that appeared after pressing Start."""
     deadline = time.monotonic() + timeout
-    while not (new := sorted({p.name for p in root.iterdir() if p.is_dir()} - before)):
+    while not (new := sorted({p.name for p in root.iterdir() if (p / "run.json").is_file()} - before)):
         if time.monotonic() > deadline:
             raise SystemExit(f"pressing Start made no run folder within {timeout:.0f} s")
         await asyncio.sleep(0.2)
@@ -568,7 +568,10 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
             if args.solo > 0:  # time it alone, then watched by one student (else it just trains under the load)
                 run_name = await new_run_folder(root, before)
                 meter = Speedometer(root / run_name)
+                deadline = time.monotonic() + 300
                 while steps_done(meter.run) == 0:  # the first epoch (or logged step) shows it trains
+                    if time.monotonic() > deadline:
+                        raise SystemExit(f"run {run_name} logged no step within 300 s of Start")
                     await asyncio.sleep(0.2)
                 report["training_alone"] = await meter.watch(args.solo)
                 report["training_watched"], polls = await watch(url, args.solo, meter)
