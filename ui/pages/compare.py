@@ -97,12 +97,14 @@ def table(found: list[Source], measured: dict[str, dict]) -> pd.DataFrame:
 POLL_SECONDS = 1.0  # while the numbers are being measured: how soon they appear
 
 
-def measured_numbers(found: list[Source], dataset_name: str, n: int, seed: int, run: RunInfo | None) -> dict[str, dict] | None:
-    """Every source's numbers, or None while any is still being measured (in the background, for everyone)."""
+def measured_numbers(found: list[Source], dataset_name: str, n: int, seed: int, run: RunInfo | None,
+                     grace: float = 0.0) -> dict[str, dict] | None:
+    """Every source's numbers, or None while any is still being measured (in the background, for everyone),
+    after waiting at most `grace` s for them."""
     futures = {source.kind: cache.source_quality_future(source.kind, dataset_name, n, seed,
                                                         run if source.kind == "gan" else None)
                for source in found}
-    if not cache.measured(list(futures.values())):
+    if not cache.measured(list(futures.values()), timeout=grace):
         return None
     return {kind: future.result() for kind, future in futures.items()}
 
@@ -115,7 +117,9 @@ def metrics(found: list[Source], dataset_name: str, n: int, seed: int, run: RunI
         st.info(t("compare_no_metrics", dataset=dataset_name), icon=":material/info:")
         return
     try:
-        waiting = measured_numbers(found, dataset_name, n, seed, run) is None
+        # the page run waits a moment once (numbers read from the disk cache are shown without a flash of the
+        # measuring line); the fragment below, in this run and in each poll, only looks
+        waiting = measured_numbers(found, dataset_name, n, seed, run, grace=cache.MEASURE_GRACE_SECONDS) is None
     except GanLabError as error:
         st.error(frame.error_text(error), icon=":material/error:")
         return
