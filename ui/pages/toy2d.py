@@ -285,13 +285,13 @@ def settings_column() -> Toy2DConfig:
 
 def presets_row() -> None:
     """The demonstrations: one button each; the chosen one's sentence says what to watch."""
-    columns = st.columns([1.3, 1.55, 1.55, 1.55, 1.7], vertical_alignment="center")
-    columns[0].markdown(f"**{t('toy2d_presets_h')}**")
-    for column, name in zip(columns[1:], PRESETS):
+    st.markdown(f"**{t('toy2d_presets_h')}**")
+    columns = st.columns(len(PRESETS) + 1)  # a row of their own: whole labels at 1280 px in either language
+    for column, name in zip(columns, PRESETS):
         column.button(t(f"toy2d_preset_{name}"), key=f"toy2d_preset_{name}", on_click=apply_preset, args=(name,),
                       icon=":material/play_lesson:", help=t(f"toy2d_preset_{name}_say"), width="stretch")
-    columns[4].button(t("toy2d_preset_default"), key="toy2d_preset_default", on_click=apply_preset,
-                      args=("default",), icon=":material/restart_alt:")
+    columns[-1].button(t("toy2d_preset_default"), key="toy2d_preset_default", on_click=apply_preset,
+                       args=("default",), icon=":material/restart_alt:", width="stretch")
     chosen = st.session_state.get(PRESET)
     if chosen in PRESETS:
         st.info(f"**{t(f'toy2d_preset_{chosen}')}.** {t(f'toy2d_preset_{chosen}_say')}", icon=":material/visibility:")
@@ -333,15 +333,19 @@ def draw_canvas() -> None:
 def controls() -> None:
     """Play / Pause, the steps, Reset, speed and slow motion: outside the fragment, so a frame never redraws them."""
     playing = st.session_state.get(PLAYING, False)
-    buttons = st.columns([1.05, 0.9, 1.15, 1.15, 1.1, 1.6, 1.45], vertical_alignment="bottom")
+    # two rows, so no label is cut at 1280 px with the settings open: the buttons, then how fast Play goes
+    buttons = st.columns([1.1, 1, 1.2, 1.2, 1.1], vertical_alignment="bottom")
     buttons[0].button(t("toy2d_pause") if playing else t("toy2d_play"), key="toy2d_play", on_click=set_playing,
-                      args=(not playing,), type="primary", icon=":material/pause:" if playing else ":material/play_arrow:")
-    buttons[1].button(t("toy2d_step"), key="toy2d_step", icon=":material/skip_next:", on_click=step_by_hand, args=("round",))
-    buttons[2].button(t("toy2d_step_d"), key="toy2d_step_d", on_click=step_by_hand, args=("d",))
-    buttons[3].button(t("toy2d_step_g"), key="toy2d_step_g", on_click=step_by_hand, args=("g",))
-    buttons[4].button(t("toy2d_reset"), key="toy2d_reset", icon=":material/replay:", on_click=reset_lab)
-    buttons[5].slider(t("toy2d_speed"), 1, 50, key=SPEED)
-    buttons[6].toggle(t("toy2d_slow"), key=SLOW, help=t("toy2d_slow_help"))
+                      args=(not playing,), type="primary", width="stretch",
+                      icon=":material/pause:" if playing else ":material/play_arrow:")
+    buttons[1].button(t("toy2d_step"), key="toy2d_step", icon=":material/skip_next:", on_click=step_by_hand,
+                      args=("round",), width="stretch")
+    buttons[2].button(t("toy2d_step_d"), key="toy2d_step_d", on_click=step_by_hand, args=("d",), width="stretch")
+    buttons[3].button(t("toy2d_step_g"), key="toy2d_step_g", on_click=step_by_hand, args=("g",), width="stretch")
+    buttons[4].button(t("toy2d_reset"), key="toy2d_reset", icon=":material/replay:", on_click=reset_lab, width="stretch")
+    speed_col, slow_col = st.columns([3, 2], vertical_alignment="bottom")
+    speed_col.slider(t("toy2d_speed"), 1, 50, key=SPEED)
+    slow_col.toggle(t("toy2d_slow"), key=SLOW, help=t("toy2d_slow_help"))
 
 
 def lab_view() -> None:

@@ -147,14 +147,14 @@ STRINGS = {
         "en": "With the minimax loss D is soon sure the fakes are fake and G's gradient arrows are almost zero; "
               "switch Loss to ns and the arrows grow.",
     },
-    "toy2d_preset_strong_d": {"ru": "D побеждает слишком быстро", "en": "D wins too fast"},
+    "toy2d_preset_strong_d": {"ru": "D слишком силён", "en": "D wins too fast"},
     "toy2d_preset_strong_d_say": {
         "ru": "D:G 5:1 и большой шаг обучения D: D уверенно отвергает почти все подделки (D(G(z)) около 0,1), его "
               "поверхность вокруг них становится плоской, стрелки гаснут, и G застревает на одной моде или ни на одной.",
         "en": "D:G 5:1 and a high learning rate for D: D rejects nearly every fake (D(G(z)) about 0.1), its surface "
               "goes flat around them, the arrows die out and G gets stuck on one mode or none.",
     },
-    "toy2d_preset_default": {"ru": "Настройки по умолчанию", "en": "Default settings"},
+    "toy2d_preset_default": {"ru": "По умолчанию", "en": "Default settings"},
     # the settings that keep D in check (spectral norm, R1, Adam's betas, batch) and the per-distribution defaults
     "toy2d_batch": {"ru": "Размер батча", "en": "Batch size"},
     "toy2d_spectral_norm": {"ru": "Спектральная нормировка D", "en": "Spectral norm on D"},
