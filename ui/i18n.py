@@ -127,7 +127,7 @@ STRINGS: dict[str, dict[str, str]] = {
 
     # --- sample quality (gan_core.metrics), shared by Train, Losses, Compare and the Latent explorer ---------------
     "metric_fid": {"ru": "FID", "en": "FID"},
-    "metric_fid_ratio": {"ru": "FID / пол", "en": "FID / floor"},
+    "metric_fid_ratio": {"ru": "FID / эталон", "en": "FID / floor"},
     "metric_classes_covered": {"ru": "Цифр в выборке (≥ 2%)", "en": "Digits covered (≥ 2%)"},
     "metric_mean_confidence": {"ru": "Уверенность классификатора", "en": "Classifier's confidence"},
     "metric_kl_to_uniform": {"ru": "KL до равномерного", "en": "KL to uniform"},
@@ -138,7 +138,7 @@ STRINGS: dict[str, dict[str, str]] = {
               "sees them. Lower is better; about 788 is the ceiling: the classifier sees no digits at all.",
     },
     "help_quality_fid_ratio": {
-        "ru": "FID, делённый на FID настоящих цифр при том же числе образцов (пол). 1 — как настоящие; цель — не больше 5.",
+        "ru": "FID, делённый на FID настоящих цифр при том же числе образцов (эталон). 1 — как настоящие; цель — не больше 5.",
         "en": "FID divided by the FID of real digits at the same number of samples (the floor). 1 is as good as real "
               "digits; the target is 5 or less.",
     },
@@ -166,7 +166,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The quality metrics come from a digit classifier, and this run learns {dataset}: there are none for it.",
     },
     "quality_classes_h": {"ru": "Какие цифры рисует G после эпохи {epoch}", "en": "Which digits G draws after epoch {epoch}"},
-    "quality_fid_h": {"ru": "FID / пол по эпохам (логарифмическая шкала)", "en": "FID / floor per epoch (log scale)"},
+    "quality_fid_h": {"ru": "FID / эталон по эпохам (логарифмическая шкала)", "en": "FID / floor per epoch (log scale)"},
     "quality_heatmap_h": {"ru": "Доля каждой цифры по эпохам", "en": "The share of each digit, epoch by epoch"},
     "quality_caption": {
         "ru": "Измерено в конце каждой эпохи по одному и тому же шуму. Пол — FID настоящих цифр при таком числе "
@@ -416,7 +416,7 @@ STRINGS: dict[str, dict[str, str]] = {
               "equilibrium both are ½: D cannot tell them apart.",
     },
     "losses_quality_explain": {
-        "ru": "Числа, измеренные классификатором цифр в конце каждой эпохи: FID / пол (1 — как настоящие, цель — 5), "
+        "ru": "Числа, измеренные классификатором цифр в конце каждой эпохи: FID / эталон (1 — как настоящие, цель — 5), "
               "сколько цифр генератор рисует хотя бы в 2% образцов и насколько классификатор уверен в своих догадках.",
         "en": "Numbers the digit classifier measured at the end of every epoch: FID / floor (1 is as good as real "
               "digits, the target is 5), how many digits the generator draws in at least 2% of the samples, and how "
@@ -568,10 +568,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Числа качества считает классификатор цифр, а этот запуск обучен на {dataset}: здесь их нет.",
         "en": "The quality numbers come from a digit classifier, and this run learns {dataset}: there are none here.",
     },
-    "compare_chart_axis": {"ru": "FID / пол (логарифмическая шкала)", "en": "FID / floor (log scale)"},
+    "compare_chart_axis": {"ru": "FID / эталон (логарифмическая шкала)", "en": "FID / floor (log scale)"},
     "col_source": {"ru": "Образцы", "en": "Samples"},
     "col_fid": {"ru": "FID", "en": "FID"},
-    "col_fid_ratio": {"ru": "FID / пол", "en": "FID / floor"},
+    "col_fid_ratio": {"ru": "FID / эталон", "en": "FID / floor"},
     "col_covered": {"ru": "Цифр ≥ 2%", "en": "Digits ≥ 2%"},
     "col_confidence": {"ru": "Уверенность", "en": "Confidence"},
     "col_nearest": {"ru": "До ближайшей обучающей", "en": "To nearest training image"},

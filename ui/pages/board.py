@@ -42,14 +42,17 @@ def table() -> None:
         "minutes": [round(row.seconds / 60, 1) if row.seconds is not None else NAN for row in rows],
         **{name: [row.quality.get(name, NAN) for row in rows] for name in board.QUALITY},  # NaN: Streamlit shows a grey None
     }
-    st.dataframe(data, hide_index=True, width="stretch", row_height=96, key="board_table", column_config={
+    # who and how good first: on a 1280 px projector the quality columns are in view without scrolling
+    order = ("samples", "owner", *board.QUALITY, "run", "model", "state", "epoch", "minutes")
+    st.dataframe(data, hide_index=True, width="stretch", row_height=96, key="board_table", column_order=order,
+                 column_config={
         "samples": st.column_config.ImageColumn(t("board_col_samples"), width="small", help=t("board_samples_help")),
-        "owner": st.column_config.TextColumn(t("col_owner")),
-        "run": st.column_config.TextColumn(t("col_name")),
-        "model": st.column_config.TextColumn(t("col_model")),
-        "state": st.column_config.TextColumn(t("col_status")),
-        "epoch": st.column_config.TextColumn(t("board_col_epoch")),
-        "minutes": st.column_config.NumberColumn(t("board_col_minutes"), format="%.1f"),
+        "owner": st.column_config.TextColumn(t("col_owner"), width="small"),
+        "run": st.column_config.TextColumn(t("col_name"), width="medium"),
+        "model": st.column_config.TextColumn(t("col_model"), width="small"),
+        "state": st.column_config.TextColumn(t("col_status"), width="small"),
+        "epoch": st.column_config.TextColumn(t("board_col_epoch"), width="small"),
+        "minutes": st.column_config.NumberColumn(t("board_col_minutes"), format="%.1f", width="small"),
         "fid_ratio": st.column_config.NumberColumn(t("metric_fid_ratio"), format="%.1f×", help=t("help_quality_fid_ratio")),
         "classes_covered": st.column_config.NumberColumn(t("metric_classes_covered"), format="%d / 10",
                                                          help=t("help_quality_classes_covered")),

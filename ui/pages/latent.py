@@ -168,7 +168,7 @@ def sliders_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     image_col, sliders_col = st.columns([1, 1], gap="large")  # the digit, its nearest image, the guess
     with sliders_col:  # drawn first: the digit picker decides what the image column shows
         label = digit_picker(generator)
-        seed_col, random_col, zero_col = st.columns(3, vertical_alignment="bottom")
+        seed_col, random_col, zero_col = st.columns([0.9, 1.4, 0.9], vertical_alignment="bottom")  # whole labels at 1280 px
         seed_col.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=f"{KEEP}latent_seed",
                               on_change=apply_seed, args=(run, generator), help=t("latent_seed_help"))
         random_col.button(t("latent_random"), on_click=randomize, args=(run, generator), width="stretch",

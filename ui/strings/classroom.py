@@ -52,7 +52,7 @@ STRINGS = {
     "page_board": {"ru": "Доска класса", "en": "Class board"},
     "board_title": {"ru": "Доска класса", "en": "Class board"},
     "board_intro": {"ru": "Все запуски класса в одной таблице: чей GAN рисует цифры лучше всех? Лучшие сверху "
-                          "(меньше FID / пол); щелчок по заголовку сортирует по столбцу. Таблица обновляется сама, "
+                          "(меньше FID / эталон); щелчок по заголовку сортирует по столбцу. Таблица обновляется сама, "
                           "пока идёт обучение.",
                     "en": "Every run of the class in one table: whose GAN draws the best digits? Best first "
                           "(lowest FID / floor); click a header to sort by that column. The table refreshes itself "
@@ -65,7 +65,7 @@ STRINGS = {
     "board_col_epoch": {"ru": "Эпоха / место", "en": "Epoch / place"},
     "board_col_minutes": {"ru": "Минуты", "en": "Minutes"},
     "board_caption": {"ru": "Числа — последней эпохи, которую измерило обучение (на 500 образцах); образцы — "
-                            "последней сохранённой эпохи. None — запуск ещё не закончил эпоху или не измерялся.",
+                            "последней сохранённой эпохи. None (пусто) — запуск ещё не закончил эпоху или не измерялся.",
                       "en": "Numbers are from the newest epoch the training measured (on 500 samples); samples from "
                             "the newest saved epoch. None: the run has not finished an epoch or was not measured."},
     "board_queue_h": {"ru": "Очередь класса", "en": "Class queue"},
