@@ -19,6 +19,13 @@ from .test_browser import ARTIFACTS, CHROMIUM_ARGS, ROOT, find_chromium, free_po
 from .test_train_page_browser import MEASURE
 
 
+# True once the first sample grid is drawn wider than 300 px (the large view's two grids a row).
+GRID_IS_LARGE = """() => {
+    const image = document.querySelector('[data-testid="stImage"] img');
+    return image !== null && image.getBoundingClientRect().width > 300;
+}"""
+
+
 @pytest.fixture(scope="module")
 def shipped_server(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("projector-checkpoints")
@@ -47,6 +54,7 @@ def test_losses_and_compare_at_1280x720(shipped_server: str) -> None:
     chromium = find_chromium()
     if chromium is None:
         missing("Debian's chromium is not installed")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -62,6 +70,12 @@ def test_losses_and_compare_at_1280x720(shipped_server: str) -> None:
             page.goto(f"{shipped_server}/compare?lang={language}")
             settle(page)
             page.get_by_text(STRINGS["compare_large"][language]).first.click()  # the large view
+            # The click starts a rerun that may not have begun when settle() looks (CI measured the old layout,
+            # 172 px, once): wait for the grids to grow, for up to a minute, then measure what is there.
+            try:
+                page.wait_for_function(GRID_IS_LARGE, timeout=60_000, polling=100)
+            except PlaywrightTimeout:
+                pass
             settle(page)
             page.locator('[data-testid="stImage"]').first.scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / f"projector-compare-{language}.png"))
