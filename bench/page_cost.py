@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("home", "data", "train", "losses", "toy2d", "latent", "progression", "compare", "runs", "board")
 
 _costs: list[float] = []
+_messages: list[tuple[int, int]] = []  # per script run: (messages sent to the browser, their bytes)
 _profile: cProfile.Profile | None = None
 
 
@@ -45,15 +46,28 @@ def _hook_script_thread() -> None:
     """Time (and, with --profile, profile) the thread each AppTest run executes the app's script in. The
     scripts' bytecode is kept across runs, as a server keeps it (AppTest compiles them again for each run)."""
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-    from streamlit.testing.v1 import local_script_runner
+    from streamlit.testing.v1 import app_test, local_script_runner
     from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
     shared = ScriptCache()
-    local_script_runner.ScriptCache = lambda: shared
+    local_script_runner.ScriptCache = lambda: shared  # app.py's bytecode
+    app_test.ScriptCache = lambda: shared  # the pages' bytecode (AppTest gives its PagesManager a cache of its own)
 
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
+
+    sent = [0, 0]
+    enqueue = ScriptRunContext.enqueue
+
+    def counted(self, msg) -> None:
+        sent[0] += 1
+        sent[1] += msg.ByteSize()
+        enqueue(self, msg)
+
+    ScriptRunContext.enqueue = counted
     original = LocalScriptRunner._run_script_thread
 
     def timed(self) -> None:
+        sent[:] = [0, 0]
         start = time.thread_time()
         if _profile is not None:
             _profile.enable()
@@ -63,6 +77,7 @@ def _hook_script_thread() -> None:
             if _profile is not None:
                 _profile.disable()
             _costs.append(time.thread_time() - start)
+            _messages.append((sent[0], sent[1]))
 
     LocalScriptRunner._run_script_thread = timed
 
@@ -139,7 +154,9 @@ def main() -> None:
         floor = AppTest.from_file(str(ROOT / "bench" / "floor_app.py"), default_timeout=600)
         page_run(floor, "home")
         floor_warm = statistics.median(page_run(floor, "home") for _ in range(max(5, args.repeat)))
-        print(f"{'floor app':12s}                    warm median {floor_warm * 1000:7.1f} ms", flush=True)
+        floor_messages, floor_bytes = _messages[-1]
+        print(f"{'floor app':12s}                    warm median {floor_warm * 1000:7.1f} ms"
+              f"   {floor_messages:4d} messages {floor_bytes / 1000:6.1f} kB", flush=True)
         result = {}
         for page in [p.strip() for p in args.pages.split(",") if p.strip()]:
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
@@ -149,18 +166,22 @@ def main() -> None:
             settle(at, page)
             _profile = cProfile.Profile() if args.profile else None
             warm = [page_run(at, page) for _ in range(args.repeat)]
+            messages, size = _messages[-1]  # the last warm run's messages to the browser
             result[page] = {"cold_ms": round(cold * 1000, 1), "warm_ms": round(statistics.median(warm) * 1000, 1),
                             "warm_min_ms": round(min(warm) * 1000, 1),
-                            "warm_over_floor": round(statistics.median(warm) / floor_warm, 1)}
+                            "warm_over_floor": round(statistics.median(warm) / floor_warm, 1),
+                            "messages": messages, "kilobytes": round(size / 1000, 1)}
             print(f"{page:12s} cold {cold * 1000:8.1f} ms   warm median {statistics.median(warm) * 1000:7.1f} ms"
                   f"   min {min(warm) * 1000:7.1f} ms"
-                  f"   {statistics.median(warm) / floor_warm:5.1f}x the floor", flush=True)
+                  f"   {statistics.median(warm) / floor_warm:5.1f}x the floor   {messages:4d} messages {size / 1000:6.1f} kB",
+                  flush=True)
             if _profile is not None:
                 out = io.StringIO()
                 pstats.Stats(_profile, stream=out).sort_stats(args.sort).print_stats(args.profile)
                 print(out.getvalue())
                 _profile = None
-        print(json.dumps({"class_runs": args.class_runs, "cpu_ms_per_page_run": result, "floor_warm_ms": round(floor_warm * 1000, 1), "repeat": args.repeat, "threads": threading.active_count()}))
+        print(json.dumps({"class_runs": args.class_runs, "cpu_ms_per_page_run": result, "floor_warm_ms": round(floor_warm * 1000, 1),
+                          "floor_messages": floor_messages, "floor_kilobytes": round(floor_bytes / 1000, 1), "repeat": args.repeat, "threads": threading.active_count()}))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -15,7 +15,7 @@ import pytest
 
 from ui.i18n import STRINGS
 
-from .test_browser import ARTIFACTS, CHROMIUM_ARGS, ROOT, find_chromium, free_port, missing, settle
+from .test_browser import ARTIFACTS, CHROMIUM_ARGS, COUNT_RUNS, ROOT, after, find_chromium, free_port, missing, settle
 from .test_train_page_browser import MEASURE
 
 
@@ -93,6 +93,7 @@ def test_import_on_the_runs_page_adds_a_run_or_says_in_one_line_why_not(shipped_
     chromium = find_chromium()
     if chromium is None:
         missing("Debian's chromium is not installed")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     from gan_core.checkpoints import run_archive
@@ -103,24 +104,30 @@ def test_import_on_the_runs_page_adds_a_run_or_says_in_one_line_why_not(shipped_
     cut.write_bytes(whole.read_bytes()[:100_000])
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        context = browser.new_context(viewport={"width": 1280, "height": 720})
+        context.add_init_script(COUNT_RUNS)  # after() waits for the script run an action started, not just any quiet moment
+        page = context.new_page()
         page.goto(f"{shipped_server}/runs?lang=ru")
         settle(page)
         page.get_by_text(STRINGS["runs_import_h"]["ru"]).first.click()
-        page.locator('input[type="file"]').set_input_files(str(cut))
-        settle(page)
-        page.get_by_role("button", name=STRINGS["runs_import_button"]["ru"]).click()
-        settle(page)
-        error = page.locator('[data-testid="stAlertContentError"]').first.inner_text()
-        assert error.strip().endswith(STRINGS["error_archive_not_zip"]["ru"])  # after the icon's name
-        page.locator('input[type="file"]').set_input_files(str(whole))
-        settle(page)
-        page.get_by_label(STRINGS["runs_import_name"]["ru"], exact=True).fill("copy-1")
-        page.get_by_label(STRINGS["runs_import_name"]["ru"], exact=True).press("Enter")
-        settle(page)
-        page.get_by_role("button", name=STRINGS["runs_import_button"]["ru"]).click()
-        settle(page)
-        success = page.locator('[data-testid="stAlertContentSuccess"]').first.inner_text()
+        import_button = page.get_by_role("button", name=STRINGS["runs_import_button"]["ru"])
+        after(page, lambda: page.locator('input[type="file"]').set_input_files(str(cut)), page.get_by_text(cut.name, exact=True))  # the uploader names the file
+        error = page.locator('[data-testid="stAlertContentError"]')
+        after(page, import_button.click, error)
+        assert error.first.inner_text().strip().endswith(STRINGS["error_archive_not_zip"]["ru"])  # after the icon's name
+        # the other file replaces the cut one: wait until the server has it, or the import reads the cut one again
+        after(page, lambda: page.locator('input[type="file"]').set_input_files(str(whole)), page.get_by_text(whole.name, exact=True))
+        name = page.get_by_label(STRINGS["runs_import_name"]["ru"], exact=True)
+        name.fill("copy-1")
+        after(page, lambda: name.press("Enter"))
+        success = page.locator('[data-testid="stAlertContentSuccess"]')
+        try:
+            after(page, import_button.click, success)
+        except PlaywrightTimeout:
+            shown = [text.strip() for text in error.all_inner_texts()]
+            page.screenshot(path=str(ARTIFACTS / "runs-import-ru-failed.png"))
+            raise AssertionError(f"no success line after importing the whole archive; shown instead: {shown}") from None
+        success = success.first.inner_text()
         assert "copy-1" in success and "100 эпох" in success
         page.screenshot(path=str(ARTIFACTS / "runs-import-ru.png"))
         browser.close()
