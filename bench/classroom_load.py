@@ -1,6 +1,6 @@
 """A classroom on one server: N students browsing every page while one training runs.
 
-    python bench/classroom_load.py --sessions 30 --seconds 60
+    python bench/classroom_load.py --sessions 30 --seconds 60 --repeats 3
     python bench/classroom_load.py --sessions 3 --seconds 10 --solo 5       # a quick check
     python bench/classroom_load.py --url http://localhost:8501 --checkpoints checkpoints
     python bench/classroom_load.py --sessions 30 --seconds 60 --each-trains   # a GPU box: 30 runs at once
@@ -20,7 +20,12 @@ shipped runs in a temporary checkpoints folder, then:
      its run folder (--solo seconds), then with one student watching it on the Train page;
   3. N students browse for --seconds while the training goes on; its speed is measured again;
   4. the same load against bench/floor_app.py, a Streamlit app of the same shape with nothing
-     heavy (8 pages of 8 widgets and a cached picture, fragments every 1 s and 3 s);
+     heavy (8 pages of 8 widgets and a cached picture, fragments every 1 s and 3 s), served beside
+     the app while its training goes on, so both meet the same machine;
+  5. steps 3 and 4 again, --repeats times in all: on this machine the same load's p95 moves by 2-3x from
+     one minute to the next, so the app / floor ratios are the median of the rounds' ratios;
+  6. the floor app once more after the app server (and its training) has stopped, as the benchmark
+     measured the floor before rounds (--no-floor-alone skips it);
 and prints per page p50 / p95 / max of the full page runs, the fragment polls, every exception a
 page showed, the training's speed under load against alone, and the app / floor ratios.
 The last line is the whole result as JSON (also written to --json-out).
@@ -492,6 +497,21 @@ def ratio(a: dict[str, Any], b: dict[str, Any], key: str) -> float | None:
     return a[key] / b[key] if a.get("n") and b.get("n") and b[key] > 0 else None
 
 
+RATIOS = ("p95_page_run", "p50_page_run", "p95_poll", "p50_poll")
+
+
+def ratios(app: dict[str, Any], floor: dict[str, Any]) -> dict[str, float | None]:
+    """The app's p95 and p50 of page runs and of polls, each over the floor's under the same load."""
+    return {"p95_page_run": ratio(app["all_pages"], floor["all_pages"], "p95"),
+            "p50_page_run": ratio(app["all_pages"], floor["all_pages"], "p50"),
+            "p95_poll": ratio(app["polls"], floor["polls"], "p95"),
+            "p50_poll": ratio(app["polls"], floor["polls"], "p50")}
+
+
+def ratio_line(values: dict[str, float | None]) -> str:
+    return ", ".join(f"{k} {v:.2f}x" if v else f"{k} -" for k, v in values.items())
+
+
 def checkpoints_copy() -> Path:
     """A temporary checkpoints folder with the shipped runs (copied: the benchmark's run must not land in the project)."""
     root = Path(tempfile.mkdtemp(prefix="gan-lab-bench-checkpoints-"))
@@ -522,13 +542,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-training", action="store_true", help="do not start a training")
     parser.add_argument("--no-single", action="store_true", help="skip the one student's cold and warm visits")
     parser.add_argument("--no-floor", action="store_true", help="skip the floor app")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="rounds of the load, each on the app then on the floor app (the training running beside "
+                             "both); the ratios are the median over the rounds (default 1)")
+    parser.add_argument("--no-floor-alone", action="store_true",
+                        help="skip the last measurement: the floor app once more after the app server has stopped")
     parser.add_argument("--epochs", type=int, default=1000, help="epochs of the benchmark's run (outlasts it)")
     parser.add_argument("--each-trains", action="store_true",
                         help="every student first presses Start on Train (a GPU classroom: 30 runs at once)")
     parser.add_argument("--json-out", default="", help="also write the JSON result here")
     args = parser.parse_args(argv)
-    if args.sessions < 1 or args.seconds <= 0 or args.think < 0 or args.join < 0:
-        parser.error("--sessions must be at least 1, --seconds above 0, --think and --join not negative")
+    if args.sessions < 1 or args.seconds <= 0 or args.think < 0 or args.join < 0 or args.repeats < 1:
+        parser.error("--sessions and --repeats must be at least 1, --seconds above 0, --think and --join not negative")
     pages = [p.strip() for p in args.pages.split(",") if p.strip()] or None
     return asyncio.run(bench(args, pages))
 
@@ -577,19 +602,46 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
                 report["training_watched"], polls = await watch(url, args.solo, meter)
                 report["watched_polls"] = quantiles(polls)
                 report["training_unit"] = "steps" if (meter.run / "history.jsonl").is_file() else "epochs"
-        phase(f"{args.sessions} students join")
-        task = asyncio.ensure_future(drive(url, pages, args.sessions, args.seconds, args.think, args.join,
-                                           trains=args.epochs if args.each_trains else 0))
-        if meter is not None:
-            await during(task, meter)
-            report["training_loaded"] = meter.rate()
-        app = summary(await task)
-        report["app"] = app
+        floor_pages = None if pages is None else [f"p{i + 1}" for i in range(len(pages))]  # as many pages
+        floor_server = None if args.no_floor else Server(FLOOR_APP)  # beside the app server, its training running
+        rounds: list[dict[str, Any]] = []
+        loaded_rates: list[float] = []
+        try:
+            for index in range(args.repeats):
+                phase(f"{args.sessions} students join the app (round {index + 1} of {args.repeats})")
+                task = asyncio.ensure_future(drive(url, pages, args.sessions, args.seconds, args.think, args.join,
+                                                   trains=args.epochs if args.each_trains and index == 0 else 0))
+                if meter is not None:
+                    await during(task, meter)
+                    if (rate := meter.rate()) is not None:
+                        loaded_rates.append(rate)
+                app = summary(await task)
+                one = {"app": app}
+                print(table(f"GAN Lab, {args.sessions} students, {args.seconds:g} s, think {args.think:g} s"
+                            f" (round {index + 1})", app), file=sys.stderr)
+                if floor_server is not None:
+                    phase(f"the same load against the floor app, the training still running (round {index + 1})")
+                    one["floor"] = floor = summary(await drive(floor_server.url, floor_pages, args.sessions, args.seconds,
+                                                               args.think, args.join, default_page="p1"))
+                    one["ratios"] = ratios(app, floor)
+                    print(table(f"floor app, the same load (round {index + 1})", floor), file=sys.stderr)
+                    print(f"app / floor, round {index + 1}: " + ratio_line(one["ratios"]), file=sys.stderr)
+                rounds.append(one)
+        finally:
+            if floor_server is not None:
+                floor_server.stop()
+        report["app"] = rounds[0]["app"]
+        report["rounds"] = rounds
+        if floor_server is not None:
+            report["floor"] = rounds[0]["floor"]
+            report["ratios"] = {key: statistics.median(r["ratios"][key] for r in rounds if r["ratios"][key] is not None)
+                                if any(r["ratios"][key] is not None for r in rounds) else None for key in RATIOS}
         if not args.no_training:
             run_name = run_name or await new_run_folder(root, before)
             report["training_run"] = run_name
         phase("the students have left")
         if meter is not None:
+            report["training_loaded"] = statistics.mean(loaded_rates) if loaded_rates else None
             alone, loaded = report["training_alone"], report["training_loaded"]
             report["training_ratio"] = loaded / alone if alone and loaded else None
         if run_name is not None and server is None:
@@ -598,7 +650,6 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
         if server is not None:
             server.stop()
             shutil.rmtree(root, ignore_errors=True)
-    print(table(f"GAN Lab, {args.sessions} students, {args.seconds:g} s, think {args.think:g} s", app), file=sys.stderr)
     if meter is not None:
         unit = report.get("training_unit", "epochs")
         alone, loaded = report["training_alone"], report["training_loaded"]
@@ -607,25 +658,24 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
               f"{watched or float('nan'):.3f} {unit}/s ({100 * (watched or float('nan')) / (alone or float('nan')):.0f}%), "
               f"under load {loaded or float('nan'):.3f} {unit}/s"
               f" -> {100 * (report['training_ratio'] or float('nan')):.0f}% of its speed alone", file=sys.stderr)
-    if not args.no_floor:
+    if not args.no_floor and not args.no_floor_alone:
+        # The floor as the benchmark measured it before rounds: after the app server (and its training) stopped.
         floor_server = Server(FLOOR_APP)
-        phase(f"floor server ready ({floor_server.ready_seconds:.1f} s)")
+        phase(f"floor server ready ({floor_server.ready_seconds:.1f} s), nothing else running")
         try:
-            floor_pages = None if pages is None else [f"p{i + 1}" for i in range(len(pages))]  # as many pages
-            floor = summary(await drive(floor_server.url, floor_pages, args.sessions, args.seconds, args.think, args.join,
-                                        default_page="p1"))
+            alone_floor = summary(await drive(floor_server.url, floor_pages, args.sessions, args.seconds, args.think,
+                                              args.join, default_page="p1"))
         finally:
             floor_server.stop()
-        report["floor"] = floor
-        report["ratios"] = {
-            "p95_page_run": ratio(app["all_pages"], floor["all_pages"], "p95"),
-            "p50_page_run": ratio(app["all_pages"], floor["all_pages"], "p50"),
-            "p95_poll": ratio(app["polls"], floor["polls"], "p95"),
-            "p50_poll": ratio(app["polls"], floor["polls"], "p50"),
-        }
-        print(table(f"floor app, {args.sessions} students, {args.seconds:g} s, think {args.think:g} s", floor), file=sys.stderr)
-        print("app / floor: " + ", ".join(f"{k} {v:.2f}x" if v else f"{k} -" for k, v in report["ratios"].items()),
-              file=sys.stderr)
+        report["floor_alone"] = alone_floor
+        report["ratios_to_floor_alone"] = ratios(rounds[0]["app"], alone_floor)
+        print(table("floor app alone (no training beside it)", alone_floor), file=sys.stderr)
+    if report.get("ratios"):
+        per_round = "; ".join(f"{r['ratios']['p95_page_run']:.2f}x" if r["ratios"]["p95_page_run"] else "-" for r in rounds)
+        print(f"app / floor (the training beside both), median of {len(rounds)} round(s): " + ratio_line(report["ratios"])
+              + f"  [p95 page run per round: {per_round}]", file=sys.stderr)
+    if report.get("ratios_to_floor_alone"):
+        print("app (round 1) / floor alone: " + ratio_line(report["ratios_to_floor_alone"]), file=sys.stderr)
     text = json.dumps(report)
     if args.json_out:
         Path(args.json_out).write_text(text + "\n")
