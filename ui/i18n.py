@@ -169,7 +169,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "quality_fid_h": {"ru": "FID / эталон по эпохам (логарифмическая шкала)", "en": "FID / floor per epoch (log scale)"},
     "quality_heatmap_h": {"ru": "Доля каждой цифры по эпохам", "en": "The share of each digit, epoch by epoch"},
     "quality_caption": {
-        "ru": "Измерено в конце каждой эпохи по одному и тому же шуму. Пол — FID настоящих цифр при таком числе "
+        "ru": "Измерено в конце каждой эпохи по одному и тому же шуму. Эталон — FID настоящих цифр при таком числе "
               "образцов: {floor:.1f}.",
         "en": "Measured at the end of every epoch, on the same noise each time. The floor is the FID of real digits "
               "at this number of samples: {floor:.1f}.",
