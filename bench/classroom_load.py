@@ -497,15 +497,22 @@ def ratio(a: dict[str, Any], b: dict[str, Any], key: str) -> float | None:
     return a[key] / b[key] if a.get("n") and b.get("n") and b[key] > 0 else None
 
 
-RATIOS = ("p95_page_run", "p50_page_run", "p95_poll", "p50_poll")
+RATIOS = {"p95_page_run": ("all_pages", "p95"), "p50_page_run": ("all_pages", "p50"),
+          "p95_poll": ("polls", "p95"), "p50_poll": ("polls", "p50")}  # name: (which runs, which quantile)
 
 
 def ratios(app: dict[str, Any], floor: dict[str, Any]) -> dict[str, float | None]:
     """The app's p95 and p50 of page runs and of polls, each over the floor's under the same load."""
-    return {"p95_page_run": ratio(app["all_pages"], floor["all_pages"], "p95"),
-            "p50_page_run": ratio(app["all_pages"], floor["all_pages"], "p50"),
-            "p95_poll": ratio(app["polls"], floor["polls"], "p95"),
-            "p50_poll": ratio(app["polls"], floor["polls"], "p50")}
+    return {name: ratio(app[runs], floor[runs], q) for name, (runs, q) in RATIOS.items()}
+
+
+def median_ratios(rounds: list[dict[str, Any]]) -> dict[str, float | None]:
+    """Each ratio's median over the rounds that have it (None where none has)."""
+    medians: dict[str, float | None] = {}
+    for name in RATIOS:
+        values = [r["ratios"][name] for r in rounds if r["ratios"][name] is not None]
+        medians[name] = statistics.median(values) if values else None
+    return medians
 
 
 def ratio_line(values: dict[str, float | None]) -> str:
@@ -634,8 +641,7 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
         report["rounds"] = rounds
         if floor_server is not None:
             report["floor"] = rounds[0]["floor"]
-            report["ratios"] = {key: statistics.median(r["ratios"][key] for r in rounds if r["ratios"][key] is not None)
-                                if any(r["ratios"][key] is not None for r in rounds) else None for key in RATIOS}
+            report["ratios"] = median_ratios(rounds)
         if not args.no_training:
             run_name = run_name or await new_run_folder(root, before)
             report["training_run"] = run_name
