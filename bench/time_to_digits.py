@@ -272,7 +272,7 @@ def child(job: dict[str, Any]) -> int:
     from gan_core.metrics import asked_labels, evaluate_images, fid_floor, generate
     from gan_core.models import build_generator
 
-    generator = build_generator(config.model, config.latent_dim, config.g_width)
+    generator = build_generator(config.model, config.latent_dim, config.g_width, config.depth)
     curve, strips = [], []
     for shot in snapshots:
         generator.load_state_dict({k: v.cpu() for k, v in shot.pop("weights").items()})

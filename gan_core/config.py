@@ -99,6 +99,8 @@ class TrainConfig:
                             label="G width (g_width)", allowed=_WIDTH)
     d_width: int = _setting(0, "channels of D's first layer (0: the model's own; conv models only)",
                             label="D width (d_width)", allowed=_WIDTH)
+    depth: int = _setting(0, "3x3 convolutions after each up- and downsampling of G and D (0: the laptop-sized "
+                             "model; sngan and cgan only)", label="depth", allowed=Range(0, 4, whole=True))
     d_steps: int = _setting(1, "discriminator updates per generator update (k in the GAN paper; the loss's: 5 for wgan-gp)",
                             label="D steps per G step", allowed=Range(1, 100, whole=True))
     loss: str = _setting(DEFAULT_LOSS, f"GAN loss: {', '.join(LOSSES)} (ns: non-saturating)")
@@ -132,6 +134,9 @@ class TrainConfig:
             if self.model in MODELS and _is_number(width) and width and not MODELS[self.model].has_widths:
                 problems.append(FieldError(name, "not_for_model", f"{label} does not apply to the {self.model} model "
                                                                   "(its layer sizes are fixed); leave it 0"))
+        if self.model in MODELS and _is_number(self.depth) and self.depth and not MODELS[self.model].has_depth:
+            problems.append(FieldError("depth", "not_for_model", f"depth does not apply to the {self.model} model "
+                                                                 "(only sngan and cgan have it); leave it 0"))
         if not any(p.field in ("dataset", "batch_size", "d_steps") for p in problems):
             problem = _check_batch(self.batch_size, self.dataset, self.d_steps)
             if problem is not None:

@@ -100,7 +100,7 @@ def load_generator(run: RunDir, epoch: int | None = None, device: str | torch.de
     """
     info = run.read_info()
     config = TrainConfig.from_dict(info["config"])
-    generator = build_generator(config.model, config.latent_dim, config.g_width)
+    generator = build_generator(config.model, config.latent_dim, config.g_width, config.depth)
     if epoch is None:
         state = run.load_checkpoint()
         weights = state["generator_ema"] if state.get("generator_ema") is not None else state["generator"]

@@ -155,7 +155,7 @@ class Trainer:
         memory_format = torch.channels_last if self.device.type == "cpu" else torch.preserve_format
         self.generator, self.discriminator = (m.to(self.device, memory_format=memory_format)
                                               for m in build_models(config.model, config.latent_dim, config.g_width, config.d_width,
-                                                                    generator=self.rng.init))
+                                                                    generator=self.rng.init, depth=config.depth))
         self.conditional = is_conditional(self.generator)
         self.generator_ema = _frozen_copy(self.generator) if config.ema_decay > 0 else None
         for model in (self.generator, self.discriminator):

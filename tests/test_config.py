@@ -65,17 +65,46 @@ def test_resuming_keeps_the_runs_settings_and_allows_only_the_resumable_changes(
         resumed_config(saved, 2, "r", epochs=2)
 
 
-def test_a_gpu_gets_a_wider_default_model_and_a_cpu_keeps_the_small_one():
+def test_a_gpu_gets_a_wider_deeper_default_model_and_a_cpu_keeps_the_small_one():
     from gan_core.config import recommended_settings
     from gan_core.models import build_models, count_parameters
 
     on_cpu, on_gpu = recommended_settings("sngan", "cpu"), recommended_settings("sngan", "cuda")
     assert on_cpu.get("g_width", 0) == 0 and on_gpu["g_width"] > 32 and on_gpu["batch_size"] > on_cpu["batch_size"]
-    small, wide = (build_models("sngan", 32, s.get("g_width", 0), s.get("d_width", 0)) for s in (on_cpu, on_gpu))
-    assert count_parameters(wide[0]) > 4 * count_parameters(small[0])
+    assert on_cpu.get("depth", 0) == 0 and on_gpu["depth"] >= 1
+    small, big = (build_models("sngan", 32, s.get("g_width", 0), s.get("d_width", 0), depth=s.get("depth", 0))
+                  for s in (on_cpu, on_gpu))
+    assert count_parameters(big[0]) > 2 * count_parameters(small[0])
+    assert count_parameters(big[1]) > 10 * count_parameters(small[1])
+    convolutions = [sum(isinstance(m, torch.nn.modules.conv._ConvNd) for m in model.modules()) for model in (small[0], big[0])]
+    assert convolutions == [2, 4]  # depth 1: a 3x3 convolution after each upsampling
     assert recommended_settings("mlp", "cuda") == recommended_settings("mlp", "cpu")  # nothing to size up
     config = TrainConfig.from_dict({**TrainConfig(device="cpu").to_dict(), **on_gpu}).validate()
-    assert (config.g_width, config.d_width) == (on_gpu["g_width"], on_gpu["d_width"])
+    assert (config.g_width, config.d_width, config.depth) == (on_gpu["g_width"], on_gpu["d_width"], on_gpu["depth"])
+
+
+def test_depth_keeps_the_image_shape_and_the_laptop_model_unchanged():
+    from gan_core.models import build_models
+
+    for model in ("sngan", "cgan"):
+        labels = (torch.tensor([3, 7]),) if model == "cgan" else ()
+        names = None
+        for depth in (0, 1, 2):
+            generator, discriminator = build_models(model, 16, 16, 8, depth=depth)
+            images = generator(torch.randn(2, 16), *labels)
+            assert images.shape == (2, 1, 28, 28) and discriminator(images, *labels).shape == (2,)
+            if depth == 0:
+                names = set(generator.state_dict()) | set(discriminator.state_dict())
+        # depth 0 is the model every shipped checkpoint holds: the names of its weights must not move
+        assert names == set(build_models(model, 16, 16, 8)[0].state_dict()) | set(build_models(model, 16, 16, 8)[1].state_dict())
+    assert "upsample.2.weight" in build_models("sngan", 16)[0].state_dict()  # the old layout, as saved before depth
+
+
+def test_depth_applies_to_sngan_and_cgan_only():
+    with pytest.raises(ConfigError, match="depth does not apply to the dcgan model"):
+        TrainConfig.for_model("dcgan", depth=1, device="cpu").validate()
+    with pytest.raises(ConfigError, match="at most 4"):
+        TrainConfig(depth=9).validate()
 
 
 def test_widths_apply_to_conv_models_only():
