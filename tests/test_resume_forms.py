@@ -73,3 +73,22 @@ def test_the_library_checks_a_resume_form_field_by_field() -> None:
     assert result.config is None and result.errors["epochs"].allowed.low == 3
     good = resume_from_form(saved, 2, "r", {"epochs": "5", "lr_g": "1e-4", "lr_d": 2e-3})
     assert not good.errors and (good.config.epochs, good.config.lr_g, good.config.latent_dim) == (5, 1e-4, 8)
+
+
+def test_a_resume_form_shown_again_after_another_run_has_its_values(with_run) -> None:
+    """Streamlit forgets a widget's value when a script run does not draw it: watching another run and
+    coming back must give the forms their values again, not a KeyError (found with 30 students)."""
+    import shutil
+
+    from ui.pages.train import WATCH
+
+    shutil.copytree(with_run / "tiny", with_run / "other")
+    RunDir("tiny", with_run).update_info(shipped=True)  # its Resume is a copy form
+    at = open_app("train", "en")
+    assert at.number_input(key="train_copy_epochs_tiny").value == 7
+    for watched in ("other", "tiny", "other"):
+        at.selectbox(key=WATCH).set_value(watched).run()
+        assert not at.exception, at.exception[0].message if at.exception else ""
+    assert at.number_input(key="train_resume_epochs_other").value == 7
+    at.selectbox(key=WATCH).set_value("tiny").run()
+    assert not at.exception and at.number_input(key="train_copy_epochs_tiny").value == 7

@@ -297,8 +297,14 @@ STRINGS: dict[str, dict[str, str]] = {
                    "en": "SNGAN: a small convolutional generator and a spectrally normalised discriminator, digits "
                          "within minutes on a laptop. MLP: the lecture's fully connected networks; DCGAN: the classic "
                          "convolutional pair. Choosing a model sets the settings below to the ones recommended for it."},
-    "help_device": {"ru": "Где считать: видеокарта, если она есть, иначе процессор (с числом ядер).",
-                    "en": "Where to compute: the GPU when there is one, else the CPU (with its core count)."},
+    "help_device": {"ru": "Где считать: видеокарта, если она есть, иначе процессор (с числом ядер). На видеокарте "
+                          "модель шире и глубже и учится большими батчами: настройки ниже меняются вместе с устройством.",
+                    "en": "Where to compute: the GPU when there is one, else the CPU (with its core count). On a GPU the "
+                          "model is wider and deeper and learns from bigger batches: the settings below follow the device."},
+    "device_chose": {"ru": "Для видеокарты: {settings}.", "en": "Chosen for the GPU: {settings}."},
+    "g_width": {"ru": "Ширина G", "en": "G width"},
+    "d_width": {"ru": "Ширина D", "en": "D width"},
+    "depth": {"ru": "Глубина (свёрток 3×3 после каждого масштаба)", "en": "Depth (3×3 convolutions after each scale)"},
     "help_epochs": {"ru": "Сколько раз пройти по всему набору данных.", "en": "How many passes over the whole dataset."},
     "help_batch_size": {"ru": "Сколько картинок за один шаг D. Больше батч — меньше шагов за эпоху.",
                         "en": "Pictures per D step. A larger batch means fewer steps per epoch."},

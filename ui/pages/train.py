@@ -16,8 +16,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, new_run_name_problem, suggest_run_name
-from gan_core.config import (FieldError, TrainConfig, config_from_form, form_fields, form_values, recommended_settings,
-                             resume_from_form)
+from gan_core.config import (FieldError, TrainConfig, config_from_form, device_chosen_settings, form_fields, form_values,
+                             recommended_settings, resume_from_form)
 from gan_core.curves import epoch_ends, smooth
 from gan_core.data import DATASETS
 from gan_core.devices import available_devices, cpu_cores, resolve_device
@@ -49,7 +49,8 @@ def init_settings(root: Path) -> None:
     if key("seed") not in st.session_state:
         fresh_seed()
     frame.default(key("device"), available_devices()[0].choice)
-    for name, value in form_values(TrainConfig()).items():  # every setting, derived from TrainConfig
+    defaults = TrainConfig.for_model(TrainConfig().model, device=st.session_state[key("device")])  # a GPU: its own
+    for name, value in form_values(defaults).items():  # every setting, derived from TrainConfig
         frame.default(key(name), value)
     if key("name") not in st.session_state:
         suggest_name(root)
@@ -74,9 +75,34 @@ def suggest_name(root: Path) -> None:
     st.session_state["train_suggested_name"] = name
 
 
+def device_type() -> str:
+    """The kind of device the form's Device field names ("cuda", "mps", "cpu")."""
+    try:
+        return resolve_device(st.session_state[key("device")]).type
+    except GanLabError:  # not on this machine: the form says so under the field
+        return "cpu"
+
+
 def recommended(model: str, loss: str) -> dict[str, Any]:
-    """The settings fields' recommended values (the page's fields hold the everyday CPU ones)."""
-    return recommended_settings(model, "cpu", loss)
+    """The settings fields' recommended values on the form's device (a GPU: a wider, deeper model, bigger batches)."""
+    return recommended_settings(model, device_type(), loss)
+
+
+def device_changed() -> None:
+    """Only the settings a device changes follow it (on a GPU: widths, depth, batch, learning rates); the
+    epochs, seed and the rest stay as the user set them."""
+    model, loss = st.session_state[key("model")], st.session_state[key("loss")]
+    touched = {name for settings in MODELS[model].recommended_on.values() for name in settings}
+    new = recommended(model, loss)
+    apply_settings({name: new.get(name, getattr(TrainConfig(), name)) for name in touched})
+
+
+def device_choice_caption(model: str) -> None:
+    """What the device chose, under its field: the settings a GPU trains with that a laptop does not."""
+    chosen = device_chosen_settings(model, device_type())
+    if chosen:
+        st.caption(t("device_chose", settings=", ".join(f"{t(name).split(' (')[0].lower()} {shown(value)}"
+                                                        for name, value in chosen.items())))
 
 
 def apply_settings(values: dict[str, Any]) -> None:
@@ -202,8 +228,10 @@ def settings_panel(root: Path) -> None:
                                                 for m in MODELS}.__getitem__)
         st.caption(t(f"model_{st.session_state[key('model')]}"))  # the whole description: the option stays short
     with row[2]:
-        st.selectbox(t("device"), list(devices), key=key("device"), format_func=devices.__getitem__, help=t("help_device"))
+        st.selectbox(t("device"), list(devices), key=key("device"), format_func=devices.__getitem__, help=t("help_device"),
+                     on_change=device_changed)
         error_under(errors, "device")
+        device_choice_caption(values["model"])
     with row[3]:
         st.text_input(t("run_name"), key=key("name"), max_chars=64, help=t("help_run_name"))
         error_under(errors, "name")
@@ -486,9 +514,11 @@ def form_key(form: str, field: str, info: RunInfo) -> str:
 
 def form_defaults(form: str, info: RunInfo, defaults: dict[str, Any]) -> None:
     """A resume form's first values, set again once the run has trained since (its old total would be
-    out of range)."""
+    out of range), and when Streamlit has forgotten them (it drops a widget's value after a script run
+    that does not draw it: the page watched another run in between)."""
     marker = form_key(form, "for", info)
-    if st.session_state.get(marker) != info.epochs_done:
+    forgotten = any(form_key(form, name, info) not in st.session_state for name in defaults)
+    if st.session_state.get(marker) != info.epochs_done or forgotten:
         st.session_state[marker] = info.epochs_done
         for name, value in defaults.items():
             st.session_state[form_key(form, name, info)] = value
