@@ -143,36 +143,52 @@ class _Reader:
     """The parsed log of one file, extended by the bytes appended since the last read."""
 
     def __init__(self) -> None:
-        self.inode: tuple[int, int] | None = None
+        self.lock = threading.Lock()
+        self._start_over(None)
+
+    def _start_over(self, inode: tuple[int, int] | None) -> None:
+        self.inode = inode
         self.offset = 0
         self.history = History()
         self.progress: Progress | None = None
         self.snapshot = RunLog(History(), None)
-        self.lock = threading.Lock()
+        self.snapshot_offset = 0  # the offset the snapshot was taken at
 
     def read(self, path: Path) -> RunLog:
+        """The whole log: the history copied for the readers (once per new bytes, not per reader)."""
         with self.lock:
-            try:
-                stat = path.stat()
-            except FileNotFoundError:
-                self.__init__()  # type: ignore[misc]
-                return self.snapshot
-            inode = (stat.st_dev, stat.st_ino)
-            if inode != self.inode or stat.st_size < self.offset:  # rewritten (a resume): start over
-                self.inode, self.offset, self.history, self.progress = inode, 0, History(), None
-            if stat.st_size == self.offset:
-                return self.snapshot
-            with open(path, "rb") as file:
-                file.seek(self.offset)
-                data = file.read(stat.st_size - self.offset)
-            complete = data[: data.rfind(b"\n") + 1]  # a line still being written waits for the next read
-            self.offset += len(complete)
-            for line in complete.splitlines():
-                self._apply(json.loads(line))
-            h = self.history
-            self.snapshot = RunLog(History(**{c: list(getattr(h, c)) for c in STEP_COLUMNS}, epochs=list(h.epochs)),
-                                   self.progress)
+            self._update(path)
+            if self.snapshot_offset != self.offset or self.snapshot.progress is not self.progress:
+                h = self.history
+                self.snapshot = RunLog(History(**{c: list(getattr(h, c)) for c in STEP_COLUMNS}, epochs=list(h.epochs)),
+                                       self.progress)
+                self.snapshot_offset = self.offset
             return self.snapshot
+
+    def read_progress(self, path: Path) -> Progress | None:
+        """Only the latest progress: what a sidebar asks of every run, without copying any history."""
+        with self.lock:
+            self._update(path)
+            return self.progress
+
+    def _update(self, path: Path) -> None:
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            self._start_over(None)
+            return
+        inode = (stat.st_dev, stat.st_ino)
+        if inode != self.inode or stat.st_size < self.offset:  # rewritten (a resume): start over
+            self._start_over(inode)
+        if stat.st_size == self.offset:
+            return
+        with open(path, "rb") as file:
+            file.seek(self.offset)
+            data = file.read(stat.st_size - self.offset)
+        complete = data[: data.rfind(b"\n") + 1]  # a line still being written waits for the next read
+        self.offset += len(complete)
+        for line in complete.splitlines():
+            self._apply(json.loads(line))
 
     def _apply(self, record: dict[str, Any]) -> None:
         if "steps" in record:
@@ -185,15 +201,29 @@ class _Reader:
 
 _readers: OrderedDict[str, _Reader] = OrderedDict()  # the logs read most recently, at most MAX_READERS
 _readers_lock = threading.Lock()
-MAX_READERS = 32
+# Well above the most runs one GPU trains at once (jobs.MAX_GPU_JOBS, 32) and the shipped ones: a class's
+# sidebars read every training run in turn, and with fewer readers than runs each read would evict the
+# next one's reader, which then parses its whole log again.
+MAX_READERS = 64
 
 
-def read_log(path: str | os.PathLike[str]) -> RunLog:
-    """The log at `path` (a run's history.jsonl), parsed once per process and then read incrementally."""
+def _reader(path: str | os.PathLike[str]) -> tuple[_Reader, Path]:
     key = str(Path(path).resolve())
     with _readers_lock:
         reader = _readers.pop(key, None) or _Reader()
         _readers[key] = reader
         while len(_readers) > MAX_READERS:
             _readers.popitem(last=False)
-    return reader.read(Path(key))
+    return reader, Path(key)
+
+
+def read_log(path: str | os.PathLike[str]) -> RunLog:
+    """The log at `path` (a run's history.jsonl), parsed once per process and then read incrementally."""
+    reader, resolved = _reader(path)
+    return reader.read(resolved)
+
+
+def read_progress(path: str | os.PathLike[str]) -> Progress | None:
+    """The latest progress in the log at `path`: as `read_log(path).progress`, without copying the history."""
+    reader, resolved = _reader(path)
+    return reader.read_progress(resolved)

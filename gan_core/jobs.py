@@ -38,7 +38,7 @@ from .checkpoints import RunDir, atomic_write, copy_run, default_checkpoints_dir
 from .config import TrainConfig, resumed_config
 from .devices import cpu_cores, resolve_device
 from .errors import AccessError, CheckpointError, ConfigError, GanLabError, RunNameError
-from .history import History, Progress, RunLog, read_log
+from .history import History, Progress, RunLog, read_log, read_progress
 from . import notes
 from .trainer import Trainer
 from .worker import JobRequest, record_failure, run_job
@@ -113,7 +113,7 @@ class Job:
 
     @property
     def progress(self) -> Progress | None:
-        return self.log().progress
+        return read_progress(self.run.log_path)  # no history copied
 
     @property
     def history(self) -> History:

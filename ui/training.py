@@ -11,7 +11,7 @@ import streamlit as st
 
 from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir
 from gan_core.errors import GanLabError
-from gan_core.history import Progress, RunLog, read_log
+from gan_core.history import Progress, RunLog, read_log, read_progress
 from gan_core.jobs import Job, JobManager, get_job_manager
 
 from . import frame, nav
@@ -38,7 +38,8 @@ def run_log(name: str) -> RunLog:
 
 
 def progress_of(name: str) -> Progress | None:
-    return run_log(name).progress
+    """The run's latest progress (read incrementally, shared; no history copied)."""
+    return read_progress(RunDir(name, default_checkpoints_dir()).log_path)
 
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=2.0)
