@@ -3,7 +3,9 @@ and durations in the reader's language."""
 
 from __future__ import annotations
 
+import base64
 import functools
+from pathlib import Path
 from typing import Callable
 
 import streamlit as st
@@ -15,6 +17,8 @@ from .i18n import STRINGS, plural, t
 
 
 KEEP = "keep_"  # widgets whose keys start with this keep their values when the user visits other pages
+# The app's icon (ui/favicon.png, 783 bytes) as a data URL: served inside the page, nothing fetched or re-read.
+FAVICON = "data:image/png;base64," + base64.b64encode((Path(__file__).parent / "favicon.png").read_bytes()).decode("ascii")
 
 
 def keep_settings_across_pages() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 
 import streamlit as st
 
@@ -25,15 +26,27 @@ TEACHER = "people_teacher"  # True once this session unlocked teacher mode
 NAME_BOX, PASSWORD_BOX = "people_name_box", "people_password_box"
 
 
+SECRETS_READ_EVERY = 5.0  # seconds: a secrets.toml written while the server runs counts within this
+_secrets_read: tuple[float, str] | None = None  # (when, what): the same for every session of the server
+
+
 def teacher_password() -> str:
-    """The configured teacher password ("" when none: single-user mode). Never shown or logged."""
+    """The configured teacher password ("" when none: single-user mode). Never shown or logged.
+
+    Streamlit looks for secrets.toml again on every call while there is none (several calls per page run
+    of every student); the answer is read at most every few seconds, once for the whole server."""
+    global _secrets_read
     configured = os.environ.get(PASSWORD_ENV, "")
     if configured:
         return configured
-    try:
-        return str(st.secrets.get("teacher_password", "") or "")
-    except Exception:  # noqa: BLE001 - no secrets.toml (or an unreadable one) means no password
-        return ""
+    now = time.monotonic()
+    if _secrets_read is None or now - _secrets_read[0] > SECRETS_READ_EVERY:
+        try:
+            password = str(st.secrets.get("teacher_password", "") or "")
+        except Exception:  # noqa: BLE001 - no secrets.toml (or an unreadable one) means no password
+            password = ""
+        _secrets_read = (now, password)
+    return _secrets_read[1]
 
 
 def single_user() -> bool:
