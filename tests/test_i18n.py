@@ -63,6 +63,8 @@ FAMILIES = {
     "device_choice_{}": list(DEVICE_CHOICES),
     "lv_name_{}": list(LOSSES),
     "model_short_{}": [m for m in MODELS if f"model_short_{m}" in STRINGS],  # optional: the page falls back to m
+    # what a device chose (the Train page, under Device): every setting a model sizes by device has words
+    "chose_{}": sorted({name for spec in MODELS.values() for settings in spec.recommended_on.values() for name in settings}),
     "wrong_{}": list(COLLAPSE),  # What goes wrong: the collapsed and the healthy run
     "lv_about_{}": list(LOSSES),
     "lv_short_{}": list(LOSSES),  # the Train page's short options (the whole name is under the picker)

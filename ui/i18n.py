@@ -302,6 +302,12 @@ STRINGS: dict[str, dict[str, str]] = {
                     "en": "Where to compute: the GPU when there is one, else the CPU (with its core count). On a GPU the "
                           "model is wider and deeper and learns from bigger batches: the settings below follow the device."},
     "device_chose": {"ru": "Для видеокарты: {settings}.", "en": "Chosen for the GPU: {settings}."},
+    "chose_g_width": {"ru": "ширина G {value}", "en": "G width {value}"},
+    "chose_d_width": {"ru": "ширина D {value}", "en": "D width {value}"},
+    "chose_depth": {"ru": "глубина {value}", "en": "depth {value}"},
+    "chose_batch_size": {"ru": "батч {value}", "en": "batch {value}"},
+    "chose_lr_g": {"ru": "lr G {value}", "en": "lr G {value}"},
+    "chose_lr_d": {"ru": "lr D {value}", "en": "lr D {value}"},
     "g_width": {"ru": "Ширина G", "en": "G width"},
     "d_width": {"ru": "Ширина D", "en": "D width"},
     "depth": {"ru": "Глубина (свёрток 3×3 после каждого масштаба)", "en": "Depth (3×3 convolutions after each scale)"},

@@ -83,26 +83,28 @@ def device_type() -> str:
         return "cpu"
 
 
+# The settings some model sizes by device (widths, depth, batch, learning rates on a GPU).
+DEVICE_SIZED = {name for spec in MODELS.values() for settings in spec.recommended_on.values() for name in settings}
+
+
 def recommended(model: str, loss: str) -> dict[str, Any]:
-    """The settings fields' recommended values on the form's device (a GPU: a wider, deeper model, bigger batches)."""
-    return recommended_settings(model, device_type(), loss)
+    """The settings fields' recommended values on the form's device (a GPU: a wider, deeper model, bigger
+    batches); a setting this model does not size is at its plain default (widths and depth 0 for the MLP)."""
+    plain = {name: getattr(TrainConfig(), name) for name in DEVICE_SIZED}
+    return {**plain, **recommended_settings(model, device_type(), loss)}
 
 
 def device_changed() -> None:
-    """Only the settings a device changes follow it (on a GPU: widths, depth, batch, learning rates); the
-    epochs, seed and the rest stay as the user set them."""
-    model, loss = st.session_state[key("model")], st.session_state[key("loss")]
-    touched = {name for settings in MODELS[model].recommended_on.values() for name in settings}
-    new = recommended(model, loss)
-    apply_settings({name: new.get(name, getattr(TrainConfig(), name)) for name in touched})
+    """Only the settings a device changes follow it; the epochs, seed and the rest stay as the user set them."""
+    new = recommended(st.session_state[key("model")], st.session_state[key("loss")])
+    apply_settings({name: new[name] for name in DEVICE_SIZED})
 
 
 def device_choice_caption(model: str) -> None:
     """What the device chose, under its field: the settings a GPU trains with that a laptop does not."""
     chosen = device_chosen_settings(model, device_type())
     if chosen:
-        st.caption(t("device_chose", settings=", ".join(f"{t(name).split(' (')[0].lower()} {shown(value)}"
-                                                        for name, value in chosen.items())))
+        st.caption(t("device_chose", settings=", ".join(t(f"chose_{name}", value=shown(value)) for name, value in chosen.items())))
 
 
 def apply_settings(values: dict[str, Any]) -> None:
