@@ -208,7 +208,7 @@ MAX_READERS = 64
 
 
 def _reader(path: str | os.PathLike[str]) -> tuple[_Reader, Path]:
-    key = str(Path(path).resolve())
+    key = os.path.abspath(path)  # not resolve(): a stat of every folder on the way, for every read of every page
     with _readers_lock:
         reader = _readers.pop(key, None) or _Reader()
         _readers[key] = reader

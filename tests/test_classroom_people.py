@@ -213,3 +213,20 @@ def test_the_class_board_lists_every_run_and_the_teacher_sets_limits_and_the_que
     teacher.button[[b.label for b in teacher.button].index(text("board_limits_save", "en"))].click().run()
     assert jobs.limits.max_epochs == 3
     jobs.stop("bobs", classroom, by=BOB)
+
+
+def test_the_sidebar_names_three_runs_the_students_own_first_and_counts_the_rest(classroom, jobs) -> None:
+    """On a GPU box every student trains: the note in 30 sidebars names three runs, not thirty."""
+    busy = jobs.submit(TrainConfig(model="mlp", epochs=1000, batch_size=64, device="cpu", latent_dim=8), "teachers",
+                       classroom, by=Actor("Ms Smith", teacher=True))
+    for student in ("Ann", "Ben", "Cat", "Bob"):  # on one CPU these wait in the queue
+        jobs.submit(TrainConfig(model="mlp", epochs=2, device="cpu"), f"{student.lower()}s", classroom, by=Actor(student))
+    wait_until(lambda: busy.state == "running", TRAINING_TIMEOUT)
+    bob = session("Bob", "home")
+    notes = [str(c.value) for c in bob.sidebar.caption if "bobs" in str(c.value) or "s:" in str(c.value)
+             or "more" in str(c.value)]
+    assert len(notes) == 4, notes
+    assert notes[0].endswith(text("note_queued", "en", name="bobs", place=4).split(": ", 1)[1]) and "bobs" in notes[0]
+    assert notes[-1] == text("note_more", "en", runs="2 runs")
+    for name in ("teachers", "anns", "bens", "cats", "bobs"):
+        jobs.stop(name, classroom, by=Actor("Ms Smith", teacher=True))
