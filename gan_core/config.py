@@ -99,8 +99,10 @@ class TrainConfig:
                             label="G width (g_width)", allowed=_WIDTH)
     d_width: int = _setting(0, "channels of D's first layer (0: the model's own; conv models only)",
                             label="D width (d_width)", allowed=_WIDTH)
-    depth: int = _setting(0, "3x3 convolutions after each up- and downsampling of G and D (0: the laptop-sized "
-                             "model; sngan and cgan only)", label="depth", allowed=Range(0, 4, whole=True))
+    # 0 by default, not the default model's 1: a run saved before depth existed has none in its run.json and
+    # must load as the model it was (TrainConfig.for_model gives each model its recommended depth).
+    depth: int = _setting(0, "3x3 convolutions after each up- and downsampling of G and D (sngan and cgan only; "
+                             "sngan's recommended: 1)", label="depth", allowed=Range(0, 4, whole=True))
     d_steps: int = _setting(1, "discriminator updates per generator update (k in the GAN paper; the loss's: 5 for wgan-gp)",
                             label="D steps per G step", allowed=Range(1, 100, whole=True))
     loss: str = _setting(DEFAULT_LOSS, f"GAN loss: {', '.join(LOSSES)} (ns: non-saturating)")

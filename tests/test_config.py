@@ -40,7 +40,8 @@ def test_asking_for_cuda_without_a_gpu_says_what_to_do() -> None:
 
 def test_each_model_brings_its_recommended_settings_and_explicit_ones_win() -> None:
     assert TrainConfig.for_model("mlp").lr_g == 2e-4 and TrainConfig.for_model("mlp").betas == (0.5, 0.999)
-    assert TrainConfig.for_model("sngan", device="cpu") == TrainConfig(device="cpu")
+    # the plain TrainConfig() is the default model's settings but depth 0: what a run.json without depth means
+    assert TrainConfig.for_model("sngan", device="cpu") == TrainConfig(device="cpu", depth=1)
     assert TrainConfig.for_model("mlp", lr_g=1e-3, batch_size=None).lr_g == 1e-3
     with pytest.raises(ConfigError, match="unknown model 'gpt'"):
         TrainConfig.for_model("gpt")
@@ -71,16 +72,19 @@ def test_a_gpu_gets_a_wider_deeper_default_model_and_a_cpu_keeps_the_small_one()
 
     on_cpu, on_gpu = recommended_settings("sngan", "cpu"), recommended_settings("sngan", "cuda")
     assert on_cpu.get("g_width", 0) == 0 and on_gpu["g_width"] > 32 and on_gpu["batch_size"] > on_cpu["batch_size"]
-    assert on_cpu.get("depth", 0) == 0 and on_gpu["depth"] >= 1
-    small, big = (build_models("sngan", 32, s.get("g_width", 0), s.get("d_width", 0), depth=s.get("depth", 0))
+    assert on_cpu["depth"] == on_gpu["depth"] == 1  # both deeper than the shipped run's model (depth 0)
+    small, big = (build_models("sngan", 32, s.get("g_width", 0), s.get("d_width", 0), depth=s["depth"])
                   for s in (on_cpu, on_gpu))
     assert count_parameters(big[0]) > 2 * count_parameters(small[0])
     assert count_parameters(big[1]) > 10 * count_parameters(small[1])
-    convolutions = [sum(isinstance(m, torch.nn.modules.conv._ConvNd) for m in model.modules()) for model in (small[0], big[0])]
-    assert convolutions == [2, 4]  # depth 1: a 3x3 convolution after each upsampling
+    laptop_before = build_models("sngan", 32)[0]
+    convolutions = [sum(isinstance(m, torch.nn.modules.conv._ConvNd) for m in model.modules())
+                    for model in (laptop_before, small[0], big[0])]
+    assert convolutions == [2, 4, 4]  # depth 1: a 3x3 convolution after each upsampling
     assert recommended_settings("mlp", "cuda") == recommended_settings("mlp", "cpu")  # nothing to size up
     config = TrainConfig.from_dict({**TrainConfig(device="cpu").to_dict(), **on_gpu}).validate()
     assert (config.g_width, config.d_width, config.depth) == (on_gpu["g_width"], on_gpu["d_width"], on_gpu["depth"])
+    assert TrainConfig.from_dict({"model": "sngan"}).depth == 0  # a run.json from before depth: the model it was
 
 
 def test_depth_keeps_the_image_shape_and_the_laptop_model_unchanged():

@@ -30,7 +30,7 @@ def chose_line(at, language: str) -> list[str]:
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_a_gpu_box_trains_the_gpu_settings_and_says_so(a_gpu, language) -> None:
     gpu, cpu = recommended_settings("sngan", "cuda"), recommended_settings("sngan", "cpu")
-    assert gpu["batch_size"] != cpu["batch_size"] and gpu["depth"] != cpu.get("depth", 0)
+    assert gpu["batch_size"] != cpu["batch_size"] and gpu["g_width"] != cpu.get("g_width", 0)
     at = open_app("train", language)
     assert at.selectbox(key=key("device")).value == "cuda"
     assert at.number_input(key=key("batch_size")).value == gpu["batch_size"]
@@ -38,14 +38,14 @@ def test_a_gpu_box_trains_the_gpu_settings_and_says_so(a_gpu, language) -> None:
     assert (at.session_state[key("g_width")], at.session_state[key("d_width")], at.session_state[key("depth")]) == (
         gpu["g_width"], gpu["d_width"], gpu["depth"])
     [line] = chose_line(at, language)
-    assert f" {gpu['depth']}" in line and f" {gpu['batch_size']}" in line and f" {gpu['g_width']}" in line
+    assert f" {gpu['batch_size']}" in line and f" {gpu['g_width']}" in line and f" {gpu['lr_g']:g}" in line
 
     at.number_input(key=key("epochs")).set_value(7).run()  # the user's own choice stays through a device change
     at.selectbox(key=key("device")).set_value("cpu").run()
     assert not at.exception
     assert at.number_input(key=key("batch_size")).value == cpu["batch_size"]
     assert at.number_input(key=key("lr_g")).value == cpu["lr_g"]
-    assert (at.session_state[key("g_width")], at.session_state[key("depth")]) == (0, 0)
+    assert (at.session_state[key("g_width")], at.session_state[key("depth")]) == (0, cpu["depth"])
     assert at.number_input(key=key("epochs")).value == 7
     assert chose_line(at, language) == []
 

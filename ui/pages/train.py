@@ -83,14 +83,17 @@ def device_type() -> str:
         return "cpu"
 
 
-# The settings some model sizes by device (widths, depth, batch, learning rates on a GPU).
+# The settings some model sizes by device (widths, batch, learning rates on a GPU).
 DEVICE_SIZED = {name for spec in MODELS.values() for settings in spec.recommended_on.values() for name in settings}
+# The settings some model recommends: on a model switch, those the new model does not set go back to their
+# plain defaults (the MLP has no widths and no depth).
+MODEL_SIZED = DEVICE_SIZED | {name for spec in MODELS.values() for name in spec.recommended}
 
 
 def recommended(model: str, loss: str) -> dict[str, Any]:
-    """The settings fields' recommended values on the form's device (a GPU: a wider, deeper model, bigger
-    batches); a setting this model does not size is at its plain default (widths and depth 0 for the MLP)."""
-    plain = {name: getattr(TrainConfig(), name) for name in DEVICE_SIZED}
+    """The settings fields' recommended values on the form's device (a GPU: a wider model, bigger batches);
+    a setting this model does not size is at its plain default (widths and depth 0 for the MLP)."""
+    plain = {name: getattr(TrainConfig(), name) for name in MODEL_SIZED}
     return {**plain, **recommended_settings(model, device_type(), loss)}
 
 
