@@ -28,6 +28,7 @@ from multiprocessing.connection import Connection
 from typing import Any, Callable
 
 import torch
+from threadpoolctl import threadpool_limits
 
 from . import notes
 from .checkpoints import RunDir
@@ -57,6 +58,10 @@ class JobRequest:
 def run_job(request: JobRequest, channel: Connection) -> None:
     """The worker process's entry point: train the run, record how it ended, tell the manager."""
     torch.set_num_threads(max(1, request.threads))
+    # numpy's BLAS (the FID of each epoch end) as many threads as torch: OpenBLAS starts one per core and,
+    # after each call, keeps them spinning for a while (measured: a 128x128 FID left a second core busy for
+    # the next 50 ms). A laptop's other core is the pages'; on a GPU box 30 workers did this at once.
+    threadpool_limits(limits=max(1, request.threads), user_api="blas")
     run = RunDir(request.run_name, request.root)
     stop = threading.Event()
     _stop_on_signals(stop)

@@ -375,3 +375,24 @@ def test_four_gpu_jobs_at_once_all_finish_and_each_equals_its_solo_run(checkpoin
         manager.shutdown(timeout=60)
     for name, config in configs.items():
         assert_same_generator(RunDir(name, checkpoints), solo(config, small_mnist))
+
+
+def record_blas_threads(trainer: Trainer) -> None:
+    """Worker hook: write down how many threads numpy's BLAS and torch use in this worker."""
+    import json
+
+    from threadpoolctl import threadpool_info
+
+    blas = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    (trainer.run.path / "threads.json").write_text(json.dumps({"blas": blas, "torch": torch.get_num_threads()}))
+
+
+def test_a_worker_uses_as_many_blas_threads_as_torch_threads(checkpoints, make_manager) -> None:
+    """OpenBLAS's own threads spin after each call: a worker must not keep every core busy between its FIDs."""
+    import json
+
+    manager = make_manager(1, prepare=record_blas_threads)
+    job = manager.submit(tiny(1), "threads", checkpoints)
+    assert manager.wait(job, WAIT).state == "finished"
+    threads = json.loads((RunDir("threads", checkpoints).path / "threads.json").read_text())
+    assert threads["blas"] and set(threads["blas"]) == {threads["torch"]}

@@ -16,6 +16,8 @@ import pkgutil
 import threading
 from pathlib import Path
 
+from threadpoolctl import threadpool_limits
+
 # Third-party modules the pages (and the Streamlit elements they use) import, some of them lazily on first use.
 THIRD_PARTY = (
     "numpy", "torch", "pandas", "pandas.io.formats.style", "pyarrow", "PIL.Image", "PIL.PngImagePlugin",
@@ -51,6 +53,9 @@ def load() -> None:
             except ModuleNotFoundError as error:  # an optional dependency (pyarrow ships with streamlit)
                 if error.name != name:
                     raise
+        # The server's numpy on one BLAS thread: its matrices are small (a 128x128 FID), and OpenBLAS's
+        # other threads would spin after every call on the cores the training and the pages need.
+        threadpool_limits(limits=1, user_api="blas")
         freeze_heap()
         _loaded = True
 
