@@ -224,7 +224,7 @@ def test_the_sidebar_names_three_runs_the_students_own_first_and_counts_the_rest
     wait_until(lambda: busy.state == "running", TRAINING_TIMEOUT)
     bob = session("Bob", "home")
     notes = [str(c.value) for c in bob.sidebar.caption if "bobs" in str(c.value) or "s:" in str(c.value)
-             or "more" in str(c.value)]
+             or "besides" in str(c.value)]
     assert len(notes) == 4, notes
     assert notes[0].endswith(text("note_queued", "en", name="bobs", place=4).split(": ", 1)[1]) and "bobs" in notes[0]
     assert notes[-1] == text("note_more", "en", runs="2 runs")

@@ -79,7 +79,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "note_queued": {"ru": ":material/hourglass_top: {name}: в очереди, место {place}",
                     "en": ":material/hourglass_top: {name}: queued, place {place}"},
     "note_training": {"ru": "▶ {name}: обучается, {percent}%", "en": "▶ {name}: training, {percent}%"},
-    "note_more": {"ru": "…и ещё {runs} (все — на странице «Доска класса»)", "en": "…and {runs} more (all on the Class board)"},
+    "note_more": {"ru": "…и ещё {runs} (все — на странице «Доска класса»)", "en": "…and {runs} besides (all on the Class board)"},
     "note_open_train": {"ru": "Смотреть обучение", "en": "Watch the training"},
     "need_run": {
         "ru": "Этой странице нужен обученный генератор, а готовых запусков пока нет. Обучите первый на странице "

@@ -72,13 +72,23 @@ def training_note() -> None:
     ten script runs a second. The list is read once for all sessions (at most every second), and names
     three runs: on a GPU box where each of 30 students trains, 30 lines in 30 sidebars every 3 s were 300
     page elements a second for the one interpreter that also draws every page."""
-    busy = bool(_active_runs(str(default_checkpoints_dir())))
+    busy = bool(_active_signature())
     st.fragment(run_every=NOTE_POLL_SECONDS if busy else IDLE_POLL_SECONDS)(_note)()
 
 
-@st.cache_resource(show_spinner=False, max_entries=4, ttl=NOTE_FRESH_SECONDS)
+def _active_signature() -> tuple[tuple[str, str], ...]:
+    """The queued and training jobs as (name, state), in queue order: the job manager's list, in memory."""
+    return tuple((job.run_name, job.state) for job in manager().jobs(default_checkpoints_dir()) if job.active)
+
+
 def _active_runs(root: str) -> tuple[tuple[str, str, str, int], ...]:
-    """(name, owner, state, queue place or percent done) of every queued or training run: the same for everyone."""
+    return _read_active_runs(root, _active_signature())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=NOTE_FRESH_SECONDS)
+def _read_active_runs(root: str, jobs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str, str, int], ...]:
+    """(name, owner, state, queue place or percent done) of every queued or training run: the same for everyone,
+    read again when a job is queued, starts or ends (`jobs`), and at most every second besides (the progress)."""
     found = []
     for job in manager().jobs(root):
         if not job.active:
