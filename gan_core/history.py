@@ -158,7 +158,7 @@ class _Reader:
         """The whole log: the history copied for the readers (once per new bytes, not per reader)."""
         with self.lock:
             self._update(path)
-            if self.snapshot_offset != self.offset or self.snapshot.progress is not self.progress:
+            if self.snapshot_offset != self.offset:  # the progress comes with the bytes: it changed only if they did
                 h = self.history
                 self.snapshot = RunLog(History(**{c: list(getattr(h, c)) for c in STEP_COLUMNS}, epochs=list(h.epochs)),
                                        self.progress)

@@ -123,8 +123,8 @@ class SNGANGenerator(nn.Module):
     the latent explorer and the moving average of the weights both rely on. Transposed convs do
     the upsampling at 1.7x the speed of nearest-upsample + 3x3 conv on a laptop CPU.
 
-    `depth` 3x3 convolutions follow each upsampling (0: none, the laptop-sized model). A GPU does
-    them almost for free, and with depth 1 its 60 s run draws digits the classifier is surer of
+    `depth` 3x3 convolutions follow each upsampling (0: none, the shipped run's model). Depth 1, the
+    recommended one, draws digits the classifier is surer of in the same time on a laptop and on a GPU
     (README, "Time to digits"): the last transposed conv then makes width/2 maps, a 3x3 conv the pixels.
     """
 

@@ -96,7 +96,7 @@ def _read_active_runs(root: str, jobs: tuple[tuple[str, str], ...]) -> tuple[tup
         if job.state == "queued":
             found.append((job.run_name, job.owner, job.state, manager().queue_position(job) or 1))
         else:
-            progress = read_progress(RunDir(job.run_name, root).log_path) if job.state == "running" else None
+            progress = job.progress if job.state == "running" else None
             found.append((job.run_name, job.owner, job.state, int(100 * progress.fraction) if progress else 0))
     return tuple(found)
 
