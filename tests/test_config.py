@@ -76,7 +76,9 @@ def test_a_gpu_gets_a_wider_deeper_default_model_and_a_cpu_keeps_the_small_one()
     small, big = (build_models("sngan", 32, s.get("g_width", 0), s.get("d_width", 0), depth=s["depth"])
                   for s in (on_cpu, on_gpu))
     assert count_parameters(big[0]) > 2 * count_parameters(small[0])
-    assert count_parameters(big[1]) > 10 * count_parameters(small[1])
+    # D only twice as wide (4x the weights): as wide as G, it learns 5,000 digits by heart in a GPU's seconds
+    assert count_parameters(big[1]) > 3 * count_parameters(small[1])
+    assert on_gpu["ema_decay"] > on_cpu["ema_decay"]  # ~13 epochs a second: G averaged over more steps
     laptop_before = build_models("sngan", 32)[0]
     convolutions = [sum(isinstance(m, torch.nn.modules.conv._ConvNd) for m in model.modules())
                     for model in (laptop_before, small[0], big[0])]

@@ -309,6 +309,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "chose_batch_size": {"ru": "батч {value}", "en": "batch {value}"},
     "chose_lr_g": {"ru": "lr G {value}", "en": "lr G {value}"},
     "chose_lr_d": {"ru": "lr D {value}", "en": "lr D {value}"},
+    "chose_ema_decay": {"ru": "EMA {value}", "en": "EMA {value}"},
     "g_width": {"ru": "Ширина G", "en": "G width"},
     "d_width": {"ru": "Ширина D", "en": "D width"},
     "depth": {"ru": "Глубина (свёрток 3×3 после каждого масштаба)", "en": "Depth (3×3 convolutions after each scale)"},
