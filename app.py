@@ -17,12 +17,13 @@ from ui.i18n import language_switch, t
 # fails offline (issue 10). As a data URL, made once: a file path would be read and added to Streamlit's media
 # files again on every script run of every session (~4% of a page run's time under 30 students, py-spy).
 st.set_page_config(page_title="GAN Lab", page_icon=frame.FAVICON, layout="wide")
-frame.keep_settings_across_pages()
-language_switch()
-frame.inject_css()
-page = st.navigation(nav.build_pages(), position="sidebar", expanded=True)
-with st.sidebar:
-    people.sidebar()
-    training.training_note()
-    st.caption(t("sidebar_footer"))
-page.run()
+with frame.taking_turns():  # a class's page runs take turns at the one interpreter (ui/frame.py)
+    frame.keep_settings_across_pages()
+    language_switch()
+    frame.inject_css()
+    page = st.navigation(nav.build_pages(), position="sidebar", expanded=True)
+    with st.sidebar:
+        people.sidebar()
+        training.training_note()
+        st.caption(t("sidebar_footer"))
+    page.run()

@@ -4,12 +4,16 @@ and durations in the reader's language."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
+import os
+import threading
 from pathlib import Path
 from typing import Callable
 
 import streamlit as st
 
+from gan_core.devices import cpu_cores
 from gan_core.errors import GanLabError
 from gan_core.notes import Note
 
@@ -43,15 +47,58 @@ def inject_css() -> None:
     </style>""")
 
 
+# Script runs of all sessions that run the app's code at once (the rest wait their turn, asleep). Every session's
+# script runs in a thread of one interpreter, and only one thread runs Python at a time: with 30 students, a
+# dozen script threads were waiting for that lock at once, each woken every few milliseconds to ask for it, and
+# Streamlit's own thread that sends the pages waited behind them all. On 2 cores (one of them the training's)
+# one place: p95 page run 1.8x Streamlit's floor in every round, where it was 1.7x to 14x; with more cores two,
+# so that one run's torch, image encoding or file reading overlaps another's Python (bench/classroom_load.py,
+# README). `$GAN_LAB_PAGE_TURNS` sets it.
+TURNS = int(os.environ.get("GAN_LAB_PAGE_TURNS", "0")) or (1 if cpu_cores() <= 2 else 2)
+_turns = threading.BoundedSemaphore(TURNS)
+_holding = threading.local()
+
+
+@contextlib.contextmanager
+def taking_turns():
+    """Run the block when one of the TURNS places is free; a thread already holding one goes straight in (a page
+    run draws its fragments inline)."""
+    if getattr(_holding, "depth", 0):
+        _holding.depth += 1
+        try:
+            yield
+        finally:
+            _holding.depth -= 1
+        return
+    _turns.acquire()
+    _holding.depth = 1
+    try:
+        yield
+    finally:
+        _holding.depth = 0
+        _turns.release()
+
+
+def fragment(render: Callable[..., None], run_every: float | None = None) -> Callable[..., None]:
+    """`st.fragment(render, run_every=...)` whose reruns take their turn like page runs do."""
+    @functools.wraps(render)
+    def in_turn(*args: object, **kwargs: object) -> None:
+        with taking_turns():
+            render(*args, **kwargs)
+
+    return st.fragment(in_turn, run_every=run_every)
+
+
 def shows_user_errors(render: Callable[..., None]) -> Callable[..., None]:
     """A page or fragment whose user-fixable failures (a corrupt checkpoint, a missing dataset...)
-    become one clear message where the content would be, never a traceback."""
+    become one clear message where the content would be, never a traceback. It runs in its turn."""
     @functools.wraps(render)
     def guarded(*args: object, **kwargs: object) -> None:
-        try:
-            render(*args, **kwargs)
-        except GanLabError as error:
-            st.error(error_text(error), icon=":material/error:")
+        with taking_turns():
+            try:
+                render(*args, **kwargs)
+            except GanLabError as error:
+                st.error(error_text(error), icon=":material/error:")
 
     return guarded
 

@@ -73,7 +73,7 @@ def training_note() -> None:
     three runs: on a GPU box where each of 30 students trains, 30 lines in 30 sidebars every 3 s were 300
     page elements a second for the one interpreter that also draws every page."""
     busy = bool(_active_signature())
-    st.fragment(run_every=NOTE_POLL_SECONDS if busy else IDLE_POLL_SECONDS)(_note)()
+    frame.fragment(_note, run_every=NOTE_POLL_SECONDS if busy else IDLE_POLL_SECONDS)()
 
 
 def _active_signature() -> tuple[tuple[str, str], ...]:

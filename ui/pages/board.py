@@ -142,7 +142,7 @@ def render() -> None:
     st.markdown(t("board_intro"))
     active = board.any_active()
     st.session_state["board_was_active"] = active
-    st.fragment(run_every=POLL_SECONDS if active else IDLE_POLL_SECONDS)(live_table)()
+    frame.fragment(live_table, run_every=POLL_SECONDS if active else IDLE_POLL_SECONDS)()
     if "board_error" in st.session_state:
         st.error(st.session_state.pop("board_error"))
     if people.is_teacher():

@@ -123,7 +123,7 @@ def metrics(found: list[Source], dataset_name: str, n: int, seed: int, run: RunI
     except GanLabError as error:
         st.error(frame.error_text(error), icon=":material/error:")
         return
-    st.fragment(run_every=POLL_SECONDS if waiting else None)(numbers_view)(found, dataset_name, n, seed, run, waiting)
+    frame.fragment(numbers_view, run_every=POLL_SECONDS if waiting else None)(found, dataset_name, n, seed, run, waiting)
 
 
 def numbers_view(found: list[Source], dataset_name: str, n: int, seed: int, run: RunInfo | None, polling: bool) -> None:

@@ -432,7 +432,7 @@ def render() -> None:
     controls()
     playing = st.session_state.get(PLAYING, False)
     every = (SLOW_MOTION_SECONDS if st.session_state[SLOW] else FRAME_SECONDS) if playing else None
-    st.fragment(lab_view, run_every=every)()
+    frame.fragment(lab_view, run_every=every)()
 
 
 render()

@@ -345,7 +345,7 @@ def watch_panel(root: Path) -> None:
         queue_overview(root)
     job, info = training.job_of(name), training.run_info(name)
     interval = POLL_SECONDS if job is not None or (info is not None and info.status == "running") else None
-    st.fragment(run_every=interval)(live_view)(root, name)
+    frame.fragment(live_view, run_every=interval)(root, name)
 
 
 def new_jobs_watcher(root: Path, busy: bool) -> None:
@@ -355,7 +355,7 @@ def new_jobs_watcher(root: Path, busy: bool) -> None:
     if not busy:
         st.session_state.pop("train_active_signature", None)
         return
-    st.fragment(run_every=NEW_JOBS_POLL_SECONDS)(_jobs_changed)(root)
+    frame.fragment(_jobs_changed, run_every=NEW_JOBS_POLL_SECONDS)(root)
 
 
 def _jobs_changed(root: Path) -> None:

@@ -1,0 +1,48 @@
+"""A class's page runs take turns at the server's one interpreter (ui/frame.py, taking_turns)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from ui import frame
+
+
+def test_at_most_turns_page_runs_at_once_and_a_page_drawing_its_fragment_does_not_wait_for_itself():
+    inside, most, lock = 0, 0, threading.Lock()
+
+    def page_run() -> None:
+        nonlocal inside, most
+        with frame.taking_turns():
+            with lock:
+                inside += 1
+                most = max(most, inside)
+            with frame.taking_turns():  # a fragment drawn inline by its page: no second place, no deadlock
+                time.sleep(0.05)
+            with lock:
+                inside -= 1
+
+    threads = [threading.Thread(target=page_run) for _ in range(3 * frame.TURNS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert not any(thread.is_alive() for thread in threads)
+    assert most == frame.TURNS
+
+
+def test_a_page_that_fails_or_is_stopped_gives_its_place_back():
+    for _ in range(frame.TURNS + 1):
+        with pytest.raises(RuntimeError):
+            with frame.taking_turns():
+                raise RuntimeError("a page stopped by a rerun")
+    done = threading.Event()
+
+    def later_run() -> None:
+        with frame.taking_turns():
+            done.set()
+
+    threading.Thread(target=later_run).start()
+    assert done.wait(5)
