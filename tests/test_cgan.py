@@ -139,7 +139,11 @@ def test_cli_sample_label_and_its_validation(tiny_runs: Path, tmp_path: Path) ->
     done = gan(tiny_runs, "sample", "--run", "cond", "--n", "5", "--label", "7", "--out", str(out))
     assert done.returncode == 0, done.stderr
     assert "digit 7" in done.stdout
-    torch.testing.assert_close(torch.load(out, weights_only=True), gan_core.sample("cond", 5, 7, checkpoints=str(tiny_runs)))
+    # The same seed and label give the library's images; the CLI's process may run torch on another number of
+    # threads than this one (an app test before leaves one core free), which changes a convolution's summing
+    # order by a few 1e-5 (seen: 3.9e-5 on 4.6% of the pixels, in [-1, 1]).
+    torch.testing.assert_close(torch.load(out, weights_only=True), gan_core.sample("cond", 5, 7, checkpoints=str(tiny_runs)),
+                               atol=1e-4, rtol=1e-4)
     for args, message in ((["--run", "cond", "--label", "12"], "the label must be a digit from 0 to 9, got 12"),
                           (["--run", "plain", "--label", "3"], "is not conditional")):
         refused = gan(tiny_runs, "sample", *args, "--out", str(tmp_path / "x.png"))
