@@ -46,3 +46,23 @@ def test_a_page_that_fails_or_is_stopped_gives_its_place_back():
 
     threading.Thread(target=later_run).start()
     assert done.wait(5)
+
+
+def test_a_page_waiting_for_a_background_measurement_lets_the_others_run_meanwhile(monkeypatch):
+    monkeypatch.setattr(frame, "_turns", threading.BoundedSemaphore(1))  # one place, as on 2 cores
+    measured, other_ran = threading.Event(), threading.Event()
+
+    def other_page() -> None:
+        with frame.taking_turns():
+            other_ran.set()
+
+    with frame.taking_turns():
+        other = threading.Thread(target=other_page)
+        other.start()
+        with frame.out_of_turn():  # as cache.measured waits for the measuring thread
+            assert other_ran.wait(5)
+            measured.set()
+        with frame.taking_turns():  # the place is this thread's again, as deep as before
+            pass
+    other.join(5)
+    assert measured.is_set()

@@ -27,6 +27,7 @@ from gan_core.result_cache import cached_json, file_digest
 from gan_core.sampling import LoadedGenerator, load_generator
 from gan_core.trainer import History
 
+from . import frame
 from .training import manager, run_log
 
 
@@ -209,8 +210,10 @@ def source_quality_future(kind: str, dataset_name: str, n: int, seed: int, run: 
 
 
 def measured(futures: list[Future], timeout: float | None = MEASURE_GRACE_SECONDS) -> bool:
-    """Whether all are done, after waiting at most `timeout` seconds for them (None: until they are)."""
-    return not wait(futures, timeout=timeout).not_done
+    """Whether all are done, after waiting at most `timeout` seconds for them (None: until they are); a page run
+    waits out of its turn (ui/frame.py), so other students' pages go on meanwhile."""
+    with frame.out_of_turn():
+        return not wait(futures, timeout=timeout).not_done
 
 
 def measuring_done(timeout: float | None = None) -> bool:

@@ -79,6 +79,23 @@ def taking_turns():
         _turns.release()
 
 
+@contextlib.contextmanager
+def out_of_turn():
+    """Give this thread's place to another page run while it waits for work done elsewhere (a measurement in the
+    background thread), and take a turn again before going on."""
+    depth = getattr(_holding, "depth", 0)
+    if not depth:
+        yield
+        return
+    _holding.depth = 0
+    _turns.release()
+    try:
+        yield
+    finally:
+        _turns.acquire()
+        _holding.depth = depth
+
+
 def fragment(render: Callable[..., None], run_every: float | None = None) -> Callable[..., None]:
     """`st.fragment(render, run_every=...)` whose reruns take their turn like page runs do."""
     @functools.wraps(render)
