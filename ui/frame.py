@@ -97,7 +97,8 @@ def out_of_turn():
 
 
 def fragment(render: Callable[..., None], run_every: float | None = None) -> Callable[..., None]:
-    """`st.fragment(render, run_every=...)` whose reruns take their turn like page runs do."""
+    """`st.fragment(render, run_every=...)` whose reruns take their turn like page runs do (app.py runs a page
+    in its turn; a fragment's rerun runs only the fragment). Also a decorator: `@frame.fragment`."""
     @functools.wraps(render)
     def in_turn(*args: object, **kwargs: object) -> None:
         with taking_turns():
@@ -108,14 +109,13 @@ def fragment(render: Callable[..., None], run_every: float | None = None) -> Cal
 
 def shows_user_errors(render: Callable[..., None]) -> Callable[..., None]:
     """A page or fragment whose user-fixable failures (a corrupt checkpoint, a missing dataset...)
-    become one clear message where the content would be, never a traceback. It runs in its turn."""
+    become one clear message where the content would be, never a traceback."""
     @functools.wraps(render)
     def guarded(*args: object, **kwargs: object) -> None:
-        with taking_turns():
-            try:
-                render(*args, **kwargs)
-            except GanLabError as error:
-                st.error(error_text(error), icon=":material/error:")
+        try:
+            render(*args, **kwargs)
+        except GanLabError as error:
+            st.error(error_text(error), icon=":material/error:")
 
     return guarded
 

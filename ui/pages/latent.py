@@ -161,7 +161,7 @@ def latent_slider(run: RunInfo, index: int) -> None:
     st.slider(f"z{index + 1}", -LIMIT, LIMIT, step=0.05, key=slider_key(run, index), format="%.2f")
 
 
-@st.fragment
+@frame.fragment
 @frame.shows_user_errors
 def sliders_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     z = current_vector(run, generator)
@@ -293,7 +293,7 @@ def reset_amounts(run: RunInfo, count: int) -> None:
         st.session_state[amount_key(run, index)] = 0.0
 
 
-@st.fragment
+@frame.fragment
 @frame.shows_user_errors
 def directions_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     st.markdown(t("latent_dir_intro"))
