@@ -258,7 +258,7 @@ CLASSIC_PER_LOSS = {"wgan-gp": {"lr_g": 1e-4, "lr_d": 1e-4, "betas": (0.0, 0.9)}
 # The default model on a GPU: the same architecture, a wider G, on bigger batches. A 2-core laptop needs the
 # narrow one to draw digits within minutes; one GPU step of the wide one costs about what a narrow one
 # does, and it reaches near-real digits within a minute (bench/time_to_digits.py --device cuda, README).
-# A GPU passes over the 5,000 digits ~13 times a second: a D as wide as G (64) learns them by heart and
+# A GPU passes over the 5,000 digits ~15 times a second: a D as wide as G (64) learns them by heart and
 # G's digits got worse after 30 s; D at 32 and a 10x longer average of G (EMA 0.9999, ~10,000 steps, a few
 # seconds on a GPU) keep improving to 240 s.
 GPU_SNGAN_SETTINGS = {"g_width": 64, "d_width": 32, "batch_size": 256, "lr_g": 1e-3, "lr_d": 1e-3, "ema_decay": 0.9999}

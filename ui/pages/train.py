@@ -83,7 +83,7 @@ def device_type() -> str:
         return "cpu"
 
 
-# The settings some model sizes by device (widths, batch, learning rates on a GPU).
+# The settings some model sizes by device (widths, batch, learning rates, EMA on a GPU).
 DEVICE_SIZED = {name for spec in MODELS.values() for settings in spec.recommended_on.values() for name in settings}
 # The settings some model recommends: on a model switch, those the new model does not set go back to their
 # plain defaults (the MLP has no widths and no depth).
