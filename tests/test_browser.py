@@ -67,6 +67,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from serve(tmp_path_factory.mktemp("browser-checkpoints"), tmp_path_factory.mktemp("browser-log"))
 
 
+SERVER_LOGS: dict[str, Path] = {}  # url -> the log of the `streamlit run` serving it (for a failing test's message)
+
+
+def server_state(url: str) -> str:
+    """Whether the server at `url` answers its health check, and the end of its log: what a failure should say
+    when the page lost its connection."""
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as answer:
+            health = answer.read().decode(errors="replace").strip()
+    except OSError as error:
+        health = f"no answer ({error})"
+    log = SERVER_LOGS.get(url)
+    tail = log.read_text(errors="replace")[-3000:] if log is not None and log.exists() else "(no log)"
+    return f"health: {health}; server log:\n{tail}"
+
+
 def serve(root: Path, log_folder: Path, **environment: str) -> Iterator[str]:
     """Run `streamlit run app.py` on a free port over the checkpoints folder `root` (with any extra
     environment); yield its URL, then stop it and fail on any traceback in its log."""
@@ -78,6 +94,7 @@ def serve(root: Path, log_folder: Path, **environment: str) -> Iterator[str]:
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+    SERVER_LOGS[url] = log_path
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:
@@ -93,6 +110,8 @@ def serve(root: Path, log_folder: Path, **environment: str) -> Iterator[str]:
                 pytest.fail(f"streamlit did not answer in {STARTUP_SECONDS} s:\n{log_path.read_text()[-3000:]}")
             time.sleep(0.2)
         yield url
+        if process.poll() is not None:  # it died under the tests (a signal leaves no traceback to find below)
+            pytest.fail(f"streamlit exited with {process.returncode} during the tests:\n{log_path.read_text()[-3000:]}")
     finally:
         process.terminate()
         try:

@@ -12,7 +12,7 @@ import pytest
 from ui.i18n import STRINGS
 
 from .test_browser import (ARTIFACTS, CHROMIUM_ARGS, after, browser, find_chromium, missing,  # noqa: F401 - fixtures
-                           open_page, serve, settle, type_into, choose, drawn)
+                           open_page, serve, server_state, settle, type_into, choose, drawn)
 
 PICKERS = ("dataset", "model", "device", "lv_loss")
 
@@ -71,6 +71,24 @@ def test_every_picker_option_reads_in_full_at_1280x720(server: str, browser, lan
         context.close()
 
 
+def reconnected(page, server: str) -> None:  # noqa: F811
+    """Start is disabled with no error under any field: Streamlit disables every widget while its websocket is
+    down (it was, for 45 s, once in CI). If the server still answers, reload the page, as a person would; if it
+    does not, fail with what its log says."""
+    state = page.locator('[data-testid="stApp"]').first.get_attribute("data-test-connection-state")
+    alerts = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
+    assert alerts == [], f"Start is disabled by the form's errors: {alerts}"
+    report = server_state(server)
+    print(f"Start disabled, connection {state}; {report[:200]}")  # shown under a failure, or with -s
+    assert report.startswith("health: ok"), f"the page lost its server (connection {state}); {report}"
+    page.reload()
+    page.locator("h1").first.wait_for(timeout=120_000)
+    drawn(page)
+    if not page.get_by_role("button", name=STRINGS["start"]["ru"]).is_visible():
+        page.get_by_text(STRINGS["train_new_h"]["ru"]).first.click()
+        drawn(page)
+
+
 def test_the_queue_mark_is_drawn_as_a_glyph(server: str, browser) -> None:  # noqa: F811
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -91,6 +109,8 @@ def test_the_queue_mark_is_drawn_as_a_glyph(server: str, browser) -> None:  # no
             if not start.is_visible():  # the settings fold away while one's own run trains: open them, as a person would
                 page.get_by_text(STRINGS["train_new_h"]["ru"]).first.click()
                 drawn(page)
+            if start.is_disabled() and queued.count() == 0:
+                reconnected(page, server)
             try:
                 after(page, lambda: start.click(timeout=15_000))
                 queued.first.wait_for(state="attached", timeout=30_000)
