@@ -193,6 +193,25 @@ def test_another_students_start_does_not_fold_my_settings_and_seeds_differ(class
     assert not alice.expander[0].proto.expanded  # her own run folds her settings away
 
 
+def test_a_poll_that_brings_back_the_started_name_and_seed_gets_the_next_ones_not_an_error(classroom, jobs) -> None:
+    """The live view's poll, sent by the browser before Start's new name reached it, carries the old name and seed
+    (Streamlit takes the browser's values): the form offered a name that exists and disabled Start (CI, once)."""
+    alice = session("Alice", "train")
+    alice.selectbox(key="keep_train_model").select("mlp").run()
+    alice.number_input(key="keep_train_epochs").set_value(1000)
+    started, seed = alice.text_input(key="keep_train_name").value, alice.number_input(key="keep_train_seed").value
+    alice.button(key="train_start").click().run()
+    offered = alice.text_input(key="keep_train_name").value
+    assert offered != started and jobs.job(started, classroom) is not None
+    alice.text_input(key="keep_train_name").set_value(started)  # the stale values come back from the browser
+    alice.number_input(key="keep_train_seed").set_value(seed)
+    alice.run()
+    assert alice.text_input(key="keep_train_name").value == offered  # the next free name again
+    assert alice.number_input(key="keep_train_seed").value != seed  # and a fresh seed, not the started run's
+    assert not alice.error and not alice.button(key="train_start").disabled
+    jobs.stop(started, classroom, by=Actor("Alice"))
+
+
 def test_the_class_board_lists_every_run_and_the_teacher_sets_limits_and_the_queue(classroom, jobs) -> None:
     busy = jobs.submit(TrainConfig(model="mlp", epochs=1000, batch_size=64, device="cpu", latent_dim=8), "teachers",
                        classroom, by=Actor("Ms Smith", teacher=True))

@@ -54,6 +54,12 @@ def init_settings(root: Path) -> None:
         frame.default(key(name), value)
     if key("name") not in st.session_state:
         suggest_name(root)
+    elif str(st.session_state[key("name")]).strip() in st.session_state.get("train_started_names", ()):
+        # A fragment's poll that the browser sent before the new name reached it brings back the name (and seed)
+        # that Start just used: Streamlit takes the browser's values. Offer the next ones again, not an error.
+        suggest_name(root)
+        if st.session_state[key("seed")] == st.session_state.get("train_used_seed"):
+            fresh_seed()
 
 
 def fresh_seed() -> None:
@@ -198,8 +204,10 @@ def start(root: Path) -> None:
         return
     st.session_state[WATCH] = values["name"].strip()
     st.session_state["train_started"] = values["name"].strip()
+    st.session_state.setdefault("train_started_names", set()).add(values["name"].strip())
     suggest_name(root)
     if values["seed"] == st.session_state.get("train_fresh_seed"):  # the next run gets its own seed too
+        st.session_state["train_used_seed"] = values["seed"]
         fresh_seed()
 
 
