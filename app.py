@@ -18,6 +18,7 @@ from ui.i18n import language_switch, t
 # files again on every script run of every session (~4% of a page run's time under 30 students, py-spy).
 st.set_page_config(page_title="GAN Lab", page_icon=frame.FAVICON, layout="wide")
 with frame.taking_turns():  # a class's page runs take turns at the one interpreter (ui/frame.py)
+    frame.undo_stale_echoes()
     frame.keep_settings_across_pages()
     language_switch()
     frame.inject_css()

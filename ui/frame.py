@@ -8,6 +8,7 @@ import contextlib
 import functools
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -36,6 +37,44 @@ def default(key: str, value: object) -> None:
     """A widget's first value, set once in Session State (passing value= as well would make Streamlit warn)."""
     if key not in st.session_state:
         st.session_state[key] = value
+
+
+# A value the app puts in a widget (Start's next run name, Random's slider positions) reaches the browser with the
+# script run's drawing. A poll that the browser sent before then (any fragment's run_every) carries the widget's
+# old value, and Streamlit takes the browser's values over the app's: the click looks undone (the Train page
+# offered the name of the run just started, "it exists", and disabled Start). For ECHO_SECONDS after the app sets
+# a widget, that old value coming back is taken for a stale echo and the app's value is put back.
+ECHO_SECONDS = 5.0
+_SET = "frame_set_widgets"  # {key: (old value, new value, when)}
+
+
+def set_widget(key: str, value: object) -> None:
+    """Set a widget's value from the app (a callback, or the page before the widget is drawn)."""
+    old = st.session_state.get(key)
+    st.session_state[key] = value
+    if old is not None and old != value:
+        st.session_state.setdefault(_SET, {})[key] = (old, value, time.monotonic())
+
+
+def stale(key: str) -> bool:
+    """Whether the widget holds the value the app replaced moments ago: the browser's stale echo, not a choice
+    (for on_change callbacks, which Streamlit runs before the script can put the app's value back)."""
+    entry = st.session_state.get(_SET, {}).get(key)
+    return entry is not None and time.monotonic() - entry[2] < ECHO_SECONDS and st.session_state.get(key) == entry[0]
+
+
+def undo_stale_echoes() -> None:
+    """Put back what the app set in a widget where a stale echo replaced it (at the start of every script run,
+    the page's and each fragment's)."""
+    entries = st.session_state.get(_SET)
+    if not entries:
+        return
+    now = time.monotonic()
+    for key, (old, new, when) in list(entries.items()):
+        if now - when >= ECHO_SECONDS:
+            del entries[key]
+        elif key in st.session_state and st.session_state[key] == old:
+            st.session_state[key] = new
 
 
 def inject_css() -> None:
@@ -102,6 +141,7 @@ def fragment(render: Callable[..., None], run_every: float | None = None) -> Cal
     @functools.wraps(render)
     def in_turn(*args: object, **kwargs: object) -> None:
         with taking_turns():
+            undo_stale_echoes()
             render(*args, **kwargs)
 
     return st.fragment(in_turn, run_every=run_every)

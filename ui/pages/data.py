@@ -87,7 +87,7 @@ def render() -> None:
         st.subheader(t("data_full_h"))
         pictures.show(cache.data_grid("gaussian-full", name, GRID, int(seed), 8, 560))
         st.markdown(t("data_full"))
-    st.button(t("data_reseed"), on_click=lambda: st.session_state.update({f"{frame.KEEP}data_seed": int(seed) + 1}),
+    st.button(t("data_reseed"), on_click=frame.set_widget, args=(f"{frame.KEEP}data_seed", int(seed) + 1),
               icon=":material/casino:")
 
     with st.expander(t("data_corr_h")):

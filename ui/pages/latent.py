@@ -52,7 +52,7 @@ def set_vector(run: RunInfo, values: list[float]) -> None:
     values = [round(float(np.clip(v, -LIMIT, LIMIT)), 2) for v in values]
     st.session_state[z_key(run, len(values))] = values
     for index, value in enumerate(values):
-        st.session_state[slider_key(run, index)] = value
+        frame.set_widget(slider_key(run, index), value)
 
 
 def from_seed(run: RunInfo, generator: LoadedGenerator, seed: int) -> None:
@@ -60,12 +60,13 @@ def from_seed(run: RunInfo, generator: LoadedGenerator, seed: int) -> None:
 
 
 def apply_seed(run: RunInfo, generator: LoadedGenerator) -> None:
-    from_seed(run, generator, st.session_state[f"{KEEP}latent_seed"])
+    if not frame.stale(f"{KEEP}latent_seed"):  # the seed Random replaced, echoed back by a poll: not a choice
+        from_seed(run, generator, st.session_state[f"{KEEP}latent_seed"])
 
 
 def randomize(run: RunInfo, generator: LoadedGenerator) -> None:
     seed = secrets.randbelow(1_000_000)
-    st.session_state[f"{KEEP}latent_seed"] = seed
+    frame.set_widget(f"{KEEP}latent_seed", seed)
     from_seed(run, generator, seed)
 
 
@@ -290,7 +291,7 @@ def amount_key(run: RunInfo, index: int) -> str:
 
 def reset_amounts(run: RunInfo, count: int) -> None:
     for index in range(count):
-        st.session_state[amount_key(run, index)] = 0.0
+        frame.set_widget(amount_key(run, index), 0.0)
 
 
 @frame.fragment

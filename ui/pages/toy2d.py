@@ -69,7 +69,7 @@ def set_widgets(config: Toy2DConfig) -> None:
     """Put a config into the widgets (before they are drawn: from a callback or at the top of the page)."""
     values = asdict(config)
     for name in URL_NAMES:
-        st.session_state[key(name)] = values[name]
+        frame.set_widget(key(name), values[name])
 
 
 def points_to_text(points: np.ndarray | list) -> str:
@@ -156,6 +156,8 @@ def clear_points() -> None:
 def distribution_chosen() -> None:
     """A new distribution brings its own defaults (DISTRIBUTION_DEFAULTS; the widgets show them) and the
     lab's for what it does not set; "your own points" opens the drawing canvas (with the points drawn before)."""
+    if frame.stale(key("distribution")):  # the one a preset replaced, echoed back by a poll: not a choice
+        return
     chosen = st.session_state[key("distribution")]
     set_widgets(replace(widget_config(), **{name: getattr(preset_config(chosen), name)
                                             for name in set(DISTRIBUTION_DEFAULTS.get(chosen, {}))

@@ -54,16 +54,11 @@ def init_settings(root: Path) -> None:
         frame.default(key(name), value)
     if key("name") not in st.session_state:
         suggest_name(root)
-    elif str(st.session_state[key("name")]).strip() in st.session_state.get("train_started_names", ()):
-        # A fragment's poll that the browser sent before the new name reached it brings back the name (and seed)
-        # that Start just used: Streamlit takes the browser's values. Offer the next ones again, not an error.
-        suggest_name(root)
-        if st.session_state[key("seed")] == st.session_state.get("train_used_seed"):
-            fresh_seed()
 
 
 def fresh_seed() -> None:
-    st.session_state[key("seed")] = st.session_state["train_fresh_seed"] = secrets.randbelow(2**31)
+    seed = st.session_state["train_fresh_seed"] = secrets.randbelow(2**31)
+    frame.set_widget(key("seed"), seed)
 
 
 def name_prefix() -> str:
@@ -77,7 +72,7 @@ def name_prefix() -> str:
 
 def suggest_name(root: Path) -> None:
     name = suggest_run_name(name_prefix(), root, training.manager().active_names(root))
-    st.session_state[key("name")] = name
+    frame.set_widget(key("name"), name)
     st.session_state["train_suggested_name"] = name
 
 
@@ -119,9 +114,10 @@ def device_choice_caption(model: str) -> None:
 def apply_settings(values: dict[str, Any]) -> None:
     for name, value in values.items():
         if name == "betas":
-            st.session_state[key("beta1")], st.session_state[key("beta2")] = value
+            frame.set_widget(key("beta1"), value[0])
+            frame.set_widget(key("beta2"), value[1])
         else:
-            st.session_state[key(name)] = value
+            frame.set_widget(key(name), value)
 
 
 def model_changed(root: Path) -> None:
@@ -204,10 +200,8 @@ def start(root: Path) -> None:
         return
     st.session_state[WATCH] = values["name"].strip()
     st.session_state["train_started"] = values["name"].strip()
-    st.session_state.setdefault("train_started_names", set()).add(values["name"].strip())
     suggest_name(root)
     if values["seed"] == st.session_state.get("train_fresh_seed"):  # the next run gets its own seed too
-        st.session_state["train_used_seed"] = values["seed"]
         fresh_seed()
 
 
