@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -58,3 +59,14 @@ def wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError("the condition never came true")
         time.sleep(0.01)
+
+
+
+@contextlib.contextmanager
+def as_a_poll(monkeypatch: pytest.MonkeyPatch):
+    """AppTest runs whole pages only: the runs inside stand for a fragment's rerun (what a browser's poll is)."""
+    from ui import frame
+
+    with monkeypatch.context() as patch:
+        patch.setattr(frame, "fragment_run", lambda: True)
+        yield

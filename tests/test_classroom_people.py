@@ -21,7 +21,7 @@ from gan_core.jobs import get_job_manager
 from gan_core.trainer import Trainer
 from ui.people import PASSWORD_ENV
 
-from .conftest import wait_until
+from .conftest import as_a_poll, wait_until
 from .test_app import APP, TRAINING_TIMEOUT, job_manager, jobs, text, texts  # noqa: F401 - job_manager, jobs: fixtures
 
 PASSWORD = "correct horse"
@@ -193,7 +193,8 @@ def test_another_students_start_does_not_fold_my_settings_and_seeds_differ(class
     assert not alice.expander[0].proto.expanded  # her own run folds her settings away
 
 
-def test_a_poll_that_brings_back_the_started_name_and_seed_gets_the_next_ones_not_an_error(classroom, jobs) -> None:
+def test_a_poll_that_brings_back_the_started_name_and_seed_gets_the_next_ones_not_an_error(classroom, jobs,
+                                                                                           monkeypatch) -> None:
     """The live view's poll, sent by the browser before Start's new name reached it, carries the old name and seed
     (Streamlit takes the browser's values): the form offered a name that exists and disabled Start (CI, once)."""
     alice = session("Alice", "train")
@@ -205,7 +206,8 @@ def test_a_poll_that_brings_back_the_started_name_and_seed_gets_the_next_ones_no
     assert offered != started and jobs.job(started, classroom) is not None
     alice.text_input(key="keep_train_name").set_value(started)  # the stale values come back from the browser
     alice.number_input(key="keep_train_seed").set_value(seed)
-    alice.run()
+    with as_a_poll(monkeypatch):  # in the live view's poll (AppTest runs whole pages: this run stands for it)
+        alice.run()
     assert alice.text_input(key="keep_train_name").value == offered  # the next free name again
     assert alice.number_input(key="keep_train_seed").value != seed  # and a fresh seed, not the started run's
     assert not alice.error and not alice.button(key="train_start").disabled

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gan_core.devices import cpu_cores
 from gan_core.errors import GanLabError
@@ -40,10 +41,11 @@ def default(key: str, value: object) -> None:
 
 
 # A value the app puts in a widget (Start's next run name, Random's slider positions) reaches the browser with the
-# script run's drawing. A poll that the browser sent before then (any fragment's run_every) carries the widget's
-# old value, and Streamlit takes the browser's values over the app's: the click looks undone (the Train page
-# offered the name of the run just started, "it exists", and disabled Start). For ECHO_SECONDS after the app sets
-# a widget, that old value coming back is taken for a stale echo and the app's value is put back.
+# script run's drawing. A poll that the browser sent before then (a fragment's run_every) carries the widget's old
+# value, and Streamlit takes the browser's values over the app's: the click looks undone (the Train page offered
+# the name of the run just started, "it exists", and disabled Start). For ECHO_SECONDS after the app sets a
+# widget, its old value coming back in a fragment's run is taken for that stale echo and the app's value is put
+# back. A whole page's run is a person's doing (a click, a changed field): the values it brings stay.
 ECHO_SECONDS = 5.0
 _SET = "frame_set_widgets"  # {key: (old value, new value, when)}
 
@@ -56,25 +58,35 @@ def set_widget(key: str, value: object) -> None:
         st.session_state.setdefault(_SET, {})[key] = (old, value, time.monotonic())
 
 
+def fragment_run() -> bool:
+    """Whether this script run is a fragment's (a poll, or a widget inside a fragment), not the whole page's."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
 def stale(key: str) -> bool:
-    """Whether the widget holds the value the app replaced moments ago: the browser's stale echo, not a choice
-    (for on_change callbacks, which Streamlit runs before the script can put the app's value back)."""
+    """Whether the widget holds the value the app replaced moments ago, brought back by a fragment's run: the
+    browser's stale echo, not a choice (for on_change callbacks, which run before the script can put it back)."""
     entry = st.session_state.get(_SET, {}).get(key)
-    return entry is not None and time.monotonic() - entry[2] < ECHO_SECONDS and st.session_state.get(key) == entry[0]
+    return (entry is not None and time.monotonic() - entry[2] < ECHO_SECONDS and st.session_state.get(key) == entry[0]
+            and fragment_run())
 
 
 def undo_stale_echoes() -> None:
-    """Put back what the app set in a widget where a stale echo replaced it (at the start of every script run,
-    the page's and each fragment's)."""
+    """At the start of every run: in a fragment's, put back what the app set in a widget where a stale echo
+    replaced it; in a whole page's, a value other than the app's is the person's choice, and stays."""
     entries = st.session_state.get(_SET)
     if not entries:
         return
-    now = time.monotonic()
+    now, echo = time.monotonic(), fragment_run()
     for key, (old, new, when) in list(entries.items()):
-        if now - when >= ECHO_SECONDS:
-            del entries[key]
-        elif key in st.session_state and st.session_state[key] == old:
+        value = st.session_state.get(key)
+        if value == new and now - when < ECHO_SECONDS:
+            continue  # still the app's: an echo may yet come
+        if echo and value == old and now - when < ECHO_SECONDS:
             st.session_state[key] = new
+        else:
+            del entries[key]
 
 
 def inject_css() -> None:
