@@ -61,7 +61,6 @@ def wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
         time.sleep(0.01)
 
 
-
 @contextlib.contextmanager
 def as_a_poll(monkeypatch: pytest.MonkeyPatch):
     """AppTest runs whole pages only: the runs inside stand for a fragment's rerun (what a browser's poll is)."""

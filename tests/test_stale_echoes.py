@@ -71,3 +71,13 @@ def test_reseed_on_the_data_page_is_not_undone_by_a_stale_poll(with_run, monkeyp
     with as_a_poll(monkeypatch):
         at.number_input(key="keep_data_seed").set_value(seed).run()
     assert at.number_input(key="keep_data_seed").value == seed + 1
+
+
+def test_a_refused_name_echoed_back_by_a_poll_is_not_refused_again(with_run, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    at = open_app("home", "en")
+    mine = at.text_input(key="people_name_box").value
+    at.text_input(key="people_name_box").set_value("<script>").run()
+    assert len(at.error) == 1 and at.text_input(key="people_name_box").value == mine  # refused, the box put back
+    with as_a_poll(monkeypatch):
+        at.text_input(key="people_name_box").set_value("<script>").run()
+    assert not at.error and at.text_input(key="people_name_box").value == mine

@@ -153,7 +153,8 @@ def fragment(render: Callable[..., None], run_every: float | None = None) -> Cal
     @functools.wraps(render)
     def in_turn(*args: object, **kwargs: object) -> None:
         with taking_turns():
-            undo_stale_echoes()
+            if fragment_run():  # a page's run did it already, in app.py
+                undo_stale_echoes()
             render(*args, **kwargs)
 
     return st.fragment(in_turn, run_every=run_every)

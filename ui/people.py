@@ -17,7 +17,7 @@ import streamlit as st
 from gan_core.access import Actor, TeacherGate, may_manage, validate_person_name
 from gan_core.errors import AccessError, GanLabError
 
-from .frame import error_text
+from .frame import error_text, set_widget, stale
 from .i18n import t
 
 PASSWORD_ENV = "GAN_LAB_TEACHER_PASSWORD"
@@ -105,11 +105,13 @@ def stopped_by_text(record: dict | None) -> str:
 
 
 def _rename_self() -> None:
+    if stale(NAME_BOX):  # the refused name, echoed back by a poll: refused already
+        return
     try:
         st.session_state[STUDENT] = validate_person_name(st.session_state.get(NAME_BOX, ""))
     except GanLabError as error:
         st.session_state["people_name_error"] = error_text(error)
-        st.session_state[NAME_BOX] = st.session_state[STUDENT]
+        set_widget(NAME_BOX, st.session_state[STUDENT])
     else:
         st.query_params[STUDENT] = st.session_state[STUDENT]
 
@@ -117,7 +119,7 @@ def _rename_self() -> None:
 def _unlock() -> None:
     """The password is read from its box, compared in constant time, and the box emptied at once."""
     given = st.session_state.get(PASSWORD_BOX, "")
-    st.session_state[PASSWORD_BOX] = ""
+    st.session_state[PASSWORD_BOX] = ""  # not set_widget: that would keep the password to spot a stale echo
     gate = st.session_state.setdefault("people_gate", TeacherGate())
     try:
         gate.attempt(given, teacher_password())  # during the wait after a wrong one: refused unchecked

@@ -180,7 +180,7 @@ def import_archive(upload) -> None:
         st.session_state["runs_import_error"] = frame.error_text(error)
     else:
         st.session_state["runs_imported"] = t("runs_imported", name=run.name, epochs=plural("n_epochs", run.epochs_done))
-        st.session_state[f"{KEEP}runs_selected"] = run.name
+        frame.set_widget(f"{KEEP}runs_selected", run.name)
 
 
 def import_panel() -> None:
