@@ -44,6 +44,27 @@ def set_matmul_precision(device: torch.device, tf32: bool) -> None:
         torch.backends.cuda.matmul.allow_tf32 = tf32
 
 
+def queued_work_done(device: torch.device) -> "torch.cuda.Event | None":
+    """A mark after the work queued on `device` so far; `.synchronize()` on it sleeps until the GPU gets there.
+
+    CUDA's own waits (a copy to the host, `torch.cuda.synchronize`) spin on a CPU core until the GPU is done. One
+    run alone hardly notices; thirty runs of a class sharing one GPU each wait most of the time, and thirty spinning
+    workers took every core of a 16-core GPU box, so the pages the server draws waited for a core (bench/
+    classroom_load.py --each-trains). A blocking event puts the waiting thread to sleep instead. None elsewhere."""
+    if device.type != "cuda":
+        return None
+    done = torch.cuda.Event(blocking=True)
+    done.record()
+    return done
+
+
+def wait_without_spinning(device: torch.device) -> None:
+    """Sleep (not spin) until the work queued on a CUDA device so far is done; nothing to wait for elsewhere."""
+    done = queued_work_done(device)
+    if done is not None:
+        done.synchronize()
+
+
 @dataclass(frozen=True)
 class DeviceInfo:
     """One device a user can pick, with words to show them."""

@@ -11,9 +11,17 @@ run resumed in the middle gives the very bits of a run trained in one go.
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Callable, Sequence
 
 import torch
+
+from .devices import queued_work_done
+
+# Replays queued ahead of the GPU at most. A few keep it busy while Python prepares the next; past them the
+# trainer sleeps until the oldest is done, instead of queueing hundreds and then spinning in the next copy to the
+# host (a spinning wait holds a CPU core: thirty of a class's runs on one GPU held sixteen; devices.py).
+LEAD_REPLAYS = 4
 
 
 def fast_path_available(device: torch.device) -> bool:
@@ -41,6 +49,7 @@ class GraphedStep:
         self.side_stream = torch.cuda.Stream(device)
         self.static_indices: torch.Tensor | None = None
         self.static_stats: torch.Tensor | None = None
+        self._queued: deque[torch.cuda.Event] = deque()
 
     def __call__(self, batch_indices: torch.Tensor) -> torch.Tensor:
         if self.graph is None:
@@ -48,7 +57,11 @@ class GraphedStep:
             self._capture(batch_indices)
         self.static_indices.copy_(batch_indices)
         self.graph.replay()
-        return self.static_stats.clone()  # the graph overwrites its output at the next replay
+        stats = self.static_stats.clone()  # the graph overwrites its output at the next replay
+        self._queued.append(queued_work_done(self.device))
+        if len(self._queued) > LEAD_REPLAYS:
+            self._queued.popleft().synchronize()  # sleeps: the GPU is more than LEAD_REPLAYS steps behind
+        return stats
 
     def _warm_up(self, batch_indices: torch.Tensor) -> None:
         back = self.save_point()

@@ -36,7 +36,7 @@ from .access import check_not_shipped
 from .checkpoints import RunDir, now_iso
 from .config import TrainConfig, resumed_config
 from .data import ImageDataset, load_dataset
-from .devices import resolve_device, set_matmul_precision
+from .devices import resolve_device, set_matmul_precision, wait_without_spinning
 from .errors import CheckpointError, ConfigError, RunNameError
 from .fast_path import GraphedStep, fast_path_available
 from .history import STEP_COLUMNS, EpochResult, History, LogWriter, Progress
@@ -339,7 +339,9 @@ class Trainer:
         """Copy pending stats to the history and the log (one device sync); False if a loss is not finite."""
         if not self._pending:
             return True
-        rows = torch.stack(self._pending).cpu()
+        stacked = torch.stack(self._pending)
+        wait_without_spinning(self.device)  # the copy below would spin on a core while the GPU catches up
+        rows = stacked.cpu()
         self._pending.clear()
         finite = torch.isfinite(rows).all(dim=1)
         if not bool(finite.all()):

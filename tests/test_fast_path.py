@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import torch
 
 from gan_core.checkpoints import RunDir
 from gan_core.config import TrainConfig
+from gan_core.devices import wait_without_spinning
 from gan_core.errors import ConfigError
+from gan_core.fast_path import LEAD_REPLAYS
 from gan_core.trainer import Trainer
 
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU (run through the device tool)")
+
+
+@pytest.fixture
+def deterministic_cudnn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deterministic convolutions for comparing two runs bit for bit; the process-wide flag is put back after."""
+    monkeypatch.setattr(torch.backends.cudnn, "deterministic", True)
 
 
 def config(model: str, device: str, **changes) -> TrainConfig:
@@ -18,8 +28,7 @@ def config(model: str, device: str, **changes) -> TrainConfig:
     return TrainConfig(**settings)
 
 
-@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
-def test_without_cuda_the_eager_path_runs_and_the_fast_path_cannot_be_forced(small_mnist) -> None:
+def test_on_a_cpu_the_eager_path_runs_and_the_fast_path_cannot_be_forced(small_mnist) -> None:
     trainer = Trainer(config("mlp", "cpu"), data=small_mnist)
     assert trainer.fast is False
     assert trainer.train() == "finished"
@@ -31,8 +40,7 @@ def test_without_cuda_the_eager_path_runs_and_the_fast_path_cannot_be_forced(sma
 @pytest.mark.parametrize("model, changes", [("mlp", {"epochs": 2}), ("dcgan", {"ema_decay": 0.99, "d_steps": 2, "epochs": 4}),
                                             ("sngan", {"epochs": 2, "ema_decay": 0.999, "lr_g": 2e-3, "lr_d": 2e-3}),
                                             ("cgan", {"epochs": 2, "ema_decay": 0.999, "lr_g": 2e-3, "lr_d": 2e-3})])
-def test_fast_and_eager_paths_give_the_same_losses_from_the_same_seed(small_mnist, model, changes) -> None:
-    torch.backends.cudnn.deterministic = True
+def test_fast_and_eager_paths_give_the_same_losses_from_the_same_seed(small_mnist, model, changes, deterministic_cudnn) -> None:
     histories = []
     for fast in (False, True):
         trainer = Trainer(config(model, "cuda", **changes), data=small_mnist, fast=fast)
@@ -74,9 +82,8 @@ def test_fast_path_stops_within_a_step_and_resumes_exactly(checkpoints, small_mn
 
 @needs_cuda
 @pytest.mark.parametrize("loss, changes", [("wgan-gp", {"batch_size": 32}), ("hinge", {"r1": 1.0}), ("minimax", {})])
-def test_fast_path_trains_each_loss_like_the_eager_step(small_mnist, loss, changes) -> None:
+def test_fast_path_trains_each_loss_like_the_eager_step(small_mnist, loss, changes, deterministic_cudnn) -> None:
     """The penalties (double backward, random interpolates from the noise stream) replay inside the graph."""
-    torch.backends.cudnn.deterministic = True
     histories = []
     for fast in (False, True):
         trainer = Trainer(TrainConfig.for_model("sngan", loss=loss, epochs=3, device="cuda", **changes),
@@ -91,8 +98,7 @@ def test_fast_path_trains_each_loss_like_the_eager_step(small_mnist, loss, chang
 
 @needs_cuda
 @pytest.mark.parametrize("loss", ["wgan-gp", "hinge"])
-def test_fast_path_resumes_each_loss_exactly(checkpoints, small_mnist, loss) -> None:
-    torch.backends.cudnn.deterministic = True
+def test_fast_path_resumes_each_loss_exactly(checkpoints, small_mnist, loss, deterministic_cudnn) -> None:
     settings = TrainConfig.for_model("sngan", loss=loss, epochs=2, batch_size=32, device="cuda")
     straight = Trainer(settings, data=small_mnist)
     straight.train()
@@ -104,3 +110,20 @@ def test_fast_path_resumes_each_loss_exactly(checkpoints, small_mnist, loss) -> 
     assert resumed.fast and resumed.train() == "finished"
     assert resumed.history.loss_d == straight.history.loss_d and resumed.history.grad_g == straight.history.grad_g
     assert (resumed.sample_fixed() == straight.sample_fixed()).all()
+
+
+@needs_cuda
+def test_a_run_waiting_for_the_gpu_sleeps_instead_of_holding_a_cpu_core(small_mnist) -> None:
+    """A class's thirty runs share one GPU and wait for it most of the time: a worker that spins while it waits
+    holds a core (thirty held all sixteen of a GPU box, and the pages waited for a core)."""
+    torch.cuda.synchronize()
+    torch.cuda._sleep(2_000_000_000)  # about a second of GPU time at an H100's clock
+    wall, cpu = time.perf_counter(), time.thread_time()
+    wait_without_spinning(torch.device("cuda"))
+    wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
+    assert wall > 0.3, f"the GPU work should have taken a while, took {wall:.3f} s"
+    assert cpu < 0.2 * wall, f"waited {wall:.3f} s using {cpu:.3f} s of CPU: spinning"
+
+    trainer = Trainer(config("mlp", "cuda", epochs=2), data=small_mnist)
+    assert trainer.fast and trainer.train() == "finished"
+    assert len(trainer._graphed_step._queued) <= LEAD_REPLAYS  # the trainer never ran further ahead of the GPU
