@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from .i18n import t
+from .i18n import language, t
 
 
 @dataclass(frozen=True)
@@ -38,14 +38,24 @@ SPECS = {spec.id: spec for spec in PAGES}
 
 
 def build_pages() -> list[st.Page]:
-    """The st.Page objects for st.navigation, titled in the current language; URLs stay the same in both."""
-    return [
-        st.Page(spec.path, title=t(f"page_{spec.id}"), icon=spec.icon, url_path=spec.id, default=spec.id == "home")
-        for spec in PAGES
-    ]
+    """The st.Page objects for st.navigation, titled in the current language; URLs stay the same in both.
+
+    Made once per session and language: each st.Page finds its file on disk (a walk of the path and a stat), and
+    every pause in a system call hands the interpreter to another thread, which under a class's load costs a page
+    run a wait each time (py-spy on a GPU box with thirty students). Kept per session, not shared: st.navigation
+    marks on the object which page this session may run."""
+    key = f"nav_pages_{language()}"
+    if key not in st.session_state:
+        st.session_state[key] = [
+            st.Page(spec.path, title=t(f"page_{spec.id}"), icon=spec.icon, url_path=spec.id, default=spec.id == "home")
+            for spec in PAGES
+        ]
+    return st.session_state[key]
 
 
 def link(page_id: str, label: str | None = None) -> None:
-    """A link to another page, labelled with its title unless a label is given."""
+    """A link to another page, labelled with its title unless a label is given. Given the Page object (not its
+    file), Streamlit does not resolve the file's path again for every link of every run."""
     spec = SPECS[page_id]
-    st.page_link(spec.path, label=label or t(f"page_{page_id}"), icon=spec.icon)
+    page = next(page for page in build_pages() if page.url_path == page_id)
+    st.page_link(page, label=label or t(f"page_{page_id}"), icon=spec.icon)
