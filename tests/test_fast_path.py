@@ -58,7 +58,7 @@ def test_fast_and_eager_paths_give_the_same_losses_from_the_same_seed(small_mnis
 
 
 @needs_cuda
-def test_fast_path_stops_within_a_step_and_resumes_exactly(checkpoints, small_mnist) -> None:
+def test_fast_path_stops_within_a_step_and_resumes_exactly(checkpoints, small_mnist, deterministic_cudnn) -> None:
     straight = Trainer(config("dcgan", "cuda", epochs=3, ema_decay=0.99), data=small_mnist)
     assert straight.fast and straight.train() == "finished"
 
