@@ -202,6 +202,21 @@ def test_every_page_renders_with_a_trained_run(with_run, language) -> None:
     assert at.dataframe[0].value[text("col_status", language)].tolist() == [text("status_finished", language)]
 
 
+def test_charts_reach_the_browser_in_single_precision_with_a_template_of_flat_axes_only(with_run) -> None:
+    """A class's thirty browsers are each sent every chart of every page they open: float64 values and plotly's
+    polar, 3D and map defaults made up a third of the Train page's 118 kB (a run's live view)."""
+    for page in ("train", "home"):
+        at = open_app(page, "en")
+        specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+        assert len(specs) >= 4, page
+        kinds = {value["dtype"] for spec in specs for trace in spec["data"] for value in trace.values()
+                 if isinstance(value, dict) and "bdata" in value}
+        assert "f4" in kinds and "f8" not in kinds, (page, kinds)
+        for spec in specs:
+            assert not {"polar", "ternary", "scene", "geo"} & set(spec["layout"]["template"]["layout"]), page
+            assert set(spec["layout"]["template"].get("data", {})) <= {"scatter", "bar", "heatmap"}, page
+
+
 def test_home_tells_the_lecture_with_formulas_and_links_to_every_page(checkpoints) -> None:
     at = open_app("home", "en")
     formulas = " ".join(texts(at, "latex"))
