@@ -76,12 +76,16 @@ def read_runs(paths: list[Path]) -> list[ScriptRun]:
     return runs
 
 
-def quantiles(values: list[float]) -> str:
+def percentile(values: list[float], share: float) -> float:
+    """The value `share` of the way up the sorted values (as bench/classroom_load.py reads its p95)."""
     ordered = sorted(values)
-    if not ordered:
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def quantiles(values: list[float]) -> str:
+    if not values:
         return "-"
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
-    return f"{pick(0.5):7.0f} {pick(0.9):7.0f} {pick(0.95):7.0f} {ordered[-1]:7.0f}"
+    return " ".join(f"{percentile(values, share):7.0f}" for share in (0.5, 0.9, 0.95, 1.0))
 
 
 def report(runs: list[ScriptRun]) -> str:
@@ -106,12 +110,11 @@ def report(runs: list[ScriptRun]) -> str:
         if run.kind == "page":
             by_page[run.page].append(run)
     for page, chosen in sorted(by_page.items(), key=lambda item: -sum(r.end - r.start for r in item[1])):
-        wall = sorted(1000 * (r.end - r.start) for r in chosen)
-        cpu = sorted(r.cpu_ms for r in chosen)
-        p95 = lambda xs: sorted(xs)[min(len(xs) - 1, int(0.95 * len(xs)))]  # noqa: E731
-        lines.append(f"  {page:<20}{len(chosen):5d}   {wall[len(wall) // 2]:8.0f} / {p95(wall):6.0f}   "
-                     f"{cpu[len(cpu) // 2]:6.0f} / {p95(cpu):5.0f}   {p95([r.turn_ms for r in chosen]):8.0f}   "
-                     f"{p95([r.rest_ms for r in chosen]):7.0f}")
+        wall, cpu = [1000 * (r.end - r.start) for r in chosen], [r.cpu_ms for r in chosen]
+        lines.append(f"  {page:<20}{len(chosen):5d}   {percentile(wall, 0.5):8.0f} / {percentile(wall, 0.95):6.0f}   "
+                     f"{percentile(cpu, 0.5):6.0f} / {percentile(cpu, 0.95):5.0f}   "
+                     f"{percentile([r.turn_ms for r in chosen], 0.95):8.0f}   "
+                     f"{percentile([r.rest_ms for r in chosen], 0.95):7.0f}")
     return "\n".join(lines)
 
 
