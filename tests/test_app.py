@@ -330,6 +330,9 @@ def test_start_with_tiny_settings_trains_a_run_that_the_job_manager_finishes(che
 
     job = jobs.job("lesson-1", checkpoints)
     assert job is not None and job.config.model == "mlp" and job.config.epochs == 1
+    assert not at.expander[0].proto.expanded  # the settings fold away while one's own run trains
+    at.session_state["train_panel"] = True  # opened again, as a person would
+    at.run()
     at.number_input(key="keep_train_seed").set_value(3).run()  # another widget while it trains
     at.run()
     other_browser = open_app("train", "en")

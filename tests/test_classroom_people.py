@@ -174,6 +174,10 @@ def test_shipped_runs_are_refused_by_the_library_and_resume_offers_a_copy(classr
     assert bob.selectbox(key="keep_train_watch").value == copy
 
 
+def number_input_keys(at: AppTest) -> set[str]:
+    return {widget.key for widget in at.number_input}
+
+
 def test_another_students_start_does_not_fold_my_settings_and_seeds_differ(classroom, jobs) -> None:
     bob = session("Bob", "train")
     alice = session("Alice", "train")
@@ -187,10 +191,16 @@ def test_another_students_start_does_not_fold_my_settings_and_seeds_differ(class
     job = jobs.job(alice.selectbox(key="keep_train_watch").value, classroom)
     assert job.owner == "Alice" and job.run_name.startswith("alice-mlp-")
     assert job.config.seed == seed  # the fresh seed is the run's, recorded with its settings
-    assert alice.number_input(key="keep_train_seed").value != seed  # and the next run gets another
+    assert alice.session_state["keep_train_seed"] != seed  # and the next run gets another
     bob.run()
     assert bob.expander[0].proto.expanded  # Alice's start leaves Bob's page as it was
     assert not alice.expander[0].proto.expanded  # her own run folds her settings away
+    assert "keep_train_seed" not in number_input_keys(alice)  # folded: not drawn at all, only the live view is
+    alice.session_state["train_panel"] = True  # she opens them: the next run's settings, with its own seed
+    alice.run()
+    assert alice.expander[0].proto.expanded
+    assert alice.number_input(key="keep_train_seed").value not in (seed, None)
+    assert alice.text_input(key="keep_train_name").value != job.run_name
 
 
 def test_a_poll_that_brings_back_the_started_name_and_seed_gets_the_next_ones_not_an_error(classroom, jobs,
@@ -202,6 +212,9 @@ def test_a_poll_that_brings_back_the_started_name_and_seed_gets_the_next_ones_no
     alice.number_input(key="keep_train_epochs").set_value(1000)
     started, seed = alice.text_input(key="keep_train_name").value, alice.number_input(key="keep_train_seed").value
     alice.button(key="train_start").click().run()
+    assert "keep_train_name" not in {box.key for box in alice.text_input}  # her run folds the settings away
+    alice.session_state["train_panel"] = True  # she opens them again
+    alice.run()
     offered = alice.text_input(key="keep_train_name").value
     assert offered != started and jobs.job(started, classroom) is not None
     alice.text_input(key="keep_train_name").set_value(started)  # the stale values come back from the browser

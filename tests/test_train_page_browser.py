@@ -98,7 +98,9 @@ def test_the_queue_mark_is_drawn_as_a_glyph(server: str, browser) -> None:  # no
         choose(page, STRINGS["model"]["ru"], "MLP", expect=page.locator('input[value="mlp-1"]'))
         type_into(page, STRINGS["epochs"]["ru"], "1000")
         start = page.get_by_role("button", name=STRINGS["start"]["ru"])
-        after(page, start.click)  # mlp-1 trains
+        after(page, start.click)  # mlp-1 trains, and the settings fold away: open them, as a person would
+        drawn(page)
+        page.get_by_text(STRINGS["train_new_h"]["ru"]).first.click()
         page.locator('input[value="mlp-2"]').first.wait_for(state="attached")
         # Once mlp-2 is queued the form offers the next name. A script run ending after the click is not proof the
         # click was taken (the live view's polls end runs every second): a press the browser dropped while the

@@ -218,7 +218,6 @@ LAID_OUT = {"dataset", "model", "device", "name", "loss", "r1", "epochs", "batch
 
 def settings_panel(root: Path) -> None:
     """Four settings a row, each with its error under it; Start under them all."""
-    init_settings(root)
     values = settings()
     config, errors = check(values, root)
     devices = {device.choice: t("device_cpu", cores=plural("n_cores", cpu_cores())) if device.choice == "cpu" else device.description
@@ -300,10 +299,30 @@ def settings_panel(root: Path) -> None:
         st.error(errors[name], icon=":material/error:")
     st.caption(t("train_background_note",
                  runs=plural("n_runs", training.manager().limit(resolve_device(values["device"]).type))))
+
+
+def start_outcome() -> None:
+    """What Start did, said outside the settings (they fold away once the run is started)."""
     if "train_submit_error" in st.session_state:
         st.error(st.session_state.pop("train_submit_error"))
     if "train_started" in st.session_state:
         st.toast(t("train_started_toast", name=st.session_state.pop("train_started")), icon=":material/play_arrow:")
+
+
+PANEL = "train_panel"  # the settings' expander: open or folded
+
+
+def settings_fold(busy: bool) -> bool:
+    """Whether the settings are open: they fold away when this student's own run is queued or starts to
+    train, and open again when it ends; in between, the student opens and closes them at will. Only an open
+    panel is drawn (a class's thirty Train pages are mostly watching a run: the form's thirty elements were
+    a third of each of their page runs)."""
+    if st.session_state.get("train_panel_busy") != busy:
+        st.session_state["train_panel_busy"] = busy
+        frame.set_widget(PANEL, not busy)
+    else:
+        frame.default(PANEL, not busy)  # back on the page: Streamlit forgot the folded state with the page
+    return bool(st.session_state[PANEL])
 
 
 # --- watching a run -----------------------------------------------------------------------------
@@ -629,8 +648,12 @@ def render() -> None:
     st.markdown(t("train_intro"))
     me = people.student_name()  # only this student's own run folds the settings away, not anyone's Start
     busy = any(job.active and job.owner == me for job in training.manager().jobs(root))
-    with st.expander(t("train_new_h"), expanded=not busy, icon=":material/tune:"):
-        settings_panel(root)
+    init_settings(root)  # a resumed copy's name and the next Start need them, the panel open or not
+    panel = st.expander(t("train_new_h"), expanded=settings_fold(busy), icon=":material/tune:", key=PANEL, on_change="rerun")
+    if panel.open:
+        with panel:
+            settings_panel(root)
+    start_outcome()
     st.subheader(t("train_watch_h"))
     watch_panel(root)
     new_jobs_watcher(root, busy)
