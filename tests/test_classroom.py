@@ -3,6 +3,7 @@ configuration keeps modules loaded, and the classroom benchmark runs its student
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -108,6 +109,22 @@ def test_the_classroom_benchmark_drives_three_students_through_the_app_without_a
     full_runs = int(re.search(r"full page runs: (\d+)", where.stdout).group(1))
     assert full_runs >= 3, where.stdout  # each student's page runs, seen from inside the server
     assert "waiting for a place" in where.stdout and "  train " in where.stdout, where.stdout
+
+
+def test_with_each_trains_the_floors_students_make_the_requests_the_apps_make_on_joining() -> None:
+    """--each-trains: the app's students open Train and press Start before browsing; the floor's must meet the same
+    requests (open their first page, press its button), or the ratio compares three runs a student with one."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import classroom_load
+
+    server = classroom_load.Server(classroom_load.FLOOR_APP)
+    try:
+        load = asyncio.run(classroom_load.drive(server.url, None, sessions=3, seconds=1.0, think=1.0, join=0.5,
+                                                default_page="p1", first_press=classroom_load.FLOOR_PRESS))
+    finally:
+        server.stop()
+    assert load.started == 3 and not load.failures and not load.exceptions
+    assert len(load.pages["p1"]) >= 2 * 3  # each student: the page, then its button (the app's: Train, then Start)
 
 
 def test_every_chart_the_pages_draw_is_a_valid_plotly_figure() -> None:
