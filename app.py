@@ -10,21 +10,21 @@ from __future__ import annotations
 import streamlit as st
 
 import ui.preload  # noqa: F401  first: one thread imports everything heavy before any page runs
-from ui import frame, nav, people, training
+from ui import nav, people, run_watch, style, turns, widgets
 from ui.i18n import language_switch, t
 
 # A local picture: an emoji or a :material/...: icon here makes the browser fetch the favicon from a CDN, which
 # fails offline (issue 10). As a data URL, made once: a file path would be read and added to Streamlit's media
 # files again on every script run of every session (~4% of a page run's time under 30 students, py-spy).
-st.set_page_config(page_title="GAN Lab", page_icon=frame.FAVICON, layout="wide")
-with frame.taking_turns():  # a class's page runs take turns at the one interpreter (ui/frame.py)
-    frame.undo_stale_echoes()
-    frame.keep_settings_across_pages()
+st.set_page_config(page_title="GAN Lab", page_icon=style.FAVICON, layout="wide")
+with turns.taking_turns():  # a class's page runs take turns at the one interpreter (ui/turns.py)
+    widgets.undo_stale_echoes()
+    widgets.keep_settings_across_pages()
     language_switch()
-    frame.inject_css()
+    style.inject_css()
     page = st.navigation(nav.build_pages(), position="sidebar", expanded=True)
     with st.sidebar:
         people.sidebar()
-        training.training_note()
+        run_watch.training_note()
         st.caption(t("sidebar_footer"))
     page.run()

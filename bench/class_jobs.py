@@ -32,11 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
 
-from gan_core.checkpoints import RunDir  # noqa: E402
+from gan_core.runs.checkpoints import RunDir  # noqa: E402
 from gan_core.config import TrainConfig  # noqa: E402
 from gan_core.data import ImageDataset, load_dataset  # noqa: E402
 from gan_core.devices import cpu_cores  # noqa: E402
-from gan_core.jobs import JobManager  # noqa: E402
+from gan_core.jobs.manager import JobManager  # noqa: E402
 
 
 class PeakWorkerMemory:

@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     torch.set_num_threads(args.threads)
-    from gan_core.checkpoints import RunDir
+    from gan_core.runs.checkpoints import RunDir
     from gan_core.sampling import load_generator
 
     conditional = load_generator(RunDir("pretrained-cgan", ROOT / "checkpoints"))

@@ -8,7 +8,7 @@
 Each loss trains in a fresh Python process (on a CPU pinned to `--cores` cores with as many torch
 threads) with the model's recommended settings for that loss (`TrainConfig.for_model(model,
 loss=...)`: WGAN-GP gets 5 critic steps), for `--seconds` of training time as the trainer counts
-it. Then the sampling generator is judged as the app judges it (gan_core.metrics on `--n` samples):
+it. Then the sampling generator is judged as the app judges it (gan_core.eval.metrics on `--n` samples):
 FID over the real-data floor, classes covered (>= 2% of the samples each), mean classifier
 confidence. Other work on the same cores disturbs a wall-clock comparison (each line reports
 the share of the pinned cores other processes used while it trained); `--cpu-seconds S` budgets the
@@ -89,7 +89,7 @@ def child(job: dict[str, Any]) -> int:
         torch.set_num_threads(job["threads"])
     from gan_core.config import TrainConfig
     from gan_core.data import load_dataset
-    from gan_core.metrics import evaluate_images, generate
+    from gan_core.eval.metrics import evaluate_images, generate
     from gan_core.trainer import Trainer
 
     config = TrainConfig.for_model(job["model"], loss=job["loss"], r1=job["r1"], epochs=100_000, device=job["device"],

@@ -4,7 +4,7 @@
 
 For full page runs and fragment runs (polls) apart, the p50 / p90 / p95 / max in milliseconds of: the request
 waiting to start (request → start), the script run (start → end) and its parts: the script thread's CPU time, its
-time waiting for a core, its time waiting for a page place (ui/frame.py), and the rest (waiting for the interpreter,
+time waiting for a core, its time waiting for a page place (ui/turns.py), and the rest (waiting for the interpreter,
 for files, for locks); then the finished run reaching the browser (end → sent) and all of it (request → sent).
 Then the same per page. A run's parts are measured on its own thread, so under a class's load "the rest" is mostly
 other threads holding the interpreter.

@@ -269,7 +269,7 @@ def child(job: dict[str, Any]) -> int:
         other_load = round(max(0.0, busy - (own_after - own_before)) / capacity, 3)
 
     # Training is over: now measure every snapshot (this time is not part of the benchmark).
-    from gan_core.metrics import asked_labels, evaluate_images, fid_floor, generate
+    from gan_core.eval.metrics import asked_labels, evaluate_images, fid_floor, generate
     from gan_core.models import build_generator
 
     generator = build_generator(config.model, config.latent_dim, config.g_width, config.depth)

@@ -31,7 +31,7 @@ import plotly.io  # noqa: E402
 import plotly.tools  # noqa: E402
 import torch  # noqa: E402
 
-from gan_core.toy2d import Toy2DConfig, Toy2DLab  # noqa: E402
+from gan_core.toy2d.lab import Toy2DConfig, Toy2DLab  # noqa: E402
 from ui.toy2d_figure import DEFAULT_ROUNDS_PER_FRAME, FRAME_SECONDS, advance, frame_figures  # noqa: E402
 
 NAMES = {key: key for key in ("surface", "real", "fake", "mesh", "arrows", "loss_d", "loss_g", "loss", "updates",

@@ -80,7 +80,7 @@ def pin(slots: "multiprocessing.Queue[tuple[int, ...]]") -> None:
 
 
 def config_of(distribution: str, candidate: dict, seed: int):
-    from gan_core.toy2d import Toy2DConfig, preset_config
+    from gan_core.toy2d.lab import Toy2DConfig, preset_config
 
     settings = {k: v for k, v in candidate.items() if k not in ("name", "preset")}
     if candidate.get("preset", True):
@@ -94,7 +94,7 @@ def ms_per_round(distribution: str, candidate: dict, blocks: int = 6, rounds: in
 
     import torch
 
-    from gan_core.toy2d import Toy2DLab
+    from gan_core.toy2d.lab import Toy2DLab
 
     torch.set_num_threads(1)
     lab = Toy2DLab(config_of(distribution, candidate, 0))
@@ -110,7 +110,7 @@ def ms_per_round(distribution: str, candidate: dict, blocks: int = 6, rounds: in
 def run_one(distribution: str, candidate: dict, seed: int, cpu_seconds: float | None, rounds: int | None) -> dict:
     import time
 
-    from gan_core.toy2d import Toy2DLab
+    from gan_core.toy2d.lab import Toy2DLab
 
     lab = Toy2DLab(config_of(distribution, candidate, seed))
     start, cpu_start, done, trace = time.perf_counter(), time.process_time(), 0, []

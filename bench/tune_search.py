@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
 import subprocess
 import sys
 import time
@@ -212,7 +211,7 @@ def stage_candidates(stage: int) -> list[dict]:
 
 
 def gpu_curve(candidate: dict, max_images: int, every_images: int) -> dict:
-    from gan_core.metrics import evaluate_images
+    from gan_core.eval.metrics import evaluate_images
 
     register([candidate["model"]])
     candidate = dict(candidate)

@@ -35,7 +35,7 @@ from classroom_load import ROOT, Server, Speedometer, Student, number, steps_don
 
 def train_runs(root: Path, model: str, late: int, batch_size: int) -> dict[str, int]:
     """The early run (1 epoch) and the late one (`late` epochs), trained here, each owned by its own student."""
-    from gan_core.checkpoints import RunDir
+    from gan_core.runs.checkpoints import RunDir
     from gan_core.config import TrainConfig
     from gan_core.trainer import Trainer
 

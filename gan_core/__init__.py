@@ -3,8 +3,8 @@
 It never imports Streamlit: the app (app.py, ui/) is a thin layer over it.
 """
 
-from .baselines import BASELINES, FullGaussian, IndependentGaussian, fit_baseline
-from .checkpoints import RunDir, RunInfo, delete_run, list_runs
+from .eval.baselines import BASELINES, FullGaussian, IndependentGaussian, fit_baseline
+from .runs.checkpoints import RunDir, RunInfo, delete_run, list_runs
 from .config import TrainConfig
 from .data import DATASETS, ImageDataset, load_dataset
 from .devices import available_devices, resolve_device

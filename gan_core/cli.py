@@ -19,8 +19,8 @@ from typing import Any, Sequence
 
 import torch
 
-from .checkpoints import CHECKPOINTS_ENV, RunDir, default_checkpoints_dir, delete_run, list_runs
-from .classifier import CLASSIFIER_PATH, MIN_ACCURACY, ClassifierSettings
+from .runs.checkpoints import CHECKPOINTS_ENV, RunDir, default_checkpoints_dir, delete_run, list_runs
+from .eval.classifier import CLASSIFIER_PATH, MIN_ACCURACY, ClassifierSettings
 from .config import TrainConfig, device_chosen_settings
 from .data import DATA_DIR_ENV, load_dataset
 from .devices import resolve_device
@@ -122,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_toy2d_parser(commands: argparse._SubParsersAction) -> None:
     """`toy2d`: train a GAN on points in the plane (the 2D lab) and print its mode-collapse numbers as JSON."""
-    from .toy2d import DISTRIBUTION_DEFAULTS, DISTRIBUTIONS, LOSSES, NOISES, OPTIMIZERS, Toy2DConfig
+    from .toy2d.lab import DISTRIBUTION_DEFAULTS, DISTRIBUTIONS, LOSSES, NOISES, OPTIMIZERS, Toy2DConfig
 
     d = Toy2DConfig()
     toy = commands.add_parser(
@@ -232,7 +232,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         name = args.run or f"{config.model}-{time.strftime('%Y%m%d-%H%M%S')}"
         trainer = Trainer.create(config, RunDir(name, root), data_dir=args.data_dir)
     if args.metrics:
-        from .metrics import EPOCH_SAMPLES, epoch_evaluator
+        from .eval.metrics import EPOCH_SAMPLES, epoch_evaluator
 
         trainer.evaluate = epoch_evaluator(n=EPOCH_SAMPLES, dataset=trainer.config.dataset)
 
@@ -335,7 +335,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
-    from .baselines import fit_baseline
+    from .eval.baselines import fit_baseline
 
     _check_count(args.n)
     out = check_output_path(args.out)
@@ -366,7 +366,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .archive import import_run
+    from .runs.archive import import_run
 
     source = Path(args.file)
     if not source.is_file():
@@ -378,7 +378,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 # --- eval / train-classifier -------------------------------------------------------------------
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .metrics import DIGIT_DATASETS, MAX_SAMPLES, MIN_SAMPLES, classifier_info, evaluate_images, real_training_sample
+    from .eval.metrics import DIGIT_DATASETS, MAX_SAMPLES, MIN_SAMPLES, classifier_info, evaluate_images, real_training_sample
 
     if not MIN_SAMPLES <= args.n <= MAX_SAMPLES:
         raise GanLabError(f"--n must be between {MIN_SAMPLES} and {MAX_SAMPLES}, got {args.n}")
@@ -400,7 +400,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         images = generator.sample(args.n, args.seed)  # a conditional run: the digits 0-9 in turn
         labels = cycling_labels(args.n) if generator.conditional else None
     elif args.baseline:
-        from .baselines import fit_baseline
+        from .eval.baselines import fit_baseline
 
         source = {"kind": "baseline", "baseline": args.baseline, "dataset": dataset}
         images = fit_baseline(args.baseline, load_dataset(dataset).images).sample(args.n, args.seed)
@@ -415,7 +415,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_train_classifier(args: argparse.Namespace) -> int:
-    from .classifier import save_classifier, train_classifier
+    from .eval.classifier import save_classifier, train_classifier
 
     if args.epochs < 1:
         raise GanLabError(f"--epochs must be at least 1, got {args.epochs}")
@@ -456,7 +456,7 @@ def parse_points(text: str) -> list[tuple[float, float]]:
 
 
 def cmd_toy2d(args: argparse.Namespace) -> int:
-    from .toy2d import make_target, preset_config, train_for
+    from .toy2d.lab import make_target, preset_config, train_for
 
     if args.seconds is not None and not (0 < args.seconds <= 3600):
         raise GanLabError(f"--seconds must be greater than 0 and at most 3600, got {args.seconds}")
@@ -499,8 +499,8 @@ def cmd_toy2d(args: argparse.Namespace) -> int:
 
 
 def cmd_what_goes_wrong(args: argparse.Namespace) -> int:
-    from .metrics import MAX_SAMPLES, MIN_SAMPLES
-    from .what_goes_wrong import SHIPPED_PATH, record, save
+    from .eval.metrics import MAX_SAMPLES, MIN_SAMPLES
+    from .eval.what_goes_wrong import SHIPPED_PATH, record, save
 
     if not MIN_SAMPLES <= args.n <= MAX_SAMPLES:
         raise GanLabError(f"--n must be between {MIN_SAMPLES} and {MAX_SAMPLES}, got {args.n}")

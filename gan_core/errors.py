@@ -3,7 +3,7 @@
 Everything raised as a `GanLabError` carries a one-line English message that says what was
 wrong and how to fix it (the CLI prints it and exits with code 2), and a stable `code` with the
 `params` the message was built from, so the app can say the same thing in the reader's language
-and in terms of its own controls (ui/frame.py's `error_text`, strings in ui/strings/errors.py).
+and in terms of its own controls (ui/wording.py's `error_text`, strings in ui/strings/errors.py).
 Anything else is a bug and keeps its traceback.
 """
 

@@ -24,7 +24,7 @@ from typing import IO, Any
 import numpy as np
 import torch
 
-from .checkpoints import atomic_write
+from .runs.checkpoints import atomic_write
 
 # The order of `Trainer.train_step`'s stats. Runs saved before grad_g existed read it as NaN.
 STEP_COLUMNS = ("loss_d", "loss_g", "d_real", "d_fake", "grad_g")

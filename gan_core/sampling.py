@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .checkpoints import RunDir
+from .runs.checkpoints import RunDir
 from .config import TrainConfig
 from .errors import CheckpointError, ConfigError
 from .models import NUM_CLASSES, build_generator, is_conditional

@@ -32,8 +32,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from .access import check_not_shipped
-from .checkpoints import RunDir, now_iso
+from .classroom.access import check_not_shipped
+from .runs.checkpoints import RunDir, now_iso
 from .config import TrainConfig, resumed_config
 from .data import ImageDataset, load_dataset
 from .devices import resolve_device, set_matmul_precision, wait_without_spinning
@@ -43,7 +43,8 @@ from .history import STEP_COLUMNS, EpochResult, History, LogWriter, Progress
 from .images import to_uint8
 from .losses import build_objective
 from .models import build_models, count_parameters, is_conditional, use_generator
-from . import notes, run_state
+from .runs import notes
+from . import run_state
 from .run_state import RunRandomness
 from .sampling import cycling_labels, generate_images
 

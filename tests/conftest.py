@@ -64,8 +64,8 @@ def wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
 @contextlib.contextmanager
 def as_a_poll(monkeypatch: pytest.MonkeyPatch):
     """AppTest runs whole pages only: the runs inside stand for a fragment's rerun (what a browser's poll is)."""
-    from ui import frame
+    from ui import widgets
 
     with monkeypatch.context() as patch:
-        patch.setattr(frame, "fragment_run", lambda: True)
+        patch.setattr(widgets, "fragment_run", lambda: True)
         yield

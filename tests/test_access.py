@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from gan_core.access import Actor, ClassLimits, TeacherGate, validate_person_name
-from gan_core.checkpoints import RunDir, copy_run, delete_run, list_runs, rename_run
+from gan_core.classroom.access import Actor, ClassLimits, TeacherGate, validate_person_name
+from gan_core.runs.checkpoints import RunDir, copy_run, delete_run, list_runs, rename_run
 from gan_core.config import TrainConfig
 from gan_core.data import ImageDataset
 from gan_core.errors import AccessError, ClassLimitError, ConfigError, RunNameError, ShippedRunError
-from gan_core.jobs import Job, JobManager
+from gan_core.jobs.manager import Job, JobManager
 from gan_core.trainer import Trainer
 
 from .conftest import wait_until

@@ -18,12 +18,12 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from gan_core.checkpoints import CHECKPOINTS_ENV, RunDir
+from gan_core.runs.checkpoints import CHECKPOINTS_ENV, RunDir
 from gan_core.config import TrainConfig
-from gan_core import jobs as jobs_module
-from gan_core.curves import epoch_metrics, load_history
-from gan_core.jobs import JobManager, get_job_manager
-from gan_core.metrics import classify_one, judge_nearest, nearest_training_image, training_evaluator
+from gan_core.jobs import manager as jobs_module
+from gan_core.eval.curves import epoch_metrics, load_history
+from gan_core.jobs.manager import JobManager, get_job_manager
+from gan_core.eval.metrics import classify_one, judge_nearest, nearest_training_image, training_evaluator
 from gan_core.sampling import load_generator
 from gan_core.trainer import Trainer
 from ui.i18n import STRINGS, plural_form

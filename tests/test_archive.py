@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from gan_core.archive import import_run
-from gan_core.checkpoints import RunDir, list_runs, run_archive
+from gan_core.runs.archive import import_run
+from gan_core.runs.checkpoints import RunDir, list_runs, run_archive
 from gan_core.config import TrainConfig
 from gan_core.errors import ArchiveError, CheckpointError
 from gan_core.sampling import load_generator

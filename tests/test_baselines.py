@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from gan_core.baselines import FullGaussian, IndependentGaussian, fit_baseline
+from gan_core.eval.baselines import FullGaussian, IndependentGaussian, fit_baseline
 from gan_core.errors import ConfigError
 
 

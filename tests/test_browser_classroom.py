@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 import shutil
 import time
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from gan_core.checkpoints import RunDir
+from gan_core.runs.checkpoints import RunDir
 from gan_core.config import TrainConfig
 from gan_core.trainer import Trainer
 

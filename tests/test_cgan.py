@@ -11,16 +11,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 import gan_core
-from gan_core.checkpoints import CHECKPOINTS_ENV, RunDir
+from gan_core.runs.checkpoints import CHECKPOINTS_ENV, RunDir
 from gan_core.config import TrainConfig
 from gan_core.errors import ConfigError
 from gan_core.latent import label_walk
-from gan_core.metrics import evaluate_images, label_accuracy, training_evaluator
-from gan_core.models import ConditionalGenerator, ProjectionDiscriminator, build_models
+from gan_core.eval.metrics import evaluate_images, label_accuracy, training_evaluator
+from gan_core.models import ConditionalGenerator, ProjectionDiscriminator
 from gan_core.sampling import cycling_labels, load_generator
 from gan_core.trainer import Trainer
 from ui.i18n import STRINGS

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 
-from gan_core.checkpoints import (
+from gan_core.runs.checkpoints import (
     RunDir, RunInfo, delete_run, list_runs, load_tensor_file, pick_default_run, run_archive, save_tensor_file,
     suggest_run_name,
 )
@@ -36,7 +36,7 @@ def test_a_process_killed_during_a_save_leaves_the_old_checkpoint_loadable(train
     # A real process starts overwriting checkpoint.pt and is SIGKILLed just before its data reaches disk.
     script = textwrap.dedent(f"""
         import os, signal, torch
-        from gan_core.checkpoints import RunDir
+        from gan_core.runs.checkpoints import RunDir
         run = RunDir("trained", {str(checkpoints)!r})
         os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)
         run.save_checkpoint({{"generator": {{"w": torch.randn(1000, 1000)}}}})
@@ -211,7 +211,7 @@ def test_a_full_disk_during_a_checkpoint_save_keeps_the_last_checkpoint_and_says
         def __exit__(self, *exc) -> None:
             self.file.close()
 
-    monkeypatch.setattr("gan_core.checkpoints.os.fdopen", lambda *a, **k: FullDisk(real_fdopen(*a, **k)))
+    monkeypatch.setattr("gan_core.runs.checkpoints.os.fdopen", lambda *a, **k: FullDisk(real_fdopen(*a, **k)))
     trainer = Trainer.resume(trained_run, epochs=2, data=small_mnist)
     with pytest.raises(DiskFullError) as caught:
         trainer.train(max_seconds=0)  # stops at once and saves the stop point: the save meets the full disk

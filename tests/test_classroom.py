@@ -30,7 +30,7 @@ def first_visit():
     try:
         import ui.preload  # what app.py does first
         import pandas, plotly.graph_objects as go, torch
-        from ui import cache, charts, quality, training
+        from ui import cache, charts, quality, run_watch
         pandas.DataFrame({{"a": pandas.Series([1.0])}}).style.format("{{:.1f}}").to_html()
         go.Figure({{"data": [{{"type": "scatter", "x": [1], "y": [2]}}]}}).to_json()
         torch.zeros(1)

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gan_core.access import Actor, ClassLimits
-from gan_core.checkpoints import RunDir
+from gan_core.classroom.access import Actor, ClassLimits
+from gan_core.runs.checkpoints import RunDir
 from gan_core.config import TrainConfig
 from gan_core.errors import AccessError, ShippedRunError
-from gan_core.jobs import get_job_manager
+from gan_core.jobs.manager import get_job_manager
 from gan_core.trainer import Trainer
 from ui.people import PASSWORD_ENV
 

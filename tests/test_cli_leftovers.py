@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gan_core.checkpoints import RunDir, delete_run
+from gan_core.runs.checkpoints import RunDir, delete_run
 from gan_core.errors import CheckpointError
 
 from .conftest import ROOT, cli_env

@@ -6,9 +6,9 @@ import io
 import numpy as np
 import pytest
 
-from gan_core.checkpoints import RunDir
+from gan_core.runs.checkpoints import RunDir
 from gan_core.config import TrainConfig
-from gan_core.curves import (
+from gan_core.eval.curves import (
     class_histograms, columns, epoch_ends, epoch_length, epoch_metrics, history_csv, load_history, smooth,
     steps_per_epoch, thin,
 )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gan_core.checkpoints import RunDir, load_tensor_file
+from gan_core.runs.checkpoints import RunDir, load_tensor_file
 from gan_core.errors import CheckpointError, GanLabError
 from ui.i18n import STRINGS
 
@@ -19,7 +19,7 @@ CLI_ONLY = {"cli.py", "__main__.py"}  # the CLI speaks of its flags in English, 
 
 def raised_codes() -> set[str]:
     codes = set()
-    for source in GAN_CORE.glob("*.py"):
+    for source in GAN_CORE.rglob("*.py"):
         if source.name not in CLI_ONLY:
             codes |= set(re.findall(r'\bcode\s*=\s*"([a-z0-9_]+)"', source.read_text(encoding="utf-8")))  # raised, or a class's
     return codes

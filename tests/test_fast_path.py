@@ -7,7 +7,7 @@ import time
 import pytest
 import torch
 
-from gan_core.checkpoints import RunDir
+from gan_core.runs.checkpoints import RunDir
 from gan_core.config import TrainConfig
 from gan_core.devices import wait_without_spinning
 from gan_core.errors import ConfigError

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageSequence
 
-from gan_core.checkpoints import RunDir
+from gan_core.runs.checkpoints import RunDir
 from gan_core.images import GIF_MAX_FRAMES, gif_bytes, grid, thin_evenly
 
 ROOT = Path(__file__).resolve().parent.parent

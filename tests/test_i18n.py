@@ -8,17 +8,17 @@ import re
 import string
 from pathlib import Path
 
-from gan_core.checkpoints import BROKEN
+from gan_core.runs.checkpoints import BROKEN
 from gan_core.config import FieldError, Range
-from gan_core.curves import STEP_COLUMNS
+from gan_core.eval.curves import STEP_COLUMNS
 from gan_core.data import DATASETS
 from gan_core.losses import LOSSES
-from gan_core.what_goes_wrong import COLLAPSE
+from gan_core.eval.what_goes_wrong import COLLAPSE
 from gan_core.devices import DEVICE_CHOICES
-from gan_core.jobs import ACTIVE_STATES
+from gan_core.jobs.manager import ACTIVE_STATES
 from gan_core.latent import INTERPOLATIONS
 from gan_core.models import MODELS
-from gan_core.toy2d import DISTRIBUTIONS, NOISES
+from gan_core.toy2d.lab import DISTRIBUTIONS, NOISES
 from ui.i18n import LANGUAGES, LECTURE_DIR, STRINGS
 from ui.nav import PAGES
 
@@ -45,12 +45,12 @@ FAMILIES = {
     "model_{}": list(MODELS),
     "status_{}": [*ACTIVE_STATES, "finished", "stopped", "diverged", "failed", BROKEN],
     "help_metric_{}": [c for c in STEP_COLUMNS if c != "grad_g"],  # the four tiles of the game; |grad G| is a chart
-    "err_name_{}": ["empty", "invalid", "taken"],  # gan_core.checkpoints.new_run_name_problem
+    "err_name_{}": ["empty", "invalid", "taken"],  # gan_core.runs.checkpoints.new_run_name_problem
     "settings_range_{}": sorted({Range(0, 1, whole=True).kind, Range(0, 1, low_open=True).kind,
                                  Range(0, 1, high_open=True).kind, Range(0, 1).kind}),
     # FieldError codes the page words itself (batch_too_large has err_batch; unavailable is the device's own error)
     "settings_err_{}": ["out_of_range", "not_whole", "not_a_number", "not_for_model", "unknown_choice"],
-    "latent_verdict_{}": ["copy", "too_close", "typical", "far"],  # gan_core.metrics.judge_nearest
+    "latent_verdict_{}": ["copy", "too_close", "typical", "far"],  # gan_core.eval.metrics.judge_nearest
     "latent_{}": list(INTERPOLATIONS),
     "latent_mode_{}": list(page_constant("latent", "MODES")),
     "toy2d_half_{}": ["d", "g"],  # Toy2DLab.half_steps

@@ -13,19 +13,18 @@ import signal
 import threading
 import time
 import weakref
-from pathlib import Path
 
 import pytest
 import torch
 
-from gan_core.checkpoints import RunDir, list_runs
+from gan_core.runs.checkpoints import RunDir, list_runs
 from gan_core.config import TrainConfig
 from gan_core.data import ImageDataset
 from gan_core.errors import CheckpointError, ConfigError, GanLabError, RunNameError
-from gan_core.jobs import MAX_JOBS_ENV, Job, JobManager, default_job_limit, max_jobs_from_env
+from gan_core.jobs.manager import MAX_JOBS_ENV, Job, JobManager, default_job_limit, max_jobs_from_env
 from gan_core.sampling import generate_images
 from gan_core.trainer import Trainer
-from gan_core.worker import failure_note
+from gan_core.jobs.worker import failure_note
 
 from .conftest import wait_until
 
@@ -348,7 +347,7 @@ def test_the_limit_comes_from_the_environment_and_bad_values_are_refused(monkeyp
 
 def test_the_app_leaves_a_core_free_for_the_pages_unless_told_otherwise(monkeypatch) -> None:
     from gan_core.devices import cpu_cores
-    from gan_core.jobs import leave_a_core_free, torch_threads
+    from gan_core.jobs.manager import leave_a_core_free, torch_threads
 
     before = torch.get_num_threads()
     try:

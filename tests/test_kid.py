@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from gan_core.baselines import fit_baseline
-from gan_core.metrics import evaluate_images, real_training_sample
+from gan_core.eval.baselines import fit_baseline
+from gan_core.eval.metrics import evaluate_images, real_training_sample
 
 from .test_app import open_app, text, texts, with_run, trained_root  # noqa: F401 - fixtures
 from .test_cli import gan

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from gan_core.checkpoints import RunDir
+from gan_core.runs.checkpoints import RunDir
 from gan_core.config import TrainConfig
 from gan_core.latent import interpolate, lerp, principal_directions, slerp
 from gan_core.sampling import load_generator

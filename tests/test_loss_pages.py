@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gan_core import what_goes_wrong
-from gan_core.checkpoints import RunDir
+from gan_core.eval import what_goes_wrong
+from gan_core.runs.checkpoints import RunDir
 from gan_core.config import TrainConfig
 from gan_core.trainer import Trainer
 

@@ -10,7 +10,7 @@ import pytest
 import torch
 from torch import nn
 
-from gan_core.checkpoints import RunDir
+from gan_core.runs.checkpoints import RunDir
 from gan_core.cli import main
 from gan_core.config import TrainConfig
 from gan_core.data import ImageDataset

@@ -13,13 +13,13 @@ import pytest
 import torch
 from torch import nn
 
-from gan_core.baselines import fit_baseline
-from gan_core.checkpoints import RunDir
-from gan_core.classifier import CLASSIFIER_PATH, HELD_OUT_PER_CLASS, digit_split, load_classifier
+from gan_core.eval.baselines import fit_baseline
+from gan_core.runs.checkpoints import RunDir
+from gan_core.eval.classifier import CLASSIFIER_PATH, HELD_OUT_PER_CLASS, digit_split, load_classifier
 from gan_core.config import TrainConfig
 from gan_core.data import ImageDataset
 from gan_core.errors import CheckpointError, ConfigError
-from gan_core.metrics import (
+from gan_core.eval.metrics import (
     FeatureStats, classes_covered, classify, classify_one, epoch_evaluator, evaluate_images, fid_floor,
     frechet_distance, judge_nearest, kl_to_uniform, memorisation_check, nearest_training_image, real_training_sample,
     reference_distances,
@@ -282,8 +282,8 @@ def test_eval_bad_input_exits_2_with_one_line(checkpoints: Path, args: list[str]
 def test_reference_values_cross_to_a_worker_in_a_small_file_that_runs_no_code(tmp_path: Path) -> None:
     import pickle
 
-    from gan_core.metrics import FeatureStats, load_references, references, save_references
-    from gan_core.worker import JobRequest
+    from gan_core.eval.metrics import FeatureStats, load_references, references, save_references
+    from gan_core.jobs.worker import JobRequest
 
     values = references()
     path = save_references(values, tmp_path / "references.npz")

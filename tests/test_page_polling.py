@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
-from gan_core.access import Actor
+from gan_core.classroom.access import Actor
 from gan_core.config import TrainConfig
-from ui.training import IDLE_POLL_SECONDS, NOTE_POLL_SECONDS
+from ui.run_watch import IDLE_POLL_SECONDS, NOTE_POLL_SECONDS
 
 from .test_app import job_manager, jobs, measured, open_app, text, texts, trained_root, with_run  # noqa: F401 - fixtures
 from .test_classroom_people import class_runs, classroom, session  # noqa: F401 - fixtures
@@ -82,7 +82,7 @@ def test_a_chart_shown_from_its_dict_made_once_is_what_plotly_chart_would_send()
 
 
 def test_compare_without_the_classifier_says_so_in_one_line_and_stops_polling(with_run, polls, monkeypatch) -> None:
-    from gan_core import metrics
+    from gan_core.eval import metrics
     from gan_core.errors import CheckpointError
 
     def missing():

@@ -1,4 +1,4 @@
-"""A class's page runs take turns at the server's one interpreter (ui/frame.py, taking_turns)."""
+"""A class's page runs take turns at the server's one interpreter (ui/turns.py, taking_turns)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from ui import frame
+from ui import turns
 
 
 def test_at_most_turns_page_runs_at_once_and_a_page_drawing_its_fragment_does_not_wait_for_itself():
@@ -15,33 +15,33 @@ def test_at_most_turns_page_runs_at_once_and_a_page_drawing_its_fragment_does_no
 
     def page_run() -> None:
         nonlocal inside, most
-        with frame.taking_turns():
+        with turns.taking_turns():
             with lock:
                 inside += 1
                 most = max(most, inside)
-            with frame.taking_turns():  # a fragment drawn inline by its page: no second place, no deadlock
+            with turns.taking_turns():  # a fragment drawn inline by its page: no second place, no deadlock
                 time.sleep(0.05)
             with lock:
                 inside -= 1
 
-    threads = [threading.Thread(target=page_run) for _ in range(3 * frame.TURNS)]
+    threads = [threading.Thread(target=page_run) for _ in range(3 * turns.TURNS)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(10)
     assert not any(thread.is_alive() for thread in threads)
-    assert most == frame.TURNS
+    assert most == turns.TURNS
 
 
 def test_a_page_that_fails_or_is_stopped_gives_its_place_back():
-    for _ in range(frame.TURNS + 1):
+    for _ in range(turns.TURNS + 1):
         with pytest.raises(RuntimeError):
-            with frame.taking_turns():
+            with turns.taking_turns():
                 raise RuntimeError("a page stopped by a rerun")
     done = threading.Event()
 
     def later_run() -> None:
-        with frame.taking_turns():
+        with turns.taking_turns():
             done.set()
 
     threading.Thread(target=later_run).start()
@@ -49,20 +49,20 @@ def test_a_page_that_fails_or_is_stopped_gives_its_place_back():
 
 
 def test_a_page_waiting_for_a_background_measurement_lets_the_others_run_meanwhile(monkeypatch):
-    monkeypatch.setattr(frame, "_turns", threading.BoundedSemaphore(1))  # one place, as on 2 cores
+    monkeypatch.setattr(turns, "_turns", threading.BoundedSemaphore(1))  # one place, as on 2 cores
     measured, other_ran = threading.Event(), threading.Event()
 
     def other_page() -> None:
-        with frame.taking_turns():
+        with turns.taking_turns():
             other_ran.set()
 
-    with frame.taking_turns():
+    with turns.taking_turns():
         other = threading.Thread(target=other_page)
         other.start()
-        with frame.out_of_turn():  # as cache.measured waits for the measuring thread
+        with turns.out_of_turn():  # as cache.measured waits for the measuring thread
             assert other_ran.wait(5)
             measured.set()
-        with frame.taking_turns():  # the place is this thread's again, as deep as before
+        with turns.taking_turns():  # the place is this thread's again, as deep as before
             pass
     other.join(5)
     assert measured.is_set()

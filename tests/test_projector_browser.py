@@ -96,7 +96,7 @@ def test_import_on_the_runs_page_adds_a_run_or_says_in_one_line_why_not(shipped_
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
-    from gan_core.checkpoints import run_archive
+    from gan_core.runs.checkpoints import run_archive
 
     whole = tmp_path / "pretrained-sngan.zip"
     whole.write_bytes(run_archive("pretrained-sngan", ROOT / "checkpoints"))

@@ -1,11 +1,11 @@
-"""Numbers kept on disk between server starts (gan_core.result_cache): read back only under the same key, the key
+"""Numbers kept on disk between server starts (gan_core.runs.result_cache): read back only under the same key, the key
 changes with the contents of the files they depend on, and a damaged cache file is computed again."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from gan_core.result_cache import CACHE_FOLDER, cached_json, file_digest
+from gan_core.runs.result_cache import CACHE_FOLDER, cached_json, file_digest
 
 
 def test_a_result_is_read_back_under_the_same_key_and_computed_again_when_a_file_it_depends_on_changes(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from gan_core.checkpoints import RunDir
+from gan_core.runs.checkpoints import RunDir
 from gan_core.config import resume_from_form
 
 from .test_app import column_with, job_manager, open_app, text, texts, trained_root, with_run  # noqa: F401 - fixtures

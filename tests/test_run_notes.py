@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from gan_core import notes
-from gan_core.checkpoints import RunDir
+from gan_core.runs import notes
+from gan_core.runs.checkpoints import RunDir
 from gan_core.config import TrainConfig
 from gan_core.trainer import Trainer
 from ui.i18n import STRINGS

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gan_core.checkpoints import RunDir, list_runs
-from gan_core.metrics import evaluate_images
+from gan_core.runs.checkpoints import RunDir, list_runs
+from gan_core.eval.metrics import evaluate_images
 from gan_core.sampling import load_generator
 from gan_core.trainer import MAX_SNAPSHOTS
 

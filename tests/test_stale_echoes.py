@@ -1,5 +1,5 @@
 """A value the app puts in a widget (Random's slider positions, Start's next run name, Reseed's seed) is not undone
-by a poll that the browser sent before the value reached it (ui/frame.py, set_widget). Streamlit takes the
+by a poll that the browser sent before the value reached it (ui/widgets.py, set_widget). Streamlit takes the
 browser's widget values on every rerun, a fragment's poll included. AppTest runs whole pages only, so a test says
 which of its runs stands for the poll (`as_a_poll`), and sets the poll's stale values by hand, as the browser
 would send them."""
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ui import frame
+from ui import widgets
 
 from .conftest import as_a_poll
 from .test_app import open_app, text, trained_root, with_run  # noqa: F401 - fixtures
@@ -54,7 +54,7 @@ def test_the_old_values_in_a_whole_page_run_are_the_persons_choice(with_run, mon
 
 
 def test_after_the_echo_window_a_poll_brings_what_the_browser_has(with_run, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
-    monkeypatch.setattr(frame, "ECHO_SECONDS", 0.0)
+    monkeypatch.setattr(widgets, "ECHO_SECONDS", 0.0)
     at = open_app("latent", "en")
     seed, sliders, image = latent_state(at)
     press(at, text("latent_random", "en"))

@@ -13,7 +13,7 @@ import torch
 
 from gan_core.cli import main
 from gan_core.errors import CheckpointError, ConfigError
-from gan_core.toy2d import (DISTRIBUTION_DEFAULTS, DISTRIBUTIONS, RING_STD, Toy2DConfig, Toy2DLab, binned_divergences,
+from gan_core.toy2d.lab import (DISTRIBUTION_DEFAULTS, DISTRIBUTIONS, RING_STD, Toy2DConfig, Toy2DLab, binned_divergences,
                             make_target, manifold_distance, measure, mode_metrics, preset_config)
 
 from .conftest import ROOT, cli_env

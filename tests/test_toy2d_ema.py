@@ -16,7 +16,7 @@ import torch
 
 from gan_core.cli import main
 from gan_core.errors import CheckpointError, ConfigError
-from gan_core.toy2d import DISTRIBUTION_DEFAULTS, Toy2DConfig, Toy2DLab, preset_config
+from gan_core.toy2d.lab import DISTRIBUTION_DEFAULTS, Toy2DConfig, Toy2DLab, preset_config
 from ui.i18n import STRINGS
 
 from .conftest import ROOT, cli_env

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from gan_core.errors import ConfigError
-from gan_core.toy2d import DISTRIBUTION_DEFAULTS, Toy2DConfig, Toy2DLab, preset_config
+from gan_core.toy2d.lab import DISTRIBUTION_DEFAULTS, Toy2DConfig, Toy2DLab, preset_config
 
 from .test_toy2d_page import LAB, open_lab, press
 

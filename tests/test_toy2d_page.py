@@ -9,7 +9,7 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from gan_core.toy2d import DISTRIBUTION_DEFAULTS, Toy2DConfig, Toy2DLab, preset_config
+from gan_core.toy2d.lab import DISTRIBUTION_DEFAULTS, Toy2DConfig, Toy2DLab, preset_config
 from ui.i18n import STRINGS
 from ui import toy2d_figure
 from ui.toy2d_figure import _thinned, advance, canvas_figure, frame_figures

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-import gan_core.jobs as jobs_module
+import gan_core.jobs.manager as jobs_module
 from gan_core.config import recommended_settings
 from ui.pages.train import key
 

@@ -5,7 +5,6 @@ tests/artifacts/queue-mark-*.png; look at them."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -73,7 +72,7 @@ def test_every_picker_option_reads_in_full_at_1280x720(server: str, browser, lan
 
 def reconnected(page, server: str) -> None:  # noqa: F811
     """Start is disabled. With an error under a field, fail with it (in CI once: the name of the run just started,
-    brought back by a stale poll; ui/frame.py set_widget). With none, Streamlit's websocket is down (it disables
+    brought back by a stale poll; ui/widgets.py set_widget). With none, Streamlit's websocket is down (it disables
     every widget then): if the server still answers, reload the page, as a person would; if not, fail with its log."""
     state = page.locator('[data-testid="stApp"]').first.get_attribute("data-test-connection-state")
     alerts = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()

@@ -5,7 +5,7 @@ import threading
 import pytest
 import torch
 
-from gan_core.checkpoints import RunDir
+from gan_core.runs.checkpoints import RunDir
 from gan_core.config import TrainConfig
 from gan_core.errors import ConfigError, RunNameError
 from gan_core.sampling import load_generator

@@ -16,19 +16,19 @@ import numpy as np
 import streamlit as st
 import torch
 
-from gan_core.baselines import FullGaussian, IndependentGaussian, fit_baseline
-from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, list_runs
-from gan_core.classifier import CLASSIFIER_PATH
-from gan_core.curves import load_history
+from gan_core.eval.baselines import FullGaussian, IndependentGaussian, fit_baseline
+from gan_core.runs.checkpoints import RunDir, RunInfo, default_checkpoints_dir, list_runs
+from gan_core.eval.classifier import CLASSIFIER_PATH
+from gan_core.eval.curves import load_history
 from gan_core.data import ImageDataset, load_dataset
 from gan_core.latent import LatentDirections, principal_directions
-from gan_core.metrics import DIGIT_DATASETS, evaluate_images, real_training_sample
-from gan_core.result_cache import cached_json, file_digest
+from gan_core.eval.metrics import DIGIT_DATASETS, evaluate_images, real_training_sample
+from gan_core.runs.result_cache import cached_json, file_digest
 from gan_core.sampling import LoadedGenerator, load_generator
 from gan_core.trainer import History
 
-from . import frame
-from .training import manager, run_log
+from . import turns
+from .run_watch import manager, run_log
 
 
 def stamp(path: Path) -> int:
@@ -179,7 +179,7 @@ def _source_quality(kind: str, dataset_name: str, root: str, run_name: str | Non
 def source_quality(kind: str, dataset_name: str, n: int, seed: int, run: RunInfo | None = None) -> dict:
     """`evaluate_images(...).to_dict()` of exactly the samples `source_samples` gives (digit datasets only),
     cached per (source, n, seed): thirty students on the page cost one measurement. Kept on disk too
-    (gan_core.result_cache, keyed by the checkpoint's and the classifier's contents), so a restarted server
+    (gan_core.runs.result_cache, keyed by the checkpoint's and the classifier's contents), so a restarted server
     shows the numbers it measured before without measuring them again."""
     name, version = _source_key(kind, run)
     return _source_quality(kind, dataset_name, str(default_checkpoints_dir()), name, version, n, seed)
@@ -213,8 +213,8 @@ def source_quality_future(kind: str, dataset_name: str, n: int, seed: int, run: 
 
 def measured(futures: list[Future], timeout: float | None = MEASURE_GRACE_SECONDS) -> bool:
     """Whether all are done, after waiting at most `timeout` seconds for them (None: until they are); a page run
-    waits out of its turn (ui/frame.py), so other students' pages go on meanwhile."""
-    with frame.out_of_turn():
+    waits out of its turn (ui/turns.py), so other students' pages go on meanwhile."""
+    with turns.out_of_turn():
         return not wait(futures, timeout=timeout).not_done
 
 
@@ -274,7 +274,7 @@ def warm_up() -> None:
     seed 0; read from disk after the first start) and the metrics' reference values every training worker is
     handed. The measuring goes through the one measuring thread the pages use, so a page asking for the same
     numbers waits for this measurement instead of doing it again beside it on the same cores."""
-    from gan_core.checkpoints import pick_default_run
+    from gan_core.runs.checkpoints import pick_default_run
 
     dataset("mnist-5k")
     for kind in ("gaussian-independent", "gaussian-full"):
@@ -291,7 +291,7 @@ def warm_up() -> None:
     if dataset_name not in DIGIT_DATASETS:
         return
     from gan_core.errors import GanLabError
-    from gan_core.metrics import references
+    from gan_core.eval.metrics import references
 
     try:  # what the job manager hands every digit run's worker: the first Start no longer waits ~10 s
         _measurer.submit(references).result()

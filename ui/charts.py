@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from gan_core.curves import columns, smooth, thin
+from gan_core.eval.curves import columns, smooth, thin
 from gan_core.trainer import History
 
 # One colour per quantity on single-run charts; the same everywhere in the app.

@@ -126,7 +126,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "model_mlp": {"ru": "MLP — полносвязная пара из лекции", "en": "MLP — the lecture's fully connected pair"},
     "model_dcgan": {"ru": "DCGAN — свёрточная пара", "en": "DCGAN — a convolutional pair"},
 
-    # --- sample quality (gan_core.metrics), shared by Train, Losses, Compare and the Latent explorer ---------------
+    # --- sample quality (gan_core.eval.metrics), shared by Train, Losses, Compare and the Latent explorer ---------------
     "metric_fid": {"ru": "FID", "en": "FID"},
     "metric_fid_ratio": {"ru": "FID / эталон", "en": "FID / floor"},
     "metric_classes_covered": {"ru": "Цифр в выборке (≥ 2%)", "en": "Digits covered (≥ 2%)"},

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from gan_core.curves import columns, smooth, thin
+from gan_core.eval.curves import columns, smooth, thin
 from gan_core.losses import DEFAULT_LOSS, LOSSES, equilibrium
 from gan_core.trainer import History
 

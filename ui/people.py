@@ -14,10 +14,11 @@ import time
 
 import streamlit as st
 
-from gan_core.access import Actor, TeacherGate, may_manage, validate_person_name
+from gan_core.classroom.access import Actor, TeacherGate, may_manage, validate_person_name
 from gan_core.errors import AccessError, GanLabError
 
-from .frame import error_text, set_widget, stale
+from .widgets import set_widget, stale
+from .wording import error_text
 from .i18n import t
 
 PASSWORD_ENV = "GAN_LAB_TEACHER_PASSWORD"

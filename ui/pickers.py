@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.checkpoints import RunInfo, pick_default_run
+from gan_core.runs.checkpoints import RunInfo, pick_default_run
 
 from . import cache, nav
 from .i18n import plural, t

@@ -1,4 +1,4 @@
-"""The sample-quality numbers of gan_core.metrics as the pages show them: names, charts, the Train view.
+"""The sample-quality numbers of gan_core.eval.metrics as the pages show them: names, charts, the Train view.
 
 gan_core computes every number (the per-epoch records, `class_histograms`, `evaluate_images`);
 this module only decides how they look. The digit classifier judges digits only: for other
@@ -13,9 +13,9 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from gan_core.checkpoints import RunDir, default_checkpoints_dir
-from gan_core.curves import class_histograms, epoch_metrics
-from gan_core.metrics import COVERAGE_SHARE, DIGIT_DATASETS
+from gan_core.runs.checkpoints import RunDir, default_checkpoints_dir
+from gan_core.eval.curves import class_histograms, epoch_metrics
+from gan_core.eval.metrics import COVERAGE_SHARE, DIGIT_DATASETS
 from gan_core.trainer import History
 
 from . import cache, charts, pictures

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from gan_core.toy2d import CUSTOM_EXTENT, History2D, Snapshot, Toy2DLab
+from gan_core.toy2d.lab import CUSTOM_EXTENT, History2D, Snapshot, Toy2DLab
 
 from .charts import FONT
 

@@ -9,7 +9,7 @@ benchmark's client or the training workers. It wraps, without changing what they
 - AppSession.handle_backmsg: when a browser's request (a rerun, a fragment's poll) reached the server;
 - ScriptRunner._run_script: each script run's start and end, the script thread's CPU time (`time.thread_time`) and
   its time runnable but waiting for a core (`/proc/thread-self/schedstat`, Linux), and the time it waited for a page
-  place (ui/frame.py's `taking_turns`);
+  place (ui/turns.py's `taking_turns`);
 - Runtime._send_message: when the run's `script_finished` left the server.
 One line an event, in `$GAN_LAB_PROBE_DIR/server-PID.log` (default /tmp/gan-lab-probe). It is a measuring tool,
 never part of the app: the app has no hook for it.
@@ -89,12 +89,12 @@ def _install() -> None:
         write("patched")
 
     def wrap_turns() -> None:
-        while "ui.frame" not in sys.modules or not hasattr(sys.modules["ui.frame"], "_turns"):
+        while "ui.turns" not in sys.modules or not hasattr(sys.modules["ui.turns"], "_turns"):
             time.sleep(0.1)
-        frame = sys.modules["ui.frame"]
+        turns = sys.modules["ui.turns"]
 
         class TimedTurns:
-            """ui.frame's semaphore, timing how long each acquire waited."""
+            """ui.turns' semaphore, timing how long each acquire waited."""
 
             def __init__(self, places):
                 self.places = places
@@ -109,7 +109,7 @@ def _install() -> None:
             def release(self, *args, **kwargs):
                 return self.places.release(*args, **kwargs)
 
-        frame._turns = TimedTurns(frame._turns)
+        turns._turns = TimedTurns(turns._turns)
 
     threading.Thread(target=wrap_streamlit, daemon=True, name="probe-streamlit").start()
     threading.Thread(target=wrap_turns, daemon=True, name="probe-turns").start()

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.access import ClassLimits
-from gan_core.checkpoints import default_checkpoints_dir
+from gan_core.classroom.access import ClassLimits
+from gan_core.runs.checkpoints import default_checkpoints_dir
 from gan_core.devices import available_devices
 from gan_core.errors import GanLabError
 
-from ui import board, frame, people, training
+from ui import board_rows, people, run_watch, turns, wording
 from ui.i18n import plural, t
 
 NAN = float("nan")
@@ -19,7 +19,7 @@ POLL_SECONDS = 3.0  # while runs train: the board is projected, a few seconds be
 IDLE_POLL_SECONDS = 10.0  # while nothing trains: only to notice a run that starts
 
 
-def state_text(row: board.BoardRow) -> str:
+def state_text(row: board_rows.BoardRow) -> str:
     if row.queue_place is not None:
         return t("queue_place", place=row.queue_place)
     return t(f"status_{row.state}") if row.state in ("queued", "starting", "running", "stopped", "finished", "diverged",
@@ -28,7 +28,7 @@ def state_text(row: board.BoardRow) -> str:
 
 def table() -> None:
     """The table itself, sorted best first (lowest FID / floor); every column sorts with a click."""
-    rows = sorted(board.rows(), key=board.rank_key)
+    rows = sorted(board_rows.rows(), key=board_rows.rank_key)
     if not rows:
         st.info(t("board_empty"), icon=":material/info:")
         return
@@ -40,10 +40,10 @@ def table() -> None:
         "state": [state_text(row) for row in rows],
         "epoch": [f"{row.epochs_done} / {row.epochs_target}" for row in rows],
         "minutes": [round(row.seconds / 60, 1) if row.seconds is not None else NAN for row in rows],
-        **{name: [row.quality.get(name, NAN) for row in rows] for name in board.QUALITY},  # NaN: Streamlit shows a grey None
+        **{name: [row.quality.get(name, NAN) for row in rows] for name in board_rows.QUALITY},  # NaN: Streamlit shows a grey None
     }
     # who and how good first: on a 1280 px projector the quality columns are in view without scrolling
-    order = ("samples", "owner", *board.QUALITY, "run", "model", "state", "epoch", "minutes")
+    order = ("samples", "owner", *board_rows.QUALITY, "run", "model", "state", "epoch", "minutes")
     st.dataframe(data, hide_index=True, width="stretch", row_height=96, key="board_table", column_order=order,
                  column_config={
         "samples": st.column_config.ImageColumn(t("board_col_samples"), width="small", help=t("board_samples_help")),
@@ -62,10 +62,10 @@ def table() -> None:
     st.caption(t("board_caption"))
 
 
-@frame.shows_user_errors
+@wording.shows_user_errors
 def live_table() -> None:
     table()
-    active = board.any_active()
+    active = board_rows.any_active()
     if st.session_state.get("board_was_active") != active:  # start or stop polling with the class's training
         st.session_state["board_was_active"] = active
         st.rerun()
@@ -73,14 +73,14 @@ def live_table() -> None:
 
 def move(name: str, offset: int) -> None:
     try:
-        training.manager().move(name, offset, default_checkpoints_dir(), by=people.actor())
+        run_watch.manager().move(name, offset, default_checkpoints_dir(), by=people.actor())
     except GanLabError as error:
-        st.session_state["board_error"] = frame.error_text(error)
+        st.session_state["board_error"] = wording.error_text(error)
 
 
 def queue_panel() -> None:
     """The class queue in the order it will start, with ↑ ↓ for the teacher."""
-    manager = training.manager()
+    manager = run_watch.manager()
     devices = sorted({job.device for job in manager.jobs(default_checkpoints_dir()) if job.state == "queued"})
     st.subheader(t("board_queue_h"))
     if not devices:
@@ -109,7 +109,7 @@ def limits_text(limits: ClassLimits) -> str:
 
 def limits_panel() -> None:
     """The class limits; 0 means no limit. The library enforces them when a student presses Start."""
-    manager = training.manager()
+    manager = run_watch.manager()
     limits = manager.limits
     st.subheader(t("board_limits_h"))
     choices = [device.choice for device in available_devices()]
@@ -130,19 +130,19 @@ def limits_panel() -> None:
                 manager.set_limits(ClassLimits(int(active) or None, int(epochs) or None, float(minutes) or None, allowed),
                                    by=people.actor())
             except GanLabError as error:
-                st.error(frame.error_text(error))
+                st.error(wording.error_text(error))
             else:
                 st.success(t("board_limits_saved"), icon=":material/check_circle:")
     st.caption(limits_text(manager.limits))
 
 
-@frame.shows_user_errors
+@wording.shows_user_errors
 def render() -> None:
     st.title(t("board_title"))
     st.markdown(t("board_intro"))
-    active = board.any_active()
+    active = board_rows.any_active()
     st.session_state["board_was_active"] = active
-    frame.fragment(live_table, run_every=POLL_SECONDS if active else IDLE_POLL_SECONDS)()
+    turns.fragment(live_table, run_every=POLL_SECONDS if active else IDLE_POLL_SECONDS)()
     if "board_error" in st.session_state:
         st.error(st.session_state.pop("board_error"))
     if people.is_teacher():
@@ -150,7 +150,7 @@ def render() -> None:
         if not people.single_user():
             limits_panel()
     else:
-        st.caption(limits_text(training.manager().limits))
+        st.caption(limits_text(run_watch.manager().limits))
 
 
 render()

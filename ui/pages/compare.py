@@ -10,11 +10,11 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from gan_core.checkpoints import RunInfo
+from gan_core.runs.checkpoints import RunInfo
 from gan_core.errors import GanLabError
 
-from ui import cache, charts, frame, pickers, pictures, quality
-from ui.frame import KEEP
+from ui import cache, charts, pickers, pictures, quality, turns, widgets, wording
+from ui.widgets import KEEP
 from ui.i18n import plural, t
 
 GRID_SIZES = [9, 16, 25, 36, 49, 64, 100]
@@ -121,9 +121,9 @@ def metrics(found: list[Source], dataset_name: str, n: int, seed: int, run: RunI
         # measuring line); the fragment below, in this run and in each poll, only looks
         waiting = measured_numbers(found, dataset_name, n, seed, run, grace=cache.MEASURE_GRACE_SECONDS) is None
     except GanLabError as error:
-        st.error(frame.error_text(error), icon=":material/error:")
+        st.error(wording.error_text(error), icon=":material/error:")
         return
-    frame.fragment(numbers_view, run_every=POLL_SECONDS if waiting else None)(found, dataset_name, n, seed, run, waiting)
+    turns.fragment(numbers_view, run_every=POLL_SECONDS if waiting else None)(found, dataset_name, n, seed, run, waiting)
 
 
 def numbers_view(found: list[Source], dataset_name: str, n: int, seed: int, run: RunInfo | None, polling: bool) -> None:
@@ -132,7 +132,7 @@ def numbers_view(found: list[Source], dataset_name: str, n: int, seed: int, run:
     except GanLabError as error:
         if polling:
             st.rerun()  # the page says what went wrong, and nothing polls on
-        st.error(frame.error_text(error), icon=":material/error:")
+        st.error(wording.error_text(error), icon=":material/error:")
         return
     if measured is None:
         st.info(t("compare_measuring"), icon=":material/hourglass_top:")
@@ -156,12 +156,12 @@ def numbers_view(found: list[Source], dataset_name: str, n: int, seed: int, run:
                         threshold=memorisation["too_close_threshold"]))
 
 
-@frame.shows_user_errors
+@wording.shows_user_errors
 def render() -> None:
     st.title(t("compare_title"))
     st.markdown(t("compare_intro"))
-    frame.default(f"{KEEP}compare_n", 36)
-    frame.default(f"{KEEP}compare_measured", DEFAULT_MEASURED)
+    widgets.default(f"{KEEP}compare_n", 36)
+    widgets.default(f"{KEEP}compare_measured", DEFAULT_MEASURED)
     run_col, n_col, measured_col, seed_col = st.columns([4, 2, 2, 1], gap="medium", vertical_alignment="bottom")  # the run label in full at 1280 px
     with run_col:
         run = pickers.pick_run(f"{KEEP}compare_run", label=t("compare_run"))
@@ -174,7 +174,7 @@ def render() -> None:
         with st.spinner(t("loading_data")):
             found = sources(dataset_name, int(n), int(seed), run)
     except GanLabError as error:
-        st.error(frame.error_text(error))
+        st.error(wording.error_text(error))
         return
     shown: list[Source | None] = list(found)
     if run is None:

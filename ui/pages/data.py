@@ -10,7 +10,7 @@ from gan_core.data import DATASETS
 from gan_core.errors import GanLabError
 from gan_core.images import upscale
 
-from ui import cache, datasets, frame, nav, pictures
+from ui import cache, datasets, nav, pictures, widgets, wording
 from ui.i18n import t
 
 GRID = 64  # samples per grid: 8 x 8
@@ -44,16 +44,16 @@ def correlation_figure(name: str, row: int, column: int) -> go.Figure:
     return correlation_map(cache.baseline("gaussian-full", name).covariance.numpy(), row, column)
 
 
-@frame.shows_user_errors
+@wording.shows_user_errors
 def render() -> None:
     st.title(t("data_title"))
     st.markdown(t("data_intro"))
     left, right = st.columns([1, 1])
     with left:
-        name = st.selectbox(t("dataset"), DATASETS, key=f"{frame.KEEP}data_dataset", format_func=datasets.labels().__getitem__)
+        name = st.selectbox(t("dataset"), DATASETS, key=f"{widgets.KEEP}data_dataset", format_func=datasets.labels().__getitem__)
         datasets.missing_note(name)
     with right:
-        seed = st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=f"{frame.KEEP}data_seed",
+        seed = st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=f"{widgets.KEEP}data_seed",
                                help=t("data_seed_help"))
     try:
         with st.spinner(t("loading_data")):
@@ -61,7 +61,7 @@ def render() -> None:
             independent = cache.baseline("gaussian-independent", name)
             cache.baseline("gaussian-full", name)  # fitted here, under the spinner, for the grids below
     except GanLabError as error:
-        st.error(frame.error_text(error))
+        st.error(wording.error_text(error))
         return
 
     st.header(t("data_real_h"))
@@ -87,16 +87,16 @@ def render() -> None:
         st.subheader(t("data_full_h"))
         pictures.show(cache.data_grid("gaussian-full", name, GRID, int(seed), 8, 560))
         st.markdown(t("data_full"))
-    st.button(t("data_reseed"), on_click=frame.set_widget, args=(f"{frame.KEEP}data_seed", int(seed) + 1),
+    st.button(t("data_reseed"), on_click=widgets.set_widget, args=(f"{widgets.KEEP}data_seed", int(seed) + 1),
               icon=":material/casino:")
 
     with st.expander(t("data_corr_h")):
         st.markdown(t("data_corr"))
         row_col, column_col = st.columns(2)
-        frame.default(f"{frame.KEEP}data_row", 14)
-        frame.default(f"{frame.KEEP}data_column", 14)
-        row = row_col.slider(t("data_corr_row"), 0, 27, key=f"{frame.KEEP}data_row")
-        column = column_col.slider(t("data_corr_column"), 0, 27, key=f"{frame.KEEP}data_column")
+        widgets.default(f"{widgets.KEEP}data_row", 14)
+        widgets.default(f"{widgets.KEEP}data_column", 14)
+        row = row_col.slider(t("data_corr_row"), 0, 27, key=f"{widgets.KEEP}data_row")
+        column = column_col.slider(t("data_corr_column"), 0, 27, key=f"{widgets.KEEP}data_column")
         st.plotly_chart(pictures.drawn(correlation_figure(name, row, column)), width="stretch")
 
     st.markdown(t("data_next"))

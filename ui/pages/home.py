@@ -6,7 +6,7 @@ import streamlit as st
 
 from gan_core.config import TrainConfig
 
-from ui import cache, frame, nav, pictures, what_goes_wrong
+from ui import cache, failure_charts, nav, pictures, wording
 from ui.i18n import t
 
 
@@ -19,7 +19,7 @@ def teaser() -> None:
         pictures.show(cache.data_grid("gaussian-full", "mnist-5k", 8, 3, 8, 560), caption=t("home_teaser_gauss"))
 
 
-@frame.shows_user_errors
+@wording.shows_user_errors
 def render() -> None:
     st.title(t("home_title"))
     st.markdown(t("home_intro"))
@@ -57,7 +57,7 @@ def render() -> None:
     st.code(t("home_loop_code"), language="python")
     nav.link("train")
 
-    what_goes_wrong.render_section()
+    failure_charts.render_section()
 
     st.header(t("home_pages_h"))
     for page_id in ("data", "train", "losses", "toy2d", "latent", "progression", "compare", "runs"):

@@ -15,16 +15,16 @@ import numpy as np
 import streamlit as st
 import torch
 
-from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir
+from gan_core.runs.checkpoints import RunDir, RunInfo, default_checkpoints_dir
 from gan_core.errors import GanLabError
 from gan_core.images import gif_bytes
 from gan_core.latent import INTERPOLATIONS, interpolate, label_walk
-from gan_core.metrics import classify_one, judge_nearest, nearest_training_image
+from gan_core.eval.metrics import classify_one, judge_nearest, nearest_training_image
 from gan_core.models import NUM_CLASSES
 from gan_core.sampling import LoadedGenerator
 
-from ui import cache, charts, frame, pickers, pictures, quality
-from ui.frame import KEEP
+from ui import cache, charts, pickers, pictures, quality, turns, widgets, wording
+from ui.widgets import KEEP
 from ui.i18n import language, t
 
 IN_VIEW = 8  # latent sliders shown at once; the others are in an expander
@@ -52,7 +52,7 @@ def set_vector(run: RunInfo, values: list[float]) -> None:
     values = [round(float(np.clip(v, -LIMIT, LIMIT)), 2) for v in values]
     st.session_state[z_key(run, len(values))] = values
     for index, value in enumerate(values):
-        frame.set_widget(slider_key(run, index), value)
+        widgets.set_widget(slider_key(run, index), value)
 
 
 def from_seed(run: RunInfo, generator: LoadedGenerator, seed: int) -> None:
@@ -60,13 +60,13 @@ def from_seed(run: RunInfo, generator: LoadedGenerator, seed: int) -> None:
 
 
 def apply_seed(run: RunInfo, generator: LoadedGenerator) -> None:
-    if not frame.stale(f"{KEEP}latent_seed"):  # the seed Random replaced, echoed back by a poll: not a choice
+    if not widgets.stale(f"{KEEP}latent_seed"):  # the seed Random replaced, echoed back by a poll: not a choice
         from_seed(run, generator, st.session_state[f"{KEEP}latent_seed"])
 
 
 def randomize(run: RunInfo, generator: LoadedGenerator) -> None:
     seed = secrets.randbelow(1_000_000)
-    frame.set_widget(f"{KEEP}latent_seed", seed)
+    widgets.set_widget(f"{KEEP}latent_seed", seed)
     from_seed(run, generator, seed)
 
 
@@ -94,7 +94,7 @@ def digit_picker(generator: LoadedGenerator, key: str = DIGIT_KEY, label: str | 
     """Which digit a conditional run draws (0-9); None for a run that cannot be told."""
     if not generator.conditional:
         return None
-    frame.default(key, 7)
+    widgets.default(key, 7)
     chosen = st.segmented_control(label or t("cgan_digit"), DIGITS, key=key, help=t("cgan_digit_help"))
     if chosen is None:  # a click on the chosen digit unselects it: keep the last one
         chosen = st.session_state.get(f"{key}::last", 7)
@@ -139,7 +139,7 @@ def digit(run: RunInfo, generator: LoadedGenerator, z: torch.Tensor, caption: st
             picture, nearest, guess, confidence, index, verdict, probabilities = drawn(
                 run.name, version, tuple(z.tolist()), label, run.dataset, language())
         except GanLabError as error:  # no classifier file, the run's dataset missing here: the digit still shows
-            note = frame.error_text(error)
+            note = wording.error_text(error)
     if note is not None:
         image = generator.generate(z[None], as_labels(label))
         pictures.show(pictures.picture(image, columns=1, target=420, padding=0), caption=caption)
@@ -162,8 +162,8 @@ def latent_slider(run: RunInfo, index: int) -> None:
     st.slider(f"z{index + 1}", -LIMIT, LIMIT, step=0.05, key=slider_key(run, index), format="%.2f")
 
 
-@frame.fragment
-@frame.shows_user_errors
+@turns.fragment
+@wording.shows_user_errors
 def sliders_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     z = current_vector(run, generator)
     image_col, sliders_col = st.columns([1, 1], gap="large")  # the digit, its nearest image, the guess
@@ -202,9 +202,9 @@ def style_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     """Rows: one z each (the first the sliders' z); columns: the digits 0-9. Along a row only the label changes,
     so what stays the same (slant, thickness, width) is what z holds."""
     st.markdown(t("cgan_style_intro"))
-    frame.default(f"{KEEP}cgan_style_rows", 6)
-    frame.default(f"{KEEP}cgan_style_seed", 0)
-    frame.default(f"{KEEP}cgan_style_current", True)
+    widgets.default(f"{KEEP}cgan_style_rows", 6)
+    widgets.default(f"{KEEP}cgan_style_seed", 0)
+    widgets.default(f"{KEEP}cgan_style_current", True)
     rows_col, seed_col, current_col = st.columns([2, 1, 2], vertical_alignment="bottom")
     rows = rows_col.slider(t("cgan_style_rows"), 1, 12, key=f"{KEEP}cgan_style_rows")
     seed = seed_col.number_input(t("cgan_style_seed"), min_value=0, max_value=2**31 - 1, step=1,
@@ -226,10 +226,10 @@ def digit_walk(generator: LoadedGenerator, run: RunInfo) -> None:
     """From one digit to another at a fixed z: G(z, (1 - t) e_a + t e_b) mixes the two labels' embeddings."""
     st.subheader(t("cgan_walk_h"))
     st.markdown(t("cgan_walk_intro"))
-    frame.default(f"{KEEP}cgan_walk_from", 1)
-    frame.default(f"{KEEP}cgan_walk_to", 7)
-    frame.default(f"{KEEP}cgan_walk_seed", 0)
-    frame.default(f"{KEEP}cgan_walk_steps", 10)
+    widgets.default(f"{KEEP}cgan_walk_from", 1)
+    widgets.default(f"{KEEP}cgan_walk_to", 7)
+    widgets.default(f"{KEEP}cgan_walk_seed", 0)
+    widgets.default(f"{KEEP}cgan_walk_steps", 10)
     from_col, to_col, seed_col, steps_col = st.columns([1, 1, 1, 2], vertical_alignment="bottom")
     start = from_col.selectbox(t("cgan_walk_from"), DIGITS, key=f"{KEEP}cgan_walk_from")
     end = to_col.selectbox(t("cgan_walk_to"), DIGITS, key=f"{KEEP}cgan_walk_to")
@@ -254,9 +254,9 @@ def interpolation_mode(run: RunInfo, generator: LoadedGenerator) -> None:
         st.subheader(t("cgan_z_walk_h"))
         label = digit_picker(generator, f"{KEEP}cgan_z_walk_digit", t("cgan_z_walk_digit"))
     st.markdown(t("latent_interp_intro"))
-    frame.default(f"{KEEP}latent_seed_a", 1)
-    frame.default(f"{KEEP}latent_seed_b", 2)
-    frame.default(f"{KEEP}latent_steps", 10)
+    widgets.default(f"{KEEP}latent_seed_a", 1)
+    widgets.default(f"{KEEP}latent_seed_b", 2)
+    widgets.default(f"{KEEP}latent_steps", 10)
     a_col, b_col, steps_col, current_col = st.columns([1, 1, 2, 2], vertical_alignment="bottom")
     seed_a = a_col.number_input(t("latent_seed_a"), min_value=0, max_value=2**31 - 1, step=1, key=f"{KEEP}latent_seed_a")
     seed_b = b_col.number_input(t("latent_seed_b"), min_value=0, max_value=2**31 - 1, step=1, key=f"{KEEP}latent_seed_b")
@@ -291,17 +291,17 @@ def amount_key(run: RunInfo, index: int) -> str:
 
 def reset_amounts(run: RunInfo, count: int) -> None:
     for index in range(count):
-        frame.set_widget(amount_key(run, index), 0.0)
+        widgets.set_widget(amount_key(run, index), 0.0)
 
 
-@frame.fragment
-@frame.shows_user_errors
+@turns.fragment
+@wording.shows_user_errors
 def directions_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     st.markdown(t("latent_dir_intro"))
     with st.spinner(t("latent_dir_computing")):
         found = cache.directions(run)
     count = min(DIRECTIONS_SHOWN, len(found))
-    frame.default(f"{KEEP}latent_dir_seed", 0)
+    widgets.default(f"{KEEP}latent_dir_seed", 0)
     image_col, sliders_col = st.columns([1, 1], gap="large")  # the digit, its nearest image, the guess
     with sliders_col:
         label = digit_picker(generator)
@@ -313,7 +313,7 @@ def directions_mode(run: RunInfo, generator: LoadedGenerator) -> None:
         amounts = []
         columns = st.columns(2)
         for index in range(count):
-            frame.default(amount_key(run, index), 0.0)
+            widgets.default(amount_key(run, index), 0.0)
             share = float(found.variance_ratio[index]) * 100
             with columns[index % 2]:
                 amounts.append(st.slider(t("latent_dir_slider", n=index + 1, share=share), -3.0, 3.0, step=0.1,
@@ -332,14 +332,14 @@ def directions_mode(run: RunInfo, generator: LoadedGenerator) -> None:
         st.caption(t("latent_variance_caption", samples=found.samples))
 
 
-@frame.shows_user_errors
+@wording.shows_user_errors
 def render() -> None:
     st.title(t("latent_title"))
     st.markdown(t("latent_intro"))
     if not pickers.sampleable_runs():
         pickers.no_run_notice()
         return
-    frame.default(f"{KEEP}latent_seed", 0)
+    widgets.default(f"{KEEP}latent_seed", 0)
     run_col, mode_col = st.columns([1, 1], gap="large")
     with run_col:
         run = pickers.pick_run(f"{KEEP}latent_run")
@@ -348,7 +348,7 @@ def render() -> None:
     try:
         generator = cache.generator(run)
     except GanLabError as error:
-        st.error(frame.error_text(error))
+        st.error(wording.error_text(error))
         return
     modes = CONDITIONAL_MODES if generator.conditional else MODES
     if st.session_state.get(f"{KEEP}latent_mode") not in modes:

@@ -6,12 +6,12 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from gan_core.checkpoints import default_checkpoints_dir, pick_default_run
-from gan_core.curves import STEP_COLUMNS, class_histograms, epoch_ends, epoch_length, epoch_metrics, history_csv
+from gan_core.runs.checkpoints import default_checkpoints_dir, pick_default_run
+from gan_core.eval.curves import STEP_COLUMNS, class_histograms, epoch_ends, epoch_length, epoch_metrics, history_csv
 
-from ui import cache, charts, frame, nav, pickers, pictures, quality, training
+from ui import cache, charts, nav, pickers, pictures, quality, run_watch, widgets, wording
 from ui.loss_meaning import distance_line, meaning, run_loss
-from ui.frame import KEEP
+from ui.widgets import KEEP
 from ui.i18n import language, t
 
 
@@ -53,7 +53,7 @@ def quality_charts(chosen: list[str], versions: tuple) -> None:
 
 def saved_config(name: str) -> dict:
     """A run's settings as its run.json records them (the library reads the file)."""
-    info = training.run_info(name)
+    info = run_watch.run_info(name)
     return info.config if info is not None else {}
 
 
@@ -91,12 +91,12 @@ def curve_figures(chosen: tuple[str, ...], versions: tuple, smoothing: float, in
                           references=means.output_references if means else None))
 
 
-@frame.shows_user_errors
+@wording.shows_user_errors
 def render() -> None:
     st.title(t("losses_title"))
     st.markdown(t("losses_intro"))
     root = default_checkpoints_dir()
-    in_training = training.manager().active_names(root)
+    in_training = run_watch.manager().active_names(root)
     runs = [run for run in pickers.runs() if run.epochs_done >= 1 or run.status == "running" or run.name in in_training]
     if not runs:
         pickers.no_run_notice()
@@ -106,8 +106,8 @@ def render() -> None:
     if not st.session_state.get(chosen_key) or not set(st.session_state[chosen_key]) <= set(names):
         kept = [name for name in st.session_state.get(chosen_key) or [] if name in names]
         st.session_state[chosen_key] = kept or [(pick_default_run(runs) or runs[0]).name]  # like every picker
-    frame.default(f"{KEEP}losses_smoothing", 0.8)
-    frame.default(f"{KEEP}losses_axis", "step")
+    widgets.default(f"{KEEP}losses_smoothing", 0.8)
+    widgets.default(f"{KEEP}losses_axis", "step")
 
     pick_col, smooth_col, axis_col = st.columns([3, 2, 1], gap="medium")
     chosen = pick_col.multiselect(t("losses_runs"), names, key=chosen_key, help=t("losses_runs_help"))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.checkpoints import RunDir, default_checkpoints_dir
+from gan_core.runs.checkpoints import default_checkpoints_dir
 from gan_core.images import gif_bytes, thin_evenly
 
-from ui import cache, frame, nav, pickers, pictures
-from ui.frame import KEEP
+from ui import cache, nav, pickers, pictures, widgets, wording
+from ui.widgets import KEEP
 from ui.i18n import plural, t
 
 GIF_WIDTH = 480
@@ -43,7 +43,7 @@ def gif_view(run_name: str, epochs: list[int], seconds: float) -> None:
                        mime="image/gif", icon=":material/download:", on_click="ignore")
 
 
-@frame.shows_user_errors
+@wording.shows_user_errors
 def render() -> None:
     st.title(t("progression_title"))
     st.markdown(t("progression_intro"))
@@ -59,7 +59,7 @@ def render() -> None:
     if not epochs:
         st.info(t("progression_none"))
         return
-    frame.default(f"{KEEP}progression_speed", 0.5)
+    widgets.default(f"{KEEP}progression_speed", 0.5)
     seconds = speed_col.select_slider(t("progression_speed"), SPEEDS,
                                       key=f"{KEEP}progression_speed", format_func={s: t("seconds", s=s) for s in SPEEDS}.__getitem__)
 

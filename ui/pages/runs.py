@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.archive import import_run
-from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, run_archive
+from gan_core.runs.archive import import_run
+from gan_core.runs.checkpoints import RunDir, RunInfo, default_checkpoints_dir, run_archive
 from gan_core.errors import GanLabError
 
-from ui import frame, people, pickers, training
-from ui.frame import KEEP
+from ui import people, pickers, run_watch, widgets, wording
+from ui.widgets import KEEP
 from ui.i18n import STRINGS, plural, t
 
 CONFIRM = "runs_confirm_delete"
@@ -18,13 +18,13 @@ CONFIRM = "runs_confirm_delete"
 
 def live_status(run: RunInfo) -> str:
     """The status a person should see: the job manager knows about queued and training runs first."""
-    job = training.job_of(run.name)
+    job = run_watch.job_of(run.name)
     state = job.state if job is not None and job.active else run.status
     return t(f"status_{state}")
 
 
 def table(runs: list[RunInfo]) -> None:
-    manager = training.manager()
+    manager = run_watch.manager()
     rows = []
     for job in manager.jobs(default_checkpoints_dir()):  # queued runs have no folder yet, but are runs to people
         if job.state == "queued":
@@ -50,9 +50,9 @@ def confirm_delete(name: str) -> None:
 def delete(name: str) -> None:
     st.session_state.pop(CONFIRM, None)
     try:
-        training.manager().delete(name, default_checkpoints_dir(), by=people.actor())
+        run_watch.manager().delete(name, default_checkpoints_dir(), by=people.actor())
     except GanLabError as error:
-        st.session_state["runs_error"] = frame.error_text(error)
+        st.session_state["runs_error"] = wording.error_text(error)
     else:
         st.session_state["runs_deleted"] = name
 
@@ -60,9 +60,9 @@ def delete(name: str) -> None:
 def rename(name: str) -> None:
     new_name = (st.session_state.get(f"runs_rename_{name}") or "").strip()
     try:
-        training.manager().rename(name, new_name, default_checkpoints_dir(), by=people.actor())
+        run_watch.manager().rename(name, new_name, default_checkpoints_dir(), by=people.actor())
     except GanLabError as error:
-        st.session_state["runs_error"] = frame.error_text(error)
+        st.session_state["runs_error"] = wording.error_text(error)
     else:
         st.session_state["runs_renamed"] = (name, new_name)
         st.session_state[f"{KEEP}runs_selected_next"] = new_name
@@ -110,7 +110,7 @@ def broken_details(run: RunInfo) -> None:
     """A run whose run.json cannot be read: what is wrong, and Delete."""
     about, actions = st.columns([3, 2], gap="large")
     with about:
-        st.error(t("runs_broken", reason=frame.note_text(run.note)), icon=":material/broken_image:")
+        st.error(t("runs_broken", reason=wording.note_text(run.note)), icon=":material/broken_image:")
     with actions:
         delete_buttons(run.name)
 
@@ -120,7 +120,7 @@ def details(run: RunInfo) -> None:
         broken_details(run)
         return
     folder = RunDir(run.name, default_checkpoints_dir())
-    job = training.job_of(run.name)
+    job = run_watch.job_of(run.name)
     active = job is not None and job.active
     about, actions = st.columns([3, 2], gap="large")
     with about:
@@ -128,7 +128,7 @@ def details(run: RunInfo) -> None:
                       device=run.device or "—", created=run.created.replace("T", " ")[:19]))
         st.caption(t("people_owner", name=people.owner_label(run.owner)))
         if run.note.message and not active:
-            st.caption(frame.note_text(run.note))
+            st.caption(wording.note_text(run.note))
         if run.status == "stopped" and not active and people.stopped_by_text(run.stopped_by):
             st.caption(people.stopped_by_text(run.stopped_by))
         st.table(settings_rows(run.config), hide_index=True)
@@ -146,7 +146,7 @@ def details(run: RunInfo) -> None:
         mine = people.may(job.owner or run.owner if active else run.owner)
         if active and mine:
             if st.button(t("stop"), icon=":material/stop:", width="stretch"):
-                training.manager().stop(run.name, default_checkpoints_dir(), by=people.actor())
+                run_watch.manager().stop(run.name, default_checkpoints_dir(), by=people.actor())
                 st.rerun()
             st.caption(t("runs_delete_active"))
         elif run.shipped:
@@ -177,10 +177,10 @@ def import_archive(upload) -> None:
         run = import_run(upload.getvalue(), default_checkpoints_dir(),
                          name=st.session_state.get("runs_import_name", "").strip() or None)
     except GanLabError as error:
-        st.session_state["runs_import_error"] = frame.error_text(error)
+        st.session_state["runs_import_error"] = wording.error_text(error)
     else:
         st.session_state["runs_imported"] = t("runs_imported", name=run.name, epochs=plural("n_epochs", run.epochs_done))
-        frame.set_widget(f"{KEEP}runs_selected", run.name)
+        widgets.set_widget(f"{KEEP}runs_selected", run.name)
 
 
 def import_panel() -> None:
@@ -198,7 +198,7 @@ def import_panel() -> None:
             st.success(st.session_state.pop("runs_imported"), icon=":material/check:")
 
 
-@frame.shows_user_errors
+@wording.shows_user_errors
 def render() -> None:
     st.title(t("runs_title"))
     st.markdown(t("runs_intro", root=default_checkpoints_dir()))
@@ -210,7 +210,7 @@ def render() -> None:
     if "runs_error" in st.session_state:
         st.error(st.session_state.pop("runs_error"))
     runs = pickers.runs()
-    queued = [job for job in training.manager().jobs(default_checkpoints_dir()) if job.state == "queued"]
+    queued = [job for job in run_watch.manager().jobs(default_checkpoints_dir()) if job.state == "queued"]
     import_panel()
     if not runs and not queued:
         pickers.no_run_notice()

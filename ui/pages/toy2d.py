@@ -1,4 +1,4 @@
-"""2D lab: a GAN on points in the plane, D's surface and G's mesh drawn step by step (gan_core/toy2d.py).
+"""2D lab: a GAN on points in the plane, D's surface and G's mesh drawn step by step (gan_core/toy2d/lab.py).
 
 The lab (G, D, optimisers, history) lives in this browser session's state. Play advances it inside a
 fragment that reruns every frame, so only the plane and the numbers beside it are redrawn; a setting
@@ -15,11 +15,11 @@ import numpy as np
 import streamlit as st
 
 from gan_core.errors import GanLabError
-from gan_core.toy2d import (DISTRIBUTION_DEFAULTS, DISTRIBUTIONS, LOSSES, NOISES, OPTIMIZERS, REBUILD_FIELDS,
+from gan_core.toy2d.lab import (DISTRIBUTION_DEFAULTS, DISTRIBUTIONS, LOSSES, NOISES, OPTIMIZERS, REBUILD_FIELDS,
                             Toy2DConfig, Toy2DLab, make_target, preset_config)
 
-from ui import frame, pictures
-from ui.frame import KEEP
+from ui import pictures, turns, widgets, wording
+from ui.widgets import KEEP
 from ui.i18n import language, t
 from ui.toy2d_figure import (DEFAULT_ROUNDS_PER_FRAME, FRAME_SECONDS, SLOW_MOTION_SECONDS, advance, canvas_figure,
                              frame_figures)
@@ -69,7 +69,7 @@ def set_widgets(config: Toy2DConfig) -> None:
     """Put a config into the widgets (before they are drawn: from a callback or at the top of the page)."""
     values = asdict(config)
     for name in URL_NAMES:
-        frame.set_widget(key(name), values[name])
+        widgets.set_widget(key(name), values[name])
 
 
 def points_to_text(points: np.ndarray | list) -> str:
@@ -98,9 +98,9 @@ def read_url_once() -> None:
         if POINTS_URL in st.query_params:
             st.session_state[POINTS] = text_to_points(st.query_params[POINTS_URL])
     except GanLabError as error:
-        st.session_state[MESSAGE] = frame.error_text(error)
+        st.session_state[MESSAGE] = wording.error_text(error)
     except ValueError:  # malformed points in a hand-edited link
-        st.session_state[MESSAGE] = frame.error_text(code="toy2d_bad_value", params={"setting": POINTS_URL,
+        st.session_state[MESSAGE] = wording.error_text(code="toy2d_bad_value", params={"setting": POINTS_URL,
                                                                                       "value": st.query_params[POINTS_URL]})
     if not all(key(name) in st.session_state for name in URL_NAMES) or given:
         set_widgets(config)
@@ -136,7 +136,7 @@ def load_upload() -> None:
     try:
         lab = Toy2DLab.from_bytes(uploaded.getvalue())
     except GanLabError as error:
-        st.session_state[MESSAGE] = frame.error_text(error)
+        st.session_state[MESSAGE] = wording.error_text(error)
         return
     lab.evaluate()
     set_widgets(lab.config)
@@ -156,7 +156,7 @@ def clear_points() -> None:
 def distribution_chosen() -> None:
     """A new distribution brings its own defaults (DISTRIBUTION_DEFAULTS; the widgets show them) and the
     lab's for what it does not set; "your own points" opens the drawing canvas (with the points drawn before)."""
-    if frame.stale(key("distribution")):  # the one a preset replaced, echoed back by a poll: not a choice
+    if widgets.stale(key("distribution")):  # the one a preset replaced, echoed back by a poll: not a choice
         return
     chosen = st.session_state[key("distribution")]
     set_widgets(replace(widget_config(), **{name: getattr(preset_config(chosen), name)
@@ -404,11 +404,11 @@ def numbers(lab: Toy2DLab) -> None:
         st.markdown(t("toy2d_numbers_explain"))
 
 
-@frame.shows_user_errors
+@wording.shows_user_errors
 def render() -> None:
     read_url_once()
-    frame.default(SPEED, DEFAULT_ROUNDS_PER_FRAME)
-    frame.default(SLOW, False)
+    widgets.default(SPEED, DEFAULT_ROUNDS_PER_FRAME)
+    widgets.default(SLOW, False)
     st.title(t("toy2d_title"))
     st.caption(t("toy2d_intro"))
     message = st.session_state.pop(MESSAGE, None)
@@ -434,7 +434,7 @@ def render() -> None:
     controls()
     playing = st.session_state.get(PLAYING, False)
     every = (SLOW_MOTION_SECONDS if st.session_state[SLOW] else FRAME_SECONDS) if playing else None
-    frame.fragment(lab_view, run_every=every)()
+    turns.fragment(lab_view, run_every=every)()
 
 
 render()

@@ -15,21 +15,21 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir, new_run_name_problem, suggest_run_name
+from gan_core.runs.checkpoints import RunDir, RunInfo, default_checkpoints_dir, new_run_name_problem, suggest_run_name
 from gan_core.config import (FieldError, TrainConfig, config_from_form, device_chosen_settings, form_fields, form_values,
                              recommended_settings, resume_from_form)
-from gan_core.curves import epoch_ends, smooth
+from gan_core.eval.curves import epoch_ends, smooth
 from gan_core.data import DATASETS
 from gan_core.devices import available_devices, cpu_cores, resolve_device
 from gan_core.errors import AccessError, GanLabError
-from gan_core.jobs import ACTIVE_STATES, Job
+from gan_core.jobs.manager import ACTIVE_STATES, Job
 from gan_core.losses import LOSSES
 from gan_core.models import MODELS
 from gan_core.history import History, Progress
-from gan_core.notes import NONE
+from gan_core.runs.notes import NONE
 
-from ui import cache, charts, datasets, frame, nav, people, pickers, pictures, quality, training
-from ui.frame import KEEP
+from ui import cache, charts, datasets, nav, people, pickers, pictures, quality, run_watch, turns, widgets, wording
+from ui.widgets import KEEP
 from ui.i18n import STRINGS, language, plural, t
 from ui.loss_meaning import Meaning, distance_line, meaning, run_loss
 
@@ -48,17 +48,17 @@ def init_settings(root: Path) -> None:
     recorded in its run.json), the best device of this machine and a free run name."""
     if key("seed") not in st.session_state:
         fresh_seed()
-    frame.default(key("device"), available_devices()[0].choice)
+    widgets.default(key("device"), available_devices()[0].choice)
     defaults = TrainConfig.for_model(TrainConfig().model, device=st.session_state[key("device")])  # a GPU: its own
     for name, value in form_values(defaults).items():  # every setting, derived from TrainConfig
-        frame.default(key(name), value)
+        widgets.default(key(name), value)
     if key("name") not in st.session_state:
         suggest_name(root)
 
 
 def fresh_seed() -> None:
     seed = st.session_state["train_fresh_seed"] = secrets.randbelow(2**31)
-    frame.set_widget(key("seed"), seed)
+    widgets.set_widget(key("seed"), seed)
 
 
 def name_prefix() -> str:
@@ -71,8 +71,8 @@ def name_prefix() -> str:
 
 
 def suggest_name(root: Path) -> None:
-    name = suggest_run_name(name_prefix(), root, training.manager().active_names(root))
-    frame.set_widget(key("name"), name)
+    name = suggest_run_name(name_prefix(), root, run_watch.manager().active_names(root))
+    widgets.set_widget(key("name"), name)
     st.session_state["train_suggested_name"] = name
 
 
@@ -114,10 +114,10 @@ def device_choice_caption(model: str) -> None:
 def apply_settings(values: dict[str, Any]) -> None:
     for name, value in values.items():
         if name == "betas":
-            frame.set_widget(key("beta1"), value[0])
-            frame.set_widget(key("beta2"), value[1])
+            widgets.set_widget(key("beta1"), value[0])
+            widgets.set_widget(key("beta2"), value[1])
         else:
-            frame.set_widget(key(name), value)
+            widgets.set_widget(key(name), value)
 
 
 def model_changed(root: Path) -> None:
@@ -153,7 +153,7 @@ def error_text(error: FieldError, value: Any) -> str:
         return t("err_batch", limit=error.allowed.high, size=error.details["size"],
                  k=plural("n_d_steps", error.details["k"]))
     if error.code == "unavailable":  # the device: the library's own error, translated
-        return frame.error_text(code=error.details["code"], params=error.details["params"], detail=error.message)
+        return wording.error_text(code=error.details["code"], params=error.details["params"], detail=error.message)
     allowed = error.allowed
     range_text = t(f"settings_range_{allowed.kind}", low=shown(allowed.low), high=shown(allowed.high)) if allowed else ""
     return t(f"settings_err_{error.code}", value=shown(value), range=range_text)
@@ -164,7 +164,7 @@ def check(values: dict[str, Any], root: Path) -> tuple[TrainConfig | None, dict[
     library's ranges and rules, and the class limits)."""
     result = config_from_form(values)
     errors = {name: error_text(error, values.get(name)) for name, error in result.errors.items()}
-    problem = new_run_name_problem(values["name"], root, training.manager().active_names(root))
+    problem = new_run_name_problem(values["name"], root, run_watch.manager().active_names(root))
     if problem is not None:
         errors["name"] = t(f"err_name_{problem}", name=(values["name"] or "").strip())
     if not errors:
@@ -176,12 +176,12 @@ def limit_errors(values: dict[str, Any]) -> dict[str, str]:
     """The class limits the library would refuse a student's Start for, said before they press it."""
     if people.is_teacher():
         return {}
-    limits, errors = training.manager().limits, {}
+    limits, errors = run_watch.manager().limits, {}
     if limits.max_epochs is not None and int(values["epochs"]) > limits.max_epochs:
         errors["epochs"] = t("error_limit_epochs", n=limits.max_epochs)
     if limits.devices is not None and values["device"] not in limits.devices and values["device"] != "auto":
         errors["device"] = t("error_limit_devices", devices=", ".join(limits.devices))
-    mine = [job for job in training.manager().jobs() if job.active and job.owner == people.student_name()]
+    mine = [job for job in run_watch.manager().jobs() if job.active and job.owner == people.student_name()]
     if limits.max_active_per_student is not None and len(mine) >= limits.max_active_per_student:
         errors["limit"] = t("error_limit_active", n=limits.max_active_per_student)
     return errors
@@ -194,9 +194,9 @@ def start(root: Path) -> None:
     if config is None:
         return
     try:
-        training.manager().submit(config, values["name"].strip(), root, by=people.actor())
+        run_watch.manager().submit(config, values["name"].strip(), root, by=people.actor())
     except GanLabError as error:
-        st.session_state["train_submit_error"] = frame.error_text(error)
+        st.session_state["train_submit_error"] = wording.error_text(error)
         return
     st.session_state[WATCH] = values["name"].strip()
     st.session_state["train_started"] = values["name"].strip()
@@ -298,7 +298,7 @@ def settings_panel(root: Path) -> None:
     for name in errors.keys() - LAID_OUT:  # a setting without a field of its own, or a class limit
         st.error(errors[name], icon=":material/error:")
     st.caption(t("train_background_note",
-                 runs=plural("n_runs", training.manager().limit(resolve_device(values["device"]).type))))
+                 runs=plural("n_runs", run_watch.manager().limit(resolve_device(values["device"]).type))))
 
 
 def start_outcome() -> None:
@@ -319,9 +319,9 @@ def settings_fold(busy: bool) -> bool:
     a third of each of their page runs)."""
     if st.session_state.get("train_panel_busy") != busy:
         st.session_state["train_panel_busy"] = busy
-        frame.set_widget(PANEL, not busy)
+        widgets.set_widget(PANEL, not busy)
     else:
-        frame.default(PANEL, not busy)  # back on the page: Streamlit forgot the folded state with the page
+        widgets.default(PANEL, not busy)  # back on the page: Streamlit forgot the folded state with the page
     return bool(st.session_state[PANEL])
 
 
@@ -330,7 +330,7 @@ def watch_options(root: Path) -> dict[str, str]:
     """Runs to watch, {name: owner}: this student's own first (active jobs, then saved runs, newest
     first), then the shipped runs, then everyone else's (active first). Everyone may watch every run."""
     me = people.student_name()
-    jobs = training.manager().jobs(root)
+    jobs = run_watch.manager().jobs(root)
     active = [(job.run_name, job.owner) for job in jobs if job.active]
     ended = [(job.run_name, job.owner) for job in reversed(jobs) if not job.active]
     runs = pickers.runs()
@@ -364,9 +364,9 @@ def watch_panel(root: Path) -> None:
         name = st.selectbox(t("train_watch"), options, key=WATCH, format_func=watch_label(owners).__getitem__)
     with queue_col:
         queue_overview(root)
-    job, info = training.job_of(name), training.run_info(name)
+    job, info = run_watch.job_of(name), run_watch.run_info(name)
     interval = POLL_SECONDS if job is not None or (info is not None and info.status == "running") else None
-    frame.fragment(live_view, run_every=interval)(root, name)
+    turns.fragment(live_view, run_every=interval)(root, name)
 
 
 def new_jobs_watcher(root: Path, busy: bool) -> None:
@@ -376,21 +376,21 @@ def new_jobs_watcher(root: Path, busy: bool) -> None:
     if not busy:
         st.session_state.pop("train_active_signature", None)
         return
-    frame.fragment(_jobs_changed, run_every=NEW_JOBS_POLL_SECONDS)(root)
+    turns.fragment(_jobs_changed, run_every=NEW_JOBS_POLL_SECONDS)(root)
 
 
 def _jobs_changed(root: Path) -> None:
-    signature = tuple((job.run_name, job.state) for job in training.manager().jobs(root) if job.active)
+    signature = tuple((job.run_name, job.state) for job in run_watch.manager().jobs(root) if job.active)
     previous = st.session_state.get("train_active_signature")
     st.session_state["train_active_signature"] = signature
     if previous is not None and previous != signature:
         st.rerun()
 
 
-@frame.shows_user_errors
+@wording.shows_user_errors
 def live_view(root: Path, name: str) -> None:
     """Status, progress, Stop, charts and samples of one run; Resume when it is not training."""
-    job, info = training.job_of(name), training.run_info(name)
+    job, info = run_watch.job_of(name), run_watch.run_info(name)
     state = job.state if job is not None else (info.status if info else "failed")
     remembered = st.session_state.get("train_live_state")
     st.session_state["train_live_state"] = (name, state)
@@ -398,7 +398,7 @@ def live_view(root: Path, name: str) -> None:
         st.rerun()  # it just ended: redraw the whole page (Resume appears, polling stops)
 
     folder = RunDir(name, root)
-    progress = training.progress_of(name)
+    progress = run_watch.progress_of(name)
     status(job, info, state, progress, job.owner if job is not None and job.owner else (info.owner if info else ""))
     if (state == "failed" and not (info and info.epochs_done)) or (state in ("queued", "starting") and not (info and info.epochs_done)):
         return  # nothing (new) to show yet; a failure's message stands alone
@@ -430,7 +430,7 @@ def live_view(root: Path, name: str) -> None:
 
 
 def status(job: Job | None, info: RunInfo | None, state: str, progress: Progress | None, owner: str) -> None:
-    manager = training.manager()
+    manager = run_watch.manager()
     config = job.config if job is not None else None
     note = job.note if job is not None and job.note.message else (info.note if info is not None else NONE)
     about = f"{info.model if info else config.model} · {info.dataset if info else config.dataset}"
@@ -445,7 +445,7 @@ def status(job: Job | None, info: RunInfo | None, state: str, progress: Progress
     elif state == "starting":
         st.info(t("train_starting"), icon=":material/hourglass_top:")
     elif state == "failed":
-        st.error(t("train_failed", error=frame.note_text(note) if note.message else t("train_failed_unknown")),
+        st.error(t("train_failed", error=wording.note_text(note) if note.message else t("train_failed_unknown")),
                  icon=":material/error:")
     elif state == "running" and job is None:
         st.info(t("train_other_process"), icon=":material/terminal:")
@@ -457,7 +457,7 @@ def status(job: Job | None, info: RunInfo | None, state: str, progress: Progress
         text = t("train_progress", epoch=epoch_now, epochs=progress.epochs, step=step_now,
                  steps=progress.steps_per_epoch)
         if state == "running":
-            text += " · " + t("train_time_left", time=frame.format_seconds(progress.seconds_left))
+            text += " · " + t("train_time_left", time=wording.format_seconds(progress.seconds_left))
         st.progress(progress.fraction, text=text)
     elif info is not None:
         st.progress(min(1.0, info.epochs_done / max(1, info.epochs_target)),
@@ -469,14 +469,14 @@ def status(job: Job | None, info: RunInfo | None, state: str, progress: Progress
             try:
                 manager.stop(job.run_name, job.root, by=people.actor())
             except AccessError as error:
-                st.error(frame.error_text(error))
+                st.error(wording.error_text(error))
             else:
                 st.rerun()
     elif state in ACTIVE_STATES and job is not None:
         st.caption(t("people_only_owner", name=owner or "—"))
     elif state == "finished":
         seconds = progress.train_seconds if progress else (info.train_seconds if info else None)
-        st.success(t("train_finished", epochs=plural("n_epochs", info.epochs_done if info else 0), time=frame.format_seconds(seconds)),
+        st.success(t("train_finished", epochs=plural("n_epochs", info.epochs_done if info else 0), time=wording.format_seconds(seconds)),
                    icon=":material/check_circle:")
     elif state == "stopped":
         who = people.stopped_by_text(job.stopped_by.record() if job is not None and job.stopped_by is not None
@@ -484,7 +484,7 @@ def status(job: Job | None, info: RunInfo | None, state: str, progress: Progress
                                      else (info.stopped_by if info else None))
         st.info(t("train_stopped_state") + (f" {who}" if who else ""), icon=":material/pause_circle:")
     elif state == "diverged":
-        st.warning(t("train_diverged", message=frame.note_text(note)), icon=":material/warning:")
+        st.warning(t("train_diverged", message=wording.note_text(note)), icon=":material/warning:")
 
 
 def numbers(history: History, means: Meaning) -> None:
@@ -583,10 +583,10 @@ def resume_form(root: Path, info: RunInfo) -> None:
             error_under(errors, "lr_d")
         if st.button(t("resume"), icon=":material/play_arrow:", key=f"train_resume_{info.name}", disabled=config is None):
             try:
-                training.manager().submit_resume(info.name, config.epochs, root,
+                run_watch.manager().submit_resume(info.name, config.epochs, root,
                                                  changes={"lr_g": config.lr_g, "lr_d": config.lr_d}, by=people.actor())
             except GanLabError as error:
-                st.error(frame.error_text(error))
+                st.error(wording.error_text(error))
             else:
                 st.rerun()
 
@@ -600,11 +600,11 @@ def copy_form(root: Path, info: RunInfo) -> None:
     if not st.session_state.get(copy_key):
         prefix = name_prefix().removesuffix(f"-{st.session_state[key('model')]}") if not people.single_user() else ""
         st.session_state[copy_key] = suggest_run_name(f"{prefix}-{info.name}" if prefix else f"{info.name}-copy", root,
-                                                      training.manager().active_names(root))
+                                                      run_watch.manager().active_names(root))
     form_defaults("copy", info, {"epochs": info.epochs_done + 5})
     config, errors = resume_check(info, "copy", ("epochs",))
     new_name = (st.session_state[copy_key] or "").strip()
-    problem = new_run_name_problem(new_name, root, training.manager().active_names(root))
+    problem = new_run_name_problem(new_name, root, run_watch.manager().active_names(root))
     if problem is not None:
         errors["name"] = t(f"err_name_{problem}", name=new_name)
     with st.container(border=True):
@@ -619,9 +619,9 @@ def copy_form(root: Path, info: RunInfo) -> None:
             error_under(errors, "epochs")
         if st.button(t("copy_resume"), icon=":material/content_copy:", key=f"train_copy_{info.name}", disabled=bool(errors)):
             try:
-                training.manager().resume_copy(info.name, new_name, config.epochs, root, by=people.actor())
+                run_watch.manager().resume_copy(info.name, new_name, config.epochs, root, by=people.actor())
             except GanLabError as error:
-                st.error(frame.error_text(error))
+                st.error(wording.error_text(error))
             else:
                 st.session_state["train_watch_next"] = new_name  # the selectbox is outside this fragment
                 st.session_state.pop(copy_key, None)
@@ -629,7 +629,7 @@ def copy_form(root: Path, info: RunInfo) -> None:
 
 
 def queue_overview(root: Path) -> None:
-    manager = training.manager()
+    manager = run_watch.manager()
     active = manager.jobs(root)
     if len(active) < 2:
         return
@@ -641,13 +641,13 @@ def queue_overview(root: Path) -> None:
     st.markdown(f"**{t('queue_h')}**\n" + "\n".join(lines))
 
 
-@frame.shows_user_errors
+@wording.shows_user_errors
 def render() -> None:
     root = default_checkpoints_dir()
     st.title(t("train_title"))
     st.markdown(t("train_intro"))
     me = people.student_name()  # only this student's own run folds the settings away, not anyone's Start
-    busy = any(job.active and job.owner == me for job in training.manager().jobs(root))
+    busy = any(job.active and job.owner == me for job in run_watch.manager().jobs(root))
     init_settings(root)  # a resumed copy's name and the next Start need them, the panel open or not
     panel = st.expander(t("train_new_h"), expanded=settings_fold(busy), icon=":material/tune:", key=PANEL, on_change="rerun")
     if panel.open:

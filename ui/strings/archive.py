@@ -1,4 +1,4 @@
-"""Runs page: importing a run from a .zip (gan_core/archive.py)."""
+"""Runs page: importing a run from a .zip (gan_core/runs/archive.py)."""
 
 STRINGS = {
     "runs_import_h": {"ru": "Импорт запуска (.zip)", "en": "Import a run (.zip)"},

@@ -90,7 +90,7 @@ STRINGS = {
     "board_all_devices": {"ru": "все", "en": "all"},
 }
 
-# gan_core's classroom errors by code (gan_core/access.py, jobs.py, checkpoints.py), shown by frame.error_text:
+# gan_core's classroom errors by code (gan_core/classroom/access.py, jobs.py, checkpoints.py), shown by wording.error_text:
 # the one place of the classroom's error texts (the Train page says the class limits with these before Start too)
 STRINGS.update({
     "error_access": {"ru": "Это действие вам недоступно: {detail}", "en": "You may not do that: {detail}"},

@@ -1,4 +1,4 @@
-"""KID, the sample-quality number that does not move with the number of samples (gan_core.metrics.kid)."""
+"""KID, the sample-quality number that does not move with the number of samples (gan_core.eval.metrics.kid)."""
 
 STRINGS = {
     "col_kid": {"ru": "KID × 1000", "en": "KID × 1000"},

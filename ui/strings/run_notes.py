@@ -1,4 +1,4 @@
-"""Why a run is in its status (gan_core/notes.py's codes), as the Runs and Train pages say it."""
+"""Why a run is in its status (gan_core/runs/notes.py's codes), as the Runs and Train pages say it."""
 
 STRINGS = {
     "note_finished": {"ru": "Обучение завершено: {epochs_text}.", "en": "Training finished: {epochs_text}."},

@@ -177,7 +177,7 @@ STRINGS = {
         "ru": "Для «{name}» по умолчанию: {values} (подобрано, чтобы покрыть все моды; см. README).",
         "en": "Defaults for “{name}”: {values} (chosen to cover every mode; see the README).",
     },
-    # gan_core/toy2d.py's errors, by code (ui/frame.py's error_text)
+    # gan_core/toy2d/lab.py's errors, by code (ui/wording.py's error_text)
     "error_toy2d_points_missing": {"ru": "Для своего распределения нужны точки: нарисуйте их на холсте.",
                                    "en": "Your own distribution needs points: draw some on the canvas."},
     "error_toy2d_points_too_many": {"ru": "Точек не больше {limit}, а их {n}.", "en": "At most {limit} points, got {n}."},

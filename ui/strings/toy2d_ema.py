@@ -1,4 +1,4 @@
-"""The 2D lab's average of G's weights (gan_core/toy2d.py: Toy2DConfig.g_ema, Yazıcı et al. 2019)."""
+"""The 2D lab's average of G's weights (gan_core/toy2d/lab.py: Toy2DConfig.g_ema, Yazıcı et al. 2019)."""
 
 STRINGS = {
     "toy2d_ema": {"ru": "Среднее весов G (EMA)", "en": "Average of G's weights (EMA)"},

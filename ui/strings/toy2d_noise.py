@@ -1,4 +1,4 @@
-"""The 2D lab's instance-noise control (gan_core/toy2d.py: Toy2DConfig.instance_noise)."""
+"""The 2D lab's instance-noise control (gan_core/toy2d/lab.py: Toy2DConfig.instance_noise)."""
 
 STRINGS = {
     "toy2d_instance_noise": {"ru": "Шум на входе D (σ)", "en": "Instance noise (σ)"},

@@ -36,10 +36,10 @@ import torch
 from torch import nn
 
 from .classifier import NUM_CLASSES, LoadedClassifier, digit_split, load_classifier
-from .data import load_dataset
-from .errors import ConfigError, GanLabError
-from .models import is_conditional
-from .sampling import cycling_labels, generate_images, latent_noise
+from ..data import load_dataset
+from ..errors import ConfigError, GanLabError
+from ..models import is_conditional
+from ..sampling import cycling_labels, generate_images, latent_noise
 
 DEFAULT_SAMPLES = 1_000  # samples per evaluation; the floor uses as many real digits
 MIN_SAMPLES, MAX_SAMPLES = 100, 4_000  # at most the training split, so the floor exists for every n

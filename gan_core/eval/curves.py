@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from .checkpoints import RunDir
-from .config import TrainConfig
-from .data import DATASET_SIZES
-from .trainer import STEP_COLUMNS, History
+from ..runs.checkpoints import RunDir
+from ..config import TrainConfig
+from ..data import DATASET_SIZES
+from ..trainer import STEP_COLUMNS, History
 EPOCH_BASICS = ("epoch", "global_step", "train_seconds", "loss_d", "loss_g")
 
 # Where the curves settle when G and D are in the game's equilibrium (p_g = p_data, D = 1/2 everywhere).

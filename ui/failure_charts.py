@@ -1,5 +1,5 @@
 """The Theory page's "What goes wrong": saturation, mode collapse and D winning, drawn from the shipped recording
-of real runs (gan_core.what_goes_wrong; nothing trains here)."""
+of real runs (gan_core.eval.what_goes_wrong; nothing trains here)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from gan_core import what_goes_wrong
+from gan_core.eval import what_goes_wrong
 from gan_core.errors import GanLabError
 
 from . import charts, pictures, quality

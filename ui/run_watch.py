@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir
+from gan_core.runs.checkpoints import RunDir, RunInfo, default_checkpoints_dir
 from gan_core.errors import GanLabError
 from gan_core.history import Progress, RunLog, read_log, read_progress
-from gan_core.jobs import Job, JobManager, get_job_manager
+from gan_core.jobs.manager import Job, JobManager, get_job_manager
 
-from . import frame, nav
+from . import nav, turns, wording
 from .people import STUDENT
 from .i18n import plural, t
 
@@ -24,7 +24,7 @@ def manager() -> JobManager:
     try:
         return get_job_manager()
     except GanLabError as error:
-        st.error(frame.error_text(error))
+        st.error(wording.error_text(error))
         st.stop()
 
 
@@ -73,7 +73,7 @@ def training_note() -> None:
     three runs: on a GPU box where each of 30 students trains, 30 lines in 30 sidebars every 3 s were 300
     page elements a second for the one interpreter that also draws every page."""
     busy = bool(_active_signature())
-    frame.fragment(_note, run_every=NOTE_POLL_SECONDS if busy else IDLE_POLL_SECONDS)()
+    turns.fragment(_note, run_every=NOTE_POLL_SECONDS if busy else IDLE_POLL_SECONDS)()
 
 
 def _active_signature() -> tuple[tuple[str, str], ...]:

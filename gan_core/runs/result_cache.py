@@ -21,7 +21,7 @@ from typing import Any, Callable
 import torch
 
 CACHE_FOLDER = ".cache"  # under a checkpoints root; no run can be named so (run names start with a letter or digit)
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # gan_core/
 
 
 def file_digest(path: str | Path) -> str:
@@ -46,8 +46,8 @@ def _digest(path: str, mtime_ns: int, size: int) -> str:
 def code_version() -> str:
     """gan_core's source and the torch version: what every cached number was computed with."""
     digest = hashlib.blake2b(torch.__version__.encode(), digest_size=16)
-    for source in sorted(_PACKAGE.glob("*.py")):
-        digest.update(source.name.encode())
+    for source in sorted(_PACKAGE.rglob("*.py")):
+        digest.update(source.relative_to(_PACKAGE).as_posix().encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()
 

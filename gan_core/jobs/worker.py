@@ -30,11 +30,11 @@ from typing import Any, Callable
 import torch
 from threadpoolctl import threadpool_limits
 
-from . import notes
-from .checkpoints import RunDir
-from .config import TrainConfig
-from .errors import GanLabError
-from .trainer import Trainer
+from ..runs import notes
+from ..runs.checkpoints import RunDir
+from ..config import TrainConfig
+from ..errors import GanLabError
+from ..trainer import Trainer
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def start_trainer(request: JobRequest) -> Trainer:
     options = dict(request.options)
     references = options.pop("metric_references_file", None)
     if "evaluate" not in options:  # FID and the class histogram per epoch, for the Train page's charts
-        from .metrics import load_references, training_evaluator, use_references
+        from ..eval.metrics import load_references, training_evaluator, use_references
 
         if references:
             use_references(load_references(references))

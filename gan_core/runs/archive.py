@@ -23,8 +23,8 @@ from typing import BinaryIO
 
 from .checkpoints import (CHECKPOINT_FORMAT, SNAPSHOT_FORMAT, RunDir, RunInfo, default_checkpoints_dir,
                           load_tensor_source, suggest_run_name, validate_run_name)
-from .config import TrainConfig
-from .errors import ArchiveError, GanLabError
+from ..config import TrainConfig
+from ..errors import ArchiveError, GanLabError
 
 MAX_MEMBER_BYTES = 256 * 2**20  # a checkpoint of the largest model is a few MB; this is far above any real run
 MAX_TOTAL_BYTES = 1024 * 2**20

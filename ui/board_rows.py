@@ -15,14 +15,14 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from gan_core.checkpoints import RunDir, RunInfo, default_checkpoints_dir
-from gan_core.curves import load_history
+from gan_core.runs.checkpoints import RunDir, RunInfo, default_checkpoints_dir
+from gan_core.eval.curves import load_history
 from gan_core.images import grid, png_bytes
-from gan_core.jobs import Job
+from gan_core.jobs.manager import Job
 
 from . import cache
 from .cache import stamp
-from .training import manager
+from .run_watch import manager
 
 QUALITY = ("fid_ratio", "classes_covered", "mean_confidence")
 GRID_SAMPLES = 16  # a 4 x 4 grid per run: enough to judge, small enough for thirty rows

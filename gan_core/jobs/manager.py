@@ -33,14 +33,14 @@ from typing import Any, Callable
 
 import torch
 
-from .access import Actor, ClassLimits, check_limits, check_manage, check_not_shipped
-from .checkpoints import RunDir, atomic_write, copy_run, default_checkpoints_dir, delete_run, rename_run, resolved_root
-from .config import TrainConfig, resumed_config
-from .devices import cpu_cores, resolve_device
-from .errors import AccessError, CheckpointError, ConfigError, GanLabError, RunNameError
-from .history import History, Progress, RunLog, read_log, read_progress
-from . import notes
-from .trainer import Trainer
+from ..classroom.access import Actor, ClassLimits, check_limits, check_manage, check_not_shipped
+from ..runs.checkpoints import RunDir, atomic_write, copy_run, default_checkpoints_dir, delete_run, rename_run, resolved_root
+from ..config import TrainConfig, resumed_config
+from ..devices import cpu_cores, resolve_device
+from ..errors import AccessError, CheckpointError, ConfigError, GanLabError, RunNameError
+from ..history import History, Progress, RunLog, read_log, read_progress
+from ..runs import notes
+from ..trainer import Trainer
 from .worker import JobRequest, record_failure, run_job
 
 log = logging.getLogger(__name__)
@@ -433,7 +433,7 @@ class JobManager:
         time takes seconds), so that every worker of a digit run gets them instead of measuring."""
         if "evaluate" in self.trainer_options or self._references is not None:
             return
-        from .metrics import DIGIT_DATASETS, references, save_references
+        from ..eval.metrics import DIGIT_DATASETS, references, save_references
 
         if config.dataset in DIGIT_DATASETS:
             try:

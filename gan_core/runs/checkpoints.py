@@ -38,9 +38,9 @@ from typing import Any, Callable, BinaryIO
 
 import torch
 
-from .access import Actor, check_manage, check_not_shipped
-from .errors import CheckpointError, CorruptFileError, DiskFullError, GanLabError, RunNameError, UnsafeFileError
-from .models import DEFAULT_MODEL
+from ..classroom.access import Actor, check_manage, check_not_shipped
+from ..errors import CheckpointError, CorruptFileError, DiskFullError, GanLabError, RunNameError, UnsafeFileError
+from ..models import DEFAULT_MODEL
 from .notes import INTERRUPTED, Note, user_error
 
 try:
@@ -55,7 +55,7 @@ BROKEN = "broken"  # the status `list_runs` gives a run whose run.json cannot be
 _RUN_NAME = re.compile(r"^[^\W_][\w.-]{0,63}$")  # \w is Unicode-aware: "урок-1" is fine
 
 
-PROJECT_CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
+PROJECT_CHECKPOINTS = Path(__file__).resolve().parents[2] / "checkpoints"
 
 
 def default_checkpoints_dir() -> Path:

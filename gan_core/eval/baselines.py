@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import torch
 
-from .errors import ConfigError
-from .models import IMAGE_PIXELS, IMAGE_SHAPE
+from ..errors import ConfigError
+from ..models import IMAGE_PIXELS, IMAGE_SHAPE
 
 
 class IndependentGaussian:

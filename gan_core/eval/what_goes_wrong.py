@@ -18,13 +18,13 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .checkpoints import atomic_write
-from .config import TrainConfig
-from .data import ImageDataset, load_dataset
-from .errors import CheckpointError
+from ..runs.checkpoints import PROJECT_CHECKPOINTS, atomic_write
+from ..config import TrainConfig
+from ..data import ImageDataset, load_dataset
+from ..errors import CheckpointError
 
 FORMAT = "gan-lab-what-goes-wrong"
-SHIPPED_PATH = Path(__file__).resolve().parent.parent / "checkpoints" / "what-goes-wrong.json"
+SHIPPED_PATH = PROJECT_CHECKPOINTS / "what-goes-wrong.json"
 SAMPLES_KEPT = 16  # fixed-noise samples kept per collapse run (uint8, 28 x 28)
 
 # The recipes: each a name -> TrainConfig settings (the model's recommended ones under them).
@@ -43,7 +43,7 @@ D_WINS = {"model": "mlp", "lr_g": 2e-5, "lr_d": 2e-3, "d_steps": 2, "batch_size"
 
 
 def _trainer(settings: dict[str, Any], data: ImageDataset, device: str, **kwargs: Any):
-    from .trainer import Trainer  # the trainer pulls in the models; reading the file needs none of it
+    from ..trainer import Trainer  # the trainer pulls in the models; reading the file needs none of it
 
     config = TrainConfig.for_model(settings["model"], **{k: v for k, v in settings.items() if k != "model"},
                                    device=device, **({} if "epochs" in settings else {"epochs": 1000}))

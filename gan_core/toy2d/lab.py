@@ -16,7 +16,7 @@ import copy
 import io
 import math
 import time
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields
 from typing import Callable, Sequence
 
 import numpy as np
@@ -24,8 +24,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .errors import CheckpointError, ConfigError
-from .losses import LOSSES, Objective, build_objective
+from ..errors import CheckpointError, ConfigError
+from ..losses import LOSSES, Objective, build_objective
 
 # --- the data ----------------------------------------------------------------------------------------
 DISTRIBUTIONS = ("ring8", "grid25", "spiral", "moons", "line", "custom")

@@ -24,12 +24,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .checkpoints import load_tensor_file, now_iso, save_tensor_file
-from .data import ImageDataset, load_dataset
-from .errors import CheckpointError
+from ..runs.checkpoints import PROJECT_CHECKPOINTS, load_tensor_file, now_iso, save_tensor_file
+from ..data import ImageDataset, load_dataset
+from ..errors import CheckpointError
 
 CLASSIFIER_FORMAT = "gan-lab-digit-classifier"
-CLASSIFIER_PATH = Path(__file__).resolve().parent.parent / "checkpoints" / "digit-classifier.pt"
+CLASSIFIER_PATH = PROJECT_CHECKPOINTS / "digit-classifier.pt"
 REBUILD_HINT = "rebuild it with `python -m gan_core train-classifier` (about a minute on a laptop CPU)"
 MIN_ACCURACY = 0.97
 

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .errors import AccessError, ClassLimitError, ConfigError, ShippedRunError
+from ..errors import AccessError, ClassLimitError, ConfigError, ShippedRunError
 
 ACTIONS = ("stop", "resume", "rename", "delete")
 _PERSON_NAME = re.compile(r"^[\w][\w .'-]{0,31}$")  # Unicode letters: "Маша К." is fine

@@ -1,0 +1,76 @@
+"""Page runs take turns at the one interpreter: a bounded number of sessions run the app's code at once."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import threading
+from typing import Callable
+
+import streamlit as st
+
+from gan_core.devices import cpu_cores
+
+from .widgets import fragment_run, undo_stale_echoes
+
+# Script runs of all sessions that run the app's code at once (the rest wait their turn, asleep). Every session's
+# script runs in a thread of one interpreter, and only one thread runs Python at a time: with 30 students, a
+# dozen script threads were waiting for that lock at once, each woken every few milliseconds to ask for it, and
+# Streamlit's own thread that sends the pages waited behind them all. On 2 cores (one of them the training's)
+# one place: p95 page run 1.8x Streamlit's floor in every round, where it was 1.7x to 14x; with more cores two,
+# so that one run's torch, image encoding or file reading overlaps another's Python (bench/classroom_load.py,
+# README). `$GAN_LAB_PAGE_TURNS` sets it.
+TURNS = int(os.environ.get("GAN_LAB_PAGE_TURNS", "0")) or (1 if cpu_cores() <= 2 else 2)
+_turns = threading.BoundedSemaphore(TURNS)
+_holding = threading.local()
+
+
+@contextlib.contextmanager
+def taking_turns():
+    """Run the block when one of the TURNS places is free; a thread already holding one goes straight in (a page
+    run draws its fragments inline)."""
+    if getattr(_holding, "depth", 0):
+        _holding.depth += 1
+        try:
+            yield
+        finally:
+            _holding.depth -= 1
+        return
+    _turns.acquire()
+    _holding.depth = 1
+    try:
+        yield
+    finally:
+        _holding.depth = 0
+        _turns.release()
+
+
+@contextlib.contextmanager
+def out_of_turn():
+    """Give this thread's place to another page run while it waits for work done elsewhere (a measurement in the
+    background thread), and take a turn again before going on."""
+    depth = getattr(_holding, "depth", 0)
+    if not depth:
+        yield
+        return
+    _holding.depth = 0
+    _turns.release()
+    try:
+        yield
+    finally:
+        _turns.acquire()
+        _holding.depth = depth
+
+
+def fragment(render: Callable[..., None], run_every: float | None = None) -> Callable[..., None]:
+    """`st.fragment(render, run_every=...)` whose reruns take their turn like page runs do (app.py runs a page
+    in its turn; a fragment's rerun runs only the fragment). Also a decorator: `@turns.fragment`."""
+    @functools.wraps(render)
+    def in_turn(*args: object, **kwargs: object) -> None:
+        with taking_turns():
+            if fragment_run():  # a page's run did it already, in app.py
+                undo_stale_echoes()
+            render(*args, **kwargs)
+
+    return st.fragment(in_turn, run_every=run_every)
