@@ -1,30 +1,36 @@
-"""GAN Lab, the classroom app: `streamlit run app.py`.
+"""GAN Lab, the classroom app: `streamlit run app.py`, for one person and for a class alike.
 
-This file is the frame around every page: page settings, the language switch, the
-navigation (pages live in ui/pages/), who is using the session (ui/people.py) and a small
-"training now" note in the sidebar.
+This file is both ends of the app. `streamlit run` finds the `st.App` at the bottom and serves it: before the server
+answers anyone it imports everything heavy, fills the shared caches and opens every page once (ui/warm_start.py), so
+a class that opens the address at once meets a warm server. Every session's script run then executes this same file
+as `__main__` and draws the frame around every page: page settings, the language switch, the navigation (pages live
+in ui/pages/), who is using the session (ui/people.py) and a small "training now" note in the sidebar.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-import ui.preload  # noqa: F401  first: one thread imports everything heavy before any page runs
-from ui import nav, people, run_watch, style, turns, widgets
-from ui.i18n import language_switch, t
+if __name__ == "__main__":  # a session's script run (Streamlit, and AppTest, run the app's file as __main__)
+    import ui.preload  # noqa: F401  first: one thread imports everything heavy before any page runs
+    from ui import nav, people, run_watch, style, turns, widgets
+    from ui.i18n import language_switch, t
 
-# A local picture: an emoji or a :material/...: icon here makes the browser fetch the favicon from a CDN, which
-# fails offline (issue 10). As a data URL, made once: a file path would be read and added to Streamlit's media
-# files again on every script run of every session (~4% of a page run's time under 30 students, py-spy).
-st.set_page_config(page_title="GAN Lab", page_icon=style.FAVICON, layout="wide")
-with turns.taking_turns():  # a class's page runs take turns at the one interpreter (ui/turns.py)
-    widgets.undo_stale_echoes()
-    widgets.keep_settings_across_pages()
-    language_switch()
-    style.inject_css()
-    page = st.navigation(nav.build_pages(), position="sidebar", expanded=True)
-    with st.sidebar:
-        people.sidebar()
-        run_watch.training_note()
-        st.caption(t("sidebar_footer"))
-    page.run()
+    # The favicon is a local picture as a data URL made once: an emoji or a :material/...: icon makes the browser
+    # fetch it from a CDN, which fails offline, and a file path would be read again on every script run.
+    st.set_page_config(page_title="GAN Lab", page_icon=style.FAVICON, layout="wide")
+    with turns.taking_turns():  # a class's page runs take turns at the one interpreter (ui/turns.py)
+        widgets.undo_stale_echoes()
+        widgets.keep_settings_across_pages()
+        language_switch()
+        style.inject_css()
+        page = st.navigation(nav.build_pages(), position="sidebar", expanded=True)
+        with st.sidebar:
+            people.sidebar()
+            run_watch.training_note()
+            st.caption(t("sidebar_footer"))
+        page.run()
+else:  # imported by `streamlit run app.py`: the server, which warms up before it answers (ui/warm_start.py)
+    from ui.warm_start import warm_start
+
+    app = st.App(__file__, lifespan=warm_start)

@@ -4,6 +4,7 @@
     python bench/classroom_load.py --sessions 3 --seconds 10 --solo 5       # a quick check
     python bench/classroom_load.py --url http://localhost:8501 --checkpoints checkpoints
     python bench/classroom_load.py --sessions 30 --seconds 60 --each-trains   # a GPU box: 30 runs at once
+    python bench/classroom_load.py --first-wave --sessions 30 --join 0 --repeats 5   # a class at the server's start
 
 Each student is a websocket client speaking Streamlit's own protocol (`/_stcore/stream`, the
 protobufs that ship with streamlit), as a browser tab does: a full script run per page visit
@@ -12,7 +13,7 @@ while the student "reads" the page (--think seconds), the page's fragment reruns
 server asks for (ForwardMsg auto_rerun), timed the same way. Students join within --join seconds
 and visit the pages in turn, each from a different first page.
 
-Without --url the benchmark starts the app itself (`streamlit run serve.py`, as a classroom should) on a copy of the
+Without --url the benchmark starts the app itself (`streamlit run app.py`, as a classroom does) on a copy of the
 shipped runs in a temporary checkpoints folder, then:
   1. one student visits every page twice: cold (first visit, empty caches) and warm;
   2. that student presses Start on the Train page with its defaults (only the epochs raised, so
@@ -29,6 +30,12 @@ shipped runs in a temporary checkpoints folder, then:
 and prints per page p50 / p95 / max of the full page runs, the fragment polls, every exception a
 page showed, the training's speed under load against alone, and the app / floor ratios.
 The last line is the whole result as JSON (also written to --json-out).
+
+With --first-wave it measures a class that opens the address the moment a fresh server answers instead: each round
+starts the app afresh on a new copy of the shipped runs (what a fresh clone's first start is), waits for its first
+answer to a health check, and lets --sessions students join within --join seconds, each opening one page (the pages
+in turn); each student's first page is timed from joining to the end of its script run. Then the same wave meets a
+fresh floor app. No training runs. The ratios are the app's over the floor's first pages, the median over rounds.
 """
 
 from __future__ import annotations
@@ -373,6 +380,97 @@ async def press_stop(url: str, run_name: str) -> None:
         await tab.close()
 
 
+# --- the first wave: a class that opens the app the moment the server answers ---------------------------
+# The app's pages by url path, in the lecture's order (ui/nav.py), and the floor app's: a first wave cannot ask the
+# server for them (that request would be a visitor before the wave).
+APP_PAGES = ["home", "data", "train", "losses", "toy2d", "latent", "progression", "compare", "runs", "board"]
+FLOOR_PAGES = [f"p{i + 1}" for i in range(8)]
+
+
+async def first_page(url: str, page: str, default_page: str, join: float, start: float,
+                     seconds: list[float], load: Load) -> None:
+    """One student of the first wave: joins within `join` s of `start`, opens `page`; the seconds from joining
+    (the websocket's opening included) until that page's script run has finished."""
+    await asyncio.sleep(random.uniform(0, join))
+    tab = Student(url, default_page=default_page)
+    joined = time.perf_counter()
+    try:
+        await tab.open()
+    except Exception as error:  # noqa: BLE001
+        load.failures[f"connect: {type(error).__name__}"] = load.failures.get(f"connect: {type(error).__name__}", 0) + 1
+        return
+    try:
+        result = await tab.run(page)
+        load.add(page, result)
+        if result.status == "ok":
+            seconds.append(time.perf_counter() - joined)
+            load.joined.append(time.perf_counter() - start)
+    finally:
+        await tab.close()
+
+
+async def first_wave(script: Path, env: dict[str, str] | None, pages: list[str], default_page: str, sessions: int,
+                     join: float) -> dict[str, Any]:
+    """Start a fresh server of `script`; the moment it answers, `sessions` students join within `join` s, each
+    opening one page (the pages in turn). Each student's first page is timed from joining; the server is stopped."""
+    server = Server(script, env, wait=False)
+    try:
+        answered = await asyncio.to_thread(server.wait_until_answering)
+        load, seconds = Load(), []
+        start = time.perf_counter()
+        await asyncio.gather(*(first_page(server.url, pages[index % len(pages)], default_page, join, start, seconds,
+                                          load) for index in range(sessions)))
+    finally:
+        server.stop()
+    result = summary(load)
+    result.update(server_answered_after=answered, first_page=quantiles(seconds))
+    return result
+
+
+def wave_table(title: str, result: dict[str, Any]) -> str:
+    q = result["first_page"]
+    line = (f"first page p50 {q['p50']:.3f} s, p95 {q['p95']:.3f} s, max {q['max']:.3f} s ({q['n']} students)"
+            if q.get("n") else "no student got a first page")
+    return (f"\n{title}: the server answered {result['server_answered_after']:.1f} s after it was started; {line}; "
+            f"exceptions {sum(result['exceptions'].values())}, failures {result['failures'] or 0}")
+
+
+async def first_waves(args: argparse.Namespace) -> dict[str, Any]:
+    """--first-wave: rounds of a fresh app server and a fresh floor server, each met by a first wave."""
+    report: dict[str, Any] = {"mode": "first-wave", "sessions": args.sessions, "join": args.join,
+                              "app_script": args.app_script, "cores": os.cpu_count(),
+                              "load_average": os.getloadavg()[0], "rounds": []}
+    app_script = (ROOT / args.app_script).resolve()
+    for index in range(args.repeats):
+        root = checkpoints_copy()
+        try:
+            phase(f"round {index + 1} of {args.repeats}: {args.sessions} students meet a fresh {args.app_script}")
+            app = await first_wave(app_script, {"GAN_LAB_CHECKPOINTS": str(root)}, APP_PAGES, "home",
+                                   args.sessions, args.join)
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+        print(wave_table(f"GAN Lab ({args.app_script}), round {index + 1}", app), file=sys.stderr)
+        one: dict[str, Any] = {"app": app}
+        if not args.no_floor:
+            phase(f"round {index + 1}: the same wave meets a fresh floor app")
+            floor = await first_wave(FLOOR_APP, None, FLOOR_PAGES, "p1", args.sessions, args.join)
+            print(wave_table(f"floor app, round {index + 1}", floor), file=sys.stderr)
+            one["floor"] = floor
+            one["ratios"] = {f"{q}_first_page": ratio(app["first_page"], floor["first_page"], q)
+                             for q in ("p50", "p95", "max")}
+            print(f"app / floor, round {index + 1}: " + ratio_line(one["ratios"]), file=sys.stderr)
+        report["rounds"].append(one)
+    if not args.no_floor:
+        report["ratios"] = {name: statistics.median(values) if (values := [r["ratios"][name] for r in report["rounds"]
+                                                                           if r["ratios"][name] is not None]) else None
+                            for name in ("p50_first_page", "p95_first_page", "max_first_page")}
+        per_round = "; ".join(f"{r['ratios']['p95_first_page']:.2f}x" if r["ratios"]["p95_first_page"] else "-"
+                              for r in report["rounds"])
+        print(f"first page, app / floor, median of {args.repeats} round(s): " + ratio_line(report["ratios"])
+              + f"  [p95 per round: {per_round}]", file=sys.stderr)
+    return report
+
+
 # --- the training's speed, read from its run folder ----------------------------------------------------
 def steps_done(run: Path) -> float:
     """How far the run has trained: its last logged global step (history.jsonl, written by a training
@@ -452,7 +550,8 @@ def free_port() -> int:
 class Server:
     """`streamlit run SCRIPT` on a free port with the project's .streamlit/config.toml, until stopped."""
 
-    def __init__(self, script: Path, env: dict[str, str] | None = None):
+    def __init__(self, script: Path, env: dict[str, str] | None = None, wait: bool = True):
+        self.script = script
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(prefix="gan-lab-bench-", suffix=".log", delete=False)
@@ -461,18 +560,28 @@ class Server:
              "--server.headless", "true", "--server.address", "127.0.0.1"],
             cwd=ROOT, env={**os.environ, **(env or {})}, stdout=self.log, stderr=subprocess.STDOUT)
         self.started = time.perf_counter()
-        deadline = time.monotonic() + 180
+        self.ready_seconds = float("nan")
+        if wait:
+            self.wait_until_answering()
+
+    def wait_until_answering(self, timeout: float = 180.0) -> float:
+        """Block until the server answers its health check; the seconds since it was started. A request that
+        connects waits for its answer (a server still warming up holds it), so the moment it answers is seen at
+        once; a refused connection (no socket yet) is tried again 50 ms later."""
+        deadline = time.monotonic() + timeout
         while True:
             try:
-                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as response:
+                with urllib.request.urlopen(self.url + "/_stcore/health",
+                                            timeout=max(0.1, deadline - time.monotonic())) as response:
                     if response.status == 200:
                         break
             except OSError:
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the server of {script.name} did not start; see {self.log.name}")
-            time.sleep(0.2)
+                raise SystemExit(f"the server of {self.script.name} did not start; see {self.log.name}")
+            time.sleep(0.05)
         self.ready_seconds = time.perf_counter() - self.started
+        return self.ready_seconds
 
     def stop(self) -> None:
         self.process.terminate()
@@ -577,11 +686,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=1000, help="epochs of the benchmark's run (outlasts it)")
     parser.add_argument("--each-trains", action="store_true",
                         help="every student first presses Start on Train (a GPU classroom: 30 runs at once)")
+    parser.add_argument("--first-wave", action="store_true",
+                        help="a class opening the app the moment a fresh server answers: each round starts the app "
+                             "and then the floor app afresh, --sessions students join within --join s (0: all at "
+                             "once), each opens one page; their first pages are timed, app / floor (no training)")
+    parser.add_argument("--app-script", default="app.py",
+                        help="what `streamlit run` serves as the app, relative to the project (default: app.py)")
     parser.add_argument("--json-out", default="", help="also write the JSON result here")
     args = parser.parse_args(argv)
     if args.sessions < 1 or args.seconds <= 0 or args.think < 0 or args.join < 0 or args.repeats < 1:
         parser.error("--sessions and --repeats must be at least 1, --seconds above 0, --think and --join not negative")
     pages = [p.strip() for p in args.pages.split(",") if p.strip()] or None
+    if args.first_wave:
+        report = asyncio.run(first_waves(args))
+        text = json.dumps(report)
+        if args.json_out:
+            Path(args.json_out).write_text(text + "\n")
+        print(text)
+        return 0
     return asyncio.run(bench(args, pages))
 
 
@@ -600,7 +722,7 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
         url, root = args.url, Path(args.checkpoints) if args.checkpoints else None
     else:
         root = checkpoints_copy()
-        server = Server(ROOT / "serve.py", {"GAN_LAB_CHECKPOINTS": str(root)})
+        server = Server((ROOT / args.app_script).resolve(), {"GAN_LAB_CHECKPOINTS": str(root)})
         url = server.url
         report["server_ready_seconds"] = server.ready_seconds
         phase(f"app server ready ({server.ready_seconds:.1f} s), {url}")

@@ -128,7 +128,7 @@ def main() -> None:
     parser.add_argument("--class-runs", type=int, default=0,
                         help="add N students' finished runs (copies of the shipped one) as a class would have")
     parser.add_argument("--sort", default="cumulative", help="with --profile: pstats sort key (cumulative, tottime)")
-    parser.add_argument("--warm-up", action="store_true", help="fill the shared caches first as serve.py does")
+    parser.add_argument("--warm-up", action="store_true", help="fill the shared caches first, as the server does before it answers")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="gan-lab-page-cost-"))
@@ -140,7 +140,7 @@ def main() -> None:
     os.chdir(ROOT)
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's "missing ScriptRunContext" lines
     try:
-        import ui.preload  # noqa: F401  as serve.py: everything heavy imported before any page
+        import ui.preload  # noqa: F401  as the server: everything heavy imported before any page
         from streamlit.testing.v1 import AppTest
 
         if args.warm_up:

@@ -6,7 +6,7 @@ and at epoch 100 alike).
 
 Two runs are trained here first, with the library: one of 1 epoch and one of --late epochs (same settings, so
 the late one has a hundred epochs of history for the live charts to draw). Then the app is served
-(`streamlit run serve.py`, over a temporary checkpoints folder) and, for each run in turn, its owner presses
+(`streamlit run app.py`, over a temporary checkpoints folder) and, for each run in turn, its owner presses
 Resume on the Train page (the server's job manager trains it on in a worker process, as in a class), and its
 speed is measured from its run folder: alone for --seconds, then while one student watches it on the Train page
 (the live view polling every second), then alone again. The result is watched / alone (the mean of both
@@ -97,7 +97,7 @@ async def bench(args: argparse.Namespace) -> dict:
     server = None
     try:
         runs = train_runs(root, args.model, args.late, args.batch_size)
-        server = Server(ROOT / "serve.py", {"GAN_LAB_CHECKPOINTS": str(root)})
+        server = Server(ROOT / "app.py", {"GAN_LAB_CHECKPOINTS": str(root)})
         await asyncio.sleep(5)  # the server's warm-up
         for name, done in runs.items():
             report[name] = await measure(server.url, root, name, done, args.seconds)

@@ -58,7 +58,8 @@ def test_many_sessions_importing_the_app_at_once_on_a_cold_interpreter_all_get_w
 
 
 def test_app_py_imports_the_preload_before_any_other_module_of_the_app() -> None:
-    lines = [line for line in (ROOT / "app.py").read_text().splitlines() if line.startswith(("import ", "from "))]
+    lines = [line.strip() for line in (ROOT / "app.py").read_text().splitlines()
+             if line.strip().startswith(("import ", "from "))]
     ours = [line for line in lines if "ui" in line.split()[1] or "gan_core" in line.split()[1]]
     assert ours[0].startswith("import ui.preload")
 

@@ -269,7 +269,7 @@ def epoch_samples(name: str, epoch: int) -> np.ndarray:
 
 def warm_up() -> None:
     """The shared work a class's first visitors would otherwise wait for, done once when the server starts
-    (serve.py): the digits, the Gaussians of Home, Data and Compare, the default run's generator and
+    (ui/warm_start.py), before it answers: the digits, the Gaussians of Home, Data and Compare, the default run's generator and
     principal directions (Latent), Compare's numbers for its opening settings (the default run, 500 samples,
     seed 0; read from disk after the first start) and the metrics' reference values every training worker is
     handed. The measuring goes through the one measuring thread the pages use, so a page asking for the same
