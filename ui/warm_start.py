@@ -29,7 +29,25 @@ async def warm_start(app: Any) -> AsyncIterator[None]:
     await asyncio.to_thread(_fill_caches)
     await _visit_every_page()
     print(f"  GAN Lab is ready (warmed up in {time.perf_counter() - started:.0f} s).", file=sys.stderr, flush=True)
+    _open_browser()
     yield
+
+
+def _open_browser() -> None:
+    """Open the app in this machine's browser once it is ready, as `streamlit run` does for a plain script (where
+    it opens at once): not on a headless server, and at the address the server was told to use."""
+    from streamlit import cli_util, config
+    from streamlit.web.server import server_util
+
+    if config.get_option("server.headless"):
+        return
+    if config.is_manually_set("browser.serverAddress"):
+        address = config.get_option("browser.serverAddress")
+    elif config.is_manually_set("server.address"):
+        address = server_util.get_display_address(config.get_option("server.address"))
+    else:
+        address = "localhost"
+    cli_util.open_browser(server_util.get_url(address))
 
 
 def _fill_caches() -> None:
