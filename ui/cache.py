@@ -293,7 +293,7 @@ def warm_up() -> None:
     from gan_core.errors import GanLabError
     from gan_core.eval.metrics import references
 
-    try:  # what the job manager hands every digit run's worker: the first Start no longer waits ~10 s
+    try:  # what the job manager hands every digit run's worker: measured here, the first Start does not wait for it
         _measurer.submit(references).result()
     except GanLabError:  # no classifier here: the pages say so where they measure
         return

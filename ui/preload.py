@@ -3,9 +3,10 @@
 Streamlit runs every session's script in a thread of its own. When a class opens the app at once,
 those threads would import torch, pandas and plotly for the first time together, and Python's
 per-module import locks can then hand one of them a half-initialised module ("partially initialized
-module 'pandas' has no attribute 'Series'"). app.py imports this module before anything else:
-Python imports a module once, and every other thread that asks for it waits until that import is
-complete, so the first session imports everything below and the others find it all ready.
+module 'pandas' has no attribute 'Series'"). The server imports it before it answers anyone
+(ui/warm_start.py), and app.py imports it before anything else: Python imports a module once, and every
+other thread that asks for it waits until that import is complete, so whoever comes first imports
+everything below and the others find it all ready.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from threadpoolctl import threadpool_limits
 THIRD_PARTY = (
     "numpy", "torch", "pandas", "pandas.io.formats.style", "pyarrow", "PIL.Image", "PIL.PngImagePlugin",
     "PIL.GifImagePlugin", "plotly.graph_objects", "plotly.io", "plotly.tools",
-    "torch._dynamo",  # torch.optim's first optimizer imports it (1.6 s on 2 cores): the 2D lab's first visit
+    "torch._dynamo",  # torch.optim's first optimizer imports it, slowly: the 2D lab's first visit
 )
 PACKAGES = ("gan_core", "ui")
 SKIP = {"gan_core.__main__", "ui.preload"}
@@ -61,9 +62,9 @@ def load() -> None:
 
 
 def freeze_heap() -> None:
-    """Keep what is loaded so far (a quarter of a million objects of torch, pandas, plotly and the app's modules,
-    which live as long as the server) out of every later garbage collection: a full collection then walks only
-    what sessions made since, instead of holding every session's thread for a third of a second."""
+    """Keep what is loaded so far (torch, pandas, plotly and the app's modules, which live as long as the server)
+    out of every later garbage collection: a full collection then walks only what sessions made since, instead of
+    holding every session's thread while it walks all of them."""
     gc.collect()
     gc.freeze()
 
