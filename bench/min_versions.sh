@@ -22,27 +22,28 @@ import os, re, subprocess, sys
 from packaging.version import InvalidVersion, Version
 
 given = {"torch": os.environ.get("TORCH"), "torchvision": os.environ.get("TORCHVISION")}
+bounds = {}  # a package named in both files (streamlit) takes the higher bound
 for path in sys.argv[1:]:
     for line in open(path):
         found = re.match(r"([A-Za-z0-9_.-]+)>=([0-9][0-9.]*)", line)
-        if not found:
-            continue
-        name, bound = found.group(1), Version(found.group(2))
-        if given.get(name):
-            print(f"{name}=={given[name]}")
-            continue
-        listed = subprocess.run([sys.executable, "-m", "pip", "index", "versions", name], capture_output=True,
-                                text=True, check=True).stdout
-        versions = []
-        for text in re.search(r"Available versions: (.*)", listed).group(1).split(", "):
-            try:
-                versions.append(Version(text))
-            except InvalidVersion:
-                pass
-        lowest = min((v for v in versions if v >= bound and not v.is_prerelease), default=None)
-        if lowest is None:
-            sys.exit(f"the index serves no {name} >= {bound}")
-        print(f"{name}=={lowest}")
+        if found:
+            bounds[found.group(1)] = max(bounds.get(found.group(1), Version("0")), Version(found.group(2)))
+for name, bound in bounds.items():
+    if given.get(name):
+        print(f"{name}=={given[name]}")
+        continue
+    listed = subprocess.run([sys.executable, "-m", "pip", "index", "versions", name], capture_output=True,
+                            text=True, check=True).stdout
+    versions = []
+    for text in re.search(r"Available versions: (.*)", listed).group(1).split(", "):
+        try:
+            versions.append(Version(text))
+        except InvalidVersion:
+            pass
+    lowest = min((v for v in versions if v >= bound and not v.is_prerelease), default=None)
+    if lowest is None:
+        sys.exit(f"the index serves no {name} >= {bound}")
+    print(f"{name}=={lowest}")
 PY
 echo "== installing the lowest versions:"; cat "$VENV/lowest.txt"
 "${PIP[@]}" install -r "$VENV/lowest.txt"
