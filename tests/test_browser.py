@@ -31,7 +31,7 @@ PAGES = ("home", "data", "train", "losses", "toy2d", "latent", "progression", "c
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 WIDTH = 1440  # a common projector / laptop width
-STARTUP_SECONDS = 90
+STARTUP_SECONDS = 240  # the server answers once warm (ui/warm_start.py): a minute or more on a busy machine
 TRAINING_SECONDS = 300  # one epoch of the MLP on 5,000 digits: about 10 s on two idle cores, more when shared
 RUN = "browser-run"
 
