@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
+from typing import Callable
 
 import torch
 
@@ -92,3 +94,41 @@ def available_devices() -> list[DeviceInfo]:
         found.append(DeviceInfo("mps", "Apple GPU (MPS)"))
     found.append(DeviceInfo("cpu", f"CPU, {cpu_cores()} cores"))
     return found
+
+
+# --- where runs train ------------------------------------------------------------------------------
+# A server whose runs train on a cluster offers the cluster's devices, not its own: a laptop without a GPU
+# serves a class that trains on a GPU box. Set once by the process that serves (the job manager's
+# configuration), never by a session; None means this machine.
+_training_devices: Callable[[], list[DeviceInfo]] | None = None
+_training_devices_lock = threading.Lock()
+
+
+def use_training_devices(source: Callable[[], list[DeviceInfo]] | None) -> None:
+    """Say where this process's runs train: `source()` lists the devices there, best first (None: this machine)."""
+    global _training_devices
+    with _training_devices_lock:
+        _training_devices = source
+
+
+def training_devices() -> list[DeviceInfo]:
+    """The devices a run started here can train on, best first: this machine's, or a cluster's."""
+    source = _training_devices
+    return source() if source is not None else available_devices()
+
+
+def training_device_type(choice: str) -> str:
+    """The kind of device ("cpu", "cuda", "mps") a run asking for `choice` trains on: `resolve_device` of this
+    machine, or where runs train on a cluster (`auto` prefers its GPUs). ConfigError when there is none."""
+    source = _training_devices
+    if source is None:
+        return resolve_device(choice).type
+    if choice not in DEVICE_CHOICES:
+        raise ConfigError(f"device must be one of {', '.join(DEVICE_CHOICES)}, got {choice!r}", code="device_unknown", device=choice)
+    kinds = [device.choice for device in source()]
+    if choice == "auto":
+        return kinds[0] if kinds else "cpu"
+    if choice not in kinds:
+        raise ConfigError(f"device {choice!r} was asked for but the cluster that trains the runs has none; use "
+                          f"{' or '.join(kinds + ['auto'])}", code="device_not_on_cluster", device=choice)
+    return choice
