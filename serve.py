@@ -24,7 +24,14 @@ if str(HERE) not in sys.path:  # `streamlit run /elsewhere/serve.py` imports ui/
 
 def _prepare() -> None:
     import ui.preload  # noqa: F401  every heavy module, before any session
+    from gan_core.errors import GanLabError
+    from gan_core.jobs.manager import get_job_manager
     from ui import cache
+
+    try:
+        get_job_manager()  # its warm workers start now, so the first Start finds one ready
+    except GanLabError:  # a bad setting: the pages show it where they use the manager
+        logging.getLogger(__name__).warning("the job manager could not start", exc_info=True)
 
     threading.Thread(target=_warm, args=(cache.warm_up,), name="gan-lab-warm-up", daemon=True).start()
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import threading
 from dataclasses import dataclass
 from typing import Callable
@@ -65,6 +67,38 @@ def wait_without_spinning(device: torch.device) -> None:
     done = queued_work_done(device)
     if done is not None:
         done.synchronize()
+
+
+# NVIDIA's Multi-Process Service (MPS): a control daemon (`nvidia-cuda-mps-control -d`) and a server through
+# which every CUDA process of the user runs, so kernels of different processes run on the GPU at the same
+# time instead of in turns. CUDA uses it by itself whenever the daemon runs; clients find it through
+# $CUDA_MPS_PIPE_DIRECTORY (default /tmp/nvidia-mps), where the daemon listens on "control".
+MPS_PIPE_ENV = "CUDA_MPS_PIPE_DIRECTORY"
+MPS_DEFAULT_PIPE_DIRECTORY = "/tmp/nvidia-mps"
+_MPS_DAEMON_NAMES = ("nvidia-cuda-mps-control", "nvidia-cuda-mps")  # /proc/*/comm keeps 15 characters
+
+
+def nvidia_mps_running() -> bool:
+    """Whether an NVIDIA MPS control daemon serves this machine's CUDA processes. Its pipe directory holds the
+    `control` socket and `nvidia-cuda-mps-control.pid`; a stale directory (a daemon killed without `quit`)
+    keeps them, so the daemon itself is looked for: the process of that pid, else (a daemon outside this
+    process's view, such as a host's shared into a container) a connection to the socket. Never starts CUDA."""
+    folder = os.environ.get(MPS_PIPE_ENV) or MPS_DEFAULT_PIPE_DIRECTORY
+    control = os.path.join(folder, "control")
+    if not os.path.exists(control):
+        return False
+    with contextlib.suppress(OSError, ValueError):
+        with open(os.path.join(folder, "nvidia-cuda-mps-control.pid")) as pid_file:
+            pid = int(pid_file.read().strip())
+        with open(f"/proc/{pid}/comm") as comm:
+            if comm.read().strip() in _MPS_DAEMON_NAMES:
+                return True
+    for kind in (socket.SOCK_SEQPACKET, socket.SOCK_STREAM):
+        with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX, kind) as probe:
+            probe.settimeout(1.0)
+            probe.connect(control)
+            return True
+    return False
 
 
 @dataclass(frozen=True)

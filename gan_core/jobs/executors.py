@@ -5,8 +5,9 @@ teacher's moves. An executor only runs what it is handed: it starts one worker f
 stop on, reports what the worker said and when it has ended, kills it, and after a server restart
 finds the workers still training. Two executors exist:
 
-- `LocalExecutor` (the default): one spawned process per job on this machine (worker.py's `run_job`).
-  Nothing outside the standard library and torch is imported for it.
+- `LocalExecutor` (the default): one spawned process per job on this machine (worker.py's `run_job`),
+  taken from a pool of workers warmed up ahead where it has one (pool.py). Nothing outside the standard
+  library and torch is imported for it.
 - `RayExecutor` (ray_executor.py): one Ray actor per job on a cluster, chosen by configuration
   (`$GAN_LAB_CLUSTER`, `python -m gan_core train --cluster`); `ray` is imported only then.
 
@@ -21,15 +22,18 @@ import multiprocessing
 import os
 import shutil
 import subprocess
+import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait as wait_for_any
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import torch
 
+from ..devices import nvidia_mps_running, resolve_device
 from ..errors import ConfigError
+from .pool import WarmPool, configured_warm_workers
 from .worker import JobRequest, run_job
 
 if TYPE_CHECKING:
@@ -84,6 +88,7 @@ class Placement:
     gpus: float = 0.0
     gpu_names: tuple[str, ...] = ()
     capacity: dict[str, int] = field(default_factory=dict)  # device -> runs that can train at once
+    nvidia_mps: bool = False  # NVIDIA's Multi-Process Service runs: the GPU's runs compute at once, not in turns
     problem: str = ""  # what keeps some of it from being used (English), "" when nothing does
 
 
@@ -159,7 +164,8 @@ class Executor(ABC):
     def placement(self) -> Placement:
         """Where runs train: this machine's devices and how many jobs each takes."""
         return Placement("local", capacity={device: self.limit(device) for device in ("cpu", "cuda")
-                                            if device == "cpu" or torch.cuda.is_available()})
+                                            if device == "cpu" or torch.cuda.is_available()},
+                         nvidia_mps=torch.cuda.is_available() and nvidia_mps_running())
 
     def check_options(self, options: dict[str, Any], prepare: Any) -> None:
         """Refuse trainer options this executor cannot pass to its workers (ConfigError)."""
@@ -171,9 +177,11 @@ class Executor(ABC):
 class LocalWorker(Worker):
     """A spawned process of this machine and the pipe to it."""
 
-    def __init__(self, process: multiprocessing.process.BaseProcess, channel: Connection):
+    def __init__(self, process: multiprocessing.process.BaseProcess, channel: Connection,
+                 on_close: Callable[[], None] | None = None):
         self._process = process
         self._channel: Connection | None = channel
+        self._on_close = on_close
         self.pid = process.pid
 
     @property
@@ -211,18 +219,45 @@ class LocalWorker(Worker):
             self._channel.close()
             self._channel = None
         self._process.close()
+        if self._on_close is not None:
+            self._on_close()
+            self._on_close = None
 
 
 class LocalExecutor(Executor):
     """One spawned process per job on this machine: its own interpreter lock, CUDA context and
-    process-wide flags. Never a fork: the server may hold CUDA."""
+    process-wide flags. Never a fork: the server may hold CUDA.
+
+    With `warm_workers` > 0 it keeps that many workers warm (pool.py) for jobs on this machine's best device
+    and hands each job to one; a job finds none ready only when more start at once than the pool holds
+    (then it gets a fresh process, as without a pool). The server's executor (`make_executor`) has a pool
+    (`$GAN_LAB_WARM_WORKERS`, default `configured_warm_workers`); one made directly has none unless asked."""
 
     name = "local"
 
-    def __init__(self) -> None:
+    def __init__(self, warm_workers: int = 0) -> None:
         self._context = multiprocessing.get_context("spawn")
+        self._live = 0  # workers started and not yet closed: the pool's bound counts them
+        self._live_lock = threading.Lock()
+        self.pool: WarmPool | None = None
+        if warm_workers > 0:
+            device = resolve_device("auto").type
+            self.pool = WarmPool(self._context, warm_workers, device, busy=lambda: self._live,
+                                 max_processes=self.limit("cuda") if device == "cuda" else None)
 
     def start(self, job: "Job", request: JobRequest) -> Worker:
+        taken = self.pool.take(job.device) if self.pool is not None else None
+        if taken is not None:
+            process, channel = taken
+            try:
+                channel.send({"event": "job", "request": request})  # read once it is warm (at once if it is)
+            except (OSError, ValueError):  # it died just now: start a fresh one instead
+                channel.close()
+                process.kill()
+                process.join(5.0)
+                process.close()
+            else:
+                return self._track(process, channel)
         mine, theirs = self._context.Pipe(duplex=True)
         process = self._context.Process(target=run_job, args=(request, theirs), name=f"gan-lab-train-{job.run_name}")
         try:
@@ -232,7 +267,22 @@ class LocalExecutor(Executor):
             raise
         finally:
             theirs.close()  # the worker holds its own end now (or there is no worker)
-        return LocalWorker(process, mine)
+        return self._track(process, mine)
+
+    def _track(self, process: multiprocessing.process.BaseProcess, channel: Connection) -> LocalWorker:
+        with self._live_lock:
+            self._live += 1
+        return LocalWorker(process, channel, on_close=self._released)
+
+    def _released(self) -> None:
+        with self._live_lock:
+            self._live -= 1
+        if self.pool is not None:
+            self.pool.changed()
+
+    def shutdown(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
 
     def wait(self, workers: list[Worker], timeout: float) -> None:
         waitables = [item for worker in workers if isinstance(worker, LocalWorker) for item in worker.waitables]
@@ -250,7 +300,8 @@ def make_executor(cluster: str | None = None) -> Executor:
     the token first and fails with one line (ClusterError), never a long hang."""
     cluster = configured_cluster() if cluster is None else cluster.strip()
     if cluster in ("", "local"):
-        return LocalExecutor()
+        has_cuda = torch.cuda.is_available()
+        return LocalExecutor(warm_workers=configured_warm_workers(has_cuda, default_job_limit("cuda") if has_cuda else 0))
     try:
         from .ray_executor import RayExecutor
     except ImportError as error:

@@ -328,7 +328,8 @@ class JobManager:
             return place + 1
 
     def shutdown(self, timeout: float = 30.0) -> None:
-        """Stop every job and wait (up to `timeout` s) for the workers to save; kill those that do not."""
+        """Stop every job and wait (up to `timeout` s) for the workers to save; kill those that do not. Then
+        let go of what the executor holds (its warm workers end)."""
         with self._lock:
             active = list(self._jobs)
             for job in active:
@@ -340,6 +341,7 @@ class JobManager:
                     job._stop_deadline = 0.0  # the supervisor kills it now
         for job in active:
             job.done.wait(10.0)
+        self.executor.shutdown()
 
     def leave(self) -> None:
         """What a server does as it exits: where workers end with it (this machine's processes), stop every job
