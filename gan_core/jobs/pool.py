@@ -42,6 +42,9 @@ WARM_WORKERS_ENV = "GAN_LAB_WARM_WORKERS"
 # memory, or out of MPS clients, is not asked again ten times a second.
 RETRY_SECONDS, MAX_RETRY_SECONDS = 2.0, 120.0
 REHEARSAL_STEPS = 2  # steps of the rehearsal run: on a GPU the first one warms up and captures the graph
+# Seconds a refill waits after a worker was handed a job: on a 2-core laptop a new interpreter importing torch
+# would compete with the run's first steps, the seconds in which a student waits for its first picture.
+REFILL_AFTER_TAKE = 3.0
 
 
 def configured_warm_workers(has_cuda: bool, cuda_job_limit: int) -> int:
@@ -93,7 +96,7 @@ class WarmPool:
         self._wake = threading.Event()
         self._closed = False
         self._failures = 0
-        self._retry_at = 0.0
+        self._retry_at = 0.0  # no spawn before this (monotonic): after failures, and just after a take
         self._numbers = iter(range(1, 10**9))
         self._keeper = threading.Thread(target=self._keep, name="gan-lab-warm-pool", daemon=True)
         self._keeper.start()
@@ -101,7 +104,8 @@ class WarmPool:
     # --- the executor's side ------------------------------------------------------------------
     def take(self, device: str) -> tuple[multiprocessing.process.BaseProcess, Connection] | None:
         """A waiting worker for a job on `device` (a ready one first, else one still warming up: it is further
-        along than a fresh one), out of the pool; None when there is none. The pool starts another."""
+        along than a fresh one), out of the pool; None when there is none. The pool starts another a few
+        seconds later."""
         if device != self.device:
             return None
         with self._lock:
@@ -111,7 +115,7 @@ class WarmPool:
                 return None
             member = next((m for m in alive if m.ready), alive[0])
             self._members.remove(member)
-        self._wake.set()
+            self._retry_at = max(self._retry_at, time.monotonic() + REFILL_AFTER_TAKE)
         return member.process, member.channel
 
     def changed(self) -> None:
