@@ -47,7 +47,7 @@ def test_mps_is_on_only_while_its_daemon_runs(tmp_path, monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("mps", [True, False, None])  # None: no CUDA GPU here
-def test_the_teacher_reads_on_the_class_board_whether_mps_shares_the_gpu(checkpoints, job_manager, monkeypatch,
+def test_the_teacher_reads_on_the_class_board_whether_mps_shares_the_gpu(checkpoints, job_manager, monkeypatch,  # noqa: F811
                                                                        mps) -> None:
     capacity = {"cpu": 1, "cuda": 32} if mps is not None else {"cpu": 1}
     monkeypatch.setattr(job_manager.executor, "placement",

@@ -282,16 +282,18 @@ def warm_up(device: str) -> None:
         pass
     folder = tempfile.mkdtemp(prefix="gan-lab-warm-")
     try:
-        trainer = Trainer.create(config, RunDir("rehearsal", folder))
-        trainer.on_step.append(lambda progress: trainer.request_stop() if progress.global_step >= REHEARSAL_STEPS
-                               else None)
-        trainer.train()
-        del trainer
+        _rehearse(Trainer.create(config, RunDir("rehearsal", folder)))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     gc.collect()  # the rehearsal's trainer (its observers refer back to it)
     if device == "cuda":
         torch.cuda.empty_cache()  # its tensors and graph pool; the context and handles stay
+
+
+def _rehearse(trainer: Any) -> None:
+    """Train `REHEARSAL_STEPS` steps, then stop (with its save, as a stopped run does)."""
+    trainer.on_step.append(lambda progress: trainer.request_stop() if progress.global_step >= REHEARSAL_STEPS else None)
+    trainer.train()
 
 
 def memory_now() -> dict[str, int]:
