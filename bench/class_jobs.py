@@ -10,6 +10,12 @@ N = 1, the runs' final states, the median of the runs' own training time and, on
 GPU memory of one worker (nvidia-smi). Worker start-up, data loading, epoch-end samples, metrics
 and saving are all inside the wall time: it is what a class waits. --tiny trains 1 epoch on 512
 digits without metrics. Ends with one line of JSON.
+
+Workers come from a warm pool as on a server (gan_core/jobs/pool.py; --warm-workers, 0 for none): the
+pool is filled before the runs are submitted, as a server fills it when it starts, and what it costs
+is printed (resident and private memory per warm worker; GPU memory per warm worker on CUDA). Per run
+it prints the seconds from Start (the submit) to the run's first history record and to its first
+samples (a preview or an epoch snapshot), and whether NVIDIA MPS is on (gan_core.devices.nvidia_mps_running).
 """
 
 from __future__ import annotations
@@ -35,26 +41,33 @@ import torch  # noqa: E402
 from gan_core.runs.checkpoints import RunDir  # noqa: E402
 from gan_core.config import TrainConfig  # noqa: E402
 from gan_core.data import ImageDataset, load_dataset  # noqa: E402
-from gan_core.devices import cpu_cores  # noqa: E402
+from gan_core.devices import cpu_cores, nvidia_mps_running  # noqa: E402
+from gan_core.jobs.executors import LocalExecutor, default_job_limit  # noqa: E402
 from gan_core.jobs.manager import JobManager  # noqa: E402
+from gan_core.jobs.pool import configured_warm_workers  # noqa: E402
 
 
 class PeakWorkerMemory:
-    """Samples nvidia-smi's per-process GPU memory in a thread; the largest one process used."""
+    """Samples nvidia-smi in a thread: the largest GPU memory one process used, and how busy the GPU was;
+    and how busy this machine's CPUs were (/proc/stat), for every N."""
 
-    def __init__(self) -> None:
+    def __init__(self, gpu: bool) -> None:
         self.peak_mib = 0
+        self.gpu_busy: list[float] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
-        self.available = shutil.which("nvidia-smi") is not None
+        self.available = gpu and shutil.which("nvidia-smi") is not None
+        self._cpu_start = _cpu_times()
 
     def __enter__(self) -> "PeakWorkerMemory":
+        self._cpu_start = _cpu_times()
         if self.available:
             self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
+        self.cpu_busy = _busy_between(self._cpu_start, _cpu_times())
         if self.available:
             self._thread.join(5)
 
@@ -65,26 +78,121 @@ class PeakWorkerMemory:
                                      capture_output=True, text=True, timeout=10).stdout
                 used = [int(line.split(",")[1]) for line in out.strip().splitlines() if "," in line]
                 self.peak_mib = max([self.peak_mib, *used])
-            except (OSError, subprocess.SubprocessError, ValueError):
+                busy = subprocess.run(["nvidia-smi", "--query-gpu=utilization.gpu", "--format=csv,noheader,nounits", "-i", "0"],
+                                      capture_output=True, text=True, timeout=10).stdout
+                self.gpu_busy.append(float(busy.strip().splitlines()[0]))
+            except (OSError, subprocess.SubprocessError, ValueError, IndexError):
                 return
 
 
-def run_class(n: int, config: TrainConfig, options: dict, root: Path, timeout: float) -> dict:
-    manager = JobManager(max_per_device=n, trainer_options=options)
-    started = time.perf_counter()
+def _cpu_times() -> tuple[int, int] | None:
+    """(busy, total) jiffies of all CPUs since boot, where /proc/stat tells."""
     try:
-        with PeakWorkerMemory() if config.device == "cuda" else _nothing() as memory:
-            jobs = [manager.submit(replace(config, seed=seed), f"class-{n}-{seed}", root) for seed in range(n)]
+        with open("/proc/stat") as stat:
+            values = [int(v) for v in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    return sum(values) - idle, sum(values)
+
+
+def _busy_between(start: tuple[int, int] | None, end: tuple[int, int] | None) -> float | None:
+    if start is None or end is None or end[1] == start[1]:
+        return None
+    return round(100 * (end[0] - start[0]) / (end[1] - start[1]), 1)
+
+
+class FirstSigns:
+    """Watches every run's folder from a thread: when, after its Start, its first history record and its first
+    samples (a preview or an epoch snapshot) appeared, as a page that polls the folder would see them."""
+
+    def __init__(self) -> None:
+        self.started: dict[str, tuple[RunDir, float]] = {}
+        self.first_record: dict[str, float] = {}
+        self.first_samples: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def add(self, run: RunDir, started: float) -> None:
+        with self._lock:
+            self.started[run.name] = (run, started)
+
+    def close(self) -> None:
+        self._look()
+        self._stop.set()
+        self._thread.join(5)
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.02):
+            self._look()
+
+    def _look(self) -> None:
+        with self._lock:
+            waiting = [(name, run, started) for name, (run, started) in self.started.items()
+                       if name not in self.first_record or name not in self.first_samples]
+        for name, run, started in waiting:
+            now = time.perf_counter() - started
+            if name not in self.first_record and run.log_path.exists() and run.log_path.stat().st_size > 0:
+                self.first_record[name] = round(now, 2)
+            if name not in self.first_samples and (run.preview_path.exists() or run.snapshot_epochs()):
+                self.first_samples[name] = round(now, 2)
+
+
+def warm_pool_cost(executor: LocalExecutor, n: int, gpu: bool, timeout: float) -> dict:
+    """Fill the executor's pool (as a server does when it starts) and say what its waiting workers cost."""
+    if executor.pool is None:
+        return {"warm_workers": 0}
+    started = time.perf_counter()
+    ready = executor.pool.wait_ready(timeout=timeout)
+    workers = [worker for worker in executor.pool.status() if worker.ready]
+    cost = {"warm_workers": len(workers), "pool_ready": ready, "pool_fill_seconds": round(time.perf_counter() - started, 2),
+            "rss_mib_per_warm_worker": round(statistics.median(w.rss_bytes for w in workers) / 2**20) if workers else None,
+            "private_mib_per_warm_worker": round(statistics.median(w.private_bytes for w in workers) / 2**20) if workers else None,
+            "gpu_mib_per_warm_worker": None}
+    if gpu and shutil.which("nvidia-smi") and workers:
+        try:
+            out = subprocess.run(["nvidia-smi", "--query-compute-apps=pid,used_memory", "--format=csv,noheader,nounits"],
+                                 capture_output=True, text=True, timeout=10).stdout
+            used = {int(p): int(m) for p, m in (line.split(",") for line in out.strip().splitlines() if "," in line)}
+            mine = [used[w.pid] for w in workers if w.pid in used]
+            cost["gpu_mib_per_warm_worker"] = statistics.median(mine) if mine else None
+        except (OSError, subprocess.SubprocessError, ValueError):
+            pass
+    return cost
+
+
+def run_class(n: int, config: TrainConfig, options: dict, root: Path, timeout: float, warm_workers: int) -> dict:
+    executor = LocalExecutor(warm_workers=min(warm_workers, n))  # a server keeps its own number; n are used here
+    manager = JobManager(max_per_device=n, trainer_options=options, executor=executor)
+    signs = FirstSigns()
+    try:
+        pool = warm_pool_cost(executor, n, config.device == "cuda", timeout)
+        started = time.perf_counter()
+        with PeakWorkerMemory(config.device == "cuda") as memory:
+            jobs = []
+            for seed in range(n):
+                pressed = time.perf_counter()
+                jobs.append(manager.submit(replace(config, seed=seed), f"class-{n}-{seed}", root))
+                signs.add(jobs[-1].run, pressed)
             for job in jobs:
                 manager.wait(job, timeout=max(1.0, timeout - (time.perf_counter() - started)))
+        wall = time.perf_counter() - started  # to the last run's end (not the pool's shutdown after it)
     finally:
         manager.shutdown(timeout=60)
-    wall = time.perf_counter() - started
-    images, train_seconds = 0, []
+        signs.close()
+    images, train_seconds, runs = 0, [], []
     for job in jobs:
         info = RunDir(job.run_name, root).read_info()
         images += int(info["summary"]["steps"]) * config.batch_size * config.d_steps
         train_seconds.append(float(info["summary"]["train_seconds"]))
+        runs.append({"run": job.run_name, "first_record_seconds": signs.first_record.get(job.run_name),
+                     "first_samples_seconds": signs.first_samples.get(job.run_name),
+                     "train_seconds": train_seconds[-1],
+                     "start_to_end_seconds": round(job.finished_at - job.submitted, 2) if job.finished_at else None})
+    firsts = [r["first_record_seconds"] for r in runs if r["first_record_seconds"] is not None]
+    pictures = [r["first_samples_seconds"] for r in runs if r["first_samples_seconds"] is not None]
     return {
         "jobs": n, "wall_seconds": round(wall, 2), "images_per_second": round(images / wall, 1), "images": images,
         "states": dict(Counter(job.state for job in jobs)),
@@ -92,16 +200,12 @@ def run_class(n: int, config: TrainConfig, options: dict, root: Path, timeout: f
         # while a run trains, how fast it goes (start-up and waiting for a slot excluded): alone, the rate
         # at which one job keeps the device busy; the class's images/s cannot exceed what the device does
         "train_images_per_second": round(images / n / statistics.median(train_seconds), 1),
-        "peak_worker_gpu_mib": getattr(memory, "peak_mib", None),
+        "peak_worker_gpu_mib": memory.peak_mib if memory.available else None,
+        "median_first_record_seconds": round(statistics.median(firsts), 2) if firsts else None,
+        "median_first_samples_seconds": round(statistics.median(pictures), 2) if pictures else None,
+        "gpu_busy_percent": round(statistics.mean(memory.gpu_busy), 1) if memory.gpu_busy else None,
+        "cpu_busy_percent": memory.cpu_busy, "pool": pool, "runs": runs,
     }
-
-
-class _nothing:
-    def __enter__(self) -> "_nothing":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
 
 
 def main() -> None:
@@ -114,6 +218,9 @@ def main() -> None:
                         help="train the CPU-sized default (what a laptop trains) on the device instead of its own")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds to wait for one N (default: 3600)")
     parser.add_argument("--json-out", metavar="FILE", help="also write the JSON result here")
+    parser.add_argument("--warm-workers", type=int, default=None,
+                        help="warm workers in the pool (default: what a server keeps on this machine, "
+                             "$GAN_LAB_WARM_WORKERS; 0: every run starts a fresh process)")
     args = parser.parse_args()
     counts = [int(part) for part in args.jobs.split(",") if part.strip()]
 
@@ -131,29 +238,62 @@ def main() -> None:
     config.validate()
 
     device_name = torch.cuda.get_device_name(0) if args.device == "cuda" and torch.cuda.is_available() else platform.processor() or "cpu"
+    has_cuda = torch.cuda.is_available()
+    warm_workers = args.warm_workers if args.warm_workers is not None else \
+        configured_warm_workers(has_cuda, default_job_limit("cuda") if has_cuda else 0)
+    mps = has_cuda and nvidia_mps_running()
     print(f"{len(counts)} class sizes of {config.model} runs, {config.epochs} epoch(s) each, on {args.device} "
-          f"({device_name}, {cpu_cores()} CPU cores){' [tiny]' if args.tiny else ''}", file=sys.stderr)
+          f"({device_name}, {cpu_cores()} CPU cores){' [tiny]' if args.tiny else ''}; NVIDIA MPS: "
+          f"{'on' if mps else 'off' if has_cuda else 'no CUDA GPU'}; warm workers: {warm_workers}", file=sys.stderr)
+    from gan_core.eval.metrics import DIGIT_DATASETS, references
+    from gan_core.errors import GanLabError
+
+    if config.dataset in DIGIT_DATASETS and "evaluate" not in options:
+        try:
+            references()  # a server measures them when it starts (ui/cache.py warm_up): not part of a Start
+        except GanLabError:
+            pass
     results = []
     with tempfile.TemporaryDirectory(prefix="class-jobs-") as folder:
         for n in counts:
-            result = run_class(n, config, options, Path(folder), args.timeout)
+            result = run_class(n, config, options, Path(folder), args.timeout, warm_workers)
             results.append(result)
     base = results[0]["images_per_second"] / results[0]["jobs"] if results and results[0]["jobs"] == 1 else None
     print(f"{'runs':>5} {'wall s':>8} {'images/s':>10} {'x one job':>9} {'median train s':>14} {'while training':>14} "
-          f"{'GPU MiB/worker':>14}  states",
+          f"{'GPU MiB/worker':>14} {'first rec s':>11} {'first pic s':>11}  states",
           file=sys.stderr)
     for r in results:
         r["speedup"] = round(r["images_per_second"] / base, 2) if base else None
         print(f"{r['jobs']:>5} {r['wall_seconds']:>8.1f} {r['images_per_second']:>10.0f} "
               f"{r['speedup'] if r['speedup'] is not None else '-':>9} {r['median_train_seconds']:>14.1f} "
               f"{r['train_images_per_second']:>14.0f} "
-              f"{r['peak_worker_gpu_mib'] if r['peak_worker_gpu_mib'] is not None else '-':>14}  "
+              f"{r['peak_worker_gpu_mib'] if r['peak_worker_gpu_mib'] is not None else '-':>14} "
+              f"{_seconds(r['median_first_record_seconds']):>11} {_seconds(r['median_first_samples_seconds']):>11}  "
               f"{', '.join(f'{k} {v}' for k, v in r['states'].items())}", file=sys.stderr)
+    for r in results:
+        pool = r["pool"]
+        print(f"{r['jobs']} at once: GPU busy {_or_dash(r['gpu_busy_percent'])} %, CPU busy {_or_dash(r['cpu_busy_percent'])} %; "
+              f"warm workers {pool['warm_workers']}"
+              + (f" (filled in {pool['pool_fill_seconds']} s; each {pool['rss_mib_per_warm_worker']} MiB resident, "
+                 f"{pool['private_mib_per_warm_worker']} MiB its own, GPU {_or_dash(pool['gpu_mib_per_warm_worker'])} MiB)"
+                 if pool["warm_workers"] else ""), file=sys.stderr)
+        print("  Start -> first record / first samples, s, per run: " + "  ".join(
+            f"{_seconds(run['first_record_seconds'])}/{_seconds(run['first_samples_seconds'])}" for run in r["runs"]),
+            file=sys.stderr)
     report = {"device": args.device, "device_name": device_name, "cpu_cores": cpu_cores(), "model": config.model,
-              "epochs": config.epochs, "settings": config.to_dict(), "tiny": args.tiny, "results": results}
+              "epochs": config.epochs, "settings": config.to_dict(), "tiny": args.tiny, "nvidia_mps": mps,
+              "warm_workers": warm_workers, "results": results}
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(report) + "\n")
     print(json.dumps(report))
+
+
+def _seconds(value: float | None) -> str:
+    return f"{value:.1f}" if value is not None else "-"
+
+
+def _or_dash(value: object) -> str:
+    return "-" if value is None else str(value)
 
 
 if __name__ == "__main__":

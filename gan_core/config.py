@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .data import DATASET_SIZES
-from .devices import DEVICE_CHOICES, resolve_device
+from .devices import DEVICE_CHOICES, training_device_type
 from .errors import ConfigError
 from .losses import DEFAULT_LOSS, LOSSES, check_loss
 from .models import DEFAULT_MODEL, MODELS
@@ -150,7 +150,7 @@ class TrainConfig:
         """The model's recommended settings for the device it will train on (`device`, default auto) and
         the loss (`loss`, default ns), overridden by any given here (None means "not given")."""
         given = {name: value for name, value in settings.items() if value is not None}
-        device_type = resolve_device(given.get("device", "auto")).type
+        device_type = training_device_type(given.get("device", "auto"))
         loss = check_loss(given.get("loss", DEFAULT_LOSS))
         return cls(model=model, **{**recommended_settings(model, device_type, loss), **given})
 
@@ -184,7 +184,7 @@ def device_chosen_settings(model: str, device: str = "auto") -> dict[str, Any]:
     CLI and the Train page tell the user the device chose."""
     if model not in MODELS:
         return {}
-    return dict(MODELS[model].recommended_on.get(resolve_device(device).type, {}))
+    return dict(MODELS[model].recommended_on.get(training_device_type(device), {}))
 
 
 def resumed_config(saved: dict[str, Any], epochs_done: int, run_name: str, epochs: int | None = None,
@@ -352,7 +352,7 @@ def _check_field(setting: Any, value: Any, model: str | None = None) -> FieldErr
         return FieldError(name, "not_a_number", f"tf32 must be true or false, got {value!r}")
     if name == "device":
         try:
-            resolve_device(value)
+            training_device_type(value)  # this machine's devices, or the cluster's where runs train there
         except ConfigError as error:
             return FieldError(name, "unavailable", str(error), details={"code": error.code, "params": error.params})
         return None

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
+import threading
 from dataclasses import dataclass
+from typing import Callable
 
 import torch
 
@@ -65,6 +69,38 @@ def wait_without_spinning(device: torch.device) -> None:
         done.synchronize()
 
 
+# NVIDIA's Multi-Process Service (MPS): a control daemon (`nvidia-cuda-mps-control -d`) and a server through
+# which every CUDA process of the user runs, so kernels of different processes run on the GPU at the same
+# time instead of in turns. CUDA uses it by itself whenever the daemon runs; clients find it through
+# $CUDA_MPS_PIPE_DIRECTORY (default /tmp/nvidia-mps), where the daemon listens on "control".
+MPS_PIPE_ENV = "CUDA_MPS_PIPE_DIRECTORY"
+MPS_DEFAULT_PIPE_DIRECTORY = "/tmp/nvidia-mps"
+_MPS_DAEMON_NAMES = ("nvidia-cuda-mps-control", "nvidia-cuda-mps")  # /proc/*/comm keeps 15 characters
+
+
+def nvidia_mps_running() -> bool:
+    """Whether an NVIDIA MPS control daemon serves this machine's CUDA processes. Its pipe directory holds the
+    `control` socket and `nvidia-cuda-mps-control.pid`; a stale directory (a daemon killed without `quit`)
+    keeps them, so the daemon itself is looked for: the process of that pid, else (a daemon outside this
+    process's view, such as a host's shared into a container) a connection to the socket. Never starts CUDA."""
+    folder = os.environ.get(MPS_PIPE_ENV) or MPS_DEFAULT_PIPE_DIRECTORY
+    control = os.path.join(folder, "control")
+    if not os.path.exists(control):
+        return False
+    with contextlib.suppress(OSError, ValueError):
+        with open(os.path.join(folder, "nvidia-cuda-mps-control.pid")) as pid_file:
+            pid = int(pid_file.read().strip())
+        with open(f"/proc/{pid}/comm") as comm:
+            if comm.read().strip() in _MPS_DAEMON_NAMES:
+                return True
+    for kind in (socket.SOCK_SEQPACKET, socket.SOCK_STREAM):
+        with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX, kind) as probe:
+            probe.settimeout(1.0)
+            probe.connect(control)
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class DeviceInfo:
     """One device a user can pick, with words to show them."""
@@ -92,3 +128,41 @@ def available_devices() -> list[DeviceInfo]:
         found.append(DeviceInfo("mps", "Apple GPU (MPS)"))
     found.append(DeviceInfo("cpu", f"CPU, {cpu_cores()} cores"))
     return found
+
+
+# --- where runs train ------------------------------------------------------------------------------
+# A server whose runs train on a cluster offers the cluster's devices, not its own: a laptop without a GPU
+# serves a class that trains on a GPU box. Set once by the process that serves (the job manager's
+# configuration), never by a session; None means this machine.
+_training_devices: Callable[[], list[DeviceInfo]] | None = None
+_training_devices_lock = threading.Lock()
+
+
+def use_training_devices(source: Callable[[], list[DeviceInfo]] | None) -> None:
+    """Say where this process's runs train: `source()` lists the devices there, best first (None: this machine)."""
+    global _training_devices
+    with _training_devices_lock:
+        _training_devices = source
+
+
+def training_devices() -> list[DeviceInfo]:
+    """The devices a run started here can train on, best first: this machine's, or a cluster's."""
+    source = _training_devices
+    return source() if source is not None else available_devices()
+
+
+def training_device_type(choice: str) -> str:
+    """The kind of device ("cpu", "cuda", "mps") a run asking for `choice` trains on: `resolve_device` of this
+    machine, or where runs train on a cluster (`auto` prefers its GPUs). ConfigError when there is none."""
+    source = _training_devices
+    if source is None:
+        return resolve_device(choice).type
+    if choice not in DEVICE_CHOICES:
+        raise ConfigError(f"device must be one of {', '.join(DEVICE_CHOICES)}, got {choice!r}", code="device_unknown", device=choice)
+    kinds = [device.choice for device in source()]
+    if choice == "auto":
+        return kinds[0] if kinds else "cpu"
+    if choice not in kinds:
+        raise ConfigError(f"device {choice!r} was asked for but the cluster that trains the runs has none; use "
+                          f"{' or '.join(kinds + ['auto'])}", code="device_not_on_cluster", device=choice)
+    return choice

@@ -268,6 +268,7 @@ class Trainer:
     def _train(self, max_seconds: float | None) -> str:
         session_start = time.perf_counter()
         last_time = self._last_epoch_end = session_start
+        last_preview = -PREVIEW_EVERY  # the first preview comes after the first step
         while self.epoch < self.config.epochs:
             order = self._epoch_order(self.epoch)
             while self.step_in_epoch < self.steps_per_epoch:
@@ -283,6 +284,10 @@ class Trainer:
                 if len(self._pending) >= self.flush_every and not self._flush():
                     return self._end("diverged", self.note)
                 self._notify_step()
+                if self._previewing and now - last_preview >= PREVIEW_EVERY:
+                    if not self._preview():
+                        return self._end("diverged", self.note)
+                    last_time = last_preview = time.perf_counter()  # showing is not training time
             self.epoch += 1
             self.step_in_epoch = 0
             if self.epoch >= self.config.epochs or time.perf_counter() - self._last_epoch_end >= self.epoch_end_every:
@@ -366,6 +371,22 @@ class Trainer:
         return Progress(self.epoch, self.config.epochs, self.step_in_epoch, self.steps_per_epoch,
                         self.global_step, self.train_seconds, speed)
 
+    @property
+    def _previewing(self) -> bool:
+        """Whether the run folder should get previews: until this run's first epoch is recorded."""
+        return self.run is not None and not self.history.epochs
+
+    def _preview(self) -> bool:
+        """Save G's fixed-noise samples now, with the stats so far (one device sync for both), so a student
+        sees numbers and a first picture seconds after Start, not only when the first epoch is recorded
+        (a default CPU epoch takes seconds; a GPU records epochs only every EPOCH_END_EVERY seconds).
+        It only reads G (eval mode, no gradients, the fixed noise): the run trains exactly as without it.
+        False if a loss is not finite."""
+        if not self._flush():
+            return False
+        self.run.save_preview(self.epoch + 1, self.step_in_epoch, torch.from_numpy(self.sample_fixed()))
+        return True
+
     def _end_epoch(self) -> None:
         """Record the epochs finished since the last record: losses, samples, snapshot, checkpoint, metrics."""
         recorded = self.history.epochs[-1]["epoch"] if self.history.epochs else 0
@@ -386,6 +407,7 @@ class Trainer:
         if self.run is not None:
             weights = self.sampling_generator.state_dict() if keeps_generator(self.epoch, self.config.epochs) else None
             self.run.save_snapshot(self.epoch, weights, torch.from_numpy(samples))
+            self.run.remove_preview()  # the epoch's own samples stand in its place now
             self.run.thin_snapshots(MAX_SNAPSHOTS)
             self.save()
             if self._log is not None:
@@ -465,6 +487,8 @@ class Trainer:
 # Seconds of wall clock between two recorded epoch ends, per kind of device (0: every epoch).
 EPOCH_END_EVERY = {"cpu": 0.0, "cuda": 5.0, "mps": 5.0}
 MAX_SNAPSHOTS = 200  # epoch snapshots a run keeps at most (thinned evenly): a light scrubber and GIF
+# Seconds of wall clock between two previews of G's samples before the first epoch is recorded (preview.pt).
+PREVIEW_EVERY = 1.0
 
 
 def keeps_generator(epoch: int, epochs: int) -> bool:

@@ -313,7 +313,7 @@ def test_a_worker_that_cannot_start_fails_its_job_and_the_queue_goes_on(checkpoi
         def start(self):
             raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
 
-    monkeypatch.setattr(manager._context, "Process", NoProcess)
+    monkeypatch.setattr(manager.executor._context, "Process", NoProcess)
     jobs = [manager.submit(tiny(), name, checkpoints) for name in ("a", "b")]
     assert [job.state for job in jobs] == ["failed", "failed"] and manager.jobs() == []
     assert jobs[0].error.startswith("the training process could not start (")

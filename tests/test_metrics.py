@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import json
 import math
 import subprocess
@@ -279,6 +281,23 @@ def test_eval_bad_input_exits_2_with_one_line(checkpoints: Path, args: list[str]
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
+def test_a_worker_handed_the_reference_values_classifies_no_real_digit_and_measures_the_same(tmp_path: Path,
+                                                                                           monkeypatch) -> None:
+    from gan_core.eval import metrics
+    from gan_core.models import build_models
+
+    generator = build_models("sngan", 32, generator=torch.Generator().manual_seed(0))[0]
+    here = metrics.epoch_evaluator(n=100)(generator)  # this process measures its own references
+    path = metrics.save_references(metrics.references(100), tmp_path / "references.npz")
+    monkeypatch.setattr(metrics, "_given", {})  # a worker: nothing measured, nothing handed yet
+    for measured in ("_held_out_stats", "_training_features", "_measured_feature_scale", "_measured_held_out_features",
+                     "_measured_kernel_mean"):
+        monkeypatch.setattr(metrics, measured, lambda: pytest.fail(f"the worker measured {measured}"))
+    monkeypatch.setattr(metrics, "fid_floor", functools.lru_cache(maxsize=8)(metrics.fid_floor.__wrapped__))
+    metrics.use_references(metrics.load_references(path))
+    assert metrics.epoch_evaluator(n=100)(generator) == here
+
+
 def test_reference_values_cross_to_a_worker_in_a_small_file_that_runs_no_code(tmp_path: Path) -> None:
     import pickle
 
@@ -292,6 +311,8 @@ def test_reference_values_cross_to_a_worker_in_a_small_file_that_runs_no_code(tm
     assert isinstance(again["held_out"], FeatureStats)
     assert np.array_equal(again["held_out"].mean, values["held_out"].mean)
     assert np.array_equal(again["held_out"].covariance, values["held_out"].covariance)
+    assert again["kid_scale"] == values["kid_scale"] and again["kid_kernel_mean"] == values["kid_kernel_mean"]
+    assert np.array_equal(again["kid_features"], values["kid_features"])
     # What starts a worker stays under a pipe's buffer (64 KiB), so starting it never waits for the new
     # interpreter to import torch (the values themselves pickle to ~130 KB).
     request = JobRequest("r", str(tmp_path), TrainConfig().to_dict(), False, options={"metric_references_file": str(path)})

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-import gan_core.jobs.manager as jobs_module
+import gan_core.jobs.executors as executors_module
 from gan_core.config import recommended_settings
 from ui.pages.train import key
 
@@ -19,7 +19,7 @@ def a_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
     monkeypatch.setattr(torch.cuda, "get_device_name", lambda index=0: "Test GPU 80GB")
-    monkeypatch.setattr(jobs_module, "gpu_memory_bytes", lambda: 80 * 2**30)
+    monkeypatch.setattr(executors_module, "gpu_memory_bytes", lambda: 80 * 2**30)
 
 
 def chose_line(at, language: str) -> list[str]:

@@ -21,6 +21,7 @@ from gan_core.runs.checkpoints import RunDir, RunInfo, default_checkpoints_dir, 
 from gan_core.eval.classifier import CLASSIFIER_PATH
 from gan_core.eval.curves import load_history
 from gan_core.data import ImageDataset, load_dataset
+from gan_core.errors import GanLabError
 from gan_core.latent import LatentDirections, principal_directions
 from gan_core.eval.metrics import DIGIT_DATASETS, evaluate_images, real_training_sample
 from gan_core.runs.result_cache import cached_json, file_digest
@@ -259,6 +260,25 @@ def history_version(name: str) -> tuple:
 @st.cache_data(show_spinner=False, max_entries=512)
 def _epoch_samples(root: str, name: str, epoch: int, version: int) -> np.ndarray:
     return RunDir(name, root).load_snapshot(epoch)["samples"].numpy()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _preview_png(root: str, name: str, version: int, target: int) -> tuple[bytes, int, int] | None:
+    from .pictures import picture, png
+
+    try:
+        preview = RunDir(name, root).load_preview()
+    except GanLabError:  # replaced by the first epoch's snapshot just now
+        return None
+    return png(picture(preview["samples"].numpy(), columns=8, target=target)), int(preview["epoch"]), int(preview["step"])
+
+
+def preview_png(name: str, root: Path | None = None, target: int = 560) -> tuple[bytes, int, int] | None:
+    """The run's preview (G's fixed-noise samples before its first epoch is recorded) as a PNG grid, encoded once
+    for every browser, with its epoch and step; None when it has none."""
+    root = root or default_checkpoints_dir()
+    version = stamp(RunDir(name, root).preview_path)
+    return _preview_png(str(root), name, version, target) if version else None
 
 
 def epoch_samples(name: str, epoch: int) -> np.ndarray:

@@ -51,9 +51,17 @@ def _open_browser() -> None:
 
 
 def _fill_caches() -> None:
-    """Import everything heavy, then fill the caches every session shares."""
+    """Import everything heavy, start the job manager (its warm workers start now, so the first Start finds one
+    ready), then fill the caches every session shares."""
+    from gan_core.errors import GanLabError
+    from gan_core.jobs.manager import get_job_manager
+
     from . import cache, preload
 
+    try:
+        get_job_manager()
+    except GanLabError:  # a bad setting: the pages show it where they use the manager
+        _log.warning("the job manager could not start", exc_info=True)
     try:
         cache.warm_up()
     except Exception:  # noqa: BLE001 - a page computes the same on its first visit and shows any error there

@@ -1,9 +1,11 @@
-"""Training as background jobs: a manager that queues runs and supervises one worker process per run.
+"""Training as background jobs: a manager that queues runs and supervises one worker per run.
 
-A job is a process (worker.py): the trainer never shares an interpreter lock with the pages, and
-each GPU job has its own CUDA context. The manager only queues, starts, stops and reaps; what a
-run has done is in its folder, where pages read it (history.read_log, RunDir.info), so any number
-of pages can watch a run without touching its worker. A finished job leaves the manager's memory.
+A job's worker is a process of its own (worker.py), on this machine or, with a cluster configured,
+on one of its nodes (executors.py: where workers run is the executor's business; the queue is the
+manager's): the trainer never shares an interpreter lock with the pages, and each GPU job has its
+own CUDA context. The manager only queues, starts, stops and reaps; what a run has done is in its
+folder, where pages read it (history.read_log, RunDir.info), so any number of pages can watch a run
+without touching its worker. A finished job leaves the manager's memory.
 
 At most `limit(device)` jobs run at once on a device (cpu, cuda, mps); the rest wait in a queue
 that takes turns between owners (round-robin: the people who queued runs; jobs without an owner
@@ -14,20 +16,16 @@ any thread, so thirty browsers polling one manager see the same jobs and cannot 
 from __future__ import annotations
 
 import atexit
-import functools
 import json
 import logging
-import multiprocessing
 import os
 import shutil
-import subprocess
 import tempfile
 import threading
 import time
 import weakref
 from dataclasses import dataclass, field
 from itertools import count
-from multiprocessing.connection import Connection, wait as wait_for_any
 from pathlib import Path
 from typing import Any, Callable
 
@@ -36,12 +34,14 @@ import torch
 from ..classroom.access import Actor, ClassLimits, check_limits, check_manage, check_not_shipped
 from ..runs.checkpoints import RunDir, atomic_write, copy_run, default_checkpoints_dir, delete_run, rename_run, resolved_root
 from ..config import TrainConfig, resumed_config
-from ..devices import cpu_cores, resolve_device
+from ..devices import cpu_cores, training_device_type
 from ..errors import AccessError, CheckpointError, ConfigError, GanLabError, RunNameError
 from ..history import History, Progress, RunLog, read_log, read_progress
 from ..runs import notes
 from ..trainer import Trainer
-from .worker import JobRequest, record_failure, run_job
+from .executors import Executor, LocalExecutor, Reattached, Worker, WorkerEnd, make_executor
+from .executors import GPU_MEMORY_PER_JOB, MAX_GPU_JOBS, default_job_limit, gpu_memory_bytes  # noqa: F401 - as before
+from .worker import JobRequest, record_failure
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +51,6 @@ ACTIVE_STATES = ("queued", "starting", "running")
 # How often a worker appends its losses to the run's log. A CPU pays nothing for it, so every step
 # shows at once; a GPU would stop to sync, so it keeps the trainer's default (200 steps).
 FLUSH_EVERY = {"cpu": 1}
-# GPU jobs at once by default: the GPU's memory / GPU_MEMORY_PER_JOB, at most MAX_GPU_JOBS. A worker
-# of a default run holds its CUDA context (~0.5 GB), the dataset, models and graph pools: well under
-# 2 GiB (bench/class_jobs.py prints the peak per worker), so an 80 GB H100 takes a class of 30.
-GPU_MEMORY_PER_JOB = 2 * 2**30
-MAX_GPU_JOBS = 32
 LIMITS_FILE = "class-limits.json"  # in the checkpoints folder: the teacher's class limits outlive a server restart
 STOP_TIMEOUT = 30.0  # seconds a worker has to save and exit after a stop, before it is killed
 # A stop that comes while the worker still starts (a fresh interpreter importing torch: seconds, a minute on a
@@ -84,8 +79,7 @@ class Job:
     stopped_by: Actor | None = None  # who pressed Stop (the owner or the teacher), shown with the stopped run
     max_seconds: float | None = None  # the class limit on its training time, when a student asked for it
     done: threading.Event = field(default_factory=threading.Event, repr=False)
-    _process: Any = field(default=None, repr=False)
-    _channel: Connection | None = field(default=None, repr=False)
+    _worker: Worker | None = field(default=None, repr=False)
     _result: dict[str, Any] | None = field(default=None, repr=False)
     _stop_deadline: float | None = field(default=None, repr=False)
     _killed: bool = field(default=False, repr=False)
@@ -105,7 +99,8 @@ class Job:
 
     @property
     def pid(self) -> int | None:
-        return self._process.pid if self._process is not None else None
+        """Its worker's process on this machine (None while queued, or when it trains elsewhere)."""
+        return self._worker.pid if self._worker is not None else None
 
     def log(self) -> RunLog:
         """What the worker has written so far (read from the run folder, cached by the log's size)."""
@@ -134,27 +129,6 @@ def max_jobs_from_env() -> int | None:
     return value
 
 
-def default_job_limit(device: str) -> int:
-    """1 on a CPU (a core stays with the pages), 1 on MPS; on a GPU, as many as its memory holds."""
-    if device == "cuda":
-        memory = gpu_memory_bytes()
-        return max(1, min(MAX_GPU_JOBS, memory // GPU_MEMORY_PER_JOB)) if memory else 1
-    return 1
-
-
-@functools.lru_cache(maxsize=1)
-def gpu_memory_bytes() -> int:
-    """The first GPU's memory, from nvidia-smi when there is one (it keeps CUDA out of the server process)."""
-    if shutil.which("nvidia-smi"):
-        try:
-            out = subprocess.run(["nvidia-smi", "--query-gpu=memory.total", "--format=csv,noheader,nounits", "-i", "0"],
-                                 capture_output=True, text=True, timeout=10, check=True).stdout
-            return int(float(out.strip().splitlines()[0])) * 2**20
-        except (OSError, subprocess.SubprocessError, ValueError, IndexError):
-            pass
-    return torch.cuda.get_device_properties(0).total_memory if torch.cuda.is_available() else 0
-
-
 def torch_threads(device: str, limit: int) -> int:
     """CPU threads per worker: `$GAN_LAB_TORCH_THREADS`, else the cores shared among the device's jobs,
     one core left to the pages on a CPU (two threads on one free core wait for each other: 8x slower)."""
@@ -166,15 +140,18 @@ def torch_threads(device: str, limit: int) -> int:
 
 
 class JobManager:
-    """Queues runs and supervises their worker processes."""
+    """Queues runs and supervises their workers."""
 
     def __init__(self, max_per_device: int | None = None, trainer_options: dict[str, Any] | None = None,
                  stop_timeout: float = STOP_TIMEOUT, prepare: Callable[[Trainer], None] | None = None,
-                 limits_file: str | Path | None = None):
+                 limits_file: str | Path | None = None, executor: Executor | None = None):
         """`max_per_device`: jobs at once on each device (default `$GAN_LAB_MAX_JOBS_PER_DEVICE`, else
-        `default_job_limit`). `trainer_options` go to every Trainer (`data=`, `flush_every=`, `evaluate=`;
-        picklable, they cross to the worker); `prepare(trainer)` runs in the worker before training.
-        `limits_file`: where the teacher's class limits are kept, so a restarted server keeps them."""
+        what the executor holds: `default_job_limit` here). `trainer_options` go to every Trainer (`data=`,
+        `flush_every=`, `evaluate=`; picklable, they cross to the worker); `prepare(trainer)` runs in the
+        worker before training. `limits_file`: where the teacher's class limits are kept, so a restarted
+        server keeps them. `executor`: where workers run (default: processes of this machine)."""
+        self.executor = executor if executor is not None else LocalExecutor()
+        self.executor.check_options(dict(trainer_options or {}), prepare)
         self.trainer_options = dict(trainer_options or {})
         self.max_per_device = max_jobs_from_env() if max_per_device is None else max_per_device
         if self.max_per_device is not None and (not isinstance(self.max_per_device, int) or self.max_per_device < 1):
@@ -184,7 +161,6 @@ class JobManager:
         self.prepare = prepare
         self.limits_file = None if limits_file is None else Path(limits_file)
         self.limits = self._read_limits()  # what students may ask for; the teacher sets them (set_limits)
-        self._context = multiprocessing.get_context("spawn")  # never fork: the parent may hold CUDA
         self._lock = threading.RLock()
         self._jobs: list[Job] = []  # active jobs only: a finished job leaves, its history is on disk
         self._pinned: list[Job] = []  # the waiting order the teacher set (move); it goes before the turns
@@ -199,7 +175,7 @@ class JobManager:
 
     def limit(self, device: str) -> int:
         """How many jobs may train at once on that device."""
-        return self.max_per_device if self.max_per_device is not None else default_job_limit(device)
+        return self.max_per_device if self.max_per_device is not None else self.executor.limit(device)
 
     # --- asking ---------------------------------------------------------------------------
     def submit(self, config: TrainConfig, run_name: str, root: str | Path | None = None, owner: str = "",
@@ -217,7 +193,7 @@ class JobManager:
         with self._lock:
             if run.path.exists() or self._active_job(run):
                 raise RunNameError(f"a run named {run.name!r} already exists; choose another name", code="run_exists", name=run.name)
-            job = Job(run.name, run.root, resolve_device(config.device).type, config, resume=False, owner=owner,
+            job = Job(run.name, run.root, training_device_type(config.device), config, resume=False, owner=owner,
                       number=next(self._numbers))
             self._apply_limits(job, by)
             return self._enqueue(job)
@@ -242,7 +218,7 @@ class JobManager:
                 raise GanLabError(f"run {run.name!r} is already queued or training", code="run_busy", name=run.name)
             if run.owner_alive(info):
                 raise CheckpointError(f"run {run.name!r} is being trained by another process; stop it first", code="run_busy", name=run.name)
-            job = Job(run.name, run.root, resolve_device(config.device).type, config, resume=True, owner=owner,
+            job = Job(run.name, run.root, training_device_type(config.device), config, resume=True, owner=owner,
                       number=next(self._numbers))
             self._apply_limits(job, by)
             if info.get("stopped_by"):
@@ -283,10 +259,8 @@ class JobManager:
                 job.stop_requested = True
                 job._stop_deadline = time.monotonic() + (self.stop_timeout if job.state == "running"
                                                          else max(self.stop_timeout, START_TIMEOUT))
-                try:
-                    job._channel.send({"event": "stop"})  # read when the worker gets to it, even while it starts
-                except (OSError, ValueError, AttributeError):  # it has just ended: nothing left to stop
-                    pass
+                if job._worker is not None:
+                    job._worker.stop()  # heard when the worker gets to it, even while it starts
             return True
 
     def delete(self, run_name: str, root: str | Path | None = None, by: Actor | None = None) -> None:
@@ -354,7 +328,8 @@ class JobManager:
             return place + 1
 
     def shutdown(self, timeout: float = 30.0) -> None:
-        """Stop every job and wait (up to `timeout` s) for the workers to save; kill those that do not."""
+        """Stop every job and wait (up to `timeout` s) for the workers to save; kill those that do not. Then
+        let go of what the executor holds (its warm workers end)."""
         with self._lock:
             active = list(self._jobs)
             for job in active:
@@ -366,14 +341,28 @@ class JobManager:
                     job._stop_deadline = 0.0  # the supervisor kills it now
         for job in active:
             job.done.wait(10.0)
+        self.executor.shutdown()
+
+    def leave(self) -> None:
+        """What a server does as it exits: where workers end with it (this machine's processes), stop every job
+        with a save (`shutdown`); where they outlive it (a cluster's actors), let them train on: the next server
+        re-attaches to them."""
+        if self.executor.workers_outlive_server:
+            self.executor.shutdown()
+        else:
+            self.shutdown()
 
     def recover(self, root: str | Path | None = None) -> list[str]:
         """Mark every run under `root` left "running" by a worker that is gone as interrupted (resumable).
-        Liveness is the worker's lock, not its PID. Done once per root by every manager; returns the names."""
+        Liveness is the worker's lock, not its PID; a run that a cluster's worker still trains is not gone.
+        Done once per root by every manager; returns the names."""
         root = self._root(root)
+        training = self.executor.training_now(root)
         marked = []
         for folder in sorted(root.iterdir()) if root.is_dir() else []:
             try:
+                if folder.name in training:
+                    continue
                 if (folder / "run.json").is_file() and RunDir(folder.name, root).mark_interrupted():
                     marked.append(folder.name)
             except (GanLabError, OSError):  # a broken run is listed as broken elsewhere
@@ -450,6 +439,7 @@ class JobManager:
         resolved = resolved_root(path)
         if resolved not in self._recovered:  # the first look at a root after (re)start: no run stays "running"
             self._recovered.add(resolved)
+            self._adopt(self.executor.reattach(path))  # runs a cluster trains on are running, not interrupted
             self.recover(path)
         return path
 
@@ -513,78 +503,82 @@ class JobManager:
             options["metric_references_file"] = self._references
         request = JobRequest(job.run_name, str(job.root), job.config.to_dict(), job.resume, job.owner,
                              torch_threads(job.device, self.limit(job.device)), options, self.prepare, job.max_seconds)
-        mine, theirs = self._context.Pipe(duplex=True)
-        job._channel = mine
-        process = self._context.Process(target=run_job, args=(request, theirs),
-                                        name=f"gan-lab-train-{job.run_name}")
         try:
-            process.start()
+            job._worker = self.executor.start(job, request)
         except Exception as error:  # noqa: BLE001 - too many processes, no memory, an option that cannot cross
-            theirs.close()
             self._finish(job, "failed", notes.could_not_start(f"{type(error).__name__}: {error}"))
             return
-        theirs.close()  # the worker holds its own end now
-        job._process = process
         self._wake.set()
 
     # --- internals: supervision -----------------------------------------------------------------
     def _supervise(self) -> None:
         """Read the workers' messages, reap the ones that ended, kill the ones that ignore a stop."""
         while True:
+            self._adopt(self.executor.adopt_pending())
             with self._lock:
-                running = [j for j in self._jobs if j._process is not None]
+                running = [j for j in self._jobs if j._worker is not None]
             if not running:
                 self._wake.wait(5.0)
                 self._wake.clear()
                 continue
-            waitables = [j._process.sentinel for j in running] + [j._channel for j in running if j._channel is not None]
             try:
-                wait_for_any(waitables, timeout=0.2)
-            except (OSError, ValueError):
-                time.sleep(0.05)
-            with self._lock:
-                for job in running:
-                    try:
-                        self._read_messages(job)
-                        if job._process.exitcode is not None:
-                            self._reap(job)
-                            continue
-                    except Exception:  # noqa: BLE001 - a bug here must not end the supervision of every job
-                        log.exception("could not reap the worker of run %s", job.run_name)
-                        if job._process is not None and job._process.exitcode is not None:
-                            self._finish(job, "failed", notes.ended_unexpectedly(job._process.exitcode))
-                        continue
-                    if job._process is not None and job._stop_deadline is not None and time.monotonic() > job._stop_deadline:
-                        log.warning("run %s did not stop within %s s; killing its worker", job.run_name, self.stop_timeout)
-                        job._process.kill()
-                        job._stop_deadline = None
-                        job._killed = True
+                self.executor.wait([job._worker for job in running], timeout=0.2)
+            except Exception:  # noqa: BLE001 - a bug here must not end the supervision of every job
+                log.exception("waiting for the workers failed")
+                time.sleep(0.2)
+            for job in running:
+                self._look_after(job)
 
-    def _read_messages(self, job: Job) -> None:
+    def _look_after(self, job: Job) -> None:
+        """One look at a job's worker: what it said, whether it ended, whether it ignores a stop. Its messages
+        are read outside the manager's lock (a cluster's worker hands over the run's new files here)."""
+        worker = job._worker
+        if worker is None:
+            return
         try:
-            while job._channel is not None and job._channel.poll():
-                message = job._channel.recv()
-                if message.get("event") == "running" and job.state == "starting":
-                    job.state = "running"
-                    if job.stop_requested and job._stop_deadline:  # it hears the stop now: the usual time to save
-                        job._stop_deadline = time.monotonic() + self.stop_timeout
-                elif message.get("event") == "done":
-                    job._result = message
-        except (EOFError, OSError):
-            job._channel.close()
-            job._channel = None
+            said, end = worker.messages(), worker.ended()
+        except Exception:  # noqa: BLE001
+            log.exception("could not read the worker of run %s", job.run_name)
+            return
+        with self._lock:
+            try:
+                self._read_messages(job, said)
+                if end is not None:
+                    self._reap(job, end)
+                    return
+            except Exception:  # noqa: BLE001 - a bug here must not end the supervision of every job
+                log.exception("could not reap the worker of run %s", job.run_name)
+                if end is not None:
+                    self._finish(job, "failed", notes.ended_unexpectedly(end.exit_code))
+                return
+            if job._stop_deadline is not None and time.monotonic() > job._stop_deadline:
+                log.warning("run %s did not stop within %s s; killing its worker", job.run_name, self.stop_timeout)
+                worker.kill()
+                job._stop_deadline = None
+                job._killed = True
 
-    def _reap(self, job: Job) -> None:
-        job._process.join()
-        self._read_messages(job)
-        exit_code, result, run = job._process.exitcode, job._result, job.run
+    def _read_messages(self, job: Job, said: list[dict[str, Any]]) -> None:
+        for message in said:
+            if message.get("event") == "running" and job.state == "starting":
+                job.state = "running"
+                if job.stop_requested and job._stop_deadline:  # it hears the stop now: the usual time to save
+                    job._stop_deadline = time.monotonic() + self.stop_timeout
+            elif message.get("event") == "done":
+                job._result = message
+
+    def _reap(self, job: Job, end: WorkerEnd) -> None:
+        self._read_messages(job, job._worker.messages())  # what it said just before it ended
+        result, run = job._result, job.run
         if result is not None:
             state, note = result["state"], result["note"]
-        elif job._killed or exit_code < 0:
-            state = "interrupted"
-            note = notes.interrupted_timeout(self.stop_timeout) if job._killed else notes.interrupted_killed(-exit_code)
+        elif job._killed:
+            state, note = "interrupted", notes.interrupted_timeout(self.stop_timeout)
+        elif end.lost:
+            state, note = "interrupted", notes.interrupted_lost(end.lost)
+        elif end.exit_code is not None and end.exit_code < 0:
+            state, note = "interrupted", notes.interrupted_killed(-end.exit_code)
         else:
-            state, note = "failed", notes.ended_unexpectedly(exit_code)
+            state, note = "failed", notes.ended_unexpectedly(end.exit_code)
         try:
             if state == "interrupted" and run.exists():
                 run.mark_interrupted(note)
@@ -598,11 +592,9 @@ class JobManager:
         with self._lock:
             job.state, job.note, job.error = state, note, note.message if state == "failed" else ""
             job.finished_at = time.time()
-            if job._channel is not None:
-                job._channel.close()
-            if job._process is not None:
-                job._process.close()
-            job._process = job._channel = None
+            if job._worker is not None:
+                job._worker.close()
+            job._worker = None
             if state == "stopped" and job.max_seconds is not None and not job.stop_requested:
                 job.stopped_by = Actor("", teacher=False)  # the class time limit ran out
             if state == "stopped" and job.stopped_by is not None and job.run.exists():
@@ -616,6 +608,20 @@ class JobManager:
                 self._jobs.remove(job)  # history and status are in the run folder
             self._start_waiting()
             job.done.set()
+
+    # --- internals: workers found after a restart ----------------------------------------------------
+    def _adopt(self, found: list[Reattached]) -> None:
+        """List workers that trained before this manager started as running jobs again."""
+        for item in found:
+            request = item.request
+            with self._lock:
+                job = Job(request.run_name, Path(request.root), item.device, TrainConfig.from_dict(request.config),
+                          resume=request.resume, owner=request.owner, number=next(self._numbers), state="running",
+                          max_seconds=request.max_seconds)
+                job.started_at = time.time()
+                job._worker = item.worker
+                self._jobs.append(job)
+                self._wake.set()
 
 
 def _owner_key(job: Job) -> str:
@@ -636,14 +642,16 @@ def leave_a_core_free() -> int:
 
 
 def get_job_manager() -> JobManager:
-    """The one manager of this process, shared by every browser session of the app.
+    """The one manager of this process, shared by every browser session of the app. Its workers run where
+    `$GAN_LAB_CLUSTER` says (this machine unless it names a Ray cluster).
 
-    When the process exits (Ctrl-C on the server), running jobs are stopped and saved first.
+    When the process exits (Ctrl-C on the server), jobs on this machine are stopped and saved first; jobs on a
+    cluster train on, and the next server re-attaches to them.
     """
     global _manager
     with _manager_lock:
         if _manager is None:
             leave_a_core_free()
-            _manager = JobManager(limits_file=default_checkpoints_dir() / LIMITS_FILE)
-            atexit.register(_manager.shutdown)
+            _manager = JobManager(limits_file=default_checkpoints_dir() / LIMITS_FILE, executor=make_executor())
+            atexit.register(_manager.leave)
         return _manager

@@ -1,13 +1,14 @@
-"""One training job in its own process: the library's trainer, started by the job manager (jobs.py).
+"""One training job: the library's trainer, started by the job manager's executor (executors.py).
 
-The manager starts `run_job` in a fresh interpreter (multiprocessing "spawn": never a fork of a
-process that may hold CUDA), so every job has its own interpreter lock, CUDA context, graph capture
-and process-wide flags. It runs exactly what `python -m gan_core train` runs in the foreground,
-`Trainer.create(...)` or `Trainer.resume(...)` then `train()`, so everything a page shows is in the
-run's folder: run.json (status, one line of why), history.jsonl (losses, progress), epochs/
-(samples), train.lock (held while it lives).
+`train_job` is what every job runs, wherever it runs: exactly what `python -m gan_core train` runs in
+the foreground, `Trainer.create(...)` or `Trainer.resume(...)` then `train()`, so everything a page shows
+is in the run's folder: run.json (status, one line of why), history.jsonl (losses, progress), epochs/
+(samples), train.lock (held while it trains). On this machine it runs in a fresh interpreter (`run_job`,
+multiprocessing "spawn": never a fork of a process that may hold CUDA), so every job has its own
+interpreter lock, CUDA context, graph capture and process-wide flags; on a cluster, in a Ray actor of
+its own (ray_executor.py).
 
-It talks with the manager through one pipe: it says {"event": "running"} once it trains and
+A local worker talks with the manager through one pipe: it says {"event": "running"} once it trains and
 {"event": "done", "state": ..., "note": ...} at the end, and hears {"event": "stop"}. A stop (that
 message, SIGTERM, SIGINT, or the manager going away) stops it at the next step with a checkpoint.
 (A pipe, not a multiprocessing.Event: setting an Event waits for its sleepers, and a killed worker
@@ -57,28 +58,41 @@ class JobRequest:
 
 def run_job(request: JobRequest, channel: Connection) -> None:
     """The worker process's entry point: train the run, record how it ended, tell the manager."""
-    torch.set_num_threads(max(1, request.threads))
-    # numpy's BLAS (the FID of each epoch end) as many threads as torch: OpenBLAS starts one per core and,
-    # after each call, keeps them spinning for a while (measured: a 128x128 FID left a second core busy for
-    # the next 50 ms). A laptop's other core is the pages'; on a GPU box 30 workers did this at once.
-    threadpool_limits(limits=max(1, request.threads), user_api="blas")
-    run = RunDir(request.run_name, request.root)
+    limit_threads(request.threads)
     stop = threading.Event()
     _stop_on_signals(stop)
     threading.Thread(target=_watch_for_stop, args=(channel, stop), daemon=True, name="stop-watcher").start()
+    state, note = train_job(request, stop, lambda: _send(channel, {"event": "running"}))
+    _send(channel, {"event": "done", "state": state, "note": note})
+    if state == "failed":
+        sys.exit(1)
+
+
+def limit_threads(threads: int) -> None:
+    """This worker's torch threads, and as many for numpy's BLAS (the FID of each epoch end): OpenBLAS starts
+    one per core and, after each call, keeps them spinning for a while (measured: a 128x128 FID left a second
+    core busy for the next 50 ms). A laptop's other core is the pages'; on a GPU box 30 workers did this at
+    once. Process-wide, so only for a process that trains one run (a worker process, a Ray actor)."""
+    torch.set_num_threads(max(1, threads))
+    threadpool_limits(limits=max(1, threads), user_api="blas")
+
+
+def train_job(request: JobRequest, stop: threading.Event, on_running: Callable[[], None]) -> tuple[str, notes.Note]:
+    """What every worker runs, wherever it runs (a local process, a Ray actor): the trainer the CLI would
+    make, trained until it ends or `stop` is set (then it saves at its next step). Returns the final state
+    (finished, stopped, diverged or failed) and why; a failure is recorded in the run's folder too."""
     try:
         trainer = start_trainer(request)
         trainer.on_step.append(lambda progress: trainer.request_stop() if stop.is_set() else None)
-        _send(channel, {"event": "running"})
+        on_running()
         status = trainer.train(max_seconds=0.0 if stop.is_set() else request.max_seconds)
-        _send(channel, {"event": "done", "state": status, "note": trainer.note})
+        return status, trainer.note
     except BaseException as error:  # noqa: BLE001 - every failure becomes one line in the run's status
         note = failure_note(error)
         if not isinstance(error, GanLabError):
             traceback.print_exc()
-        record_failure(run, note)
-        _send(channel, {"event": "done", "state": "failed", "note": note})
-        sys.exit(1)
+        record_failure(RunDir(request.run_name, request.root), note)
+        return "failed", note
 
 
 def start_trainer(request: JobRequest) -> Trainer:

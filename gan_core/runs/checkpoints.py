@@ -51,6 +51,7 @@ except ImportError:  # Windows: liveness falls back to the process id in run.jso
 CHECKPOINTS_ENV = "GAN_LAB_CHECKPOINTS"
 CHECKPOINT_FORMAT = "gan-lab-checkpoint"
 SNAPSHOT_FORMAT = "gan-lab-epoch-snapshot"
+PREVIEW_FORMAT = "gan-lab-preview"
 BROKEN = "broken"  # the status `list_runs` gives a run whose run.json cannot be read
 _RUN_NAME = re.compile(r"^[^\W_][\w.-]{0,63}$")  # \w is Unicode-aware: "урок-1" is fine
 
@@ -427,6 +428,23 @@ class RunDir:
         for later in (e for e in self.snapshot_epochs() if e > epoch):
             self.snapshot_path(later).unlink(missing_ok=True)
 
+    # preview.pt: G's samples before the run's first epoch is recorded ------------------
+    @property
+    def preview_path(self) -> Path:
+        return self.path / "preview.pt"
+
+    def save_preview(self, epoch: int, step: int, samples: torch.Tensor) -> None:
+        """The fixed-noise samples (uint8) at `step` of `epoch` (1-based), while no epoch snapshot exists yet:
+        what a student sees in the seconds before the first epoch ends. Gone once there is one."""
+        save_tensor_file(self.preview_path, {"format": PREVIEW_FORMAT, "epoch": epoch, "step": step,
+                                             "samples": samples.cpu()})
+
+    def load_preview(self) -> dict[str, Any]:
+        return load_tensor_file(self.preview_path, PREVIEW_FORMAT)
+
+    def remove_preview(self) -> None:
+        self.preview_path.unlink(missing_ok=True)
+
 
 def list_runs(root: str | Path | None = None) -> list[RunInfo]:
     """Every run under the root, newest first (broken ones last); folders without run.json are not runs.
@@ -506,7 +524,7 @@ def copy_run(name: str, new_name: str, root: str | Path | None = None, owner: st
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=run.root))
     try:
         shutil.copytree(run.path, staging, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("*.tmp", "*.lock"))
+                        ignore=shutil.ignore_patterns("*.tmp", "*.lock", run.preview_path.name))
         copied = {key: value for key, value in info.items() if key not in ("shipped", "pid", "host", "stopped_by")}
         copied.update(name=target.name, owner=owner, copied_from=run.name, created=now_iso(),
                       status="stopped" if info.get("status") == "running" else info.get("status", "stopped"))
@@ -543,7 +561,8 @@ def suggest_run_name(prefix: str, root: str | Path | None = None, taken: Iterabl
 
 
 def run_archive(name: str, root: str | Path | None = None) -> bytes:
-    """The whole run folder as a .zip (run.json, checkpoint.pt, epochs/), to carry it to another machine.
+    """The whole run folder as a .zip (run.json, checkpoint.pt, epochs/), to carry it to another machine
+    (not preview.pt: it stands in only until the first epoch is recorded).
 
     Stored, not compressed: the tensors barely compress and a classroom laptop should not wait.
     """
@@ -552,6 +571,6 @@ def run_archive(name: str, root: str | Path | None = None) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for path in sorted(run.path.rglob("*")):
-            if path.is_file() and not path.name.endswith(".tmp") and path != run.lock_path:
+            if path.is_file() and not path.name.endswith(".tmp") and path not in (run.lock_path, run.preview_path):
                 archive.write(path, arcname=str(Path(run.name) / path.relative_to(run.path)))
     return buffer.getvalue()

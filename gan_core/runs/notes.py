@@ -75,6 +75,13 @@ def interrupted_killed(signal: int) -> Note:
                                       "continues from the last checkpoint", {"signal": signal})
 
 
+def interrupted_lost(reason: str) -> Note:
+    """A worker on a cluster gone without a word (its node left, its actor was ended): the run keeps the last
+    checkpoint that reached this server."""
+    return Note("interrupted_lost", f"interrupted: {reason}; resume continues from the last checkpoint that reached "
+                                    "this server", {"reason": reason})
+
+
 def cancelled() -> Note:
     return Note("cancelled", "cancelled before it started")
 

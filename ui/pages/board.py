@@ -136,6 +136,13 @@ def limits_panel() -> None:
     st.caption(limits_text(manager.limits))
 
 
+def gpu_sharing_line() -> None:
+    """One line for the teacher where runs train on this machine's CUDA GPU: whether NVIDIA MPS shares it."""
+    placement = run_watch.manager().executor.placement()
+    if placement.kind == "local" and "cuda" in placement.capacity:
+        st.caption(t("board_mps_on" if placement.nvidia_mps else "board_mps_off"))
+
+
 @wording.shows_user_errors
 def render() -> None:
     st.title(t("board_title"))
@@ -146,6 +153,7 @@ def render() -> None:
     if "board_error" in st.session_state:
         st.error(st.session_state.pop("board_error"))
     if people.is_teacher():
+        gpu_sharing_line()
         queue_panel()
         if not people.single_user():
             limits_panel()

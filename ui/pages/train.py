@@ -403,13 +403,13 @@ def live_view(root: Path, name: str) -> None:
     if (state == "failed" and not (info and info.epochs_done)) or (state in ("queued", "starting") and not (info and info.epochs_done)):
         return  # nothing (new) to show yet; a failure's message stands alone
     history = cache.history(name)
-    picture, epoch = samples_picture(folder)
+    picture, caption = samples_picture(folder)
     means = meaning(run_loss(job.config.to_dict() if job is not None else info.config))
     numbers(history, means)
     samples_col, curves_col = st.columns(2, gap="large")
     with samples_col:
         if picture is not None:
-            pictures.show(picture, caption=t("train_samples_caption", epoch=epoch))
+            pictures.show(picture, caption=caption)
         else:
             st.info(t("train_samples_wait"))
     with curves_col:
@@ -527,11 +527,20 @@ def curves(name: str, history: History, loss: str) -> None:
     pictures.chart(output_figure, key="train_d_chart")
 
 
-def samples_picture(folder: RunDir) -> tuple[bytes | None, int]:
-    """The newest epoch's fixed-noise grid as PNG (encoded once for everyone watching) and that epoch,
-    from the run's folder, where the worker saves it (None, 0 before the first epoch)."""
+def samples_picture(folder: RunDir) -> tuple[bytes | None, str]:
+    """The newest fixed-noise grid as PNG (encoded once for everyone watching) and its caption, from the run's
+    folder, where the worker saves it: the newest epoch's, else (seconds after Start, before the first epoch is
+    recorded) the worker's preview of G now; (None, "") before either exists."""
     epochs = cache.snapshot_epochs(folder.name, folder.root)
-    return (cache.epoch_png(folder.name, epochs[-1]), epochs[-1]) if epochs else (None, 0)
+    if epochs:
+        return cache.epoch_png(folder.name, epochs[-1]), t("train_samples_caption", epoch=epochs[-1])
+    preview = cache.preview_png(folder.name, folder.root)
+    if preview is None:
+        return None, ""
+    png, epoch, step = preview
+    progress = run_watch.progress_of(folder.name)
+    steps = progress.steps_per_epoch if progress is not None else "…"
+    return png, t("train_preview_caption", epoch=epoch, step=step, steps=steps)
 
 
 def form_key(form: str, field: str, info: RunInfo) -> str:

@@ -20,6 +20,11 @@ STRINGS = {
                                       "последней контрольной точки.",
                                 "en": "Interrupted: the training process was killed (signal {signal}); Resume "
                                       "continues from the last checkpoint."},
+    "note_interrupted_lost": {"ru": "Прерван: узел кластера, который его обучал, пропал или его процесс обучения "
+                                    "был завершён; «Продолжить» начнёт с последней контрольной точки, дошедшей до "
+                                    "этого сервера.",
+                              "en": "Interrupted: the cluster node that trained it went away, or its training process "
+                                    "was ended; Resume continues from the last checkpoint that reached this server."},
     "note_cancelled": {"ru": "Отменён, не начавшись.", "en": "Cancelled before it started."},
     "note_process_failed": {"ru": "Процесс обучения завершился с ошибкой.", "en": "The training process failed."},
     "note_could_not_start": {"ru": "Процесс обучения не запустился ({detail}); попробуйте позже.",

@@ -1,0 +1,88 @@
+"""What one GPU can do for a class, before building anything for it: the default run's training step,
+timed three ways in one process.
+
+    python bench/gpu_step_ceiling.py --runs 30
+
+1. the step every run trains (the GPU default: batch 256, NCHW tensors, a CUDA graph per step);
+2. the same step on `--runs` runs' worth of images at once (batch 256 x runs): the images/s that training a
+   class's runs as one batched computation (torch.func.vmap over stacked models) could approach at most;
+3. the step with channels-last tensors (the layout cuDNN's tensor-core convolutions prefer).
+
+Each is warmed up, then `--steps` replays are timed between two synchronisations; it prints images/s and
+the ratio to (1). The trainer is the library's own; only the batch size and the layout change here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import torch  # noqa: E402
+
+from gan_core.config import TrainConfig  # noqa: E402
+from gan_core.data import ImageDataset, load_dataset  # noqa: E402
+from gan_core.trainer import Trainer, _initial_adam_state  # noqa: E402
+
+
+def channels_last(trainer: Trainer) -> Trainer:
+    """The trainer's models, data and optimisers in the channels-last layout."""
+    layout = torch.channels_last
+    for model in (trainer.generator, trainer.discriminator, trainer.generator_ema):
+        if model is not None:
+            model.to(memory_format=layout)
+    trainer.data = ImageDataset(trainer.data.name, trainer.data.images.contiguous(memory_format=layout), trainer.data.labels)
+    config = trainer.config
+    trainer.opt_g = torch.optim.Adam(trainer.generator.parameters(), lr=config.lr_g, betas=config.betas, fused=True, capturable=True)
+    trainer.opt_d = torch.optim.Adam(trainer.discriminator.parameters(), lr=config.lr_d, betas=config.betas, fused=True, capturable=True)
+    for optimizer in (trainer.opt_g, trainer.opt_d):
+        _initial_adam_state(optimizer)
+    return trainer
+
+
+def images_per_second(trainer: Trainer, steps: int) -> float:
+    size = trainer.config.batch_size * trainer.config.d_steps
+    indices = torch.randperm(len(trainer.data), generator=torch.Generator().manual_seed(0))[:size]
+    indices = indices.view(trainer.config.d_steps, trainer.config.batch_size).to(trainer.device)
+    for _ in range(10):  # the first call warms up and captures the graph
+        trainer._step(indices)
+    torch.cuda.synchronize()
+    started = time.perf_counter()
+    for _ in range(steps):
+        trainer._step(indices)
+    torch.cuda.synchronize()
+    return steps * size / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=30, help="runs of a class batched together in (2) (default: 30)")
+    parser.add_argument("--steps", type=int, default=200, help="timed steps of each (default: 200)")
+    args = parser.parse_args()
+    if not torch.cuda.is_available():
+        sys.exit("this benchmark needs a CUDA GPU")
+    config = replace(TrainConfig.for_model(device="cuda"), device="cuda")
+    digits = load_dataset(config.dataset)
+    copies = -(-config.batch_size * args.runs // len(digits))  # enough digits for one batch of every run
+    many = ImageDataset(digits.name, digits.images.repeat(copies, 1, 1, 1), digits.labels.repeat(copies))
+    results = {
+        "one run (batch %d)" % config.batch_size: images_per_second(Trainer(config, evaluate=None), args.steps),
+        "%d runs' batch at once (batch %d)" % (args.runs, config.batch_size * args.runs):
+            images_per_second(Trainer(replace(config, batch_size=config.batch_size * args.runs), data=many, evaluate=None),
+                              max(10, args.steps // args.runs * 4)),
+        "one run, channels-last": images_per_second(channels_last(Trainer(config, evaluate=None)), args.steps),
+    }
+    base = next(iter(results.values()))
+    print(f"{torch.cuda.get_device_name(0)}, torch {torch.__version__}", file=sys.stderr)
+    for name, value in results.items():
+        print(f"{name:>40}: {value:>10,.0f} images/s  {value / base:>5.2f}x", file=sys.stderr)
+    print(json.dumps({"device_name": torch.cuda.get_device_name(0), "images_per_second": results}))
+
+
+if __name__ == "__main__":
+    main()
