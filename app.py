@@ -20,11 +20,17 @@ st.set_page_config(page_title="GAN Lab", page_icon=style.FAVICON, layout="wide")
 with turns.taking_turns():  # a class's page runs take turns at the one interpreter (ui/turns.py)
     widgets.undo_stale_echoes()
     widgets.keep_settings_across_pages()
+    with st.sidebar:
+        teacher_slot = st.container()  # the teacher's lock first: above the fold of a 1280x720 projector
     language_switch()
+    people.identify()  # who this session is (its name's key, the teacher's cookie), before any page asks
     style.inject_css()
     page = st.navigation(nav.build_pages(), position="sidebar", expanded=True)
+    with teacher_slot:
+        people.teacher_control()
     with st.sidebar:
-        people.sidebar()
+        people.name_control()
         run_watch.training_note()
         st.caption(t("sidebar_footer"))
+    people.notices()
     page.run()

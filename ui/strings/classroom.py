@@ -4,10 +4,12 @@ STRINGS = {
     # --- who is using the session (ui/people.py) -----------------------------------------------------
     "people_generated_prefix": {"ru": "ученик", "en": "student"},
     "people_name": {"ru": "Ваше имя", "en": "Your name"},
-    "people_name_help": {"ru": "Его видят все: ваши запуски подписаны этим именем. Оно хранится в адресе страницы "
-                               "(?student=…), так что перезагрузка и ссылка его сохраняют.",
-                         "en": "Everyone sees it: your runs carry this name. It is kept in the page's address "
-                               "(?student=…), so a reload or a shared link keeps it."},
+    "people_name_help": {"ru": "Его видят все: ваши запуски подписаны этим именем. Первый, кто взял имя, держит его: "
+                               "ключ хранится в адресе страницы (?student=…&key=…), так что перезагрузка, закладка и "
+                               "вторая вкладка его сохраняют. Не делитесь этой ссылкой: кто её откроет, будет вами.",
+                         "en": "Everyone sees it: your runs carry this name. Whoever takes a name first holds it: its "
+                               "key is kept in the page's address (?student=…&key=…), so a reload, a bookmark or a second "
+                               "tab keeps it. Do not share that link: whoever opens it is you."},
     "people_single_user": {"ru": "Режим одного пользователя: пароль учителя не задан, поэтому здесь можно управлять "
                                  "всеми запусками.",
                            "en": "Single-user mode: no teacher password is set, so this session may manage every run."},
