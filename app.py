@@ -32,5 +32,6 @@ with turns.taking_turns():  # a class's page runs take turns at the one interpre
         people.name_control()
         run_watch.training_note()
         st.caption(t("sidebar_footer"))
+        people.keep_cookie()
     people.notices()
     page.run()

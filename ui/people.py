@@ -416,27 +416,31 @@ def _lock() -> None:
     st.session_state[CLEAR_COOKIE] = True
 
 
-def teacher_control() -> None:
-    """Top of the sidebar: the teacher's lock (a password form: Enter submits) or, unlocked, sign-out. Keeps the
-    browser's cookie in step with the session's pass."""
+def keep_cookie() -> None:
+    """The browser's cookie in step with the session's teacher pass: kept while unlocked, cleared on sign-out or
+    when the server no longer knows it. An element of no size: drawn last in the sidebar, where it takes no room."""
     if st.session_state.get(PASS):
         browser_cookie.write(COOKIE, st.session_state[PASS], key="people_cookie")
     elif st.session_state.pop(CLEAR_COOKIE, False):
         browser_cookie.clear(COOKIE, key="people_cookie")
+
+
+def teacher_control() -> None:
+    """Top of the sidebar: the teacher's lock (a password form: Enter submits) or, unlocked, sign-out."""
     if single_user():
         return
     if st.session_state.get(TEACHER):
         st.success(t("people_teacher_on"), icon=":material/school:")
         st.button(t("people_teacher_leave"), on_click=_lock, key="people_leave", width="stretch",
-                  icon=":material/logout:")
+                  icon=":material/logout:", help=t("people_teacher_on_help"))
         return
     refused = st.session_state.pop("people_error", None)
     with st.expander(t("people_teacher_h"), icon=":material/lock:", expanded=refused is not None):
+        if refused is not None:  # above the box: in view on a 720-pixel projector
+            st.error(refused, icon=":material/lock:")
         with st.form("people_teacher_form", border=False, clear_on_submit=True):
-            st.text_input(t("people_password"), type="password", key=PASSWORD_BOX)
+            st.text_input(t("people_password"), type="password", key=PASSWORD_BOX, help=t("people_password_help"))
             st.form_submit_button(t("people_unlock"), on_click=_unlock, key="people_unlock", width="stretch")
-    if refused is not None:
-        st.error(refused, icon=":material/lock:")
 
 
 def name_control() -> None:

@@ -66,7 +66,7 @@ def join_panel() -> None:
     text_col, qr_col = st.columns([3, 2], gap="large", vertical_alignment="center")
     with text_col:
         st.markdown(t("teacher_join_intro"))
-        st.markdown(f"## {readable(link)}")
+        st.markdown(f"## `{address}`")  # what students type: the language is in the QR code's link
         if only_this_machine(address):
             st.warning(t("teacher_join_loopback"), icon=":material/wifi_off:")
         st.caption(t("teacher_join_names"))

@@ -20,8 +20,11 @@ STRINGS = {
     "people_teacher_h": {"ru": "Режим учителя", "en": "Teacher mode"},
     "people_password": {"ru": "Пароль учителя", "en": "Teacher password"},
     "people_unlock": {"ru": "Войти как учитель", "en": "Unlock teacher mode"},
-    "people_teacher_on": {"ru": "Режим учителя: можно управлять всеми запусками, очередью и ограничениями класса.",
-                          "en": "Teacher mode: you may manage every run, the queue and the class limits."},
+    "people_teacher_on": {"ru": "Режим учителя", "en": "Teacher mode"},
+    "people_teacher_on_help": {"ru": "Можно управлять всеми запусками, очередью, ограничениями и уроком (доска класса). "
+                                     "Режим держится до выхода или перезапуска сервера; пароль не хранится в адресе.",
+                               "en": "You may manage every run, the queue, the limits and the lesson (class board). It "
+                                     "lasts until you sign out or the server restarts; nothing of it is in the address."},
     "people_teacher_leave": {"ru": "Выйти из режима учителя", "en": "Leave teacher mode"},
     "people_you": {"ru": "{name} (вы)", "en": "{name} (you)"},
     "people_owner": {"ru": "Владелец: {name}", "en": "Owner: {name}"},

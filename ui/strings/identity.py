@@ -29,6 +29,10 @@ STRINGS = {
                                         "Чтобы показать его запуск, откройте ссылку «Обучение» на доске класса.",
                                   "en": "This is the link of the student '{name}'; you are in teacher mode, so you stay "
                                         "yourself. To show their run, open its Train link on the class board."},
+    "people_password_help": {"ru": "Enter или кнопка ниже. Пароль нигде не показывается и не попадает в адрес; режим "
+                                    "учителя держится до выхода или перезапуска сервера.",
+                             "en": "Enter or the button below. The password is never shown or put in the address; "
+                                   "teacher mode lasts until you sign out or the server restarts."},
     # who stopped or removed a run, and when
     "people_stopped_by_at": {"ru": "Остановил(а) {name} в {time}.", "en": "Stopped by {name} at {time}."},
     "people_stopped_by_teacher_at": {"ru": "Остановил учитель в {time}.", "en": "Stopped by the teacher at {time}."},
