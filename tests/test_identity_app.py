@@ -171,6 +171,15 @@ def test_bad_links_each_get_one_sentence_and_write_nothing(classroom) -> None:
     assert audit(classroom) == []
 
 
+def test_in_single_user_mode_a_bad_name_in_the_link_is_said_once_too(checkpoints, monkeypatch) -> None:
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+    at = opened({"student": "<i>x</i>"}, language="ru")
+    assert notices(at) == [text("people_link_bad_name", "ru", name="\\<i\\>x\\</i\\>", me=name_of(at))]
+    assert at.query_params["student"] == name_of(at) and "key" not in at.query_params  # no names are held here
+    at.run()
+    assert not notices(at) and names_file(checkpoints) is None
+
+
 # --- the teacher -----------------------------------------------------------------------------------------------
 def test_the_teacher_survives_a_reload_and_the_pass_never_reaches_the_address(classroom, cookies) -> None:
     teacher = opened(page="board")
@@ -203,6 +212,15 @@ def test_the_teacher_survives_a_reload_and_the_pass_never_reaches_the_address(cl
     stale = opened(page="board")  # the old cookie of a pass the server no longer knows (a restart, a sign-out)
     assert not stale.session_state.get("people_teacher") and cookie_sent(stale) == {"name": COOKIE, "clear": True}
     assert text("teacher_h", "en") not in texts(stale, "subheader")
+
+
+def test_a_student_link_opened_before_unlocking_leaves_the_address_once_the_teacher_unlocks(classroom) -> None:
+    link = student_link("anna")
+    teacher = unlock(opened(link), PASSWORD)  # the teacher's browser had opened anna's link first
+    assert name_of(teacher) == "anna" and dict(teacher.query_params) == {"lang": "en"}
+    assert name_claims(classroom).holds("anna", link["key"])  # still anna's: her link works for her
+    teacher.button(key="people_leave").click().run()
+    assert dict(teacher.query_params) == {"lang": "en"}  # signed out, the projector's tab still shows no key
 
 
 def test_a_released_name_can_be_claimed_again(classroom) -> None:
