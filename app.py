@@ -21,15 +21,15 @@ with turns.taking_turns():  # a class's page runs take turns at the one interpre
     widgets.undo_stale_echoes()
     widgets.keep_settings_across_pages()
     with st.sidebar:
-        teacher_slot = st.container()  # the teacher's lock first: above the fold of a 1280x720 projector
+        people_slot = st.container()  # the teacher's lock and the name first: above the fold of a 1280x720 projector
     language_switch()
     people.identify()  # who this session is (its name's key, the teacher's cookie), before any page asks
     style.inject_css()
     page = st.navigation(nav.build_pages(), position="sidebar", expanded=True)
-    with teacher_slot:
+    with people_slot:
         people.teacher_control()
-    with st.sidebar:
         people.name_control()
+    with st.sidebar:
         run_watch.training_note()
         st.caption(t("sidebar_footer"))
         people.keep_cookie()

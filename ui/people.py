@@ -400,9 +400,13 @@ def _unlock() -> None:
     st.session_state[TEACHER] = st.session_state[WAS_TEACHER] = True
     name = st.session_state[STUDENT]
     try:  # the name becomes a teacher's, with a new key: one the projector showed before now opens nothing
-        if name_id(name) in st.session_state.get(CLAIMED_HERE, set()) or not holds_name():
+        if not holds_name():  # a made-up name: the teacher's runs say "teacher" (unless a student took that)
+            name = t("people_teacher_name") if claims().held(t("people_teacher_name")) is None or \
+                claims().held(t("people_teacher_name")).teacher else name
+            _take(name)
+        elif name_id(name) in st.session_state.get(CLAIMED_HERE, set()):
             _adopt(*claims().take_as_teacher(name, _key_of(name)))
-    except GanLabError:  # someone took the made-up name meanwhile
+    except GanLabError:  # someone took the name meanwhile
         _make_up_name()
     name = st.session_state[STUDENT]
     st.session_state[PASS] = teacher_passes().issue(name, _key_of(name) if holds_name() else None)

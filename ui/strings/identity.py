@@ -29,6 +29,7 @@ STRINGS = {
                                         "Чтобы показать его запуск, откройте ссылку «Обучение» на доске класса.",
                                   "en": "This is the link of the student '{name}'; you are in teacher mode, so you stay "
                                         "yourself. To show their run, open its Train link on the class board."},
+    "people_teacher_name": {"ru": "учитель", "en": "teacher"},
     "people_password_help": {"ru": "Enter или кнопка ниже. Пароль нигде не показывается и не попадает в адрес; режим "
                                     "учителя держится до выхода или перезапуска сервера.",
                              "en": "Enter or the button below. The password is never shown or put in the address; "
