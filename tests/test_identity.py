@@ -149,6 +149,23 @@ def test_a_roster_with_any_bad_line_claims_nothing_and_says_each(tmp_path: Path)
     assert not any(new_key in (tmp_path / AUDIT_FILE).read_text() for _, new_key in issued)
 
 
+def test_a_folder_that_cannot_be_written_changes_no_name_and_says_so(tmp_path: Path, monkeypatch) -> None:
+    from gan_core.classroom import identity
+
+    claims = NameClaims(tmp_path)
+    claims.claim("Anna")
+    before = (tmp_path / NAMES_FILE).read_bytes()
+
+    def refused(path, write):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(identity, "atomic_write", refused)
+    with pytest.raises(GanLabError) as failed:
+        claims.claim("Boris")
+    assert failed.value.code == "names_not_saved" and "Permission denied" in str(failed.value)
+    assert (tmp_path / NAMES_FILE).read_bytes() == before and claims.held("Boris") is None
+
+
 def test_a_damaged_names_file_is_set_aside_and_the_class_goes_on(tmp_path: Path, caplog) -> None:
     (tmp_path / NAMES_FILE).write_text("{not json")
     with caplog.at_level("WARNING"):

@@ -22,6 +22,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
+from streamlit.testing.v1.util import patch_config_options
 
 from gan_core.classroom.access import Actor
 from gan_core.classroom.audit import AUDIT_FILE
@@ -31,6 +32,7 @@ from gan_core.jobs import manager as jobs_module
 from gan_core.jobs.manager import LIMITS_FILE, JobManager
 from gan_core.runs.checkpoints import RunDir, list_runs, run_archive
 from ui import browser_cookie, people
+from ui import teacher as lesson_controls
 from ui.people import COOKIE, PASSWORD_ENV
 
 from .conftest import wait_until
@@ -414,3 +416,22 @@ def recorded_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
 
     monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
     return found
+
+
+def test_the_join_address_is_the_one_streamlits_config_gives(monkeypatch) -> None:
+    monkeypatch.setattr(lesson_controls, "lan_address", lambda: "192.168.1.20")
+
+    def configured(options: dict) -> str:
+        """The address with these options set as a teacher would set them (.streamlit/config.toml, flags)."""
+        with monkeypatch.context() as patch, patch_config_options(options):
+            patch.setattr(lesson_controls.streamlit_config, "is_manually_set", lambda name: name in options)
+            return lesson_controls.server_address()
+
+    assert configured({"server.port": 8600}) == "http://192.168.1.20:8600"
+    assert configured({"server.address": "0.0.0.0", "server.port": 8600}) == "http://192.168.1.20:8600"  # every interface
+    assert configured({"server.address": "10.1.2.3", "server.port": 8600}) == "http://10.1.2.3:8600"
+    assert configured({"browser.serverAddress": "gan.school.lan", "browser.serverPort": 80,
+                       "server.baseUrlPath": "/lab/"}) == "http://gan.school.lan:80/lab"
+    assert lesson_controls.only_this_machine("http://127.0.0.1:8501")
+    assert lesson_controls.only_this_machine("http://localhost:8501/x")
+    assert not lesson_controls.only_this_machine("http://192.168.1.20:8501")

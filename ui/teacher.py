@@ -9,12 +9,11 @@ only go into the downloaded sheet.
 from __future__ import annotations
 
 import ipaddress
+import socket
 from datetime import datetime
 
 import streamlit as st
 from streamlit import config as streamlit_config
-from streamlit import net_util
-from streamlit.web.server import server_util
 
 from gan_core.classroom.audit import SHOWN_TO_TEACHER, AuditEntry, AuditLog
 from gan_core.classroom.identity import RosterError
@@ -33,16 +32,31 @@ CONFIRM_RESET = "teacher_confirm_reset"
 
 # --- joining ---------------------------------------------------------------------------------------------
 def server_address() -> str:
-    """The address students open, as Streamlit itself prints it at start: `browser.serverAddress` when set, else
-    a specific `server.address`, else this machine's address on the network, with the port and base path."""
+    """The address students open, from Streamlit's own config as it prints it at start: `browser.serverAddress`
+    when set, else a specific `server.address`, else this machine's address on the network; then the port the
+    browser sees and the base path."""
+    option = streamlit_config.get_option
     if streamlit_config.is_manually_set("browser.serverAddress"):
-        host = streamlit_config.get_option("browser.serverAddress")
-    elif streamlit_config.is_manually_set("server.address") and \
-            streamlit_config.get_option("server.address") not in ("0.0.0.0", "::"):  # noqa: S104 - a comparison
-        host = streamlit_config.get_option("server.address")
+        host = option("browser.serverAddress")
+    elif streamlit_config.is_manually_set("server.address") and option("server.address") not in ("0.0.0.0", "::"):  # noqa: S104
+        host = option("server.address")
     else:
-        host = net_util.get_internal_ip() or "localhost"
-    return server_util.get_url(host)
+        host = lan_address()
+    port = option("browser.serverPort") if streamlit_config.is_manually_set("browser.serverPort") else option("server.port")
+    base = option("server.baseUrlPath").strip("/")
+    scheme = "https" if option("server.sslCertFile") else "http"
+    return f"{scheme}://{host}:{port}" + (f"/{base}" if base else "")
+
+
+def lan_address() -> str:
+    """This machine's address on its network (the one its default route leaves from; nothing is sent), or
+    127.0.0.1 when it has none."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))  # no packet leaves: connecting a UDP socket only picks a route
+            return probe.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
 
 
 def only_this_machine(address: str) -> bool:

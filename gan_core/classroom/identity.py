@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from ..errors import AccessError, ConfigError, GanLabError
+from ..errors import AccessError, CheckpointError, ConfigError, GanLabError
 from ..runs.checkpoints import atomic_write
 from .access import Actor, validate_person_name
 from .audit import AuditLog, now_iso
@@ -211,7 +211,12 @@ class NameClaims:
             yield claims
             text = json.dumps({"names": [vars(claim) for claim in sorted(claims.values(), key=lambda c: name_id(c.name))]},
                               indent=1, ensure_ascii=False)
-            atomic_write(self.path, lambda file: file.write(text.encode("utf-8")))
+            try:
+                atomic_write(self.path, lambda file: file.write(text.encode("utf-8")))
+            except OSError as error:  # a read-only folder: the names stay as they were
+                raise CheckpointError(f"the held names could not be saved in {self.path.parent} "
+                                      f"({error.strerror or error}); nothing changed", code="names_not_saved",
+                                      detail=str(error.strerror or error)) from error
             self._cache = None
 
 

@@ -158,5 +158,9 @@ def set_shipped_on_board(mode: str, root: str | Path | None = None, by: Actor | 
                           code="board_mode", value=mode)
     root = Path(root) if root is not None else default_checkpoints_dir()
     text = json.dumps({"shipped": mode})
-    atomic_write(root / BOARD_FILE, lambda file: file.write(text.encode("utf-8")))
+    try:
+        atomic_write(root / BOARD_FILE, lambda file: file.write(text.encode("utf-8")))
+    except OSError as error:
+        raise CheckpointError(f"the board's setting could not be saved in {root} ({error.strerror or error})",
+                              code="board_not_saved", detail=str(error.strerror or error)) from error
     AuditLog(root).write(by, "board", shipped=mode)

@@ -208,5 +208,11 @@ STRINGS.update({
                          "en": "Runs are training or queued ({n}): {runs}. Stop them, then reset the class."},
     "error_reset_not_saved": {"ru": "Архив класса не записался ({detail}); ничего не удалено.",
                               "en": "The class archive could not be written ({detail}); nothing was removed."},
+    "error_names_not_saved": {"ru": "Имена не сохранились в папке запусков ({detail}); ничего не изменилось. Проверьте, "
+                                    "что в неё можно писать.",
+                              "en": "The names could not be saved in the runs folder ({detail}); nothing changed. Check "
+                                    "that the folder is writable."},
+    "error_board_not_saved": {"ru": "Настройка доски не сохранилась ({detail}).",
+                              "en": "The board's setting could not be saved ({detail})."},
     "error_board_mode": {"ru": "Неизвестный вариант доски: {value}.", "en": "Unknown board option: {value}."},
 })
