@@ -205,9 +205,9 @@ def audit_panel() -> None:
 
 # --- the lesson ----------------------------------------------------------------------------------------------
 def results(rows: list[board_rows.BoardRow], state_text) -> list[ClassResult]:
-    """The students' runs (every run but the shipped ones) as the results table has them."""
+    """The students' runs (every run but the shipped ones) as the results table has them, best first."""
     found = []
-    for row in rows:
+    for row in sorted(rows, key=board_rows.rank_key):
         if row.shipped:
             continue
         covered = row.quality.get("classes_covered")
