@@ -179,7 +179,7 @@ STRINGS = {
                                     "останутся.",
                               "en": "Put every run of the class into an archive and remove them from the pages? GAN "
                                     "Lab's shipped runs stay."},
-    "teacher_reset_yes": {"ru": "Да, в архив и удалить", "en": "Yes, archive and remove"},
+    "teacher_reset_yes": {"ru": "Да, сбросить", "en": "Yes, reset"},
     "teacher_reset_done": {"ru": "Класс сброшен: {runs} в архиве {archive} (папка запусков).",
                            "en": "The class is reset: {runs} in the archive {archive} (the runs folder)."},
 }
