@@ -38,7 +38,7 @@ def class_server(tmp_path_factory: pytest.TempPathFactory, small_mnist) -> Itera
 
 
 @pytest.fixture
-def pages(browser):
+def pages(browser):  # noqa: F811 - the browser fixture
     """A new browser (its own cookies) per call: anna, the impostor and the teacher are different people."""
     opened = []
 

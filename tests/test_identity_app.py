@@ -43,7 +43,7 @@ TEACHER = Actor("Ms Smith", teacher=True)
 
 
 @pytest.fixture
-def classroom(class_runs: Path, checkpoints: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def classroom(class_runs: Path, checkpoints: Path, monkeypatch: pytest.MonkeyPatch) -> Path:  # noqa: F811
     """A class with a teacher password over a copy of the module's runs (Alice's alice-done, the shipped
     shipped-one), and the app's job manager keeping its limits (and their audit line) in that folder."""
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)

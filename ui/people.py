@@ -25,6 +25,7 @@ from datetime import datetime
 import streamlit as st
 
 from gan_core.classroom.access import Actor, TeacherGate, may_manage, validate_person_name
+from gan_core.classroom.audit import AuditEntry
 from gan_core.classroom.identity import NameClaims, name_claims, name_id, teacher_passes
 from gan_core.errors import AccessError, GanLabError
 from gan_core.runs.checkpoints import default_checkpoints_dir
@@ -170,7 +171,7 @@ def stopped_by_text(record: dict | None) -> str:
     return t("people_stopped_by_at", name=name, time=at) if at else t("people_stopped_by", name=name)
 
 
-def gone_text(entry) -> str:
+def gone_text(entry: AuditEntry | None) -> str:
     """Why a run this session was looking at is gone (an audit line: deleted, stopped while queued, renamed,
     the class reset), in one sentence with who and when; "" when the log does not say."""
     if entry is None or (entry.who == actor().name and entry.teacher == is_teacher()):

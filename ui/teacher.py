@@ -17,7 +17,7 @@ from streamlit import config as streamlit_config
 
 from gan_core.classroom.audit import SHOWN_TO_TEACHER, AuditEntry, AuditLog
 from gan_core.classroom.identity import RosterError
-from gan_core.classroom.join import SheetWords, join_link, qr_png, readable, roster_sheet
+from gan_core.classroom.join import SheetWords, join_link, qr_png, roster_sheet
 from gan_core.classroom.lesson import RESULT_COLUMNS, SHIPPED_ON_BOARD, ClassResult, reset_class, results_csv, \
     set_shipped_on_board, shipped_on_board
 from gan_core.errors import GanLabError

@@ -159,7 +159,7 @@ class NameClaims:
 
     def issue_roster(self, text: str, by: Actor | None = None, renew: bool = False) -> list[tuple[str, str]]:
         """Claim every name of a pasted roster (one a line) and return (name, key) pairs in its order, for the
-        teacher's sheet of join links. All or nothing: when any line is a problem (`roster_problems`), nothing
+        teacher's sheet of join links. All or nothing: when any line is a problem (`check_roster`), nothing
         is claimed and RosterError lists them all. `renew`: names already held get a new key (their old links
         stop working) instead of being a problem."""
         _teacher_only(by, "hand out join links")

@@ -35,7 +35,6 @@ STRINGS = {
     "people_only_owner_manage": {"ru": "Это запуск {name}: переименовать или удалить его может только {name} или учитель.",
                                  "en": "This is {name}'s run: only {name} or the teacher can rename or delete it."},
     "people_stopped_by": {"ru": "Остановил(а): {name}.", "en": "Stopped by {name}."},
-    "people_stopped_by_teacher": {"ru": "Остановил учитель ({name}).", "en": "Stopped by the teacher ({name})."},
     "people_stopped_by_teacher_only": {"ru": "Остановил учитель.", "en": "Stopped by the teacher."},
     "people_stopped_by_limit": {"ru": "Остановлен ограничением класса по времени ({minutes} мин).",
                                 "en": "Stopped by the class time limit ({minutes} min)."},
