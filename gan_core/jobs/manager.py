@@ -282,9 +282,9 @@ class JobManager:
             actor = by or Actor.machine()
             owner = job.owner or self._recorded_owner(job)
             check_manage(actor, job.run_name, owner, "stop")
-            if not job.stop_requested:
+            if not job.stop_requested:  # the first press is the stop; more while it saves change nothing
                 AuditLog(job.root).write(by, "stop", job.run_name, owner=owner, state=job.state)
-            job.stopped_by, job.stopped_at = actor, now_iso()
+                job.stopped_by, job.stopped_at = actor, now_iso()
             if job.state == "queued":
                 self._finish(job, "stopped", notes.cancelled())
             elif not job.stop_requested:
