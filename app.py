@@ -22,13 +22,20 @@ if __name__ == "__main__":  # a session's script run (Streamlit, and AppTest, ru
     with turns.taking_turns():  # a class's page runs take turns at the one interpreter (ui/turns.py)
         widgets.undo_stale_echoes()
         widgets.keep_settings_across_pages()
+        with st.sidebar:
+            people_slot = st.container()  # the teacher's lock and the name first: above the fold of a 1280x720 projector
         language_switch()
+        people.identify()  # who this session is (its name's key, the teacher's cookie), before any page asks
         style.inject_css()
         page = st.navigation(nav.build_pages(), position="sidebar", expanded=True)
+        with people_slot:
+            people.teacher_control()
+            people.name_control()
         with st.sidebar:
-            people.sidebar()
             run_watch.training_note()
             st.caption(t("sidebar_footer"))
+            people.keep_cookie()
+        people.notices()
         page.run()
 else:  # imported by `streamlit run app.py`: the server, which warms up before it answers (ui/warm_start.py)
     from ui.warm_start import warm_start

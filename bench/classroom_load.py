@@ -337,12 +337,32 @@ async def visit_every_page_twice(url: str, pages: list[str] | None) -> dict[str,
 
 
 # The student who starts the benchmark's run, watches it and stops it: the Train page opens on its owner's own newest run.
-STARTER = "student=bench-starter"
+STARTER_NAME = "bench-starter"
+_starter_query = [f"student={STARTER_NAME}"]
+
+
+def hold_starter_name(root: Path | None) -> None:
+    """In a class (a teacher password set) a name is held by whoever took it first: the starter takes its name in
+    the server's folder before the server starts, and each of its tabs comes back with the key, as a student's
+    bookmark would. Without a password names are not held and the key is simply not asked for."""
+    if root is None:
+        return
+    from gan_core.classroom.identity import name_claims
+
+    claims = name_claims(root)
+    if claims.held(STARTER_NAME) is not None:
+        claims.release(STARTER_NAME)  # held by an earlier round in this folder: the machine's owner takes it back
+    name, key = claims.claim(STARTER_NAME)
+    _starter_query[0] = f"student={name}&key={key}"
+
+
+def starter() -> str:
+    return _starter_query[0]
 
 
 async def press_start(url: str, epochs: int) -> None:
     """One student opens Train, keeps every default but the epochs, and presses Start."""
-    tab = Student(url, query=STARTER)
+    tab = Student(url, query=starter())
     await tab.open()
     await tab.run()
     try:
@@ -357,12 +377,12 @@ async def press_start(url: str, epochs: int) -> None:
         await tab.close()
 
 
-async def watch(url: str, seconds: float, meter: "Speedometer", query: str = STARTER) -> tuple[float | None, list[float]]:
+async def watch(url: str, seconds: float, meter: "Speedometer", query: str | None = None) -> tuple[float | None, list[float]]:
     """One student (by default the one who pressed Start) on the Train page watching their run (its live view
     polls) for `seconds`: the training's speed meanwhile, and the polls' durations."""
     load = Load()
     task = asyncio.ensure_future(student(url, ["train"], load, time.perf_counter(), 0.0, seconds, seconds + 1, 0, "home",
-                                         query=query))
+                                         query=query or starter()))
     await during(task, meter)
     await task
     return meter.rate(), load.polls
@@ -370,7 +390,7 @@ async def watch(url: str, seconds: float, meter: "Speedometer", query: str = STA
 
 async def press_stop(url: str, run_name: str) -> None:
     """Stop the benchmark's run from the Train page (when the server is not ours to end)."""
-    tab = Student(url, query=STARTER)
+    tab = Student(url, query=starter())
     await tab.open()
     await tab.run()
     try:
@@ -720,8 +740,10 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
     server = None
     if args.url:
         url, root = args.url, Path(args.checkpoints) if args.checkpoints else None
+        hold_starter_name(root)  # a server of a class: its folder holds the names (none given: a name is asked for bare)
     else:
         root = checkpoints_copy()
+        hold_starter_name(root)
         server = Server((ROOT / args.app_script).resolve(), {"GAN_LAB_CHECKPOINTS": str(root)})
         url = server.url
         report["server_ready_seconds"] = server.ready_seconds

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .data import DATASET_SIZES
-from .devices import DEVICE_CHOICES, training_device_type
+from .devices import DEVICE_CHOICES, device_here, training_device_type
 from .errors import ConfigError
 from .losses import DEFAULT_LOSS, LOSSES, check_loss
 from .models import DEFAULT_MODEL, MODELS
@@ -191,8 +191,10 @@ def resumed_config(saved: dict[str, Any], epochs_done: int, run_name: str, epoch
                    changes: dict[str, Any] | None = None) -> TrainConfig:
     """The settings a saved run continues with: its own, `epochs` as the new total, and any changes to
     RESUMABLE_CHANGES. Other changes, and a total that adds no epochs, are refused (ConfigError).
-    `changes` may hold every setting; values equal to the saved ones, and None, are no change."""
+    `changes` may hold every setting; values equal to the saved ones, and None, are no change. A saved device
+    this machine lacks (a run trained on a GPU, resumed on a laptop) becomes this machine's ("auto")."""
     values = TrainConfig.from_dict(saved).to_dict()
+    values["device"] = device_here(str(values.get("device", "auto")))
     for name, value in (changes or {}).items():
         value = list(value) if isinstance(value, tuple) else value  # betas are saved as a list
         if value is None or value == values.get(name):

@@ -38,6 +38,19 @@ def resolve_device(choice: str) -> torch.device:
     return torch.device(choice)
 
 
+def device_here(recorded: str) -> str:
+    """The device a saved run continues on here: the one it recorded when this machine has it, else "auto" (this
+    machine's best). A run's device is history, not a demand: one trained on a GPU opens, samples and resumes on
+    a laptop. An unknown name stays as it is, for validation to refuse."""
+    if recorded not in DEVICE_CHOICES:
+        return recorded
+    try:
+        resolve_device(recorded)
+    except ConfigError:
+        return "auto"
+    return recorded
+
+
 def set_matmul_precision(device: torch.device, tf32: bool) -> None:
     """TensorFloat-32 matrix products on CUDA, or full float32 (cuDNN convolutions use TF32 already).
 

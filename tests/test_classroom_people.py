@@ -14,11 +14,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from gan_core.classroom.access import Actor, ClassLimits
+from gan_core.classroom.identity import name_claims
+from gan_core.runs.checkpoints import default_checkpoints_dir
 from gan_core.runs.checkpoints import RunDir
 from gan_core.config import TrainConfig
 from gan_core.errors import AccessError, ShippedRunError
 from gan_core.jobs.manager import get_job_manager
 from gan_core.trainer import Trainer
+from ui import people
 from ui.people import PASSWORD_ENV
 
 from .conftest import as_a_poll, wait_until
@@ -50,12 +53,27 @@ def classroom(class_runs: Path, checkpoints: Path, monkeypatch: pytest.MonkeyPat
 
 
 
+def student_link(student: str) -> dict[str, str]:
+    """The address of a student's own link: their name and its key (the name is claimed the first time,
+    in this test's checkpoints folder, as a roster's link would have it)."""
+    claims = name_claims(default_checkpoints_dir())
+    key = _keys.get((claims.root, student))
+    if key is None or not claims.holds(student, key):
+        _, key = claims.claim(student)
+        _keys[(claims.root, student)] = key
+    return {"student": student, "key": key}
+
+
+_keys: dict[tuple[Path, str], str] = {}
+
+
 def session(student: str | None, page: str = "home", language: str = "en") -> AppTest:
-    """A fresh browser session opened with ?student=NAME (none: the app makes a name up)."""
+    """A fresh browser session opened with the student's own link, ?student=NAME&key=KEY (none: the app makes a
+    name up, which nobody holds)."""
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["lang"] = language
     if student is not None:
-        at.query_params["student"] = student
+        at.query_params.update(student_link(student))
     at.run()
     if page != "home":
         at.switch_page(f"ui/pages/{page}.py").run()
@@ -65,7 +83,7 @@ def session(student: str | None, page: str = "home", language: str = "en") -> Ap
 
 def unlock(at: AppTest, password: str) -> AppTest:
     at.text_input(key="people_password_box").input(password)
-    at.button(key="people_unlock").click().run()
+    at.button(key="people_unlock").click().run()  # the form's submit button: what Enter in the box presses
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -121,10 +139,12 @@ def test_student_b_may_watch_but_not_manage_a_run_of_student_a_and_the_teacher_m
     watch(teacher, "alice-long")
     teacher.button(key="train_stop").click().run()
     jobs.wait("alice-long", TRAINING_TIMEOUT, classroom)
-    assert RunDir("alice-long", classroom).info().stopped_by == {"name": "Ms Smith", "teacher": True}
+    stopped_by = RunDir("alice-long", classroom).info().stopped_by
+    assert stopped_by["name"] == "Ms Smith" and stopped_by["teacher"] and people.clock(stopped_by["at"])
     watch(session("Alice", "train"), "alice-long")
     alice = watch(session("Alice", "train"), "alice-long")
-    assert any(text("people_stopped_by_teacher", "en", name="Ms Smith") in str(i.value) for i in alice.info)
+    said = text("people_stopped_by_teacher_at", "en", time=people.clock(stopped_by["at"]))  # "... at 10:42."
+    assert any(said in str(i.value) for i in alice.info)
     assert "train_resume_alice-long" in button_keys(alice)  # hers to resume
     runs = select_run(unlock(session("Ms Smith", "runs"), PASSWORD), "alice-done")
     assert text("runs_delete", "en") in button_labels(runs)  # the teacher may delete anyone's run

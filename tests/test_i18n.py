@@ -8,6 +8,9 @@ import re
 import string
 from pathlib import Path
 
+from gan_core.classroom.audit import ACTIONS as AUDIT_ACTIONS
+from gan_core.classroom.identity import ROSTER_PROBLEMS
+from gan_core.classroom.lesson import RESULT_COLUMNS, SHIPPED_ON_BOARD
 from gan_core.runs.checkpoints import BROKEN
 from gan_core.config import FieldError, Range
 from gan_core.eval.curves import STEP_COLUMNS
@@ -70,6 +73,12 @@ FAMILIES = {
     "lv_short_{}": list(LOSSES),  # the Train page's short options (the whole name is under the picker)
     "dataset_short_{}": list(DATASETS),
     "{}_{}": [("model", m) for m in MODELS] + [("dataset", d) for d in DATASETS],  # Runs: a saved setting's label
+    # the teacher's lesson controls (ui/teacher.py) and why a run is gone (ui/people.py)
+    "people_gone_{}": ["delete", "stop"],
+    "teacher_{}": list(ROSTER_PROBLEMS),
+    "teacher_action_{}": list(AUDIT_ACTIONS),
+    "teacher_shipped_{}": list(SHIPPED_ON_BOARD),
+    "teacher_csv_{}": list(RESULT_COLUMNS),
 }
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from gan_core.classroom.identity import name_claims
+from gan_core.runs.checkpoints import default_checkpoints_dir
 from ui import widgets
+from ui.people import PASSWORD_ENV
 
 from .conftest import as_a_poll
 from .test_app import open_app, text, trained_root, with_run  # noqa: F401 - fixtures
@@ -73,11 +76,20 @@ def test_reseed_on_the_data_page_is_not_undone_by_a_stale_poll(with_run, monkeyp
     assert at.number_input(key="keep_data_seed").value == seed + 1
 
 
-def test_a_refused_name_echoed_back_by_a_poll_is_not_refused_again(with_run, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+@pytest.mark.parametrize("refused", ["<script>", "held"])
+def test_a_refused_name_echoed_back_by_a_poll_is_not_refused_again(with_run, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+                                                                   refused: str) -> None:
+    """A name the app refused (not a name at all; or, in a class, one that another student holds) and put back
+    in the box: a poll that brings the typed name back is not a second attempt."""
+    if refused == "held":
+        monkeypatch.setenv(PASSWORD_ENV, "a class")
+        name_claims(default_checkpoints_dir()).claim("anna")
+        refused = "anna"
     at = open_app("home", "en")
     mine = at.text_input(key="people_name_box").value
-    at.text_input(key="people_name_box").set_value("<script>").run()
+    at.text_input(key="people_name_box").set_value(refused).run()
     assert len(at.error) == 1 and at.text_input(key="people_name_box").value == mine  # refused, the box put back
     with as_a_poll(monkeypatch):
-        at.text_input(key="people_name_box").set_value("<script>").run()
+        at.text_input(key="people_name_box").set_value(refused).run()
     assert not at.error and at.text_input(key="people_name_box").value == mine
+    assert at.session_state["student"] == mine

@@ -29,13 +29,32 @@ def run_label(run: RunInfo) -> str:
     return " · ".join(parts)
 
 
-def pick_run(key: str, label: str | None = None, choices: list[RunInfo] | None = None) -> RunInfo | None:
-    """A run picker that opens on the default run (shipped, else newest finished); None when there
-    is no run that can draw (the page then shows `no_run_notice` where it fits)."""
+RUN_PARAM = "run"  # ?run=NAME: the class board's link that opens a page on one run (the teacher's projector)
+
+
+def run_from_address(key: str, names: list[str]) -> None:
+    """A `?run=NAME` link selects that run in the picker `key`, once: the address then drops it, so the
+    person picks freely after. A run that is not among `names` is said once, in a sentence."""
+    requested = st.query_params.get(RUN_PARAM)
+    if requested is None:
+        return
+    del st.query_params[RUN_PARAM]
+    if requested in names:
+        st.session_state[key] = requested
+    else:
+        st.warning(t("link_run_missing", name=requested[:64]), icon=":material/link_off:")
+
+
+def pick_run(key: str, label: str | None = None, choices: list[RunInfo] | None = None,
+             from_address: bool = False) -> RunInfo | None:
+    """A run picker that opens on the default run (shipped, else newest finished), or on a `?run=` link's
+    when `from_address`; None when there is no run that can draw (the page then shows `no_run_notice`)."""
     choices = sampleable_runs() if choices is None else choices
     if not choices:
         return None
     names = [run.name for run in choices]
+    if from_address:
+        run_from_address(key, names)
     if st.session_state.get(key) not in names:
         default = pick_default_run(choices) or choices[0]
         st.session_state[key] = default.name

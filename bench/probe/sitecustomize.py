@@ -26,6 +26,7 @@ _COMMAND = open("/proc/self/cmdline", "rb").read().replace(b"\0", b" ").decode(e
     if os.path.exists("/proc/self/cmdline") else " ".join(sys.argv)
 _STREAMLIT_MODULES = ("streamlit.runtime.scriptrunner.script_runner", "streamlit.runtime.app_session",
                       "streamlit.runtime.runtime")
+_STREAMLIT_CLASSES = ("ScriptRunner", "AppSession", "Runtime")
 
 
 def _queued_seconds() -> float:
@@ -49,7 +50,8 @@ def _install() -> None:
             log.write(f"{time.perf_counter():.4f} " + " ".join(str(field) for field in fields) + "\n")
 
     def wrap_streamlit() -> None:
-        while not all(name in sys.modules for name in _STREAMLIT_MODULES):
+        # A module is in sys.modules while it is still being imported: wait for the classes to be patched, not the names.
+        while not all(hasattr(sys.modules.get(name), cls) for name, cls in zip(_STREAMLIT_MODULES, _STREAMLIT_CLASSES)):
             time.sleep(0.1)
         runner, session, runtime = (sys.modules[name] for name in _STREAMLIT_MODULES)
 

@@ -1,1 +1,2 @@
-"""The classroom's rules: who may do what to which run, the class limits, and the teacher's password gate."""
+"""The classroom: who may do what to which run and the class limits (access), names held with their keys and the
+teacher's pass (identity), who did what (audit), how a class joins (join), and the lesson's controls (lesson)."""

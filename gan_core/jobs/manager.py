@@ -32,6 +32,7 @@ from typing import Any, Callable
 import torch
 
 from ..classroom.access import Actor, ClassLimits, check_limits, check_manage, check_not_shipped
+from ..classroom.audit import AuditLog, now_iso
 from ..runs.checkpoints import RunDir, atomic_write, copy_run, default_checkpoints_dir, delete_run, rename_run, resolved_root
 from ..config import TrainConfig, resumed_config
 from ..devices import cpu_cores, training_device_type
@@ -77,6 +78,7 @@ class Job:
     started_at: float | None = None
     finished_at: float | None = None
     stopped_by: Actor | None = None  # who pressed Stop (the owner or the teacher), shown with the stopped run
+    stopped_at: str = ""  # when they pressed it (ISO time), shown with it: "stopped by the teacher at 10:42"
     max_seconds: float | None = None  # the class limit on its training time, when a student asked for it
     done: threading.Event = field(default_factory=threading.Event, repr=False)
     _worker: Worker | None = field(default=None, repr=False)
@@ -223,7 +225,10 @@ class JobManager:
             self._apply_limits(job, by)
             if info.get("stopped_by"):
                 run.update_info(stopped_by=None)
-            return self._enqueue(job)
+            self._enqueue(job)
+        AuditLog(run.root).write(by, "resume", run.name, owner=str(info.get("owner") or ""), epochs=epochs,
+                                 **({"copied_from": info["copied_from"]} if info.get("copied_from") else {}))
+        return job
 
     def resume_copy(self, run_name: str, new_name: str, epochs: int, root: str | Path | None = None,
                     changes: dict[str, Any] | None = None, by: Actor | None = None) -> Job:
@@ -239,20 +244,23 @@ class JobManager:
         try:
             return self.submit_resume(copy.name, epochs, root, changes, by=by)
         except BaseException:
-            delete_run(copy.name, root)
+            shutil.rmtree(copy.path, ignore_errors=True)  # made just now, never shown: no deletion to record
             raise
 
     def stop(self, run_name: str, root: str | Path | None = None, by: Actor | None = None) -> bool:
         """Stop a run: a queued one leaves the queue; a running one saves a checkpoint at its next step and
         exits (killed after `stop_timeout` s, its run then interrupted). False when no job has that name.
-        Only its owner or the teacher may (AccessError)."""
+        Only its owner or the teacher may (AccessError). Written to the audit log."""
         with self._lock:
             job = self.job(run_name, root)
             if job is None:
                 return False
             actor = by or Actor.machine()
-            check_manage(actor, job.run_name, job.owner or self._recorded_owner(job), "stop")
-            job.stopped_by = actor
+            owner = job.owner or self._recorded_owner(job)
+            check_manage(actor, job.run_name, owner, "stop")
+            if not job.stop_requested:  # the first press is the stop; more while it saves change nothing
+                AuditLog(job.root).write(by, "stop", job.run_name, owner=owner, state=job.state)
+                job.stopped_by, job.stopped_at = actor, now_iso()
             if job.state == "queued":
                 self._finish(job, "stopped", notes.cancelled())
             elif not job.stop_requested:
@@ -297,6 +305,7 @@ class JobManager:
             except OSError as error:
                 raise CheckpointError(f"could not save the class limits to {self.limits_file}: {error.strerror or error}; "
                                       "the old limits still hold", code="limits_not_saved", detail=str(error)) from error
+            AuditLog(self.limits_file.parent).write(by, "limits", **limits.to_dict())
         self.limits = limits
 
     def _read_limits(self) -> ClassLimits:
@@ -325,7 +334,8 @@ class JobManager:
             order.remove(job)
             order.insert(place, job)
             self._pinned = [j for j in self._pinned if j.device != job.device] + order
-            return place + 1
+        AuditLog(job.root).write(by, "queue", job.run_name, owner=job.owner, place=place + 1)
+        return place + 1
 
     def shutdown(self, timeout: float = 30.0) -> None:
         """Stop every job and wait (up to `timeout` s) for the workers to save; kill those that do not. Then
@@ -598,8 +608,8 @@ class JobManager:
             if state == "stopped" and job.max_seconds is not None and not job.stop_requested:
                 job.stopped_by = Actor("", teacher=False)  # the class time limit ran out
             if state == "stopped" and job.stopped_by is not None and job.run.exists():
-                by = job.stopped_by.record() if job.stopped_by.name or job.stopped_by.teacher else \
-                    {"limit_minutes": round((job.max_seconds or 0) / 60, 2)}
+                by = {**job.stopped_by.record(), "at": job.stopped_at} if job.stopped_by.name or job.stopped_by.teacher \
+                    else {"limit_minutes": round((job.max_seconds or 0) / 60, 2)}
                 try:
                     job.run.update_info(stopped_by=by)
                 except (GanLabError, OSError):

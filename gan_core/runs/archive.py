@@ -6,6 +6,10 @@ absolute or `..` paths or links, sizes within limits (as declared and as read), 
 description with valid settings, and every tensor file loads with `torch.load(weights_only=True)` as the
 kind of GAN Lab file its name says. Only then is the run written to a hidden folder beside the others and
 renamed into place, so a bad or interrupted import leaves nothing behind.
+
+An imported run belongs to whoever imports it, whatever its run.json says: the owner written in the archive
+is kept only as `imported_from`, for display (a student cannot give a run to someone else by editing it).
+The device it was trained on is history: a run trained on a GPU imports on a machine without one.
 """
 
 from __future__ import annotations
@@ -23,7 +27,10 @@ from typing import BinaryIO
 
 from .checkpoints import (CHECKPOINT_FORMAT, SNAPSHOT_FORMAT, RunDir, RunInfo, default_checkpoints_dir,
                           load_tensor_source, suggest_run_name, validate_run_name)
+from ..classroom.access import Actor
+from ..classroom.audit import AuditLog
 from ..config import TrainConfig
+from ..devices import device_here
 from ..errors import ArchiveError, GanLabError
 
 MAX_MEMBER_BYTES = 256 * 2**20  # a checkpoint of the largest model is a few MB; this is far above any real run
@@ -33,10 +40,12 @@ _EPOCH_FILE = re.compile(r"epoch_\d{4,}\.pt")
 
 
 def import_run(archive: str | Path | bytes | BinaryIO, root: str | Path | None = None, name: str | None = None,
-               *, max_member_bytes: int = MAX_MEMBER_BYTES, max_total_bytes: int = MAX_TOTAL_BYTES) -> RunInfo:
-    """Check the archive completely, then add its run under `root` as `name` (default: the archive's folder).
-    Raises ArchiveError (or RunNameError / CheckpointError) with one line, and writes nothing, when anything
-    is wrong; a name that is taken asks for another one."""
+               *, by: Actor | None = None, max_member_bytes: int = MAX_MEMBER_BYTES,
+               max_total_bytes: int = MAX_TOTAL_BYTES) -> RunInfo:
+    """Check the archive completely, then add its run under `root` as `name` (default: the archive's folder),
+    owned by `by` (None: the machine's owner, a run without owner). Raises ArchiveError (or RunNameError /
+    CheckpointError) with one line, and writes nothing, when anything is wrong; a name that is taken asks for
+    another one. The import is written to the audit log."""
     root = Path(root) if root is not None else default_checkpoints_dir()
     files, folder = _read_members(archive, max_member_bytes, max_total_bytes)
     target = RunDir(validate_run_name(name if name else folder), root)
@@ -44,13 +53,15 @@ def import_run(archive: str | Path | bytes | BinaryIO, root: str | Path | None =
         raise ArchiveError(f"a run named {target.name!r} already exists; import it under another name "
                            f"(--name {suggest_run_name(target.name, root)})", code="archive_name_taken",
                            name=target.name, suggestion=suggest_run_name(target.name, root))
-    info = _checked_info(files.pop("run.json"), target.name)
+    info = _checked_info(files.pop("run.json"), target.name, by.name if by is not None else "")
     files.pop("history.jsonl", None)  # the page log: rebuilt from the checkpoint's history, never taken from outside
     for relative, data in files.items():
         expected = CHECKPOINT_FORMAT if relative == "checkpoint.pt" else SNAPSHOT_FORMAT
         load_tensor_source(io.BytesIO(data), expected, Path(target.name) / relative)
     files["run.json"] = (json.dumps(info, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     _write(target, files)
+    AuditLog(target.root).write(by, "import", target.name,
+                                **({"imported_from": info["imported_from"]} if info.get("imported_from") else {}))
     return target.info()
 
 
@@ -119,22 +130,25 @@ def _split(member: zipfile.ZipInfo) -> tuple[str, str]:
     return parts[0], "/".join(parts[1:])
 
 
-def _checked_info(data: bytes, name: str) -> dict:
+def _checked_info(data: bytes, name: str, owner: str) -> dict:
+    """The archive's run.json as this machine keeps it: named `name`, owned by `owner` (the archive's owner kept as
+    `imported_from`), without what belonged to the machine it was trained on (its process, its shipped mark)."""
     try:
         info = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise ArchiveError("run.json in the archive is not valid JSON", code="archive_bad_info") from None
     if not isinstance(info, dict) or not isinstance(info.get("config"), dict):
         raise ArchiveError("run.json in the archive is not a GAN Lab run description", code="archive_bad_info")
-    try:
-        TrainConfig.from_dict(info["config"]).validate()
+    try:  # the device it trained on need not be here: it resumes on this machine's (config.resumed_config)
+        TrainConfig.from_dict({**info["config"], "device": device_here(str(info["config"].get("device", "auto")))}).validate()
     except (GanLabError, TypeError, ValueError) as error:
         raise ArchiveError(f"run.json in the archive has settings GAN Lab cannot use ({error})",
                            code="archive_bad_info") from None
-    info = {key: value for key, value in info.items() if key not in ("pid", "host", "shipped")}  # not trained here
+    origin = str(info.get("owner") or info.get("imported_from") or "")
+    info = {key: value for key, value in info.items() if key not in ("pid", "host", "shipped", "stopped_by", "imported_from")}
     if info.get("status") == "running":
         info["status"] = "stopped"  # it was being trained elsewhere when zipped: resume continues from the checkpoint
-    return {**info, "name": name}
+    return {**info, "name": name, "owner": owner, **({"imported_from": origin} if origin else {})}
 
 
 def _write(target: RunDir, files: dict[str, bytes]) -> None:

@@ -39,6 +39,7 @@ from typing import Any, Callable, BinaryIO
 import torch
 
 from ..classroom.access import Actor, check_manage, check_not_shipped
+from ..classroom.audit import AuditLog
 from ..errors import CheckpointError, CorruptFileError, DiskFullError, GanLabError, RunNameError, UnsafeFileError
 from ..models import DEFAULT_MODEL
 from .notes import INTERRUPTED, Note, user_error
@@ -203,7 +204,8 @@ class RunInfo:
     message: str  # why it is in its status, in English (for a broken run: what is wrong with its run.json)
     shipped: bool
     owner: str = ""  # the display name of whoever started it ("" for runs from the CLI or before owners)
-    stopped_by: dict[str, Any] | None = None  # {"name", "teacher"} of the person who last stopped it
+    stopped_by: dict[str, Any] | None = None  # {"name", "teacher", "at"} of the person who last stopped it, and when
+    imported_from: str = ""  # the owner an imported run had on the machine it came from (its owner is the importer)
     train_seconds: float | None = None  # time spent in training steps, all sessions
     config: dict[str, Any] = field(default_factory=dict, compare=False)  # its settings, as saved (TrainConfig.to_dict)
     note: Note = field(default_factory=lambda: Note("", ""), compare=False)  # `message` as a code, for translation
@@ -380,6 +382,7 @@ class RunDir:
             config=dict(config),
             owner=str(data.get("owner") or ""),
             stopped_by=data.get("stopped_by") if isinstance(data.get("stopped_by"), dict) else None,
+            imported_from=str(data.get("imported_from") or ""),
         )
 
     # checkpoint.pt ------------------------------------------------------------
@@ -476,8 +479,9 @@ def list_runs(root: str | Path | None = None) -> list[RunInfo]:
 def delete_run(name: str, root: str | Path | None = None, by: Actor | None = None) -> None:
     """Remove a run's folder. Refused for a shipped run (the pages open on it), for someone else's run (when
     `by` is given; None is the machine's owner) and for a run that a live process is training. The CLI, the
-    job manager and the app all delete through here. A run whose run.json is corrupt can be deleted too
-    (nothing can train it; its owner is unknown, so only the machine's owner or a teacher may)."""
+    job manager and the app all delete through here, so each deletion is written to the audit log here. A run
+    whose run.json is corrupt can be deleted too (nothing can train it; its owner is unknown, so only the
+    machine's owner or a teacher may)."""
     run = RunDir(name, root)
     try:
         info = run.read_info()
@@ -488,11 +492,12 @@ def delete_run(name: str, root: str | Path | None = None, by: Actor | None = Non
     if run.owner_alive(info):  # the lock of the process training it (this one included)
         raise CheckpointError(f"run {name!r} is training right now; stop it before deleting it", code="delete_running", name=name)
     shutil.rmtree(run.path)
+    AuditLog(run.root).write(by, "delete", run.name, owner=str(info.get("owner") or ""))
 
 
 def rename_run(name: str, new_name: str, root: str | Path | None = None, by: Actor | None = None) -> RunDir:
     """Give a saved run another folder name (its files are unchanged; run.json's "name" follows).
-    Refused like `delete_run`, and when the new name is taken or not a valid run name."""
+    Refused like `delete_run`, and when the new name is taken or not a valid run name. Written to the audit log."""
     run = RunDir(name, root)
     target = RunDir(new_name, run.root)
     info = run.read_info()
@@ -507,6 +512,7 @@ def rename_run(name: str, new_name: str, root: str | Path | None = None, by: Act
         return run
     os.rename(run.path, target.path)
     target.update_info(name=target.name)
+    AuditLog(run.root).write(by, "rename", run.name, to=target.name, owner=str(info.get("owner") or ""))
     return target
 
 

@@ -1,18 +1,22 @@
 """Class board: every run of the class in one sortable table (owner, model, state, epoch or place in
-the queue, time, quality, a sample grid), refreshing itself while runs train. The teacher also sees
-the class queue (and reorders it) and sets the class limits here."""
+the queue, time, quality, a sample grid, links that open the run on Train and Progression), refreshing
+itself while runs train. The teacher also sees the class queue (and reorders it), sets the class limits
+and runs the lesson here (ui/teacher.py: join links, names, the audit log, export, reset)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from urllib.parse import quote
+
 from gan_core.classroom.access import ClassLimits
+from gan_core.classroom.lesson import shipped_on_board
 from gan_core.runs.checkpoints import default_checkpoints_dir
 from gan_core.devices import available_devices
 from gan_core.errors import GanLabError
 
-from ui import board_rows, people, run_watch, turns, wording
-from ui.i18n import plural, t
+from ui import board_rows, people, run_watch, teacher, turns, wording
+from ui.i18n import language, plural, t
 
 NAN = float("nan")
 POLL_SECONDS = 3.0  # while runs train: the board is projected, a few seconds behind is fine
@@ -26,12 +30,30 @@ def state_text(row: board_rows.BoardRow) -> str:
                                                      "failed") else row.state
 
 
+def page_link(page: str, name: str) -> str:
+    """A link that opens a page of this app on one run, in this language (relative: the same server and path)."""
+    return f"{page}?run={quote(name)}&lang={language()}"
+
+
 def table() -> None:
-    """The table itself, sorted best first (lowest FID / floor); every column sorts with a click."""
+    """The table itself, sorted best first (lowest FID / floor); every column sorts with a click. Where the
+    shipped runs stand is the teacher's choice: ranked with the class, in their own table below, or hidden."""
     rows = sorted(board_rows.rows(), key=board_rows.rank_key)
+    mode, shipped = shipped_on_board(default_checkpoints_dir()), []
+    if mode != "ranked":
+        shipped = [row for row in rows if row.shipped]
+        rows = [row for row in rows if not row.shipped]
     if not rows:
         st.info(t("board_empty"), icon=":material/info:")
-        return
+    else:
+        table_of(rows, "board_table")
+    if mode == "apart" and shipped:
+        st.caption(t("board_shipped_apart"))
+        table_of(shipped, "board_shipped_table")
+    st.caption(t("board_caption"))
+
+
+def table_of(rows: list[board_rows.BoardRow], key: str) -> None:
     data = {
         "samples": [row.grid_png for row in rows],
         "owner": [people.owner_label(row.owner) for row in rows],
@@ -41,10 +63,13 @@ def table() -> None:
         "epoch": [f"{row.epochs_done} / {row.epochs_target}" for row in rows],
         "minutes": [round(row.seconds / 60, 1) if row.seconds is not None else NAN for row in rows],
         **{name: [row.quality.get(name, NAN) for row in rows] for name in board_rows.QUALITY},  # NaN: Streamlit shows a grey None
+        "train_link": [page_link("train", row.name) for row in rows],
+        "progression_link": [page_link("progression", row.name) if row.epochs_done else None for row in rows],
     }
     # who and how good first: on a 1280 px projector the quality columns are in view without scrolling
-    order = ("samples", "owner", *board_rows.QUALITY, "run", "model", "state", "epoch", "minutes")
-    st.dataframe(data, hide_index=True, width="stretch", row_height=96, key="board_table", column_order=order,
+    order = ("samples", "owner", *board_rows.QUALITY, "run", "model", "state", "epoch", "minutes", "train_link",
+             "progression_link")
+    st.dataframe(data, hide_index=True, width="stretch", row_height=96, key=key, column_order=order,
                  column_config={
         "samples": st.column_config.ImageColumn(t("board_col_samples"), width="small", help=t("board_samples_help")),
         "owner": st.column_config.TextColumn(t("col_owner"), width="small"),
@@ -58,8 +83,11 @@ def table() -> None:
                                                          help=t("help_quality_classes_covered")),
         "mean_confidence": st.column_config.ProgressColumn(t("metric_mean_confidence"), min_value=0.0, max_value=1.0,
                                                            format="percent", help=t("help_quality_mean_confidence")),
+        "train_link": st.column_config.LinkColumn(t("board_col_open"), display_text=t("board_open_train"),
+                                                  width="small", help=t("board_open_help")),
+        "progression_link": st.column_config.LinkColumn(" ", display_text=t("board_open_progression"),
+                                                        width="small", help=t("board_open_help")),
     })
-    st.caption(t("board_caption"))
 
 
 @wording.shows_user_errors
@@ -157,6 +185,7 @@ def render() -> None:
         queue_panel()
         if not people.single_user():
             limits_panel()
+            teacher.panels(board_rows.rows(), state_text)
     else:
         st.caption(limits_text(run_watch.manager().limits))
 

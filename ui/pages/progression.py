@@ -52,7 +52,7 @@ def render() -> None:
         return
     run_col, speed_col = st.columns([2, 1], gap="large")
     with run_col:
-        run = pickers.pick_run(f"{KEEP}progression_run")
+        run = pickers.pick_run(f"{KEEP}progression_run", from_address=True)  # the class board's links
     if run is None:
         return
     epochs = cache.snapshot_epochs(run.name)

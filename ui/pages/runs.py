@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gan_core.classroom.audit import AuditLog
 from gan_core.runs.archive import import_run
 from gan_core.runs.checkpoints import RunDir, RunInfo, default_checkpoints_dir, run_archive
 from gan_core.errors import GanLabError
@@ -127,6 +128,8 @@ def details(run: RunInfo) -> None:
         st.markdown(t("runs_details", status=live_status(run), done=run.epochs_done, target=run.epochs_target,
                       device=run.device or "—", created=run.created.replace("T", " ")[:19]))
         st.caption(t("people_owner", name=people.owner_label(run.owner)))
+        if run.imported_from:
+            st.caption(t("runs_imported_from", name=run.imported_from))
         if run.note.message and not active:
             st.caption(wording.note_text(run.note))
         if run.status == "stopped" and not active and people.stopped_by_text(run.stopped_by):
@@ -175,7 +178,7 @@ def import_archive(upload) -> None:
         return
     try:
         run = import_run(upload.getvalue(), default_checkpoints_dir(),
-                         name=st.session_state.get("runs_import_name", "").strip() or None)
+                         name=st.session_state.get("runs_import_name", "").strip() or None, by=people.claimed_actor())
     except GanLabError as error:
         st.session_state["runs_import_error"] = wording.error_text(error)
     else:
@@ -221,6 +224,10 @@ def render() -> None:
     st.subheader(t("runs_one_h"))
     names = [run.name for run in runs]
     key = f"{KEEP}runs_selected"
+    if st.session_state.get(key) and st.session_state[key] not in names:  # deleted, renamed or reset meanwhile
+        why = people.gone_text(AuditLog(default_checkpoints_dir()).last_about(st.session_state[key]))
+        if why:
+            st.info(why, icon=":material/info:")
     if st.session_state.get(f"{key}_next") in names:
         st.session_state[key] = st.session_state.pop(f"{key}_next")
     if st.session_state.get(key) not in names:

@@ -15,12 +15,13 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
+from gan_core.classroom.audit import AuditLog
 from gan_core.runs.checkpoints import RunDir, RunInfo, default_checkpoints_dir, new_run_name_problem, suggest_run_name
 from gan_core.config import (FieldError, TrainConfig, config_from_form, device_chosen_settings, form_fields, form_values,
                              recommended_settings, resume_from_form)
 from gan_core.eval.curves import epoch_ends, smooth
 from gan_core.data import DATASETS
-from gan_core.devices import available_devices, cpu_cores, resolve_device
+from gan_core.devices import available_devices, cpu_cores, device_here, resolve_device
 from gan_core.errors import AccessError, GanLabError
 from gan_core.jobs.manager import ACTIVE_STATES, Job
 from gan_core.losses import LOSSES
@@ -194,7 +195,7 @@ def start(root: Path) -> None:
     if config is None:
         return
     try:
-        run_watch.manager().submit(config, values["name"].strip(), root, by=people.actor())
+        run_watch.manager().submit(config, values["name"].strip(), root, by=people.claimed_actor())
     except GanLabError as error:
         st.session_state["train_submit_error"] = wording.error_text(error)
         return
@@ -349,12 +350,27 @@ def watch_label(owners: dict[str, str]) -> dict[str, str]:
     return {name: f"{name} · {people.owner_label(owner)}" if owner else name for name, owner in owners.items()}
 
 
+def gone(root: Path, name: str | None, options: list[str]) -> None:
+    """The run this page watched is gone: say why (deleted, stopped while it waited, renamed, the class reset:
+    the audit log has who and when), and follow a rename."""
+    if not name or name in options:
+        return
+    entry = AuditLog(root).last_about(name)
+    if entry is not None and entry.action == "rename" and entry.details.get("to") in options:
+        st.session_state[WATCH] = entry.details["to"]
+    why = people.gone_text(entry)
+    if why:
+        st.info(why, icon=":material/info:")
+
+
 def watch_panel(root: Path) -> None:
     owners = watch_options(root)
     options = list(owners)
+    gone(root, st.session_state.get(WATCH), options)
     if not options:
         st.info(t("train_nothing_yet"), icon=":material/info:")
         return
+    pickers.run_from_address(WATCH, options)  # the class board's link, opened on the projector
     if st.session_state.get("train_watch_next") in options:
         st.session_state[WATCH] = st.session_state.pop("train_watch_next")
     if st.session_state.get(WATCH) not in options:
@@ -391,6 +407,8 @@ def _jobs_changed(root: Path) -> None:
 def live_view(root: Path, name: str) -> None:
     """Status, progress, Stop, charts and samples of one run; Resume when it is not training."""
     job, info = run_watch.job_of(name), run_watch.run_info(name)
+    if job is None and info is None and AuditLog(root).last_about(name) is not None:
+        st.rerun()  # deleted, or stopped while it waited: the whole page says so and watches another run
     state = job.state if job is not None else (info.status if info else "failed")
     remembered = st.session_state.get("train_live_state")
     st.session_state["train_live_state"] = (name, state)
@@ -567,6 +585,14 @@ def resume_check(info: RunInfo, form: str, fields: tuple[str, ...]) -> tuple[Tra
     return result.config, {name: error_text(error, values.get(name)) for name, error in result.errors.items()}
 
 
+def device_moved(info: RunInfo) -> None:
+    """One line when the run was trained on a device this machine lacks (a GPU run on a laptop): it goes on here."""
+    recorded = str(info.config.get("device", "auto"))
+    here = device_here(recorded)
+    if here != recorded:
+        st.caption(t("device_moved", recorded=info.device or recorded, here=resolve_device(here).type))
+
+
 def resume_form(root: Path, info: RunInfo) -> None:
     """More epochs for a saved run (new total), optionally with new learning rates. The number fields have
     no min/max: an out-of-range value stays, says its range under itself, and Resume waits."""
@@ -579,6 +605,7 @@ def resume_form(root: Path, info: RunInfo) -> None:
     config, errors = resume_check(info, "resume", ("epochs", "lr_g", "lr_d"))
     with st.container(border=True):
         st.markdown(f"**{t('resume_h')}**")
+        device_moved(info)
         epochs_col, lr_g_col, lr_d_col = st.columns(3)
         with epochs_col:
             st.number_input(t("resume_epochs"), step=1, key=form_key("resume", "epochs", info),
@@ -619,6 +646,7 @@ def copy_form(root: Path, info: RunInfo) -> None:
     with st.container(border=True):
         st.markdown(f"**{t('copy_h')}**")
         st.caption(t("copy_explain", name=info.name))
+        device_moved(info)
         name_col, epochs_col = st.columns(2)
         with name_col:
             st.text_input(t("run_name"), key=copy_key, max_chars=64)
@@ -628,7 +656,7 @@ def copy_form(root: Path, info: RunInfo) -> None:
             error_under(errors, "epochs")
         if st.button(t("copy_resume"), icon=":material/content_copy:", key=f"train_copy_{info.name}", disabled=bool(errors)):
             try:
-                run_watch.manager().resume_copy(info.name, new_name, config.epochs, root, by=people.actor())
+                run_watch.manager().resume_copy(info.name, new_name, config.epochs, root, by=people.claimed_actor())
             except GanLabError as error:
                 st.error(wording.error_text(error))
             else:

@@ -4,10 +4,12 @@ STRINGS = {
     # --- who is using the session (ui/people.py) -----------------------------------------------------
     "people_generated_prefix": {"ru": "ученик", "en": "student"},
     "people_name": {"ru": "Ваше имя", "en": "Your name"},
-    "people_name_help": {"ru": "Его видят все: ваши запуски подписаны этим именем. Оно хранится в адресе страницы "
-                               "(?student=…), так что перезагрузка и ссылка его сохраняют.",
-                         "en": "Everyone sees it: your runs carry this name. It is kept in the page's address "
-                               "(?student=…), so a reload or a shared link keeps it."},
+    "people_name_help": {"ru": "Его видят все: ваши запуски подписаны этим именем. Первый, кто взял имя, держит его: "
+                               "ключ хранится в адресе страницы (?student=…&key=…), так что перезагрузка, закладка и "
+                               "вторая вкладка его сохраняют. Не делитесь этой ссылкой: кто её откроет, будет вами.",
+                         "en": "Everyone sees it: your runs carry this name. Whoever takes a name first holds it: its "
+                               "key is kept in the page's address (?student=…&key=…), so a reload, a bookmark or a second "
+                               "tab keeps it. Do not share that link: whoever opens it is you."},
     "people_single_user": {"ru": "Режим одного пользователя: пароль учителя не задан, поэтому здесь можно управлять "
                                  "всеми запусками.",
                            "en": "Single-user mode: no teacher password is set, so this session may manage every run."},
@@ -18,8 +20,11 @@ STRINGS = {
     "people_teacher_h": {"ru": "Режим учителя", "en": "Teacher mode"},
     "people_password": {"ru": "Пароль учителя", "en": "Teacher password"},
     "people_unlock": {"ru": "Войти как учитель", "en": "Unlock teacher mode"},
-    "people_teacher_on": {"ru": "Режим учителя: можно управлять всеми запусками, очередью и ограничениями класса.",
-                          "en": "Teacher mode: you may manage every run, the queue and the class limits."},
+    "people_teacher_on": {"ru": "Режим учителя", "en": "Teacher mode"},
+    "people_teacher_on_help": {"ru": "Можно управлять всеми запусками, очередью, ограничениями и уроком (доска класса). "
+                                     "Режим держится до выхода или перезапуска сервера; пароль не хранится в адресе.",
+                               "en": "You may manage every run, the queue, the limits and the lesson (class board). It "
+                                     "lasts until you sign out or the server restarts; nothing of it is in the address."},
     "people_teacher_leave": {"ru": "Выйти из режима учителя", "en": "Leave teacher mode"},
     "people_you": {"ru": "{name} (вы)", "en": "{name} (you)"},
     "people_owner": {"ru": "Владелец: {name}", "en": "Owner: {name}"},
@@ -30,7 +35,6 @@ STRINGS = {
     "people_only_owner_manage": {"ru": "Это запуск {name}: переименовать или удалить его может только {name} или учитель.",
                                  "en": "This is {name}'s run: only {name} or the teacher can rename or delete it."},
     "people_stopped_by": {"ru": "Остановил(а): {name}.", "en": "Stopped by {name}."},
-    "people_stopped_by_teacher": {"ru": "Остановил учитель ({name}).", "en": "Stopped by the teacher ({name})."},
     "people_stopped_by_teacher_only": {"ru": "Остановил учитель.", "en": "Stopped by the teacher."},
     "people_stopped_by_limit": {"ru": "Остановлен ограничением класса по времени ({minutes} мин).",
                                 "en": "Stopped by the class time limit ({minutes} min)."},
