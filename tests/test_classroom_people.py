@@ -25,6 +25,7 @@ from ui import people
 from ui.people import PASSWORD_ENV
 
 from .conftest import as_a_poll, wait_until
+from .test_board import cards, queue_texts
 from .test_app import APP, TRAINING_TIMEOUT, job_manager, jobs, text, texts  # noqa: F401 - job_manager, jobs: fixtures
 
 PASSWORD = "correct horse"
@@ -254,10 +255,12 @@ def test_the_class_board_lists_every_run_and_the_teacher_sets_limits_and_the_que
     wait_until(lambda: busy.state == "running", TRAINING_TIMEOUT)
     board = session("Bob", "board")
     assert texts(board, "title") == [text("board_title", "en")]
-    table = board.dataframe[0].value
-    rows = dict(zip(table["run"], table["owner"]))
-    assert rows["alice-done"] == "Alice" and rows[f"shipped-one ({text('shipped', 'en')})"] == "—" and rows["bobs"] == "Bob (you)"
-    assert dict(zip(table["run"], table["state"]))["bobs"] == text("queue_place", "en", place=1)
+    shown = cards(board)
+    assert shown["alice-done"].startswith("**Alice**") and shown["teachers"].startswith("**Ms Smith**")
+    assert cards(board, "board_shipped_grid")["shipped-one"].startswith(f"**{text('board_shipped_owner', 'en')}**")
+    assert "bobs" not in shown  # it waits: the queue says where
+    assert queue_texts(board) == [f":orange-badge[:material/hourglass_top: {text('board_queue_line', 'en')}] "
+                                  + text("board_queue_item", "en", place=1, name="bobs", owner="Bob (you)")]
     assert text("board_queue_h", "en") not in texts(board, "subheader")  # a student sees no teacher controls
     teacher = unlock(session("Ms Smith", "board"), PASSWORD)
     assert text("board_queue_h", "en") in texts(teacher, "subheader")

@@ -22,6 +22,7 @@ from gan_core.jobs.manager import ACTIVE_STATES
 from gan_core.latent import INTERPOLATIONS
 from gan_core.models import MODELS
 from gan_core.toy2d.lab import DISTRIBUTIONS, NOISES
+from ui.board_rows import ORDERS as BOARD_ORDERS
 from ui.i18n import LANGUAGES, LECTURE_DIR, STRINGS
 from ui.nav import PAGES
 
@@ -79,6 +80,7 @@ FAMILIES = {
     "teacher_action_{}": list(AUDIT_ACTIONS),
     "teacher_shipped_{}": list(SHIPPED_ON_BOARD),
     "teacher_csv_{}": list(RESULT_COLUMNS),
+    "board_order_{}": list(BOARD_ORDERS),  # the class board's order picker (ui/board_cards.py)
 }
 
 

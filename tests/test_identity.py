@@ -309,10 +309,10 @@ def test_the_results_table_has_one_row_per_student_run_in_the_readers_language()
 
 
 def test_where_the_shipped_runs_stand_is_the_teachers_and_kept(tmp_path: Path) -> None:
-    assert shipped_on_board(tmp_path) == "ranked"
+    assert shipped_on_board(tmp_path) == "apart"  # the shipped runs would top a lesson's board: apart until told
     with pytest.raises(AccessError):
         set_shipped_on_board("hidden", tmp_path, by=ALICE)
     with pytest.raises(ConfigError):
         set_shipped_on_board("sideways", tmp_path, by=TEACHER)
-    set_shipped_on_board("apart", tmp_path, by=TEACHER)
-    assert shipped_on_board(tmp_path) == "apart" and audit_lines(tmp_path)[-1]["details"] == {"shipped": "apart"}
+    set_shipped_on_board("ranked", tmp_path, by=TEACHER)
+    assert shipped_on_board(tmp_path) == "ranked" and audit_lines(tmp_path)[-1]["details"] == {"shipped": "ranked"}

@@ -36,6 +36,7 @@ from ui import teacher as lesson_controls
 from ui.people import COOKIE, PASSWORD_ENV
 
 from .conftest import wait_until
+from .test_board import cards
 from .test_app import APP, TRAINING_TIMEOUT, text, texts
 from .test_classroom_people import PASSWORD, class_runs, student_link, unlock  # noqa: F401 - class_runs: a fixture
 
@@ -378,8 +379,7 @@ def test_reset_archives_then_removes_only_the_students_runs_and_the_csv_has_one_
     assert [run.name for run in list_runs(classroom)] == ["shipped-one"]
     with zipfile.ZipFile(archive) as bundle:
         assert {name.split("/")[0] for name in bundle.namelist()} == {"alice-done", "bob-run"}
-    board = teacher.dataframe[0].value
-    assert list(board["run"]) == [f"shipped-one ({text('shipped', 'en')})"]
+    assert not cards(teacher) and list(cards(teacher, "board_shipped_grid")) == ["shipped-one"]
 
 
 def test_russian_results_have_russian_headers(classroom, monkeypatch) -> None:
@@ -394,8 +394,8 @@ def test_russian_results_have_russian_headers(classroom, monkeypatch) -> None:
 
 def test_the_boards_links_open_train_and_progression_on_that_run(classroom) -> None:
     teacher = as_teacher("board")
-    links = dict(zip(teacher.dataframe[0].value["run"], teacher.dataframe[0].value["train_link"]))
-    assert links["alice-done"] == "train?run=alice-done&lang=en"
+    card = cards(teacher)["alice-done"]
+    assert "(train?run=alice-done&lang=en)" in card and "(progression?run=alice-done&lang=en)" in card
     train = opened({"run": "alice-done"}, "train")
     assert train.selectbox(key="keep_train_watch").value == "alice-done" and "run" not in train.query_params
     progression = opened({"run": "alice-done"}, "progression")

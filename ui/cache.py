@@ -40,7 +40,7 @@ def stamp(path: Path) -> int:
         return 0
 
 
-def _listing(root: Path) -> tuple[tuple[str, int], ...]:
+def listing(root: Path) -> tuple[tuple[str, int], ...]:
     """Each run folder's name and its run.json's modification time: one look at the folder, no file read."""
     found = []
     try:
@@ -55,7 +55,7 @@ def _listing(root: Path) -> tuple[tuple[str, int], ...]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, ttl=2.0)
-def _runs(root: str, listing: tuple[tuple[str, int], ...]) -> tuple[RunInfo, ...]:
+def _runs(root: str, folders: tuple[tuple[str, int], ...]) -> tuple[RunInfo, ...]:
     return tuple(list_runs(root))
 
 
@@ -64,7 +64,7 @@ def runs(root: Path | None = None) -> list[RunInfo]:
     looks at the folder only), and at most every 2 s besides, which notices a worker that died without
     writing (a run that said "running" then reads as stopped)."""
     root = root or default_checkpoints_dir()
-    return list(_runs(str(root), _listing(root)))
+    return list(_runs(str(root), listing(root)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)

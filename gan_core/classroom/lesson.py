@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 RESET_PREFIX = "class-"  # class-2026-03-14-1042.zip in the checkpoints folder
 SHIPPED_ON_BOARD = ("ranked", "apart", "hidden")  # among the students' runs, in their own rows below, not shown
+SHIPPED_DEFAULT = "apart"  # the shipped runs are better than a lesson's runs: ranked, they would top every board
 BOARD_FILE = "class-board.json"
 
 
@@ -141,13 +142,13 @@ def results_csv(results: Iterable[ClassResult], headers: Mapping[str, str], deli
 
 # --- the shipped runs on the board --------------------------------------------------------------------
 def shipped_on_board(root: str | Path | None = None) -> str:
-    """Where the class board shows the shipped runs: "ranked" (default), "apart" or "hidden"."""
+    """Where the class board shows the shipped runs: "ranked", "apart" (default) or "hidden"."""
     path = (Path(root) if root is not None else default_checkpoints_dir()) / BOARD_FILE
     try:
         mode = json.loads(path.read_text(encoding="utf-8")).get("shipped")
     except (OSError, ValueError, AttributeError):
-        return SHIPPED_ON_BOARD[0]
-    return mode if mode in SHIPPED_ON_BOARD else SHIPPED_ON_BOARD[0]
+        return SHIPPED_DEFAULT
+    return mode if mode in SHIPPED_ON_BOARD else SHIPPED_DEFAULT
 
 
 def set_shipped_on_board(mode: str, root: str | Path | None = None, by: Actor | None = None) -> None:

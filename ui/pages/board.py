@@ -1,98 +1,27 @@
-"""Class board: every run of the class in one sortable table (owner, model, state, epoch or place in
-the queue, time, quality, a sample grid, links that open the run on Train and Progression), refreshing
-itself while runs train. The teacher also sees the class queue (and reorders it), sets the class limits
+"""Class board: a card for every run of the class (its samples, owner, state, epochs, quality, links that
+open it on Train and Progression; ui/board_cards.py), the queue with each run's place, refreshing itself
+while runs train. The teacher also sees the class queue (and reorders it), sets the class limits
 and runs the lesson here (ui/teacher.py: join links, names, the audit log, export, reset)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from urllib.parse import quote
-
 from gan_core.classroom.access import ClassLimits
-from gan_core.classroom.lesson import shipped_on_board
 from gan_core.runs.checkpoints import default_checkpoints_dir
 from gan_core.devices import available_devices
 from gan_core.errors import GanLabError
 
-from ui import board_rows, people, run_watch, teacher, turns, wording
-from ui.i18n import language, plural, t
+from ui import board_cards, board_rows, people, run_watch, teacher, turns, wording
+from ui.i18n import plural, t
 
-NAN = float("nan")
 POLL_SECONDS = 3.0  # while runs train: the board is projected, a few seconds behind is fine
 IDLE_POLL_SECONDS = 10.0  # while nothing trains: only to notice a run that starts
 
 
-def state_text(row: board_rows.BoardRow) -> str:
-    if row.queue_place is not None:
-        return t("queue_place", place=row.queue_place)
-    return t(f"status_{row.state}") if row.state in ("queued", "starting", "running", "stopped", "finished", "diverged",
-                                                     "failed") else row.state
-
-
-def page_link(page: str, name: str) -> str:
-    """A link that opens a page of this app on one run, in this language (relative: the same server and path)."""
-    return f"{page}?run={quote(name)}&lang={language()}"
-
-
-def table() -> None:
-    """The table itself, sorted best first (lowest FID / floor); every column sorts with a click. Where the
-    shipped runs stand is the teacher's choice: ranked with the class, in their own table below, or hidden."""
-    rows = sorted(board_rows.rows(), key=board_rows.rank_key)
-    mode, shipped = shipped_on_board(default_checkpoints_dir()), []
-    if mode != "ranked":
-        shipped = [row for row in rows if row.shipped]
-        rows = [row for row in rows if not row.shipped]
-    if not rows:
-        st.info(t("board_empty"), icon=":material/info:")
-    else:
-        table_of(rows, "board_table")
-    if mode == "apart" and shipped:
-        st.caption(t("board_shipped_apart"))
-        table_of(shipped, "board_shipped_table")
-    st.caption(t("board_caption"))
-
-
-def table_of(rows: list[board_rows.BoardRow], key: str) -> None:
-    data = {
-        "samples": [row.grid_png for row in rows],
-        "owner": [people.owner_label(row.owner) for row in rows],
-        "run": [row.name + (f" ({t('shipped')})" if row.shipped else "") for row in rows],
-        "model": [row.model for row in rows],
-        "state": [state_text(row) for row in rows],
-        "epoch": [f"{row.epochs_done} / {row.epochs_target}" for row in rows],
-        "minutes": [round(row.seconds / 60, 1) if row.seconds is not None else NAN for row in rows],
-        **{name: [row.quality.get(name, NAN) for row in rows] for name in board_rows.QUALITY},  # NaN: Streamlit shows a grey None
-        "train_link": [page_link("train", row.name) for row in rows],
-        "progression_link": [page_link("progression", row.name) if row.epochs_done else None for row in rows],
-    }
-    # who and how good first: on a 1280 px projector the quality columns are in view without scrolling
-    order = ("samples", "owner", *board_rows.QUALITY, "run", "model", "state", "epoch", "minutes", "train_link",
-             "progression_link")
-    st.dataframe(data, hide_index=True, width="stretch", row_height=96, key=key, column_order=order,
-                 column_config={
-        "samples": st.column_config.ImageColumn(t("board_col_samples"), width="small", help=t("board_samples_help")),
-        "owner": st.column_config.TextColumn(t("col_owner"), width="small"),
-        "run": st.column_config.TextColumn(t("col_name"), width="medium"),
-        "model": st.column_config.TextColumn(t("col_model"), width="small"),
-        "state": st.column_config.TextColumn(t("col_status"), width="small"),
-        "epoch": st.column_config.TextColumn(t("board_col_epoch"), width="small"),
-        "minutes": st.column_config.NumberColumn(t("board_col_minutes"), format="%.1f", width="small"),
-        "fid_ratio": st.column_config.NumberColumn(t("metric_fid_ratio"), format="%.1f×", help=t("help_quality_fid_ratio")),
-        "classes_covered": st.column_config.NumberColumn(t("metric_classes_covered"), format="%d / 10",
-                                                         help=t("help_quality_classes_covered")),
-        "mean_confidence": st.column_config.ProgressColumn(t("metric_mean_confidence"), min_value=0.0, max_value=1.0,
-                                                           format="percent", help=t("help_quality_mean_confidence")),
-        "train_link": st.column_config.LinkColumn(t("board_col_open"), display_text=t("board_open_train"),
-                                                  width="small", help=t("board_open_help")),
-        "progression_link": st.column_config.LinkColumn(" ", display_text=t("board_open_progression"),
-                                                        width="small", help=t("board_open_help")),
-    })
-
-
 @wording.shows_user_errors
-def live_table() -> None:
-    table()
+def live_board() -> None:
+    board_cards.board()
     active = board_rows.any_active()
     if st.session_state.get("board_was_active") != active:  # start or stop polling with the class's training
         st.session_state["board_was_active"] = active
@@ -175,9 +104,10 @@ def gpu_sharing_line() -> None:
 def render() -> None:
     st.title(t("board_title"))
     st.markdown(t("board_intro"))
+    st.html(board_cards.CSS)
     active = board_rows.any_active()
     st.session_state["board_was_active"] = active
-    turns.fragment(live_table, run_every=POLL_SECONDS if active else IDLE_POLL_SECONDS)()
+    turns.fragment(live_board, run_every=POLL_SECONDS if active else IDLE_POLL_SECONDS)()
     if "board_error" in st.session_state:
         st.error(st.session_state.pop("board_error"))
     if people.is_teacher():
@@ -185,7 +115,7 @@ def render() -> None:
         queue_panel()
         if not people.single_user():
             limits_panel()
-            teacher.panels(board_rows.rows(), state_text)
+            teacher.panels(board_rows.rows(), board_cards.state_text)
     else:
         st.caption(limits_text(run_watch.manager().limits))
 

@@ -55,23 +55,8 @@ STRINGS = {
     # --- the class board ---------------------------------------------------------------------------------
     "page_board": {"ru": "Доска класса", "en": "Class board"},
     "board_title": {"ru": "Доска класса", "en": "Class board"},
-    "board_intro": {"ru": "Все запуски класса в одной таблице: чей GAN рисует цифры лучше всех? Лучшие сверху "
-                          "(меньше FID / эталон); щелчок по заголовку сортирует по столбцу. Таблица обновляется сама, "
-                          "пока идёт обучение.",
-                    "en": "Every run of the class in one table: whose GAN draws the best digits? Best first "
-                          "(lowest FID / floor); click a header to sort by that column. The table refreshes itself "
-                          "while runs train."},
     "board_empty": {"ru": "Пока нет ни одного запуска. Начните на странице «Обучение».",
                     "en": "No runs yet. Start one on the Train page."},
-    "board_col_samples": {"ru": "Образцы", "en": "Samples"},
-    "board_samples_help": {"ru": "16 образцов последней эпохи; наведите курсор, чтобы увеличить.",
-                           "en": "16 samples of the newest epoch; hover to enlarge."},
-    "board_col_epoch": {"ru": "Эпоха / место", "en": "Epoch / place"},
-    "board_col_minutes": {"ru": "Минуты", "en": "Minutes"},
-    "board_caption": {"ru": "Числа — последней эпохи, которую измерило обучение (на 500 образцах); образцы — "
-                            "последней сохранённой эпохи. None (пусто) — запуск ещё не закончил эпоху или не измерялся.",
-                      "en": "Numbers are from the newest epoch the training measured (on 500 samples); samples from "
-                            "the newest saved epoch. None: the run has not finished an epoch or was not measured."},
     "board_queue_h": {"ru": "Очередь класса", "en": "Class queue"},
     "board_queue_empty": {"ru": "Очередь пуста: никто не ждёт.", "en": "The queue is empty: nobody is waiting."},
     "board_queue_device": {"ru": "{device}: сейчас обучается {running}", "en": "{device}: training now {running}"},

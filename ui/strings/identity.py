@@ -51,7 +51,6 @@ STRINGS = {
     # --- links that open a run (the class board's) ---------------------------------------------------------
     "link_run_missing": {"ru": "По ссылке открыт запуск «{name}», но его здесь нет (или у него ещё нет ни одной эпохи).",
                          "en": "The link opens the run '{name}', but it is not here (or has no finished epoch yet)."},
-    "board_col_open": {"ru": "Открыть", "en": "Open"},
     "board_open_train": {"ru": "Обучение", "en": "Train"},
     "board_open_progression": {"ru": "Прогресс", "en": "Progression"},
     "board_open_help": {"ru": "Открывает запуск в новой вкладке — на проекторе от имени учителя, без ссылки ученика.",
