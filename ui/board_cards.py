@@ -192,25 +192,25 @@ def places(page: int, size: int, total: int) -> str:
 
 
 def board() -> None:
-    """The whole board, as the fragment redraws it: the queue, the order and page pickers, the cards, then the
-    shipped runs apart when the teacher put them there."""
+    """The whole board, as the fragment redraws it (in one keyed box): the queue, the order and page pickers, the
+    cards, then the shipped runs apart when the teacher put them there."""
     view = board_rows.arrange(board_rows.rows(), shipped_mode(), order())
-    if view.queue:
-        queue_line(view.queue)
-    if not view.cards and not view.queue:
-        st.info(t("board_empty"), icon=":material/info:")
-    if view.cards:
-        with st.container(horizontal=True, gap="large", vertical_alignment="bottom"):
-            if len(view.cards) > 1:
-                st.segmented_control(t("board_order"), board_rows.ORDERS, key=ORDER_KEY, required=True,
-                                     format_func=lambda choice: t(f"board_order_{choice}"))
-            shown = page_control(view)
-        grid(shown, "board_grid")
-        if view.pages > 1:
-            number = st.session_state[PAGE_KEY]
-            st.caption(t("board_shown", places=places(number, board_rows.PAGE_SIZE, len(view.cards)),
-                         total=len(view.cards)))
-    if view.shipped:
-        st.markdown(f"**{t('board_shipped_apart')}**")
-        grid(view.shipped, "board_shipped_grid")
-    st.caption(t("board_caption") + " " + t("board_open_help"))
+    with st.container(key="board"):
+        if view.queue:
+            queue_line(view.queue)
+        if not view.cards and not view.queue:
+            st.info(t("board_empty"), icon=":material/info:")
+        if view.cards:
+            with st.container(horizontal=True, gap="large", vertical_alignment="bottom"):
+                if len(view.cards) > 1:
+                    st.segmented_control(t("board_order"), board_rows.ORDERS, key=ORDER_KEY, required=True,
+                                         format_func=lambda choice: t(f"board_order_{choice}"))
+                shown = page_control(view)
+            grid(shown, "board_grid")
+            if view.pages > 1:
+                st.caption(t("board_shown", places=places(st.session_state[PAGE_KEY], board_rows.PAGE_SIZE,
+                                                          len(view.cards)), total=len(view.cards)))
+        if view.shipped:
+            st.markdown(f"**{t('board_shipped_apart')}**")
+            grid(view.shipped, "board_shipped_grid")
+        st.caption(t("board_caption") + " " + t("board_open_help"))
