@@ -99,6 +99,16 @@ def now_iso() -> str:
 _DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}  # no space left; over the user's quota
 
 
+LOCK_FILE = "train.lock"
+
+
+def written_while_training(file_name: str) -> bool:
+    """Whether a file in a run folder is the training process's own, no part of the run: its lock (left behind
+    when it ends) or a half-written temp file of `atomic_write` (".run.json.x1y2.tmp"). An archive leaves them out
+    and an import skips them."""
+    return file_name == LOCK_FILE or (file_name.startswith(".") and file_name.endswith(".tmp"))
+
+
 def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
     """Write through `write(file)` to a temp file beside `path`, fsync it, then rename it over `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -265,7 +275,7 @@ class RunDir:
 
     @property
     def lock_path(self) -> Path:
-        return self.path / "train.lock"
+        return self.path / LOCK_FILE
 
     def exists(self) -> bool:
         return self.info_path.is_file()
@@ -552,6 +562,6 @@ def run_archive(name: str, root: str | Path | None = None) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for path in sorted(run.path.rglob("*")):
-            if path.is_file() and not path.name.endswith(".tmp") and path != run.lock_path:
+            if path.is_file() and not written_while_training(path.name):
                 archive.write(path, arcname=str(Path(run.name) / path.relative_to(run.path)))
     return buffer.getvalue()
