@@ -244,10 +244,10 @@ def test_moving_a_latent_slider_changes_the_image_and_the_vector_is_kept(with_ru
 def test_a_seed_sets_the_whole_vector_and_the_same_seed_gives_the_same_digit(with_run) -> None:
     at = open_app("latent", "en")
     first = at.image[0].value
-    at.number_input(key="keep_latent_seed").set_value(7).run()
+    at.text_input(key="keep_latent_seed").set_value("7").run()
     seven = at.image[0].value
     assert seven != first
-    at.number_input(key="keep_latent_seed").set_value(0).run()
+    at.text_input(key="keep_latent_seed").set_value("0").run()
     assert at.image[0].value == first
 
 
@@ -316,14 +316,14 @@ def test_a_run_of_clothes_gets_no_digit_metrics_but_a_plain_note(checkpoints, sm
 def test_start_with_tiny_settings_trains_a_run_that_the_job_manager_finishes(checkpoints, jobs) -> None:
     at = open_app("train", "en")
     assert at.text_input(key="keep_train_name").value == "sngan-1"
-    assert at.number_input(key="keep_train_lr_g").value == 2e-3  # the default model's recommended settings
+    assert at.text_input(key="keep_train_lr_g").value == "0.002"  # the default model's recommended settings
     at.selectbox(key="keep_train_model").set_value("mlp").run()
     assert at.text_input(key="keep_train_name").value == "mlp-1"  # an untouched suggestion follows the model
-    assert at.number_input(key="keep_train_lr_g").value == 2e-4  # and so do the settings
-    assert at.number_input(key="keep_train_beta1").value == 0.5
-    at.number_input(key="keep_train_epochs").set_value(1)
-    at.number_input(key="keep_train_batch_size").set_value(500)
-    at.number_input(key="keep_train_latent_dim").set_value(16)
+    assert at.text_input(key="keep_train_lr_g").value == "0.0002"  # and so do the settings
+    assert at.text_input(key="keep_train_beta1").value == "0.5"
+    at.text_input(key="keep_train_epochs").set_value("1")
+    at.text_input(key="keep_train_batch_size").set_value("500")
+    at.text_input(key="keep_train_latent_dim").set_value("16")
     at.text_input(key="keep_train_name").set_value("lesson-1").run()
     at.button(key="train_start").click().run()
     assert not at.exception
@@ -333,7 +333,7 @@ def test_start_with_tiny_settings_trains_a_run_that_the_job_manager_finishes(che
     assert not at.expander[0].proto.expanded  # the settings fold away while one's own run trains
     at.session_state["train_panel"] = True  # opened again, as a person would
     at.run()
-    at.number_input(key="keep_train_seed").set_value(3).run()  # another widget while it trains
+    at.text_input(key="keep_train_seed").set_value("3").run()  # another widget while it trains
     at.run()
     other_browser = open_app("train", "en")
     assert other_browser.selectbox(key="keep_train_watch").value == "lesson-1"
@@ -389,10 +389,10 @@ def test_bad_input_shows_a_message_next_to_the_field_and_nothing_saved_is_lost(w
         assert at.button(key="train_start").disabled
     at.text_input(key=name).set_value("fresh").run()
     assert not at.error and not at.button(key="train_start").disabled
-    at.number_input(key="keep_train_batch_size").set_value(6000).run()
-    assert texts(column_with(at, "number_input", "keep_train_batch_size"), "error") == [
+    at.text_input(key="keep_train_batch_size").set_value("6000").run()
+    assert texts(column_with(at, "text_input", "keep_train_batch_size"), "error") == [
         "Батч больше набора данных: в нём 5000 картинок, и при 1 шаге D на шаг G батч может быть не больше 5000."]
-    at.number_input(key="keep_train_d_steps").set_value(2).run()
+    at.text_input(key="keep_train_d_steps").set_value("2").run()
     assert text("err_batch", size=5000, k=counted("n_d_steps", 2), limit=2500) in texts(at, "error")
     assert counted("n_d_steps", 2) == "2 шагах D"
     assert at.button(key="train_start").disabled
@@ -402,11 +402,11 @@ def test_bad_input_shows_a_message_next_to_the_field_and_nothing_saved_is_lost(w
 
 def test_settings_survive_a_visit_to_another_page(checkpoints) -> None:
     at = open_app("train", "en")
-    at.number_input(key="keep_train_epochs").set_value(12)
+    at.text_input(key="keep_train_epochs").set_value("12")
     at.text_input(key="keep_train_name").set_value("my-run").run()
     at.switch_page("ui/pages/data.py").run()
     at.switch_page("ui/pages/train.py").run()
-    assert at.number_input(key="keep_train_epochs").value == 12
+    assert at.text_input(key="keep_train_epochs").value == "12"
     assert at.text_input(key="keep_train_name").value == "my-run"
 
 
@@ -420,7 +420,7 @@ def test_stop_then_resume_from_the_train_page(checkpoints, jobs) -> None:
     assert jobs.wait(job, TRAINING_TIMEOUT).state == "stopped"
     at.run()
     assert any("Stopped." in message for message in texts(at, "info"))
-    at.number_input(key="train_resume_epochs_long").set_value(3)
+    at.text_input(key="train_resume_epochs_long").set_value("3")
     at.button(key="train_resume_long").click().run()
     resumed = jobs.job("long", checkpoints)
     assert resumed is not job and resumed.resume and resumed.config.epochs == 3
@@ -487,7 +487,7 @@ def test_compare_reseeds_every_column(with_run) -> None:
     at = open_app("compare", "en")
     before = [image.value for image in at.image]
     numbers = at.table[0].value
-    measured(at.number_input(key="keep_compare_seed").set_value(5).run())
+    measured(at.text_input(key="keep_compare_seed").set_value("5").run())
     after = [image.value for image in at.image]
     assert len(after) == 4 and all(a != b for a, b in zip(before, after))
     assert not at.table[0].value["FID"].equals(numbers["FID"])  # the numbers are of the samples shown
@@ -586,14 +586,14 @@ def test_an_out_of_range_number_disables_start_with_the_allowed_range_under_its_
     for field, value, kind, low, high in (("epochs", 0, "whole", "1", "100000"), ("lr_g", 0.0, "open_low", "0", "1"),
                                           ("lr_g", 5.0, "open_low", "0", "1"), ("ema_decay", 1.0, "open_high", "0", "1")):
         widget = f"keep_train_{field}"
-        before = at.number_input(key=widget).value
-        at.number_input(key=widget).set_value(value).run()
-        assert at.number_input(key=widget).value == value  # kept as typed, not replaced by the previous value
+        before = at.text_input(key=widget).value
+        at.text_input(key=widget).set_value(f"{value:g}").run()
+        assert at.text_input(key=widget).value == f"{value:g}"  # kept as typed, not replaced by the previous value
         expected = text("settings_err_out_of_range", language, value=f"{value:g}",
                         range=text(f"settings_range_{kind}", language, low=low, high=high))
-        assert texts(column_with(at, "number_input", widget), "error") == [expected], field
+        assert texts(column_with(at, "text_input", widget), "error") == [expected], field
         assert at.button(key="train_start").disabled, field
-        at.number_input(key=widget).set_value(before).run()
+        at.text_input(key=widget).set_value(before).run()
         assert not at.error and not at.button(key="train_start").disabled
 
 

@@ -322,6 +322,15 @@ def test_an_out_of_range_number_disables_start_and_says_the_allowed_range(server
     epochs.fill("2")
     after(page, lambda: epochs.press("Tab"))
     assert line.count() == 0 and start.is_enabled()
+    # Beyond what a number box could hold, and a fraction where a whole number is wanted: said, not dropped.
+    seed = page.get_by_label("Seed", exact=True)
+    seed.fill("99999999999999999999")
+    huge = page.get_by_text("Out of range: 99999999999999999999. Allowed: a whole number from 0 to 4294967295.", exact=True)
+    after(page, lambda: seed.press("Enter"), huge)
+    assert seed.input_value() == "99999999999999999999" and start.is_disabled()
+    epochs.fill("3.7")
+    after(page, lambda: epochs.press("Enter"), page.get_by_text("A whole number is needed.", exact=False))
+    assert epochs.input_value() == "3.7" and start.is_disabled()
 
 
 def test_every_page_opens_without_an_error_on_a_fresh_start(server: str, page) -> None:

@@ -50,14 +50,30 @@ def plural(key: str, n: int, **values: object) -> str:
     return forms[min(plural_form(n, language()), len(forms) - 1)].format(n=n, **values)
 
 
+REFUSED_LANGUAGE = "lang_refused"  # Session State: the ?lang= value of the URL this session opened with, not a language
+
+
+def requested_language(value: str | None) -> str | None:
+    """The language a URL's ?lang= asks for: "en", "EN" and " En " all mean English; None for a value that
+    names no language of the app (or no value)."""
+    code = (value or "").strip().lower()
+    return code if code in LANGUAGES else None
+
+
 def language_switch() -> str:
     """The sidebar's language radio. The choice lives in the session and in the URL (?lang=en),
-    so a reload or a shared link keeps it."""
+    so a reload or a shared link keeps it. A ?lang= that names no language of the app is said once,
+    under the switch, until a language is chosen there."""
     if LANGUAGE_KEY not in st.session_state:
         requested = st.query_params.get(LANGUAGE_KEY)
-        st.session_state[LANGUAGE_KEY] = requested if requested in LANGUAGES else DEFAULT_LANGUAGE
+        st.session_state[LANGUAGE_KEY] = requested_language(requested) or DEFAULT_LANGUAGE
+        if requested is not None and requested_language(requested) is None:
+            st.session_state[REFUSED_LANGUAGE] = requested
     with st.sidebar:
-        st.radio("Язык · Language", list(LANGUAGES), key=LANGUAGE_KEY, format_func=LANGUAGES.__getitem__, horizontal=True)
+        st.radio("Язык · Language", list(LANGUAGES), key=LANGUAGE_KEY, format_func=LANGUAGES.__getitem__, horizontal=True,
+                 on_change=lambda: st.session_state.pop(REFUSED_LANGUAGE, None))
+        if REFUSED_LANGUAGE in st.session_state:
+            st.caption(t("lang_refused", value=st.session_state[REFUSED_LANGUAGE][:20]))
     chosen = language()
     if st.query_params.get(LANGUAGE_KEY) != chosen:
         st.query_params[LANGUAGE_KEY] = chosen
