@@ -199,7 +199,7 @@ def test_every_page_renders_with_a_trained_run(with_run, language) -> None:
             measured(at)
             assert len(at.image) == 4  # two Gaussians, the GAN and the real digits
             assert len(at.table[0].value) == 4  # one row of numbers each
-    assert at.dataframe[0].value[text("col_status", language)].tolist() == [text("status_finished", language)]
+    assert at.table[0].value[text("col_status", language)].tolist() == [text("status_finished", language)]
 
 
 def test_charts_reach_the_browser_in_single_precision_with_a_template_of_flat_axes_only(with_run) -> None:
@@ -449,7 +449,7 @@ def test_runs_beyond_the_limit_wait_in_a_queue_that_shows_each_its_place(checkpo
     at.selectbox(key="keep_train_watch").set_value(names[-1]).run()
     assert any(message.startswith("Queued, place 2.") for message in texts(at, "info"))
     runs = open_app("runs", "en")
-    assert "waiting, place 2" in runs.dataframe[0].value["Status"].tolist()
+    assert "waiting, place 2" in runs.table[0].value["Status"].tolist()
 
 
 # --- the other pages -------------------------------------------------------------------------------------------
@@ -602,7 +602,7 @@ def test_a_broken_run_is_listed_with_its_reason_and_can_be_deleted(with_run) -> 
     (with_run / "damaged" / "run.json").write_text('{"config": {"model": "ml')
     assert [o.split(" · ")[0] for o in open_app("latent").selectbox(key="keep_latent_run").options] == ["tiny"]
     at = open_app("runs", "en")
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert dict(zip(table["Name"], table["Status"])) == {"tiny": "finished", "damaged": "broken"}
     at.selectbox(key="keep_runs_selected").set_value("damaged").run()
     [error] = texts(at, "error")

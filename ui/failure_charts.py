@@ -11,7 +11,7 @@ import streamlit as st
 from gan_core.eval import what_goes_wrong
 from gan_core.errors import GanLabError
 
-from . import charts, pictures, quality
+from . import charts, pictures, quality, settings_words
 from .cache import stamp
 from .i18n import language, t
 
@@ -31,9 +31,8 @@ def recording() -> dict[str, Any]:
 
 
 def settings_line(settings: dict[str, Any]) -> str:
-    shown = ("model", "loss", "lr_g", "lr_d", "d_steps", "batch_size", "seed")
-    return t("wrong_settings", settings=", ".join(f"{name} {settings[name]:g}" if isinstance(settings[name], float)
-                                                    else f"{name} {settings[name]}" for name in shown if name in settings))
+    """The recipe's settings as the Train form names them."""
+    return settings_words.line(settings, ("model", "loss", "lr_g", "lr_d", "d_steps", "batch_size", "seed"))
 
 
 def steps_of(values: list[float]) -> np.ndarray:

@@ -323,8 +323,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "chose_d_width": {"ru": "ширина D {value}", "en": "D width {value}"},
     "chose_depth": {"ru": "глубина {value}", "en": "depth {value}"},
     "chose_batch_size": {"ru": "батч {value}", "en": "batch {value}"},
-    "chose_lr_g": {"ru": "lr G {value}", "en": "lr G {value}"},
-    "chose_lr_d": {"ru": "lr D {value}", "en": "lr D {value}"},
+    "chose_lr_g": {"ru": "скорость обучения G {value}", "en": "learning rate of G {value}"},
+    "chose_lr_d": {"ru": "скорость обучения D {value}", "en": "learning rate of D {value}"},
     "chose_ema_decay": {"ru": "EMA {value}", "en": "EMA {value}"},
     "g_width": {"ru": "Ширина G", "en": "G width"},
     "d_width": {"ru": "Ширина D", "en": "D width"},
@@ -364,10 +364,10 @@ STRINGS: dict[str, dict[str, str]] = {
               "batch can be at most {limit}.",
     },
     "train_background_note": {
-        "ru": "На одном устройстве одновременно обучается не больше чем {runs}. Остальные ждут в очереди "
-              "(число задаёт GAN_LAB_MAX_JOBS_PER_DEVICE).",
-        "en": "At most {runs} train at once on each device; the others wait in a queue "
-              "(set by GAN_LAB_MAX_JOBS_PER_DEVICE).",
+        "ru": "На одном устройстве одновременно обучается не больше чем {runs}. Остальные ждут в очереди. Это "
+              "число учитель задаёт при запуске сервера (переменная `GAN_LAB_MAX_JOBS_PER_DEVICE`).",
+        "en": "At most {runs} train at once on each device; the others wait in a queue. The teacher sets this "
+              "number when starting the server (the variable `GAN_LAB_MAX_JOBS_PER_DEVICE`).",
     },
     "train_started_toast": {"ru": "Запуск «{name}» передан на обучение", "en": "Run '{name}' handed over for training"},
     "train_watch_h": {"ru": "Ход обучения", "en": "Training progress"},
@@ -453,8 +453,10 @@ STRINGS: dict[str, dict[str, str]] = {
               "sure the classifier is of its guesses.",
     },
     "losses_csv": {"ru": "Скачать CSV", "en": "Download CSV"},
-    "losses_csv_help": {"ru": "Сырые значения выбранных запусков по шагам: run, step, epoch, loss_d, loss_g, d_real, d_fake, grad_g.",
-                        "en": "Raw per-step values of the chosen runs: run, step, epoch, loss_d, loss_g, d_real, d_fake, grad_g."},
+    "losses_csv_help": {"ru": "Сырые значения выбранных запусков по шагам; столбцы файла: `run`, `step`, `epoch`, "
+                              "`loss_d`, `loss_g`, `d_real`, `d_fake`, `grad_g`.",
+                        "en": "Raw per-step values of the chosen runs; the file's columns: `run`, `step`, `epoch`, "
+                              "`loss_d`, `loss_g`, `d_real`, `d_fake`, `grad_g`."},
 
     # --- latent explorer -------------------------------------------------------------------------------------
     "latent_title": {"ru": "Латентное пространство", "en": "Latent explorer"},
@@ -635,15 +637,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "runs_download_checkpoint": {"ru": "Скачать checkpoint.pt", "en": "Download checkpoint.pt"},
     "runs_download_checkpoint_help": {
         "ru": "Всё для продолжения обучения: веса G и D, состояния оптимизаторов, история. Открывается через "
-              "torch.load(weights_only=True).",
+              "`torch.load(weights_only=True)`.",
         "en": "Everything needed to train on: the weights of G and D, the optimiser states, the history. Opens with "
-              "torch.load(weights_only=True).",
+              "`torch.load(weights_only=True)`.",
     },
     "runs_download_zip": {"ru": "Скачать весь запуск (.zip)", "en": "Download the whole run (.zip)"},
-    "runs_download_zip_help": {"ru": "Папка запуска целиком: распакуйте её в checkpoints/ на другом компьютере, и запуск "
-                                     "появится в приложении.",
-                               "en": "The whole run folder: unzip it into checkpoints/ on another computer and the run "
-                                     "appears in the app."},
+    "runs_download_zip_help": {"ru": "Папка запуска целиком: распакуйте её в папку `checkpoints/` на другом компьютере, "
+                                     "и запуск появится в приложении.",
+                               "en": "The whole run folder: unzip it into the folder `checkpoints/` on another computer "
+                                     "and the run appears in the app."},
     "runs_no_checkpoint": {"ru": "Контрольной точки ещё нет: она сохраняется в конце каждой эпохи и при остановке.",
                            "en": "No checkpoint yet: one is saved at the end of every epoch and on Stop."},
     "runs_delete": {"ru": "Удалить…", "en": "Delete…"},

@@ -12,7 +12,7 @@ from gan_core.runs.checkpoints import default_checkpoints_dir
 from gan_core.devices import available_devices
 from gan_core.errors import GanLabError
 
-from ui import board_rows, number_field, people, run_watch, turns, widgets, wording
+from ui import board_rows, number_field, people, run_watch, settings_words, turns, widgets, wording
 from ui.i18n import plural, t
 
 NAN = float("nan")
@@ -46,6 +46,7 @@ def table() -> None:
     # who and how good first: on a 1280 px projector the quality columns are in view without scrolling
     order = ("samples", "owner", *board_rows.QUALITY, "run", "model", "state", "epoch", "minutes")
     st.dataframe(data, hide_index=True, width="stretch", row_height=96, key="board_table", column_order=order,
+                 placeholder="—",
                  column_config={
         "samples": st.column_config.ImageColumn(t("board_col_samples"), width="small", help=t("board_samples_help")),
         "owner": st.column_config.TextColumn(t("col_owner"), width="small"),
@@ -140,7 +141,9 @@ def limits_panel() -> None:
         with column:
             number_field.number_field(t(f"board_limit_{name}"), f"board_limit_{name}", allowed)
         wrong = wrong or number_field.read(f"board_limit_{name}", allowed)[1] is not None
-    devices = devices_col.multiselect(t("board_limit_devices"), choices, key="board_limit_devices")
+    devices = devices_col.multiselect(t("board_limit_devices"), choices, key="board_limit_devices", select_all=False,
+                                      placeholder=t("choose_options"),
+                                      format_func={choice: settings_words.device(choice) for choice in choices}.__getitem__)
     st.caption(t("board_limits_zero"))
     values = [number_field.read(f"board_limit_{name}", allowed)[0]
               for name, allowed in (("active", LIMIT_ACTIVE), ("epochs", LIMIT_EPOCHS), ("minutes", LIMIT_MINUTES))]

@@ -28,8 +28,8 @@ from gan_core.models import MODELS
 from gan_core.history import History, Progress
 from gan_core.runs.notes import NONE
 
-from ui import (cache, charts, datasets, nav, number_field, people, pickers, pictures, quality, run_watch, turns,
-                widgets, wording)
+from ui import (cache, charts, datasets, nav, number_field, people, pickers, pictures, quality, run_watch,
+                settings_words, turns, widgets, wording)
 from ui.widgets import KEEP
 from ui.i18n import STRINGS, language, plural, t
 from ui.loss_meaning import Meaning, distance_line, meaning, run_loss
@@ -450,8 +450,9 @@ def status(job: Job | None, info: RunInfo | None, state: str, progress: Progress
     manager = run_watch.manager()
     config = job.config if job is not None else None
     note = job.note if job is not None and job.note.message else (info.note if info is not None else NONE)
-    about = f"{info.model if info else config.model} · {info.dataset if info else config.dataset}"
-    device = info.device if info and info.device else (job.device if job else "")
+    about = " · ".join(settings_words.value(name, getattr(info, name) if info else getattr(config, name))
+                       for name in ("model", "dataset"))  # as the form's options name them
+    device = settings_words.device(info.device if info and info.device else (job.device if job else ""))
     seed = config.seed if config is not None else (info.config.get("seed") if info is not None else None)
     whose = t("people_owner", name=people.owner_label(owner)) if owner else ""
     st.caption(" · ".join(part for part in (about, device, t("seed_label", seed=seed) if seed is not None else "", whose)

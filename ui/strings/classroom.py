@@ -5,9 +5,9 @@ STRINGS = {
     "people_generated_prefix": {"ru": "ученик", "en": "student"},
     "people_name": {"ru": "Ваше имя", "en": "Your name"},
     "people_name_help": {"ru": "Его видят все: ваши запуски подписаны этим именем. Оно хранится в адресе страницы "
-                               "(?student=…), так что перезагрузка и ссылка его сохраняют.",
+                               "(`?student=…`), так что перезагрузка и ссылка его сохраняют.",
                          "en": "Everyone sees it: your runs carry this name. It is kept in the page's address "
-                               "(?student=…), so a reload or a shared link keeps it."},
+                               "(`?student=…`), so a reload or a shared link keeps it."},
     "people_single_user": {"ru": "Режим одного пользователя: пароль учителя не задан, поэтому здесь можно управлять "
                                  "всеми запусками.",
                            "en": "Single-user mode: no teacher password is set, so this session may manage every run."},
@@ -35,7 +35,7 @@ STRINGS = {
     "people_stopped_by_limit": {"ru": "Остановлен ограничением класса по времени ({minutes} мин).",
                                 "en": "Stopped by the class time limit ({minutes} min)."},
     "col_owner": {"ru": "Владелец", "en": "Owner"},
-    "seed_label": {"ru": "seed {seed}", "en": "seed {seed}"},
+    "seed_label": {"ru": "зерно {seed}", "en": "seed {seed}"},
     # --- a shipped run is trained as the student's own copy ---------------------------------------------
     "copy_h": {"ru": "Продолжить обучение своей копии", "en": "Resume training as your own copy"},
     "copy_explain": {"ru": "«{name}» поставляется с GAN Lab и не меняется. Продолжение обучит копию под новым "
@@ -65,9 +65,9 @@ STRINGS = {
     "board_col_epoch": {"ru": "Эпоха / место", "en": "Epoch / place"},
     "board_col_minutes": {"ru": "Минуты", "en": "Minutes"},
     "board_caption": {"ru": "Числа — последней эпохи, которую измерило обучение (на 500 образцах); образцы — "
-                            "последней сохранённой эпохи. None (пусто) — запуск ещё не закончил эпоху или не измерялся.",
+                            "последней сохранённой эпохи. Прочерк — запуск ещё не закончил эпоху или не измерялся.",
                       "en": "Numbers are from the newest epoch the training measured (on 500 samples); samples from "
-                            "the newest saved epoch. None: the run has not finished an epoch or was not measured."},
+                            "the newest saved epoch. A dash: the run has not finished an epoch or was not measured."},
     "board_queue_h": {"ru": "Очередь класса", "en": "Class queue"},
     "board_queue_empty": {"ru": "Очередь пуста: никто не ждёт.", "en": "The queue is empty: nobody is waiting."},
     "board_queue_device": {"ru": "{device}: сейчас обучается {running}", "en": "{device}: training now {running}"},
