@@ -193,8 +193,12 @@ def resumed_config(saved: dict[str, Any], epochs_done: int, run_name: str, epoch
                    changes: dict[str, Any] | None = None) -> TrainConfig:
     """The settings a saved run continues with: its own, `epochs` as the new total, and any changes to
     RESUMABLE_CHANGES. Other changes, and a total that adds no epochs, are refused (ConfigError).
-    `changes` may hold every setting; values equal to the saved ones, and None, are no change."""
+    `changes` may hold every setting; values equal to the saved ones, and None, are no change. A run
+    trained on a device this machine lacks (a shipped run trained on a GPU, opened on a laptop) goes on
+    with this machine's best device, unless another one is asked for."""
     values = TrainConfig.from_dict(saved).to_dict()
+    if not _available(values.get("device", "auto")):
+        values["device"] = "auto"
     for name, value in (changes or {}).items():
         value = list(value) if isinstance(value, tuple) else value  # betas are saved as a list
         if value is None or value == values.get(name):
@@ -302,6 +306,14 @@ def resume_from_form(saved: Mapping[str, Any], epochs_done: int, run_name: str,
     changes = {name: value for name, value in parsed.items() if name != "epochs"}
     config = resumed_config(dict(saved), epochs_done, run_name, parsed.get("epochs"), changes)
     return FormResult(config, {})
+
+
+def _available(device: Any) -> bool:
+    try:
+        resolve_device(device)
+    except ConfigError:
+        return False
+    return True
 
 
 def _more_epochs_error(epochs: int, epochs_done: int) -> FieldError | None:

@@ -92,3 +92,27 @@ def test_a_resume_form_shown_again_after_another_run_has_its_values(with_run) ->
     assert at.text_input(key="train_resume_epochs_other").value == "7"
     at.selectbox(key=WATCH).set_value("tiny").run()
     assert not at.exception and at.text_input(key="train_copy_epochs_tiny").value == "7"
+
+
+@pytest.mark.skipif(__import__("torch").cuda.is_available(), reason="the shipped cGAN's own device is here")
+def test_the_shipped_run_trained_on_a_gpu_is_copied_and_resumed_on_a_laptop(checkpoints, job_manager) -> None:  # noqa: F811
+    """pretrained-cgan was trained on CUDA: on a machine without one its copy goes on with this machine's device,
+    where the form showed the library's English error instead of the run."""
+    import shutil
+
+    from gan_core.config import resumed_config
+
+    from .test_app import ROOT
+    from ui.pages.train import WATCH
+
+    shutil.copytree(ROOT / "checkpoints" / "pretrained-cgan", checkpoints / "pretrained-cgan")
+    saved = RunDir("pretrained-cgan", checkpoints).read_info()["config"]
+    assert saved["device"] == "cuda" and resumed_config(saved, 190, "pretrained-cgan", 191).device == "auto"
+    at = open_app("train", "en")
+    at.selectbox(key=WATCH).set_value("pretrained-cgan").run()
+    assert not at.error and not at.exception
+    assert not at.button(key="train_copy_pretrained-cgan").disabled
+    at.button(key="train_copy_pretrained-cgan").click().run()
+    [job] = job_manager.jobs(checkpoints)
+    assert job.device == "cpu" and job.config.model == "cgan"
+    job_manager.stop(job.run_name, checkpoints)

@@ -24,7 +24,7 @@ ALLOWED_LATIN = {
     # models and losses, as papers and the settings name them
     "GAN", "GANs", "MLP", "SNGAN", "DCGAN", "cGAN", "WGAN", "WGAN-GP", "LSGAN", "R1", "EMA", "Adam", "ns", "minimax",
     "hinge", "lsgan", "wgan-gp", "mlp", "sngan", "dcgan", "cgan", "gan", "lerp", "slerp", "ReLU", "LeakyReLU",
-    "BatchNorm", "tanh", "sigmoid", "softmax",
+    "BatchNorm", "tanh", "sigmoid", "softmax", "GANSpace",
     # datasets
     "MNIST", "Fashion-MNIST",
     # metrics and what they measure
@@ -165,9 +165,10 @@ def foreign_words(seen: Seen, language: str, names: set[str] = frozenset()) -> l
         return CYRILLIC.findall(seen.text) and [word for word in re.findall(r"\S*[А-Яа-яЁё]\S*", seen.text)]
     if seen.where == "code":
         return []
-    text = _prose(seen.text)
+    text = seen.text
     for name in sorted({*names, *AUTHORS}, key=len, reverse=True):  # a run or a person is called what they are called
         text = text.replace(name, " ")
+    text = _prose(text)
     return [word for word in LATIN_WORD.findall(text)
             if word not in ALLOWED_LATIN and not SINGLE_LETTER.match(word)
             and not all(part in ALLOWED_LATIN or SINGLE_LETTER.match(part) for part in word.split("-"))]

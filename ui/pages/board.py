@@ -90,7 +90,7 @@ def queue_panel() -> None:
         return
     for device in devices:
         running = ", ".join(job.run_name for job in manager.running_on(device)) or "—"
-        st.caption(t("board_queue_device", device=device, running=running))
+        st.caption(t("board_queue_device", device=settings_words.device(device), running=running))
         for place, job in enumerate(manager.queue(device), start=1):
             text_col, up_col, down_col = st.columns([6, 1, 1], vertical_alignment="center")
             text_col.markdown(f"{place}. **{job.run_name}** · {people.owner_label(job.owner)} · "
