@@ -17,19 +17,22 @@ def main() -> None:
 
     console.show_lesson_events()
     # A local picture: an emoji or a :material/...: icon here makes the browser fetch the favicon from a CDN, which
-    # fails offline (issue 10). As a data URL, made once: a file path would be read and added to Streamlit's media
-    # files again on every script run of every session (~4% of a page run's time under 30 students, py-spy).
+    # fails offline. As a data URL, made once: a file path would be read and added to Streamlit's media files again
+    # on every script run of every session.
     st.set_page_config(page_title="GAN Lab", page_icon=style.FAVICON, layout="wide")
     with turns.taking_turns():  # a class's page runs take turns at the one interpreter (ui/turns.py)
         widgets.undo_stale_echoes()
         widgets.keep_settings_across_pages()
         language_switch()
         style.inject_css()
+        nav.open_home_for_an_unknown_address()
         page = st.navigation(nav.build_pages(), position="sidebar", expanded=True)
         with st.sidebar:
+            style.theme_switch()
             people.sidebar()
             run_watch.training_note()
             st.caption(t("sidebar_footer"))
+        nav.unknown_page_note()
         page.run()
 
 

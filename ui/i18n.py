@@ -629,7 +629,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_dataset": {"ru": "Данные", "en": "Dataset"},
     "col_device": {"ru": "Устройство", "en": "Device"},
     "col_created": {"ru": "Создан", "en": "Created"},
-    "col_shipped": {"ru": "Предобученный", "en": "Pretrained"},
     "col_value": {"ru": "Значение", "en": "Value"},
     "runs_one_h": {"ru": "Подробнее о запуске", "en": "One run in detail"},
     "runs_details": {"ru": "**Статус:** {status} · **эпохи:** {done} из {target} · **устройство:** {device} · **создан:** {created}",

@@ -25,12 +25,13 @@ def number(value: float | int) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def device(recorded: str) -> str:
+def device(recorded: str, hardware: bool = True) -> str:
     """Where a run trained, as recorded ("cpu", "cuda (NVIDIA H100 80GB HBM3)") or asked for ("auto", "mps"):
-    the kind of device in words, and the hardware's own name when it was recorded."""
-    kind, _, hardware = (recorded or "").partition(" (")
+    the kind of device in words, and the hardware's own name when it was recorded (unless `hardware` is False:
+    a table's narrow column)."""
+    kind, _, name = (recorded or "").partition(" (")
     words = t(f"device_choice_{kind}") if f"device_choice_{kind}" in STRINGS else kind
-    return f"{words} ({hardware}" if hardware else words
+    return f"{words} ({name}" if name and hardware else words
 
 
 def value(name: str, value: Any) -> str:

@@ -170,9 +170,9 @@ def latent_slider(run: RunInfo, index: int) -> None:
 @wording.shows_user_errors
 def sliders_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     z = current_vector(run, generator)
+    label = digit_picker(generator)  # across the page: in half of it, 8 and 9 fell off its edge at 1280 px
     image_col, sliders_col = st.columns([1, 1], gap="large")  # the digit, its nearest image, the guess
-    with sliders_col:  # drawn first: the digit picker decides what the image column shows
-        label = digit_picker(generator)
+    with sliders_col:
         seed_col, random_col, zero_col = st.columns([0.9, 1.4, 0.9], vertical_alignment="bottom")  # whole labels at 1280 px
         with seed_col:
             number_field.number_field(t("seed"), f"{KEEP}latent_seed", number_field.SEED, on_change=apply_seed,
@@ -311,9 +311,9 @@ def directions_mode(run: RunInfo, generator: LoadedGenerator) -> None:
         found = cache.directions(run)
     count = min(DIRECTIONS_SHOWN, len(found))
     widgets.default(f"{KEEP}latent_dir_seed", 0)
+    label = digit_picker(generator)  # across the page, as in the sliders' mode
     image_col, sliders_col = st.columns([1, 1], gap="large")  # the digit, its nearest image, the guess
     with sliders_col:
-        label = digit_picker(generator)
         seed_col, reset_col = st.columns(2, vertical_alignment="bottom")
         with seed_col:
             seed = number_field.number_field(t("latent_dir_seed"), f"{KEEP}latent_dir_seed", number_field.SEED)

@@ -25,7 +25,8 @@ def live_status(run: RunInfo) -> str:
 
 def table(runs: list[RunInfo]) -> None:
     """Every run, queued ones first, in a plain table: every column title reads in full at 1280 px (a dataframe
-    cut them), and no toolbar of Streamlit's own in English."""
+    cut them), and no toolbar of Streamlit's own in English. A shipped run's owner is the app; the device is its
+    kind (the hardware's name is in the run's details below)."""
     manager = run_watch.manager()
     rows = []
     for job in manager.jobs(default_checkpoints_dir()):  # queued runs have no folder yet, but are runs to people
@@ -35,17 +36,16 @@ def table(runs: list[RunInfo]) -> None:
                          t("col_epochs"): f"0 / {job.config.epochs}",
                          t("col_model"): settings_words.value("model", job.config.model),
                          t("col_dataset"): settings_words.value("dataset", job.config.dataset),
-                         t("col_device"): settings_words.device(job.device), t("col_created"): "",
-                         t("col_shipped"): ""})
+                         t("col_device"): settings_words.device(job.device), t("col_created"): ""})
     for run in runs:
-        rows.append({t("col_name"): run.name, t("col_owner"): people.owner_label(run.owner),
+        rows.append({t("col_name"): run.name,
+                     t("col_owner"): t("shipped") if run.shipped else people.owner_label(run.owner),
                      t("col_status"): live_status(run),
                      t("col_epochs"): "" if run.broken else f"{run.epochs_done} / {run.epochs_target}",
                      t("col_model"): settings_words.value("model", run.model) if run.model else "",
                      t("col_dataset"): settings_words.value("dataset", run.dataset) if run.dataset else "",
-                     t("col_device"): settings_words.device(run.device) if run.device else "",
-                     t("col_created"): run.created.replace("T", " ")[:16],
-                     t("col_shipped"): t("setting_yes") if run.shipped else ""})
+                     t("col_device"): settings_words.device(run.device, hardware=False) if run.device else "",
+                     t("col_created"): run.created.replace("T", " ")[:16]})
     st.table(rows, hide_index=True)
 
 
