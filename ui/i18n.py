@@ -366,7 +366,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "train_background_note": {
         "ru": "На одном устройстве одновременно обучается не больше чем {runs}. Остальные ждут в очереди. Это "
               "число учитель задаёт при запуске сервера (переменная `GAN_LAB_MAX_JOBS_PER_DEVICE`).",
-        "en": "At most {runs} train at once on each device; the others wait in a queue. The teacher sets this "
+        "en": "Each device trains at most {runs} at once; the others wait in a queue. The teacher sets this "
               "number when starting the server (the variable `GAN_LAB_MAX_JOBS_PER_DEVICE`).",
     },
     "train_started_toast": {"ru": "Запуск «{name}» передан на обучение", "en": "Run '{name}' handed over for training"},
