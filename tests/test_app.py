@@ -361,7 +361,7 @@ def test_the_train_page_of_a_run_the_job_manager_trained_shows_fid_and_the_class
         assert text("quality_h", language) in texts(at, "subheader")
         shown = {metric.label: metric.value for metric in at.metric}
         assert shown[text("metric_fid_ratio", language)] == f"{records[-1]['fid_ratio']:.1f}×"
-        assert shown[text("metric_classes_covered", language)] == f"{records[-1]['classes_covered']} / 10"
+        assert shown[text("col_covered", language)] == f"{records[-1]['classes_covered']} / 10"
         charts = figures(at)
         bars = next(f for f in charts if f["data"][0]["type"] == "bar")
         assert bars["data"][0]["y"] == pytest.approx([100 * s for s in records[-1]["class_histogram"]])

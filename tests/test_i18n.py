@@ -10,7 +10,7 @@ from pathlib import Path
 
 from gan_core.runs.checkpoints import BROKEN
 from gan_core.config import FieldError, Range
-from gan_core.eval.curves import STEP_COLUMNS
+from gan_core.eval.curves import STEP_COLUMNS, X_AXES
 from gan_core.data import DATASETS
 from gan_core.losses import LOSSES
 from gan_core.eval.what_goes_wrong import COLLAPSE
@@ -21,6 +21,7 @@ from gan_core.models import MODELS
 from gan_core.toy2d.lab import DISTRIBUTIONS, NOISES
 from ui.i18n import LANGUAGES, LECTURE_DIR, STRINGS
 from ui.nav import PAGES
+from ui.style import THEMES
 
 ROOT = Path(__file__).resolve().parent.parent
 UI_SOURCES = [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py"))]
@@ -70,6 +71,11 @@ FAMILIES = {
     "lv_short_{}": list(LOSSES),  # the Train page's short options (the whole name is under the picker)
     "dataset_short_{}": list(DATASETS),
     "{}_{}": [("model", m) for m in MODELS] + [("dataset", d) for d in DATASETS],  # Runs: a saved setting's label
+    # a saved setting's value as the Train form's option shows it (ui/settings_words.py)
+    "{}_short_{}": [("model", m) for m in MODELS] + [("dataset", d) for d in DATASETS],
+    "losses_axis_{}": list(X_AXES),
+    "board_limit_{}": ["active", "epochs", "minutes", "devices"],
+    "theme_{}": list(THEMES),
 }
 
 

@@ -34,8 +34,11 @@ def device(recorded: str, hardware: bool = True) -> str:
     return f"{words} ({name}" if name and hardware else words
 
 
-def value(name: str, value: Any) -> str:
-    """A setting's value as the Train page would show it."""
+def value(name: str, value: Any, short: bool = True) -> str:
+    """A setting's value as the Train page would show it: as its option (`short`), or as the whole description
+    under the option (a table of settings has the room)."""
+    if name in ("model", "dataset") and not short and f"{name}_{value}" in STRINGS:
+        return t(f"{name}_{value}")
     if name in ("model", "dataset") and f"{name}_short_{value}" in STRINGS:
         return t(f"{name}_short_{value}")
     if name == "loss" and f"lv_short_{value}" in STRINGS:
@@ -55,7 +58,7 @@ def value(name: str, value: Any) -> str:
 
 def rows(config: dict[str, Any], setting_column: str, value_column: str) -> list[dict[str, str]]:
     """One row per saved setting, for a table: its label and its value."""
-    return [{setting_column: label(name), value_column: value(name, saved)} for name, saved in config.items()]
+    return [{setting_column: label(name), value_column: value(name, saved, short=False)} for name, saved in config.items()]
 
 
 def line(settings: dict[str, Any], names: tuple[str, ...] | None = None) -> str:
