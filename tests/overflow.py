@@ -36,7 +36,8 @@ CUT_TEXTS = r"""() => {
             const box = range.getBoundingClientRect();
             if (box.width < 1 || box.height < 1) continue;
             const own = getComputedStyle(element);
-            if (own.textOverflow === 'ellipsis' && element.scrollWidth > element.clientWidth + slack) {
+            const inner = element.getBoundingClientRect().right - parseFloat(own.paddingRight) - parseFloat(own.borderRightWidth);
+            if (own.textOverflow === 'ellipsis' && box.right > inner + 0.25) {  // the browser cuts at a fraction of a pixel
                 problems.push(`ends in an ellipsis · ${describe(element, text)}`);
                 continue;
             }

@@ -134,7 +134,7 @@ def limits_panel() -> None:
     widgets.default("board_limit_epochs", limits.max_epochs or 0)
     widgets.default("board_limit_minutes", float(limits.max_minutes or 0.0))
     widgets.default("board_limit_devices", [d for d in (limits.devices or choices) if d in choices])
-    active_col, epochs_col, minutes_col, devices_col = st.columns(4)
+    active_col, epochs_col, minutes_col, devices_col = st.columns([1, 1, 1, 1.5])  # each device's name whole
     wrong = False
     for column, name, allowed in ((active_col, "active", LIMIT_ACTIVE), (epochs_col, "epochs", LIMIT_EPOCHS),
                                   (minutes_col, "minutes", LIMIT_MINUTES)):
