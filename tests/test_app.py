@@ -23,7 +23,7 @@ from gan_core.config import TrainConfig
 from gan_core.jobs import manager as jobs_module
 from gan_core.eval.curves import epoch_metrics, load_history
 from gan_core.jobs.manager import JobManager, get_job_manager
-from gan_core.eval.metrics import classify_one, judge_nearest, nearest_training_image, training_evaluator
+from gan_core.eval.metrics import classify_one, judge_nearest, nearest_training_image
 from gan_core.sampling import load_generator
 from gan_core.trainer import Trainer
 from ui.i18n import STRINGS, plural_form
@@ -102,12 +102,11 @@ def column_with(at: AppTest, widget: str, key: str):
 
 
 @pytest.fixture(scope="module")
-def trained_root(tmp_path_factory: pytest.TempPathFactory, small_mnist) -> Path:
-    """A checkpoints folder with one tiny finished run of 2 epochs (made once for this module), measured
-    at each epoch's end as the job manager measures digit runs (FID, class histogram...)."""
+def trained_root(tmp_path_factory: pytest.TempPathFactory, measured_run: Path) -> Path:
+    """A checkpoints folder with one tiny finished run of 2 epochs, "tiny", measured at each epoch's end as the job
+    manager measures digit runs (FID, class histogram...); trained once for the session (conftest)."""
     root = tmp_path_factory.mktemp("app-runs")
-    config = TrainConfig(model="mlp", epochs=2, batch_size=64, device="cpu", latent_dim=16)
-    Trainer.create(config, RunDir("tiny", root), data=small_mnist, evaluate=training_evaluator(config.dataset)).train()
+    shutil.copytree(measured_run, root / "tiny")
     return root
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from gan_core import cli
 from gan_core.errors import ArchiveError
 from gan_core.runs.archive import import_run
 from gan_core.runs.checkpoints import RunDir, list_runs, run_archive
@@ -25,21 +26,23 @@ def lesson(archive: bytes, checkpoints: Path) -> RunDir:  # noqa: F811
     return RunDir("lesson", checkpoints)
 
 
-def test_export_writes_the_runs_pages_archive_and_import_adds_it_elsewhere(lesson: RunDir, tmp_path: Path) -> None:
+def test_export_writes_the_runs_pages_archive_and_import_adds_it_elsewhere(lesson: RunDir, tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture) -> None:
     out = tmp_path / "lesson.zip"
     written = gan(lesson.root, "export", "--run", "lesson", "--out", str(out))
     assert written.returncode == 0, written.stderr
     assert "lesson" in written.stdout and str(out) in written.stdout
     assert out.read_bytes() == run_archive("lesson", lesson.root)  # byte for byte the Runs page's download
-    again = gan(lesson.root, "export", "--run", "lesson", "--out", str(out))  # nothing already saved is lost
-    assert again.returncode == 2 and again.stderr.count("\n") == 1 and "already exists" in again.stderr
+    # Refusals, through the CLI's own entry point in this process (the command above proved the process's way):
+    # one line each, exit code 2, nothing written and nothing already saved lost.
+    for args, said in ((["--out", str(out)], "already exists"), (["--out", str(tmp_path / "lesson.txt")], "must end in .zip"),
+                       (["--out", str(tmp_path / "no" / "x.zip")], "does not exist"),
+                       (["--out", str(tmp_path / "n.zip"), "--run", "nothing"], "no run named")):
+        assert cli.main(["export", "--run", "lesson", *args, "--checkpoints", str(lesson.root)]) == 2, args
+        error = capsys.readouterr().err
+        assert error.count("\n") == 1 and said in error, (args, error)
     assert out.read_bytes() == run_archive("lesson", lesson.root)
-    for bad, said in ((tmp_path / "lesson.txt", "must end in .zip"), (tmp_path / "no" / "x.zip", "does not exist")):
-        refused = gan(lesson.root, "export", "--run", "lesson", "--out", str(bad))
-        assert refused.returncode == 2 and said in refused.stderr and "Traceback" not in refused.stderr
-        assert not bad.exists()
-    missing = gan(lesson.root, "export", "--run", "nothing", "--out", str(tmp_path / "n.zip"))
-    assert missing.returncode == 2 and "no run named" in missing.stderr and not (tmp_path / "n.zip").exists()
+    assert sorted(path.name for path in tmp_path.iterdir() if path.is_file()) == ["lesson.zip"]
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     imported = gan(elsewhere, "import", str(out))
@@ -78,11 +81,12 @@ def test_runs_names_each_runs_owner(lesson: RunDir) -> None:
     assert header.split()[:3] == ["run", "owner", "status"] and row.split()[:3] == ["lesson", "ann", "finished"]
 
 
-def test_delete_takes_the_run_as_a_flag_like_every_other_command(lesson: RunDir) -> None:
-    both = gan(lesson.root, "delete", "--run", "lesson", "other")
-    assert both.returncode == 2 and both.stderr.count("\n") == 1 and lesson.path.is_dir()
-    neither = gan(lesson.root, "delete")
-    assert neither.returncode == 2 and "--run NAME" in neither.stderr
+def test_delete_takes_the_run_as_a_flag_like_every_other_command(lesson: RunDir, capsys: pytest.CaptureFixture) -> None:
+    root = ["--checkpoints", str(lesson.root)]
+    assert cli.main(["delete", "--run", "lesson", "other", *root]) == 2  # which one?
+    assert capsys.readouterr().err.count("\n") == 1 and lesson.path.is_dir()
+    assert cli.main(["delete", *root]) == 2
+    assert "--run NAME" in capsys.readouterr().err
     deleted = gan(lesson.root, "delete", "--run", "lesson")
     assert deleted.returncode == 0, deleted.stderr
     assert not lesson.path.exists()

@@ -15,12 +15,9 @@ from typing import Iterator
 
 import pytest
 
-from gan_core.config import TrainConfig
-from gan_core.eval.metrics import training_evaluator
-from gan_core.runs.checkpoints import RunDir
-from gan_core.trainer import Trainer
 from ui.i18n import STRINGS
 
+from .conftest import copy_run
 from .overflow import cut_texts
 from .test_browser import ARTIFACTS, COUNT_RUNS, DRAWN, ROOT, browser, choose, serve  # noqa: F401 - browser: fixture
 
@@ -34,12 +31,10 @@ WIDTH, HEIGHT = 1280, 720
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, small_mnist) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory, measured_run: Path) -> Iterator[str]:
     """The app over a class's runs: a student's own run of two measured epochs and both shipped runs."""
     root = tmp_path_factory.mktemp("pages-checkpoints")
-    config = TrainConfig(model="mlp", epochs=2, batch_size=64, device="cpu", latent_dim=16)
-    Trainer.create(config, RunDir("anya-mlp-1", root), owner=STUDENT, data=small_mnist,
-                   evaluate=training_evaluator(config.dataset)).train()
+    copy_run(measured_run, root, "anya-mlp-1", owner=STUDENT)
     for shipped in ("pretrained-sngan", "pretrained-cgan"):
         shutil.copytree(ROOT / "checkpoints" / shipped, root / shipped)
     if SHOTS.exists():
