@@ -9,13 +9,16 @@ in ui/pages/), who is using the session (ui/people.py) and a small "training now
 
 from __future__ import annotations
 
-import streamlit as st
 
-if __name__ == "__main__":  # a session's script run (Streamlit, and AppTest, run the app's file as __main__)
+def main() -> None:
+    """One session's script run: the frame, then the page."""
+    import streamlit as st
+
     import ui.preload  # noqa: F401  first: one thread imports everything heavy before any page runs
-    from ui import nav, people, run_watch, style, turns, widgets
+    from ui import console, nav, people, run_watch, style, turns, widgets
     from ui.i18n import language_switch, t
 
+    console.show_lesson_events()
     # The favicon is a local picture as a data URL made once: an emoji or a :material/...: icon makes the browser
     # fetch it from a CDN, which fails offline, and a file path would be read again on every script run.
     st.set_page_config(page_title="GAN Lab", page_icon=style.FAVICON, layout="wide")
@@ -27,17 +30,30 @@ if __name__ == "__main__":  # a session's script run (Streamlit, and AppTest, ru
         language_switch()
         people.identify()  # who this session is (its name's key, the teacher's cookie), before any page asks
         style.inject_css()
+        nav.open_home_for_an_unknown_address()
         page = st.navigation(nav.build_pages(), position="sidebar", expanded=True)
         with people_slot:
             people.teacher_control()
             people.name_control()
         with st.sidebar:
+            style.theme_switch()
             run_watch.training_note()
             st.caption(t("sidebar_footer"))
             people.keep_cookie()
         people.notices()
+        nav.unknown_page_note()
         page.run()
-else:  # imported by `streamlit run app.py`: the server, which warms up before it answers (ui/warm_start.py)
+
+
+# Streamlit (and AppTest) run this file as "__main__" for every script run. `streamlit run app.py` imports it once
+# under another name to find the app it serves. A training worker, started with multiprocessing's "spawn", runs it
+# once more as "__mp_main__": there it must do nothing (drawing outside a script run prints Streamlit's warnings,
+# and importing the pages would cost the worker seconds).
+if __name__ == "__main__":
+    main()
+elif __name__ != "__mp_main__":
+    import streamlit as st
+
     from ui.warm_start import warm_start
 
     app = st.App(__file__, lifespan=warm_start)

@@ -197,15 +197,11 @@ def trigger(widget_id: str):
     return state
 
 
-def number(widget_id: str, value: float, integer: bool = True):
+def typed(widget_id: str, text: str):
+    """What a person typed into a text field (the Train page's number fields are text fields)."""
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-    state = WidgetState(id=widget_id)
-    if integer:
-        state.int_value = int(value)
-    else:
-        state.double_value = float(value)
-    return state
+    return WidgetState(id=widget_id, string_value=text)
 
 
 # --- many students ----------------------------------------------------------------------------------
@@ -235,17 +231,17 @@ class Load:
 @dataclass
 class FirstPress:
     """What every student does on joining, before browsing (--each-trains): open a page and press a button
-    on it, with some number fields set in the same rerun. The app's students start a run of their own; the
+    on it, with some fields typed in the same rerun. The app's students start a run of their own; the
     floor's press its first page's button, so both servers get the same requests (3 full runs on joining)."""
 
     page: str
     button: str  # the button's user key
-    numbers: dict[str, int] = field(default_factory=dict)  # user key -> value
+    typed: dict[str, str] = field(default_factory=dict)  # user key -> the text typed into that field
 
 
 def app_press(epochs: int) -> FirstPress:
     """A student of the app starts a run of their own on Train: its defaults, but the epochs (it outlasts the load)."""
-    return FirstPress("train", "train_start", {"train_epochs": epochs})
+    return FirstPress("train", "train_start", {"train_epochs": str(epochs)})
 
 
 FLOOR_PRESS = FirstPress("p1", "floor_0_button")  # the floor's first page and its button: the same three runs
@@ -265,7 +261,7 @@ async def student(url: str, order: list[str], load: Load, start: float, join: fl
     try:
         if first_press is not None:  # a GPU classroom: every student starts a run of their own first
             load.add(first_press.page, await tab.run(first_press.page))
-            widgets = [number(tab.widget_id(name), value) for name, value in first_press.numbers.items()]
+            widgets = [typed(tab.widget_id(name), value) for name, value in first_press.typed.items()]
             widgets.append(trigger(tab.widget_id(first_press.button)))
             load.add(first_press.page, await tab.run(first_press.page, widgets=widgets))
             load.started += 1
@@ -369,7 +365,7 @@ async def press_start(url: str, epochs: int) -> None:
         opened = await tab.run("train")
         if opened.exceptions:
             raise SystemExit(f"the Train page failed: {opened.exceptions[0]}")
-        widgets = [number(tab.widget_id("train_epochs"), epochs), trigger(tab.widget_id("train_start"))]
+        widgets = [typed(tab.widget_id("train_epochs"), str(epochs)), trigger(tab.widget_id("train_start"))]
         pressed = await tab.run("train", widgets=widgets)
         if pressed.exceptions or pressed.status != "ok":
             raise SystemExit(f"pressing Start failed: {pressed.status} {pressed.exceptions}")

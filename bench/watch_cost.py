@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from classroom_load import ROOT, Server, Speedometer, Student, number, steps_done, trigger, watch  # noqa: E402
+from classroom_load import ROOT, Server, Speedometer, Student, steps_done, trigger, typed, watch  # noqa: E402
 
 
 def train_runs(root: Path, model: str, late: int, batch_size: int) -> dict[str, int]:
@@ -70,7 +70,7 @@ async def press(url: str, owner: str, widgets) -> None:
 async def measure(url: str, root: Path, name: str, done: int, seconds: float) -> dict[str, float | None]:
     """Resume the run for many more epochs, time it alone, watched and alone again, then stop it."""
     before = steps_done(root / name)
-    await press(url, name, lambda tab: [number(tab.widget_id(f"train_resume_epochs_{name}"), done + 1000),
+    await press(url, name, lambda tab: [typed(tab.widget_id(f"train_resume_epochs_{name}"), str(done + 1000)),
                                         trigger(tab.widget_id(f"train_resume_{name}"))])
     meter = Speedometer(root / name)
     deadline = time.monotonic() + 300

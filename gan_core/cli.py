@@ -1,4 +1,4 @@
-"""`python -m gan_core`: train, sample, baseline, runs, delete, import, eval, train-classifier, toy2d,
+"""`python -m gan_core`: train, sample, baseline, runs, delete, export, import, eval, train-classifier, toy2d,
 what-goes-wrong.
 
 Exit codes: 0 done, 1 the run diverged, 2 bad input (one line on stderr, no traceback),
@@ -19,7 +19,8 @@ from typing import Any, Sequence
 
 import torch
 
-from .runs.checkpoints import CHECKPOINTS_ENV, RunDir, default_checkpoints_dir, delete_run, list_runs
+from .runs.checkpoints import (CHECKPOINTS_ENV, RunDir, atomic_write, default_checkpoints_dir, delete_run, list_runs,
+                               run_archive)
 from .eval.classifier import CLASSIFIER_PATH, MIN_ACCURACY, ClassifierSettings
 from .config import TrainConfig, device_chosen_settings
 from .data import DATA_DIR_ENV, load_dataset
@@ -73,9 +74,16 @@ def build_parser() -> argparse.ArgumentParser:
     baseline.add_argument("--dataset", default="mnist-5k")
     _add_output_arguments(baseline)
 
-    commands.add_parser("runs", parents=[common], help="list runs with status, epochs, device, created")
+    commands.add_parser("runs", parents=[common], help="list runs with owner, status, epochs, device, created")
     delete = commands.add_parser("delete", parents=[common], help="delete a run's folder (not a shipped or a running run)")
-    delete.add_argument("run", metavar="RUN", help="the run's name, as `runs` lists it")
+    delete.add_argument("--run", metavar="NAME", dest="run_flag", help="the run's name, as `runs` lists it")
+    delete.add_argument("run", metavar="NAME", nargs="?", help="the same, without --run")
+    export = commands.add_parser("export", parents=[common], help="write a run as a .zip: the archive the Runs page "
+                                                                  "downloads, which `import` (or the Runs page) adds back",
+                                 description="Write the run's folder (run.json, checkpoint.pt, epochs/) into one .zip; "
+                                             "an existing file is not overwritten.")
+    export.add_argument("--run", metavar="NAME", required=True, help="the run's name, as `runs` lists it")
+    export.add_argument("--out", metavar="FILE.zip", required=True, help="where to write the archive")
     importing = commands.add_parser("import", parents=[common], help="add a run from a .zip downloaded from the Runs page",
                                     description="Check the archive completely (only a run's files, no unsafe paths, "
                                                 "size limits, checkpoints that load without running code), then add it.")
@@ -351,8 +359,9 @@ def cmd_runs(args: argparse.Namespace) -> int:
     if not runs:
         print(f"no runs in {root}; start one with: python -m gan_core train --run NAME")
         return EXIT_OK
-    header = ("run", "status", "epochs", "model", "dataset", "device", "created")
-    rows = [(r.name, r.status, f"{r.epochs_done}/{r.epochs_target}", r.model, r.dataset, r.device, r.created) for r in runs]
+    header = ("run", "owner", "status", "epochs", "model", "dataset", "device", "created")
+    rows = [(r.name, r.owner or "-", r.status, f"{r.epochs_done}/{r.epochs_target}", r.model, r.dataset, r.device,
+             r.created) for r in runs]
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
@@ -360,8 +369,28 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    delete_run(args.run, args.checkpoints or default_checkpoints_dir())
-    print(f"deleted run {args.run!r}")
+    if args.run_flag and args.run and args.run_flag != args.run:
+        raise GanLabError(f"two runs named ({args.run_flag!r} and {args.run!r}); delete one run at a time")
+    name = args.run_flag or args.run
+    if not name:
+        raise GanLabError("which run? give --run NAME; `python -m gan_core runs` lists them")
+    delete_run(name, args.checkpoints or default_checkpoints_dir())
+    print(f"deleted run {name!r}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if out.suffix.lower() != ".zip":
+        raise GanLabError(f"cannot write {out.name!r}: the archive's name must end in .zip")
+    if not out.parent.is_dir():
+        raise GanLabError(f"cannot write {out}: the folder {out.parent} does not exist")
+    if out.exists():
+        raise GanLabError(f"{out} already exists; choose another --out or delete that file first")
+    data = run_archive(args.run, args.checkpoints or default_checkpoints_dir())
+    atomic_write(out, lambda file: file.write(data))
+    print(f"wrote run {args.run!r} to {out} ({len(data) / 2**20:.1f} MB); add it elsewhere with: "
+          f"python -m gan_core import {out}")
     return EXIT_OK
 
 
@@ -514,5 +543,5 @@ def cmd_what_goes_wrong(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"what-goes-wrong": cmd_what_goes_wrong, "toy2d": cmd_toy2d, "train": cmd_train, "sample": cmd_sample,
-            "baseline": cmd_baseline, "runs": cmd_runs, "delete": cmd_delete, "import": cmd_import,
+            "baseline": cmd_baseline, "runs": cmd_runs, "delete": cmd_delete, "export": cmd_export, "import": cmd_import,
             "eval": cmd_eval, "train-classifier": cmd_train_classifier}

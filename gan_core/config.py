@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -70,6 +71,7 @@ _POSITIVE_LR = Range(0, 1, low_open=True)
 _FRACTION = Range(0, 1, high_open=True)
 _EPOCHS = Range(1, 100_000, whole=True)
 _WIDTH = Range(0, 1024, whole=True)  # 0: the model's own
+SEEDS = Range(0, 2**32 - 1, whole=True)  # a run's seed, and a seed typed on any page
 
 
 @dataclass
@@ -114,7 +116,7 @@ class TrainConfig:
                                 allowed=_FRACTION, hint="; 0 turns it off, 0.999 is usual")
     tf32: bool = _setting(True, "on NVIDIA GPUs, matrix products in TensorFloat-32 (about 2x faster; "
                                 "10-bit mantissa products, float32 sums); no effect elsewhere")
-    seed: int = _setting(0, "random seed: same seed, same run", allowed=Range(0, 2**32 - 1, whole=True))
+    seed: int = _setting(0, "random seed: same seed, same run", allowed=SEEDS)
     device: str = _setting("auto", f"where to train: {', '.join(DEVICE_CHOICES)} (auto: cuda, then mps, then cpu)")
 
     def validate(self) -> "TrainConfig":
@@ -318,19 +320,40 @@ def _parse(name: str, value: Any, setting: Any) -> tuple[Any, FieldError | None]
     allowed: Range | None = setting.metadata["allowed"]
     if allowed is None or isinstance(value, bool):
         return value, None
+    return parse_number(name, value, allowed)
+
+
+def parse_number(name: str, value: Any, allowed: Range) -> tuple[Any, FieldError | None]:
+    """A number as typed into a form, as the number it means, or what is wrong with it (not a number, not
+    whole). Text may group digits with spaces ("10 000") and use a decimal comma ("0,0002"); a comma in a
+    whole number is refused rather than guessed at ("1,000": a thousand, or one?). The range is not
+    checked here (`check_number`)."""
     if isinstance(value, str):
-        text = value.strip().replace(",", ".")
+        text = "".join(value.split())  # spaces of any kind, as digit groups are written in Russian
+        if allowed.whole and "," in text:
+            return value, FieldError(name, "not_whole", f"{name} must be a whole number, got {value!r}", allowed)
+        text = text.replace(",", ".")
         try:
-            value = float(text) if any(c in text.lower() for c in ".en") else int(text)
+            value = float(text) if any(c in text.lower() for c in ".eni") else int(text)
         except ValueError:
             return value, FieldError(name, "not_a_number", f"{name} must be a number, got {value!r}", allowed)
-    if not isinstance(value, (int, float)) or value != value:  # NaN is not a number either
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value != value:  # NaN is not a number
         return value, FieldError(name, "not_a_number", f"{name} must be a number, got {value!r}", allowed)
+    if isinstance(value, float) and not math.isfinite(value):
+        return value, FieldError(name, "out_of_range", f"{name} must be {allowed.describe()}, got {value!r}", allowed)
     if allowed.whole:
         if isinstance(value, float) and not value.is_integer():
             return value, FieldError(name, "not_whole", f"{name} must be a whole number, got {value!r}", allowed)
         return int(value), None
     return float(value), None
+
+
+def check_number(name: str, value: Any, allowed: Range) -> tuple[Any, FieldError | None]:
+    """`parse_number`, then the range: for a number field outside the training settings (a page's seed)."""
+    number, problem = parse_number(name, value, allowed)
+    if problem is None and not allowed.contains(number):
+        problem = FieldError(name, "out_of_range", f"{name} must be {allowed.describe()}, got {number!r}", allowed)
+    return number, problem
 
 
 def _check_field(setting: Any, value: Any, model: str | None = None) -> FieldError | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -42,6 +43,29 @@ def small_mnist(mnist: ImageDataset) -> ImageDataset:
     """512 digits (all classes): enough for a few real training steps in well under a second."""
     order = torch.randperm(len(mnist), generator=torch.Generator().manual_seed(0))[:512]
     return ImageDataset("mnist-5k", mnist.images[order], mnist.labels[order])
+
+
+@pytest.fixture(scope="session")
+def measured_run(tmp_path_factory: pytest.TempPathFactory, small_mnist: ImageDataset) -> Path:
+    """The folder of a tiny finished run (MLP, 2 epochs) measured at each epoch's end as the job manager measures
+    digit runs (FID, the class histogram...): trained once for the whole session; tests copy it."""
+    from gan_core.config import TrainConfig
+    from gan_core.eval.metrics import training_evaluator
+    from gan_core.runs.checkpoints import RunDir
+    from gan_core.trainer import Trainer
+
+    root = tmp_path_factory.mktemp("measured-run")
+    config = TrainConfig(model="mlp", epochs=2, batch_size=64, device="cpu", latent_dim=16)
+    Trainer.create(config, RunDir("tiny", root), data=small_mnist, evaluate=training_evaluator(config.dataset)).train()
+    return root / "tiny"
+
+
+def copy_run(folder: Path, root: Path, name: str, **info: object) -> None:
+    """A copy of a run's folder under another name (its run.json says so), with any other fields of run.json."""
+    from gan_core.runs.checkpoints import RunDir
+
+    shutil.copytree(folder, root / name)
+    RunDir(name, root).update_info(name=name, **info)
 
 
 def cli_env(root: Path) -> dict[str, str]:

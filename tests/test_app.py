@@ -23,7 +23,7 @@ from gan_core.config import TrainConfig
 from gan_core.jobs import manager as jobs_module
 from gan_core.eval.curves import epoch_metrics, load_history
 from gan_core.jobs.manager import JobManager, get_job_manager
-from gan_core.eval.metrics import classify_one, judge_nearest, nearest_training_image, training_evaluator
+from gan_core.eval.metrics import classify_one, judge_nearest, nearest_training_image
 from gan_core.sampling import load_generator
 from gan_core.trainer import Trainer
 from ui.i18n import STRINGS, plural_form
@@ -102,12 +102,11 @@ def column_with(at: AppTest, widget: str, key: str):
 
 
 @pytest.fixture(scope="module")
-def trained_root(tmp_path_factory: pytest.TempPathFactory, small_mnist) -> Path:
-    """A checkpoints folder with one tiny finished run of 2 epochs (made once for this module), measured
-    at each epoch's end as the job manager measures digit runs (FID, class histogram...)."""
+def trained_root(tmp_path_factory: pytest.TempPathFactory, measured_run: Path) -> Path:
+    """A checkpoints folder with one tiny finished run of 2 epochs, "tiny", measured at each epoch's end as the job
+    manager measures digit runs (FID, class histogram...); trained once for the session (conftest)."""
     root = tmp_path_factory.mktemp("app-runs")
-    config = TrainConfig(model="mlp", epochs=2, batch_size=64, device="cpu", latent_dim=16)
-    Trainer.create(config, RunDir("tiny", root), data=small_mnist, evaluate=training_evaluator(config.dataset)).train()
+    shutil.copytree(measured_run, root / "tiny")
     return root
 
 
@@ -199,7 +198,7 @@ def test_every_page_renders_with_a_trained_run(with_run, language) -> None:
             measured(at)
             assert len(at.image) == 4  # two Gaussians, the GAN and the real digits
             assert len(at.table[0].value) == 4  # one row of numbers each
-    assert at.dataframe[0].value[text("col_status", language)].tolist() == [text("status_finished", language)]
+    assert at.table[0].value[text("col_status", language)].tolist() == [text("status_finished", language)]
 
 
 def test_charts_reach_the_browser_in_single_precision_with_a_template_of_flat_axes_only(with_run) -> None:
@@ -244,10 +243,10 @@ def test_moving_a_latent_slider_changes_the_image_and_the_vector_is_kept(with_ru
 def test_a_seed_sets_the_whole_vector_and_the_same_seed_gives_the_same_digit(with_run) -> None:
     at = open_app("latent", "en")
     first = at.image[0].value
-    at.number_input(key="keep_latent_seed").set_value(7).run()
+    at.text_input(key="keep_latent_seed").set_value("7").run()
     seven = at.image[0].value
     assert seven != first
-    at.number_input(key="keep_latent_seed").set_value(0).run()
+    at.text_input(key="keep_latent_seed").set_value("0").run()
     assert at.image[0].value == first
 
 
@@ -316,14 +315,14 @@ def test_a_run_of_clothes_gets_no_digit_metrics_but_a_plain_note(checkpoints, sm
 def test_start_with_tiny_settings_trains_a_run_that_the_job_manager_finishes(checkpoints, jobs) -> None:
     at = open_app("train", "en")
     assert at.text_input(key="keep_train_name").value == "sngan-1"
-    assert at.number_input(key="keep_train_lr_g").value == 2e-3  # the default model's recommended settings
+    assert at.text_input(key="keep_train_lr_g").value == "0.002"  # the default model's recommended settings
     at.selectbox(key="keep_train_model").set_value("mlp").run()
     assert at.text_input(key="keep_train_name").value == "mlp-1"  # an untouched suggestion follows the model
-    assert at.number_input(key="keep_train_lr_g").value == 2e-4  # and so do the settings
-    assert at.number_input(key="keep_train_beta1").value == 0.5
-    at.number_input(key="keep_train_epochs").set_value(1)
-    at.number_input(key="keep_train_batch_size").set_value(500)
-    at.number_input(key="keep_train_latent_dim").set_value(16)
+    assert at.text_input(key="keep_train_lr_g").value == "0.0002"  # and so do the settings
+    assert at.text_input(key="keep_train_beta1").value == "0.5"
+    at.text_input(key="keep_train_epochs").set_value("1")
+    at.text_input(key="keep_train_batch_size").set_value("500")
+    at.text_input(key="keep_train_latent_dim").set_value("16")
     at.text_input(key="keep_train_name").set_value("lesson-1").run()
     at.button(key="train_start").click().run()
     assert not at.exception
@@ -333,7 +332,7 @@ def test_start_with_tiny_settings_trains_a_run_that_the_job_manager_finishes(che
     assert not at.expander[0].proto.expanded  # the settings fold away while one's own run trains
     at.session_state["train_panel"] = True  # opened again, as a person would
     at.run()
-    at.number_input(key="keep_train_seed").set_value(3).run()  # another widget while it trains
+    at.text_input(key="keep_train_seed").set_value("3").run()  # another widget while it trains
     at.run()
     other_browser = open_app("train", "en")
     assert other_browser.selectbox(key="keep_train_watch").value == "lesson-1"
@@ -361,7 +360,7 @@ def test_the_train_page_of_a_run_the_job_manager_trained_shows_fid_and_the_class
         assert text("quality_h", language) in texts(at, "subheader")
         shown = {metric.label: metric.value for metric in at.metric}
         assert shown[text("metric_fid_ratio", language)] == f"{records[-1]['fid_ratio']:.1f}×"
-        assert shown[text("metric_classes_covered", language)] == f"{records[-1]['classes_covered']} / 10"
+        assert shown[text("col_covered", language)] == f"{records[-1]['classes_covered']} / 10"
         charts = figures(at)
         bars = next(f for f in charts if f["data"][0]["type"] == "bar")
         assert bars["data"][0]["y"] == pytest.approx([100 * s for s in records[-1]["class_histogram"]])
@@ -389,10 +388,10 @@ def test_bad_input_shows_a_message_next_to_the_field_and_nothing_saved_is_lost(w
         assert at.button(key="train_start").disabled
     at.text_input(key=name).set_value("fresh").run()
     assert not at.error and not at.button(key="train_start").disabled
-    at.number_input(key="keep_train_batch_size").set_value(6000).run()
-    assert texts(column_with(at, "number_input", "keep_train_batch_size"), "error") == [
+    at.text_input(key="keep_train_batch_size").set_value("6000").run()
+    assert texts(column_with(at, "text_input", "keep_train_batch_size"), "error") == [
         "Батч больше набора данных: в нём 5000 картинок, и при 1 шаге D на шаг G батч может быть не больше 5000."]
-    at.number_input(key="keep_train_d_steps").set_value(2).run()
+    at.text_input(key="keep_train_d_steps").set_value("2").run()
     assert text("err_batch", size=5000, k=counted("n_d_steps", 2), limit=2500) in texts(at, "error")
     assert counted("n_d_steps", 2) == "2 шагах D"
     assert at.button(key="train_start").disabled
@@ -402,11 +401,11 @@ def test_bad_input_shows_a_message_next_to_the_field_and_nothing_saved_is_lost(w
 
 def test_settings_survive_a_visit_to_another_page(checkpoints) -> None:
     at = open_app("train", "en")
-    at.number_input(key="keep_train_epochs").set_value(12)
+    at.text_input(key="keep_train_epochs").set_value("12")
     at.text_input(key="keep_train_name").set_value("my-run").run()
     at.switch_page("ui/pages/data.py").run()
     at.switch_page("ui/pages/train.py").run()
-    assert at.number_input(key="keep_train_epochs").value == 12
+    assert at.text_input(key="keep_train_epochs").value == "12"
     assert at.text_input(key="keep_train_name").value == "my-run"
 
 
@@ -420,7 +419,7 @@ def test_stop_then_resume_from_the_train_page(checkpoints, jobs) -> None:
     assert jobs.wait(job, TRAINING_TIMEOUT).state == "stopped"
     at.run()
     assert any("Stopped." in message for message in texts(at, "info"))
-    at.number_input(key="train_resume_epochs_long").set_value(3)
+    at.text_input(key="train_resume_epochs_long").set_value("3")
     at.button(key="train_resume_long").click().run()
     resumed = jobs.job("long", checkpoints)
     assert resumed is not job and resumed.resume and resumed.config.epochs == 3
@@ -449,7 +448,7 @@ def test_runs_beyond_the_limit_wait_in_a_queue_that_shows_each_its_place(checkpo
     at.selectbox(key="keep_train_watch").set_value(names[-1]).run()
     assert any(message.startswith("Queued, place 2.") for message in texts(at, "info"))
     runs = open_app("runs", "en")
-    assert "waiting, place 2" in runs.dataframe[0].value["Status"].tolist()
+    assert "waiting, place 2" in runs.table[0].value["Status"].tolist()
 
 
 # --- the other pages -------------------------------------------------------------------------------------------
@@ -487,7 +486,7 @@ def test_compare_reseeds_every_column(with_run) -> None:
     at = open_app("compare", "en")
     before = [image.value for image in at.image]
     numbers = at.table[0].value
-    measured(at.number_input(key="keep_compare_seed").set_value(5).run())
+    measured(at.text_input(key="keep_compare_seed").set_value("5").run())
     after = [image.value for image in at.image]
     assert len(after) == 4 and all(a != b for a, b in zip(before, after))
     assert not at.table[0].value["FID"].equals(numbers["FID"])  # the numbers are of the samples shown
@@ -586,14 +585,14 @@ def test_an_out_of_range_number_disables_start_with_the_allowed_range_under_its_
     for field, value, kind, low, high in (("epochs", 0, "whole", "1", "100000"), ("lr_g", 0.0, "open_low", "0", "1"),
                                           ("lr_g", 5.0, "open_low", "0", "1"), ("ema_decay", 1.0, "open_high", "0", "1")):
         widget = f"keep_train_{field}"
-        before = at.number_input(key=widget).value
-        at.number_input(key=widget).set_value(value).run()
-        assert at.number_input(key=widget).value == value  # kept as typed, not replaced by the previous value
+        before = at.text_input(key=widget).value
+        at.text_input(key=widget).set_value(f"{value:g}").run()
+        assert at.text_input(key=widget).value == f"{value:g}"  # kept as typed, not replaced by the previous value
         expected = text("settings_err_out_of_range", language, value=f"{value:g}",
                         range=text(f"settings_range_{kind}", language, low=low, high=high))
-        assert texts(column_with(at, "number_input", widget), "error") == [expected], field
+        assert texts(column_with(at, "text_input", widget), "error") == [expected], field
         assert at.button(key="train_start").disabled, field
-        at.number_input(key=widget).set_value(before).run()
+        at.text_input(key=widget).set_value(before).run()
         assert not at.error and not at.button(key="train_start").disabled
 
 
@@ -602,7 +601,7 @@ def test_a_broken_run_is_listed_with_its_reason_and_can_be_deleted(with_run) -> 
     (with_run / "damaged" / "run.json").write_text('{"config": {"model": "ml')
     assert [o.split(" · ")[0] for o in open_app("latent").selectbox(key="keep_latent_run").options] == ["tiny"]
     at = open_app("runs", "en")
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert dict(zip(table["Name"], table["Status"])) == {"tiny": "finished", "damaged": "broken"}
     at.selectbox(key="keep_runs_selected").set_value("damaged").run()
     [error] = texts(at, "error")

@@ -121,6 +121,14 @@ def serve(root: Path, log_folder: Path, **environment: str) -> Iterator[str]:
             process.wait(10)
         server_log = log_path.read_text(errors="replace")
         assert "Traceback" not in server_log, server_log[-3000:]
+        quiet_console(server_log)
+
+
+def quiet_console(server_log: str) -> None:
+    """No Streamlit warning of code that touched Streamlit outside a script run (a worker drawing the app, a
+    background thread): on a lesson's console they buried the one line that mattered."""
+    for noise in ("missing ScriptRunContext", "No runtime found", "streamlit run", "Session state does not function"):
+        assert noise not in server_log, f"{noise!r} in the server's log:\n{server_log[-3000:]}"
 
 
 @pytest.fixture(scope="module")
@@ -314,6 +322,15 @@ def test_an_out_of_range_number_disables_start_and_says_the_allowed_range(server
     epochs.fill("2")
     after(page, lambda: epochs.press("Tab"))
     assert line.count() == 0 and start.is_enabled()
+    # Beyond what a number box could hold, and a fraction where a whole number is wanted: said, not dropped.
+    seed = page.get_by_label("Seed", exact=True)
+    seed.fill("99999999999999999999")
+    huge = page.get_by_text("Out of range: 99999999999999999999. Allowed: a whole number from 0 to 4294967295.", exact=True)
+    after(page, lambda: seed.press("Enter"), huge)
+    assert seed.input_value() == "99999999999999999999" and start.is_disabled()
+    epochs.fill("3.7")
+    after(page, lambda: epochs.press("Enter"), page.get_by_text("A whole number is needed.", exact=False))
+    assert epochs.input_value() == "3.7" and start.is_disabled()
 
 
 def test_every_page_opens_without_an_error_on_a_fresh_start(server: str, page) -> None:
@@ -325,8 +342,14 @@ def test_every_page_opens_without_an_error_on_a_fresh_start(server: str, page) -
         screenshot(page, f"{name}-fresh-ru")
 
 
-def test_a_tiny_run_trains_in_the_background_and_the_page_shows_it_finish(trained: dict[str, object]) -> None:
+def test_a_tiny_run_trains_in_the_background_and_the_page_shows_it_finish(server: str, trained: dict[str, object]) -> None:
     assert "Epoch 1 of 1" in str(trained["progress"])
+    # The server's console: one line when the run started and one when it ended, nothing of Streamlit's.
+    server_log = SERVER_LOGS[server].read_text(errors="replace")
+    quiet_console(server_log)
+    lines = [line.split(" GAN Lab: ", 1)[-1] for line in server_log.splitlines() if f"run {RUN} " in line]
+    assert len(lines) == 2 and lines[0].startswith(f"run {RUN} started: mlp, epochs to 1, on cpu"), server_log[-3000:]
+    assert lines[1] == f"run {RUN} finished 1 epoch", server_log[-3000:]
     # The loss chart, D(x) and D(G(z)), the digits' shares and FID / floor per epoch: each once, with its axes.
     assert sorted(trained["charts"]) == sorted(["Step|Loss", "Step|Output of D", "Digit|% of samples", "Epoch|FID / floor"])
     assert trained["quality"] == 1

@@ -59,7 +59,7 @@ def test_many_sessions_importing_the_app_at_once_on_a_cold_interpreter_all_get_w
 
 def test_app_py_imports_the_preload_before_any_other_module_of_the_app() -> None:
     lines = [line.strip() for line in (ROOT / "app.py").read_text().splitlines()
-             if line.strip().startswith(("import ", "from "))]
+             if line.strip().startswith(("import ", "from "))]  # in main(): a training worker imports none of them
     ours = [line for line in lines if "ui" in line.split()[1] or "gan_core" in line.split()[1]]
     assert ours[0].startswith("import ui.preload")
 
@@ -161,7 +161,7 @@ def test_a_long_runs_curves_are_thinned_evenly_to_a_bounded_number_of_points_kee
     steps = 50_000  # epoch 640 of the default run: a live chart must cost what one of epoch 1 does
     history = History(*(list(np.linspace(0, 1, steps)) for _ in range(4)))
     for max_points in (charts.LIVE_POINTS, charts.MAX_POINTS):
-        lines = charts.lines_of(history, {"loss_d": "D", "loss_g": "G"}, 0.6, 78, max_points=max_points)
+        lines = charts.lines_of(history, {"loss_d": "D", "loss_g": "G"}, 0.6, max_points=max_points)
         for line in lines:
             assert len(line.x) <= max_points and line.x[-1] == steps
             gaps = np.diff(line.x)

@@ -195,32 +195,32 @@ def test_shipped_runs_are_refused_by_the_library_and_resume_offers_a_copy(classr
     assert bob.selectbox(key="keep_train_watch").value == copy
 
 
-def number_input_keys(at: AppTest) -> set[str]:
-    return {widget.key for widget in at.number_input}
+def text_input_keys(at: AppTest) -> set[str]:
+    return {widget.key for widget in at.text_input}
 
 
 def test_another_students_start_does_not_fold_my_settings_and_seeds_differ(classroom, jobs) -> None:
     bob = session("Bob", "train")
     alice = session("Alice", "train")
     assert bob.expander[0].proto.expanded and alice.expander[0].proto.expanded
-    assert bob.number_input(key="keep_train_seed").value != alice.number_input(key="keep_train_seed").value
+    assert bob.text_input(key="keep_train_seed").value != alice.text_input(key="keep_train_seed").value
     assert alice.text_input(key="keep_train_name").value.startswith("alice-")  # runs carry their owner's name
     alice.selectbox(key="keep_train_model").select("mlp").run()
-    alice.number_input(key="keep_train_epochs").set_value(1000)
-    seed = alice.number_input(key="keep_train_seed").value
+    alice.text_input(key="keep_train_epochs").set_value("1000")
+    seed = int(alice.text_input(key="keep_train_seed").value)
     alice.button(key="train_start").click().run()
     job = jobs.job(alice.selectbox(key="keep_train_watch").value, classroom)
     assert job.owner == "Alice" and job.run_name.startswith("alice-mlp-")
     assert job.config.seed == seed  # the fresh seed is the run's, recorded with its settings
-    assert alice.session_state["keep_train_seed"] != seed  # and the next run gets another
+    assert alice.session_state["keep_train_seed"] != str(seed)  # and the next run gets another
     bob.run()
     assert bob.expander[0].proto.expanded  # Alice's start leaves Bob's page as it was
     assert not alice.expander[0].proto.expanded  # her own run folds her settings away
-    assert "keep_train_seed" not in number_input_keys(alice)  # folded: not drawn at all, only the live view is
+    assert "keep_train_seed" not in text_input_keys(alice)  # folded: not drawn at all, only the live view is
     alice.session_state["train_panel"] = True  # she opens them: the next run's settings, with its own seed
     alice.run()
     assert alice.expander[0].proto.expanded
-    assert alice.number_input(key="keep_train_seed").value not in (seed, None)
+    assert alice.text_input(key="keep_train_seed").value not in (str(seed), None)
     assert alice.text_input(key="keep_train_name").value != job.run_name
 
 
@@ -230,8 +230,8 @@ def test_a_poll_that_brings_back_the_started_name_and_seed_gets_the_next_ones_no
     (Streamlit takes the browser's values): the form offered a name that exists and disabled Start (CI, once)."""
     alice = session("Alice", "train")
     alice.selectbox(key="keep_train_model").select("mlp").run()
-    alice.number_input(key="keep_train_epochs").set_value(1000)
-    started, seed = alice.text_input(key="keep_train_name").value, alice.number_input(key="keep_train_seed").value
+    alice.text_input(key="keep_train_epochs").set_value("1000")
+    started, seed = alice.text_input(key="keep_train_name").value, alice.text_input(key="keep_train_seed").value
     alice.button(key="train_start").click().run()
     assert "keep_train_name" not in {box.key for box in alice.text_input}  # her run folds the settings away
     alice.session_state["train_panel"] = True  # she opens them again
@@ -239,11 +239,11 @@ def test_a_poll_that_brings_back_the_started_name_and_seed_gets_the_next_ones_no
     offered = alice.text_input(key="keep_train_name").value
     assert offered != started and jobs.job(started, classroom) is not None
     alice.text_input(key="keep_train_name").set_value(started)  # the stale values come back from the browser
-    alice.number_input(key="keep_train_seed").set_value(seed)
+    alice.text_input(key="keep_train_seed").set_value(seed)
     with as_a_poll(monkeypatch):  # in the live view's poll (AppTest runs whole pages: this run stands for it)
         alice.run()
     assert alice.text_input(key="keep_train_name").value == offered  # the next free name again
-    assert alice.number_input(key="keep_train_seed").value != seed  # and a fresh seed, not the started run's
+    assert alice.text_input(key="keep_train_seed").value != seed  # and a fresh seed, not the started run's
     assert not alice.error and not alice.button(key="train_start").disabled
     jobs.stop(started, classroom, by=Actor("Alice"))
 
@@ -265,9 +265,9 @@ def test_the_class_board_lists_every_run_and_the_teacher_sets_limits_and_the_que
     teacher = unlock(session("Ms Smith", "board"), PASSWORD)
     assert text("board_queue_h", "en") in texts(teacher, "subheader")
     assert "board_down_bobs" in button_keys(teacher)
-    epochs_box = next(box for box in teacher.number_input if box.label == text("board_limit_epochs", "en"))
-    epochs_box.set_value(3)
-    teacher.button[[b.label for b in teacher.button].index(text("board_limits_save", "en"))].click().run()
+    epochs_box = next(box for box in teacher.text_input if box.label == text("board_limit_epochs", "en"))
+    epochs_box.set_value("3").run()
+    teacher.button(key="board_limits_save").click().run()
     assert jobs.limits.max_epochs == 3
     jobs.stop("bobs", classroom, by=BOB)
 

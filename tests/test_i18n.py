@@ -13,7 +13,7 @@ from gan_core.classroom.identity import ROSTER_PROBLEMS
 from gan_core.classroom.lesson import RESULT_COLUMNS, SHIPPED_ON_BOARD
 from gan_core.runs.checkpoints import BROKEN
 from gan_core.config import FieldError, Range
-from gan_core.eval.curves import STEP_COLUMNS
+from gan_core.eval.curves import STEP_COLUMNS, X_AXES
 from gan_core.data import DATASETS
 from gan_core.losses import LOSSES
 from gan_core.eval.what_goes_wrong import COLLAPSE
@@ -25,6 +25,7 @@ from gan_core.toy2d.lab import DISTRIBUTIONS, NOISES
 from ui.board_rows import ORDERS as BOARD_ORDERS
 from ui.i18n import LANGUAGES, LECTURE_DIR, STRINGS
 from ui.nav import PAGES
+from ui.style import THEMES
 
 ROOT = Path(__file__).resolve().parent.parent
 UI_SOURCES = [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py"))]
@@ -81,6 +82,11 @@ FAMILIES = {
     "teacher_shipped_{}": list(SHIPPED_ON_BOARD),
     "teacher_csv_{}": list(RESULT_COLUMNS),
     "board_order_{}": list(BOARD_ORDERS),  # the class board's order picker (ui/board_cards.py)
+    # a saved setting's value as the Train form's option shows it (ui/settings_words.py)
+    "{}_short_{}": [("model", m) for m in MODELS] + [("dataset", d) for d in DATASETS],
+    "losses_axis_{}": list(X_AXES),
+    "board_limit_{}": ["active", "epochs", "minutes", "devices"],
+    "theme_{}": list(THEMES),
 }
 
 

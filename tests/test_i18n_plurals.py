@@ -38,7 +38,7 @@ def test_no_string_hedges_a_plural_with_parentheses() -> None:
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_the_runs_page_shows_settings_with_the_train_pages_labels(with_run, language) -> None:  # noqa: F811
     at = open_app("runs", language)
-    table = at.table[0].value
+    table = at.table[1].value  # under the list of runs (the first table): the chosen run's settings
     labels = list(table[text("col_setting", language)])
     values = list(table[text("col_value", language)])
     assert text("batch_size", language) in labels and text("lr_g", language) in labels

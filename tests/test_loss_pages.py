@@ -22,14 +22,14 @@ def trace_names(at) -> set[str]:
 def test_train_page_starts_a_run_with_a_non_default_loss_and_labels_its_curves(checkpoints: Path, jobs) -> None:
     at = open_app("train", "en")
     assert at.selectbox(key="keep_train_loss").value == "ns"
-    assert at.number_input(key="keep_train_d_steps").value == 1
-    at.number_input(key="keep_train_epochs").set_value(1)
+    assert at.text_input(key="keep_train_d_steps").value == "1"
+    at.text_input(key="keep_train_epochs").set_value("1")
     at.selectbox(key="keep_train_loss").set_value("wgan-gp").run()
-    assert at.number_input(key="keep_train_d_steps").value == 5  # WGAN-GP brings 5 critic steps
-    assert at.number_input(key="keep_train_epochs").value == 1  # and leaves the user's other settings alone
+    assert at.text_input(key="keep_train_d_steps").value == "5"  # WGAN-GP brings 5 critic steps
+    assert at.text_input(key="keep_train_epochs").value == "1"  # and leaves the user's other settings alone
     assert any(text("lv_about_wgan-gp", "en") in caption for caption in texts(at, "caption"))  # the loss explained
-    at.number_input(key="keep_train_r1").set_value(1.0)
-    at.number_input(key="keep_train_batch_size").set_value(500)
+    at.text_input(key="keep_train_r1").set_value("1")
+    at.text_input(key="keep_train_batch_size").set_value("500")
     at.text_input(key="keep_train_name").set_value("critic").run()
     at.button(key="train_start").click().run()
     assert not at.exception
@@ -44,7 +44,7 @@ def test_train_page_starts_a_run_with_a_non_default_loss_and_labels_its_curves(c
     assert text("d_real", "en") not in names  # a critic's value is not "D(x)"
 
     at.selectbox(key="keep_train_loss").set_value("ns").run()  # back: the model's own D steps
-    assert at.number_input(key="keep_train_d_steps").value == 1
+    assert at.text_input(key="keep_train_d_steps").value == "1"
 
 
 def test_losses_page_labels_each_runs_curves_by_its_loss(checkpoints: Path, small_mnist) -> None:

@@ -49,7 +49,7 @@ def test_the_train_page_polls_for_new_jobs_only_while_the_student_has_a_run_goin
 def test_compare_says_it_is_measuring_then_shows_the_numbers_without_polling_on(with_run, polls) -> None:
     at = open_app("compare", "en")  # the opening numbers (seed 0), measured
     assert len(at.table[0].value) == 4 and 1.0 not in polls[-1]
-    at.number_input(key="keep_compare_seed").set_value(4242).run()  # numbers nobody has measured yet
+    at.text_input(key="keep_compare_seed").set_value("4242").run()  # numbers nobody has measured yet
     assert not at.exception and not at.table
     assert text("compare_measuring", "en") in texts(at, "info")
     assert len(at.image) == 4  # the grids do not wait for the numbers
@@ -90,7 +90,7 @@ def test_compare_without_the_classifier_says_so_in_one_line_and_stops_polling(wi
 
     monkeypatch.setattr(metrics, "load_classifier", missing)
     at = open_app("compare", "en")
-    at.number_input(key="keep_compare_seed").set_value(777).run()
+    at.text_input(key="keep_compare_seed").set_value("777").run()
     assert not at.exception and not at.table and len(at.image) == 4  # the grids still show
     errors = [str(error.value) for error in at.error]
     assert errors == [text("error_classifier_broken", "en", detail="the digit classifier is missing")]

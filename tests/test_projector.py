@@ -13,14 +13,15 @@ QUARTER_OF_1280 = 24  # characters that fit a select a quarter of a 1280-pixel s
 
 
 @pytest.mark.parametrize("language", ["ru", "en"])
-def test_losses_equilibrium_labels_sit_in_an_opaque_box_above_the_curves(with_run, language) -> None:  # noqa: F811
+def test_losses_equilibrium_levels_are_named_in_the_legend_not_written_on_the_curves(with_run, language) -> None:  # noqa: F811
     at = open_app("losses", language)
-    labels = [a for figure in figures(at) for a in figure.get("layout", {}).get("annotations", [])
-              if a.get("text") in (text("equilibrium_d", language), text("equilibrium_g", language))]
-    assert len(labels) >= 2
-    for label in labels:
-        assert label["font"]["size"] >= 16 and label.get("bgcolor", "").startswith("rgba(255,255,255")
-        assert float(label["bgcolor"].rsplit(",", 1)[1].rstrip(")")) >= 0.9 and label.get("borderwidth", 0) >= 1
+    [loss_chart] = [f for f in figures(at) if text("loss", language) in str(f["layout"]["yaxis"]["title"])]
+    named = {trace["name"]: trace["line"]["dash"] for trace in loss_chart["data"] if trace.get("x") == [None]}
+    assert set(named) == {text("equilibrium_d", language), text("equilibrium_g", language)}
+    assert len(set(named.values())) == 2  # two dashes, so the legend tells the two levels apart
+    levels = [shape for shape in loss_chart["layout"]["shapes"] if shape.get("xref") == "x domain"]
+    assert sorted(shape["line"]["dash"] for shape in levels) == sorted(named.values())
+    assert not loss_chart["layout"].get("annotations")  # nothing written over the curves
 
 
 @pytest.mark.parametrize("language", ["ru", "en"])

@@ -13,33 +13,33 @@ from .test_app import column_with, job_manager, open_app, text, texts, trained_r
 
 
 def under(at, key: str) -> list[str]:
-    return texts(column_with(at, "number_input", key), "error")
+    return texts(column_with(at, "text_input", key), "error")
 
 
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_resume_form_says_what_is_out_of_range_and_waits(with_run, language) -> None:
     at = open_app("train", language)  # opens on the one run, "tiny": 2 epochs, finished
     assert not at.button(key="train_resume_tiny").disabled
-    at.number_input(key="train_resume_epochs_tiny").set_value(2).run()
+    at.text_input(key="train_resume_epochs_tiny").set_value("2").run()
     assert under(at, "train_resume_epochs_tiny") == [
         text("settings_err_out_of_range", language, value="2",
              range=text("settings_range_whole", language, low="3", high="100000"))]
     assert at.button(key="train_resume_tiny").disabled
-    at.number_input(key="train_resume_epochs_tiny").set_value(4)
-    at.number_input(key="train_resume_lr_g_tiny").set_value(5.0).run()
+    at.text_input(key="train_resume_epochs_tiny").set_value("4")
+    at.text_input(key="train_resume_lr_g_tiny").set_value("5").run()
     assert under(at, "train_resume_lr_g_tiny") == [
         text("settings_err_out_of_range", language, value="5",
              range=text("settings_range_open_low", language, low="0", high="1"))]
     assert under(at, "train_resume_epochs_tiny") == []
     assert at.button(key="train_resume_tiny").disabled
-    at.number_input(key="train_resume_lr_g_tiny").set_value(0.0).run()
+    at.text_input(key="train_resume_lr_g_tiny").set_value("0").run()
     assert at.button(key="train_resume_tiny").disabled
 
 
 def test_resume_trains_what_the_fields_show(with_run, job_manager) -> None:
     at = open_app("train", "en")
-    at.number_input(key="train_resume_epochs_tiny").set_value(4)
-    at.number_input(key="train_resume_lr_d_tiny").set_value(1e-4).run()
+    at.text_input(key="train_resume_epochs_tiny").set_value("4")
+    at.text_input(key="train_resume_lr_d_tiny").set_value("0.0001").run()
     assert not at.error
     at.button(key="train_resume_tiny").click().run()
     job = job_manager.job("tiny", with_run)
@@ -52,12 +52,12 @@ def test_copy_and_resume_form_checks_its_name_and_epochs(with_run, language) -> 
     RunDir("tiny", with_run).update_info(shipped=True)  # a shipped run is resumed as a copy
     at = open_app("train", language)
     assert not at.button(key="train_copy_tiny").disabled
-    at.number_input(key="train_copy_epochs_tiny").set_value(1).run()
+    at.text_input(key="train_copy_epochs_tiny").set_value("1").run()
     assert under(at, "train_copy_epochs_tiny") == [
         text("settings_err_out_of_range", language, value="1",
              range=text("settings_range_whole", language, low="3", high="100000"))]
     assert at.button(key="train_copy_tiny").disabled
-    at.number_input(key="train_copy_epochs_tiny").set_value(3)
+    at.text_input(key="train_copy_epochs_tiny").set_value("3")
     at.text_input(key="train_copy_name_tiny").set_value("tiny").run()
     assert texts(at, "error") == [text("err_name_taken", language, name="tiny")]
     assert at.button(key="train_copy_tiny").disabled
@@ -85,10 +85,34 @@ def test_a_resume_form_shown_again_after_another_run_has_its_values(with_run) ->
     shutil.copytree(with_run / "tiny", with_run / "other")
     RunDir("tiny", with_run).update_info(shipped=True)  # its Resume is a copy form
     at = open_app("train", "en")
-    assert at.number_input(key="train_copy_epochs_tiny").value == 7
+    assert at.text_input(key="train_copy_epochs_tiny").value == "7"
     for watched in ("other", "tiny", "other"):
         at.selectbox(key=WATCH).set_value(watched).run()
         assert not at.exception, at.exception[0].message if at.exception else ""
-    assert at.number_input(key="train_resume_epochs_other").value == 7
+    assert at.text_input(key="train_resume_epochs_other").value == "7"
     at.selectbox(key=WATCH).set_value("tiny").run()
-    assert not at.exception and at.number_input(key="train_copy_epochs_tiny").value == 7
+    assert not at.exception and at.text_input(key="train_copy_epochs_tiny").value == "7"
+
+
+@pytest.mark.skipif(__import__("torch").cuda.is_available(), reason="the shipped cGAN's own device is here")
+def test_the_shipped_run_trained_on_a_gpu_is_copied_and_resumed_on_a_laptop(checkpoints, job_manager) -> None:  # noqa: F811
+    """pretrained-cgan was trained on CUDA: on a machine without one its copy goes on with this machine's device,
+    where the form showed the library's English error instead of the run."""
+    import shutil
+
+    from gan_core.config import resumed_config
+
+    from .test_app import ROOT
+    from ui.pages.train import WATCH
+
+    shutil.copytree(ROOT / "checkpoints" / "pretrained-cgan", checkpoints / "pretrained-cgan")
+    saved = RunDir("pretrained-cgan", checkpoints).read_info()["config"]
+    assert saved["device"] == "cuda" and resumed_config(saved, 190, "pretrained-cgan", 191).device == "auto"
+    at = open_app("train", "en")
+    at.selectbox(key=WATCH).set_value("pretrained-cgan").run()
+    assert not at.error and not at.exception
+    assert not at.button(key="train_copy_pretrained-cgan").disabled
+    at.button(key="train_copy_pretrained-cgan").click().run()
+    [job] = job_manager.jobs(checkpoints)
+    assert job.device == "cpu" and job.config.model == "cgan"
+    job_manager.stop(job.run_name, checkpoints)

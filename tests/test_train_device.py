@@ -33,24 +33,24 @@ def test_a_gpu_box_trains_the_gpu_settings_and_says_so(a_gpu, language) -> None:
     assert gpu["batch_size"] != cpu["batch_size"] and gpu["g_width"] != cpu.get("g_width", 0)
     at = open_app("train", language)
     assert at.selectbox(key=key("device")).value == "cuda"
-    assert at.number_input(key=key("batch_size")).value == gpu["batch_size"]
-    assert at.number_input(key=key("lr_g")).value == gpu["lr_g"]
+    assert at.text_input(key=key("batch_size")).value == str(gpu["batch_size"])
+    assert at.text_input(key=key("lr_g")).value == f"{gpu['lr_g']:g}"
     assert (at.session_state[key("g_width")], at.session_state[key("d_width")], at.session_state[key("depth")]) == (
         gpu["g_width"], gpu["d_width"], gpu["depth"])
     [line] = chose_line(at, language)
     assert f" {gpu['batch_size']}" in line and f" {gpu['g_width']}" in line and f" {gpu['lr_g']:g}" in line
 
-    at.number_input(key=key("epochs")).set_value(7).run()  # the user's own choice stays through a device change
+    at.text_input(key=key("epochs")).set_value("7").run()  # the user's own choice stays through a device change
     at.selectbox(key=key("device")).set_value("cpu").run()
     assert not at.exception
-    assert at.number_input(key=key("batch_size")).value == cpu["batch_size"]
-    assert at.number_input(key=key("lr_g")).value == cpu["lr_g"]
+    assert at.text_input(key=key("batch_size")).value == str(cpu["batch_size"])
+    assert at.text_input(key=key("lr_g")).value == f"{cpu['lr_g']:g}"
     assert (at.session_state[key("g_width")], at.session_state[key("depth")]) == (0, cpu["depth"])
-    assert at.number_input(key=key("epochs")).value == 7
+    assert at.text_input(key=key("epochs")).value == "7"
     assert chose_line(at, language) == []
 
     at.selectbox(key=key("device")).set_value("cuda").run()
-    assert at.number_input(key=key("batch_size")).value == gpu["batch_size"] and at.session_state[key("depth")] == gpu["depth"]
+    assert at.text_input(key=key("batch_size")).value == str(gpu["batch_size"]) and at.session_state[key("depth")] == gpu["depth"]
     at.selectbox(key=key("model")).set_value("mlp").run()  # a model with nothing to size up on a GPU
     assert chose_line(at, language) == [] and at.session_state[key("depth")] == 0
     assert (at.session_state[key("g_width")], at.session_state[key("d_width")]) == (0, 0)

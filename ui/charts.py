@@ -23,6 +23,8 @@ LIVE_POINTS = 400  # per line of a chart redrawn while a run trains: about one p
 LOG_TICKS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]  # FID runs from about 788 down to a few
 MAX_MARKERS = 30  # per-epoch points get a dot each up to this many epochs; beyond, the line says enough
 FONT = {"family": '"Source Sans", "Source Sans Pro", sans-serif', "size": 16}  # the app's own type, projector-sized
+REFERENCE_COLOUR = "rgba(0,0,0,0.6)"  # reference levels (an equilibrium, a target): dashed, in the legend
+REFERENCE_DASHES = ("dash", "dot", "dashdot", "longdash")  # one per level of a chart, so the legend tells them apart
 
 
 @functools.cache
@@ -49,16 +51,16 @@ class Line:
 
 MAX_EPOCH_MARKS = 20  # dotted epoch lines drawn on a chart at most
 
-def lines_of(history: History, names: dict[str, str], smoothing: float, per_epoch: int, x_in_epochs: bool = False,
+def lines_of(history: History, names: dict[str, str], smoothing: float, steps_per_x: float = 1.0,
              label_prefix: str = "", colours: dict[str, str] | None = None, dashes: dict[str, str] | None = None,
              max_points: int = MAX_POINTS) -> list[Line]:
-    """Smoothed lines of some history columns ({column: label}), against step or epoch, thinned evenly to at
-    most `max_points` points: a chart of step 50,000 costs what one of step 1,500 does."""
+    """Smoothed lines of some history columns ({column: label}), thinned evenly to at most `max_points` points: a
+    chart of step 50,000 costs what one of step 1,500 does. `steps_per_x`: the steps one unit of the x axis
+    holds (1: steps; the steps of an epoch: epochs; a run's steps / 100: % of its training)."""
     data = columns(history)
     count = len(data["loss_d"])
     keep = thin(count, max_points)
-    steps = np.arange(1, count + 1, dtype=np.float64)
-    x = (steps / per_epoch if x_in_epochs else steps)[keep]
+    x = (np.arange(1, count + 1, dtype=np.float64) / steps_per_x)[keep]
     return [Line(label_prefix + label, x, smooth(data[column], smoothing)[keep], (colours or COLOURS)[column],
                  (dashes or {}).get(column, "solid"))
             for column, label in names.items()]
@@ -67,7 +69,8 @@ def lines_of(history: History, names: dict[str, str], smoothing: float, per_epoc
 def figure(lines: list[Line], y_title: str, x_title: str, *, marks: list[float] = (), references: dict[str, float] | None = None,
            y_range: tuple[float, float] | None = None, height: int = 340, log_y: bool = False,
            markers: bool = False) -> go.Figure:
-    """A line chart with optional epoch marks (dotted verticals) and reference levels (dashed, labelled).
+    """A line chart with optional epoch marks (dotted verticals) and reference levels (dashed, each named in the
+    legend with its own dash: a label written on the plot would sit on the curves).
 
     `log_y` for numbers that shrink by orders of magnitude (FID); `markers` for per-epoch points,
     so that a run of one epoch still shows its one point. `y_range` is in the axis' own units
@@ -81,21 +84,17 @@ def figure(lines: list[Line], y_title: str, x_title: str, *, marks: list[float] 
         traces.append({"type": "scatter", "x": line.x, "y": line.y, "name": line.name,
                        "mode": "lines+markers" if dots else "lines", "marker": {"size": 8},
                        "line": {"color": line.colour, "width": 2.5, "dash": line.dash}})
-    shapes, annotations = [], []
+    shapes = []
     step = max(1, math.ceil(len(marks) / MAX_EPOCH_MARKS))  # every k-th epoch, or a long run's chart turns grey
     for mark in list(marks)[::step]:
         shapes.append({"type": "line", "xref": "x", "yref": "y domain", "x0": mark, "x1": mark, "y0": 0, "y1": 1,
                        "line": {"color": "rgba(0,0,0,0.18)", "width": 1, "dash": "dot"}})
-    for label, level in (references or {}).items():
+    for index, (label, level) in enumerate((references or {}).items()):
+        style = {"color": REFERENCE_COLOUR, "width": 2, "dash": REFERENCE_DASHES[index % len(REFERENCE_DASHES)]}
         shapes.append({"type": "line", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1, "y0": level, "y1": level,
-                       "line": {"color": "rgba(0,0,0,0.45)", "width": 1.5, "dash": "dash"}})
-        # Labelled by hand: plotly places a shape's own label at 10**level on a log axis.
-        annotations.append({"x": 0, "xref": "paper", "xanchor": "left", "y": math.log10(level) if log_y else level,
-                            "yref": "y", "yanchor": "bottom", "text": label, "showarrow": False,
-                            # Annotations are drawn above the traces; an opaque box keeps the label readable
-                            # where the curves run through it (a projector washes out thin grey text).
-                            "font": {"size": 16, "color": "rgba(0,0,0,0.9)"}, "bgcolor": "rgba(255,255,255,0.92)",
-                            "bordercolor": "rgba(0,0,0,0.45)", "borderwidth": 1, "borderpad": 3})
+                       "line": style})
+        traces.append({"type": "scatter", "x": [None], "y": [None], "mode": "lines", "name": label, "line": style,
+                       "hoverinfo": "skip"})  # the legend's entry for the line
     xaxis: dict = {"title": {"text": x_title}}
     yaxis: dict = {"title": {"text": y_title}}
     if log_y:  # whole numbers at 1-2-5 steps: plotly's own minor labels ("2", "5") read as the wrong numbers
@@ -109,8 +108,7 @@ def figure(lines: list[Line], y_title: str, x_title: str, *, marks: list[float] 
             xaxis["dtick"] = 1
     return _figure(traces, {"height": height, "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
                             "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-                            "xaxis": xaxis, "yaxis": yaxis, "hovermode": "x unified", "shapes": shapes,
-                            "annotations": annotations})
+                            "xaxis": xaxis, "yaxis": yaxis, "hovermode": "x unified", "shapes": shapes})
 
 
 def _figure(data: list[dict], layout: dict) -> go.Figure:

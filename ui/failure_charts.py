@@ -11,7 +11,7 @@ import streamlit as st
 from gan_core.eval import what_goes_wrong
 from gan_core.errors import GanLabError
 
-from . import charts, pictures, quality
+from . import charts, pictures, quality, settings_words
 from .cache import stamp
 from .i18n import language, t
 
@@ -31,9 +31,8 @@ def recording() -> dict[str, Any]:
 
 
 def settings_line(settings: dict[str, Any]) -> str:
-    shown = ("model", "loss", "lr_g", "lr_d", "d_steps", "batch_size", "seed")
-    return t("wrong_settings", settings=", ".join(f"{name} {settings[name]:g}" if isinstance(settings[name], float)
-                                                    else f"{name} {settings[name]}" for name in shown if name in settings))
+    """The recipe's settings as the Train form names them."""
+    return settings_words.line(settings, ("model", "loss", "lr_g", "lr_d", "d_steps", "batch_size", "seed"))
 
 
 def steps_of(values: list[float]) -> np.ndarray:
@@ -47,11 +46,11 @@ def _drawn(version: int, language: str) -> dict[str, Any]:
     shipped = _recording(version)
     runs = shipped["saturation"]
     colours = {"minimax": MINIMAX_COLOUR, "ns": NS_COLOUR}
-    norms = [charts.Line(t(f"lv_name_{name}"), steps_of(run["grad_g"]), np.asarray(run["grad_g"]), colours[name])
+    norms = [charts.Line(t(f"lv_short_{name}"), steps_of(run["grad_g"]), np.asarray(run["grad_g"]), colours[name])
              for name, run in runs.items()]
     saturation_norms = charts.figure(norms, t("wrong_grad_norm"), t("step"), height=360)
     saturation_norms.update_yaxes(type="log")  # the two norms differ by orders of magnitude
-    believed = [charts.Line(t(f"lv_name_{name}"), steps_of(run["d_fake"]), np.asarray(run["d_fake"]), colours[name])
+    believed = [charts.Line(t(f"lv_short_{name}"), steps_of(run["d_fake"]), np.asarray(run["d_fake"]), colours[name])
                 for name, run in runs.items()]
     found = {"saturation_norms": saturation_norms,
              "saturation_d_fake": charts.figure(believed, t("wrong_saturation_d_fake"), t("step"), height=360,

@@ -50,14 +50,30 @@ def plural(key: str, n: int, **values: object) -> str:
     return forms[min(plural_form(n, language()), len(forms) - 1)].format(n=n, **values)
 
 
+REFUSED_LANGUAGE = "lang_refused"  # Session State: the ?lang= value of the URL this session opened with, not a language
+
+
+def requested_language(value: str | None) -> str | None:
+    """The language a URL's ?lang= asks for: "en", "EN" and " En " all mean English; None for a value that
+    names no language of the app (or no value)."""
+    code = (value or "").strip().lower()
+    return code if code in LANGUAGES else None
+
+
 def language_switch() -> str:
     """The sidebar's language radio. The choice lives in the session and in the URL (?lang=en),
-    so a reload or a shared link keeps it."""
+    so a reload or a shared link keeps it. A ?lang= that names no language of the app is said once,
+    under the switch, until a language is chosen there."""
     if LANGUAGE_KEY not in st.session_state:
         requested = st.query_params.get(LANGUAGE_KEY)
-        st.session_state[LANGUAGE_KEY] = requested if requested in LANGUAGES else DEFAULT_LANGUAGE
+        st.session_state[LANGUAGE_KEY] = requested_language(requested) or DEFAULT_LANGUAGE
+        if requested is not None and requested_language(requested) is None:
+            st.session_state[REFUSED_LANGUAGE] = requested
     with st.sidebar:
-        st.radio("Язык · Language", list(LANGUAGES), key=LANGUAGE_KEY, format_func=LANGUAGES.__getitem__, horizontal=True)
+        st.radio("Язык · Language", list(LANGUAGES), key=LANGUAGE_KEY, format_func=LANGUAGES.__getitem__, horizontal=True,
+                 on_change=lambda: st.session_state.pop(REFUSED_LANGUAGE, None))
+        if REFUSED_LANGUAGE in st.session_state:
+            st.caption(t("lang_refused", value=st.session_state[REFUSED_LANGUAGE][:20]))
     chosen = language()
     if st.query_params.get(LANGUAGE_KEY) != chosen:
         st.query_params[LANGUAGE_KEY] = chosen
@@ -307,8 +323,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "chose_d_width": {"ru": "ширина D {value}", "en": "D width {value}"},
     "chose_depth": {"ru": "глубина {value}", "en": "depth {value}"},
     "chose_batch_size": {"ru": "батч {value}", "en": "batch {value}"},
-    "chose_lr_g": {"ru": "lr G {value}", "en": "lr G {value}"},
-    "chose_lr_d": {"ru": "lr D {value}", "en": "lr D {value}"},
+    "chose_lr_g": {"ru": "скорость обучения G {value}", "en": "learning rate of G {value}"},
+    "chose_lr_d": {"ru": "скорость обучения D {value}", "en": "learning rate of D {value}"},
     "chose_ema_decay": {"ru": "EMA {value}", "en": "EMA {value}"},
     "g_width": {"ru": "Ширина G", "en": "G width"},
     "d_width": {"ru": "Ширина D", "en": "D width"},
@@ -348,10 +364,10 @@ STRINGS: dict[str, dict[str, str]] = {
               "batch can be at most {limit}.",
     },
     "train_background_note": {
-        "ru": "На одном устройстве одновременно обучается не больше чем {runs}. Остальные ждут в очереди "
-              "(число задаёт GAN_LAB_MAX_JOBS_PER_DEVICE).",
-        "en": "At most {runs} train at once on each device; the others wait in a queue "
-              "(set by GAN_LAB_MAX_JOBS_PER_DEVICE).",
+        "ru": "На одном устройстве одновременно обучается не больше чем {runs}. Остальные ждут в очереди. Это "
+              "число учитель задаёт при запуске сервера (переменная `GAN_LAB_MAX_JOBS_PER_DEVICE`).",
+        "en": "Each device trains at most {runs} at once; the others wait in a queue. The teacher sets this "
+              "number when starting the server (the variable `GAN_LAB_MAX_JOBS_PER_DEVICE`).",
     },
     "train_started_toast": {"ru": "Запуск «{name}» передан на обучение", "en": "Run '{name}' handed over for training"},
     "train_watch_h": {"ru": "Ход обучения", "en": "Training progress"},
@@ -437,8 +453,10 @@ STRINGS: dict[str, dict[str, str]] = {
               "sure the classifier is of its guesses.",
     },
     "losses_csv": {"ru": "Скачать CSV", "en": "Download CSV"},
-    "losses_csv_help": {"ru": "Сырые значения выбранных запусков по шагам: run, step, epoch, loss_d, loss_g, d_real, d_fake, grad_g.",
-                        "en": "Raw per-step values of the chosen runs: run, step, epoch, loss_d, loss_g, d_real, d_fake, grad_g."},
+    "losses_csv_help": {"ru": "Сырые значения выбранных запусков по шагам; столбцы файла: `run`, `step`, `epoch`, "
+                              "`loss_d`, `loss_g`, `d_real`, `d_fake`, `grad_g`.",
+                        "en": "Raw per-step values of the chosen runs; the file's columns: `run`, `step`, `epoch`, "
+                              "`loss_d`, `loss_g`, `d_real`, `d_fake`, `grad_g`."},
 
     # --- latent explorer -------------------------------------------------------------------------------------
     "latent_title": {"ru": "Латентное пространство", "en": "Latent explorer"},
@@ -611,7 +629,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_dataset": {"ru": "Данные", "en": "Dataset"},
     "col_device": {"ru": "Устройство", "en": "Device"},
     "col_created": {"ru": "Создан", "en": "Created"},
-    "col_shipped": {"ru": "Предобученный", "en": "Pretrained"},
     "col_value": {"ru": "Значение", "en": "Value"},
     "runs_one_h": {"ru": "Подробнее о запуске", "en": "One run in detail"},
     "runs_details": {"ru": "**Статус:** {status} · **эпохи:** {done} из {target} · **устройство:** {device} · **создан:** {created}",
@@ -619,15 +636,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "runs_download_checkpoint": {"ru": "Скачать checkpoint.pt", "en": "Download checkpoint.pt"},
     "runs_download_checkpoint_help": {
         "ru": "Всё для продолжения обучения: веса G и D, состояния оптимизаторов, история. Открывается через "
-              "torch.load(weights_only=True).",
+              "`torch.load(weights_only=True)`.",
         "en": "Everything needed to train on: the weights of G and D, the optimiser states, the history. Opens with "
-              "torch.load(weights_only=True).",
+              "`torch.load(weights_only=True)`.",
     },
     "runs_download_zip": {"ru": "Скачать весь запуск (.zip)", "en": "Download the whole run (.zip)"},
-    "runs_download_zip_help": {"ru": "Папка запуска целиком: распакуйте её в checkpoints/ на другом компьютере, и запуск "
-                                     "появится в приложении.",
-                               "en": "The whole run folder: unzip it into checkpoints/ on another computer and the run "
-                                     "appears in the app."},
+    "runs_download_zip_help": {"ru": "Папка запуска целиком: распакуйте её в папку `checkpoints/` на другом компьютере, "
+                                     "и запуск появится в приложении.",
+                               "en": "The whole run folder: unzip it into the folder `checkpoints/` on another computer "
+                                     "and the run appears in the app."},
     "runs_no_checkpoint": {"ru": "Контрольной точки ещё нет: она сохраняется в конце каждой эпохи и при остановке.",
                            "en": "No checkpoint yet: one is saved at the end of every epoch and on Stop."},
     "runs_delete": {"ru": "Удалить…", "en": "Delete…"},

@@ -69,12 +69,12 @@ def meaning(loss: str) -> Meaning:
         {"0": 0.0}, {"0": 0.0}, distance_label=t("lv_wgan_distance"), explain=t("lv_explain_wgan-gp"))
 
 
-def distance_line(history: History, label: str, smoothing: float, per_epoch: int, x_in_epochs: bool = False,
+def distance_line(history: History, label: str, smoothing: float, steps_per_x: float = 1.0,
                   colour: str = WASSERSTEIN_COLOUR, dash: str = "solid", max_points: int = charts.MAX_POINTS) -> charts.Line:
-    """WGAN-GP's Wasserstein estimate C(x) − C(G(z)) per step, smoothed and thinned like the other lines."""
+    """WGAN-GP's Wasserstein estimate C(x) − C(G(z)) per step, smoothed and thinned like the other lines (x as
+    `charts.lines_of` has it)."""
     data = columns(history)
     count = len(data["d_real"])
     keep = thin(count, max_points)
-    steps = np.arange(1, count + 1, dtype=np.float64)
-    x = (steps / per_epoch if x_in_epochs else steps)[keep]
+    x = (np.arange(1, count + 1, dtype=np.float64) / steps_per_x)[keep]
     return charts.Line(label, x, smooth(data["d_real"] - data["d_fake"], smoothing)[keep], colour, dash)

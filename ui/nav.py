@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from .i18n import language, t
+
+UNKNOWN_PAGE = "nav_unknown_page"  # Session State: the page name of a mistyped address, said once on Home
 
 
 @dataclass(frozen=True)
@@ -59,3 +62,27 @@ def link(page_id: str, label: str | None = None) -> None:
     spec = SPECS[page_id]
     page = next(page for page in build_pages() if page.url_path == page_id)
     st.page_link(page, label=label or t(f"page_{page_id}"), icon=spec.icon)
+
+
+def open_home_for_an_unknown_address() -> None:
+    """A mistyped address (/lossess) opens Home, and Home says so in the page's language (`unknown_page_note`),
+    where Streamlit would show its own English "Page not found" dialog. Called before st.navigation, which
+    resolves the page the browser asked for: an unknown one is replaced by Home's here. /home is Home too."""
+    manager = getattr(get_script_run_ctx(), "pages_manager", None)
+    asked = getattr(manager, "intended_page_name", None)
+    if not asked or getattr(manager, "intended_page_script_hash", None):
+        return  # the root address, or a page chosen in the app (by its hash, never unknown)
+    pages = build_pages()
+    if any(page.url_path == asked for page in pages):
+        return
+    home = next(page for page in pages if page.url_path == "")
+    manager.set_script_intent(getattr(home, "_script_hash", ""), "")
+    if asked != SPECS["home"].id:
+        st.session_state[UNKNOWN_PAGE] = asked
+
+
+def unknown_page_note() -> None:
+    """Once, above Home: the address named a page the app does not have."""
+    asked = st.session_state.pop(UNKNOWN_PAGE, None)
+    if asked:
+        st.info(t("page_unknown", page=asked[:40]), icon=":material/link_off:")

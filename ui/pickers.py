@@ -63,6 +63,14 @@ def pick_run(key: str, label: str | None = None, choices: list[RunInfo] | None =
     return by_name[chosen]
 
 
+def first_runs(choices: list[RunInfo], person: str) -> list[str]:
+    """The run a page of curves opens on: this person's newest run (their own is what they came to see; the
+    shipped run beside a short run of theirs squeezes theirs into a sliver), else the default run."""
+    own = [run for run in choices if person and run.owner == person and not run.shipped]
+    chosen = own[0] if own else (pick_default_run(choices) or choices[0])
+    return [chosen.name]
+
+
 def no_run_notice() -> None:
     """Pages that need a trained generator say so and send the user to Train."""
     st.info(t("need_run"), icon=":material/info:")

@@ -121,9 +121,10 @@ def train_view(name: str, dataset: str, active: bool) -> None:
                      help=t("help_quality_fid_ratio"))
     fid_col.metric(label("fid"), f"{last['fid']:.1f}", change("fid", "+.1f"), delta_color="inverse",
                    help=t("help_quality_fid"))
-    covered_col.metric(label("classes_covered"), f"{int(last['classes_covered'])} / 10", change("classes_covered", "+.0f"),
+    # Five numbers share the width of the page: the tables' short names, the whole name in each help text.
+    covered_col.metric(t("col_covered"), f"{int(last['classes_covered'])} / 10", change("classes_covered", "+.0f"),
                        help=t("help_quality_classes_covered"))
-    confidence_col.metric(label("mean_confidence"), f"{last['mean_confidence']:.0%}",
+    confidence_col.metric(t("col_confidence"), f"{last['mean_confidence']:.0%}",
                           change("mean_confidence", "+.0%"), help=t("help_quality_mean_confidence"))
     if has_kid:
         kid_col[0].metric(t("col_kid"), f"{last['kid']:.1f}", change("kid", "+.1f"), delta_color="inverse",

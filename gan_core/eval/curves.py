@@ -75,6 +75,23 @@ def epoch_length(history: History, config: TrainConfig | Mapping[str, Any]) -> i
     return steps_per_epoch(config)
 
 
+X_AXES = ("step", "epoch", "progress")  # what a chart of training curves may run along
+
+
+def steps_per_x(history: History, config: TrainConfig | Mapping[str, Any], axis: str, epochs_target: int) -> float:
+    """How many training steps one unit of a curve chart's x axis holds: 1 along steps, an epoch's steps along
+    epochs, a hundredth of the run's planned steps along progress (0-100 %), so that runs of 400 and of 7,800
+    steps each span the whole chart."""
+    if axis == "step":
+        return 1.0
+    per_epoch = epoch_length(history, config)
+    if axis == "epoch":
+        return float(per_epoch)
+    if axis == "progress":
+        return per_epoch * max(1, epochs_target) / 100
+    raise ValueError(f"unknown axis {axis!r}; one of {', '.join(X_AXES)}")
+
+
 def epoch_ends(history: History) -> list[int]:
     """The global step at which each finished epoch ended: where charts put their epoch marks."""
     return [int(record["global_step"]) for record in list(history.epochs)]

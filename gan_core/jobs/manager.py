@@ -571,6 +571,8 @@ class JobManager:
         for message in said:
             if message.get("event") == "running" and job.state == "starting":
                 job.state = "running"
+                log.info("run %s started: %s, epochs to %d, on %s%s", job.run_name, job.config.model,
+                         job.config.epochs, job.device, f" (by {job.owner})" if job.owner else "")
                 if job.stop_requested and job._stop_deadline:  # it hears the stop now: the usual time to save
                     job._stop_deadline = time.monotonic() + self.stop_timeout
             elif message.get("event") == "done":
@@ -599,6 +601,10 @@ class JobManager:
         self._finish(job, state, note)
 
     def _finish(self, job: Job, state: str, note: notes.Note) -> None:
+        # One line on the server's console per run that ends (the app shows these; a teacher spots a failure).
+        log.log(logging.WARNING if state in ("failed", "interrupted") else logging.INFO, "run %s %s", job.run_name,
+                note.message if state in ("finished", "stopped") and note.message else
+                f"{state}: {note.message}" if note.message else state)
         with self._lock:
             job.state, job.note, job.error = state, note, note.message if state == "failed" else ""
             job.finished_at = time.time()

@@ -4,7 +4,8 @@ Everything is checked in memory before a byte is written: the archive is a zip, 
 run's files (`<run>/run.json`, `<run>/checkpoint.pt`, `<run>/epochs/epoch_NNNN.pt`) under one folder, no
 absolute or `..` paths or links, sizes within limits (as declared and as read), run.json is a run
 description with valid settings, and every tensor file loads with `torch.load(weights_only=True)` as the
-kind of GAN Lab file its name says. Only then is the run written to a hidden folder beside the others and
+kind of GAN Lab file its name says. The files a training process leaves in its folder (train.lock, a
+half-written .tmp) are skipped: a run folder zipped by hand holds them. Only then is the run written to a hidden folder beside the others and
 renamed into place, so a bad or interrupted import leaves nothing behind.
 
 An imported run belongs to whoever imports it, whatever its run.json says: the owner written in the archive
@@ -26,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from .checkpoints import (CHECKPOINT_FORMAT, SNAPSHOT_FORMAT, RunDir, RunInfo, default_checkpoints_dir,
-                          load_tensor_source, suggest_run_name, validate_run_name)
+                          load_tensor_source, suggest_run_name, validate_run_name, written_while_training)
 from ..classroom.access import Actor
 from ..classroom.audit import AuditLog
 from ..config import TrainConfig
@@ -100,7 +101,9 @@ def _read_members(archive: str | Path | bytes | BinaryIO, max_member: int, max_t
                 if len(data) > max_member:
                     raise ArchiveError(f"{member.filename} is larger than the limit of {max_member} bytes",
                                        code="archive_too_large", file=member.filename, limit_mb=max_member // 2**20)
-                files[_split(member)[1]] = data
+                relative = _split(member)[1]
+                if relative is not None:
+                    files[relative] = data
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError, ValueError) as error:
         if isinstance(error, GanLabError):
             raise
@@ -112,8 +115,10 @@ def _read_members(archive: str | Path | bytes | BinaryIO, max_member: int, max_t
     return files, folders.pop()
 
 
-def _split(member: zipfile.ZipInfo) -> tuple[str, str]:
-    """(run folder, path inside it) of an allowed member; anything else raises ArchiveError."""
+def _split(member: zipfile.ZipInfo) -> tuple[str, str | None]:
+    """(run folder, path inside it) of an allowed member, (run folder, None) for a file the training process
+    writes while it runs (a run folder zipped by hand holds its train.lock): skipped. Anything else raises
+    ArchiveError."""
     name = member.filename
     path = PurePosixPath(name)
     unsafe = (name.startswith(("/", "\\")) or "\\" in name or ":" in path.parts[0] or ".." in path.parts
@@ -122,6 +127,8 @@ def _split(member: zipfile.ZipInfo) -> tuple[str, str]:
         raise ArchiveError(f"the archive member {name!r} points outside its folder (an absolute path, '..' or a link); "
                            "refused", code="archive_unsafe_path", file=name)
     parts = path.parts
+    if (len(parts) == 2 or (len(parts) == 3 and parts[1] == "epochs")) and written_while_training(parts[-1]):
+        return parts[0], None
     allowed = (len(parts) == 2 and parts[1] in ("run.json", "checkpoint.pt", "history.jsonl")) or \
               (len(parts) == 3 and parts[1] == "epochs" and _EPOCH_FILE.fullmatch(parts[2]))
     if not allowed:

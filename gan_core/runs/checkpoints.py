@@ -53,6 +53,7 @@ CHECKPOINTS_ENV = "GAN_LAB_CHECKPOINTS"
 CHECKPOINT_FORMAT = "gan-lab-checkpoint"
 SNAPSHOT_FORMAT = "gan-lab-epoch-snapshot"
 PREVIEW_FORMAT = "gan-lab-preview"
+PREVIEW_FILE = "preview.pt"
 BROKEN = "broken"  # the status `list_runs` gives a run whose run.json cannot be read
 _RUN_NAME = re.compile(r"^[^\W_][\w.-]{0,63}$")  # \w is Unicode-aware: "урок-1" is fine
 
@@ -99,6 +100,16 @@ def now_iso() -> str:
 
 
 _DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}  # no space left; over the user's quota
+
+
+LOCK_FILE = "train.lock"
+
+
+def written_while_training(file_name: str) -> bool:
+    """Whether a file in a run folder is the training process's own, no part of the run: its lock (left behind
+    when it ends), the preview of its first samples (replaced by the first epoch's) or a half-written temp file of
+    `atomic_write` (".run.json.x1y2.tmp"). An archive leaves them out and an import skips them."""
+    return file_name in (LOCK_FILE, PREVIEW_FILE) or (file_name.startswith(".") and file_name.endswith(".tmp"))
 
 
 def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
@@ -268,7 +279,7 @@ class RunDir:
 
     @property
     def lock_path(self) -> Path:
-        return self.path / "train.lock"
+        return self.path / LOCK_FILE
 
     def exists(self) -> bool:
         return self.info_path.is_file()
@@ -434,7 +445,7 @@ class RunDir:
     # preview.pt: G's samples before the run's first epoch is recorded ------------------
     @property
     def preview_path(self) -> Path:
-        return self.path / "preview.pt"
+        return self.path / PREVIEW_FILE
 
     def save_preview(self, epoch: int, step: int, samples: torch.Tensor) -> None:
         """The fixed-noise samples (uint8) at `step` of `epoch` (1-based), while no epoch snapshot exists yet:
@@ -577,6 +588,6 @@ def run_archive(name: str, root: str | Path | None = None) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for path in sorted(run.path.rglob("*")):
-            if path.is_file() and not path.name.endswith(".tmp") and path not in (run.lock_path, run.preview_path):
+            if path.is_file() and not written_while_training(path.name):
                 archive.write(path, arcname=str(Path(run.name) / path.relative_to(run.path)))
     return buffer.getvalue()

@@ -8,11 +8,12 @@ from __future__ import annotations
 import streamlit as st
 
 from gan_core.classroom.access import ClassLimits
+from gan_core.config import Range
 from gan_core.runs.checkpoints import default_checkpoints_dir
 from gan_core.devices import available_devices
 from gan_core.errors import GanLabError
 
-from ui import board_cards, board_rows, people, run_watch, teacher, turns, wording
+from ui import board_cards, board_rows, number_field, people, run_watch, settings_words, teacher, turns, widgets, wording
 from ui.i18n import plural, t
 
 POLL_SECONDS = 3.0  # while runs train: the board is projected, a few seconds behind is fine
@@ -45,7 +46,7 @@ def queue_panel() -> None:
         return
     for device in devices:
         running = ", ".join(job.run_name for job in manager.running_on(device)) or "—"
-        st.caption(t("board_queue_device", device=device, running=running))
+        st.caption(t("board_queue_device", device=settings_words.device(device), running=running))
         for place, job in enumerate(manager.queue(device), start=1):
             text_col, up_col, down_col = st.columns([6, 1, 1], vertical_alignment="center")
             text_col.markdown(f"{place}. **{job.run_name}** · {people.owner_label(job.owner)} · "
@@ -64,32 +65,48 @@ def limits_text(limits: ClassLimits) -> str:
              devices=", ".join(limits.devices) if limits.devices else t("board_all_devices"))
 
 
+# The limits a teacher may type (0: no limit); typed as text and read here, so a value out of range says so.
+LIMIT_ACTIVE, LIMIT_EPOCHS, LIMIT_MINUTES = Range(0, 100, whole=True), Range(0, 10_000, whole=True), Range(0, 600)
+
+
+def save_limits(active: int, epochs: int, minutes: float, devices: list[str], choices: list[str]) -> None:
+    try:
+        allowed = None if set(devices) == set(choices) else tuple(devices)  # none chosen: refused
+        run_watch.manager().set_limits(ClassLimits(int(active) or None, int(epochs) or None, float(minutes) or None,
+                                                   allowed), by=people.actor())
+    except GanLabError as error:
+        st.session_state["board_error"] = wording.error_text(error)
+    else:
+        st.session_state["board_limits_saved"] = True
+
+
 def limits_panel() -> None:
     """The class limits; 0 means no limit. The library enforces them when a student presses Start."""
     manager = run_watch.manager()
     limits = manager.limits
     st.subheader(t("board_limits_h"))
     choices = [device.choice for device in available_devices()]
-    with st.form("board_limits"):
-        active_col, epochs_col, minutes_col, devices_col = st.columns(4)
-        active = active_col.number_input(t("board_limit_active"), min_value=0, max_value=100, step=1,
-                                         value=limits.max_active_per_student or 0)
-        epochs = epochs_col.number_input(t("board_limit_epochs"), min_value=0, max_value=10_000, step=1,
-                                         value=limits.max_epochs or 0)
-        minutes = minutes_col.number_input(t("board_limit_minutes"), min_value=0.0, max_value=600.0, step=1.0,
-                                           value=float(limits.max_minutes or 0.0))
-        devices = devices_col.multiselect(t("board_limit_devices"), choices,
-                                          default=[d for d in (limits.devices or choices) if d in choices])
-        st.caption(t("board_limits_zero"))
-        if st.form_submit_button(t("board_limits_save"), type="primary"):
-            try:
-                allowed = None if set(devices) == set(choices) else tuple(devices)  # none chosen: refused
-                manager.set_limits(ClassLimits(int(active) or None, int(epochs) or None, float(minutes) or None, allowed),
-                                   by=people.actor())
-            except GanLabError as error:
-                st.error(wording.error_text(error))
-            else:
-                st.success(t("board_limits_saved"), icon=":material/check_circle:")
+    widgets.default("board_limit_active", limits.max_active_per_student or 0)
+    widgets.default("board_limit_epochs", limits.max_epochs or 0)
+    widgets.default("board_limit_minutes", float(limits.max_minutes or 0.0))
+    widgets.default("board_limit_devices", [d for d in (limits.devices or choices) if d in choices])
+    active_col, epochs_col, minutes_col, devices_col = st.columns([1, 1, 1, 1.5])  # each device's name whole
+    wrong = False
+    for column, name, allowed in ((active_col, "active", LIMIT_ACTIVE), (epochs_col, "epochs", LIMIT_EPOCHS),
+                                  (minutes_col, "minutes", LIMIT_MINUTES)):
+        with column:
+            number_field.number_field(t(f"board_limit_{name}"), f"board_limit_{name}", allowed)
+        wrong = wrong or number_field.read(f"board_limit_{name}", allowed)[1] is not None
+    devices = devices_col.multiselect(t("board_limit_devices"), choices, key="board_limit_devices", select_all=False,
+                                      placeholder=t("choose_options"),
+                                      format_func={choice: settings_words.device(choice) for choice in choices}.__getitem__)
+    st.caption(t("board_limits_zero"))
+    values = [number_field.read(f"board_limit_{name}", allowed)[0]
+              for name, allowed in (("active", LIMIT_ACTIVE), ("epochs", LIMIT_EPOCHS), ("minutes", LIMIT_MINUTES))]
+    st.button(t("board_limits_save"), type="primary", disabled=wrong, on_click=save_limits,
+              args=(*values, devices, choices), key="board_limits_save")
+    if st.session_state.pop("board_limits_saved", False):
+        st.success(t("board_limits_saved"), icon=":material/check_circle:")
     st.caption(limits_text(manager.limits))
 
 

@@ -13,7 +13,7 @@ import torch
 from gan_core.runs.checkpoints import RunInfo
 from gan_core.errors import GanLabError
 
-from ui import cache, charts, pickers, pictures, quality, turns, widgets, wording
+from ui import cache, charts, number_field, pickers, pictures, quality, turns, widgets, wording
 from ui.widgets import KEEP
 from ui.i18n import plural, t
 
@@ -168,7 +168,9 @@ def render() -> None:
     count = n_col.select_slider(t("compare_n"), GRID_SIZES, key=f"{KEEP}compare_n")
     n = measured_col.select_slider(t("compare_n_measured"), MEASURED, key=f"{KEEP}compare_measured",
                                    help=t("compare_n_measured_help"))
-    seed = seed_col.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=f"{KEEP}compare_seed")
+    widgets.default(f"{KEEP}compare_seed", 0)
+    with seed_col:
+        seed = number_field.number_field(t("seed"), f"{KEEP}compare_seed", number_field.SEED)
     dataset_name = run.dataset if run is not None else "mnist-5k"
     try:
         with st.spinner(t("loading_data")):

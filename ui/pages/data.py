@@ -10,7 +10,7 @@ from gan_core.data import DATASETS
 from gan_core.errors import GanLabError
 from gan_core.images import upscale
 
-from ui import cache, datasets, nav, pictures, widgets, wording
+from ui import cache, datasets, nav, number_field, pictures, widgets, wording
 from ui.i18n import t
 
 GRID = 64  # samples per grid: 8 x 8
@@ -53,8 +53,8 @@ def render() -> None:
         name = st.selectbox(t("dataset"), DATASETS, key=f"{widgets.KEEP}data_dataset", format_func=datasets.labels().__getitem__)
         datasets.missing_note(name)
     with right:
-        seed = st.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=f"{widgets.KEEP}data_seed",
-                               help=t("data_seed_help"))
+        widgets.default(f"{widgets.KEEP}data_seed", 0)
+        seed = number_field.number_field(t("seed"), f"{widgets.KEEP}data_seed", number_field.SEED, help=t("data_seed_help"))
     try:
         with st.spinner(t("loading_data")):
             data = cache.dataset(name)
@@ -87,7 +87,7 @@ def render() -> None:
         st.subheader(t("data_full_h"))
         pictures.show(cache.data_grid("gaussian-full", name, GRID, int(seed), 8, 560))
         st.markdown(t("data_full"))
-    st.button(t("data_reseed"), on_click=widgets.set_widget, args=(f"{widgets.KEEP}data_seed", int(seed) + 1),
+    st.button(t("data_reseed"), on_click=widgets.set_widget, args=(f"{widgets.KEEP}data_seed", str(int(seed) + 1)),
               icon=":material/casino:")
 
     with st.expander(t("data_corr_h")):

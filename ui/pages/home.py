@@ -60,8 +60,8 @@ def render() -> None:
     failure_charts.render_section()
 
     st.header(t("home_pages_h"))
-    for page_id in ("data", "train", "losses", "toy2d", "latent", "progression", "compare", "runs"):
-        link, about = st.columns([1, 3], vertical_alignment="center")
+    for page_id in ("data", "train", "losses", "toy2d", "latent", "progression", "compare", "runs", "board"):
+        link, about = st.columns([2, 3], vertical_alignment="center")  # the longest title reads whole at 1280 px
         with link:
             nav.link(page_id)
         with about:

@@ -23,7 +23,7 @@ from gan_core.eval.metrics import classify_one, judge_nearest, nearest_training_
 from gan_core.models import NUM_CLASSES
 from gan_core.sampling import LoadedGenerator
 
-from ui import cache, charts, pickers, pictures, quality, turns, widgets, wording
+from ui import cache, charts, number_field, pickers, pictures, quality, turns, widgets, wording
 from ui.widgets import KEEP
 from ui.i18n import language, t
 
@@ -60,13 +60,16 @@ def from_seed(run: RunInfo, generator: LoadedGenerator, seed: int) -> None:
 
 
 def apply_seed(run: RunInfo, generator: LoadedGenerator) -> None:
-    if not widgets.stale(f"{KEEP}latent_seed"):  # the seed Random replaced, echoed back by a poll: not a choice
-        from_seed(run, generator, st.session_state[f"{KEEP}latent_seed"])
+    if widgets.stale(f"{KEEP}latent_seed"):  # the seed Random replaced, echoed back by a poll: not a choice
+        return
+    seed, problem = number_field.read(f"{KEEP}latent_seed", number_field.SEED)
+    if problem is None:  # otherwise the field says why, and z stays
+        from_seed(run, generator, seed)
 
 
 def randomize(run: RunInfo, generator: LoadedGenerator) -> None:
     seed = secrets.randbelow(1_000_000)
-    widgets.set_widget(f"{KEEP}latent_seed", seed)
+    widgets.set_widget(f"{KEEP}latent_seed", str(seed))
     from_seed(run, generator, seed)
 
 
@@ -74,7 +77,8 @@ def current_vector(run: RunInfo, generator: LoadedGenerator) -> torch.Tensor:
     """z as the sliders say now; the first visit starts from the seed, a visit back from where it was left."""
     key = z_key(run, generator.latent_dim)
     if key not in st.session_state:
-        from_seed(run, generator, st.session_state[f"{KEEP}latent_seed"])
+        seed, problem = number_field.read(f"{KEEP}latent_seed", number_field.SEED)
+        from_seed(run, generator, seed if problem is None else 0)
     saved = st.session_state[key]
     values = []
     for index in range(generator.latent_dim):
@@ -166,12 +170,13 @@ def latent_slider(run: RunInfo, index: int) -> None:
 @wording.shows_user_errors
 def sliders_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     z = current_vector(run, generator)
+    label = digit_picker(generator)  # across the page: in half of it, 8 and 9 fell off its edge at 1280 px
     image_col, sliders_col = st.columns([1, 1], gap="large")  # the digit, its nearest image, the guess
-    with sliders_col:  # drawn first: the digit picker decides what the image column shows
-        label = digit_picker(generator)
+    with sliders_col:
         seed_col, random_col, zero_col = st.columns([0.9, 1.4, 0.9], vertical_alignment="bottom")  # whole labels at 1280 px
-        seed_col.number_input(t("seed"), min_value=0, max_value=2**31 - 1, step=1, key=f"{KEEP}latent_seed",
-                              on_change=apply_seed, args=(run, generator), help=t("latent_seed_help"))
+        with seed_col:
+            number_field.number_field(t("seed"), f"{KEEP}latent_seed", number_field.SEED, on_change=apply_seed,
+                                      args=(run, generator), help=t("latent_seed_help"))
         random_col.button(t("latent_random"), on_click=randomize, args=(run, generator), width="stretch",
                           icon=":material/casino:")
         zero_col.button(t("latent_zero"), on_click=set_vector, args=(run, [0.0] * generator.latent_dim),
@@ -207,8 +212,9 @@ def style_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     widgets.default(f"{KEEP}cgan_style_current", True)
     rows_col, seed_col, current_col = st.columns([2, 1, 2], vertical_alignment="bottom")
     rows = rows_col.slider(t("cgan_style_rows"), 1, 12, key=f"{KEEP}cgan_style_rows")
-    seed = seed_col.number_input(t("cgan_style_seed"), min_value=0, max_value=2**31 - 1, step=1,
-                                 key=f"{KEEP}cgan_style_seed", help=t("cgan_style_seed_help"))
+    with seed_col:
+        seed = number_field.number_field(t("cgan_style_seed"), f"{KEEP}cgan_style_seed", number_field.SEED,
+                                         help=t("cgan_style_seed_help"))
     use_current = current_col.checkbox(t("cgan_style_current"), key=f"{KEEP}cgan_style_current",
                                        help=t("cgan_style_current_help"))
     styles = generator.noise(int(rows), int(seed))
@@ -233,7 +239,8 @@ def digit_walk(generator: LoadedGenerator, run: RunInfo) -> None:
     from_col, to_col, seed_col, steps_col = st.columns([1, 1, 1, 2], vertical_alignment="bottom")
     start = from_col.selectbox(t("cgan_walk_from"), DIGITS, key=f"{KEEP}cgan_walk_from")
     end = to_col.selectbox(t("cgan_walk_to"), DIGITS, key=f"{KEEP}cgan_walk_to")
-    seed = seed_col.number_input(t("cgan_walk_seed"), min_value=0, max_value=2**31 - 1, step=1, key=f"{KEEP}cgan_walk_seed")
+    with seed_col:
+        seed = number_field.number_field(t("cgan_walk_seed"), f"{KEEP}cgan_walk_seed", number_field.SEED)
     steps = steps_col.slider(t("latent_steps"), 3, 16, key=f"{KEEP}cgan_walk_steps")
     z = generator.noise(1, int(seed)).repeat(int(steps), 1)
     images = generator.generate(z, label_walk(int(start), int(end), int(steps), NUM_CLASSES))
@@ -258,8 +265,10 @@ def interpolation_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     widgets.default(f"{KEEP}latent_seed_b", 2)
     widgets.default(f"{KEEP}latent_steps", 10)
     a_col, b_col, steps_col, current_col = st.columns([1, 1, 2, 2], vertical_alignment="bottom")
-    seed_a = a_col.number_input(t("latent_seed_a"), min_value=0, max_value=2**31 - 1, step=1, key=f"{KEEP}latent_seed_a")
-    seed_b = b_col.number_input(t("latent_seed_b"), min_value=0, max_value=2**31 - 1, step=1, key=f"{KEEP}latent_seed_b")
+    with a_col:
+        seed_a = number_field.number_field(t("latent_seed_a"), f"{KEEP}latent_seed_a", number_field.SEED)
+    with b_col:
+        seed_b = number_field.number_field(t("latent_seed_b"), f"{KEEP}latent_seed_b", number_field.SEED)
     steps = steps_col.slider(t("latent_steps"), 3, 16, key=f"{KEEP}latent_steps")
     use_current = current_col.checkbox(t("latent_use_current"), key=f"{KEEP}latent_use_current",
                                        help=t("latent_use_current_help"))
@@ -302,12 +311,12 @@ def directions_mode(run: RunInfo, generator: LoadedGenerator) -> None:
         found = cache.directions(run)
     count = min(DIRECTIONS_SHOWN, len(found))
     widgets.default(f"{KEEP}latent_dir_seed", 0)
+    label = digit_picker(generator)  # across the page, as in the sliders' mode
     image_col, sliders_col = st.columns([1, 1], gap="large")  # the digit, its nearest image, the guess
     with sliders_col:
-        label = digit_picker(generator)
         seed_col, reset_col = st.columns(2, vertical_alignment="bottom")
-        seed = seed_col.number_input(t("latent_dir_seed"), min_value=0, max_value=2**31 - 1, step=1,
-                                     key=f"{KEEP}latent_dir_seed")
+        with seed_col:
+            seed = number_field.number_field(t("latent_dir_seed"), f"{KEEP}latent_dir_seed", number_field.SEED)
         reset_col.button(t("latent_dir_reset"), on_click=reset_amounts, args=(run, count), icon=":material/restart_alt:",
                          width="stretch")
         amounts = []

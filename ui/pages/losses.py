@@ -6,13 +6,16 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from gan_core.runs.checkpoints import default_checkpoints_dir, pick_default_run
-from gan_core.eval.curves import STEP_COLUMNS, class_histograms, epoch_ends, epoch_length, epoch_metrics, history_csv
+from gan_core.runs.checkpoints import default_checkpoints_dir
+from gan_core.eval.curves import (STEP_COLUMNS, X_AXES, class_histograms, epoch_ends, epoch_length, epoch_metrics,
+                                  history_csv, steps_per_x)
 
-from ui import cache, charts, nav, pickers, pictures, quality, run_watch, widgets, wording
+from ui import cache, charts, nav, people, pickers, pictures, quality, run_watch, widgets, wording
 from ui.loss_meaning import distance_line, meaning, run_loss
 from ui.widgets import KEEP
 from ui.i18n import language, t
+
+AUTO = "losses_runs_auto"  # the runs the page chose itself; kept only while the choice is still the page's
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -57,31 +60,36 @@ def saved_config(name: str) -> dict:
     return info.config if info is not None else {}
 
 
+def epochs_target(name: str) -> int:
+    info = run_watch.run_info(name)
+    return info.epochs_target if info is not None else int(saved_config(name).get("epochs", 1))
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
-def curve_figures(chosen: tuple[str, ...], versions: tuple, smoothing: float, in_epochs: bool,
+def curve_figures(chosen: tuple[str, ...], versions: tuple, smoothing: float, axis: str,
                   language: str) -> tuple[go.Figure, go.Figure]:
     """The loss chart and the D-output chart of the chosen runs, built once per version of their histories
-    and choice of smoothing and axis, for every student (at most charts.MAX_POINTS points a line)."""
+    and choice of smoothing and axis, for every student (at most charts.MAX_POINTS points a line). Along
+    progress every run spans the chart, however many steps it has."""
     single = len(chosen) == 1
     loss_lines, output_lines, marks, meanings = [], [], [], {}
     for index, name in enumerate(chosen):
         history = cache.history(name)
         config = saved_config(name)
         means = meanings.setdefault(run_loss(config), meaning(run_loss(config)))  # labels by what the curves mean
-        per_epoch = epoch_length(history, config)
+        per_x = steps_per_x(history, config, axis, epochs_target(name))
         prefix = "" if single else f"{name} · "
         colours = None if single else dict.fromkeys(STEP_COLUMNS,
                                                      charts.RUN_COLOURS[index % len(charts.RUN_COLOURS)])
         dashes = None if single else {"loss_g": "dash", "d_fake": "dash"}
-        loss_lines += charts.lines_of(history, means.loss_labels, smoothing, per_epoch, in_epochs, prefix, colours, dashes)
-        output_lines += charts.lines_of(history, means.output_labels, smoothing, per_epoch, in_epochs, prefix, colours, dashes)
+        loss_lines += charts.lines_of(history, means.loss_labels, smoothing, per_x, prefix, colours, dashes)
+        output_lines += charts.lines_of(history, means.output_labels, smoothing, per_x, prefix, colours, dashes)
         if means.distance_label:
-            output_lines.append(distance_line(history, prefix + means.distance_label, smoothing, per_epoch, in_epochs,
+            output_lines.append(distance_line(history, prefix + means.distance_label, smoothing, per_x,
                                               **({} if single else {"colour": colours["d_real"], "dash": "dot"})))
         if single:
-            ends = epoch_ends(history)
-            marks = [end / per_epoch for end in ends] if in_epochs else [float(end) for end in ends]
-    x_title = t("epoch") if in_epochs else t("step")
+            marks = [end / per_x for end in epoch_ends(history)]
+    x_title = t(f"losses_axis_{axis}")
     # One loss among the chosen runs: its reference levels and range; several: the curves without them.
     means = next(iter(meanings.values())) if len(meanings) == 1 else None
     return (charts.figure(loss_lines, t("loss"), x_title, marks=marks, height=420,
@@ -103,26 +111,33 @@ def render() -> None:
         return
     names = [run.name for run in runs]
     chosen_key = f"{KEEP}losses_runs"
-    if not st.session_state.get(chosen_key) or not set(st.session_state[chosen_key]) <= set(names):
-        kept = [name for name in st.session_state.get(chosen_key) or [] if name in names]
-        st.session_state[chosen_key] = kept or [(pick_default_run(runs) or runs[0]).name]  # like every picker
+    chosen_now = st.session_state.get(chosen_key) or []
+    if not chosen_now or st.session_state.get(AUTO) == chosen_now:  # not a person's choice: the page's, again
+        st.session_state[chosen_key] = st.session_state[AUTO] = pickers.first_runs(runs, people.student_name())
+    elif not set(chosen_now) <= set(names):  # a chosen run was deleted or renamed
+        st.session_state[chosen_key] = [name for name in chosen_now if name in names] or pickers.first_runs(
+            runs, people.student_name())
     widgets.default(f"{KEEP}losses_smoothing", 0.8)
-    widgets.default(f"{KEEP}losses_axis", "step")
+    axis_key = f"{KEEP}losses_axis"
+    if not st.session_state.get("losses_axis_chosen"):  # until a person picks one: several runs each span the chart
+        st.session_state[axis_key] = "progress" if len(st.session_state[chosen_key]) > 1 else "step"
 
-    pick_col, smooth_col, axis_col = st.columns([3, 2, 1], gap="medium")
-    chosen = pick_col.multiselect(t("losses_runs"), names, key=chosen_key, help=t("losses_runs_help"))
+    pick_col, smooth_col, axis_col = st.columns([3, 2, 2], gap="medium")
+    chosen = pick_col.multiselect(t("losses_runs"), names, key=chosen_key, help=t("losses_runs_help"),
+                                  on_change=lambda: st.session_state.pop(AUTO, None), select_all=False,
+                                  placeholder=t("choose_options"))
     smoothing = smooth_col.slider(t("smoothing"), 0.0, 0.99, step=0.01, key=f"{KEEP}losses_smoothing",
                                   help=t("smoothing_help"))
-    axis = axis_col.radio(t("losses_axis"), ["step", "epoch"], key=f"{KEEP}losses_axis",
-                          format_func={"step": t("step"), "epoch": t("epoch")}.__getitem__, horizontal=True)
+    axis = axis_col.radio(t("losses_axis"), list(X_AXES), key=axis_key, help=t("losses_axis_help"),
+                          format_func={name: t(f"losses_axis_{name}") for name in X_AXES}.__getitem__,
+                          on_change=lambda: st.session_state.__setitem__("losses_axis_chosen", True))
     if not chosen:
         st.info(t("losses_pick"))
         return
 
-    in_epochs = axis == "epoch"
     versions = tuple(cache.history_version(name) for name in chosen)
-    loss_figure, output_figure = curve_figures(tuple(chosen), versions, float(smoothing), in_epochs, language())
-    if len(chosen) > 1 and not in_epochs:
+    loss_figure, output_figure = curve_figures(tuple(chosen), versions, float(smoothing), axis, language())
+    if len(chosen) > 1 and axis == "step":
         st.caption(t("losses_marks_note"))
 
     meanings = {loss: meaning(loss) for loss in

@@ -10,9 +10,9 @@ from gan_core.runs.archive import import_run
 from gan_core.runs.checkpoints import RunDir, RunInfo, default_checkpoints_dir, run_archive
 from gan_core.errors import GanLabError
 
-from ui import people, pickers, run_watch, widgets, wording
+from ui import people, pickers, run_watch, settings_words, widgets, wording
 from ui.widgets import KEEP
-from ui.i18n import STRINGS, plural, t
+from ui.i18n import plural, t
 
 CONFIRM = "runs_confirm_delete"
 
@@ -25,23 +25,29 @@ def live_status(run: RunInfo) -> str:
 
 
 def table(runs: list[RunInfo]) -> None:
+    """Every run, queued ones first, in a plain table: every column title reads in full at 1280 px (a dataframe
+    cut them), and no toolbar of Streamlit's own in English. A shipped run's owner is the app; the device is its
+    kind (the hardware's name is in the run's details below)."""
     manager = run_watch.manager()
     rows = []
     for job in manager.jobs(default_checkpoints_dir()):  # queued runs have no folder yet, but are runs to people
         if job.state == "queued":
             rows.append({t("col_name"): job.run_name, t("col_owner"): people.owner_label(job.owner),
                          t("col_status"): t("queue_place", place=manager.queue_position(job)),
-                         t("col_epochs"): f"0 / {job.config.epochs}", t("col_model"): job.config.model,
-                         t("col_dataset"): job.config.dataset, t("col_device"): job.device, t("col_created"): "",
-                         t("col_shipped"): False})
+                         t("col_epochs"): f"0 / {job.config.epochs}",
+                         t("col_model"): settings_words.value("model", job.config.model),
+                         t("col_dataset"): settings_words.value("dataset", job.config.dataset),
+                         t("col_device"): settings_words.device(job.device), t("col_created"): ""})
     for run in runs:
-        rows.append({t("col_name"): run.name, t("col_owner"): people.owner_label(run.owner),
+        rows.append({t("col_name"): run.name,
+                     t("col_owner"): t("shipped") if run.shipped else people.owner_label(run.owner),
                      t("col_status"): live_status(run),
                      t("col_epochs"): "" if run.broken else f"{run.epochs_done} / {run.epochs_target}",
-                     t("col_model"): run.model,
-                     t("col_dataset"): run.dataset, t("col_device"): run.device,
-                     t("col_created"): run.created.replace("T", " ")[:16], t("col_shipped"): run.shipped})
-    st.dataframe(rows, hide_index=True, width="stretch")
+                     t("col_model"): settings_words.value("model", run.model) if run.model else "",
+                     t("col_dataset"): settings_words.value("dataset", run.dataset) if run.dataset else "",
+                     t("col_device"): settings_words.device(run.device, hardware=False) if run.device else "",
+                     t("col_created"): run.created.replace("T", " ")[:16]})
+    st.table(rows, hide_index=True)
 
 
 def confirm_delete(name: str) -> None:
@@ -67,33 +73,6 @@ def rename(name: str) -> None:
     else:
         st.session_state["runs_renamed"] = (name, new_name)
         st.session_state[f"{KEEP}runs_selected_next"] = new_name
-
-
-def setting_value(name: str, value: object) -> str:
-    """A saved setting as the Train page would show it: models and datasets by their labels, numbers plainly."""
-    if name in ("model", "dataset") and f"{name}_{value}" in STRINGS:
-        return t(f"{name}_{value}")
-    if name == "device" and f"device_choice_{value}" in STRINGS:
-        return t(f"device_choice_{value}")
-    if isinstance(value, bool):
-        return t("setting_yes") if value else t("setting_no")
-    if name == "ema_decay" and value == 0:
-        return t("setting_off")
-    if isinstance(value, (list, tuple)):
-        return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
-def settings_rows(config: dict) -> list[dict[str, str]]:
-    """One row per saved setting: the label of its Train field (raw keys only for settings the app does not know)."""
-    labels = {"betas": t("setting_betas"), "tf32": t("setting_tf32"), "device": t("setting_device")}
-    rows = []
-    for name, value in config.items():
-        label = labels.get(name) or (t(name) if name in STRINGS else name)
-        rows.append({t("col_setting"): label, t("col_value"): setting_value(name, value)})
-    return rows
 
 
 def delete_buttons(name: str) -> None:
@@ -126,7 +105,8 @@ def details(run: RunInfo) -> None:
     about, actions = st.columns([3, 2], gap="large")
     with about:
         st.markdown(t("runs_details", status=live_status(run), done=run.epochs_done, target=run.epochs_target,
-                      device=run.device or "—", created=run.created.replace("T", " ")[:19]))
+                      device=settings_words.device(run.device) if run.device else "—",
+                      created=run.created.replace("T", " ")[:19]))
         st.caption(t("people_owner", name=people.owner_label(run.owner)))
         if run.imported_from:
             st.caption(t("runs_imported_from", name=run.imported_from))
@@ -134,7 +114,7 @@ def details(run: RunInfo) -> None:
             st.caption(wording.note_text(run.note))
         if run.status == "stopped" and not active and people.stopped_by_text(run.stopped_by):
             st.caption(people.stopped_by_text(run.stopped_by))
-        st.table(settings_rows(run.config), hide_index=True)
+        st.table(settings_words.rows(run.config, t("col_setting"), t("col_value")), hide_index=True)
     with actions:
         if folder.checkpoint_path.is_file():
             st.download_button(t("runs_download_checkpoint"), data=folder.checkpoint_path.read_bytes,

@@ -29,7 +29,8 @@ from gan_core.models import MODELS
 from gan_core.history import History, Progress
 from gan_core.runs.notes import NONE
 
-from ui import cache, charts, datasets, nav, people, pickers, pictures, quality, run_watch, turns, widgets, wording
+from ui import (cache, charts, datasets, nav, number_field, people, pickers, pictures, quality, run_watch,
+                settings_words, turns, widgets, wording)
 from ui.widgets import KEEP
 from ui.i18n import STRINGS, language, plural, t
 from ui.loss_meaning import Meaning, distance_line, meaning, run_loss
@@ -43,6 +44,17 @@ def key(name: str) -> str:
     return f"{KEEP}train_{name}"
 
 
+# The settings typed as numbers. Their fields hold text (ui/number_field.py): what was typed stays, and the
+# library reads it (gan_core.config.config_from_form), so a value it cannot use says why under its field.
+NUMBER_FIELDS = ("r1", "epochs", "batch_size", "latent_dim", "d_steps", "lr_g", "lr_d", "seed", "ema_decay", "beta1",
+                 "beta2")
+
+
+def field_value(name: str, value: Any) -> Any:
+    """A setting's value as its field holds it: text for a number field, else the value itself."""
+    return number_field.text_of(value) if name in NUMBER_FIELDS else value
+
+
 # --- the settings of a new run ------------------------------------------------------------------
 def init_settings(root: Path) -> None:
     """First visit: the library's defaults, a fresh seed (so a class trains a spread of runs, each
@@ -52,14 +64,14 @@ def init_settings(root: Path) -> None:
     widgets.default(key("device"), available_devices()[0].choice)
     defaults = TrainConfig.for_model(TrainConfig().model, device=st.session_state[key("device")])  # a GPU: its own
     for name, value in form_values(defaults).items():  # every setting, derived from TrainConfig
-        widgets.default(key(name), value)
+        widgets.default(key(name), field_value(name, value))
     if key("name") not in st.session_state:
         suggest_name(root)
 
 
 def fresh_seed() -> None:
     seed = st.session_state["train_fresh_seed"] = secrets.randbelow(2**31)
-    widgets.set_widget(key("seed"), seed)
+    widgets.set_widget(key("seed"), str(seed))
 
 
 def name_prefix() -> str:
@@ -115,10 +127,10 @@ def device_choice_caption(model: str) -> None:
 def apply_settings(values: dict[str, Any]) -> None:
     for name, value in values.items():
         if name == "betas":
-            widgets.set_widget(key("beta1"), value[0])
-            widgets.set_widget(key("beta2"), value[1])
+            widgets.set_widget(key("beta1"), field_value("beta1", value[0]))
+            widgets.set_widget(key("beta2"), field_value("beta2", value[1]))
         else:
-            widgets.set_widget(key(name), value)
+            widgets.set_widget(key(name), field_value(name, value))
 
 
 def model_changed(root: Path) -> None:
@@ -144,8 +156,7 @@ def settings() -> dict[str, Any]:
     return {name: st.session_state[key(name)] for name in (*form_fields(), "name")}
 
 
-def shown(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+shown = number_field.text_of
 
 
 def error_text(error: FieldError, value: Any) -> str:
@@ -155,9 +166,7 @@ def error_text(error: FieldError, value: Any) -> str:
                  k=plural("n_d_steps", error.details["k"]))
     if error.code == "unavailable":  # the device: the library's own error, translated
         return wording.error_text(code=error.details["code"], params=error.details["params"], detail=error.message)
-    allowed = error.allowed
-    range_text = t(f"settings_range_{allowed.kind}", low=shown(allowed.low), high=shown(allowed.high)) if allowed else ""
-    return t(f"settings_err_{error.code}", value=shown(value), range=range_text)
+    return number_field.problem_text(error, value)
 
 
 def check(values: dict[str, Any], root: Path) -> tuple[TrainConfig | None, dict[str, str]]:
@@ -169,16 +178,16 @@ def check(values: dict[str, Any], root: Path) -> tuple[TrainConfig | None, dict[
     if problem is not None:
         errors["name"] = t(f"err_name_{problem}", name=(values["name"] or "").strip())
     if not errors:
-        errors.update(limit_errors(values))
+        errors.update(limit_errors(values, result.config))
     return (result.config if not errors else None), errors
 
 
-def limit_errors(values: dict[str, Any]) -> dict[str, str]:
+def limit_errors(values: dict[str, Any], config: TrainConfig) -> dict[str, str]:
     """The class limits the library would refuse a student's Start for, said before they press it."""
     if people.is_teacher():
         return {}
     limits, errors = run_watch.manager().limits, {}
-    if limits.max_epochs is not None and int(values["epochs"]) > limits.max_epochs:
+    if limits.max_epochs is not None and config.epochs > limits.max_epochs:
         errors["epochs"] = t("error_limit_epochs", n=limits.max_epochs)
     if limits.devices is not None and values["device"] not in limits.devices and values["device"] != "auto":
         errors["device"] = t("error_limit_devices", devices=", ".join(limits.devices))
@@ -191,19 +200,31 @@ def limit_errors(values: dict[str, Any]) -> dict[str, str]:
 def start(root: Path) -> None:
     """Start button: check, hand the run to the job manager, watch it, and offer a fresh name."""
     values = settings()
+    name = (values["name"] or "").strip()
     config, errors = check(values, root)
-    if config is None:
+    if config is None:  # the form changed since it was drawn (another tab of this student started this run)
+        st.session_state["train_submit_error"] = refusal(name, errors, root)
         return
     try:
-        run_watch.manager().submit(config, values["name"].strip(), root, by=people.claimed_actor())
+        run_watch.manager().submit(config, name, root, by=people.claimed_actor())
     except GanLabError as error:
-        st.session_state["train_submit_error"] = wording.error_text(error)
+        st.session_state["train_submit_error"] = refusal(name, {"submit": wording.error_text(error)}, root)
         return
-    st.session_state[WATCH] = values["name"].strip()
-    st.session_state["train_started"] = values["name"].strip()
+    st.session_state[WATCH] = name
+    st.session_state["train_started"] = name
     suggest_name(root)
-    if values["seed"] == st.session_state.get("train_fresh_seed"):  # the next run gets its own seed too
+    if config.seed == st.session_state.get("train_fresh_seed"):  # the next run gets its own seed too
         fresh_seed()
+
+
+def refusal(name: str, errors: dict[str, str], root: Path) -> str:
+    """Why Start started nothing, said where the student looks. A run of this name that this student is already
+    training was started a moment ago in another tab: say so, and watch it here too."""
+    job = run_watch.manager().job(name, root) if name else None
+    if job is not None and job.active and job.owner == people.student_name():
+        st.session_state["train_watch_next"] = name
+        return t("train_start_already", name=name)
+    return t("train_start_refused", reasons=" ".join(errors.values()))
 
 
 def error_under(errors: dict[str, str], field: str) -> None:
@@ -212,13 +233,15 @@ def error_under(errors: dict[str, str], field: str) -> None:
 
 
 # Fields laid out with their own error line; the values each allows are the library's (gan_core.config):
-# the number fields have no min/max, so an out-of-range value stays, says its range, and Start waits.
+# a number field's text stays as typed, a value the library refuses says why and its range, and Start waits.
 LAID_OUT = {"dataset", "model", "device", "name", "loss", "r1", "epochs", "batch_size", "latent_dim", "d_steps",
             "lr_g", "lr_d", "seed", "ema_decay", "beta1", "beta2"}
 
 
 def settings_panel(root: Path) -> None:
     """Four settings a row, each with its error under it; Start under them all."""
+    for name in NUMBER_FIELDS:
+        number_field.as_text(key(name))
     values = settings()
     config, errors = check(values, root)
     devices = {device.choice: t("device_cpu", cores=plural("n_cores", cpu_cores())) if device.choice == "cpu" else device.description
@@ -250,48 +273,42 @@ def settings_panel(root: Path) -> None:
         loss = st.session_state[key("loss")]  # the option is short: its whole name here
         st.caption(f"**{t(f'lv_name_{loss}')}.** {t(f'lv_about_{loss}')}")
     with r1_col:
-        st.number_input(t("lv_r1"), step=1.0, format="%.1f", key=key("r1"),
-                        help=t("lv_r1_help"))
+        st.text_input(t("lv_r1"), key=key("r1"), help=t("lv_r1_help"))
         error_under(errors, "r1")
     row = st.columns(4)
     with row[0]:
-        st.number_input(t("epochs"), step=1, key=key("epochs"), help=t("help_epochs"))
+        st.text_input(t("epochs"), key=key("epochs"), help=t("help_epochs"))
         error_under(errors, "epochs")
     with row[1]:
-        st.number_input(t("batch_size"), step=16, key=key("batch_size"),
-                        help=t("help_batch_size"))
+        st.text_input(t("batch_size"), key=key("batch_size"), help=t("help_batch_size"))
         error_under(errors, "batch_size")
     with row[2]:
-        st.number_input(t("latent_dim"), step=1, key=key("latent_dim"),
-                        help=t("help_latent_dim"))
+        st.text_input(t("latent_dim"), key=key("latent_dim"), help=t("help_latent_dim"))
         error_under(errors, "latent_dim")
     with row[3]:
-        st.number_input(t("d_steps"), step=1, key=key("d_steps"), help=t("help_d_steps"))
+        st.text_input(t("d_steps"), key=key("d_steps"), help=t("help_d_steps"))
         error_under(errors, "d_steps")
     row = st.columns(4)
     with row[0]:
-        st.number_input(t("lr_g"), step=5e-5, format="%.1e", key=key("lr_g"),
+        st.text_input(t("lr_g"), key=key("lr_g"),
                         help=t("help_lr_g", value=f"{TrainConfig.for_model(values['model']).lr_g:g}"))
         error_under(errors, "lr_g")
     with row[1]:
-        st.number_input(t("lr_d"), step=5e-5, format="%.1e", key=key("lr_d"),
+        st.text_input(t("lr_d"), key=key("lr_d"),
                         help=t("help_lr_d", value=f"{TrainConfig.for_model(values['model']).lr_d:g}"))
         error_under(errors, "lr_d")
     with row[2]:
-        st.number_input(t("seed"), step=1, key=key("seed"), help=t("help_seed"))
+        st.text_input(t("seed"), key=key("seed"), help=t("help_seed"))
         error_under(errors, "seed")
     with row[3]:
-        st.number_input(t("ema_decay"), step=0.001, format="%.4f", key=key("ema_decay"),
-                        help=t("help_ema_decay"))
+        st.text_input(t("ema_decay"), key=key("ema_decay"), help=t("help_ema_decay"))
         error_under(errors, "ema_decay")
     row = st.columns(4, vertical_alignment="bottom")
     with row[0]:
-        st.number_input("Adam β₁", step=0.05, format="%.3f", key=key("beta1"),
-                        help=t("help_betas"))
+        st.text_input("Adam β₁", key=key("beta1"), help=t("help_betas"))
         error_under(errors, "beta1")
     with row[1]:
-        st.number_input("Adam β₂", step=0.001, format="%.4f", key=key("beta2"),
-                        help=t("help_betas"))
+        st.text_input("Adam β₂", key=key("beta2"), help=t("help_betas"))
         error_under(errors, "beta2")
     with row[3]:
         st.button(t("start"), type="primary", icon=":material/play_arrow:", on_click=start, args=(root,),
@@ -451,8 +468,9 @@ def status(job: Job | None, info: RunInfo | None, state: str, progress: Progress
     manager = run_watch.manager()
     config = job.config if job is not None else None
     note = job.note if job is not None and job.note.message else (info.note if info is not None else NONE)
-    about = f"{info.model if info else config.model} · {info.dataset if info else config.dataset}"
-    device = info.device if info and info.device else (job.device if job else "")
+    about = " · ".join(settings_words.value(name, getattr(info, name) if info else getattr(config, name))
+                       for name in ("model", "dataset"))  # as the form's options name them
+    device = settings_words.device(info.device if info and info.device else (job.device if job else ""))
     seed = config.seed if config is not None else (info.config.get("seed") if info is not None else None)
     whose = t("people_owner", name=people.owner_label(owner)) if owner else ""
     st.caption(" · ".join(part for part in (about, device, t("seed_label", seed=seed) if seed is not None else "", whose)
@@ -574,7 +592,7 @@ def form_defaults(form: str, info: RunInfo, defaults: dict[str, Any]) -> None:
     if st.session_state.get(marker) != info.epochs_done or forgotten:
         st.session_state[marker] = info.epochs_done
         for name, value in defaults.items():
-            st.session_state[form_key(form, name, info)] = value
+            st.session_state[form_key(form, name, info)] = number_field.text_of(value)
 
 
 def resume_check(info: RunInfo, form: str, fields: tuple[str, ...]) -> tuple[TrainConfig | None, dict[str, str]]:
@@ -594,8 +612,8 @@ def device_moved(info: RunInfo) -> None:
 
 
 def resume_form(root: Path, info: RunInfo) -> None:
-    """More epochs for a saved run (new total), optionally with new learning rates. The number fields have
-    no min/max: an out-of-range value stays, says its range under itself, and Resume waits."""
+    """More epochs for a saved run (new total), optionally with new learning rates. The number fields hold
+    text: what was typed stays, a value the library refuses says why under itself, and Resume waits."""
     if not RunDir(info.name, root).checkpoint_path.is_file():
         return
     more = max(1, info.epochs_target - info.epochs_done) if info.status == "stopped" else 5
@@ -608,14 +626,13 @@ def resume_form(root: Path, info: RunInfo) -> None:
         device_moved(info)
         epochs_col, lr_g_col, lr_d_col = st.columns(3)
         with epochs_col:
-            st.number_input(t("resume_epochs"), step=1, key=form_key("resume", "epochs", info),
-                            help=t("help_resume_epochs"))
+            st.text_input(t("resume_epochs"), key=form_key("resume", "epochs", info), help=t("help_resume_epochs"))
             error_under(errors, "epochs")
         with lr_g_col:
-            st.number_input(t("lr_g"), step=5e-5, format="%.1e", key=form_key("resume", "lr_g", info))
+            st.text_input(t("lr_g"), key=form_key("resume", "lr_g", info))
             error_under(errors, "lr_g")
         with lr_d_col:
-            st.number_input(t("lr_d"), step=5e-5, format="%.1e", key=form_key("resume", "lr_d", info))
+            st.text_input(t("lr_d"), key=form_key("resume", "lr_d", info))
             error_under(errors, "lr_d")
         if st.button(t("resume"), icon=":material/play_arrow:", key=f"train_resume_{info.name}", disabled=config is None):
             try:
@@ -652,7 +669,7 @@ def copy_form(root: Path, info: RunInfo) -> None:
             st.text_input(t("run_name"), key=copy_key, max_chars=64)
             error_under(errors, "name")
         with epochs_col:
-            st.number_input(t("resume_epochs"), step=1, key=form_key("copy", "epochs", info), help=t("help_resume_epochs"))
+            st.text_input(t("resume_epochs"), key=form_key("copy", "epochs", info), help=t("help_resume_epochs"))
             error_under(errors, "epochs")
         if st.button(t("copy_resume"), icon=":material/content_copy:", key=f"train_copy_{info.name}", disabled=bool(errors)):
             try:

@@ -39,7 +39,7 @@ STRINGS = {
     "people_stopped_by_limit": {"ru": "Остановлен ограничением класса по времени ({minutes} мин).",
                                 "en": "Stopped by the class time limit ({minutes} min)."},
     "col_owner": {"ru": "Владелец", "en": "Owner"},
-    "seed_label": {"ru": "seed {seed}", "en": "seed {seed}"},
+    "seed_label": {"ru": "зерно {seed}", "en": "seed {seed}"},
     # --- a shipped run is trained as the student's own copy ---------------------------------------------
     "copy_h": {"ru": "Продолжить обучение своей копии", "en": "Resume training as your own copy"},
     "copy_explain": {"ru": "«{name}» поставляется с GAN Lab и не меняется. Продолжение обучит копию под новым "

@@ -36,7 +36,7 @@ STRINGS = {
     },
     "lv_r1": {"ru": "R1 γ", "en": "R1 γ"},
     "lv_r1_help": {
-        "ru": "Штраф R1 = γ/2·‖∇D(x)‖² на настоящих картинках, с любой функцией потерь (Mescheder et al., 2018): D не "
+        "ru": "Штраф R1 = γ/2·‖∇D(x)‖² на настоящих картинках, с любой функцией потерь (Mescheder и др., 2018): D не "
               "может стать слишком крутым вокруг данных. 0 — выключен; обычно 1–10.",
         "en": "An R1 penalty γ/2·‖∇D(x)‖² on real images, with any loss (Mescheder et al., 2018): D cannot grow too "
               "steep around the data. 0 turns it off; 1-10 is usual.",
@@ -134,7 +134,6 @@ STRINGS = {
         "en": "If D learns much faster than G, it becomes sure of everything: D(x) → 1, D(G(z)) → 0, its loss falls to "
               "zero while G's loss climbs. The generator has nothing to push against: the pictures stop improving.",
     },
-    "wrong_settings": {"ru": "Настройки: {settings}", "en": "Settings: {settings}"},
     "wrong_fix": {"ru": "Что помогает: {fix}", "en": "What helps: {fix}"},
     "wrong_fix_saturation": {"ru": "ненасыщающая потеря ns (по умолчанию) или любая из LSGAN, hinge, WGAN-GP.",
                              "en": "the non-saturating ns loss (the default), or any of LSGAN, hinge, WGAN-GP."},
