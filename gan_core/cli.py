@@ -30,6 +30,7 @@ from .models import MODELS
 from .trainer import EpochResult, Progress, Trainer
 
 EXIT_OK, EXIT_DIVERGED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+FALLBACK_ROUNDS = 2000  # `toy2d` without a budget, for a distribution without a goal
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -131,8 +132,9 @@ def add_toy2d_parser(commands: argparse._SubParsersAction) -> None:
         description="Train the 2D lab's GAN for --rounds (a round: D's updates, then G's) or --seconds, whichever "
                     "comes first, then measure 2,000 samples (Metz et al. 2017 / VEEGAN) and print the numbers.")
     toy.add_argument("--rounds", "--steps", dest="rounds", type=int, metavar="N",
-                     help="train this many rounds: the same work on any machine (--steps is the same flag)")
-    toy.add_argument("--seconds", type=float, help="train this long in wall time (default: 20 unless --rounds is given)")
+                     help="train this many rounds: the same work on any machine (--steps is the same flag; default, "
+                          f"when no budget is given: the distribution's goal's, else {FALLBACK_ROUNDS})")
+    toy.add_argument("--seconds", type=float, help="train this long in wall time (a busy machine does fewer rounds)")
     toy.add_argument("--cpu-seconds", type=float, metavar="S",
                      help="instead of --seconds: train until this process has used S seconds of CPU time")
     toy.add_argument("--points", metavar="X,Y;X,Y;...", help="with --distribution custom: the points, inside [-3, 3]")
@@ -432,7 +434,7 @@ def cmd_train_classifier(args: argparse.Namespace) -> int:
 
 # --- toy2d ------------------------------------------------------------------------------------------
 def cmd_toy2d(args: argparse.Namespace) -> int:
-    from .toy2d import Toy2DConfig, make_target, parse_points, preset_config, train_for
+    from .toy2d import GOALS, Toy2DConfig, make_target, parse_points, preset_config, train_for
 
     if args.seconds is not None and not (0 < args.seconds <= 3600):
         raise GanLabError(f"--seconds must be greater than 0 and at most 3600, got {args.seconds}")
@@ -446,8 +448,9 @@ def cmd_toy2d(args: argparse.Namespace) -> int:
     distribution = settings.pop("distribution", Toy2DConfig().distribution)
     if args.points and distribution != "custom":
         raise GanLabError("--points needs --distribution custom")
-    given = args.seconds is not None or args.rounds is not None or args.cpu_seconds is not None
-    seconds = args.seconds if given else 20.0
+    rounds = args.rounds
+    if args.seconds is None and args.rounds is None and args.cpu_seconds is None:  # the same run on any machine
+        rounds = GOALS[distribution].rounds if distribution in GOALS else FALLBACK_ROUNDS
     config = preset_config(distribution, **settings)
     points = parse_points(args.points) if args.points else None
     save = Path(args.save) if args.save else None
@@ -455,7 +458,7 @@ def cmd_toy2d(args: argparse.Namespace) -> int:
         raise GanLabError(f"cannot write {save}: the folder {save.parent} does not exist")
     make_target(config.distribution, points)  # bad custom points fail here, before any training
     torch.set_num_threads(1)  # a 2D step is far too small to split: on 2 busy cores, 2 threads ran ~10x slower
-    lab, report = train_for(config, seconds=seconds, rounds=args.rounds, points=points, cpu_seconds=args.cpu_seconds)
+    lab, report = train_for(config, seconds=args.seconds, rounds=rounds, points=points, cpu_seconds=args.cpu_seconds)
     if save is not None:
         save.write_bytes(lab.to_bytes())
     if args.json:

@@ -330,6 +330,23 @@ def test_cli_trains_the_distributions_defaults_and_prints_one_json_line(tmp_path
     assert report["modes_covered"] == twin.evaluate().modes_covered
 
 
+def test_cli_without_a_budget_trains_the_goals_rounds_the_same_on_any_machine(monkeypatch, capsys) -> None:
+    import gan_core.toy2d
+
+    asked = []
+
+    def budget(config, seconds=None, rounds=None, points=None, cpu_seconds=None):
+        asked.append((config.distribution, seconds, rounds, cpu_seconds))
+        return train_for(config, rounds=1)
+
+    monkeypatch.setattr(gan_core.toy2d, "train_for", budget)
+    for distribution in ("ring8", "grid25", "moons"):
+        assert main(["toy2d", "--distribution", distribution, "--json", "--width", "8", "--layers", "1"]) == 0
+    assert main(["toy2d", "--seconds", "5", "--json", "--width", "8", "--layers", "1"]) == 0
+    assert asked == [("ring8", None, GOALS["ring8"].rounds, None), ("grid25", None, GOALS["grid25"].rounds, None),
+                     ("moons", None, 2000, None), ("ring8", 5.0, None, None)]
+
+
 def test_cli_has_one_flag_per_setting_and_hands_it_on() -> None:
     from dataclasses import fields
 
