@@ -4,6 +4,10 @@ the canvases' scenes built and serialised as Streamlit sends a component's data 
     python bench/toy2d_frame.py                     # {"ms_per_frame": ..., "cpu_ms_per_frame": ..., ...}
     python bench/toy2d_frame.py --sessions 1 2 4 8  # also: N sessions playing at once in one server process
 
+`seconds_to_goal`: how long the page's default experiment (ring8) plays to its goal's 2,000 rounds at the frame
+rate measured (a round of Play is a round of `python -m gan_core toy2d --rounds N`: bit for bit where the server's
+torch has one thread, as on 2 cores; tests/test_toy2d_page.py).
+
 A frame is measured on a lab that has already played --history rounds (its curves are as long as after a
 minute of Play: a frame late in a lesson costs more than the first). `ms_per_frame` is wall time, which
 a busy machine inflates; `cpu_ms_per_frame` is this process's CPU time, the frame's cost on an idle core.
@@ -29,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
 
-from gan_core.toy2d import Toy2DLab, preset_config  # noqa: E402
+from gan_core.toy2d import GOALS, Toy2DLab, preset_config  # noqa: E402
 from ui.toy2d_figure import DEFAULT_ROUNDS_PER_FRAME, FRAME_SECONDS, advance, frame_scenes  # noqa: E402
 
 NAMES = {key: key for key in ("surface", "real", "fake", "mesh", "arrows", "loss_d", "loss_g", "loss", "updates",
@@ -112,6 +116,11 @@ def main() -> None:
               "rounds_per_frame": args.rounds, "median_rounds_done": statistics.median(rounds_done),
               "history_rounds": args.history, "kb_sent_per_frame": round(sent / 1024, 1), "cpu_cores": os.cpu_count(),
               "load_average_1min": round(os.getloadavg()[0], 2)}
+    # How long the page's default experiment takes to its goal (GOALS: in rounds) at this frame rate: a frame
+    # every FRAME_SECONDS, or as soon as the last one is done when frames take longer.
+    goal = GOALS[config.distribution]
+    seconds_a_frame = max(FRAME_SECONDS, statistics.median(times))
+    report["seconds_to_goal"] = round(goal.rounds / statistics.median(rounds_done) * seconds_a_frame, 1)
     if args.sessions:
         report["sessions"] = {}
         base = played_lab(config, args.history)

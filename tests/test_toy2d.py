@@ -140,7 +140,7 @@ def test_a_round_follows_the_d_to_g_ratio_and_the_same_seed_gives_the_same_lab()
     config = Toy2DConfig(width=16, layers=1, batch_size=32, d_steps=3, g_steps=2)
     lab = Toy2DLab(config)
     lab.step()
-    assert (lab.d_updates, lab.g_updates) == (3, 2)
+    assert (lab.d_updates, lab.g_updates, lab.rounds) == (3, 2, 1)
     assert lab.half_steps() == ["d", "d", "d", "g", "g"]
     twin = Toy2DLab(config)
     twin.step()

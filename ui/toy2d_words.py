@@ -82,13 +82,14 @@ def defaults_sentence(distribution: str) -> str | None:
     values = DISTRIBUTION_DEFAULTS.get(distribution)
     if not values:
         return None
-    listed = "; ".join(f"{label(name)}: {value_text(name, value)}" for name, value in values.items())
+    listed = "; ".join(t("toy2d_setting_is", label=label(name), value=value_text(name, value)) for name, value in values.items())
     sentence = t("toy2d_dist_defaults", name=t(f"toy2d_dist_{distribution}"), values=listed)
     goal = GOALS.get(distribution)
     if goal is None:
         return sentence
     total = len(make_target(distribution).modes)
-    reached = t("toy2d_goal_modes", modes=goal.modes, total=total, rounds=number(goal.rounds))
+    key = "toy2d_goal_all_modes" if goal.modes == total else "toy2d_goal_modes"
+    reached = t(key, modes=goal.modes, total=total, rounds=number(goal.rounds))
     if goal.high_quality is not None:
         reached += t("toy2d_goal_quality", share=f"{goal.high_quality:.0%}")
     return f"{sentence} {reached}."

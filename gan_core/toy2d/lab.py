@@ -147,6 +147,11 @@ class Toy2DLab:
         return self.d_updates + self.g_updates
 
     @property
+    def rounds(self) -> int:
+        """Rounds done: G's updates, g_steps to a round (a D-only step by hand starts no round)."""
+        return self.g_updates // self.config.g_steps
+
+    @property
     def shown_G(self) -> nn.Module:
         """The G that the plane and the numbers show: the average of G's weights when it is on, else G itself."""
         return self.G if self.G_ema is None else self.G_ema

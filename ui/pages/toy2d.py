@@ -163,7 +163,7 @@ def set_playing(playing: bool) -> None:
 
 
 def status_line(lab: Toy2DLab) -> str:
-    return t("toy2d_status", rounds=lab.g_updates // lab.config.g_steps, d=lab.d_updates, g=lab.g_updates)
+    return t("toy2d_status", rounds=lab.rounds, d=lab.d_updates, g=lab.g_updates)
 
 
 def step_by_hand(which: str) -> None:

@@ -180,8 +180,11 @@ STRINGS = {
     "toy2d_off": {"ru": "выкл.", "en": "off"},
     "toy2d_dist_defaults": {"ru": "Для распределения «{name}» заданы свои значения: {values}.",
                             "en": "“{name}” brings its own settings: {values}."},
+    "toy2d_setting_is": {"ru": "«{label}» — {value}", "en": "{label}: {value}"},
     "toy2d_goal_modes": {"ru": "С ними на каждом проверенном зерне за {rounds} раундов покрыто не меньше {modes} мод из {total}",
                          "en": "With them every seed tried covers at least {modes} of {total} modes within {rounds} rounds"},
+    "toy2d_goal_all_modes": {"ru": "С ними на каждом проверенном зерне за {rounds} раундов покрыты все {total} мод",
+                             "en": "With them every seed tried covers all {total} modes within {rounds} rounds"},
     "toy2d_goal_quality": {"ru": ", и не меньше {share} выборок качественные",
                            "en": ", with at least {share} of the samples of high quality"},
     # gan_core.toy2d's errors, by code (ui/toy2d_words.py fills in the form's label of the setting and what it allows)
