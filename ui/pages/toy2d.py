@@ -56,7 +56,8 @@ EMA_DECAYS = (0.0, 0.9, 0.99, 0.995, 0.999)
 # counter shows that the lab runs, and the lab's own Pause stops it. On every run of this page, paused too, and
 # first: a run's own style reaches the browser only after some of its elements, while the last run's still holds.
 STEADY_CSS = """<style>
-  [data-testid="stElementContainer"][data-stale="true"] { opacity: 1 !important; transition: none !important; }
+  [data-testid="stElementContainer"][data-stale="true"], [data-testid="stExpander"] summary {
+    opacity: 1 !important; transition: none !important; }
   [data-testid="stStatusWidget"] { visibility: hidden; }
 </style>"""
 
