@@ -1,8 +1,12 @@
 """Time one Play frame of the 2D lab, server-side: the training rounds it advances, the numbers measured,
-the figures built and serialised as Streamlit serialises them (plotly.io.to_json). Prints one JSON line:
+the canvases' scenes built and serialised as Streamlit sends a component's data (json.dumps). Prints one JSON line:
 
     python bench/toy2d_frame.py                     # {"ms_per_frame": ..., "cpu_ms_per_frame": ..., ...}
     python bench/toy2d_frame.py --sessions 1 2 4 8  # also: N sessions playing at once in one server process
+
+`seconds_to_goal`: how long the page's default experiment (ring8) plays to its goal's 2,000 rounds at the frame
+rate measured (a round of Play is a round of `python -m gan_core toy2d --rounds N`: bit for bit where the server's
+torch has one thread, as on 2 cores; tests/test_toy2d_page.py).
 
 A frame is measured on a lab that has already played --history rounds (its curves are as long as after a
 minute of Play: a frame late in a lesson costs more than the first). `ms_per_frame` is wall time, which
@@ -27,15 +31,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import plotly.io  # noqa: E402
-import plotly.tools  # noqa: E402
 import torch  # noqa: E402
 
-from gan_core.toy2d.lab import Toy2DConfig, Toy2DLab  # noqa: E402
-from ui.toy2d_figure import DEFAULT_ROUNDS_PER_FRAME, FRAME_SECONDS, advance, frame_figures  # noqa: E402
+from gan_core.toy2d import GOALS, Toy2DLab, preset_config  # noqa: E402
+from ui.toy2d_figure import DEFAULT_ROUNDS_PER_FRAME, FRAME_SECONDS, advance, frame_scenes  # noqa: E402
 
 NAMES = {key: key for key in ("surface", "real", "fake", "mesh", "arrows", "loss_d", "loss_g", "loss", "updates",
-                              "modes", "high_quality", "modes_axis", "manifold", "divergence")}
+                              "modes", "high_quality", "modes_axis", "manifold", "divergence", "plane", "curves")}
 
 
 def frame(lab: Toy2DLab, rounds: int) -> tuple[int, int]:
@@ -45,15 +47,11 @@ def frame(lab: Toy2DLab, rounds: int) -> tuple[int, int]:
 
 
 def draw(lab: Toy2DLab) -> int:
-    """The frame's figures, built and serialised; the bytes sent."""
-    sent = 0
-    for figure in frame_figures(lab, NAMES, "step"):
-        spec = plotly.tools.return_figure_from_figure_or_data(figure, validate_figure=True)  # as st.plotly_chart does
-        sent += len(plotly.io.to_json(spec, validate=False))
-    return sent
+    """The frame's scenes, built and serialised; the bytes sent."""
+    return sum(len(json.dumps(scene)) for scene in frame_scenes(lab, NAMES))
 
 
-def played_lab(config: Toy2DConfig, history: int) -> Toy2DLab:
+def played_lab(config, history: int) -> Toy2DLab:
     """A lab that has played `history` rounds, measured every 20 updates as Play measures it."""
     lab = Toy2DLab(config)
     for _ in range(history // 10):
@@ -90,7 +88,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0, help="how long each concurrent measurement plays")
     args = parser.parse_args()
     torch.set_num_threads(1)  # as in the app on 2 cores
-    config = Toy2DConfig()
+    config = preset_config("ring8")  # the page's default experiment
     lab = played_lab(config, args.history)
     frame(lab, args.rounds)
     times, cpu_times, sent, rounds_done = [], [], 0, []
@@ -100,7 +98,7 @@ def main() -> None:
         times.append(time.perf_counter() - start)
         cpu_times.append(time.process_time() - cpu_start)
         rounds_done.append(done)
-    training, drawing = [], []  # the frame's two parts alone: its training rounds (uncapped) and its figures
+    training, drawing = [], []  # the frame's two parts alone: its training rounds (uncapped) and its scenes
     for _ in range(args.frames):
         cpu_start = time.process_time()
         lab.train(rounds=args.rounds)
@@ -112,12 +110,17 @@ def main() -> None:
               # this process's CPU time per frame: what a frame costs on an idle core, whatever the machine's load
               "cpu_ms_per_frame": round(1000 * statistics.median(cpu_times), 1),
               "p90_ms_per_frame": round(1000 * percentile(times, 0.9), 1),
-              # an uncapped frame's two parts, CPU ms: its --rounds rounds of training, and its figures
+              # an uncapped frame's two parts, CPU ms: its --rounds rounds of training, and its scenes
               "training_cpu_ms": round(1000 * statistics.median(training), 1),
-              "figures_cpu_ms": round(1000 * statistics.median(drawing), 1),
+              "scenes_cpu_ms": round(1000 * statistics.median(drawing), 1),
               "rounds_per_frame": args.rounds, "median_rounds_done": statistics.median(rounds_done),
               "history_rounds": args.history, "kb_sent_per_frame": round(sent / 1024, 1), "cpu_cores": os.cpu_count(),
               "load_average_1min": round(os.getloadavg()[0], 2)}
+    # How long the page's default experiment takes to its goal (GOALS: in rounds) at this frame rate: a frame
+    # every FRAME_SECONDS, or as soon as the last one is done when frames take longer.
+    goal = GOALS[config.distribution]
+    seconds_a_frame = max(FRAME_SECONDS, statistics.median(times))
+    report["seconds_to_goal"] = round(goal.rounds / statistics.median(rounds_done) * seconds_a_frame, 1)
     if args.sessions:
         report["sessions"] = {}
         base = played_lab(config, args.history)

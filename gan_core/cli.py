@@ -31,6 +31,7 @@ from .models import MODELS
 from .trainer import EpochResult, Progress, Trainer
 
 EXIT_OK, EXIT_DIVERGED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+FALLBACK_ROUNDS = 2000  # `toy2d` without a budget, for a distribution without a goal
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -129,52 +130,41 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_toy2d_parser(commands: argparse._SubParsersAction) -> None:
-    """`toy2d`: train a GAN on points in the plane (the 2D lab) and print its mode-collapse numbers as JSON."""
-    from .toy2d.lab import DISTRIBUTION_DEFAULTS, DISTRIBUTIONS, LOSSES, NOISES, OPTIMIZERS, Toy2DConfig
+    """`toy2d`: train a GAN on points in the plane (the 2D lab) and print its mode-collapse numbers. One flag per
+    Toy2DConfig field (--d-steps ...), made from the field's help; unset, a setting takes the distribution's default
+    (DISTRIBUTION_DEFAULTS), else the lab's."""
+    from .toy2d import DISTRIBUTION_DEFAULTS, GOALS, Toy2DConfig, flag
 
-    d = Toy2DConfig()
     toy = commands.add_parser(
         "toy2d", help="train a GAN on 2D points and print modes covered, high-quality share, KL and JS",
-        description="Train the 2D lab's GAN for --seconds or --steps (rounds of D then G updates), whichever comes "
-                    "first, then measure 2,000 samples (Metz et al. 2017 / VEEGAN) and print one JSON line.")
-    toy.add_argument("--distribution", default=d.distribution, help=f"{', '.join(DISTRIBUTIONS)} (default: {d.distribution})")
-    toy.add_argument("--points", metavar="X,Y;X,Y;...", help="with --distribution custom: the points, inside [-3, 3]")
-    toy.add_argument("--seconds", type=float, help="train this long (default: 20 unless --steps is given)")
+        description="Train the 2D lab's GAN for --rounds (a round: D's updates, then G's) or --seconds, whichever "
+                    "comes first, then measure 2,000 samples (Metz et al. 2017 / VEEGAN) and print the numbers.")
+    toy.add_argument("--rounds", "--steps", dest="rounds", type=int, metavar="N",
+                     help="train this many rounds: the same work on any machine (--steps is the same flag; default, "
+                          f"when no budget is given: the distribution's goal's, else {FALLBACK_ROUNDS})")
+    toy.add_argument("--seconds", type=float, help="train this long in wall time (a busy machine does fewer rounds)")
     toy.add_argument("--cpu-seconds", type=float, metavar="S",
-                     help="instead of --seconds: train until this process has used S seconds of CPU time "
-                          "(the same amount of work on a busy machine)")
-    toy.add_argument("--steps", type=int, help="train this many rounds")
-    toy.add_argument("--seed", type=int, default=d.seed, help=f"(default: {d.seed})")
-    # Left unset, a setting takes the distribution's default (DISTRIBUTION_DEFAULTS), else the lab's.
-    per = "; ".join(f"{name}: " + ", ".join(f"{k}={v}" for k, v in values.items())
-                    for name, values in DISTRIBUTION_DEFAULTS.items())
-    toy.epilog = f"Defaults that depend on the distribution: {per}." if per else None
-    toy.add_argument("--loss", help=f"{', '.join(LOSSES)} (default: {d.loss})")
-    toy.add_argument("--d-steps", type=int, help=f"D updates per round (default: {d.d_steps})")
-    toy.add_argument("--g-steps", type=int, help=f"G updates per round (default: {d.g_steps})")
-    toy.add_argument("--lr-g", type=float, help=f"(default: {d.lr_g})")
-    toy.add_argument("--lr-d", type=float, help=f"(default: {d.lr_d})")
-    toy.add_argument("--optimizer-g", help=f"{', '.join(OPTIMIZERS)} (default: {d.optimizer_g})")
-    toy.add_argument("--optimizer-d", help=f"{', '.join(OPTIMIZERS)} (default: {d.optimizer_d})")
-    toy.add_argument("--beta1", type=float, help=f"Adam's beta1 (default: {d.beta1})")
-    toy.add_argument("--beta2", type=float, help=f"Adam's beta2 (default: {d.beta2})")
-    toy.add_argument("--layers", type=int, help=f"hidden layers of G and D (default: {d.layers})")
-    toy.add_argument("--width", type=int, help=f"units per hidden layer (default: {d.width})")
-    toy.add_argument("--noise-dim", type=int, help=f"1 or 2 (default: {d.noise_dim})")
-    toy.add_argument("--noise", help=f"{', '.join(NOISES)} (default: {d.noise})")
-    toy.add_argument("--batch-size", type=int, help=f"(default: {d.batch_size})")
-    toy.add_argument("--spectral-norm", action=argparse.BooleanOptionalAction,
-                     help=f"divide D's layers by their spectral norm (default: {d.spectral_norm})")
-    toy.add_argument("--r1", type=float, help=f"R1 penalty weight gamma on real points, 0 = off (default: {d.r1:g})")
-    toy.add_argument("--instance-noise", type=float,
-                     help=f"std of Gaussian noise added to D's inputs, 0 = off (default: {d.instance_noise:g})")
-    toy.add_argument("--instance-noise-rounds", type=int,
-                     help=f"rounds over which it falls to 0, 0 = constant (default: {d.instance_noise_rounds})")
-    toy.add_argument("--g-ema", type=float, metavar="DECAY",
-                     help="the numbers measure an exponential moving average of G's weights with this decay "
-                          f"(Yazıcı et al. 2019); training is unchanged; 0 = the live G (default: {d.g_ema:g})")
+                     help="instead of --seconds: train until this process has used S seconds of CPU time")
+    toy.add_argument("--points", metavar="X,Y;X,Y;...", help="with --distribution custom: the points, inside [-3, 3]")
+    brought = {name for values in DISTRIBUTION_DEFAULTS.values() for name in values}
+    defaults = Toy2DConfig()
+    for setting in fields(Toy2DConfig):
+        default = getattr(defaults, setting.name)
+        choices = setting.metadata["choices"]
+        text = setting.metadata["help"] + (f": {', '.join(choices)}" if choices else "")
+        text += f" (default: {'the distribution’s, else ' if setting.name in brought else ''}{default})"
+        if isinstance(default, bool):
+            toy.add_argument(f"--{flag(setting.name)}", action=argparse.BooleanOptionalAction, default=None, help=text)
+        else:
+            toy.add_argument(f"--{flag(setting.name)}", type=type(default), help=text)
     toy.add_argument("--json", action="store_true", help="print one JSON line instead of a sentence")
     toy.add_argument("--save", metavar="FILE", help="also save the trained model (.pt) for the 2D lab page's Load")
+    per = "; ".join(f"{name}: " + ", ".join(f"--{flag(k)} {v}" for k, v in values.items())
+                    for name, values in DISTRIBUTION_DEFAULTS.items())
+    goals = "; ".join(f"{name} covers >= {goal.modes} modes"
+                      + (f" with >= {goal.high_quality:.0%} high quality" if goal.high_quality else "")
+                      + f" within {goal.rounds} rounds" for name, goal in GOALS.items())
+    toy.epilog = f"Defaults that depend on the distribution: {per}. With them, on every seed measured: {goals}."
 
 
 def add_setting_flags(parser: argparse.ArgumentParser, skip: Sequence[str] = ()) -> None:
@@ -472,20 +462,8 @@ def cmd_train_classifier(args: argparse.Namespace) -> int:
 
 
 # --- toy2d ------------------------------------------------------------------------------------------
-def parse_points(text: str) -> list[tuple[float, float]]:
-    """"x,y;x,y;..." as a list of points; a malformed pair raises GanLabError."""
-    points = []
-    for pair in filter(None, (part.strip() for part in text.split(";"))):
-        try:
-            x, y = (float(value) for value in pair.split(","))
-        except ValueError:
-            raise GanLabError(f"--points: {pair!r} is not an x,y pair; write them as 'x,y;x,y;...'") from None
-        points.append((x, y))
-    return points
-
-
 def cmd_toy2d(args: argparse.Namespace) -> int:
-    from .toy2d.lab import make_target, preset_config, train_for
+    from .toy2d import GOALS, Toy2DConfig, make_target, parse_points, preset_config, train_for
 
     if args.seconds is not None and not (0 < args.seconds <= 3600):
         raise GanLabError(f"--seconds must be greater than 0 and at most 3600, got {args.seconds}")
@@ -493,37 +471,35 @@ def cmd_toy2d(args: argparse.Namespace) -> int:
         raise GanLabError(f"--cpu-seconds must be greater than 0 and at most 3600, got {args.cpu_seconds}")
     if args.cpu_seconds is not None and args.seconds is not None:
         raise GanLabError("give --seconds (wall time) or --cpu-seconds, not both")
-    if args.steps is not None and not (1 <= args.steps <= 10_000_000):
-        raise GanLabError(f"--steps must be at least 1, got {args.steps}")
-    if args.points and args.distribution != "custom":
+    if args.rounds is not None and not (1 <= args.rounds <= 10_000_000):
+        raise GanLabError(f"--rounds must be from 1 to 10000000, got {args.rounds}")
+    settings = {f.name: getattr(args, f.name) for f in fields(Toy2DConfig) if getattr(args, f.name) is not None}
+    distribution = settings.pop("distribution", Toy2DConfig().distribution)
+    if args.points and distribution != "custom":
         raise GanLabError("--points needs --distribution custom")
-    given = args.seconds is not None or args.steps is not None or args.cpu_seconds is not None
-    seconds = args.seconds if given else 20.0
-    settings = ("loss", "d_steps", "g_steps", "optimizer_g", "optimizer_d", "lr_g", "lr_d", "beta1", "beta2", "layers",
-                "width", "noise_dim", "noise", "batch_size", "spectral_norm", "r1", "instance_noise",
-                "instance_noise_rounds", "g_ema", "seed")
-    config = preset_config(args.distribution, **{name: getattr(args, name) for name in settings
-                                                 if getattr(args, name) is not None})
+    rounds = args.rounds
+    if args.seconds is None and args.rounds is None and args.cpu_seconds is None:  # the same run on any machine
+        rounds = GOALS[distribution].rounds if distribution in GOALS else FALLBACK_ROUNDS
+    config = preset_config(distribution, **settings)
     points = parse_points(args.points) if args.points else None
     save = Path(args.save) if args.save else None
     if save is not None and not save.parent.is_dir():
         raise GanLabError(f"cannot write {save}: the folder {save.parent} does not exist")
     make_target(config.distribution, points)  # bad custom points fail here, before any training
     torch.set_num_threads(1)  # a 2D step is far too small to split: on 2 busy cores, 2 threads ran ~10x slower
-    lab, report = train_for(config, seconds=seconds, rounds=args.steps, points=points, cpu_seconds=args.cpu_seconds)
+    lab, report = train_for(config, seconds=args.seconds, rounds=rounds, points=points, cpu_seconds=args.cpu_seconds)
     if save is not None:
         save.write_bytes(lab.to_bytes())
     if args.json:
         print(json.dumps(report))
-    elif report["modes_total"] is not None:
-        print(f"{report['distribution']}: {report['steps']} rounds in {report['seconds']} s "
-              f"({report['cpu_seconds']} s of CPU); modes covered "
-              f"{report['modes_covered']}/{report['modes_total']}, high quality {report['high_quality']:.0%}, "
-              f"KL {report['kl']:.3f}, JS {report['js']:.3f}")
+        return EXIT_OK
+    done = f"{report['distribution']}: {report['rounds']} rounds in {report['seconds']} s ({report['cpu_seconds']} s of CPU); "
+    if report["modes_total"] is not None:
+        print(f"{done}modes covered {report['modes_covered']}/{report['modes_total']}, high quality "
+              f"{report['high_quality']:.0%}, KL {report['kl']:.3f}, JS {report['js']:.3f}")
     else:
-        print(f"{report['distribution']}: {report['steps']} rounds in {report['seconds']} s "
-              f"({report['cpu_seconds']} s of CPU); mean distance to the "
-              f"manifold {report['manifold_distance']:.3f}, KL {report['kl']:.3f}, JS {report['js']:.3f}")
+        print(f"{done}mean distance to the manifold {report['manifold_distance']:.3f}, KL {report['kl']:.3f}, "
+              f"JS {report['js']:.3f}")
     return EXIT_OK
 
 

@@ -37,6 +37,7 @@ from .runs.checkpoints import RunDir, now_iso
 from .config import TrainConfig, resumed_config
 from .data import ImageDataset, load_dataset
 from .devices import resolve_device, set_matmul_precision, wait_without_spinning
+from .ema import warmup_decay
 from .errors import CheckpointError, ConfigError, RunNameError
 from .fast_path import GraphedStep, fast_path_available
 from .history import STEP_COLUMNS, EpochResult, History, LogWriter, Progress
@@ -103,15 +104,12 @@ class Trainer:
 
     @torch.no_grad()
     def _update_ema(self) -> None:
-        """ema <- d * ema + (1 - d) * G: an average of recent generators, smoother than any one.
-
-        d = min(decay, (1 + t) / (10 + t)) after t updates: early on the average follows G closely,
-        so the untrained starting generator does not linger in it (with a flat d = 0.999 it would
-        still be a fifth of the average after 1,500 steps). The count lives on the device so a
-        CUDA graph of the step replays it correctly.
+        """ema <- d * ema + (1 - d) * G: an average of recent generators, smoother than any one, with
+        d warming up to the decay (gan_core/ema.py). The count lives on the device so a CUDA graph of
+        the step replays it correctly.
         """
         self._ema_updates += 1
-        decay = torch.clamp((1 + self._ema_updates) / (10 + self._ema_updates), max=self.config.ema_decay)
+        decay = warmup_decay(self._ema_updates, self.config.ema_decay)
         for averaged, current in zip(self.generator_ema.parameters(), self.generator.parameters()):
             averaged.lerp_(current, 1.0 - decay)
         for averaged, current in zip(self.generator_ema.buffers(), self.generator.buffers()):

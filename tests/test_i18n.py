@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import re
 import string
+from dataclasses import fields
 from pathlib import Path
 
 from gan_core.classroom.audit import ACTIONS as AUDIT_ACTIONS
@@ -21,8 +22,8 @@ from gan_core.devices import DEVICE_CHOICES
 from gan_core.jobs.manager import ACTIVE_STATES
 from gan_core.latent import INTERPOLATIONS
 from gan_core.models import MODELS
-from gan_core.toy2d.lab import DISTRIBUTIONS, NOISES
 from ui.board_rows import ORDERS as BOARD_ORDERS
+from gan_core.toy2d import DEMONSTRATIONS, DISTRIBUTIONS, NOISES, Toy2DConfig
 from ui.i18n import LANGUAGES, LECTURE_DIR, STRINGS
 from ui.nav import PAGES
 from ui.style import THEMES
@@ -63,8 +64,10 @@ FAMILIES = {
     "toy2d_optimizer_{}": ["g", "d"],
     "toy2d_lr_{}": ["g", "d"],
     "toy2d_noise_{}": list(NOISES),
-    "toy2d_preset_{}": list(page_constant("toy2d", "PRESETS")),
-    "toy2d_preset_{}_say": list(page_constant("toy2d", "PRESETS")),
+    "toy2d_preset_{}": list(DEMONSTRATIONS),
+    "toy2d_preset_{}_say": list(DEMONSTRATIONS),
+    "toy2d_{}": [setting.name for setting in fields(Toy2DConfig)],  # ui/toy2d_words.py: the form's label of a setting
+    "toy2d_range_{}": ["whole", "closed", "open_low"],  # ui/toy2d_words.py: what a setting allows, by its kind
     "device_choice_{}": list(DEVICE_CHOICES),
     "lv_name_{}": list(LOSSES),
     "model_short_{}": [m for m in MODELS if f"model_short_{m}" in STRINGS],  # optional: the page falls back to m

@@ -101,7 +101,7 @@ def test_the_paused_2d_lab_redraws_its_plane_when_a_live_setting_changes_and_onl
     from .test_toy2d_page import open_lab
 
     def plane(at) -> str:
-        return next(chart.proto.spec for chart in at.get("plotly_chart") if chart.key == "toy2d_plane")
+        return next(canvas.proto.json for canvas in at.get("bidi_component") if canvas.proto.id.endswith("-toy2d_plane"))
 
     at = open_lab()
     first = plane(at)

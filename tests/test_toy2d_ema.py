@@ -15,11 +15,13 @@ import pytest
 import torch
 
 from gan_core.cli import main
+from gan_core.ema import warmup_decay
 from gan_core.errors import CheckpointError, ConfigError
-from gan_core.toy2d.lab import DISTRIBUTION_DEFAULTS, Toy2DConfig, Toy2DLab, preset_config
+from gan_core.toy2d import DISTRIBUTION_DEFAULTS, Toy2DConfig, Toy2DLab, preset_config
 from ui.i18n import STRINGS
 
 from .conftest import ROOT, cli_env
+from .test_toy2d import one_thread  # noqa: F401 - autouse: the lab on one thread, as the app runs it
 from .test_toy2d_page import LAB, open_lab, press
 
 TINY = Toy2DConfig(width=16, layers=1, batch_size=32)
@@ -64,6 +66,14 @@ def test_a_d_step_leaves_g_and_its_average_bit_identical_and_a_g_step_moves_the_
     assert all(not p.requires_grad for p in lab.G_ema.parameters())
 
 
+def test_the_warm_up_is_the_image_trainers_whether_the_count_is_a_tensor_or_a_number() -> None:
+    # the image trainer counts its updates in a tensor on the device (a CUDA graph replays it), the lab in an int
+    for updates in (1, 2, 9, 90, 989, 10_000):
+        on_device = warmup_decay(torch.tensor(float(updates)), 0.99)
+        assert isinstance(on_device, torch.Tensor) and on_device.item() == pytest.approx(warmup_decay(updates, 0.99))
+    assert warmup_decay(1, 0.99) == 2 / 11 and warmup_decay(10_000, 0.99) == 0.99  # follows G first, then the decay
+
+
 def test_turning_the_average_on_mid_run_starts_it_from_the_g_of_now_and_off_drops_it() -> None:
     lab = Toy2DLab(TINY)
     lab.train(rounds=2)
@@ -91,10 +101,11 @@ def test_save_and_load_keep_the_average_and_a_file_without_it_is_damaged() -> No
     assert Toy2DLab.from_bytes(plain.to_bytes()).G_ema is None
 
 
-def test_grid25_brings_the_average_and_ring8_does_not() -> None:
-    assert preset_config("grid25").g_ema == DISTRIBUTION_DEFAULTS["grid25"]["g_ema"] > 0
-    assert preset_config("ring8").g_ema == 0.0
-    assert preset_config("grid25", g_ema=0.0).g_ema == 0.0  # a value the user sets wins
+def test_the_mixtures_bring_the_average_and_the_curves_do_not() -> None:
+    for name in ("ring8", "grid25"):
+        assert preset_config(name).g_ema == DISTRIBUTION_DEFAULTS[name]["g_ema"] > 0
+        assert preset_config(name, g_ema=0.0).g_ema == 0.0  # a value the user sets wins
+    assert preset_config("spiral").g_ema == 0.0
 
 
 def test_cli_takes_g_ema_into_the_saved_model_and_refuses_a_bad_one_in_one_line(tmp_path, capsys) -> None:

@@ -9,8 +9,9 @@ import pytest
 import torch
 
 from gan_core.errors import ConfigError
-from gan_core.toy2d.lab import DISTRIBUTION_DEFAULTS, Toy2DConfig, Toy2DLab, preset_config
+from gan_core.toy2d import DISTRIBUTION_DEFAULTS, Toy2DConfig, Toy2DLab, preset_config
 
+from .test_toy2d import one_thread  # noqa: F401 - autouse: the lab on one thread, as the app runs it
 from .test_toy2d_page import LAB, open_lab, press
 
 TINY = Toy2DConfig(width=16, layers=1, batch_size=32)

@@ -1,34 +1,38 @@
-"""2D lab: a GAN on points in the plane, D's surface and G's mesh drawn step by step (gan_core/toy2d/lab.py).
+"""2D lab: a GAN on points in the plane, D's surface and G's mesh drawn step by step (gan_core.toy2d).
 
 The lab (G, D, optimisers, history) lives in this browser session's state. Play advances it inside a
-fragment that reruns every frame, so only the plane and the numbers beside it are redrawn; a setting
-changed on the left reruns the page. The buttons (Play / Pause, the steps, Reset) stand outside that
-fragment: a button redrawn ten times a second can lose a click (the press lands on one copy of it, the
-release on the next), so Pause must never be part of what each frame redraws. The whole setup is mirrored
-in the URL's query string."""
+fragment that reruns every frame, so only the plane and the numbers beside it are redrawn, into canvases
+that stay on the page (ui/toy2d_chart.py); a setting changed on the left reruns the page. The buttons
+(Play / Pause, the steps, Reset) stand outside that fragment: a button redrawn ten times a second can lose
+a click (the press lands on one copy of it, the release on the next), so Pause must never be part of what
+each frame redraws. The whole setup is mirrored in the URL's query string. The experiments, the link's
+rules and slow motion are gan_core.toy2d's; this page lays them out."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import asdict
 
 import numpy as np
 import streamlit as st
 
 from gan_core.errors import GanLabError
-from gan_core.toy2d.lab import (DISTRIBUTION_DEFAULTS, DISTRIBUTIONS, LOSSES, NOISES, OPTIMIZERS, REBUILD_FIELDS,
-                            Toy2DConfig, Toy2DLab, make_target, preset_config)
+from gan_core.losses import LOSSES
+from gan_core.toy2d import (DEMONSTRATIONS, DISTRIBUTIONS, NOISES, OPTIMIZERS, Toy2DConfig, Toy2DLab, demonstration_config,
+                            demonstration_holds, make_target, parse_points, points_text, read_link, with_distribution)
 
-from ui import pictures, turns, widgets, wording
+from ui import turns, widgets, wording
 from ui.widgets import KEEP
 from ui.i18n import language, t
+from ui.toy2d_chart import canvas_chart
 from ui.toy2d_figure import (DEFAULT_ROUNDS_PER_FRAME, FRAME_SECONDS, SLOW_MOTION_SECONDS, advance, canvas_figure,
-                             frame_figures)
+                             frame_scenes)
+from ui.toy2d_words import defaults_sentence, error_text, label, option_labels
 
-LAB, PLAYING, PHASE, POINTS, DRAWING, MESSAGE, LINE = (
-    f"toy2d_{name}" for name in ("lab", "playing", "phase", "points", "drawing", "message", "line"))
+LAB, PLAYING, POINTS, DRAWING, MESSAGE, LINE = (
+    f"toy2d_{name}" for name in ("lab", "playing", "points", "drawing", "message", "line"))
 CANVAS_VERSION, FROM_URL, UPLOAD = "toy2d_canvas_version", "toy2d_from_url", "toy2d_upload"
 PRESET = "toy2d_preset"
-FIGURES = "toy2d_figures"  # the last frame's figures and the lab's state they show: a page run that changed nothing reuses them
+SCENES = "toy2d_scenes"  # the last frame's scenes and the lab's state they show: a page run that changed nothing reuses them
 SPEED, SLOW = f"{KEEP}toy2d_speed", f"{KEEP}toy2d_slow"
 # Each setting: its widget's Session State key and its name in the URL's query string.
 URL_NAMES = {"distribution": "dist", "loss": "loss", "d_steps": "d", "g_steps": "g", "optimizer_g": "opt_g",
@@ -37,6 +41,7 @@ URL_NAMES = {"distribution": "dist", "loss": "loss", "d_steps": "d", "g_steps": 
              "r1": "r1", "beta1": "b1", "beta2": "b2", "instance_noise": "inoise",
              "instance_noise_rounds": "inoise_rounds", "g_ema": "ema"}
 POINTS_URL = "pts"
+# The values each control offers (a value set elsewhere, by a link or a file, is added to its list).
 LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1)
 WIDTHS = (8, 16, 32, 64, 128, 256, 512)
 BATCHES = (32, 64, 128, 256, 512, 1024)
@@ -45,14 +50,16 @@ BETAS1, BETAS2 = (0.0, 0.5, 0.9), (0.9, 0.99, 0.999)
 INSTANCE_NOISES = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 ANNEAL_ROUNDS = (0, 500, 1000, 2000, 3000, 5000, 10000)
 EMA_DECAYS = (0.0, 0.9, 0.99, 0.995, 0.999)
-# Each demonstration shows a failure, so none has ring8's instance noise (it is a cure for all three).
-PRESETS = {
-    # G five times faster than D: G overshoots from mode to mode before D can spread it out.
-    "collapse": {"distribution": "ring8", "loss": "ns", "lr_g": 5e-3, "lr_d": 1e-3, "instance_noise": 0.0},
-    # D three steps ahead with a high rate: minimax's gradient log(1 - D) vanishes where D is sure.
-    "minimax": {"distribution": "ring8", "loss": "minimax", "d_steps": 3, "lr_d": 5e-3, "instance_noise": 0.0},
-    "strong_d": {"distribution": "ring8", "loss": "ns", "d_steps": 5, "lr_d": 1e-2, "instance_noise": 0.0},
-}
+# While Play runs frame after frame, Streamlit would fade every element of the page while its next run is under
+# way (its "stale" look: on a busy server most of the time, so the plane seemed to blink out) and show its own
+# English "Running… Stop" corner whenever a frame runs past half a second. Neither says anything here: the round
+# counter shows that the lab runs, and the lab's own Pause stops it. On every run of this page, paused too, and
+# first: a run's own style reaches the browser only after some of its elements, while the last run's still holds.
+STEADY_CSS = """<style>
+  [data-testid="stElementContainer"][data-stale="true"], [data-testid="stExpander"] summary {
+    opacity: 1 !important; transition: none !important; }
+  [data-testid="stStatusWidget"] { visibility: hidden; }
+</style>"""
 
 
 def key(name: str) -> str:
@@ -72,18 +79,6 @@ def set_widgets(config: Toy2DConfig) -> None:
         widgets.set_widget(key(name), values[name])
 
 
-def points_to_text(points: np.ndarray | list) -> str:
-    return ";".join(f"{x:g},{y:g}" for x, y in np.round(np.asarray(points, dtype=float).reshape(-1, 2), 2))
-
-
-def text_to_points(text: str) -> list[list[float]]:
-    points = []
-    for pair in filter(None, text.split(";")):
-        x, y = pair.split(",")
-        points.append([float(x), float(y)])
-    return points
-
-
 def read_url_once() -> None:
     """The first time this session opens the page: the settings of a shared link, else the defaults. (Marked
     read only once every setting is in place: a visit cut short by the next click must not leave a session
@@ -91,17 +86,16 @@ def read_url_once() -> None:
     if st.session_state.get(FROM_URL) and all(key(name) in st.session_state for name in URL_NAMES):
         return
     given = {name: st.query_params[short] for name, short in URL_NAMES.items() if short in st.query_params}
-    config = Toy2DConfig()
-    try:  # what the link leaves out takes its distribution's default
-        config = Toy2DConfig.from_dict({**DISTRIBUTION_DEFAULTS.get(given.get("distribution", config.distribution), {}),
-                                        **given})
-        if POINTS_URL in st.query_params:
-            st.session_state[POINTS] = text_to_points(st.query_params[POINTS_URL])
-    except GanLabError as error:
-        st.session_state[MESSAGE] = wording.error_text(error)
-    except ValueError:  # malformed points in a hand-edited link
-        st.session_state[MESSAGE] = wording.error_text(code="toy2d_bad_value", params={"setting": POINTS_URL,
-                                                                                      "value": st.query_params[POINTS_URL]})
+    config, problems = read_link(given)  # a bad value is left out (its default instead), the others kept
+    if POINTS_URL in st.query_params:
+        try:
+            points = parse_points(st.query_params[POINTS_URL])
+            make_target("custom", points)
+            st.session_state[POINTS] = points
+        except GanLabError as error:
+            problems.append(error)
+    if problems:
+        st.session_state[MESSAGE] = "  \n".join(error_text(problem) for problem in problems)
     if not all(key(name) in st.session_state for name in URL_NAMES) or given:
         set_widgets(config)
     st.session_state[FROM_URL] = True
@@ -113,7 +107,7 @@ def write_url(config: Toy2DConfig) -> None:
     wanted = {short: f"{values[name]:g}" if isinstance(values[name], float) else str(values[name])
               for name, short in URL_NAMES.items()}
     if config.distribution == "custom" and st.session_state.get(POINTS):
-        wanted[POINTS_URL] = points_to_text(st.session_state[POINTS])
+        wanted[POINTS_URL] = points_text(st.session_state[POINTS])
     elif POINTS_URL in st.query_params:
         del st.query_params[POINTS_URL]
     changed = {name: value for name, value in wanted.items() if st.query_params.get(name) != value}
@@ -123,10 +117,10 @@ def write_url(config: Toy2DConfig) -> None:
 
 # --- callbacks (they run before the page, so they may set the widgets) -------------------------------------
 def apply_preset(name: str) -> None:
-    set_widgets(preset_config(**PRESETS.get(name, {"distribution": Toy2DConfig().distribution})))
+    set_widgets(demonstration_config(name))
     st.session_state[PRESET] = name
     st.session_state[LAB] = None  # a demonstration starts from scratch, even on the settings it already had
-    st.session_state[PLAYING] = name in PRESETS
+    st.session_state[PLAYING] = name in DEMONSTRATIONS
 
 
 def load_upload() -> None:
@@ -136,7 +130,7 @@ def load_upload() -> None:
     try:
         lab = Toy2DLab.from_bytes(uploaded.getvalue())
     except GanLabError as error:
-        st.session_state[MESSAGE] = wording.error_text(error)
+        st.session_state[MESSAGE] = error_text(error)
         return
     lab.evaluate()
     set_widgets(lab.config)
@@ -154,14 +148,12 @@ def clear_points() -> None:
 
 
 def distribution_chosen() -> None:
-    """A new distribution brings its own defaults (DISTRIBUTION_DEFAULTS; the widgets show them) and the
-    lab's for what it does not set; "your own points" opens the drawing canvas (with the points drawn before)."""
+    """A new distribution brings its own settings (the widgets show them); "your own points" opens the drawing
+    canvas (with the points drawn before)."""
     if widgets.stale(key("distribution")):  # the one a preset replaced, echoed back by a poll: not a choice
         return
     chosen = st.session_state[key("distribution")]
-    set_widgets(replace(widget_config(), **{name: getattr(preset_config(chosen), name)
-                                            for name in set(DISTRIBUTION_DEFAULTS.get(chosen, {}))
-                                            | {n for v in DISTRIBUTION_DEFAULTS.values() for n in v}}))
+    set_widgets(with_distribution(widget_config(), chosen))
     if chosen == "custom":
         st.session_state[DRAWING] = True
 
@@ -172,7 +164,7 @@ def set_playing(playing: bool) -> None:
 
 
 def status_line(lab: Toy2DLab) -> str:
-    return t("toy2d_status", rounds=lab.g_updates // lab.config.g_steps, d=lab.d_updates, g=lab.g_updates)
+    return t("toy2d_status", rounds=lab.rounds, d=lab.d_updates, g=lab.g_updates)
 
 
 def step_by_hand(which: str) -> None:
@@ -190,7 +182,6 @@ def reset_lab() -> None:
     fresh = Toy2DLab(lab.config, None if lab.custom_points is None else lab.custom_points.tolist())
     fresh.evaluate()
     st.session_state[LAB] = fresh
-    st.session_state[PHASE] = 0
     st.session_state[LINE] = status_line(fresh)
 
 
@@ -201,86 +192,75 @@ def current_lab(config: Toy2DConfig) -> Toy2DLab | None:
     if config.distribution == "custom" and not points:
         return None
     lab: Toy2DLab | None = st.session_state.get(LAB)
-    same_points = lab is not None and (config.distribution != "custom" or (
-        lab.custom_points is not None and np.array_equal(lab.custom_points, make_target("custom", points).modes)))
-    if lab is None or not same_points or not lab.adjust(config):
+    if lab is None or not lab.adjust(config, points):
         lab = Toy2DLab(config, points)
         lab.evaluate()
         st.session_state[LAB] = lab
-        st.session_state[PHASE] = 0
     return lab
 
 
 def names() -> dict[str, str]:
-    """The figures' labels in the current language."""
+    """The charts' labels in the current language."""
     return {"surface": t("toy2d_surface"), "real": t("toy2d_real"), "fake": t("toy2d_fake"), "mesh": t("toy2d_mesh"),
             "arrows": t("toy2d_arrows"), "loss_d": t("toy2d_loss_d"), "loss_g": t("toy2d_loss_g"),
             "loss": t("toy2d_loss_axis"), "updates": t("toy2d_updates"), "modes": t("toy2d_modes"),
             "high_quality": t("toy2d_high_quality"), "modes_axis": t("toy2d_modes_axis"),
             "manifold": t("toy2d_manifold"), "divergence": t("toy2d_divergence"),
-            "lattice": t("toy2d_draw_lattice"), "chosen": t("toy2d_draw_chosen")}
-
-
-def half_step(lab: Toy2DLab) -> str:
-    """Slow motion: the next single update of the round (D or G); the line that says which one ran."""
-    order = lab.half_steps()
-    phase = st.session_state.get(PHASE, 0) % len(order)
-    which = order[phase]
-    (lab.step_d if which == "d" else lab.step_g)()
-    st.session_state[PHASE] = phase + 1
-    number = order[: phase + 1].count(which)
-    return t(f"toy2d_half_{which}", i=number, n=order.count(which))
+            "lattice": t("toy2d_draw_lattice"), "chosen": t("toy2d_draw_chosen"), "plane": t("toy2d_plane"),
+            "curves": t("toy2d_curves")}
 
 
 # --- the page ----------------------------------------------------------------------------------------------
 def settings_column() -> Toy2DConfig:
     st.subheader(t("toy2d_settings_h"))
-    st.selectbox(t("toy2d_distribution"), DISTRIBUTIONS, key=key("distribution"), on_change=distribution_chosen,
-                 format_func={n: t(f"toy2d_dist_{n}") for n in DISTRIBUTIONS}.__getitem__)
+    st.selectbox(label("distribution"), DISTRIBUTIONS, key=key("distribution"), on_change=distribution_chosen,
+                 format_func=option_labels("distribution").__getitem__)
     if st.session_state[key("distribution")] == "custom" and not st.session_state.get(DRAWING):
         st.button(t("toy2d_draw_again"), key="toy2d_draw_again", icon=":material/draw:",
                   on_click=lambda: st.session_state.update({DRAWING: True}))
-    st.selectbox(t("toy2d_loss"), list(LOSSES), key=key("loss"), help=t("toy2d_loss_help"))
+    st.selectbox(label("loss"), list(LOSSES), key=key("loss"), help=t("toy2d_loss_help"))
     d_col, g_col = st.columns(2)
-    d_col.number_input(t("toy2d_d_steps"), 1, 20, key=key("d_steps"), help=t("toy2d_ratio_help"))
-    g_col.number_input(t("toy2d_g_steps"), 1, 20, key=key("g_steps"), help=t("toy2d_ratio_help"))
+    d_col.number_input(label("d_steps"), 1, 20, key=key("d_steps"), help=t("toy2d_ratio_help"))
+    g_col.number_input(label("g_steps"), 1, 20, key=key("g_steps"), help=t("toy2d_ratio_help"))
     for network in ("g", "d"):
         opt_col, lr_col = st.columns(2)
-        opt_col.selectbox(t(f"toy2d_optimizer_{network}"), OPTIMIZERS, key=key(f"optimizer_{network}"),
-                          format_func={"adam": "Adam", "sgd": "SGD"}.__getitem__)
+        opt_col.selectbox(label(f"optimizer_{network}"), OPTIMIZERS, key=key(f"optimizer_{network}"),
+                          format_func=option_labels(f"optimizer_{network}").__getitem__)
         rates = sorted({*LEARNING_RATES, st.session_state[key(f"lr_{network}")]})
-        lr_col.select_slider(t(f"toy2d_lr_{network}"), rates, key=key(f"lr_{network}"), format_func=lambda v: f"{v:g}")
+        lr_col.select_slider(label(f"lr_{network}"), rates, key=key(f"lr_{network}"), format_func=lambda v: f"{v:g}")
     layers_col, width_col = st.columns(2)
-    layers_col.number_input(t("toy2d_layers"), 1, 6, key=key("layers"))
+    layers_col.number_input(label("layers"), 1, 6, key=key("layers"))
     widths = sorted({*WIDTHS, st.session_state[key("width")]})
-    width_col.selectbox(t("toy2d_width"), widths, key=key("width"))
+    width_col.selectbox(label("width"), widths, key=key("width"))
     dim_col, noise_col = st.columns(2)
-    dim_col.radio(t("toy2d_noise_dim"), (1, 2), key=key("noise_dim"), horizontal=True, format_func=lambda n: f"{n}D")
-    noise_col.radio(t("toy2d_noise"), NOISES, key=key("noise"), horizontal=True,
-                    format_func={n: t(f"toy2d_noise_{n}") for n in NOISES}.__getitem__)
+    dim_col.radio(label("noise_dim"), (1, 2), key=key("noise_dim"), horizontal=True, format_func=lambda n: f"{n}D")
+    noise_col.radio(label("noise"), NOISES, key=key("noise"), horizontal=True,
+                    format_func=option_labels("noise").__getitem__)
     batch_col, seed_col = st.columns(2)
-    batch_col.selectbox(t("toy2d_batch"), sorted({*BATCHES, st.session_state[key("batch_size")]}), key=key("batch_size"))
-    seed_col.number_input(t("toy2d_seed"), 0, 2**31 - 1, key=key("seed"))
+    batch_col.selectbox(label("batch_size"), sorted({*BATCHES, st.session_state[key("batch_size")]}),
+                        key=key("batch_size"))
+    seed_col.number_input(label("seed"), 0, 2**31 - 1, key=key("seed"))
     sn_col, r1_col = st.columns(2, vertical_alignment="bottom")
-    sn_col.checkbox(t("toy2d_spectral_norm"), key=key("spectral_norm"), help=t("toy2d_spectral_norm_help"))
-    r1_col.select_slider(t("toy2d_r1"), sorted({*R1_WEIGHTS, st.session_state[key("r1")]}), key=key("r1"),
+    sn_col.checkbox(label("spectral_norm"), key=key("spectral_norm"), help=t("toy2d_spectral_norm_help"))
+    r1_col.select_slider(label("r1"), sorted({*R1_WEIGHTS, st.session_state[key("r1")]}), key=key("r1"),
                          format_func=lambda v: f"{v:g}", help=t("toy2d_r1_help"))
     beta1_col, beta2_col = st.columns(2)
-    beta1_col.selectbox(t("toy2d_beta1"), sorted({*BETAS1, st.session_state[key("beta1")]}), key=key("beta1"))
-    beta2_col.selectbox(t("toy2d_beta2"), sorted({*BETAS2, st.session_state[key("beta2")]}), key=key("beta2"))
+    beta1_col.selectbox(label("beta1"), sorted({*BETAS1, st.session_state[key("beta1")]}), key=key("beta1"))
+    beta2_col.selectbox(label("beta2"), sorted({*BETAS2, st.session_state[key("beta2")]}), key=key("beta2"))
     sigma_col, anneal_col = st.columns(2)
-    sigma_col.select_slider(t("toy2d_instance_noise"), sorted({*INSTANCE_NOISES, st.session_state[key("instance_noise")]}),
+    sigma_col.select_slider(label("instance_noise"),
+                            sorted({*INSTANCE_NOISES, st.session_state[key("instance_noise")]}),
                             key=key("instance_noise"), format_func=lambda v: f"{v:g}", help=t("toy2d_instance_noise_help"))
-    anneal_col.selectbox(t("toy2d_instance_noise_rounds"),
+    anneal_col.selectbox(label("instance_noise_rounds"),
                          sorted({*ANNEAL_ROUNDS, st.session_state[key("instance_noise_rounds")]}),
                          key=key("instance_noise_rounds"), help=t("toy2d_instance_noise_rounds_help"))
-    st.select_slider(t("toy2d_ema"), sorted({*EMA_DECAYS, st.session_state[key("g_ema")]}), key=key("g_ema"),
-                     format_func=lambda v: f"{v:g}" if v else t("toy2d_ema_off"), help=t("toy2d_ema_help"))
-    chosen = st.session_state[key("distribution")]
-    if DISTRIBUTION_DEFAULTS.get(chosen):
-        values = ", ".join(f"{name} = {value:g}" if isinstance(value, float) and not isinstance(value, bool)
-                           else f"{name} = {value}" for name, value in DISTRIBUTION_DEFAULTS[chosen].items())
-        st.caption(t("toy2d_dist_defaults", name=t(f"toy2d_dist_{chosen}"), values=values))
+    decays = sorted({*EMA_DECAYS, st.session_state[key("g_ema")]})
+    st.select_slider(label("g_ema"), decays, key=key("g_ema"),
+                     format_func={v: f"{v:g}" if v else t("toy2d_off") for v in decays}.__getitem__,
+                     help=t("toy2d_ema_help"))
+    own = defaults_sentence(st.session_state[key("distribution")])
+    if own:
+        st.caption(own)
     st.caption(t("toy2d_live_note"))
     return widget_config()
 
@@ -288,14 +268,14 @@ def settings_column() -> Toy2DConfig:
 def presets_row() -> None:
     """The demonstrations: one button each; the chosen one's sentence says what to watch."""
     st.markdown(f"**{t('toy2d_presets_h')}**")
-    columns = st.columns(len(PRESETS) + 1)  # a row of their own: whole labels at 1280 px in either language
-    for column, name in zip(columns, PRESETS):
+    columns = st.columns(len(DEMONSTRATIONS) + 1)  # a row of their own: whole labels at 1280 px in either language
+    for column, name in zip(columns, DEMONSTRATIONS):
         column.button(t(f"toy2d_preset_{name}"), key=f"toy2d_preset_{name}", on_click=apply_preset, args=(name,),
                       icon=":material/play_lesson:", help=t(f"toy2d_preset_{name}_say"), width="stretch")
     columns[-1].button(t("toy2d_preset_default"), key="toy2d_preset_default", on_click=apply_preset,
                        args=("default",), icon=":material/restart_alt:", width="stretch")
     chosen = st.session_state.get(PRESET)
-    if chosen in PRESETS:
+    if chosen in DEMONSTRATIONS:
         st.info(f"**{t(f'toy2d_preset_{chosen}')}.** {t(f'toy2d_preset_{chosen}_say')}", icon=":material/visibility:")
 
 
@@ -358,36 +338,35 @@ def lab_view() -> None:
     line = st.session_state.pop(LINE, None)  # what a button just did, said once
     advancing = playing and line is None
     if advancing and st.session_state.get(SLOW):
-        line = half_step(lab)
+        half = lab.half_step()
+        line = t(f"toy2d_half_{half.player}", i=half.number, n=half.of)
     elif advancing:
         advance(lab, int(st.session_state.get(SPEED, DEFAULT_ROUNDS_PER_FRAME)))
-    plane, losses, *quality = figures_of(lab, playing=advancing)
+    plane, curves = scenes_of(lab, playing=advancing)
     plot_col, numbers_col = st.columns([1.6, 1], gap="medium")
     with plot_col:
         st.markdown(f"**{line or status_line(lab)}**")
-        pictures.chart(plane, key="toy2d_plane")
+        canvas_chart(plane, key="toy2d_plane")
         if lab.G_ema is not None:
             st.caption(t("toy2d_ema_shown", decay=f"{lab.config.g_ema:g}"))
     with numbers_col:
         numbers(lab)
-        pictures.chart(losses, key="toy2d_losses")
-        for index, figure in enumerate(quality):
-            pictures.chart(figure, key=f"toy2d_quality_{index}")
+        canvas_chart(curves, key="toy2d_curves")
 
 
-def figures_of(lab: Toy2DLab, playing: bool) -> list:
-    """The frame's figures, built again only when the lab has changed since the last ones: its updates, its
+def scenes_of(lab: Toy2DLab, playing: bool) -> tuple[dict, dict]:
+    """The frame's scenes, built again only when the lab has changed since the last ones: its updates, its
     measurements or its live settings (a new loss redraws D's surface and G's arrows), or the language. A
     paused lab's page rerun shows the same plane."""
     def state() -> tuple:
         return lab.d_updates, lab.g_updates, len(lab.history.metrics), lab.config, language()
 
-    kept = st.session_state.get(FIGURES)
+    kept = st.session_state.get(SCENES)
     if kept is not None and kept[0] is lab and kept[1] == state():
         return kept[2]
-    figures = frame_figures(lab, names(), playing=playing)
-    st.session_state[FIGURES] = (lab, state(), figures)
-    return figures
+    scenes = frame_scenes(lab, names(), playing=playing)
+    st.session_state[SCENES] = (lab, state(), scenes)
+    return scenes
 
 
 def numbers(lab: Toy2DLab) -> None:
@@ -409,6 +388,7 @@ def render() -> None:
     read_url_once()
     widgets.default(SPEED, DEFAULT_ROUNDS_PER_FRAME)
     widgets.default(SLOW, False)
+    st.html(STEADY_CSS)
     st.title(t("toy2d_title"))
     st.caption(t("toy2d_intro"))
     message = st.session_state.pop(MESSAGE, None)
@@ -420,8 +400,7 @@ def render() -> None:
         config = settings_column()
     write_url(config)
     chosen = st.session_state.get(PRESET)
-    if chosen in PRESETS and any(getattr(config, name) != getattr(preset_config(**PRESETS[chosen]), name)
-                                 for name in REBUILD_FIELDS):
+    if chosen in DEMONSTRATIONS and not demonstration_holds(chosen, config):
         del st.session_state[PRESET]  # another experiment now: its sentence no longer applies
     lab = current_lab(config)
     with st.sidebar:

@@ -1,8 +1,7 @@
 """The 2D lab's average of G's weights (gan_core/toy2d/lab.py: Toy2DConfig.g_ema, Yazıcı et al. 2019)."""
 
 STRINGS = {
-    "toy2d_ema": {"ru": "Среднее весов G (EMA)", "en": "Average of G's weights (EMA)"},
-    "toy2d_ema_off": {"ru": "выкл.", "en": "off"},
+    "toy2d_g_ema": {"ru": "Среднее весов G (EMA)", "en": "Average of G's weights (EMA)"},
     "toy2d_ema_help": {
         "ru": "Экспоненциальное скользящее среднее весов G с этим коэффициентом затухания (Yazıcı и др., 2019): "
               "после каждого шага G среднее сдвигается к живому G. Плоскость и числа показывают среднее, а учится "
