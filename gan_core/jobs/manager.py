@@ -34,7 +34,7 @@ import torch
 from ..classroom.access import Actor, ClassLimits, check_limits, check_manage, check_not_shipped
 from ..runs.checkpoints import RunDir, atomic_write, copy_run, default_checkpoints_dir, delete_run, rename_run, resolved_root
 from ..config import TrainConfig, resumed_config
-from ..devices import cpu_cores, training_device_type
+from ..devices import cpu_cores, training_device_type, use_training_devices
 from ..errors import AccessError, CheckpointError, ConfigError, GanLabError, RunNameError
 from ..history import History, Progress, RunLog, read_log, read_progress
 from ..runs import notes
@@ -78,6 +78,8 @@ class Job:
     finished_at: float | None = None
     stopped_by: Actor | None = None  # who pressed Stop (the owner or the teacher), shown with the stopped run
     max_seconds: float | None = None  # the class limit on its training time, when a student asked for it
+    node: str = ""  # on a cluster: the address of the node that trains it ("" here)
+    scratch: str = ""  # and the folder there it trains in
     done: threading.Event = field(default_factory=threading.Event, repr=False)
     _worker: Worker | None = field(default=None, repr=False)
     _result: dict[str, Any] | None = field(default=None, repr=False)
@@ -345,10 +347,14 @@ class JobManager:
         """What a server does as it exits: where workers end with it (this machine's processes), stop every job
         with a save (`shutdown`); where they outlive it (a cluster's actors), let them train on: the next server
         re-attaches to them."""
-        if self.executor.workers_outlive_server:
-            self.executor.shutdown()
-        else:
+        if not self.executor.workers_outlive_server:
             self.shutdown()
+            return
+        with self._lock:
+            for job in self._jobs:
+                if job._worker is not None:
+                    job._worker.leave()
+        self.executor.shutdown()
 
     def recover(self, root: str | Path | None = None) -> list[str]:
         """Mark every run under `root` left "running" by a worker that is gone as interrupted (resumable).
@@ -539,6 +545,7 @@ class JobManager:
             log.exception("could not read the worker of run %s", job.run_name)
             return
         with self._lock:
+            job.node, job.scratch = worker.node or job.node, worker.scratch or job.scratch
             try:
                 self._read_messages(job, said)
                 if end is not None:
@@ -571,6 +578,8 @@ class JobManager:
             state, note = result["state"], result["note"]
         elif job._killed:
             state, note = "interrupted", notes.interrupted_timeout(self.stop_timeout)
+        elif end.failed:
+            state, note = "failed", notes.could_not_start(end.failed)
         elif end.lost:
             state, note = "interrupted", notes.interrupted_lost(end.lost)
         elif end.exit_code is not None and end.exit_code < 0:
@@ -650,6 +659,9 @@ def get_job_manager() -> JobManager:
     with _manager_lock:
         if _manager is None:
             leave_a_core_free()
-            _manager = JobManager(limits_file=default_checkpoints_dir() / LIMITS_FILE, executor=make_executor())
+            executor = make_executor()
+            if executor.training_devices() is not None:  # runs train elsewhere: offer the devices there
+                use_training_devices(executor.training_devices)
+            _manager = JobManager(limits_file=default_checkpoints_dir() / LIMITS_FILE, executor=executor)
             atexit.register(_manager.leave)
         return _manager
