@@ -8,7 +8,7 @@ import streamlit as st
 
 from gan_core.classroom.access import ClassLimits
 from gan_core.runs.checkpoints import default_checkpoints_dir
-from gan_core.devices import available_devices
+from gan_core.devices import training_devices
 from gan_core.errors import GanLabError
 
 from ui import board_rows, people, run_watch, turns, wording
@@ -112,7 +112,7 @@ def limits_panel() -> None:
     manager = run_watch.manager()
     limits = manager.limits
     st.subheader(t("board_limits_h"))
-    choices = [device.choice for device in available_devices()]
+    choices = [device.choice for device in training_devices()]  # where runs train: here, or a cluster
     with st.form("board_limits"):
         active_col, epochs_col, minutes_col, devices_col = st.columns(4)
         active = active_col.number_input(t("board_limit_active"), min_value=0, max_value=100, step=1,
@@ -146,6 +146,7 @@ def render() -> None:
     if "board_error" in st.session_state:
         st.error(st.session_state.pop("board_error"))
     if people.is_teacher():
+        st.caption(run_watch.where_runs_train())
         queue_panel()
         if not people.single_user():
             limits_panel()
