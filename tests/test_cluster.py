@@ -110,13 +110,14 @@ def tiny_data(small_mnist: ImageDataset) -> ImageDataset:
 @pytest.fixture
 def make_manager(ray_cluster_here: LocalCluster, tiny_data: ImageDataset, monkeypatch: pytest.MonkeyPatch):
     """Job managers whose runs train on the cluster (a new one is a restarted server), one torch thread per
-    run as a cluster CPU run has. Whatever a test leaves training is stopped at its end."""
+    run as a cluster CPU run has, each checkpoint pulled (not one every 30 s: the tests wait for epochs to
+    reach the server). Whatever a test leaves training is stopped at its end."""
     monkeypatch.setenv("GAN_LAB_TORCH_THREADS", "1")
     managers: list[JobManager] = []
 
     def make(**options) -> JobManager:
         manager = JobManager(trainer_options={"data": tiny_data, "evaluate": None},
-                             executor=RayExecutor(ray_cluster_here.address), **options)
+                             executor=RayExecutor(ray_cluster_here.address, checkpoint_seconds=0.0), **options)
         managers.append(manager)
         return manager
 

@@ -120,3 +120,18 @@ def test_a_line_still_being_written_waits_for_the_next_pull(tmp_path) -> None:
         file.write(b', 2, 3, 4, 5]]}\n')
     pull(node, mirror)
     assert mirror.run.log_path.read_bytes() == node.log_path.read_bytes()
+
+
+def test_a_held_checkpoint_waits_and_comes_with_a_later_pull(tmp_path, tiny_data) -> None:
+    node, server = RunDir("run", tmp_path / "node"), RunDir("run", tmp_path / "server")
+    Trainer.create(tiny(1, seed=4), node, data=tiny_data)
+    mirror = Mirror(server)
+    pull(node, mirror)
+    first = server.checkpoint_path.read_bytes()
+    Trainer.resume(node, epochs=1, data=tiny_data).train()  # epoch 1: a new checkpoint and snapshot
+    held = read_changes(node.path, mirror.known, mirror.log_generation, mirror.log_offset, hold=frozenset({"checkpoint.pt"}))
+    assert "checkpoint.pt" not in held.files and "epochs/epoch_0001.pt" in held.files
+    mirror.apply(held)
+    assert server.checkpoint_path.read_bytes() == first and server.snapshot_epochs() == [1]
+    pull(node, mirror)  # no longer held
+    same_folders(node, server)

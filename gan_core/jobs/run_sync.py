@@ -79,9 +79,11 @@ def log_position(folder: Path) -> tuple[str, int]:
     return _generation(stat), stat.st_size
 
 
-def read_changes(folder: Path, known: dict[str, Stamp], log_generation: str, log_offset: int) -> Changes:
+def read_changes(folder: Path, known: dict[str, Stamp], log_generation: str, log_offset: int,
+                 hold: frozenset[str] = frozenset()) -> Changes:
     """On the node: what the server, which has the files of `known` and the log `log_generation` up to
-    `log_offset`, lacks. The log is read before the other files (see the module's docstring)."""
+    `log_offset`, lacks. The log is read before the other files (see the module's docstring). Files in `hold`
+    that the server has an older version of wait for a later pull (a big checkpoint, sent only so often)."""
     changes = Changes()
     log = folder / LOG_NAME
     try:
@@ -96,6 +98,8 @@ def read_changes(folder: Path, known: dict[str, Stamp], log_generation: str, log
     except FileNotFoundError:
         changes.log_generation, changes.log_start = log_generation, log_offset
     changes.stamps = folder_stamps(folder)
+    for relative in hold & set(changes.stamps) & set(known):
+        changes.stamps[relative] = known[relative]  # as if unchanged: the server keeps asking for it
     for relative, stamp in changes.stamps.items():
         if known.get(relative) != stamp:
             try:
