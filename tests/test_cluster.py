@@ -124,7 +124,7 @@ def make_manager(ray_cluster_here: LocalCluster, tiny_data: ImageDataset, monkey
     yield make
     for manager in managers:
         manager.shutdown(timeout=60)
-        manager.executor.shutdown()
+        manager.leave()  # its supervisor ends
 
 
 def solo(config, data: ImageDataset, steps: int | None = None):
@@ -426,5 +426,49 @@ def test_the_teacher_sees_the_cluster_and_students_are_offered_its_gpus(ray_clus
         assert train.number_input(key=key("batch_size")).value == recommended_settings("sngan", "cuda")["batch_size"]
     finally:
         use_training_devices(None)
-        manager.executor.shutdown()
+        manager.leave()
         ray_cluster_here.cluster.remove_node(gpu_box)
+
+
+# --- one class, two servers ----------------------------------------------------------------------------------
+def test_two_servers_of_one_class_share_its_queue_limits_turns_and_stops(ray_cluster_here, make_manager,
+                                                                          checkpoints) -> None:
+    """Two job managers (two app servers behind a proxy, one checkpoints folder) of one class: one queue, in the
+    cluster. Turns are taken across both, the teacher's limits and order hold on both, a run's name is taken on
+    both, and either may stop (or cancel) a job of the other."""
+    from gan_core.classroom.access import Actor, ClassLimits
+    from gan_core.errors import ClassLimitError, RunNameError
+
+    alice, bob, teacher = Actor("alice"), Actor("bob"), Actor("Ms Smith", teacher=True)
+    first, second = make_manager(max_per_device=1, class_name="physics"), make_manager(max_per_device=1,
+                                                                                      class_name="physics")
+    try:
+        first.set_limits(ClassLimits(max_active_per_student=2), by=teacher)
+        wait_until(lambda: second.limits == ClassLimits(max_active_per_student=2), timeout=30)
+
+        blocker = first.submit(tiny(1000), "alice-1", checkpoints, by=alice)
+        wait_until(lambda: blocker.state == "running", timeout=WAIT)
+        bobs = second.submit(tiny(1), "bob-1", checkpoints, by=bob)
+        alices = first.submit(tiny(1), "alice-2", checkpoints, by=alice)
+        later = second.submit(tiny(1), "bob-2", checkpoints, by=bob)
+        names = lambda manager: [job.run_name for job in manager.queue("cpu")]  # noqa: E731
+        wait_until(lambda: names(first) == names(second) == ["bob-1", "alice-2", "bob-2"], timeout=30)  # bob's turn
+        assert [job.run_name for job in second.running_on("cpu")] == ["alice-1"]  # trained by the first server
+        with pytest.raises(RunNameError, match="already exists"):
+            second.submit(tiny(1), "alice-1", checkpoints, by=bob)
+        with pytest.raises(ClassLimitError):
+            second.submit(tiny(1), "alice-3", checkpoints, by=alice)  # her two are queued on the first server
+
+        assert second.move("alice-2", -1, checkpoints, by=teacher) == 1  # the teacher, on the second server
+        wait_until(lambda: names(first) == ["alice-2", "bob-1", "bob-2"], timeout=30)
+        assert first.stop("bob-2", checkpoints, by=teacher)  # queued on the second: cancelled there
+        assert second.wait(later, 30).state == "stopped" and later.note.code == "cancelled"
+
+        assert second.stop("alice-1", checkpoints, by=teacher)  # training on the first: stopped there, with a save
+        assert first.wait(blocker, WAIT).state == "stopped"
+        assert RunDir("alice-1", checkpoints).info().stopped_by == {"name": "Ms Smith", "teacher": True}
+        assert first.wait(alices, WAIT).state == "finished"  # the teacher's order, then bob's turn on the other
+        assert second.wait(bobs, WAIT).state == "finished"
+        wait_until(lambda: first.jobs() == second.jobs() == [], timeout=30)
+    finally:
+        ray.kill(ray.get_actor("class:physics", namespace=ray_cluster.NAMESPACE))

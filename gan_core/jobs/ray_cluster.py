@@ -31,6 +31,13 @@ from .executors import GPU_MEMORY_PER_JOB, MAX_GPU_JOBS, Placement
 
 log = logging.getLogger(__name__)
 
+try:  # a Ray call after the connection is gone must fail, never quietly start a cluster inside the server
+    from ray._private import auto_init_hook
+
+    auto_init_hook.enable_auto_connect = False
+except ImportError:  # Ray moved it: its own RAY_ENABLE_AUTO_CONNECT=0 does the same
+    os.environ.setdefault("RAY_ENABLE_AUTO_CONNECT", "0")
+
 NAMESPACE = "gan-lab"  # every GAN Lab actor lives here, whatever job (server process) made it
 GPU_MEMORY_RESOURCE = "gan_lab_gpu_gib"  # a node's GPU memory in GiB, declared when it joins (`node_command`)
 GPU_MEMORY_PER_JOB_GIB = GPU_MEMORY_PER_JOB / 2**30

@@ -59,6 +59,9 @@ STRINGS = {
     "error_cluster_code": {
         "ru": "Узлы кластера получают только настройки и данные, не код: {detail}",
         "en": "A cluster's nodes get settings and data, never code: {detail}"},
+    "error_class_needs_cluster": {
+        "ru": "Класс «{name}» делят несколько серверов, а для этого нужен кластер Ray: задайте и GAN_LAB_CLUSTER.",
+        "en": "The class '{name}' is shared by several servers, which needs a Ray cluster: set GAN_LAB_CLUSTER too."},
     "error_device_not_on_cluster": {
         "ru": "На кластере, где обучаются запуски, нет устройства «{device}»: выберите другое в поле «Устройство».",
         "en": "The cluster that trains the runs has no '{device}' device: pick another one in the Device field."},
