@@ -26,7 +26,27 @@ def _prepare() -> None:
     import ui.preload  # noqa: F401  every heavy module, before any session
     from ui import cache
 
+    _connect_training()
     threading.Thread(target=_warm, args=(cache.warm_up,), name="gan-lab-warm-up", daemon=True).start()
+
+
+def _connect_training() -> None:
+    """Where runs train, decided now: with GAN_LAB_CLUSTER, a cluster that cannot be used is one line in the
+    server's terminal at start (the pages say it too), not a surprise at the first Start."""
+    from gan_core.errors import GanLabError
+    from gan_core.jobs.executors import configured_cluster
+    from gan_core.jobs.manager import get_job_manager
+
+    if not configured_cluster():
+        return
+    try:
+        where = get_job_manager().executor.placement()
+    except GanLabError as error:
+        print(f"error: {error}", file=sys.stderr, flush=True)
+        return
+    print(f"runs train on the Ray cluster at {where.address}: {where.nodes} node(s), {where.gpus:g} GPU(s); "
+          + ", ".join(f"{count} at a time on {device}" for device, count in where.capacity.items()), file=sys.stderr,
+          flush=True)
 
 
 def _warm(warm_up) -> None:
