@@ -122,9 +122,16 @@ def make_manager(ray_cluster_here: LocalCluster, tiny_data: ImageDataset, monkey
         return manager
 
     yield make
+    failures = []
     for manager in managers:
-        manager.shutdown(timeout=60)
-        manager.leave()  # its supervisor ends
+        try:
+            manager.shutdown(timeout=60)
+        except Exception as error:  # noqa: BLE001 - every manager must still leave
+            failures.append(error)
+        finally:
+            manager.leave()  # its supervisor ends: nothing may touch Ray once the session's cluster is gone
+    if failures:
+        raise failures[0]
 
 
 def solo(config, data: ImageDataset, steps: int | None = None):

@@ -26,7 +26,7 @@ import ray
 
 from ..classroom.access import Actor, ClassLimits
 from ..config import TrainConfig
-from ..errors import ClassLimitError, GanLabError, RunNameError
+from ..errors import ClassLimitError, ClusterError, GanLabError, RunNameError
 from . import ray_cluster
 from .class_queue import ClassQueue, Ticket
 
@@ -192,8 +192,13 @@ class SharedQueue:
         self._see(view)
 
     def start_next(self, limit: dict[str, int]) -> list[Any]:
-        """Ask the queue to start what may start (anyone's); returns this server's jobs it marked starting."""
-        self._see(self._call(self._actor.start_next.remote(limit)))
+        """Ask the queue to start what may start (anyone's); returns this server's jobs it marked starting. Never
+        raises: with the queue unreachable nothing starts now, and the next sync asks again."""
+        try:
+            self._see(self._call(self._actor.start_next.remote(limit)))
+        except ClusterError:
+            log.warning("could not ask the class's queue what starts next", exc_info=True)
+            return []
         return self.to_launch()
 
     def to_launch(self) -> list[Any]:
@@ -206,11 +211,18 @@ class SharedQueue:
         return launch
 
     def mark_running(self, job: Any) -> None:
-        self._actor.mark.remote(job.number, "running")
+        try:
+            self._actor.mark.remote(job.number, "running")
+        except Exception:  # noqa: BLE001 - the queue is gone (the cluster's end): the job trains on regardless
+            log.warning("could not tell the class's queue that run %s trains", job.run_name, exc_info=True)
 
     def remove(self, job: Any) -> None:
+        """A job of this server ended. Never raises: an ending job must end, even with the queue unreachable."""
         self._mine.pop(job.number, None)
-        self._see(self._call(self._actor.remove.remote(job.number)))
+        try:
+            self._see(self._call(self._actor.remove.remote(job.number)))
+        except Exception:  # noqa: BLE001
+            log.warning("could not take run %s out of the class's queue", job.run_name, exc_info=True)
 
     def move(self, job: Any, offset: int) -> int:
         place, view = self._call(self._actor.move.remote(job.number, offset))
@@ -250,9 +262,14 @@ class SharedQueue:
             job = self._theirs[ticket.number] = self._make_job(ticket)
         return job
 
-    @staticmethod
-    def _call(ref: Any) -> Any:
-        return ray.get(ref, timeout=CALL_TIMEOUT)
+    def _call(self, ref: Any) -> Any:
+        """An answer of the queue's actor; one line (ClusterError) when it cannot give one."""
+        try:
+            return ray.get(ref, timeout=CALL_TIMEOUT)
+        except Exception as error:  # noqa: BLE001 - the actor or the connection is gone, or too slow
+            raise ClusterError(f"the class's queue ({self.name}) in the Ray cluster does not answer "
+                               f"({type(error).__name__}); is the cluster up?", code="class_queue_gone",
+                               name=self.name) from None
 
 
 def _ended_state(job: Any) -> str:

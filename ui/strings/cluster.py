@@ -62,6 +62,9 @@ STRINGS = {
     "error_class_needs_cluster": {
         "ru": "Класс «{name}» делят несколько серверов, а для этого нужен кластер Ray: задайте и GAN_LAB_CLUSTER.",
         "en": "The class '{name}' is shared by several servers, which needs a Ray cluster: set GAN_LAB_CLUSTER too."},
+    "error_class_queue_gone": {
+        "ru": "Общая очередь класса «{name}» на кластере Ray не отвечает; работает ли кластер?",
+        "en": "The class's shared queue ({name}) in the Ray cluster does not answer; is the cluster up?"},
     "error_device_not_on_cluster": {
         "ru": "На кластере, где обучаются запуски, нет устройства «{device}»: выберите другое в поле «Устройство».",
         "en": "The cluster that trains the runs has no '{device}' device: pick another one in the Device field."},
