@@ -61,6 +61,7 @@ FAMILIES = {
     "toy2d_preset_{}": list(page_constant("toy2d", "PRESETS")),
     "toy2d_preset_{}_say": list(page_constant("toy2d", "PRESETS")),
     "device_choice_{}": list(DEVICE_CHOICES),
+    "where_device_{}": [c for c in DEVICE_CHOICES if c != "auto"],  # the teacher's line: runs at once per device
     "lv_name_{}": list(LOSSES),
     "model_short_{}": [m for m in MODELS if f"model_short_{m}" in STRINGS],  # optional: the page falls back to m
     # what a device chose (the Train page, under Device): every setting a model sizes by device has words
