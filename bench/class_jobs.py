@@ -2,6 +2,7 @@
 
     python bench/class_jobs.py --device cuda --jobs 1,8,30
     python bench/class_jobs.py --device cpu --jobs 1,2 --tiny      # a smoke run in a minute
+    python bench/class_jobs.py --device cuda --jobs 30 --executor local,ray   # the same class through Ray too
 
 For each N it submits N runs of the default settings (seeds 0..N-1) to a JobManager allowed N jobs
 at once on the device, waits for all, and prints the wall time from the first submit to the last
@@ -16,13 +17,20 @@ pool is filled before the runs are submitted, as a server fills it when it start
 is printed (resident and private memory per warm worker; GPU memory per warm worker on CUDA). Per run
 it prints the seconds from Start (the submit) to the run's first history record and to its first
 samples (a preview or an epoch snapshot), and whether NVIDIA MPS is on (gan_core.devices.nvidia_mps_running).
+--executor ray trains through a Ray cluster instead of worker processes (one actor per run, its files
+pulled into the run folder): `--cluster ADDRESS`, else a one-node cluster of this machine that the bench
+starts and stops itself (all its cores and GPUs, the GPUs' memory declared). With several executors the
+table is printed once per executor, each against its own N = 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import platform
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -33,6 +41,7 @@ import time
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -42,7 +51,7 @@ from gan_core.runs.checkpoints import RunDir  # noqa: E402
 from gan_core.config import TrainConfig  # noqa: E402
 from gan_core.data import ImageDataset, load_dataset  # noqa: E402
 from gan_core.devices import cpu_cores, nvidia_mps_running  # noqa: E402
-from gan_core.jobs.executors import LocalExecutor, default_job_limit  # noqa: E402
+from gan_core.jobs.executors import Executor, LocalExecutor, default_job_limit  # noqa: E402
 from gan_core.jobs.manager import JobManager  # noqa: E402
 from gan_core.jobs.pool import configured_warm_workers  # noqa: E402
 
@@ -142,7 +151,7 @@ class FirstSigns:
 
 def warm_pool_cost(executor: LocalExecutor, n: int, gpu: bool, timeout: float) -> dict:
     """Fill the executor's pool (as a server does when it starts) and say what its waiting workers cost."""
-    if executor.pool is None:
+    if getattr(executor, "pool", None) is None:  # no pool: none asked for, or runs train on a cluster
         return {"warm_workers": 0}
     started = time.perf_counter()
     ready = executor.pool.wait_ready(timeout=timeout)
@@ -163,10 +172,14 @@ def warm_pool_cost(executor: LocalExecutor, n: int, gpu: bool, timeout: float) -
     return cost
 
 
-def run_class(n: int, config: TrainConfig, options: dict, root: Path, timeout: float, warm_workers: int) -> dict:
-    executor = LocalExecutor(warm_workers=min(warm_workers, n))  # a server keeps its own number; n are used here
+def run_class(n: int, config: TrainConfig, options: dict, root: Path, timeout: float, warm_workers: int,
+              executor: Executor | None = None) -> dict:
+    """N runs started together through `executor` (default: this machine's worker processes, with a warm pool)."""
+    if executor is None:
+        executor = LocalExecutor(warm_workers=min(warm_workers, n))  # a server keeps its own number; n are used here
     manager = JobManager(max_per_device=n, trainer_options=options, executor=executor)
     signs = FirstSigns()
+    cpu_before = time.process_time()
     try:
         pool = warm_pool_cost(executor, n, config.device == "cuda", timeout)
         started = time.perf_counter()
@@ -182,6 +195,7 @@ def run_class(n: int, config: TrainConfig, options: dict, root: Path, timeout: f
     finally:
         manager.shutdown(timeout=60)
         signs.close()
+    server_cpu = time.process_time() - cpu_before  # this process only: what watching the class costs the server
     images, train_seconds, runs = 0, [], []
     for job in jobs:
         info = RunDir(job.run_name, root).read_info()
@@ -205,7 +219,61 @@ def run_class(n: int, config: TrainConfig, options: dict, root: Path, timeout: f
         "median_first_samples_seconds": round(statistics.median(pictures), 2) if pictures else None,
         "gpu_busy_percent": round(statistics.mean(memory.gpu_busy), 1) if memory.gpu_busy else None,
         "cpu_busy_percent": memory.cpu_busy, "pool": pool, "runs": runs,
+        "server_cpu_seconds": round(server_cpu, 2),
     }
+
+
+def print_table(results: list[dict]) -> None:
+    base = results[0]["images_per_second"] / results[0]["jobs"] if results and results[0]["jobs"] == 1 else None
+    print(f"{'runs':>5} {'wall s':>8} {'images/s':>10} {'x one job':>9} {'median train s':>14} {'while training':>14} "
+          f"{'GPU MiB/worker':>14} {'first rec s':>11} {'first pic s':>11}  states",
+          file=sys.stderr)
+    for r in results:
+        r["speedup"] = round(r["images_per_second"] / base, 2) if base else None
+        print(f"{r['jobs']:>5} {r['wall_seconds']:>8.1f} {r['images_per_second']:>10.0f} "
+              f"{r['speedup'] if r['speedup'] is not None else '-':>9} {r['median_train_seconds']:>14.1f} "
+              f"{r['train_images_per_second']:>14.0f} "
+              f"{r['peak_worker_gpu_mib'] if r['peak_worker_gpu_mib'] is not None else '-':>14} "
+              f"{_seconds(r['median_first_record_seconds']):>11} {_seconds(r['median_first_samples_seconds']):>11}  "
+              f"{', '.join(f'{k} {v}' for k, v in r['states'].items())}", file=sys.stderr)
+    for r in results:
+        pool = r["pool"]
+        print(f"{r['jobs']} at once: GPU busy {_or_dash(r['gpu_busy_percent'])} %, CPU busy {_or_dash(r['cpu_busy_percent'])} %; "
+              f"warm workers {pool['warm_workers']}"
+              + (f" (filled in {pool['pool_fill_seconds']} s; each {pool['rss_mib_per_warm_worker']} MiB resident, "
+                 f"{pool['private_mib_per_warm_worker']} MiB its own, GPU {_or_dash(pool['gpu_mib_per_warm_worker'])} MiB)"
+                 if pool["warm_workers"] else ""), file=sys.stderr)
+        print("  Start -> first record / first samples, s, per run: " + "  ".join(
+            f"{_seconds(run['first_record_seconds'])}/{_seconds(run['first_samples_seconds'])}" for run in r["runs"]),
+            file=sys.stderr)
+
+
+@contextlib.contextmanager
+def executor_named(name: str, cluster: str | None) -> Iterator[Executor | None]:
+    """None for the local executor (run_class makes one with a warm pool); for ray, an executor of `cluster`, else
+    of a one-node cluster of this machine started here (token authentication on, with a token of this run only)
+    and stopped after."""
+    if name == "local":
+        yield None
+        return
+    import ray
+
+    from gan_core.jobs import ray_cluster
+    from gan_core.jobs.ray_executor import RayExecutor
+
+    if cluster:
+        yield RayExecutor(cluster)
+        return
+    os.environ.setdefault("RAY_AUTH_TOKEN", secrets.token_hex(32))  # never written to ~/.ray
+    ray_cluster.use_token_authentication()
+    gib = ray_cluster.gpu_memory_gib()
+    ray.init(num_cpus=cpu_cores(), resources={ray_cluster.GPU_MEMORY_RESOURCE: gib} if gib else None,
+             object_store_memory=200 * 2**20, include_dashboard=False, namespace=ray_cluster.NAMESPACE,
+             logging_level="ERROR", log_to_driver=False)
+    try:
+        yield RayExecutor(ray.get_runtime_context().gcs_address)
+    finally:
+        ray.shutdown()
 
 
 def main() -> None:
@@ -221,7 +289,12 @@ def main() -> None:
     parser.add_argument("--warm-workers", type=int, default=None,
                         help="warm workers in the pool (default: what a server keeps on this machine, "
                              "$GAN_LAB_WARM_WORKERS; 0: every run starts a fresh process)")
+    parser.add_argument("--executor", default="local", help="local, ray, or both as local,ray (default: local)")
+    parser.add_argument("--cluster", metavar="ADDRESS", help="with ray: an existing cluster (default: start one here)")
     args = parser.parse_args()
+    executors = [name.strip() for name in args.executor.split(",") if name.strip()]
+    if not executors or set(executors) - {"local", "ray"}:
+        parser.error(f"--executor takes local, ray or local,ray, got {args.executor!r}")
     counts = [int(part) for part in args.jobs.split(",") if part.strip()]
 
     # what a student's Start gets there (a GPU: the wider model), or with --cpu-settings a laptop's
@@ -255,31 +328,22 @@ def main() -> None:
             pass
     results = []
     with tempfile.TemporaryDirectory(prefix="class-jobs-") as folder:
-        for n in counts:
-            result = run_class(n, config, options, Path(folder), args.timeout, warm_workers)
-            results.append(result)
-    base = results[0]["images_per_second"] / results[0]["jobs"] if results and results[0]["jobs"] == 1 else None
-    print(f"{'runs':>5} {'wall s':>8} {'images/s':>10} {'x one job':>9} {'median train s':>14} {'while training':>14} "
-          f"{'GPU MiB/worker':>14} {'first rec s':>11} {'first pic s':>11}  states",
-          file=sys.stderr)
-    for r in results:
-        r["speedup"] = round(r["images_per_second"] / base, 2) if base else None
-        print(f"{r['jobs']:>5} {r['wall_seconds']:>8.1f} {r['images_per_second']:>10.0f} "
-              f"{r['speedup'] if r['speedup'] is not None else '-':>9} {r['median_train_seconds']:>14.1f} "
-              f"{r['train_images_per_second']:>14.0f} "
-              f"{r['peak_worker_gpu_mib'] if r['peak_worker_gpu_mib'] is not None else '-':>14} "
-              f"{_seconds(r['median_first_record_seconds']):>11} {_seconds(r['median_first_samples_seconds']):>11}  "
-              f"{', '.join(f'{k} {v}' for k, v in r['states'].items())}", file=sys.stderr)
-    for r in results:
-        pool = r["pool"]
-        print(f"{r['jobs']} at once: GPU busy {_or_dash(r['gpu_busy_percent'])} %, CPU busy {_or_dash(r['cpu_busy_percent'])} %; "
-              f"warm workers {pool['warm_workers']}"
-              + (f" (filled in {pool['pool_fill_seconds']} s; each {pool['rss_mib_per_warm_worker']} MiB resident, "
-                 f"{pool['private_mib_per_warm_worker']} MiB its own, GPU {_or_dash(pool['gpu_mib_per_warm_worker'])} MiB)"
-                 if pool["warm_workers"] else ""), file=sys.stderr)
-        print("  Start -> first record / first samples, s, per run: " + "  ".join(
-            f"{_seconds(run['first_record_seconds'])}/{_seconds(run['first_samples_seconds'])}" for run in r["runs"]),
-            file=sys.stderr)
+        for name in executors:
+            with executor_named(name, args.cluster) as executor:
+                for n in counts:
+                    result = run_class(n, config, options, Path(folder) / name, args.timeout, warm_workers, executor)
+                    results.append({"executor": name, **result})
+    for name in executors:
+        if len(executors) > 1:
+            print(f"executor: {name}", file=sys.stderr)
+        print_table([r for r in results if r["executor"] == name])
+    if len(executors) > 1:  # the class's throughput through Ray against worker processes, N by N
+        local = {r["jobs"]: r for r in results if r["executor"] == "local"}
+        for r in (r for r in results if r["executor"] == "ray" and r["jobs"] in local):
+            mine = local[r["jobs"]]
+            print(f"{r['jobs']} runs: ray / local images/s = {r['images_per_second'] / mine['images_per_second']:.3f}, "
+                  f"wall {r['wall_seconds'] / mine['wall_seconds']:.3f}x; the server's own CPU "
+                  f"{r['server_cpu_seconds']:.1f} s (ray) vs {mine['server_cpu_seconds']:.1f} s (local)", file=sys.stderr)
     report = {"device": args.device, "device_name": device_name, "cpu_cores": cpu_cores(), "model": config.model,
               "epochs": config.epochs, "settings": config.to_dict(), "tiny": args.tiny, "nvidia_mps": mps,
               "warm_workers": warm_workers, "results": results}

@@ -1,8 +1,8 @@
 """`python -m gan_core`: train, sample, baseline, runs, delete, export, import, eval, train-classifier, toy2d,
-what-goes-wrong.
+what-goes-wrong, cluster.
 
-Exit codes: 0 done, 1 the run diverged, 2 bad input (one line on stderr, no traceback),
-130 interrupted with Ctrl-C (the run is saved first).
+Exit codes: 0 done, 1 the run diverged (with --cluster: or failed, or was interrupted), 2 bad input (one
+line on stderr, no traceback), 130 interrupted with Ctrl-C (the run is saved first).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from .devices import resolve_device
 from .errors import GanLabError
 from .images import check_output_path, save_images
 from .models import MODELS
+from .cli_cluster import add_cluster_parser, cmd_cluster, train_on_cluster
 from .trainer import EpochResult, Progress, Trainer
 
 EXIT_OK, EXIT_DIVERGED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -61,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--quiet", action="store_true", help="print nothing but errors")
     train.add_argument("--metrics", action="store_true",
                        help="record FID, the class histogram and confidence at each epoch end (digits only; ~0.3 s an epoch)")
+    train.add_argument("--cluster", metavar="ADDRESS",
+                       help="train on a Ray cluster instead of this process: ray://HOST:10001, HOST:6379 or auto "
+                            "(docs/cluster.md); the run's files still land in --checkpoints, Ctrl-C stops it with a save")
     add_setting_flags(train)
 
     sample = commands.add_parser("sample", parents=[common], help="images from a trained run")
@@ -117,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     classifier.add_argument("--min-accuracy", type=float, default=MIN_ACCURACY,
                             help=f"refuse to save a classifier below this held-out accuracy (default: {MIN_ACCURACY})")
     add_toy2d_parser(commands)
+    add_cluster_parser(commands, OneLineParser)
 
     wrong = commands.add_parser(
         "what-goes-wrong", help="record the Theory page's three failure demonstrations (a few minutes on a CPU)",
@@ -215,6 +220,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     root = args.checkpoints or default_checkpoints_dir()
     if args.max_seconds is not None and not args.max_seconds > 0:  # every check before anything is created
         raise GanLabError(f"--max-seconds must be greater than 0, got {args.max_seconds}")
+    if args.cluster:
+        return train_on_cluster(args, settings)
     if args.resume:
         if not args.run:
             raise GanLabError("--resume needs --run NAME (the run to continue); `python -m gan_core runs` lists them")
@@ -520,4 +527,4 @@ def cmd_what_goes_wrong(args: argparse.Namespace) -> int:
 
 COMMANDS = {"what-goes-wrong": cmd_what_goes_wrong, "toy2d": cmd_toy2d, "train": cmd_train, "sample": cmd_sample,
             "baseline": cmd_baseline, "runs": cmd_runs, "delete": cmd_delete, "export": cmd_export, "import": cmd_import,
-            "eval": cmd_eval, "train-classifier": cmd_train_classifier}
+            "eval": cmd_eval, "train-classifier": cmd_train_classifier, "cluster": cmd_cluster}

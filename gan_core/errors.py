@@ -92,3 +92,9 @@ class DiskFullError(CheckpointError):
     """The disk filled up while saving; the previous file is kept."""
 
     code = "disk_full"
+
+
+class ClusterError(GanLabError):
+    """The Ray cluster that should train the runs cannot be used: unreachable, or it refuses this server's token."""
+
+    code = "cluster"

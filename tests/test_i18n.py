@@ -69,6 +69,7 @@ FAMILIES = {
     "toy2d_{}": [setting.name for setting in fields(Toy2DConfig)],  # ui/toy2d_words.py: the form's label of a setting
     "toy2d_range_{}": ["whole", "closed", "open_low"],  # ui/toy2d_words.py: what a setting allows, by its kind
     "device_choice_{}": list(DEVICE_CHOICES),
+    "where_device_{}": [c for c in DEVICE_CHOICES if c != "auto"],  # the teacher's line: runs at once per device
     "lv_name_{}": list(LOSSES),
     "model_short_{}": [m for m in MODELS if f"model_short_{m}" in STRINGS],  # optional: the page falls back to m
     # what a device chose (the Train page, under Device): every setting a model sizes by device has words

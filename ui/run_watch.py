@@ -28,6 +28,23 @@ def manager() -> JobManager:
         st.stop()
 
 
+def where_runs_train() -> str:
+    """The teacher's line: where runs train (this machine, or a cluster: its address, nodes and GPUs) and how many
+    at once on each kind of device, as the cluster reports it; and which GPUs take no runs, when some do not."""
+    jobs = manager()
+    place = jobs.executor.placement()
+    at_once = ", ".join(t("where_on_device", runs=plural("n_runs", jobs.limit(device)), device=t(f"where_device_{device}"))
+                        for device in place.capacity if jobs.limit(device)) or t("where_nothing")
+    if place.kind == "local":
+        line = t("where_local", at_once=at_once)
+    else:
+        line = t("where_cluster", address=place.address, nodes=plural("n_nodes", place.nodes),
+                 gpus=plural("n_gpus", int(place.gpus)), at_once=at_once)
+    if place.idle_gpu_nodes:
+        line += " " + t("where_idle_gpus", nodes=", ".join(place.idle_gpu_nodes))
+    return line
+
+
 def job_of(name: str) -> Job | None:
     """The run's queued or training job in this server, or None."""
     return manager().job(name, default_checkpoints_dir())

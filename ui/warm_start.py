@@ -59,14 +59,27 @@ def _fill_caches() -> None:
     from . import cache, preload
 
     try:
-        get_job_manager()
-    except GanLabError:  # a bad setting: the pages show it where they use the manager
-        _log.warning("the job manager could not start", exc_info=True)
+        _say_where_runs_train(get_job_manager())
+    except GanLabError as error:  # a bad setting (a cluster that cannot be used): one line; the pages say it too
+        print(f"error: {error}", file=sys.stderr, flush=True)
     try:
         cache.warm_up()
     except Exception:  # noqa: BLE001 - a page computes the same on its first visit and shows any error there
         _log.warning("warming the caches failed", exc_info=True)
     preload.freeze_heap()  # the shared caches just filled live as long as the server too
+
+
+def _say_where_runs_train(manager: Any) -> None:
+    """With GAN_LAB_CLUSTER, one line in the server's terminal at start: the cluster and what it takes at once (or,
+    raised as GanLabError, why it cannot be used), not a surprise at the first Start."""
+    from gan_core.jobs.executors import configured_cluster
+
+    if not configured_cluster():
+        return
+    where = manager.executor.placement()
+    print(f"  runs train on the Ray cluster at {where.address}: {where.nodes} node(s), {where.gpus:g} GPU(s); "
+          + ", ".join(f"{count} at a time on {device}" for device, count in where.capacity.items()), file=sys.stderr,
+          flush=True)
 
 
 class _Visitor:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import torch
 
-from ..devices import nvidia_mps_running, resolve_device
+from ..devices import DeviceInfo, nvidia_mps_running, resolve_device
 from ..errors import ConfigError
 from .pool import WarmPool, configured_warm_workers
 from .worker import JobRequest, run_job
@@ -75,6 +75,7 @@ class WorkerEnd:
 
     exit_code: int | None = None  # a process's exit code (negative: killed by that signal)
     lost: str = ""  # a remote worker gone without a word: why, in English ("its node left the cluster")
+    failed: str = ""  # a remote worker that could not start its run: why, in English
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class Placement:
     gpu_names: tuple[str, ...] = ()
     capacity: dict[str, int] = field(default_factory=dict)  # device -> runs that can train at once
     nvidia_mps: bool = False  # NVIDIA's Multi-Process Service runs: the GPU's runs compute at once, not in turns
+    idle_gpu_nodes: tuple[str, ...] = ()  # nodes whose GPUs take no runs (started without their memory declared)
     problem: str = ""  # what keeps some of it from being used (English), "" when nothing does
 
 
@@ -97,6 +99,8 @@ class Worker(ABC):
     `stop` may come from any thread."""
 
     pid: int | None = None  # the worker's process on this machine (None when it runs elsewhere)
+    node: str = ""  # elsewhere: the address of the machine it runs on
+    scratch: str = ""  # and the folder there its run trains in
 
     @abstractmethod
     def messages(self) -> list[dict[str, Any]]:
@@ -118,6 +122,9 @@ class Worker(ABC):
     @abstractmethod
     def close(self) -> None:
         """Free what it holds, once it has ended."""
+
+    def leave(self) -> None:
+        """Stop watching a worker that trains on without this server (one that outlives it)."""
 
 
 @dataclass
@@ -160,6 +167,10 @@ class Executor(ABC):
         """Names of runs under `root` that some worker of this executor trains now (theirs or another
         server's): a restarted server must not mark them interrupted."""
         return set()
+
+    def training_devices(self) -> list[DeviceInfo] | None:
+        """The devices runs can ask for where this executor trains them; None: this machine's own."""
+        return None
 
     def placement(self) -> Placement:
         """Where runs train: this machine's devices and how many jobs each takes."""

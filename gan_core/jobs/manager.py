@@ -7,10 +7,12 @@ own CUDA context. The manager only queues, starts, stops and reaps; what a run h
 folder, where pages read it (history.read_log, RunDir.info), so any number of pages can watch a run
 without touching its worker. A finished job leaves the manager's memory.
 
-At most `limit(device)` jobs run at once on a device (cpu, cuda, mps); the rest wait in a queue
-that takes turns between owners (round-robin: the people who queued runs; jobs without an owner
-are each their own, so among them it is first-in, first-out). Every method is safe to call from
-any thread, so thirty browsers polling one manager see the same jobs and cannot start a run twice.
+At most `limit(device)` jobs run at once on a device (cpu, cuda, mps); the rest wait in the class's
+queue (class_queue.py), which takes turns between owners (round-robin: the people who queued runs;
+jobs without an owner are each their own, so among them it is first-in, first-out). The queue lives
+in this manager, or, for a class served by several servers, in their cluster (shared_queue.py). Every
+method is safe to call from any thread, so thirty browsers polling one manager see the same jobs and
+cannot start a run twice.
 """
 
 from __future__ import annotations
@@ -25,30 +27,32 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass, field
-from itertools import count
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import torch
 
-from ..classroom.access import Actor, ClassLimits, check_limits, check_manage, check_not_shipped
+from ..classroom.access import Actor, ClassLimits, check_manage, check_not_shipped
 from ..classroom.audit import AuditLog, now_iso
 from ..runs.checkpoints import RunDir, atomic_write, copy_run, default_checkpoints_dir, delete_run, rename_run, resolved_root
 from ..config import TrainConfig, resumed_config
-from ..devices import cpu_cores, training_device_type
+from ..devices import cpu_cores, training_device_type, use_training_devices
 from ..errors import AccessError, CheckpointError, ConfigError, GanLabError, RunNameError
 from ..history import History, Progress, RunLog, read_log, read_progress
 from ..runs import notes
 from ..trainer import Trainer
+from .class_queue import ACTIVE_STATES, SYNC_SECONDS, ClassQueue, configured_class, root_key
 from .executors import Executor, LocalExecutor, Reattached, Worker, WorkerEnd, make_executor
 from .executors import GPU_MEMORY_PER_JOB, MAX_GPU_JOBS, default_job_limit, gpu_memory_bytes  # noqa: F401 - as before
 from .worker import JobRequest, record_failure
+
+if TYPE_CHECKING:
+    from .shared_queue import SharedQueue
 
 log = logging.getLogger(__name__)
 
 MAX_JOBS_ENV = "GAN_LAB_MAX_JOBS_PER_DEVICE"
 TORCH_THREADS_ENV = "GAN_LAB_TORCH_THREADS"
-ACTIVE_STATES = ("queued", "starting", "running")
 # How often a worker appends its losses to the run's log. A CPU pays nothing for it, so every step
 # shows at once; a GPU would stop to sync, so it keeps the trainer's default (200 steps).
 FLUSH_EVERY = {"cpu": 1}
@@ -80,6 +84,9 @@ class Job:
     stopped_by: Actor | None = None  # who pressed Stop (the owner or the teacher), shown with the stopped run
     stopped_at: str = ""  # when they pressed it (ISO time), shown with it: "stopped by the teacher at 10:42"
     max_seconds: float | None = None  # the class limit on its training time, when a student asked for it
+    node: str = ""  # on a cluster: the address of the node that trains it ("" here)
+    scratch: str = ""  # and the folder there it trains in
+    elsewhere: bool = False  # queued through another server of the class (a shared queue): listed here, run there
     done: threading.Event = field(default_factory=threading.Event, repr=False)
     _worker: Worker | None = field(default=None, repr=False)
     _result: dict[str, Any] | None = field(default=None, repr=False)
@@ -98,6 +105,10 @@ class Job:
     @property
     def run(self) -> RunDir:
         return RunDir(self.run_name, self.root)
+
+    @property
+    def root_key(self) -> str:
+        return root_key(self.root)
 
     @property
     def pid(self) -> int | None:
@@ -146,12 +157,13 @@ class JobManager:
 
     def __init__(self, max_per_device: int | None = None, trainer_options: dict[str, Any] | None = None,
                  stop_timeout: float = STOP_TIMEOUT, prepare: Callable[[Trainer], None] | None = None,
-                 limits_file: str | Path | None = None, executor: Executor | None = None):
+                 limits_file: str | Path | None = None, executor: Executor | None = None, class_name: str | None = None):
         """`max_per_device`: jobs at once on each device (default `$GAN_LAB_MAX_JOBS_PER_DEVICE`, else
         what the executor holds: `default_job_limit` here). `trainer_options` go to every Trainer (`data=`,
         `flush_every=`, `evaluate=`; picklable, they cross to the worker); `prepare(trainer)` runs in the
         worker before training. `limits_file`: where the teacher's class limits are kept, so a restarted
-        server keeps them. `executor`: where workers run (default: processes of this machine)."""
+        server keeps them. `executor`: where workers run (default: processes of this machine). `class_name`: share
+        the class's queue and limits with the other servers of that class, in the executor's Ray cluster."""
         self.executor = executor if executor is not None else LocalExecutor()
         self.executor.check_options(dict(trainer_options or {}), prepare)
         self.trainer_options = dict(trainer_options or {})
@@ -162,18 +174,33 @@ class JobManager:
         self.stop_timeout = stop_timeout
         self.prepare = prepare
         self.limits_file = None if limits_file is None else Path(limits_file)
-        self.limits = self._read_limits()  # what students may ask for; the teacher sets them (set_limits)
         self._lock = threading.RLock()
-        self._jobs: list[Job] = []  # active jobs only: a finished job leaves, its history is on disk
-        self._pinned: list[Job] = []  # the waiting order the teacher set (move); it goes before the turns
-        self._numbers = count(1)
-        self._served: dict[str, int] = {}  # owner -> when (in starts) they last had a job started
-        self._starts = count(1)
+        # The class's active jobs (a finished job leaves: its history is on disk), whose turn it is, and the
+        # limits of what students may ask for (the teacher sets them: set_limits).
+        self._queue: ClassQueue[Job] | SharedQueue = ClassQueue(limits=self._read_limits())
+        if class_name:
+            server = getattr(self.executor, "server_id", None)
+            if server is None:
+                raise ConfigError(f"a class shared between servers ({class_name!r}) needs a Ray cluster: set "
+                                  "GAN_LAB_CLUSTER too", code="class_needs_cluster", name=class_name)
+            from .shared_queue import SharedQueue, stand_in
+
+            self._queue = SharedQueue(class_name, server, self._queue.limits, lambda ticket: stand_in(Job, ticket))
         self._recovered: set[Path] = set()
         self._references: str | None = None  # a file of metrics.references() for the workers ("": none)
         self._wake = threading.Event()  # set when a worker starts: the supervisor has something to watch
+        self._left = threading.Event()  # set by `leave`: the supervisor ends
         self._supervisor = threading.Thread(target=self._supervise, name="gan-lab-jobs", daemon=True)
         self._supervisor.start()
+
+    @property
+    def limits(self) -> ClassLimits:
+        """What students may ask for (the teacher sets them: `set_limits`)."""
+        return self._queue.limits
+
+    @property
+    def _jobs(self) -> list[Job]:
+        return self._queue.items
 
     def limit(self, device: str) -> int:
         """How many jobs may train at once on that device."""
@@ -195,10 +222,8 @@ class JobManager:
         with self._lock:
             if run.path.exists() or self._active_job(run):
                 raise RunNameError(f"a run named {run.name!r} already exists; choose another name", code="run_exists", name=run.name)
-            job = Job(run.name, run.root, training_device_type(config.device), config, resume=False, owner=owner,
-                      number=next(self._numbers))
-            self._apply_limits(job, by)
-            return self._enqueue(job)
+            job = Job(run.name, run.root, training_device_type(config.device), config, resume=False, owner=owner)
+            return self._enqueue(job, by)
 
     def submit_resume(self, run_name: str, epochs: int, root: str | Path | None = None,
                       changes: dict[str, Any] | None = None, owner: str = "", by: Actor | None = None) -> Job:
@@ -220,12 +245,11 @@ class JobManager:
                 raise GanLabError(f"run {run.name!r} is already queued or training", code="run_busy", name=run.name)
             if run.owner_alive(info):
                 raise CheckpointError(f"run {run.name!r} is being trained by another process; stop it first", code="run_busy", name=run.name)
-            job = Job(run.name, run.root, training_device_type(config.device), config, resume=True, owner=owner,
-                      number=next(self._numbers))
-            self._apply_limits(job, by)
+            job = Job(run.name, run.root, training_device_type(config.device), config, resume=True, owner=owner)
+            self._enqueue(job, by, start=False)
             if info.get("stopped_by"):
                 run.update_info(stopped_by=None)
-            self._enqueue(job)
+            self._start_waiting()
         AuditLog(run.root).write(by, "resume", run.name, owner=str(info.get("owner") or ""), epochs=epochs,
                                  **({"copied_from": info["copied_from"]} if info.get("copied_from") else {}))
         return job
@@ -261,6 +285,9 @@ class JobManager:
             if not job.stop_requested:  # the first press is the stop; more while it saves change nothing
                 AuditLog(job.root).write(by, "stop", job.run_name, owner=owner, state=job.state)
                 job.stopped_by, job.stopped_at = actor, now_iso()
+            if job.elsewhere:  # another server of the class trains it: the queue passes the stop on
+                self._queue.ask_stop(job, actor)
+                return True
             if job.state == "queued":
                 self._finish(job, "stopped", notes.cancelled())
             elif not job.stop_requested:
@@ -306,7 +333,8 @@ class JobManager:
                 raise CheckpointError(f"could not save the class limits to {self.limits_file}: {error.strerror or error}; "
                                       "the old limits still hold", code="limits_not_saved", detail=str(error)) from error
             AuditLog(self.limits_file.parent).write(by, "limits", **limits.to_dict())
-        self.limits = limits
+        with self._lock:
+            self._queue.limits = limits
 
     def _read_limits(self) -> ClassLimits:
         """The limits kept in `limits_file`; none when there is no file. A damaged file is logged and left as it
@@ -329,19 +357,15 @@ class JobManager:
             job = self.job(run_name, root)
             if job is None or job.state != "queued":
                 raise GanLabError(f"run {run_name!r} is not waiting in the queue", code="not_queued", name=run_name)
-            order = self._queue_order(job.device)
-            place = max(0, min(len(order) - 1, order.index(job) + int(offset)))
-            order.remove(job)
-            order.insert(place, job)
-            self._pinned = [j for j in self._pinned if j.device != job.device] + order
-        AuditLog(job.root).write(by, "queue", job.run_name, owner=job.owner, place=place + 1)
-        return place + 1
+            place = self._queue.move(job, offset)
+        AuditLog(job.root).write(by, "queue", job.run_name, owner=job.owner, place=place)
+        return place
 
     def shutdown(self, timeout: float = 30.0) -> None:
         """Stop every job and wait (up to `timeout` s) for the workers to save; kill those that do not. Then
         let go of what the executor holds (its warm workers end)."""
         with self._lock:
-            active = list(self._jobs)
+            active = [job for job in self._jobs if not job.elsewhere]
             for job in active:
                 self.stop(job.run_name, job.root)
         deadline = time.monotonic() + timeout
@@ -356,11 +380,17 @@ class JobManager:
     def leave(self) -> None:
         """What a server does as it exits: where workers end with it (this machine's processes), stop every job
         with a save (`shutdown`); where they outlive it (a cluster's actors), let them train on: the next server
-        re-attaches to them."""
-        if self.executor.workers_outlive_server:
-            self.executor.shutdown()
-        else:
+        re-attaches to them. The manager supervises nothing after."""
+        if not self.executor.workers_outlive_server:
             self.shutdown()
+        else:
+            with self._lock:
+                for job in self._jobs:
+                    if job._worker is not None and not job.elsewhere:
+                        job._worker.leave()
+        self._left.set()
+        self._wake.set()
+        self.executor.shutdown()
 
     def recover(self, root: str | Path | None = None) -> list[str]:
         """Mark every run under `root` left "running" by a worker that is gone as interrupted (resumable).
@@ -402,18 +432,18 @@ class JobManager:
     def queue(self, device: str) -> list[Job]:
         """The jobs waiting for that device, in the order they will start."""
         with self._lock:
-            return self._queue_order(device)
+            return self._queue.order(device)
 
     def queue_position(self, job: Job) -> int | None:
         """1 for the next job to start on its device, None when the job is not waiting."""
         with self._lock:
-            order = self._queue_order(job.device)
+            order = self._queue.order(job.device)
             return order.index(job) + 1 if job in order else None
 
     def running_on(self, device: str) -> list[Job]:
         """The jobs holding a slot of that device now (what a queued job waits for)."""
         with self._lock:
-            return [j for j in self._jobs if j.state in ("starting", "running") and j.device == device]
+            return self._queue.running_on(device)
 
     def wait(self, job: Job | str, timeout: float = 120.0, root: str | Path | None = None) -> Job:
         """Block until the job (or the active job of that run name) has ended (for scripts and tests)."""
@@ -454,7 +484,7 @@ class JobManager:
         return path
 
     def _active_job(self, run: RunDir) -> Job | None:
-        return next((j for j in self._jobs if j.run_name == run.name and resolved_root(j.root) == resolved_root(run.root)), None)
+        return self._queue.active(run.name, root_key(run.root))
 
     def _recorded_owner(self, job: Job) -> str:
         try:
@@ -462,52 +492,25 @@ class JobManager:
         except GanLabError:
             return ""
 
-    def _apply_limits(self, job: Job, by: Actor | None) -> None:
-        """A student's job must fit the class limits; it then carries the time limit with it."""
-        if by is None or by.teacher:
-            return
-        mine = sum(1 for j in self._jobs if j.active and j.owner == by.name)
-        check_limits(by, self.limits, job.config.epochs, job.device, mine)
-        job.max_seconds = self.limits.max_seconds
-
-    def _enqueue(self, job: Job) -> Job:
-        self._jobs.append(job)
-        self._start_waiting()
+    def _enqueue(self, job: Job, by: Actor | None, start: bool = True) -> Job:
+        """Into the class's queue (a student's job must fit the limits: ClassLimitError), then start what may."""
+        job.number = self._queue.new_number()
+        self._queue.admit(job, job.config.epochs, by)
+        if start:
+            self._start_waiting()
         return job
-
-    def _queue_order(self, device: str) -> list[Job]:
-        """The teacher's order first (when set: `move`), then round-robin between owners: next is the
-        oldest job of the owner served longest ago (never served first; ties: the oldest job). A job
-        without owner is an owner of its own."""
-        waiting = [j for j in self._jobs if j.state == "queued" and j.device == device]
-        self._pinned = [j for j in self._pinned if j.state == "queued"]
-        order = [j for j in self._pinned if j in waiting]
-        waiting = [j for j in waiting if j not in order]
-        served = dict(self._served)
-        while waiting:
-            heads: dict[str, Job] = {}
-            for job in waiting:
-                heads.setdefault(_owner_key(job), job)
-            owner, job = min(heads.items(), key=lambda item: (served.get(item[0], 0), item[1].number))
-            served[owner] = 10**12 + len(order)  # a simulated start: after every real one, in pick order
-            order.append(job)
-            waiting.remove(job)
-        return order
 
     def _start_waiting(self) -> None:
         with self._lock:
-            for device in {j.device for j in self._jobs if j.state == "queued"}:
-                while len(self.running_on(device)) < self.limit(device):
-                    order = self._queue_order(device)
-                    if not order:
-                        break
-                    self._launch(order[0])
+            devices = {job.device for job in self._jobs if job.state == "queued"}
+            if not devices:
+                return
+            for job in self._queue.start_next({device: self.limit(device) for device in devices}):
+                if not job.elsewhere:
+                    self._launch(job)
 
     def _launch(self, job: Job) -> None:
         job.state, job.started_at = "starting", time.time()
-        self._served[_owner_key(job)] = next(self._starts)
-        if not job.owner:
-            self._served.pop(_owner_key(job))  # an owner of one job never comes back
         options = {**({"flush_every": FLUSH_EVERY[job.device]} if job.device in FLUSH_EVERY else {}), **self.trainer_options}
         if self._references:
             options["metric_references_file"] = self._references
@@ -522,13 +525,19 @@ class JobManager:
 
     # --- internals: supervision -----------------------------------------------------------------
     def _supervise(self) -> None:
-        """Read the workers' messages, reap the ones that ended, kill the ones that ignore a stop."""
-        while True:
+        """Read the workers' messages, reap the ones that ended, kill the ones that ignore a stop; with a shared
+        class, hear from its queue every half second."""
+        shared = not isinstance(self._queue, ClassQueue)
+        heard = 0.0
+        while not self._left.is_set():
             self._adopt(self.executor.adopt_pending())
+            if shared and time.monotonic() - heard >= SYNC_SECONDS:
+                heard = time.monotonic()
+                self._hear_from_class()
             with self._lock:
                 running = [j for j in self._jobs if j._worker is not None]
             if not running:
-                self._wake.wait(5.0)
+                self._wake.wait(SYNC_SECONDS if shared else 5.0)
                 self._wake.clear()
                 continue
             try:
@@ -538,6 +547,23 @@ class JobManager:
                 time.sleep(0.2)
             for job in running:
                 self._look_after(job)
+
+    def _hear_from_class(self) -> None:
+        """What the other servers of the class asked of this one's jobs: stops (theirs, or the teacher's there), and
+        queued jobs cancelled there; then start whatever the queue now says is this server's turn."""
+        try:
+            with self._lock:
+                stops, cancelled = self._queue.sync()
+                for job, actor in cancelled:
+                    job.stopped_by = actor
+                    self._finish(job, "stopped", notes.cancelled())
+                for job, actor in stops:
+                    self.stop(job.run_name, job.root)  # the server it was asked on checked who may
+                    job.stopped_by = actor
+                for job in self._queue.to_launch():
+                    self._launch(job)
+        except Exception:  # noqa: BLE001 - the cluster did not answer: try again at the next sync
+            log.warning("could not hear from the class's queue", exc_info=True)
 
     def _look_after(self, job: Job) -> None:
         """One look at a job's worker: what it said, whether it ended, whether it ignores a stop. Its messages
@@ -551,6 +577,7 @@ class JobManager:
             log.exception("could not read the worker of run %s", job.run_name)
             return
         with self._lock:
+            job.node, job.scratch = worker.node or job.node, worker.scratch or job.scratch
             try:
                 self._read_messages(job, said)
                 if end is not None:
@@ -570,6 +597,7 @@ class JobManager:
     def _read_messages(self, job: Job, said: list[dict[str, Any]]) -> None:
         for message in said:
             if message.get("event") == "running" and job.state == "starting":
+                self._queue.mark_running(job)
                 job.state = "running"
                 log.info("run %s started: %s, epochs to %d, on %s%s", job.run_name, job.config.model,
                          job.config.epochs, job.device, f" (by {job.owner})" if job.owner else "")
@@ -585,6 +613,8 @@ class JobManager:
             state, note = result["state"], result["note"]
         elif job._killed:
             state, note = "interrupted", notes.interrupted_timeout(self.stop_timeout)
+        elif end.failed:
+            state, note = "failed", notes.could_not_start(end.failed)
         elif end.lost:
             state, note = "interrupted", notes.interrupted_lost(end.lost)
         elif end.exit_code is not None and end.exit_code < 0:
@@ -620,8 +650,7 @@ class JobManager:
                     job.run.update_info(stopped_by=by)
                 except (GanLabError, OSError):
                     log.warning("could not record who stopped run %s", job.run_name, exc_info=True)
-            if job in self._jobs:
-                self._jobs.remove(job)  # history and status are in the run folder
+            self._queue.remove(job)  # history and status are in the run folder
             self._start_waiting()
             job.done.set()
 
@@ -632,20 +661,17 @@ class JobManager:
             request = item.request
             with self._lock:
                 job = Job(request.run_name, Path(request.root), item.device, TrainConfig.from_dict(request.config),
-                          resume=request.resume, owner=request.owner, number=next(self._numbers), state="running",
-                          max_seconds=request.max_seconds)
+                          resume=request.resume, owner=request.owner, state="running", max_seconds=request.max_seconds)
                 job.started_at = time.time()
                 job._worker = item.worker
-                self._jobs.append(job)
+                self._queue.adopt(job)  # it trains already: no turn, no limit
                 self._wake.set()
-
-
-def _owner_key(job: Job) -> str:
-    return job.owner if job.owner else f"\0job-{job.number}"
 
 
 _manager: JobManager | None = None
 _manager_lock = threading.Lock()
+_refused: tuple[float, GanLabError] | None = None  # the cluster's last refusal, and when
+RETRY_SECONDS = 10.0  # a cluster that refused (unreachable, wrong token) is tried again at most this often
 
 
 def leave_a_core_free() -> int:
@@ -664,10 +690,20 @@ def get_job_manager() -> JobManager:
     When the process exits (Ctrl-C on the server), jobs on this machine are stopped and saved first; jobs on a
     cluster train on, and the next server re-attaches to them.
     """
-    global _manager
+    global _manager, _refused
     with _manager_lock:
         if _manager is None:
+            if _refused is not None and time.monotonic() - _refused[0] < RETRY_SECONDS:
+                raise _refused[1]  # every page says why at once, without waiting for the cluster again
             leave_a_core_free()
-            _manager = JobManager(limits_file=default_checkpoints_dir() / LIMITS_FILE, executor=make_executor())
+            try:
+                executor = make_executor()
+            except GanLabError as error:
+                _refused = (time.monotonic(), error)
+                raise
+            if executor.training_devices() is not None:  # runs train elsewhere: offer the devices there
+                use_training_devices(executor.training_devices)
+            _manager = JobManager(limits_file=default_checkpoints_dir() / LIMITS_FILE, executor=executor,
+                                  class_name=configured_class() or None)
             atexit.register(_manager.leave)
         return _manager

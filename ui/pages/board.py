@@ -10,7 +10,7 @@ import streamlit as st
 from gan_core.classroom.access import ClassLimits
 from gan_core.config import Range
 from gan_core.runs.checkpoints import default_checkpoints_dir
-from gan_core.devices import available_devices
+from gan_core.devices import training_devices
 from gan_core.errors import GanLabError
 
 from ui import board_cards, board_rows, number_field, people, run_watch, settings_words, teacher, turns, widgets, wording
@@ -85,7 +85,7 @@ def limits_panel() -> None:
     manager = run_watch.manager()
     limits = manager.limits
     st.subheader(t("board_limits_h"))
-    choices = [device.choice for device in available_devices()]
+    choices = [device.choice for device in training_devices()]  # where runs train: here, or a cluster
     widgets.default("board_limit_active", limits.max_active_per_student or 0)
     widgets.default("board_limit_epochs", limits.max_epochs or 0)
     widgets.default("board_limit_minutes", float(limits.max_minutes or 0.0))
@@ -128,6 +128,7 @@ def render() -> None:
     if "board_error" in st.session_state:
         st.error(st.session_state.pop("board_error"))
     if people.is_teacher():
+        st.caption(run_watch.where_runs_train())
         gpu_sharing_line()
         queue_panel()
         if not people.single_user():

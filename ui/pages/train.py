@@ -21,7 +21,7 @@ from gan_core.config import (FieldError, TrainConfig, config_from_form, device_c
                              recommended_settings, resume_from_form)
 from gan_core.eval.curves import epoch_ends, smooth
 from gan_core.data import DATASETS
-from gan_core.devices import available_devices, cpu_cores, device_here, resolve_device
+from gan_core.devices import cpu_cores, device_here, resolve_device, training_device_type, training_devices
 from gan_core.errors import AccessError, GanLabError
 from gan_core.jobs.manager import ACTIVE_STATES, Job
 from gan_core.losses import LOSSES
@@ -61,7 +61,7 @@ def init_settings(root: Path) -> None:
     recorded in its run.json), the best device of this machine and a free run name."""
     if key("seed") not in st.session_state:
         fresh_seed()
-    widgets.default(key("device"), available_devices()[0].choice)
+    widgets.default(key("device"), training_devices()[0].choice)
     defaults = TrainConfig.for_model(TrainConfig().model, device=st.session_state[key("device")])  # a GPU: its own
     for name, value in form_values(defaults).items():  # every setting, derived from TrainConfig
         widgets.default(key(name), field_value(name, value))
@@ -92,7 +92,7 @@ def suggest_name(root: Path) -> None:
 def device_type() -> str:
     """The kind of device the form's Device field names ("cuda", "mps", "cpu")."""
     try:
-        return resolve_device(st.session_state[key("device")]).type
+        return training_device_type(st.session_state[key("device")])
     except GanLabError:  # not on this machine: the form says so under the field
         return "cpu"
 
@@ -245,7 +245,7 @@ def settings_panel(root: Path) -> None:
     values = settings()
     config, errors = check(values, root)
     devices = {device.choice: t("device_cpu", cores=plural("n_cores", cpu_cores())) if device.choice == "cpu" else device.description
-               for device in available_devices()}
+               for device in training_devices()}
     row = st.columns([5, 4, 4, 3])  # the pickers get the room: each option reads in full at 1280 px
     with row[0]:
         st.selectbox(t("dataset"), DATASETS, key=key("dataset"), help=t("help_dataset"),
@@ -316,7 +316,7 @@ def settings_panel(root: Path) -> None:
     for name in errors.keys() - LAID_OUT:  # a setting without a field of its own, or a class limit
         st.error(errors[name], icon=":material/error:")
     st.caption(t("train_background_note",
-                 runs=plural("n_runs", run_watch.manager().limit(resolve_device(values["device"]).type))))
+                 runs=plural("n_runs", run_watch.manager().limit(training_device_type(values["device"])))))
 
 
 def start_outcome() -> None:

@@ -1,0 +1,518 @@
+"""Training on a Ray cluster: one detached, named Ray actor per run, running the same worker code as a
+local job (worker.py's `train_job`: `Trainer.create` / `Trainer.resume`, then `train()`).
+
+- The run trains in a scratch folder of its node; the server pulls what changed about every second
+  (`RunActor.pull`, run_sync.py) into its own copy of the run's folder, which stays the one place pages
+  read. A resume on any node starts from the server's copy, pushed to the new actor. No shared filesystem
+  is assumed.
+- While the actor trains, the server holds the run's train.lock in its copy: "is someone training this
+  run" reads the same as for a local worker.
+- Stop is an actor method that makes the trainer save at its next step (never `ray.cancel`, which kills
+  without a save). A kill after the stop timeout, a node that leaves, or an actor ended from outside leave
+  the run interrupted with the last checkpoint that reached the server, resumable on any node.
+- The actor is detached and named in the "gan-lab" namespace: it outlives the server. A restarted server
+  finds the actors of its runs and takes them over (`RunActor.claim`: only once the old server stopped
+  pulling, so two live servers never write one run). Once a run's final state and files have reached the
+  server, its actor exits; an actor whose server never comes back exits an hour after its run ended.
+- A run asks the cluster for what it uses: a CPU run `cpus_per_job` cores; a GPU run 1/32 of a card and
+  2 GiB of the node's declared GPU memory, so one 80 GB card takes a class of 30.
+- The server sends validated settings (a TrainConfig's dict) and data, never code: trainer options that
+  are functions, and `prepare` hooks, are refused (they work with the local executor).
+- Every node runs the same GAN Lab as the server (its own checkout, importable by its workers: `python -m
+  gan_core cluster start` sees to that); an actor whose code differs fails its run with one line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import logging
+import os
+import shutil
+import socket
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import ray
+from ray.exceptions import ActorUnavailableError, RayActorError
+
+from ..devices import DeviceInfo
+from ..errors import ClusterError, ConfigError, GanLabError
+from ..runs import notes
+from ..runs.checkpoints import RunDir, resolved_root
+from . import ray_cluster
+from .executors import Executor, Placement, Reattached, Worker, WorkerEnd
+from .run_sync import Mirror, folder_files, folder_stamps, read_changes, write_files
+from .worker import JobRequest, failure_note, limit_threads, record_failure, train_job
+
+if TYPE_CHECKING:
+    from .manager import Job
+
+log = logging.getLogger(__name__)
+
+PULL_SECONDS = 1.0  # how often the server fetches a training run's new files
+# How often a training run's checkpoint (2.6 MB for the CPU default, 7 MB for the GPU's; rewritten at every
+# epoch end) travels to the server: 30 GPU runs saving every 5 s would send 40 MB/s to a laptop. Its end always
+# does. A node lost mid-run costs at most this much of its training.
+CHECKPOINT_SECONDS = 30.0
+STALE_SECONDS = 3.0  # a server that has not pulled for this long is gone: another may take its runs over
+ORPHAN_SECONDS = 3600.0  # an ended run's actor that no server pulls from exits after this long
+UNAVAILABLE_SECONDS = 60.0  # an actor unreachable this long (its node cut off) counts as lost
+CAPACITY_SECONDS = 5.0  # how long what the cluster holds is taken as known (nodes come and go)
+ADOPT_SECONDS = 2.0  # how often runs that another server watched are looked at again
+CALL_TIMEOUT = 30.0  # seconds for a small actor call (describe, claim) before the actor counts as unreachable
+ACTOR_PREFIX = "run:"
+SCRATCH_ENV = "GAN_LAB_SCRATCH"  # on a node: where runs train (default: the system's temporary folder)
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """A fingerprint of this checkout's gan_core sources: a node must train with the server's code."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def root_id(root: Path) -> str:
+    """The same checkpoints folder of the same machine gives the same id: a restarted server finds its runs."""
+    return hashlib.sha256(f"{socket.gethostname()}:{resolved_root(Path(root))}".encode()).hexdigest()[:12]
+
+
+def actor_name(root: Path, run_name: str) -> str:
+    return f"{ACTOR_PREFIX}{root_id(root)}:{run_name}"
+
+
+# --- on the node ------------------------------------------------------------------------------------------
+class RunActor:
+    """One run on a node of the cluster: worker.py's `train_job` in a thread, in a scratch folder of the node,
+    and the methods the server calls: pull (what changed, how it stands), stop, claim, describe, finish."""
+
+    def __init__(self, request: JobRequest, device: str, files: dict[str, bytes], references: bytes | None,
+                 server: str, version: str):
+        self._request, self._device, self._version = request, device, version  # as the server sent them
+        base = os.environ.get(SCRATCH_ENV) or None
+        if base:
+            Path(base).mkdir(parents=True, exist_ok=True)
+        self._scratch = Path(tempfile.mkdtemp(prefix="gan-lab-run-", dir=base))
+        self._folder = RunDir(request.run_name, self._scratch).path
+        if files:
+            self._folder.mkdir()
+            write_files(self._folder, files)
+        self._given = folder_stamps(self._folder)  # what the server has, before its first pull
+        self._checkpoint_sent = 0.0
+        options = dict(request.options)
+        if references is not None:
+            reference_file = self._scratch / "metric-references.npz"
+            reference_file.write_bytes(references)
+            options["metric_references_file"] = str(reference_file)
+        self._local = replace(request, root=str(self._scratch), options=options)
+        self._lock = threading.Lock()
+        self._owner, self._last_pull = server, time.monotonic()
+        self._stop = threading.Event()
+        self._running = False
+        self._result: dict[str, Any] | None = None
+        self._ended_at: float | None = None
+        threading.Thread(target=self._train, daemon=True, name="gan-lab-train").start()
+        threading.Thread(target=self._exit_when_orphaned, daemon=True, name="gan-lab-orphan").start()
+
+    def _train(self) -> None:
+        limit_threads(self._local.threads)
+        if self._version != code_version():
+            error = ClusterError(f"the node {ray.util.get_node_ip_address()} runs another version of GAN Lab than the "
+                                 "server; update its checkout to the server's and start it again",
+                                 code="cluster_version", node=ray.util.get_node_ip_address())
+            state, note = "failed", failure_note(error)
+            record_failure(RunDir(self._local.run_name, self._local.root), note)
+        else:
+            state, note = train_job(self._local, self._stop, self._trains)
+        with self._lock:
+            self._result, self._ended_at = {"state": state, "note": note}, time.monotonic()
+
+    def _trains(self) -> None:
+        self._running = True
+
+    def pull(self, server: str, known: dict[str, tuple[int, int]] | None, log_generation: str, log_offset: int,
+             checkpoint_seconds: float = CHECKPOINT_SECONDS) -> dict[str, Any]:
+        """What the server lacks (`known` None: the files it pushed), and how the run stands. The result is read
+        before the files: once it says the run ended, the files sent with it are its last ones. While it trains,
+        its checkpoint goes at most every `checkpoint_seconds`."""
+        with self._lock:
+            if server != self._owner:
+                return {"owner": self._owner}
+            self._last_pull = time.monotonic()
+            result, running = self._result, self._running
+        recent = time.monotonic() - self._checkpoint_sent < checkpoint_seconds
+        hold = frozenset({"checkpoint.pt"}) if result is None and recent else frozenset()
+        changes = read_changes(self._folder, self._given if known is None else known, log_generation, log_offset, hold)
+        if "checkpoint.pt" in changes.files:
+            self._checkpoint_sent = time.monotonic()
+        return {"running": running, "result": result, "changes": changes, "scratch": str(self._scratch),
+                "node": ray.util.get_node_ip_address()}
+
+    def stop(self) -> None:
+        """Save a checkpoint at the next step and end (heard even while the trainer is still being made)."""
+        self._stop.set()
+
+    def claim(self, server: str, stale_after: float) -> bool:
+        """Make `server` the one that pulls, if the one that did has not for `stale_after` seconds."""
+        with self._lock:
+            if server != self._owner and time.monotonic() - self._last_pull < stale_after:
+                return False
+            self._owner, self._last_pull = server, time.monotonic()
+            return True
+
+    def describe(self) -> dict[str, Any]:
+        with self._lock:
+            return {"request": self._request, "device": self._device, "owner": self._owner,
+                    "idle_seconds": time.monotonic() - self._last_pull, "ended": self._result is not None}
+
+    def finish(self) -> None:
+        """The server has everything: remove the scratch folder and end this actor."""
+        shutil.rmtree(self._scratch, ignore_errors=True)
+        ray.actor.exit_actor()
+
+    def _exit_when_orphaned(self) -> None:
+        while True:
+            time.sleep(60.0)
+            with self._lock:
+                orphaned = self._ended_at is not None and time.monotonic() - self._last_pull > ORPHAN_SECONDS
+            if orphaned:
+                shutil.rmtree(self._scratch, ignore_errors=True)
+                os._exit(0)
+
+
+RemoteRunActor = ray.remote(RunActor)
+
+
+# --- on the server -----------------------------------------------------------------------------------------
+class RayWorker(Worker):
+    """A run's actor as the server watches it: pulls its files into the run's folder, passes a stop on, and
+    holds the run's lock in that folder while the actor trains."""
+
+    def __init__(self, executor: "RayExecutor", actor: Any, name: str, run: RunDir, mirror: Mirror):
+        self._executor, self._actor, self.name, self.run, self._mirror = executor, actor, name, run, mirror
+        self._pending: Any = None  # the pull under way
+        self._arrived: Any = None  # its answer (a dict), or the error it raised
+        self._last_pull = 0.0
+        self._hurry = False
+        self._said_running = False
+        self._end: WorkerEnd | None = None
+        self._held: contextlib.ExitStack | None = None
+        self._unavailable_since: float | None = None
+        self._failed_pulls = 0
+        self.node = ""  # where it trains: the node's address
+        self.scratch = ""  # and the folder there
+
+    # the executor's side: pulling
+    def due(self, now: float) -> bool:
+        return (self._end is None and self._pending is None and self._arrived is None
+                and (self._hurry or now - self._last_pull >= PULL_SECONDS))
+
+    def send_pull(self, now: float) -> None:
+        mirror = self._mirror
+        self._pending = self._actor.pull.remote(self._executor.server_id, mirror.known, mirror.log_generation,
+                                                mirror.log_offset, self._executor.checkpoint_seconds)
+        self._last_pull, self._hurry = now, False
+
+    def arrive(self, answer: Any) -> None:
+        self._pending, self._arrived = None, answer
+
+    # the manager's side
+    def messages(self) -> list[dict[str, Any]]:
+        answer, self._arrived = self._arrived, None
+        if answer is None or self._end is not None:
+            return []
+        if isinstance(answer, BaseException):
+            self._pull_failed(answer)
+            return []
+        self._unavailable_since, self._failed_pulls = None, 0
+        if "owner" in answer:  # another server took the run over: it writes the run's folder now
+            self._let_go(WorkerEnd(lost="another server took the run over"))
+            return []
+        self.node, self.scratch = answer["node"], answer["scratch"]
+        changes = answer["changes"]
+        if changes.files or changes.log or changes.gone:
+            if not self.run.path.exists():
+                self.run.path.mkdir(parents=True)
+            self.hold_lock()
+            self._mirror.apply(changes)
+        said: list[dict[str, Any]] = []
+        if answer["running"] and not self._said_running:
+            said.append({"event": "running"})
+            self._said_running = True
+        result = answer["result"]
+        if result is not None:  # everything it wrote came with this answer
+            said.append({"event": "done", **result})
+            self._finish_actor()
+            self._let_go(WorkerEnd(exit_code=1 if result["state"] == "failed" else 0))
+        return said
+
+    def ended(self) -> WorkerEnd | None:
+        return self._end
+
+    def stop(self) -> None:
+        try:
+            self._actor.stop.remote()
+        except Exception:  # noqa: BLE001 - the actor is gone: the next pull says so
+            log.debug("could not pass the stop to %s", self.name, exc_info=True)
+        self._hurry = True
+
+    def kill(self) -> None:
+        try:
+            ray.kill(self._actor, no_restart=True)
+        except Exception:  # noqa: BLE001
+            log.warning("could not kill the actor of %s", self.name, exc_info=True)
+        self._hurry = True
+
+    def close(self) -> None:
+        if self._end is None:  # the manager is done with a worker that still lives: no orphan
+            self.kill()
+            self._end = WorkerEnd(lost="closed")
+        self._release_lock()
+
+    def leave(self) -> None:
+        """Stop watching without ending the actor (the server exits; the next one takes the run over)."""
+        self._release_lock()
+
+    # the run's lock in the server's copy, held while the actor trains
+    def hold_lock(self) -> None:
+        if self._held is not None:
+            return
+        stack = contextlib.ExitStack()
+        try:
+            stack.enter_context(self.run.training_lock(wait=0.0))
+        except GanLabError:  # someone else holds it (another server's copy of a shared folder)
+            log.warning("run %s is locked by another process; pulling its files without the lock", self.run.name)
+            return
+        self._held = stack
+
+    def _release_lock(self) -> None:
+        if self._held is not None:
+            self._held.close()
+            self._held = None
+
+    def _let_go(self, end: WorkerEnd) -> None:
+        self._release_lock()  # before the manager looks: a run left "running" is interrupted only without it
+        self._end = end
+
+    def _finish_actor(self) -> None:
+        try:
+            self._actor.finish.remote()
+        except Exception:  # noqa: BLE001 - it exits by itself later
+            log.debug("could not end the actor of %s", self.name, exc_info=True)
+
+    def _pull_failed(self, error: BaseException) -> None:
+        now = time.monotonic()
+        if isinstance(error, ActorUnavailableError):  # unreachable for now (its node's network): wait a while
+            self._unavailable_since = self._unavailable_since or now
+            if now - self._unavailable_since < UNAVAILABLE_SECONDS:
+                return
+        elif isinstance(error, RayActorError) and error.actor_init_failed:
+            hint = ("; is GAN Lab there, and was the node started with `python -m gan_core cluster start`?"
+                    if "No module named 'gan_core'" in str(error) else "")
+            self._let_go(WorkerEnd(failed=f"the node could not start the run: {_first_line(error)}{hint}"))
+            return
+        elif not isinstance(error, RayActorError):  # the pull itself failed on the node (a bug, a full disk)
+            self._failed_pulls += 1
+            log.warning("pulling run %s failed (%s)", self.run.name, _first_line(error))
+            if self._failed_pulls < 10:
+                return
+        self._let_go(WorkerEnd(lost=lost_reason(error)))
+
+
+def lost_reason(error: BaseException) -> str:
+    """Why an actor is gone, in a few English words."""
+    text = str(error).lower()
+    if "node" in text and ("died" in text or "dead" in text or "removed" in text):
+        return "its node left the cluster"
+    if "ray.kill" in text or "killed" in text:
+        return "its actor was ended"
+    if isinstance(error, ActorUnavailableError):
+        return f"its node did not answer for {UNAVAILABLE_SECONDS:g} s"
+    return "its training process died"
+
+
+def _first_line(error: BaseException) -> str:
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return (lines[-1] if lines else type(error).__name__)[:300]
+
+
+class RayExecutor(Executor):
+    """Jobs as actors of a Ray cluster (see the module's docstring)."""
+
+    name = "ray"
+    workers_outlive_server = True
+
+    def __init__(self, cluster: str, checkpoint_seconds: float = CHECKPOINT_SECONDS):
+        """`checkpoint_seconds`: how often a training run's checkpoint travels to the server (its end always does)."""
+        self.address = ray_cluster.connect(cluster)
+        self.checkpoint_seconds = checkpoint_seconds
+        self.server_id = uuid.uuid4().hex  # who pulls: a restarted server is another one
+        self._placement = self._read_placement(None)
+        self._closed = threading.Event()
+        self._waiting_for: list[tuple[str, Path]] = []  # actors another server watched when we looked
+        self._looked_again = 0.0
+        self._found: dict[Path, set[str]] = {}  # root -> runs some actor trained when we first looked
+
+        threading.Thread(target=self._follow_placement, name="gan-lab-cluster-resources", daemon=True).start()
+
+    # --- what the cluster holds ---
+    def placement(self) -> Placement:
+        """What the cluster held a few seconds ago at most (read in the background: never in a page's wait, never
+        under the manager's lock)."""
+        return self._placement
+
+    def _follow_placement(self) -> None:
+        while not self._closed.wait(CAPACITY_SECONDS) and ray.is_initialized():
+            self._placement = self._read_placement(self._placement)
+
+    def _read_placement(self, known: Placement | None) -> Placement:
+        try:
+            return ray_cluster.describe(self.address)
+        except Exception as error:  # noqa: BLE001 - the connection dropped: say so, keep what was known
+            log.warning("could not read the cluster's resources: %s", _first_line(error))
+            return known or Placement("ray", address=self.address.text, nodes=0,
+                                      problem=f"the cluster does not answer ({_first_line(error)})")
+
+    def limit(self, device: str) -> int:
+        return self.placement().capacity.get(device, 0)
+
+    def training_devices(self) -> list[DeviceInfo]:
+        return ray_cluster.training_devices(self.placement())
+
+    def check_options(self, options: dict[str, Any], prepare: Any) -> None:
+        code = sorted(name for name, value in options.items() if callable(value))
+        if prepare is not None or code:
+            raise ConfigError(f"a cluster's workers get settings and data, never code: {', '.join(code or ['prepare'])} "
+                              "work only with the local executor", code="cluster_code")
+
+    # --- starting ---
+    def start(self, job: "Job", request: JobRequest) -> Worker:
+        run = job.run
+        options = dict(request.options)
+        reference_file = options.pop("metric_references_file", None)
+        references = Path(reference_file).read_bytes() if reference_file else None
+        if job.device == "cuda":
+            threads, needs = 1, {"num_cpus": 0, "num_gpus": ray_cluster.GPU_PER_JOB,
+                                 "resources": {ray_cluster.GPU_MEMORY_RESOURCE: ray_cluster.GPU_MEMORY_PER_JOB_GIB}}
+        else:
+            threads = ray_cluster.cpus_per_job()
+            needs = {"num_cpus": threads, "num_gpus": 0}
+        request = replace(request, options=options, threads=threads, prepare=None)
+        files = folder_files(run) if job.resume else {}
+        name = actor_name(job.root, job.run_name)
+        actor = RemoteRunActor.options(name=name, namespace=ray_cluster.NAMESPACE, lifetime="detached",
+                                       max_restarts=0, max_task_retries=0, **needs).remote(
+            request, job.device, files, references, self.server_id, code_version())
+        worker = RayWorker(self, actor, name, run, Mirror(run, pushed=job.resume))
+        if job.resume:
+            worker.hold_lock()
+        return worker
+
+    def wait(self, workers: list[Worker], timeout: float) -> None:
+        mine = [worker for worker in workers if isinstance(worker, RayWorker)]
+        now = time.monotonic()
+        for worker in mine:
+            if worker.due(now):
+                try:
+                    worker.send_pull(now)
+                except Exception as error:  # noqa: BLE001 - the connection dropped
+                    worker.arrive(error)
+        pending = {worker._pending: worker for worker in mine if worker._pending is not None}
+        if not pending:
+            time.sleep(min(timeout, PULL_SECONDS / 4))
+            return
+        ready, _ = ray.wait(list(pending), num_returns=1, timeout=timeout)
+        if ready:
+            ready, _ = ray.wait(list(pending), num_returns=len(pending), timeout=0)
+        for ref in ready:
+            try:
+                answer = ray.get(ref)
+            except Exception as error:  # noqa: BLE001 - the actor died, or the pull failed there
+                answer = error
+            pending[ref].arrive(answer)
+
+    # --- after a restart ---
+    def reattach(self, root: Path) -> list[Reattached]:
+        names = self._actors_of(root)
+        self._found[resolved_root(root)] = {name.rsplit(":", 1)[1] for name in names}
+        found = []
+        for name in names:
+            taken = self._take_over(name, root)
+            if taken is None:
+                self._waiting_for.append((name, root))
+            elif taken is not False:
+                found.append(taken)
+        return found
+
+    def adopt_pending(self) -> list[Reattached]:
+        if not self._waiting_for or time.monotonic() - self._looked_again < ADOPT_SECONDS:
+            return []
+        self._looked_again = time.monotonic()
+        found, still = [], []
+        for name, root in self._waiting_for:
+            taken = self._take_over(name, root)
+            if taken is None:
+                still.append((name, root))
+            elif taken is not False:
+                found.append(taken)
+        self._waiting_for = still
+        return found
+
+    def training_now(self, root: Path) -> set[str]:
+        return set(self._found.get(resolved_root(root), set()))
+
+    def runs_on_cluster(self) -> list[str]:
+        """The runs GAN Lab trains on the cluster now, whichever server started them."""
+        try:
+            names = ray.util.list_named_actors(all_namespaces=False)
+        except Exception as error:  # noqa: BLE001
+            log.warning("could not list the cluster's runs: %s", _first_line(error))
+            return []
+        return sorted(name.rsplit(":", 1)[1] for name in names if isinstance(name, str) and name.startswith(ACTOR_PREFIX))
+
+    def _actors_of(self, root: Path) -> list[str]:
+        prefix = f"{ACTOR_PREFIX}{root_id(root)}:"
+        try:
+            names = ray.util.list_named_actors(all_namespaces=False)
+        except Exception as error:  # noqa: BLE001
+            log.warning("could not list the cluster's runs: %s", _first_line(error))
+            return []
+        return sorted(name for name in names if isinstance(name, str) and name.startswith(prefix))
+
+    def _take_over(self, name: str, root: Path) -> Reattached | None | bool:
+        """The run's worker if this server may pull from its actor now; None while another server does; False
+        when the actor is gone (its run, left "running", is then interrupted)."""
+        run_name = name.rsplit(":", 1)[1]
+        try:
+            actor = ray.get_actor(name, namespace=ray_cluster.NAMESPACE)
+            info = ray.get(actor.describe.remote(), timeout=CALL_TIMEOUT)
+            if not ray.get(actor.claim.remote(self.server_id, STALE_SECONDS), timeout=CALL_TIMEOUT):
+                return None
+        except Exception as error:  # noqa: BLE001 - gone between the listing and now, or unreachable
+            log.info("the actor of run %s is gone (%s)", run_name, _first_line(error))
+            with contextlib.suppress(GanLabError, OSError):
+                RunDir(run_name, root).mark_interrupted(notes.interrupted_lost("its actor ended while no server "
+                                                                               "watched it"))
+            return False
+        request: JobRequest = replace(info["request"], root=str(root))
+        run = RunDir(request.run_name, root)
+        worker = RayWorker(self, actor, name, run, Mirror(run, complete=False))
+        if run.path.exists():
+            worker.hold_lock()
+        return Reattached(request, info["device"], worker)
+
+    def shutdown(self) -> None:
+        """The server exits: the actors train on; the next server takes them over."""
+        self._waiting_for.clear()
+        self._closed.set()
+
