@@ -127,7 +127,8 @@ def test_two_students_and_a_teacher_each_see_what_they_may_do(class_server: str,
     teacher.get_by_text("Class limits", exact=True).wait_for()
     teacher.get_by_text("Most epochs per run").wait_for()
     assert PASSWORD not in teacher.content()
-    # the board's one table (the lesson's panels below keep theirs folded away in expanders)
-    assert teacher.locator('[data-testid="stDataFrame"]:not([data-testid="stExpander"] *)').count() == 1
+    # the board's cards (the lesson's panels below keep their tables folded away in expanders)
+    expect(teacher.locator('[class*="st-key-board_card_"]').first).to_be_visible(timeout=WAIT_MS)
+    assert teacher.locator('[data-testid="stDataFrame"]:not([data-testid="stExpander"] *)').count() == 0
     assert_no_error(teacher, "teacher board")
     screenshot(teacher, "classroom-teacher-board")

@@ -142,7 +142,7 @@ def test_the_teacher_unlocks_with_enter_at_the_top_of_the_sidebar_and_stays_afte
     projector.goto(f"{class_server}/train?run=anna-done&lang=en", timeout=180_000)
     drawn(projector)
     expect(projector.get_by_role("button", name="Leave teacher mode")).to_have_count(1, timeout=WAIT_MS)
-    expect(projector.get_by_text(re.compile(r"^mlp · .*Owner: anna$"))).to_have_count(1, timeout=WAIT_MS)  # that run
+    expect(projector.get_by_text(re.compile(r"^MLP \(the lecture's\) · .*Owner: anna$"))).to_have_count(1, timeout=WAIT_MS)  # that run
     assert "key=" not in projector.url and "student=" not in projector.url
     assert_no_error(projector, "projector train")
     shot(projector, "projector-run")
