@@ -60,7 +60,7 @@ def test_a_run_folder_zipped_by_hand_imports_without_its_lock_and_temp_files(les
     elsewhere.mkdir()
     imported = gan(elsewhere, "import", str(by_hand))
     assert imported.returncode == 0, imported.stderr
-    files = sorted(str(path.relative_to(elsewhere)) for path in elsewhere.rglob("*") if path.is_file())
+    files = sorted(str(path.relative_to(elsewhere)) for path in (elsewhere / "lesson").rglob("*") if path.is_file())
     assert files == ["lesson/checkpoint.pt", "lesson/epochs/epoch_0001.pt", "lesson/run.json"], files
 
 

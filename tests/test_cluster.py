@@ -430,7 +430,7 @@ def test_the_teacher_sees_the_cluster_and_students_are_offered_its_gpus(ray_clus
         assert line in texts(board, "caption")
         train = open_app("train", language)
         assert train.selectbox(key=key("device")).value == "cuda"  # the cluster's GPU, first
-        assert train.number_input(key=key("batch_size")).value == recommended_settings("sngan", "cuda")["batch_size"]
+        assert train.text_input(key=key("batch_size")).value == str(recommended_settings("sngan", "cuda")["batch_size"])
     finally:
         use_training_devices(None)
         manager.leave()
@@ -473,7 +473,8 @@ def test_two_servers_of_one_class_share_its_queue_limits_turns_and_stops(ray_clu
 
         assert second.stop("alice-1", checkpoints, by=teacher)  # training on the first: stopped there, with a save
         assert first.wait(blocker, WAIT).state == "stopped"
-        assert RunDir("alice-1", checkpoints).info().stopped_by == {"name": "Ms Smith", "teacher": True}
+        stopped_by = RunDir("alice-1", checkpoints).info().stopped_by
+        assert stopped_by["name"] == "Ms Smith" and stopped_by["teacher"] and stopped_by["at"]  # who, and when
         assert first.wait(alices, WAIT).state == "finished"  # the teacher's order, then bob's turn on the other
         assert second.wait(bobs, WAIT).state == "finished"
         wait_until(lambda: first.jobs() == second.jobs() == [], timeout=30)

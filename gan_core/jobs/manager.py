@@ -288,15 +288,20 @@ class JobManager:
             if job.elsewhere:  # another server of the class trains it: the queue passes the stop on
                 self._queue.ask_stop(job, actor)
                 return True
-            if job.state == "queued":
-                self._finish(job, "stopped", notes.cancelled())
-            elif not job.stop_requested:
-                job.stop_requested = True
-                job._stop_deadline = time.monotonic() + (self.stop_timeout if job.state == "running"
-                                                         else max(self.stop_timeout, START_TIMEOUT))
-                if job._worker is not None:
-                    job._worker.stop()  # heard when the worker gets to it, even while it starts
+            self._stop_here(job)
             return True
+
+    def _stop_here(self, job: Job) -> None:
+        """A queued job leaves the queue; a starting or running one is told to save and exit (killed if it does
+        not in time). Called with the lock held, once who may stop it was checked."""
+        if job.state == "queued":
+            self._finish(job, "stopped", notes.cancelled())
+        elif not job.stop_requested:
+            job.stop_requested = True
+            job._stop_deadline = time.monotonic() + (self.stop_timeout if job.state == "running"
+                                                     else max(self.stop_timeout, START_TIMEOUT))
+            if job._worker is not None:
+                job._worker.stop()  # heard when the worker gets to it, even while it starts
 
     def delete(self, run_name: str, root: str | Path | None = None, by: Actor | None = None) -> None:
         """Delete a saved run, refused while a job of it is queued or training, for a shipped run and for
@@ -554,12 +559,14 @@ class JobManager:
         try:
             with self._lock:
                 stops, cancelled = self._queue.sync()
+                # the server it was asked on checked who may, and wrote it to the audit log
                 for job, actor in cancelled:
-                    job.stopped_by = actor
+                    job.stopped_by, job.stopped_at = actor, job.stopped_at or now_iso()
                     self._finish(job, "stopped", notes.cancelled())
                 for job, actor in stops:
-                    self.stop(job.run_name, job.root)  # the server it was asked on checked who may
-                    job.stopped_by = actor
+                    if not job.stop_requested:
+                        job.stopped_by, job.stopped_at = actor, now_iso()
+                    self._stop_here(job)
                 for job in self._queue.to_launch():
                     self._launch(job)
         except Exception:  # noqa: BLE001 - the cluster did not answer: try again at the next sync
