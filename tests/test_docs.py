@@ -24,7 +24,8 @@ from gan_core.config import TrainConfig
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 SHIPPED = ("pretrained-sngan", "pretrained-cgan")
-PARSED_ONLY = {"train-classifier", "what-goes-wrong"}  # minutes long, and they rebuild shipped files
+PARSED_ONLY = {"train-classifier", "what-goes-wrong",  # minutes long, and they rebuild shipped files
+               "cluster"}  # starts or joins a Ray cluster on the machines the docs name
 TOY2D_ROUNDS = "50"
 
 # Paths the docs name that the app makes at run time (not files of the repository).
