@@ -86,6 +86,8 @@ def cluster_start(args: argparse.Namespace) -> int:
         ray_cluster.ensure_token()
     else:
         ray_cluster.use_token_authentication()
+        # `ray start` retries an unreachable head for minutes: say so in one line at once instead
+        ray_cluster.check_reachable(ray_cluster.parse_address(args.address or ""))
     code = subprocess.call(command, env=env)
     if code != 0:
         return code

@@ -343,14 +343,16 @@ def test_a_wrong_or_missing_token_is_one_line_at_once(ray_cluster_here, checkpoi
 
 
 def test_an_address_nobody_answers_is_one_line_at_once(checkpoints) -> None:
+    env = {**cli_env(checkpoints), "RAY_AUTH_TOKEN": "0" * 64}
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]  # bound, never listening: refused
-        result = run_cli(["cluster", "status", "--cluster", f"ray://127.0.0.1:{port}"],
-                         {**cli_env(checkpoints), "RAY_AUTH_TOKEN": "0" * 64})
-    assert result.returncode == 2
-    [line] = result.stderr.strip().splitlines()
-    assert line.startswith(f"error: cannot reach the Ray cluster at 127.0.0.1:{port} (")
+        status = run_cli(["cluster", "status", "--cluster", f"ray://127.0.0.1:{port}"], env)
+        joining = run_cli(["cluster", "start", "--address", f"127.0.0.1:{port}"], env)  # a node joining no one
+    for result in (status, joining):
+        assert result.returncode == 2
+        [line] = result.stderr.strip().splitlines()
+        assert line.startswith(f"error: cannot reach the Ray cluster at 127.0.0.1:{port} (")
 
 
 def test_the_cli_trains_on_the_cluster_and_says_where_runs_train(ray_cluster_here, checkpoints, capsys) -> None:
