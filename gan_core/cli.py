@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser(
         "eval", parents=[common], help="sample-quality metrics (FID, classes covered, confidence, memorisation; "
                                        "label accuracy per digit for conditional runs) as JSON",
-        description="Measure samples with the shipped digit classifier and print one JSON object (schema in README).")
+        description="Measure samples with the shipped digit classifier and print one JSON object (its fields: docs/library.md).")
     source = evaluate.add_mutually_exclusive_group(required=True)
     source.add_argument("--run", metavar="NAME", help="samples of this run's generator")
     source.add_argument("--baseline", choices=["gaussian-independent", "gaussian-full"],
