@@ -59,6 +59,11 @@ def cluster_status(address: str | None) -> int:
         raise GanLabError("no cluster given: pass --cluster ADDRESS or set GAN_LAB_CLUSTER")
     executor = make_executor(target)
     place = executor.placement()
+    if not isinstance(executor, RayExecutor):  # GAN_LAB_CLUSTER=local: this machine's worker processes
+        print("runs train on this machine, not on a cluster: " +
+              ", ".join(f"{count} at a time on {device}" for device, count in place.capacity.items()))
+        executor.shutdown()
+        return EXIT_OK
     print(f"cluster {place.address}: {place.nodes} node{'' if place.nodes == 1 else 's'}, {place.cpus:g} CPUs, "
           f"{place.gpus:g} GPUs{' (' + ', '.join(place.gpu_names) + ')' if place.gpu_names else ''}")
     print("runs at once: " + ", ".join(f"{count} on {device}" for device, count in place.capacity.items()))
