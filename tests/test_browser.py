@@ -260,9 +260,19 @@ def image_sources(page) -> list[str]:
 
 
 def choose(page, label: str, option: str, expect=None) -> None:
-    """Pick an option of a selectbox by its visible label and the option's visible text."""
-    page.get_by_role("combobox", name=label, exact=True).click()
-    after(page, lambda: page.get_by_role("option").filter(has_text=option).first.click(), expect)
+    """Pick an option of a selectbox by its visible label and the option's visible text. A script run that lands
+    as the list opens (the session's first runs: its name, its cookie) closes it: then it is opened again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    wanted = page.get_by_role("option").filter(has_text=option).first
+    for _ in range(3):
+        page.get_by_role("combobox", name=label, exact=True).click()
+        try:
+            wanted.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    after(page, lambda: wanted.click(), expect)
 
 
 def type_into(page, label: str, value: str, expect=None) -> None:

@@ -156,7 +156,7 @@ def label_view(last: dict, before: dict | None) -> None:
     if before is not None and "label_accuracy_mean" in before:
         text = format(float(last["label_accuracy_mean"]) - float(before["label_accuracy_mean"]), "+.0%")
         change = text if text.strip("+-0.%") else None
-    metric_col, chart_col = st.columns([1, 3], gap="large")
+    metric_col, chart_col = st.columns([1.5, 3], gap="large")  # the metric's Russian name whole at 1280 px
     with metric_col:
         st.metric(label("label_accuracy_mean"), f"{last['label_accuracy_mean']:.0%}", change,
                   help=t("help_quality_label_accuracy"))
