@@ -105,7 +105,6 @@ class EpochResult:
 
 
 # --- the log on disk -----------------------------------------------------------------------
-LOG_NAME = "history.jsonl"
 
 
 class LogWriter:

@@ -34,7 +34,8 @@ import torch
 
 from ..classroom.access import Actor, ClassLimits, check_manage, check_not_shipped
 from ..classroom.audit import AuditLog, now_iso
-from ..runs.checkpoints import RunDir, atomic_write, copy_run, default_checkpoints_dir, delete_run, rename_run, resolved_root
+from ..runs.checkpoints import (RunDir, atomic_write, copy_run, default_checkpoints_dir, delete_run, is_run_folder,
+                                rename_run, resolved_root)
 from ..config import TrainConfig, resumed_config
 from ..devices import cpu_cores, training_device_type, use_training_devices
 from ..errors import AccessError, CheckpointError, ConfigError, GanLabError, RunNameError
@@ -403,7 +404,7 @@ class JobManager:
             try:
                 if folder.name in training:
                     continue
-                if (folder / "run.json").is_file() and RunDir(folder.name, root).mark_interrupted():
+                if is_run_folder(folder) and RunDir(folder.name, root).mark_interrupted():
                     marked.append(folder.name)
             except (GanLabError, OSError):  # a broken run is listed as broken elsewhere
                 continue
