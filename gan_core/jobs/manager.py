@@ -143,12 +143,18 @@ def max_jobs_from_env() -> int | None:
     return value
 
 
+def configured_torch_threads() -> int | None:
+    """`$GAN_LAB_TORCH_THREADS` as a whole number of threads, None when unset or not a positive whole number."""
+    configured = os.environ.get(TORCH_THREADS_ENV, "").strip()
+    return int(configured) if configured.isdigit() and int(configured) > 0 else None
+
+
 def torch_threads(device: str, limit: int) -> int:
     """CPU threads per worker: `$GAN_LAB_TORCH_THREADS`, else the cores shared among the device's jobs,
-    one core left to the pages on a CPU (two threads on one free core wait for each other: 8x slower)."""
-    configured = os.environ.get(TORCH_THREADS_ENV, "").strip()
-    if configured.isdigit() and int(configured) > 0:
-        return int(configured)
+    one core left to the pages on a CPU (more threads than free cores wait on each other and train far slower)."""
+    configured = configured_torch_threads()
+    if configured is not None:
+        return configured
     spare = cpu_cores() - 1 if device == "cpu" else cpu_cores()
     return max(1, spare // limit)
 
@@ -678,8 +684,7 @@ RETRY_SECONDS = 10.0  # a cluster that refused (unreachable, wrong token) is tri
 def leave_a_core_free() -> int:
     """The server's own torch threads (pages sample and measure): one fewer than there are cores
     (at least 1), or `$GAN_LAB_TORCH_THREADS`. Training happens in the workers."""
-    configured = os.environ.get(TORCH_THREADS_ENV, "").strip()
-    threads = int(configured) if configured.isdigit() and int(configured) > 0 else max(1, cpu_cores() - 1)
+    threads = configured_torch_threads() or max(1, cpu_cores() - 1)
     torch.set_num_threads(threads)
     return threads
 
