@@ -125,21 +125,36 @@ class ClassLimits:
                    None if devices is None else tuple(devices)).validate()
 
 
-def check_limits(actor: Actor, limits: ClassLimits, epochs: int, device: str, active_of_actor: int) -> None:
-    """Raise ClassLimitError when a student's new job goes past the class limits (the teacher's never does).
-    `device` is the resolved kind ("cpu", "cuda", "mps"); `active_of_actor` counts their queued and training jobs."""
+def limit_problems(actor: Actor, limits: ClassLimits, epochs: int, device: str,
+                   active_of_actor: int) -> list[ClassLimitError]:
+    """Every class limit a student's new job goes past (none for the teacher's), each naming in its `setting`
+    param the setting to change ("epochs", "device"; "" for the number of runs), so a form can say it under
+    that field before Start. `device` is the resolved kind ("cpu", "cuda", "mps"); `active_of_actor` counts
+    their queued and training jobs."""
     if actor.teacher:
-        return
+        return []
+    problems = []
     if limits.max_epochs is not None and epochs > limits.max_epochs:
-        raise ClassLimitError(f"the class limit is {limits.max_epochs} epochs per run; ask for at most {limits.max_epochs}",
-                              code="limit_epochs", n=limits.max_epochs)
+        problems.append(ClassLimitError(
+            f"the class limit is {limits.max_epochs} epochs per run; ask for at most {limits.max_epochs}",
+            code="limit_epochs", n=limits.max_epochs, setting="epochs"))
     if limits.devices is not None and device not in limits.devices:
-        raise ClassLimitError(f"students may train on {', '.join(limits.devices)} only; choose one of those devices",
-                              code="limit_devices", devices=", ".join(limits.devices))
+        problems.append(ClassLimitError(
+            f"students may train on {', '.join(limits.devices)} only; choose one of those devices",
+            code="limit_devices", devices=", ".join(limits.devices), setting="device"))
     if limits.max_active_per_student is not None and active_of_actor >= limits.max_active_per_student:
-        raise ClassLimitError(f"you already have {active_of_actor} run(s) queued or training, the class limit is "
-                              f"{limits.max_active_per_student}; wait for one to finish or stop it",
-                              code="limit_active", n=limits.max_active_per_student)
+        problems.append(ClassLimitError(
+            f"you already have {active_of_actor} run(s) queued or training, the class limit is "
+            f"{limits.max_active_per_student}; wait for one to finish or stop it",
+            code="limit_active", n=limits.max_active_per_student, setting=""))
+    return problems
+
+
+def check_limits(actor: Actor, limits: ClassLimits, epochs: int, device: str, active_of_actor: int) -> None:
+    """Raise the first of `limit_problems` (ClassLimitError) when a student's new job goes past the class limits."""
+    problems = limit_problems(actor, limits, epochs, device, active_of_actor)
+    if problems:
+        raise problems[0]
 
 
 @dataclass

@@ -32,13 +32,13 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import torch
 
-from ..classroom.access import Actor, ClassLimits, check_manage, check_not_shipped
+from ..classroom.access import Actor, ClassLimits, check_manage, check_not_shipped, limit_problems
 from ..classroom.audit import AuditLog, now_iso
 from ..runs.checkpoints import (RunDir, atomic_write, copy_run, default_checkpoints_dir, delete_run, is_run_folder,
                                 rename_run, resolved_root)
 from ..config import TrainConfig, resumed_config
 from ..devices import cpu_cores, training_device_type, use_training_devices
-from ..errors import AccessError, CheckpointError, ConfigError, GanLabError, RunNameError
+from ..errors import AccessError, CheckpointError, ClassLimitError, ConfigError, GanLabError, RunNameError
 from ..history import History, Progress, RunLog, read_log, read_progress
 from ..runs import notes
 from ..trainer import Trainer
@@ -208,6 +208,12 @@ class JobManager:
     @property
     def _jobs(self) -> list[Job]:
         return self._queue.items
+
+    def limit_problems(self, config: TrainConfig, by: Actor) -> list[ClassLimitError]:
+        """The class limits that `submit` would refuse `by`'s new run of `config` for (access.limit_problems),
+        so that a form can say them before Start."""
+        mine = sum(1 for job in self.jobs() if job.active and job.owner == by.name)
+        return limit_problems(by, self.limits, config.epochs, training_device_type(config.device), mine)
 
     def limit(self, device: str) -> int:
         """How many jobs may train at once on that device."""
