@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from ..config import Range
 from ..errors import AccessError, ClassLimitError, ConfigError, ShippedRunError
 
 ACTIONS = ("stop", "resume", "rename", "delete")
@@ -82,6 +83,11 @@ def check_not_shipped(info: Mapping[str, Any], run_name: str, action: str) -> No
     raise ShippedRunError(message + f"changed ({action})", name=run_name)
 
 
+# What the teacher's form takes for each limit, 0 standing for no limit.
+LIMIT_RANGES = {"max_active_per_student": Range(0, 100, whole=True), "max_epochs": Range(0, 10_000, whole=True),
+                "max_minutes": Range(0, 600)}
+
+
 @dataclass(frozen=True)
 class ClassLimits:
     """What a student may ask for (None: no limit). The teacher sets them; the library enforces them."""
@@ -112,6 +118,14 @@ class ClassLimits:
     def to_dict(self) -> dict[str, Any]:
         return {"max_active_per_student": self.max_active_per_student, "max_epochs": self.max_epochs,
                 "max_minutes": self.max_minutes, "devices": None if self.devices is None else list(self.devices)}
+
+    @classmethod
+    def from_form(cls, active: float, epochs: float, minutes: float, devices: list[str],
+                  choices: list[str]) -> "ClassLimits":
+        """The teacher's form (LIMIT_RANGES): 0 is no limit; every device offered chosen is no device limit (so a
+        device that comes later is allowed too), none chosen is refused (ConfigError)."""
+        allowed = None if set(devices) == set(choices) else tuple(devices)
+        return cls(int(active) or None, int(epochs) or None, float(minutes) or None, allowed).validate()
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> "ClassLimits":
