@@ -1,4 +1,4 @@
-"""What watching a run costs its training, early in the run and late (issue 15, item 6: at most 10% at epoch 1
+"""What watching a run costs its training, early in the run and late (the target: at most 10% at epoch 1
 and at epoch 100 alike).
 
     python bench/watch_cost.py                       # MLP runs of 1 and 100 epochs, 20 s windows

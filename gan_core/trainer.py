@@ -149,7 +149,7 @@ class Trainer:
         set_matmul_precision(self.device, config.tf32)  # once, never per step: the flag is process-wide
 
         self.rng = RunRandomness(config.seed, self.device)  # every random draw of this run comes from here
-        # On a CPU, oneDNN's convolutions run fastest on channels-last tensors (measured: bench/train_speed.py).
+        # On a CPU, oneDNN's convolutions run fastest on channels-last tensors.
         memory_format = torch.channels_last if self.device.type == "cpu" else torch.preserve_format
         self.generator, self.discriminator = (m.to(self.device, memory_format=memory_format)
                                               for m in build_models(config.model, config.latent_dim, config.g_width, config.d_width,
@@ -159,7 +159,7 @@ class Trainer:
         for model in (self.generator, self.discriminator):
             use_generator(model, self.rng.noise)  # dropout masks from the run's generator
         self._ema_updates = torch.zeros((), device=self.device)  # one EMA update per step: equals global_step
-        # fused: one pass over the weights per update (one kernel on a GPU, 5-10% faster on a CPU);
+        # fused: one pass over the weights per update (one kernel on a GPU, faster on a CPU too);
         # capturable: the update may live in a CUDA graph. MPS has no fused Adam.
         fused = self.device.type in ("cuda", "cpu")
         on_gpu = self.device.type == "cuda"

@@ -191,9 +191,9 @@ def source_quality(kind: str, dataset_name: str, n: int, seed: int, run: RunInfo
 _measurer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gan-lab-measure")
 _measuring: dict[tuple, Future] = {}
 _measuring_lock = threading.Lock()
-MEASURE_GRACE_SECONDS = 0.15  # numbers already measured (a cache hit in the measuring thread, a read of the disk
-# cache) are shown at once; longer and a visit while another source is being measured waits it out: at 0.3 s a
-# student's second visit to Compare in a server's first seconds took 0.32 s, over the 0.3 s of a warm page run
+# Numbers already measured (a cache hit in the measuring thread, a read of the disk cache) are shown at once;
+# a visit while another source is being measured waits no longer than this, well under a warm page run.
+MEASURE_GRACE_SECONDS = 0.15
 KEPT_MEASUREMENTS = 64
 
 
