@@ -55,7 +55,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -361,17 +361,23 @@ def starter() -> str:
 
 async def press_start(url: str, epochs: int) -> None:
     """One student opens Train, keeps every default but the epochs, and presses Start."""
-    tab = Student(url, query=starter())
+    await press_on_train(url, starter(), lambda tab: [typed(tab.widget_id("train_epochs"), str(epochs)),
+                                                      trigger(tab.widget_id("train_start"))])
+
+
+async def press_on_train(url: str, query: str, widgets: Callable[["Student"], list]) -> None:
+    """A student (`query`: their link's) opens Train and sends the new states of the widgets `widgets` names
+    in that tab; SystemExit when the page or the press fails."""
+    tab = Student(url, query=query)
     await tab.open()
     await tab.run()
     try:
         opened = await tab.run("train")
         if opened.exceptions:
             raise SystemExit(f"the Train page failed: {opened.exceptions[0]}")
-        widgets = [typed(tab.widget_id("train_epochs"), str(epochs)), trigger(tab.widget_id("train_start"))]
-        pressed = await tab.run("train", widgets=widgets)
+        pressed = await tab.run("train", widgets=widgets(tab))
         if pressed.exceptions or pressed.status != "ok":
-            raise SystemExit(f"pressing Start failed: {pressed.status} {pressed.exceptions}")
+            raise SystemExit(f"pressing failed: {pressed.status} {pressed.exceptions}")
     finally:
         await tab.close()
 
@@ -847,9 +853,14 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
               + f"  [p95 page run per round: {per_round}]", file=sys.stderr)
     if report.get("ratios_to_floor_alone"):
         print("app (round 1) / floor alone: " + ratio_line(report["ratios_to_floor_alone"]), file=sys.stderr)
+    return emit(report, args.json_out)
+
+
+def emit(report: dict[str, Any], json_out: str = "") -> int:
+    """Print the report as one JSON line (and write it to `json_out` when given); the exit status."""
     text = json.dumps(report)
-    if args.json_out:
-        Path(args.json_out).write_text(text + "\n")
+    if json_out:
+        Path(json_out).write_text(text + "\n")
     print(text)
     return 0
 

@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from classroom_load import ROOT, Server, Speedometer, Student, steps_done, trigger, typed, watch  # noqa: E402
+from classroom_load import ROOT, Server, Speedometer, press_on_train, steps_done, trigger, typed, watch  # noqa: E402
 
 
 def train_runs(root: Path, model: str, late: int, batch_size: int) -> dict[str, int]:
@@ -53,18 +53,7 @@ def train_runs(root: Path, model: str, late: int, batch_size: int) -> dict[str, 
 
 async def press(url: str, owner: str, widgets) -> None:
     """The owner opens Train (it opens on their own newest run) and sends the widgets' new states."""
-    tab = Student(url, query=f"student={owner}")
-    await tab.open()
-    await tab.run()
-    try:
-        opened = await tab.run("train")
-        if opened.exceptions:
-            raise SystemExit(f"the Train page failed: {opened.exceptions[0]}")
-        pressed = await tab.run("train", widgets=widgets(tab))
-        if pressed.exceptions or pressed.status != "ok":
-            raise SystemExit(f"pressing failed: {pressed.status} {pressed.exceptions}")
-    finally:
-        await tab.close()
+    await press_on_train(url, f"student={owner}", widgets)
 
 
 async def measure(url: str, root: Path, name: str, done: int, seconds: float) -> dict[str, float | None]:

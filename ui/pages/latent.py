@@ -343,10 +343,7 @@ def directions_mode(run: RunInfo, generator: LoadedGenerator) -> None:
 
 @wording.shows_user_errors
 def render() -> None:
-    st.title(t("latent_title"))
-    st.markdown(t("latent_intro"))
-    if not pickers.sampleable_runs():
-        pickers.no_run_notice()
+    if not pickers.generator_page("latent"):
         return
     widgets.default(f"{KEEP}latent_seed", 0)
     run_col, mode_col = st.columns([1, 1], gap="large")

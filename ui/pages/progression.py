@@ -45,10 +45,7 @@ def gif_view(run_name: str, epochs: list[int], seconds: float) -> None:
 
 @wording.shows_user_errors
 def render() -> None:
-    st.title(t("progression_title"))
-    st.markdown(t("progression_intro"))
-    if not pickers.sampleable_runs():
-        pickers.no_run_notice()
+    if not pickers.generator_page("progression"):
         return
     run_col, speed_col = st.columns([2, 1], gap="large")
     with run_col:
