@@ -32,10 +32,11 @@ def key(name: str) -> str:
     return f"{KEEP}train_{name}"
 
 
-# The settings typed as numbers. Their fields hold text (ui/number_field.py): what was typed stays, and the
-# library reads it (gan_core.config.config_from_form), so a value it cannot use says why under its field.
-NUMBER_FIELDS = ("r1", "epochs", "batch_size", "latent_dim", "d_steps", "lr_g", "lr_d", "seed", "ema_decay", "beta1",
-                 "beta2")
+# The settings typed as numbers, as the form lays them out: r1 beside the loss, then rows of four (Adam's betas
+# beside Start). Their fields hold text (ui/number_field.py): what was typed stays, and the library reads it
+# (gan_core.config.config_from_form), so a value it cannot use says why under its field.
+NUMBER_ROWS = (("epochs", "batch_size", "latent_dim", "d_steps"), ("lr_g", "lr_d", "seed", "ema_decay"), ("beta1", "beta2"))
+NUMBER_FIELDS = ("r1", *(name for row in NUMBER_ROWS for name in row))
 
 
 def field_value(name: str, value: Any) -> Any:
@@ -260,22 +261,15 @@ def settings_panel(root: Path) -> None:
     with r1_col:
         text_field("r1", t("lv_r1"), t("lv_r1_help"))
     lr_defaults = TrainConfig.for_model(values["model"])
-    number_rows = (
-        (("epochs", t("epochs"), t("help_epochs")), ("batch_size", t("batch_size"), t("help_batch_size")),
-         ("latent_dim", t("latent_dim"), t("help_latent_dim")), ("d_steps", t("d_steps"), t("help_d_steps"))),
-        (("lr_g", t("lr_g"), t("help_lr_g", value=f"{lr_defaults.lr_g:g}")),
-         ("lr_d", t("lr_d"), t("help_lr_d", value=f"{lr_defaults.lr_d:g}")),
-         ("seed", t("seed"), t("help_seed")), ("ema_decay", t("ema_decay"), t("help_ema_decay"))),
-    )
-    for fields_of_row in number_rows:
-        for column, (field, label, help_text) in zip(st.columns(4), fields_of_row):
+    labels = {"beta1": "Adam β₁", "beta2": "Adam β₂"}
+    helps = {"lr_g": t("help_lr_g", value=f"{lr_defaults.lr_g:g}"), "lr_d": t("help_lr_d", value=f"{lr_defaults.lr_d:g}"),
+             "beta1": t("help_betas"), "beta2": t("help_betas")}
+    for number_row in NUMBER_ROWS:
+        last = number_row is NUMBER_ROWS[-1]
+        row = st.columns(4, vertical_alignment="bottom" if last else "top")  # the last row: Start in its fourth column
+        for column, field in zip(row, number_row):
             with column:
-                text_field(field, label, help_text)
-    row = st.columns(4, vertical_alignment="bottom")
-    with row[0]:
-        text_field("beta1", "Adam β₁", t("help_betas"))
-    with row[1]:
-        text_field("beta2", "Adam β₂", t("help_betas"))
+                text_field(field, labels.get(field) or t(field), helps.get(field) or t(f"help_{field}"))
     with row[3]:
         st.button(t("start"), type="primary", icon=":material/play_arrow:", on_click=start, args=(root,),
                   disabled=config is None, width="stretch", key="train_start")
