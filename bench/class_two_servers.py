@@ -31,7 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from classroom_load import (ROOT, Load, Server, app_press, checkpoints_copy, drive, phase, summary,  # noqa: E402
+from classroom_load import (ROOT, Load, Server, app_press, checkpoints_copy, drive, emit, phase, summary,  # noqa: E402
                             table)
 
 CLASS = "bench-class"
@@ -151,12 +151,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.sessions < 2 or args.seconds <= 0 or args.repeats < 1 or args.cluster_cpus < 1:
         parser.error("--sessions at least 2, --seconds above 0, --repeats and --cluster-cpus at least 1")
-    report = asyncio.run(bench(args))
-    text = json.dumps(report)
-    if args.json_out:
-        Path(args.json_out).write_text(text + "\n")
-    print(text)
-    return 0
+    return emit(asyncio.run(bench(args)), args.json_out)
 
 
 if __name__ == "__main__":

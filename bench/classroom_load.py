@@ -55,13 +55,16 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import connect
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from gan_core.runs.checkpoints import INFO_FILE, LOG_FILE, is_run_folder  # noqa: E402
+
 FLOOR_APP = Path(__file__).resolve().parent / "floor_app.py"
 FINISHED = ForwardMsg.ScriptFinishedStatus
 RUN_TIMEOUT = 180.0  # a page run slower than this counts as failed (and the student moves on)
@@ -358,17 +361,23 @@ def starter() -> str:
 
 async def press_start(url: str, epochs: int) -> None:
     """One student opens Train, keeps every default but the epochs, and presses Start."""
-    tab = Student(url, query=starter())
+    await press_on_train(url, starter(), lambda tab: [typed(tab.widget_id("train_epochs"), str(epochs)),
+                                                      trigger(tab.widget_id("train_start"))])
+
+
+async def press_on_train(url: str, query: str, widgets: Callable[["Student"], list]) -> None:
+    """A student (`query`: their link's) opens Train and sends the new states of the widgets `widgets` names
+    in that tab; SystemExit when the page or the press fails."""
+    tab = Student(url, query=query)
     await tab.open()
     await tab.run()
     try:
         opened = await tab.run("train")
         if opened.exceptions:
             raise SystemExit(f"the Train page failed: {opened.exceptions[0]}")
-        widgets = [typed(tab.widget_id("train_epochs"), str(epochs)), trigger(tab.widget_id("train_start"))]
-        pressed = await tab.run("train", widgets=widgets)
+        pressed = await tab.run("train", widgets=widgets(tab))
         if pressed.exceptions or pressed.status != "ok":
-            raise SystemExit(f"pressing Start failed: {pressed.status} {pressed.exceptions}")
+            raise SystemExit(f"pressing failed: {pressed.status} {pressed.exceptions}")
     finally:
         await tab.close()
 
@@ -491,7 +500,7 @@ async def first_waves(args: argparse.Namespace) -> dict[str, Any]:
 def steps_done(run: Path) -> float:
     """How far the run has trained: its last logged global step (history.jsonl, written by a training
     worker), else its finished epochs from run.json (1 epoch = 1 unit; the rate is then per epoch)."""
-    log = run / "history.jsonl"
+    log = run / LOG_FILE
     if log.is_file():
         with open(log, "rb") as file:
             file.seek(max(0, log.stat().st_size - 65536))
@@ -502,7 +511,7 @@ def steps_done(run: Path) -> float:
                     except (ValueError, KeyError):
                         continue
     try:
-        return float(json.loads((run / "run.json").read_text()).get("summary", {}).get("epochs_done", 0))
+        return float(json.loads((run / INFO_FILE).read_text()).get("summary", {}).get("epochs_done", 0))
     except (OSError, ValueError):
         return 0.0
 
@@ -542,7 +551,7 @@ class Speedometer:
 async def new_run_folder(root: Path, before: set[str], timeout: float = 120.0) -> str:
     """The name of the run folder that appeared after pressing Start."""
     deadline = time.monotonic() + timeout
-    while not (new := sorted({p.name for p in root.iterdir() if (p / "run.json").is_file()} - before)):
+    while not (new := sorted({p.name for p in root.iterdir() if is_run_folder(p)} - before)):
         if time.monotonic() > deadline:
             raise SystemExit(f"pressing Start made no run folder within {timeout:.0f} s")
         await asyncio.sleep(0.2)
@@ -668,11 +677,11 @@ def checkpoints_copy() -> Path:
     """A temporary checkpoints folder with the shipped runs (copied: the benchmark's run must not land in the project)."""
     root = Path(tempfile.mkdtemp(prefix="gan-lab-bench-checkpoints-"))
     for item in (ROOT / "checkpoints").iterdir():
-        if item.name == "README.md" or (item.is_dir() and not (item / "run.json").is_file()):
+        if item.name == "README.md" or (item.is_dir() and not is_run_folder(item)):
             continue
         target = root / item.name
         if item.is_dir():
-            info = json.loads((item / "run.json").read_text())
+            info = json.loads((item / INFO_FILE).read_text())
             if not info.get("shipped"):
                 continue  # only the tracked, shipped runs: the same start for every machine
             shutil.copytree(item, target)
@@ -768,7 +777,7 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
                 report["training_alone"] = await meter.watch(args.solo)
                 report["training_watched"], polls = await watch(url, args.solo, meter)
                 report["watched_polls"] = quantiles(polls)
-                report["training_unit"] = "steps" if (meter.run / "history.jsonl").is_file() else "epochs"
+                report["training_unit"] = "steps" if (meter.run / LOG_FILE).is_file() else "epochs"
         floor_pages = None if pages is None else [f"p{i + 1}" for i in range(len(pages))]  # as many pages
         floor_server = None if args.no_floor else Server(FLOOR_APP)  # beside the app server, its training running
         rounds: list[dict[str, Any]] = []
@@ -844,9 +853,14 @@ async def bench(args: argparse.Namespace, pages: list[str] | None) -> int:
               + f"  [p95 page run per round: {per_round}]", file=sys.stderr)
     if report.get("ratios_to_floor_alone"):
         print("app (round 1) / floor alone: " + ratio_line(report["ratios_to_floor_alone"]), file=sys.stderr)
+    return emit(report, args.json_out)
+
+
+def emit(report: dict[str, Any], json_out: str = "") -> int:
+    """Print the report as one JSON line (and write it to `json_out` when given); the exit status."""
     text = json.dumps(report)
-    if args.json_out:
-        Path(args.json_out).write_text(text + "\n")
+    if json_out:
+        Path(json_out).write_text(text + "\n")
     print(text)
     return 0
 

@@ -3,7 +3,7 @@
     python bench/label_sampling.py            # the shipped runs, 1 torch thread
     python bench/label_sampling.py --threads 2
 
-Target (issue 13): 100 images with a label in at most 50 ms on a CPU. It times
+Target: 100 images with a label in at most 50 ms on a CPU. It times
 `LoadedGenerator.sample(100, seed, label=7)` of the shipped conditional run and, as the baseline in
 the same process, `sample(100, seed)` of the shipped unconditional run; the median of `--repeats`
 calls each, after a warm-up. Other work on the machine inflates the wall-clock times; with one

@@ -35,6 +35,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from gan_core.runs.checkpoints import CHECKPOINT_FILE, EPOCHS_FOLDER, INFO_FILE  # noqa: E402
+
 PAGES = ("home", "data", "train", "losses", "toy2d", "latent", "progression", "compare", "runs", "board")
 
 _costs: list[float] = []
@@ -89,10 +92,10 @@ def add_class_runs(root: Path, count: int) -> None:
     for index in range(count):
         folder = root / f"student{index + 1}-sngan-1"
         folder.mkdir()
-        info = json.loads((shipped / "run.json").read_text())
+        info = json.loads((shipped / INFO_FILE).read_text())
         info.update(shipped=False, owner=f"student{index + 1}")
-        (folder / "run.json").write_text(json.dumps(info))
-        for name in ("checkpoint.pt", "epochs"):
+        (folder / INFO_FILE).write_text(json.dumps(info))
+        for name in (CHECKPOINT_FILE, EPOCHS_FOLDER):
             (folder / name).symlink_to(shipped / name)
 
 
@@ -136,7 +139,6 @@ def main() -> None:
     os.environ["GAN_LAB_CHECKPOINTS"] = str(folder / "checkpoints")
     add_class_runs(folder / "checkpoints", args.class_runs)
     os.environ.pop("GAN_LAB_TEACHER_PASSWORD", None)
-    sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest's "missing ScriptRunContext" lines
     try:

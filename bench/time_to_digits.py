@@ -11,7 +11,7 @@ pinned to `--cores` CPU cores (2) with as many torch threads, for `--seconds` (1
 time as the trainer counts it. Every `--every` (10) seconds of training the sampling generator's
 weights are copied (a few milliseconds); they are evaluated only after training has stopped, so
 measuring never slows the training that is measured. Each snapshot is judged on `--n` (1000)
-samples with the shipped digit classifier against the issue's targets:
+samples with the shipped digit classifier against these targets:
 
     every one of the 10 digits gets at least 5% of the samples,
     mean classifier confidence at least 0.9,

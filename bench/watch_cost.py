@@ -1,4 +1,4 @@
-"""What watching a run costs its training, early in the run and late (issue 15, item 6: at most 10% at epoch 1
+"""What watching a run costs its training, early in the run and late (the target: at most 10% at epoch 1
 and at epoch 100 alike).
 
     python bench/watch_cost.py                       # MLP runs of 1 and 100 epochs, 20 s windows
@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from classroom_load import ROOT, Server, Speedometer, Student, steps_done, trigger, typed, watch  # noqa: E402
+from classroom_load import ROOT, Server, Speedometer, press_on_train, steps_done, trigger, typed, watch  # noqa: E402
 
 
 def train_runs(root: Path, model: str, late: int, batch_size: int) -> dict[str, int]:
@@ -53,18 +53,7 @@ def train_runs(root: Path, model: str, late: int, batch_size: int) -> dict[str, 
 
 async def press(url: str, owner: str, widgets) -> None:
     """The owner opens Train (it opens on their own newest run) and sends the widgets' new states."""
-    tab = Student(url, query=f"student={owner}")
-    await tab.open()
-    await tab.run()
-    try:
-        opened = await tab.run("train")
-        if opened.exceptions:
-            raise SystemExit(f"the Train page failed: {opened.exceptions[0]}")
-        pressed = await tab.run("train", widgets=widgets(tab))
-        if pressed.exceptions or pressed.status != "ok":
-            raise SystemExit(f"pressing failed: {pressed.status} {pressed.exceptions}")
-    finally:
-        await tab.close()
+    await press_on_train(url, f"student={owner}", widgets)
 
 
 async def measure(url: str, root: Path, name: str, done: int, seconds: float) -> dict[str, float | None]:

@@ -13,9 +13,9 @@ import os
 import signal
 import sys
 import time
-from dataclasses import fields
+from dataclasses import Field, fields
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import torch
 
@@ -152,16 +152,13 @@ def add_toy2d_parser(commands: argparse._SubParsersAction) -> None:
                      help="instead of --seconds: train until this process has used S seconds of CPU time")
     toy.add_argument("--points", metavar="X,Y;X,Y;...", help="with --distribution custom: the points, inside [-3, 3]")
     brought = {name for values in DISTRIBUTION_DEFAULTS.values() for name in values}
-    defaults = Toy2DConfig()
-    for setting in fields(Toy2DConfig):
-        default = getattr(defaults, setting.name)
+
+    def describe(setting: Field, default: Any) -> str:
         choices = setting.metadata["choices"]
         text = setting.metadata["help"] + (f": {', '.join(choices)}" if choices else "")
-        text += f" (default: {'the distribution’s, else ' if setting.name in brought else ''}{default})"
-        if isinstance(default, bool):
-            toy.add_argument(f"--{flag(setting.name)}", action=argparse.BooleanOptionalAction, default=None, help=text)
-        else:
-            toy.add_argument(f"--{flag(setting.name)}", type=type(default), help=text)
+        return text + f" (default: {'the distribution’s, else ' if setting.name in brought else ''}{default})"
+
+    add_field_flags(toy, Toy2DConfig, describe)
     toy.add_argument("--json", action="store_true", help="print one JSON line instead of a sentence")
     toy.add_argument("--save", metavar="FILE", help="also save the trained model (.pt) for the 2D lab page's Load")
     per = "; ".join(f"{name}: " + ", ".join(f"--{flag(k)} {v}" for k, v in values.items())
@@ -173,15 +170,25 @@ def add_toy2d_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def add_setting_flags(parser: argparse.ArgumentParser, skip: Sequence[str] = ()) -> None:
-    """One flag per TrainConfig field (--batch-size ...), default None so "not given" can be told apart."""
-    defaults = TrainConfig()
-    for setting in fields(TrainConfig):
+    """One flag per TrainConfig field (--batch-size ...), its default said as the model's where models differ."""
+    def describe(setting: Field, default: Any) -> str:
+        model_dependent = any(setting.name in spec.recommended for spec in MODELS.values())
+        return f"{setting.metadata['help']} (default: {'the model’s; ' if model_dependent else ''}{default})"
+
+    add_field_flags(parser, TrainConfig, describe, skip)
+
+
+def add_field_flags(parser: argparse.ArgumentParser, settings: type, describe: Callable[[Field, Any], str],
+                    skip: Sequence[str] = ()) -> None:
+    """One flag per field of a settings dataclass (d_steps -> --d-steps), with the help `describe` gives it; default
+    None, so that "not given" can be told apart. A yes/no setting gets --x / --no-x, a pair two numbers."""
+    defaults = settings()
+    for setting in fields(settings):
         if setting.name in skip:
             continue
         flag = "--" + setting.name.replace("_", "-")
         default = getattr(defaults, setting.name)
-        model_dependent = any(setting.name in spec.recommended for spec in MODELS.values())
-        help_text = f"{setting.metadata['help']} (default: {'the model’s; ' if model_dependent else ''}{default})"
+        help_text = describe(setting, default)
         if isinstance(default, bool):
             parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=help_text)
         elif isinstance(default, tuple):
@@ -493,7 +500,7 @@ def cmd_toy2d(args: argparse.Namespace) -> int:
     if save is not None and not save.parent.is_dir():
         raise GanLabError(f"cannot write {save}: the folder {save.parent} does not exist")
     make_target(config.distribution, points)  # bad custom points fail here, before any training
-    torch.set_num_threads(1)  # a 2D step is far too small to split: on 2 busy cores, 2 threads ran ~10x slower
+    torch.set_num_threads(1)  # a 2D step is far too small to split: more threads only wait for each other
     lab, report = train_for(config, seconds=args.seconds, rounds=rounds, points=points, cpu_seconds=args.cpu_seconds)
     if save is not None:
         save.write_bytes(lab.to_bytes())

@@ -214,8 +214,16 @@ def resumed_config(saved: dict[str, Any], epochs_done: int, run_name: str, epoch
     return config
 
 
+def steps_per_epoch(config: TrainConfig | Mapping[str, Any], images: int | None = None) -> int:
+    """Training steps in one epoch: each step takes batch_size x d_steps images, and the last partial
+    step is dropped. `images` is how many the trainer was given (default: the whole dataset)."""
+    config = config if isinstance(config, TrainConfig) else TrainConfig.from_dict(dict(config))
+    images = DATASET_SIZES[config.dataset] if images is None else images
+    return images // (config.batch_size * config.d_steps)
+
+
 def max_batch_size(dataset: str, d_steps: int = 1) -> int:
-    """The largest batch that still gives one full training step per epoch on that dataset."""
+    """The largest batch for which `steps_per_epoch` on the whole dataset is at least one."""
     return DATASET_SIZES[dataset] // max(1, d_steps)
 
 

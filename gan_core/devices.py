@@ -66,8 +66,8 @@ def queued_work_done(device: torch.device) -> "torch.cuda.Event | None":
 
     CUDA's own waits (a copy to the host, `torch.cuda.synchronize`) spin on a CPU core until the GPU is done. One
     run alone hardly notices; thirty runs of a class sharing one GPU each wait most of the time, and thirty spinning
-    workers kept a 16-core GPU box 92-99% busy (61-73% idle with blocking waits; bench/classroom_load.py
-    --each-trains, README). A blocking event puts the waiting thread to sleep instead. None elsewhere."""
+    workers keep every CPU core of the box busy, starving the pages. A blocking event puts the waiting thread to
+    sleep instead. None elsewhere."""
     if device.type != "cuda":
         return None
     done = torch.cuda.Event(blocking=True)

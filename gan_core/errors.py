@@ -21,6 +21,12 @@ class GanLabError(Exception):
 
     code = "error"
 
+    def __init_subclass__(cls, code: str | None = None, **kwargs: Any) -> None:
+        """`class ConfigError(GanLabError, code="config")`: a kind of error and its default code on one line."""
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            cls.code = code
+
     def __init__(self, message: str, *, code: str | None = None, **params: Any) -> None:
         super().__init__(message)
         if code is not None:
@@ -28,73 +34,49 @@ class GanLabError(Exception):
         self.params: dict[str, Any] = params
 
 
-class ConfigError(GanLabError, ValueError):
+class ConfigError(GanLabError, ValueError, code="config"):
     """A training setting is out of range or unknown."""
 
-    code = "config"
 
-
-class DataError(GanLabError):
+class DataError(GanLabError, code="data"):
     """A dataset could not be found or loaded."""
 
-    code = "data"
 
-
-class CheckpointError(GanLabError):
+class CheckpointError(GanLabError, code="checkpoint"):
     """A run or checkpoint file is missing, corrupt or not ours."""
 
-    code = "checkpoint"
 
-
-class RunNameError(GanLabError, ValueError):
+class RunNameError(GanLabError, ValueError, code="run_name"):
     """A run name is empty, unsafe or already taken."""
 
-    code = "run_name"
 
-
-class ArchiveError(GanLabError):
+class ArchiveError(GanLabError, code="archive"):
     """A run archive to import is not a GAN Lab run, is damaged, too large or unsafe."""
 
-    code = "archive"
 
-
-class AccessError(GanLabError, PermissionError):
+class AccessError(GanLabError, PermissionError, code="access"):
     """The acting person may not do this to this run (someone else's run, a class limit, the teacher's controls)."""
 
-    code = "access"
 
-
-class ShippedRunError(AccessError, CheckpointError):
+class ShippedRunError(AccessError, CheckpointError, code="shipped"):
     """A run that ships with GAN Lab is read-only: it cannot be deleted, renamed or trained further."""
 
-    code = "shipped"
 
-
-class ClassLimitError(AccessError):
+class ClassLimitError(AccessError, code="class_limit"):
     """A student's request goes past a limit the teacher set for the class."""
 
-    code = "class_limit"
 
-
-class CorruptFileError(CheckpointError):
+class CorruptFileError(CheckpointError, code="file_corrupt"):
     """A saved file is truncated, damaged or not a torch file at all."""
 
-    code = "file_corrupt"
 
-
-class UnsafeFileError(CheckpointError):
+class UnsafeFileError(CheckpointError, code="file_unsafe"):
     """A file asks for Python objects that could run code when loaded; it is refused unread."""
 
-    code = "file_unsafe"
 
-
-class DiskFullError(CheckpointError):
+class DiskFullError(CheckpointError, code="disk_full"):
     """The disk filled up while saving; the previous file is kept."""
 
-    code = "disk_full"
 
-
-class ClusterError(GanLabError):
+class ClusterError(GanLabError, code="cluster"):
     """The Ray cluster that should train the runs cannot be used: unreachable, or it refuses this server's token."""
-
-    code = "cluster"

@@ -17,7 +17,7 @@ import json
 import os
 import threading
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import IO, Any
 
@@ -26,13 +26,10 @@ import torch
 
 from .runs.checkpoints import atomic_write
 
-# The order of `Trainer.train_step`'s stats. Runs saved before grad_g existed read it as NaN.
-STEP_COLUMNS = ("loss_d", "loss_g", "d_real", "d_fake", "grad_g")
-
-
 @dataclass
 class History:
-    """Per-step losses and D outputs, and one record per finished epoch."""
+    """Per-step losses and D outputs, and one record per finished epoch. Its list fields, in order, are
+    the step columns (STEP_COLUMNS): a training step's stats, a log line's numbers, a CSV's columns."""
 
     loss_d: list[float] = field(default_factory=list)
     loss_g: list[float] = field(default_factory=list)
@@ -40,6 +37,13 @@ class History:
     d_fake: list[float] = field(default_factory=list)  # mean D(G(z)): D's belief that fakes are real
     grad_g: list[float] = field(default_factory=list)  # norm of G's gradient: near 0, G learns nothing
     epochs: list[dict[str, Any]] = field(default_factory=list)
+
+    @staticmethod
+    def step_row(**numbers: torch.Tensor) -> torch.Tensor:
+        """One step's stats, named by column, as one tensor in STEP_COLUMNS order (one copy off the device)."""
+        if set(numbers) != set(STEP_COLUMNS):
+            raise ValueError(f"a step's stats are {', '.join(STEP_COLUMNS)}; got {', '.join(numbers)}")
+        return torch.stack([numbers[column] for column in STEP_COLUMNS]).detach()
 
     def append(self, rows: torch.Tensor | list[list[float]]) -> None:
         for values in rows.tolist() if isinstance(rows, torch.Tensor) else rows:
@@ -59,6 +63,10 @@ class History:
         steps = len(state["loss_d"])
         columns = {k: state[k].tolist() if k in state else [float("nan")] * steps for k in STEP_COLUMNS}
         return cls(**columns, epochs=list(state["epochs"]))
+
+
+# The order of a step's stats, from History's fields. Runs saved before grad_g existed read it as NaN.
+STEP_COLUMNS = tuple(f.name for f in fields(History) if f.name != "epochs")
 
 
 @dataclass(frozen=True)
@@ -97,7 +105,6 @@ class EpochResult:
 
 
 # --- the log on disk -----------------------------------------------------------------------
-LOG_NAME = "history.jsonl"
 
 
 class LogWriter:

@@ -14,6 +14,7 @@ z that each change a visible trait: stroke thickness, slant, which digit it is.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -22,6 +23,11 @@ import torch
 from .sampling import latent_noise
 
 INTERPOLATIONS = ("linear", "spherical")
+
+
+def typical_norm(latent_dim: int) -> float:
+    """The length a noise vector z ~ N(0, I) of `latent_dim` dimensions almost always has: sqrt(d)."""
+    return math.sqrt(latent_dim)
 
 
 def lerp(z0: torch.Tensor, z1: torch.Tensor, t: float | torch.Tensor) -> torch.Tensor:

@@ -205,9 +205,8 @@ class ProjectionDiscriminator(nn.Module):
     "is it real?" logit, and the inner product with the label's embedding asks "is it a real *y*?".
     A good "3" given the label 7 scores low, so G must draw the digit it was asked for.
     The convolutions and psi are spectrally normed as in SNGAN; the label embedding is not: normed
-    too, its ten vectors share one unit of length and the label's say stays weak (measured on
-    mnist-5k after 20 epochs, 500 samples: 96% of digits drawn as asked, the worst digit 80%;
-    unnormed 98% and 96%, and FID 1.0x the floor instead of 2.5x).
+    too, its ten vectors share one unit of length and the label's say stays weak: fewer digits come
+    out as the digit asked for, and the worst digit much fewer (docs/benchmarks.md, "The conditional model").
     """
 
     conditional = True
@@ -257,12 +256,12 @@ CLASSIC_PER_LOSS = {"wgan-gp": {"lr_g": 1e-4, "lr_d": 1e-4, "betas": (0.0, 0.9)}
 
 # The default model on a GPU: the same architecture, a wider G, on bigger batches. A 2-core laptop needs the
 # narrow one to draw digits within minutes; one GPU step of the wide one costs about what a narrow one
-# does, and it reaches near-real digits within a minute (bench/time_to_digits.py --device cuda, README).
-# A GPU passes over the 5,000 digits ~15 times a second: a D as wide as G (64) learns them by heart and
-# G's digits got worse after 30 s; D at 32 and a 10x longer average of G (EMA 0.9999, ~10,000 steps, a few
-# seconds on a GPU) keep improving to 240 s.
+# does, and it reaches near-real digits within a minute. A GPU passes over the 5,000 digits many times a
+# second: a D as wide as G (64) learns them by heart and G's digits get worse; a narrower D (32) and a longer
+# average of G (EMA 0.9999, ~10,000 steps, a few seconds on a GPU) keep G improving (docs/benchmarks.md,
+# "Time to digits").
 GPU_SNGAN_SETTINGS = {"g_width": 64, "d_width": 32, "batch_size": 256, "lr_g": 1e-3, "lr_d": 1e-3, "ema_decay": 0.9999}
-# The conditional model's GPU settings, as measured before depth existed (depth 1 is not measured for it).
+# The conditional model's GPU settings, with depth 0 (its default; depth 1 is not tuned for it).
 GPU_CGAN_SETTINGS = {"g_width": 128, "d_width": 128, "batch_size": 256, "lr_g": 1e-3, "lr_d": 1e-3}
 
 MODELS: dict[str, ModelSpec] = {
@@ -270,9 +269,9 @@ MODELS: dict[str, ModelSpec] = {
         "sngan", "the classroom default: a small transposed-conv generator and a spectral-norm discriminator, "
                  "tuned for recognisable digits within minutes on a laptop CPU",
         SNGANGenerator, SNGANDiscriminator,
-        # Chosen by bench/tune_search.py; see README "Time to digits".
-        # depth 1: a 3x3 convolution after each resampling; on 2 cores FID / floor 2.4 at 120 s where depth 0
-        # reached 9.4 (README, "Time to digits"), with half the steps.
+        # Tuned for the best digits in a few minutes on a laptop CPU (docs/benchmarks.md, "Time to digits").
+        # depth 1: a 3x3 convolution after each resampling: far better digits in the same time than depth 0,
+        # though it makes half the steps.
         {"lr_g": 2e-3, "lr_d": 2e-3, "betas": (0.0, 0.99), "latent_dim": 32, "batch_size": 64,
          "ema_decay": 0.999, "epochs": 50, "depth": 1},
         recommended_on={"cuda": GPU_SNGAN_SETTINGS}, has_depth=True,

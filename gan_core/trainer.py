@@ -34,7 +34,7 @@ from torch import nn
 
 from .classroom.access import check_not_shipped
 from .runs.checkpoints import RunDir, now_iso
-from .config import TrainConfig, resumed_config
+from .config import TrainConfig, resumed_config, steps_per_epoch
 from .data import ImageDataset, load_dataset
 from .devices import resolve_device, set_matmul_precision, wait_without_spinning
 from .ema import warmup_decay
@@ -69,8 +69,7 @@ class Trainer:
         loss_g, grad_g = self.generator_step(real_batches.shape[1], labels)  # (2) update G
         if self.generator_ema is not None:
             self._update_ema()
-        numbers = {"loss_d": loss_d, "loss_g": loss_g, "d_real": d_real, "d_fake": d_fake, "grad_g": grad_g}
-        return torch.stack([numbers[column] for column in STEP_COLUMNS]).detach()
+        return History.step_row(loss_d=loss_d, loss_g=loss_g, d_real=d_real, d_fake=d_fake, grad_g=grad_g)
 
     def discriminator_step(self, real: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """D learns to output "real" on real digits and "fake" on G's images; G is not updated."""
@@ -146,11 +145,11 @@ class Trainer:
         self.loss = build_objective(config.loss, config.r1)
         dataset = data if data is not None else load_dataset(config.dataset, data_dir)
         self.data = dataset.to(self.device)
-        self.steps_per_epoch = len(self.data) // (config.batch_size * config.d_steps)
+        self.steps_per_epoch = steps_per_epoch(config, len(self.data))
         set_matmul_precision(self.device, config.tf32)  # once, never per step: the flag is process-wide
 
         self.rng = RunRandomness(config.seed, self.device)  # every random draw of this run comes from here
-        # On a CPU, oneDNN's convolutions run fastest on channels-last tensors (measured: bench/train_speed.py).
+        # On a CPU, oneDNN's convolutions run fastest on channels-last tensors.
         memory_format = torch.channels_last if self.device.type == "cpu" else torch.preserve_format
         self.generator, self.discriminator = (m.to(self.device, memory_format=memory_format)
                                               for m in build_models(config.model, config.latent_dim, config.g_width, config.d_width,
@@ -160,7 +159,7 @@ class Trainer:
         for model in (self.generator, self.discriminator):
             use_generator(model, self.rng.noise)  # dropout masks from the run's generator
         self._ema_updates = torch.zeros((), device=self.device)  # one EMA update per step: equals global_step
-        # fused: one pass over the weights per update (one kernel on a GPU, 5-10% faster on a CPU);
+        # fused: one pass over the weights per update (one kernel on a GPU, faster on a CPU too);
         # capturable: the update may live in a CUDA graph. MPS has no fused Adam.
         fused = self.device.type in ("cuda", "cpu")
         on_gpu = self.device.type == "cuda"

@@ -410,7 +410,7 @@ def test_the_teacher_sees_the_cluster_and_students_are_offered_its_gpus(ray_clus
     from gan_core.config import recommended_settings
     from gan_core.devices import use_training_devices
     from gan_core.jobs import manager as jobs_module
-    from ui.pages.train import key
+    from ui.train_form import key
 
     from .test_app import counted, open_app, text, texts
 

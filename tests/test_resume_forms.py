@@ -80,7 +80,7 @@ def test_a_resume_form_shown_again_after_another_run_has_its_values(with_run) ->
     coming back must give the forms their values again, not a KeyError (found with 30 students)."""
     import shutil
 
-    from ui.pages.train import WATCH
+    from ui.run_live import WATCH
 
     shutil.copytree(with_run / "tiny", with_run / "other")
     RunDir("tiny", with_run).update_info(shipped=True)  # its Resume is a copy form
@@ -103,7 +103,7 @@ def test_the_shipped_run_trained_on_a_gpu_is_copied_and_resumed_on_a_laptop(chec
     from gan_core.config import resumed_config
 
     from .test_app import ROOT
-    from ui.pages.train import WATCH
+    from ui.run_live import WATCH
 
     shutil.copytree(ROOT / "checkpoints" / "pretrained-cgan", checkpoints / "pretrained-cgan")
     saved = RunDir("pretrained-cgan", checkpoints).read_info()["config"]

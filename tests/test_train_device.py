@@ -8,7 +8,7 @@ import torch
 
 import gan_core.jobs.executors as executors_module
 from gan_core.config import recommended_settings
-from ui.pages.train import key
+from ui.train_form import key
 
 from .test_app import job_manager, open_app, text, texts  # noqa: F401 - fixtures
 

@@ -17,7 +17,7 @@ import streamlit as st
 import torch
 
 from gan_core.eval.baselines import FullGaussian, IndependentGaussian, fit_baseline
-from gan_core.runs.checkpoints import RunDir, RunInfo, default_checkpoints_dir, list_runs
+from gan_core.runs.checkpoints import EPOCHS_FOLDER, INFO_FILE, RunDir, RunInfo, default_checkpoints_dir, list_runs
 from gan_core.eval.classifier import CLASSIFIER_PATH
 from gan_core.eval.curves import load_history
 from gan_core.data import ImageDataset, load_dataset
@@ -46,7 +46,7 @@ def listing(root: Path) -> tuple[tuple[str, int], ...]:
     try:
         with os.scandir(root) as entries:
             for entry in entries:
-                version = stamp(Path(entry.path) / "run.json") if entry.is_dir() else 0
+                version = stamp(Path(entry.path) / INFO_FILE) if entry.is_dir() else 0
                 if version:
                     found.append((entry.name, version))
     except (FileNotFoundError, NotADirectoryError):
@@ -75,7 +75,7 @@ def _snapshot_epochs(root: str, name: str, version: int) -> tuple[int, ...]:
 def snapshot_epochs(name: str, root: Path | None = None) -> list[int]:
     """The epochs a run kept snapshots of, listed again only when its epochs/ folder changes."""
     root = root or default_checkpoints_dir()
-    return list(_snapshot_epochs(str(root), name, stamp(root / name / "epochs")))
+    return list(_snapshot_epochs(str(root), name, stamp(root / name / EPOCHS_FOLDER)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -191,9 +191,9 @@ def source_quality(kind: str, dataset_name: str, n: int, seed: int, run: RunInfo
 _measurer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gan-lab-measure")
 _measuring: dict[tuple, Future] = {}
 _measuring_lock = threading.Lock()
-MEASURE_GRACE_SECONDS = 0.15  # numbers already measured (a cache hit in the measuring thread, a read of the disk
-# cache) are shown at once; longer and a visit while another source is being measured waits it out: at 0.3 s a
-# student's second visit to Compare in a server's first seconds took 0.32 s, over the 0.3 s of a warm page run
+# Numbers already measured (a cache hit in the measuring thread, a read of the disk cache) are shown at once;
+# a visit while another source is being measured waits no longer than this, well under a warm page run.
+MEASURE_GRACE_SECONDS = 0.15
 KEPT_MEASUREMENTS = 64
 
 

@@ -556,10 +556,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "progression_speed": {"ru": "Скорость анимации (на кадр)", "en": "Animation speed (per frame)"},
     "progression_epoch_h": {"ru": "Кадр за кадром", "en": "Frame by frame"},
     "progression_caption": {"ru": "После эпохи {epoch} из {epochs}", "en": "After epoch {epoch} of {epochs}"},
-    "progression_gif_h": {"ru": "Анимация", "en": "Animation"},
-    "progression_gif_caption": {"ru": "{epochs}; последний кадр держится дольше",
-                                "en": "{epochs}; the last frame stays longer"},
-    "progression_download": {"ru": "Скачать GIF", "en": "Download the GIF"},
     "progression_explain": {
         "ru": "На что смотреть: сначала шум и серые пятна, потом контуры, затем штрихи становятся чёткими. Если многие "
               "клетки стали одной и той же цифрой — это коллапс мод: генератор нашёл подделку, которая обманывает D, "

@@ -45,7 +45,7 @@ def build_pages() -> list[st.Page]:
 
     Made once per session and language: each st.Page finds its file on disk (a walk of the path and a stat), and
     every pause in a system call hands the interpreter to another thread, which under a class's load costs a page
-    run a wait each time (py-spy on a GPU box with thirty students). Kept per session, not shared: st.navigation
+    run a wait each time. Kept per session, not shared: st.navigation
     marks on the object which page this session may run."""
     key = f"nav_pages_{language()}"
     if key not in st.session_state:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.runs.checkpoints import RunInfo, pick_default_run
+from gan_core.runs.checkpoints import RunInfo, default_checkpoints_dir, pick_default_run
 
-from . import cache, nav
+from . import cache, nav, run_watch
 from .i18n import plural, t
 
 
@@ -18,6 +18,12 @@ def runs() -> list[RunInfo]:
 def sampleable_runs() -> list[RunInfo]:
     """Runs with at least one finished epoch: the ones that can draw digits."""
     return [run for run in runs() if run.epochs_done >= 1]
+
+
+def runs_with_curves() -> list[RunInfo]:
+    """Runs whose training has begun: a finished epoch, or a job queued, starting or training (its curves grow)."""
+    in_training = run_watch.manager().active_names(default_checkpoints_dir())
+    return [run for run in runs() if run.epochs_done >= 1 or run.status == "running" or run.name in in_training]
 
 
 def run_label(run: RunInfo) -> str:
@@ -75,3 +81,14 @@ def no_run_notice() -> None:
     """Pages that need a trained generator say so and send the user to Train."""
     st.info(t("need_run"), icon=":material/info:")
     nav.link("train", t("go_train"))
+
+
+def generator_page(page: str) -> bool:
+    """The top of a page that draws with a trained generator: its title and intro ("<page>_title", "<page>_intro"),
+    and whether there is a run to draw with (if not, `no_run_notice` stands in for the rest of the page)."""
+    st.title(t(f"{page}_title"))
+    st.markdown(t(f"{page}_intro"))
+    if sampleable_runs():
+        return True
+    no_run_notice()
+    return False

@@ -22,7 +22,7 @@ from . import cache, charts, pictures
 from .i18n import STRINGS, language, t
 
 ORDER = ("fid_ratio", "fid", "classes_covered", "mean_confidence", "label_accuracy_mean", "kl_to_uniform")  # how the Losses page lists them
-TARGET_RATIO = 5.0  # the target: FID at most 5x the floor of real digits
+TARGET_RATIO = 5.0  # a good run's goal: FID at most 5x the floor of real digits
 LABEL_TARGET = 0.95  # a conditional run: every digit drawn as asked at least 95% of the time
 
 

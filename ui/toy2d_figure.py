@@ -2,7 +2,7 @@
 loss) and the curves beside it, as scenes of plain numbers for the page's canvas (ui/toy2d_chart.js); the canvas
 to draw a distribution on (a plotly figure: it reports the points a user picks); and Play's frame.
 
-No Streamlit here: bench/toy2d_frame.py builds exactly these scenes to time a Play frame."""
+No Streamlit here, so that a benchmark can build exactly these scenes outside the app to time a Play frame."""
 
 from __future__ import annotations
 

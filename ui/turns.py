@@ -18,9 +18,8 @@ from .widgets import fragment_run, undo_stale_echoes
 # script runs in a thread of one interpreter, and only one thread runs Python at a time: with 30 students, a
 # dozen script threads were waiting for that lock at once, each woken every few milliseconds to ask for it, and
 # Streamlit's own thread that sends the pages waited behind them all. On 2 cores (one of them the training's)
-# one place: p95 page run 1.8x Streamlit's floor in every round, where it was 1.7x to 14x; with more cores two,
-# so that one run's torch, image encoding or file reading overlaps another's Python (bench/classroom_load.py,
-# README). `$GAN_LAB_PAGE_TURNS` sets it.
+# one place keeps every page run steady; with more cores two, so that one run's torch, image encoding or file
+# reading overlaps another's Python. `$GAN_LAB_PAGE_TURNS` sets it.
 TURNS = int(os.environ.get("GAN_LAB_PAGE_TURNS", "0")) or (1 if cpu_cores() <= 2 else 2)
 _turns = threading.BoundedSemaphore(TURNS)
 _holding = threading.local()

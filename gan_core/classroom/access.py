@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from ..config import Range
 from ..errors import AccessError, ClassLimitError, ConfigError, ShippedRunError
 
 ACTIONS = ("stop", "resume", "rename", "delete")
@@ -82,6 +83,11 @@ def check_not_shipped(info: Mapping[str, Any], run_name: str, action: str) -> No
     raise ShippedRunError(message + f"changed ({action})", name=run_name)
 
 
+# What the teacher's form takes for each limit, 0 standing for no limit.
+LIMIT_RANGES = {"max_active_per_student": Range(0, 100, whole=True), "max_epochs": Range(0, 10_000, whole=True),
+                "max_minutes": Range(0, 600)}
+
+
 @dataclass(frozen=True)
 class ClassLimits:
     """What a student may ask for (None: no limit). The teacher sets them; the library enforces them."""
@@ -114,6 +120,14 @@ class ClassLimits:
                 "max_minutes": self.max_minutes, "devices": None if self.devices is None else list(self.devices)}
 
     @classmethod
+    def from_form(cls, active: float, epochs: float, minutes: float, devices: list[str],
+                  choices: list[str]) -> "ClassLimits":
+        """The teacher's form (LIMIT_RANGES): 0 is no limit; every device offered chosen is no device limit (so a
+        device that comes later is allowed too), none chosen is refused (ConfigError)."""
+        allowed = None if set(devices) == set(choices) else tuple(devices)
+        return cls(int(active) or None, int(epochs) or None, float(minutes) or None, allowed).validate()
+
+    @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> "ClassLimits":
         """The limits a file kept (`to_dict`), checked as the teacher's form is: a bad value is a ConfigError."""
         if not isinstance(values, Mapping):
@@ -125,21 +139,36 @@ class ClassLimits:
                    None if devices is None else tuple(devices)).validate()
 
 
-def check_limits(actor: Actor, limits: ClassLimits, epochs: int, device: str, active_of_actor: int) -> None:
-    """Raise ClassLimitError when a student's new job goes past the class limits (the teacher's never does).
-    `device` is the resolved kind ("cpu", "cuda", "mps"); `active_of_actor` counts their queued and training jobs."""
+def limit_problems(actor: Actor, limits: ClassLimits, epochs: int, device: str,
+                   active_of_actor: int) -> list[ClassLimitError]:
+    """Every class limit a student's new job goes past (none for the teacher's), each naming in its `setting`
+    param the setting to change ("epochs", "device"; "" for the number of runs), so a form can say it under
+    that field before Start. `device` is the resolved kind ("cpu", "cuda", "mps"); `active_of_actor` counts
+    their queued and training jobs."""
     if actor.teacher:
-        return
+        return []
+    problems = []
     if limits.max_epochs is not None and epochs > limits.max_epochs:
-        raise ClassLimitError(f"the class limit is {limits.max_epochs} epochs per run; ask for at most {limits.max_epochs}",
-                              code="limit_epochs", n=limits.max_epochs)
+        problems.append(ClassLimitError(
+            f"the class limit is {limits.max_epochs} epochs per run; ask for at most {limits.max_epochs}",
+            code="limit_epochs", n=limits.max_epochs, setting="epochs"))
     if limits.devices is not None and device not in limits.devices:
-        raise ClassLimitError(f"students may train on {', '.join(limits.devices)} only; choose one of those devices",
-                              code="limit_devices", devices=", ".join(limits.devices))
+        problems.append(ClassLimitError(
+            f"students may train on {', '.join(limits.devices)} only; choose one of those devices",
+            code="limit_devices", devices=", ".join(limits.devices), setting="device"))
     if limits.max_active_per_student is not None and active_of_actor >= limits.max_active_per_student:
-        raise ClassLimitError(f"you already have {active_of_actor} run(s) queued or training, the class limit is "
-                              f"{limits.max_active_per_student}; wait for one to finish or stop it",
-                              code="limit_active", n=limits.max_active_per_student)
+        problems.append(ClassLimitError(
+            f"you already have {active_of_actor} run(s) queued or training, the class limit is "
+            f"{limits.max_active_per_student}; wait for one to finish or stop it",
+            code="limit_active", n=limits.max_active_per_student, setting=""))
+    return problems
+
+
+def check_limits(actor: Actor, limits: ClassLimits, epochs: int, device: str, active_of_actor: int) -> None:
+    """Raise the first of `limit_problems` (ClassLimitError) when a student's new job goes past the class limits."""
+    problems = limit_problems(actor, limits, epochs, device, active_of_actor)
+    if problems:
+        raise problems[0]
 
 
 @dataclass

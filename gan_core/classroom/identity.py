@@ -220,10 +220,8 @@ class NameClaims:
             self._cache = None
 
 
-class RosterError(ConfigError):
+class RosterError(ConfigError, code="roster"):
     """A pasted roster with problems: one `RosterProblem` per bad line; nothing was claimed."""
-
-    code = "roster"
 
     def __init__(self, problems: list["RosterProblem"]):
         super().__init__("; ".join(problem.message for problem in problems), count=len(problems))

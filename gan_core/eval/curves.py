@@ -15,8 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..runs.checkpoints import RunDir
-from ..config import TrainConfig
-from ..data import DATASET_SIZES
+from ..config import TrainConfig, steps_per_epoch
 from ..trainer import STEP_COLUMNS, History
 EPOCH_BASICS = ("epoch", "global_step", "train_seconds", "loss_d", "loss_g")
 
@@ -62,14 +61,9 @@ def thin(count: int, max_points: int) -> np.ndarray:
     return np.unique(indices)
 
 
-def steps_per_epoch(config: TrainConfig | Mapping[str, Any]) -> int:
-    """Training steps in one epoch of a run's settings (the trainer drops the last partial batch)."""
-    config = config if isinstance(config, TrainConfig) else TrainConfig.from_dict(dict(config))
-    return max(1, DATASET_SIZES[config.dataset] // (config.batch_size * config.d_steps))
-
-
 def epoch_length(history: History, config: TrainConfig | Mapping[str, Any]) -> int:
-    """Steps per epoch as the run really trained them (its first epoch record), else from its settings."""
+    """Steps per epoch as the run trained them: its first epoch record says so even for a trainer given fewer
+    images than its dataset holds; before that record, `steps_per_epoch` of its settings."""
     if history.epochs:
         return max(1, int(history.epochs[0]["global_step"]))
     return steps_per_epoch(config)

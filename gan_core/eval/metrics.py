@@ -147,7 +147,7 @@ def _held_out_stats() -> FeatureStats:
 def references(n: int = 0) -> dict[str, Any]:
     """The held-out statistics, the FID floor of n samples (default: the per-epoch n) and KID's held-out
     terms, to hand to another process with `use_references`: with them a training worker classifies no
-    real digit (KID's terms alone took a worker seconds of CPU at its start)."""
+    real digit (KID's terms alone cost a worker seconds of CPU at its start)."""
     n = n or EPOCH_SAMPLES
     return {"held_out": held_out_stats(), "floor": {n: fid_floor(n)}, "kid_scale": _feature_scale(),
             "kid_features": _held_out_features(), "kid_kernel_mean": _held_out_kernel_mean()}

@@ -41,8 +41,8 @@ if TYPE_CHECKING:
 
 CLUSTER_ENV = "GAN_LAB_CLUSTER"  # "" or unset: this machine; "auto", "HOST:PORT" or "ray://HOST:PORT": a Ray cluster
 # GPU jobs at once by default: the GPU's memory / GPU_MEMORY_PER_JOB, at most MAX_GPU_JOBS. A worker
-# of a default run holds its CUDA context (~0.5 GB), the dataset, models and graph pools: well under
-# 2 GiB (bench/class_jobs.py prints the peak per worker), so an 80 GB H100 takes a class of 30.
+# of a default run holds its CUDA context, the dataset, models and graph pools: well under 2 GiB, so an
+# 80 GB GPU takes a class of 30.
 GPU_MEMORY_PER_JOB = 2 * 2**30
 MAX_GPU_JOBS = 32
 

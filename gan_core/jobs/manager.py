@@ -32,12 +32,13 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import torch
 
-from ..classroom.access import Actor, ClassLimits, check_manage, check_not_shipped
+from ..classroom.access import Actor, ClassLimits, check_manage, check_not_shipped, limit_problems
 from ..classroom.audit import AuditLog, now_iso
-from ..runs.checkpoints import RunDir, atomic_write, copy_run, default_checkpoints_dir, delete_run, rename_run, resolved_root
+from ..runs.checkpoints import (RunDir, atomic_write, copy_run, default_checkpoints_dir, delete_run, is_run_folder,
+                                rename_run, resolved_root)
 from ..config import TrainConfig, resumed_config
 from ..devices import cpu_cores, training_device_type, use_training_devices
-from ..errors import AccessError, CheckpointError, ConfigError, GanLabError, RunNameError
+from ..errors import AccessError, CheckpointError, ClassLimitError, ConfigError, GanLabError, RunNameError
 from ..history import History, Progress, RunLog, read_log, read_progress
 from ..runs import notes
 from ..trainer import Trainer
@@ -142,12 +143,18 @@ def max_jobs_from_env() -> int | None:
     return value
 
 
+def configured_torch_threads() -> int | None:
+    """`$GAN_LAB_TORCH_THREADS` as a whole number of threads, None when unset or not a positive whole number."""
+    configured = os.environ.get(TORCH_THREADS_ENV, "").strip()
+    return int(configured) if configured.isdigit() and int(configured) > 0 else None
+
+
 def torch_threads(device: str, limit: int) -> int:
     """CPU threads per worker: `$GAN_LAB_TORCH_THREADS`, else the cores shared among the device's jobs,
-    one core left to the pages on a CPU (two threads on one free core wait for each other: 8x slower)."""
-    configured = os.environ.get(TORCH_THREADS_ENV, "").strip()
-    if configured.isdigit() and int(configured) > 0:
-        return int(configured)
+    one core left to the pages on a CPU (more threads than free cores wait on each other and train far slower)."""
+    configured = configured_torch_threads()
+    if configured is not None:
+        return configured
     spare = cpu_cores() - 1 if device == "cpu" else cpu_cores()
     return max(1, spare // limit)
 
@@ -201,6 +208,12 @@ class JobManager:
     @property
     def _jobs(self) -> list[Job]:
         return self._queue.items
+
+    def limit_problems(self, config: TrainConfig, by: Actor) -> list[ClassLimitError]:
+        """The class limits that `submit` would refuse `by`'s new run of `config` for (access.limit_problems),
+        so that a form can say them before Start."""
+        mine = sum(1 for job in self.jobs() if job.active and job.owner == by.name)
+        return limit_problems(by, self.limits, config.epochs, training_device_type(config.device), mine)
 
     def limit(self, device: str) -> int:
         """How many jobs may train at once on that device."""
@@ -408,7 +421,7 @@ class JobManager:
             try:
                 if folder.name in training:
                     continue
-                if (folder / "run.json").is_file() and RunDir(folder.name, root).mark_interrupted():
+                if is_run_folder(folder) and RunDir(folder.name, root).mark_interrupted():
                     marked.append(folder.name)
             except (GanLabError, OSError):  # a broken run is listed as broken elsewhere
                 continue
@@ -684,8 +697,7 @@ RETRY_SECONDS = 10.0  # a cluster that refused (unreachable, wrong token) is tri
 def leave_a_core_free() -> int:
     """The server's own torch threads (pages sample and measure): one fewer than there are cores
     (at least 1), or `$GAN_LAB_TORCH_THREADS`. Training happens in the workers."""
-    configured = os.environ.get(TORCH_THREADS_ENV, "").strip()
-    threads = int(configured) if configured.isdigit() and int(configured) > 0 else max(1, cpu_cores() - 1)
+    threads = configured_torch_threads() or max(1, cpu_cores() - 1)
     torch.set_num_threads(threads)
     return threads
 

@@ -8,8 +8,8 @@ deletes), says it is ready, and waits. Handed a job, it runs exactly what a fres
 (worker.py's `run_job`, the CLI's trainer) and exits when the job ends: still one process per running
 job, each with its own interpreter and CUDA context. The pool then starts another in the background.
 
-What it costs: each waiting worker holds an interpreter with torch (bench/class_jobs.py prints its
-resident memory) and, on a GPU, a CUDA context (its GPU memory, printed there too). So the pool is small
+What it costs: each waiting worker holds an interpreter with torch (its resident memory) and, on a GPU,
+a CUDA context (its GPU memory). So the pool is small
 where memory is: one waiting worker on a machine without a CUDA GPU; with one, as many as that GPU's job
 limit, and on that GPU waiting and training workers together never hold more contexts than that limit
 (or `$GAN_LAB_WARM_WORKERS`, where it is larger). `$GAN_LAB_WARM_WORKERS` sets the number (0: no pool).

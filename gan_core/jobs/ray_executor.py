@@ -45,7 +45,7 @@ from ray.exceptions import ActorUnavailableError, RayActorError
 from ..devices import DeviceInfo
 from ..errors import ClusterError, ConfigError, GanLabError
 from ..runs import notes
-from ..runs.checkpoints import RunDir, resolved_root
+from ..runs.checkpoints import CHECKPOINT_FILE, RunDir, resolved_root
 from . import ray_cluster
 from .executors import Executor, Placement, Reattached, Worker, WorkerEnd
 from .run_sync import Mirror, folder_files, folder_stamps, read_changes, write_files
@@ -151,9 +151,9 @@ class RunActor:
             self._last_pull = time.monotonic()
             result, running = self._result, self._running
         recent = time.monotonic() - self._checkpoint_sent < checkpoint_seconds
-        hold = frozenset({"checkpoint.pt"}) if result is None and recent else frozenset()
+        hold = frozenset({CHECKPOINT_FILE}) if result is None and recent else frozenset()
         changes = read_changes(self._folder, self._given if known is None else known, log_generation, log_offset, hold)
-        if "checkpoint.pt" in changes.files:
+        if CHECKPOINT_FILE in changes.files:
             self._checkpoint_sent = time.monotonic()
         return {"running": running, "result": result, "changes": changes, "scratch": str(self._scratch),
                 "node": ray.util.get_node_ip_address()}

@@ -23,8 +23,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..history import LOG_NAME
-from ..runs.checkpoints import RunDir, atomic_write
+from ..runs.checkpoints import LOG_FILE, RunDir, atomic_write
 
 Stamp = tuple[int, int]  # (modification time in ns, size): a file replaced by a rename changes it
 _TRAVELS = re.compile(r"^(?:[\w-][\w.-]*/)?[\w-][\w.-]*$")  # a run's file, or one in a subfolder (epochs/)
@@ -59,7 +58,7 @@ def folder_stamps(folder: Path) -> dict[str, Stamp]:
     found = {}
     for path in folder.rglob("*") if folder.is_dir() else ():
         relative = path.relative_to(folder).as_posix()
-        if relative == LOG_NAME or not travels(relative):
+        if relative == LOG_FILE or not travels(relative):
             continue
         try:
             stat = path.stat()
@@ -73,7 +72,7 @@ def folder_stamps(folder: Path) -> dict[str, Stamp]:
 def log_position(folder: Path) -> tuple[str, int]:
     """(generation, size) of the folder's history.jsonl: what a server that has all of it knows."""
     try:
-        stat = (folder / LOG_NAME).stat()
+        stat = (folder / LOG_FILE).stat()
     except FileNotFoundError:
         return "", 0
     return _generation(stat), stat.st_size
@@ -85,7 +84,7 @@ def read_changes(folder: Path, known: dict[str, Stamp], log_generation: str, log
     `log_offset`, lacks. The log is read before the other files (see the module's docstring). Files in `hold`
     that the server has an older version of wait for a later pull (a big checkpoint, sent only so often)."""
     changes = Changes()
-    log = folder / LOG_NAME
+    log = folder / LOG_FILE
     try:
         with open(log, "rb") as file:
             stat = os.fstat(file.fileno())
@@ -114,7 +113,7 @@ def folder_files(run: RunDir) -> dict[str, bytes]:
     """Every file of a run's folder that travels, log included: what a node needs to resume it."""
     files = {relative: (run.path / relative).read_bytes() for relative in folder_stamps(run.path)}
     if run.log_path.is_file():
-        files[LOG_NAME] = run.log_path.read_bytes()
+        files[LOG_FILE] = run.log_path.read_bytes()
     return files
 
 
@@ -154,11 +153,11 @@ class Mirror:
             if travels(relative):
                 (folder / relative).unlink(missing_ok=True)
         if changes.log_generation != self.log_generation or changes.log_start != self.log_offset:
-            atomic_write(folder / LOG_NAME, lambda file: file.write(changes.log))  # a new log on the node
+            atomic_write(folder / LOG_FILE, lambda file: file.write(changes.log))  # a new log on the node
             self.log_offset = len(changes.log)
             touched = True
         elif changes.log:
-            with open(folder / LOG_NAME, "ab") as file:
+            with open(folder / LOG_FILE, "ab") as file:
                 file.write(changes.log)
             self.log_offset += len(changes.log)
         self.log_generation = changes.log_generation

@@ -70,9 +70,8 @@ def run_job(request: JobRequest, channel: Connection) -> None:
 
 def limit_threads(threads: int) -> None:
     """This worker's torch threads, and as many for numpy's BLAS (the FID of each epoch end): OpenBLAS starts
-    one per core and, after each call, keeps them spinning for a while (measured: a 128x128 FID left a second
-    core busy for the next 50 ms). A laptop's other core is the pages'; on a GPU box 30 workers did this at
-    once. Process-wide, so only for a process that trains one run (a worker process, a Ray actor)."""
+    one per core and, after each call, keeps them spinning for a while: on a laptop that takes the core the
+    pages run on, and on a GPU box a class's thirty workers would do it at once. Process-wide, so only for a process that trains one run (a worker process, a Ray actor)."""
     torch.set_num_threads(max(1, threads))
     threadpool_limits(limits=max(1, threads), user_api="blas")
 

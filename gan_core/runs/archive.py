@@ -26,8 +26,9 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from .checkpoints import (CHECKPOINT_FORMAT, SNAPSHOT_FORMAT, RunDir, RunInfo, default_checkpoints_dir,
-                          load_tensor_source, suggest_run_name, validate_run_name, written_while_training)
+from .checkpoints import (CHECKPOINT_FILE, CHECKPOINT_FORMAT, EPOCHS_FOLDER, INFO_FILE, LOG_FILE, SNAPSHOT_FORMAT, RunDir,
+                          RunInfo, default_checkpoints_dir, load_tensor_source, suggest_run_name, validate_run_name,
+                          written_while_training)
 from ..classroom.access import Actor
 from ..classroom.audit import AuditLog
 from ..config import TrainConfig
@@ -54,12 +55,12 @@ def import_run(archive: str | Path | bytes | BinaryIO, root: str | Path | None =
         raise ArchiveError(f"a run named {target.name!r} already exists; import it under another name "
                            f"(--name {suggest_run_name(target.name, root)})", code="archive_name_taken",
                            name=target.name, suggestion=suggest_run_name(target.name, root))
-    info = _checked_info(files.pop("run.json"), target.name, by.name if by is not None else "")
-    files.pop("history.jsonl", None)  # the page log: rebuilt from the checkpoint's history, never taken from outside
+    info = _checked_info(files.pop(INFO_FILE), target.name, by.name if by is not None else "")
+    files.pop(LOG_FILE, None)  # the page log: rebuilt from the checkpoint's history, never taken from outside
     for relative, data in files.items():
-        expected = CHECKPOINT_FORMAT if relative == "checkpoint.pt" else SNAPSHOT_FORMAT
+        expected = CHECKPOINT_FORMAT if relative == CHECKPOINT_FILE else SNAPSHOT_FORMAT
         load_tensor_source(io.BytesIO(data), expected, Path(target.name) / relative)
-    files["run.json"] = (json.dumps(info, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    files[INFO_FILE] = (json.dumps(info, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     _write(target, files)
     AuditLog(target.root).write(by, "import", target.name,
                                 **({"imported_from": info["imported_from"]} if info.get("imported_from") else {}))
@@ -109,7 +110,7 @@ def _read_members(archive: str | Path | bytes | BinaryIO, max_member: int, max_t
             raise
         raise ArchiveError(f"the file is not a complete .zip archive ({str(error)[:100] or type(error).__name__}); "
                            "download the run again", code="archive_not_zip") from None
-    if "run.json" not in files or "checkpoint.pt" not in files:
+    if INFO_FILE not in files or CHECKPOINT_FILE not in files:
         raise ArchiveError("the archive has no run.json and checkpoint.pt in its folder; it is not a GAN Lab run",
                            code="archive_layout")
     return files, folders.pop()
@@ -127,10 +128,10 @@ def _split(member: zipfile.ZipInfo) -> tuple[str, str | None]:
         raise ArchiveError(f"the archive member {name!r} points outside its folder (an absolute path, '..' or a link); "
                            "refused", code="archive_unsafe_path", file=name)
     parts = path.parts
-    if (len(parts) == 2 or (len(parts) == 3 and parts[1] == "epochs")) and written_while_training(parts[-1]):
+    if (len(parts) == 2 or (len(parts) == 3 and parts[1] == EPOCHS_FOLDER)) and written_while_training(parts[-1]):
         return parts[0], None
-    allowed = (len(parts) == 2 and parts[1] in ("run.json", "checkpoint.pt", "history.jsonl")) or \
-              (len(parts) == 3 and parts[1] == "epochs" and _EPOCH_FILE.fullmatch(parts[2]))
+    allowed = (len(parts) == 2 and parts[1] in (INFO_FILE, CHECKPOINT_FILE, LOG_FILE)) or \
+              (len(parts) == 3 and parts[1] == EPOCHS_FOLDER and _EPOCH_FILE.fullmatch(parts[2]))
     if not allowed:
         raise ArchiveError(f"the archive member {name!r} is not a file of a GAN Lab run (run.json, checkpoint.pt, "
                            "history.jsonl, epochs/epoch_NNNN.pt)", code="archive_unexpected", file=name)
@@ -167,7 +168,7 @@ def _write(target: RunDir, files: dict[str, bytes]) -> None:
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-        for folder in (staging, staging / "epochs"):
+        for folder in (staging, staging / EPOCHS_FOLDER):
             if folder.is_dir():
                 os.chmod(folder, 0o755)
         os.rename(staging, target.path)

@@ -53,7 +53,13 @@ CHECKPOINTS_ENV = "GAN_LAB_CHECKPOINTS"
 CHECKPOINT_FORMAT = "gan-lab-checkpoint"
 SNAPSHOT_FORMAT = "gan-lab-epoch-snapshot"
 PREVIEW_FORMAT = "gan-lab-preview"
+# A run folder's files; a folder is a run when it has INFO_FILE.
+INFO_FILE = "run.json"
+CHECKPOINT_FILE = "checkpoint.pt"
+LOG_FILE = "history.jsonl"
+EPOCHS_FOLDER = "epochs"
 PREVIEW_FILE = "preview.pt"
+LOCK_FILE = "train.lock"
 BROKEN = "broken"  # the status `list_runs` gives a run whose run.json cannot be read
 _RUN_NAME = re.compile(r"^[^\W_][\w.-]{0,63}$")  # \w is Unicode-aware: "урок-1" is fine
 
@@ -101,8 +107,6 @@ def now_iso() -> str:
 
 _DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}  # no space left; over the user's quota
 
-
-LOCK_FILE = "train.lock"
 
 
 def written_while_training(file_name: str) -> bool:
@@ -246,6 +250,16 @@ def _resolved(root: Path) -> Path:
     return root.resolve()
 
 
+def is_run_folder(folder: Path) -> bool:
+    """Whether a folder holds a run (its INFO_FILE); other folders under the root are not runs."""
+    return (folder / INFO_FILE).is_file()
+
+
+def _in_folder(file_name: str) -> property:
+    """A path inside the run's folder, as a read-only attribute of RunDir."""
+    return property(lambda run: run.path / file_name, doc=f"The run's {file_name}.")
+
+
 class RunDir:
     """One run's folder under a checkpoints root."""
 
@@ -261,25 +275,11 @@ class RunDir:
     def __repr__(self) -> str:
         return f"RunDir({self.name!r}, root={str(self.root)!r})"
 
-    @property
-    def checkpoint_path(self) -> Path:
-        return self.path / "checkpoint.pt"
-
-    @property
-    def info_path(self) -> Path:
-        return self.path / "run.json"
-
-    @property
-    def epochs_path(self) -> Path:
-        return self.path / "epochs"
-
-    @property
-    def log_path(self) -> Path:
-        return self.path / "history.jsonl"
-
-    @property
-    def lock_path(self) -> Path:
-        return self.path / LOCK_FILE
+    checkpoint_path = _in_folder(CHECKPOINT_FILE)
+    info_path = _in_folder(INFO_FILE)
+    epochs_path = _in_folder(EPOCHS_FOLDER)
+    log_path = _in_folder(LOG_FILE)
+    lock_path = _in_folder(LOCK_FILE)
 
     def exists(self) -> bool:
         return self.info_path.is_file()
@@ -470,7 +470,7 @@ def list_runs(root: str | Path | None = None) -> list[RunInfo]:
         return []
     runs = []
     for folder in root.iterdir():
-        if not (folder / "run.json").is_file():
+        if not is_run_folder(folder):
             continue
         try:
             run = RunDir(folder.name, root)
@@ -546,7 +546,7 @@ def copy_run(name: str, new_name: str, root: str | Path | None = None, owner: st
         copied.update(name=target.name, owner=owner, copied_from=run.name, created=now_iso(),
                       status="stopped" if info.get("status") == "running" else info.get("status", "stopped"))
         text = json.dumps({**copied, "updated": now_iso()}, indent=2, ensure_ascii=False) + "\n"
-        (staging / "run.json").write_text(text, encoding="utf-8")
+        (staging / INFO_FILE).write_text(text, encoding="utf-8")
         os.rename(staging, target.path)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -9,8 +9,8 @@ from typing import Any
 from ..errors import ConfigError
 from .config import Toy2DConfig, rebuild_fields
 
-# Settings a distribution starts with unless the user sets them, chosen with bench/toy2d_sweep.py to meet the
-# distribution's goal (metrics.GOALS) on every seed measured (docs/benchmarks-toy2d.md).
+# Settings a distribution starts with unless the user sets them: with them it meets its goal (metrics.GOALS) on
+# every seed of the sweep in docs/benchmarks-toy2d.md.
 # ring8: instance noise of std 1.0 (two thirds of the gap between neighbouring modes: D's gradient reaches G even
 # where it misses a mode), gone after 1,000 rounds, and the plane and the numbers on an average of G's weights
 # (the live G circles around each mode; its average sits in the middle, so the samples land within 3 std).

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gan_core.classroom.access import ClassLimits
-from gan_core.config import Range
+from gan_core.classroom.access import LIMIT_RANGES, ClassLimits
 from gan_core.runs.checkpoints import default_checkpoints_dir
 from gan_core.devices import training_devices
 from gan_core.errors import GanLabError
@@ -65,15 +64,15 @@ def limits_text(limits: ClassLimits) -> str:
              devices=", ".join(limits.devices) if limits.devices else t("board_all_devices"))
 
 
-# The limits a teacher may type (0: no limit); typed as text and read here, so a value out of range says so.
-LIMIT_ACTIVE, LIMIT_EPOCHS, LIMIT_MINUTES = Range(0, 100, whole=True), Range(0, 10_000, whole=True), Range(0, 600)
+# The limits a teacher may type (0: no limit), typed as text and read here, so a value out of range says so.
+LIMIT_ACTIVE, LIMIT_EPOCHS, LIMIT_MINUTES = (LIMIT_RANGES[name] for name in ("max_active_per_student", "max_epochs",
+                                                                             "max_minutes"))
 
 
 def save_limits(active: int, epochs: int, minutes: float, devices: list[str], choices: list[str]) -> None:
     try:
-        allowed = None if set(devices) == set(choices) else tuple(devices)  # none chosen: refused
-        run_watch.manager().set_limits(ClassLimits(int(active) or None, int(epochs) or None, float(minutes) or None,
-                                                   allowed), by=people.actor())
+        run_watch.manager().set_limits(ClassLimits.from_form(active, epochs, minutes, devices, choices),
+                                       by=people.actor())
     except GanLabError as error:
         st.session_state["board_error"] = wording.error_text(error)
     else:

@@ -8,7 +8,6 @@ fixed z, exported as a GIF."""
 
 from __future__ import annotations
 
-import math
 import secrets
 
 import numpy as np
@@ -18,7 +17,7 @@ import torch
 from gan_core.runs.checkpoints import RunDir, RunInfo, default_checkpoints_dir
 from gan_core.errors import GanLabError
 from gan_core.images import gif_bytes
-from gan_core.latent import INTERPOLATIONS, interpolate, label_walk
+from gan_core.latent import INTERPOLATIONS, interpolate, label_walk, typical_norm
 from gan_core.eval.metrics import classify_one, judge_nearest, nearest_training_image
 from gan_core.models import NUM_CLASSES
 from gan_core.sampling import LoadedGenerator
@@ -193,9 +192,9 @@ def sliders_mode(run: RunInfo, generator: LoadedGenerator) -> None:
                     with more[(index - shown) % 4]:
                         latent_slider(run, index)
     with image_col:
-        caption = t("latent_digit_caption", norm=float(z.norm()), typical=math.sqrt(generator.latent_dim))
+        caption = t("latent_digit_caption", norm=float(z.norm()), typical=typical_norm(generator.latent_dim))
         if label is not None:
-            caption = t("cgan_digit_caption", digit=label, norm=float(z.norm()), typical=math.sqrt(generator.latent_dim))
+            caption = t("cgan_digit_caption", digit=label, norm=float(z.norm()), typical=typical_norm(generator.latent_dim))
         digit(run, generator, z, caption, label)
     st.caption(t("latent_sliders_note"))
     if label is not None:
@@ -288,9 +287,9 @@ def interpolation_mode(run: RunInfo, generator: LoadedGenerator) -> None:
     chart_col, text_col = st.columns([3, 2], gap="large")
     with chart_col:
         pictures.chart(charts.figure(lines, t("latent_norm"), t("latent_t"), height=300,
-                                   references={"√d": math.sqrt(generator.latent_dim)}))
+                                   references={"√d": typical_norm(generator.latent_dim)}))
     with text_col:
-        st.markdown(t("latent_interp_explain", d=generator.latent_dim, sqrt=math.sqrt(generator.latent_dim)))
+        st.markdown(t("latent_interp_explain", d=generator.latent_dim, sqrt=typical_norm(generator.latent_dim)))
 
 
 # --- principal directions -------------------------------------------------------------------------------
@@ -343,10 +342,7 @@ def directions_mode(run: RunInfo, generator: LoadedGenerator) -> None:
 
 @wording.shows_user_errors
 def render() -> None:
-    st.title(t("latent_title"))
-    st.markdown(t("latent_intro"))
-    if not pickers.sampleable_runs():
-        pickers.no_run_notice()
+    if not pickers.generator_page("latent"):
         return
     widgets.default(f"{KEEP}latent_seed", 0)
     run_col, mode_col = st.columns([1, 1], gap="large")

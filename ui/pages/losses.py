@@ -6,7 +6,6 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from gan_core.runs.checkpoints import default_checkpoints_dir
 from gan_core.eval.curves import (STEP_COLUMNS, X_AXES, class_histograms, epoch_ends, epoch_length, epoch_metrics,
                                   history_csv, steps_per_x)
 
@@ -103,9 +102,7 @@ def curve_figures(chosen: tuple[str, ...], versions: tuple, smoothing: float, ax
 def render() -> None:
     st.title(t("losses_title"))
     st.markdown(t("losses_intro"))
-    root = default_checkpoints_dir()
-    in_training = run_watch.manager().active_names(root)
-    runs = [run for run in pickers.runs() if run.epochs_done >= 1 or run.status == "running" or run.name in in_training]
+    runs = pickers.runs_with_curves()
     if not runs:
         pickers.no_run_notice()
         return

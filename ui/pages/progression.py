@@ -29,7 +29,7 @@ def animation(root: str, name: str, epochs: tuple[int, ...], seconds_per_frame: 
 
 def gif_view(run_name: str, epochs: list[int], seconds: float) -> None:
     """The animation and its download, once this student asks for it: building it takes the server seconds
-    and sends megabytes, and most visitors only scrub the epochs (issue 15)."""
+    and sends megabytes, and most visitors only scrub the epochs."""
     asked = st.session_state.setdefault(GIF_ASKED, set())
     if run_name not in asked:
         st.caption(t("progression_gif_offer", epochs=plural("n_epochs", len(epochs))))
@@ -45,10 +45,7 @@ def gif_view(run_name: str, epochs: list[int], seconds: float) -> None:
 
 @wording.shows_user_errors
 def render() -> None:
-    st.title(t("progression_title"))
-    st.markdown(t("progression_intro"))
-    if not pickers.sampleable_runs():
-        pickers.no_run_notice()
+    if not pickers.generator_page("progression"):
         return
     run_col, speed_col = st.columns([2, 1], gap="large")
     with run_col:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from gan_core.classroom.audit import AuditLog
 from gan_core.runs.archive import import_run
-from gan_core.runs.checkpoints import RunDir, RunInfo, default_checkpoints_dir, run_archive
+from gan_core.runs.checkpoints import CHECKPOINT_FILE, RunDir, RunInfo, default_checkpoints_dir, run_archive
 from gan_core.errors import GanLabError
 
 from ui import people, pickers, run_watch, settings_words, widgets, wording
@@ -118,7 +118,7 @@ def details(run: RunInfo) -> None:
     with actions:
         if folder.checkpoint_path.is_file():
             st.download_button(t("runs_download_checkpoint"), data=folder.checkpoint_path.read_bytes,
-                               file_name=f"{run.name}-checkpoint.pt", mime="application/octet-stream",
+                               file_name=f"{run.name}-{CHECKPOINT_FILE}", mime="application/octet-stream",
                                icon=":material/download:", on_click="ignore", width="stretch",
                                help=t("runs_download_checkpoint_help"))
             st.download_button(t("runs_download_zip"), data=lambda: run_archive(run.name, default_checkpoints_dir()),

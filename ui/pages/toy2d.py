@@ -10,7 +10,7 @@ rules and slow motion are gan_core.toy2d's; this page lays them out."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 
 import numpy as np
 import streamlit as st
@@ -18,7 +18,8 @@ import streamlit as st
 from gan_core.errors import GanLabError
 from gan_core.losses import LOSSES
 from gan_core.toy2d import (DEMONSTRATIONS, DISTRIBUTIONS, NOISES, OPTIMIZERS, Toy2DConfig, Toy2DLab, demonstration_config,
-                            demonstration_holds, make_target, parse_points, points_text, read_link, with_distribution)
+                            demonstration_holds, with_distribution)
+from gan_core.toy2d.link import POINTS_NAME, link_query, names_settings, read_link_query
 
 from ui import turns, widgets, wording
 from ui.widgets import KEEP
@@ -34,13 +35,7 @@ CANVAS_VERSION, FROM_URL, UPLOAD = "toy2d_canvas_version", "toy2d_from_url", "to
 PRESET = "toy2d_preset"
 SCENES = "toy2d_scenes"  # the last frame's scenes and the lab's state they show: a page run that changed nothing reuses them
 SPEED, SLOW = f"{KEEP}toy2d_speed", f"{KEEP}toy2d_slow"
-# Each setting: its widget's Session State key and its name in the URL's query string.
-URL_NAMES = {"distribution": "dist", "loss": "loss", "d_steps": "d", "g_steps": "g", "optimizer_g": "opt_g",
-             "optimizer_d": "opt_d", "lr_g": "lr_g", "lr_d": "lr_d", "layers": "layers", "width": "width",
-             "noise_dim": "zdim", "noise": "z", "seed": "seed", "batch_size": "batch", "spectral_norm": "sn",
-             "r1": "r1", "beta1": "b1", "beta2": "b2", "instance_noise": "inoise",
-             "instance_noise_rounds": "inoise_rounds", "g_ema": "ema"}
-POINTS_URL = "pts"
+SETTINGS = tuple(setting.name for setting in fields(Toy2DConfig))  # each has a widget, kept under key(name)
 # The values each control offers (a value set elsewhere, by a link or a file, is added to its list).
 LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1)
 WIDTHS = (8, 16, 32, 64, 128, 256, 512)
@@ -68,14 +63,14 @@ def key(name: str) -> str:
 
 def widget_config() -> Toy2DConfig:
     """The settings the widgets hold now."""
-    values = {name: st.session_state[key(name)] for name in URL_NAMES}
+    values = {name: st.session_state[key(name)] for name in SETTINGS}
     return Toy2DConfig(**{**asdict(Toy2DConfig()), **values})
 
 
 def set_widgets(config: Toy2DConfig) -> None:
     """Put a config into the widgets (before they are drawn: from a callback or at the top of the page)."""
     values = asdict(config)
-    for name in URL_NAMES:
+    for name in SETTINGS:
         widgets.set_widget(key(name), values[name])
 
 
@@ -83,33 +78,23 @@ def read_url_once() -> None:
     """The first time this session opens the page: the settings of a shared link, else the defaults. (Marked
     read only once every setting is in place: a visit cut short by the next click must not leave a session
     with the page marked read and its settings missing.)"""
-    if st.session_state.get(FROM_URL) and all(key(name) in st.session_state for name in URL_NAMES):
+    if st.session_state.get(FROM_URL) and all(key(name) in st.session_state for name in SETTINGS):
         return
-    given = {name: st.query_params[short] for name, short in URL_NAMES.items() if short in st.query_params}
-    config, problems = read_link(given)  # a bad value is left out (its default instead), the others kept
-    if POINTS_URL in st.query_params:
-        try:
-            points = parse_points(st.query_params[POINTS_URL])
-            make_target("custom", points)
-            st.session_state[POINTS] = points
-        except GanLabError as error:
-            problems.append(error)
+    config, points, problems = read_link_query(st.query_params.to_dict())  # a bad value: its default, the others kept
+    if points is not None:
+        st.session_state[POINTS] = points
     if problems:
         st.session_state[MESSAGE] = "  \n".join(error_text(problem) for problem in problems)
-    if not all(key(name) in st.session_state for name in URL_NAMES) or given:
+    if not all(key(name) in st.session_state for name in SETTINGS) or names_settings(st.query_params.to_dict()):
         set_widgets(config)
     st.session_state[FROM_URL] = True
 
 
 def write_url(config: Toy2DConfig) -> None:
     """Mirror the setup in the address bar (only what changed), so the link shares the experiment."""
-    values = asdict(config)
-    wanted = {short: f"{values[name]:g}" if isinstance(values[name], float) else str(values[name])
-              for name, short in URL_NAMES.items()}
-    if config.distribution == "custom" and st.session_state.get(POINTS):
-        wanted[POINTS_URL] = points_text(st.session_state[POINTS])
-    elif POINTS_URL in st.query_params:
-        del st.query_params[POINTS_URL]
+    wanted = link_query(config, st.session_state.get(POINTS))
+    if POINTS_NAME not in wanted and POINTS_NAME in st.query_params:
+        del st.query_params[POINTS_NAME]
     changed = {name: value for name, value in wanted.items() if st.query_params.get(name) != value}
     if changed:
         st.query_params.update(changed)
