@@ -3,8 +3,10 @@
 Every `python -m gan_core ...` line in a shell block of README.md and docs/*.md is given to the CLI itself, in the
 order the page gives them, in a folder of its own with copies of the shipped runs. A few rewrites keep them short:
 a `train` stops after a second (`--max-seconds 1`, with a checkpoint, as it would after any time), a `toy2d` trains
-50 rounds; `train-classifier` and `what-goes-wrong`, minutes long, are only parsed. The library guide's Python
-examples run too (those that need a CUDA GPU are only compiled).
+50 rounds; `train-classifier` and `what-goes-wrong`, minutes long, are only parsed. A shell block whose first line
+says it is for another machine (`# On the GPU box: ...`, `# On each student's laptop ...`) is only parsed too: its
+commands start Ray nodes or reach a cluster that is not here. The library guide's Python examples run too (those that
+need a CUDA GPU are only compiled). README.md stays short enough for a newcomer.
 """
 
 from __future__ import annotations
@@ -26,22 +28,38 @@ DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 SHIPPED = ("pretrained-sngan", "pretrained-cgan")
 PARSED_ONLY = {"train-classifier", "what-goes-wrong"}  # minutes long, and they rebuild shipped files
 TOY2D_ROUNDS = "50"
+README_MOST_LINES = 200
+# The first line of a shell block that is for another machine (a GPU box, a cluster's node, a student's laptop).
+ANOTHER_MACHINE = re.compile(r"^#\s*On (?:the|a|an|each|every) ")
 
 # Paths the docs name that the app makes at run time (not files of the repository).
 MADE_AT_RUN_TIME = ("checkpoints/.cache", ".streamlit/secrets.toml", "checkpoints/<run>", "tests/artifacts",
-                    "bench/results", "class-limits.json")
+                    "bench/results", "class-limits.json", "checkpoints/class-")
 
 
 def blocks(path: Path, languages: tuple[str, ...]) -> list[str]:
-    """The fenced code blocks of a Markdown file in one of `languages` ("" for an unnamed fence)."""
-    return [m.group(2) for m in re.finditer(r"^```(\w*)\n(.*?)^```", path.read_text(encoding="utf-8"), re.M | re.S)
-            if m.group(1) in languages]
+    """The fenced code blocks of a Markdown file in one of `languages` ("" for an unnamed fence), those indented
+    in a list item too (dedented)."""
+    found = []
+    for m in re.finditer(r"^([ \t]*)```(\w*)\n(.*?)^[ \t]*```", path.read_text(encoding="utf-8"), re.M | re.S):
+        if m.group(2) in languages:
+            indent = len(m.group(1))
+            found.append("".join(line[indent:] if line[:indent].isspace() else line.lstrip()
+                                 for line in m.group(3).splitlines(keepends=True)))
+    return found
 
 
-def shell_commands(path: Path) -> list[list[str]]:
-    """Every command line of the shell blocks, as its words (comments and continuation lines handled)."""
+def for_another_machine(block: str) -> bool:
+    return bool(ANOTHER_MACHINE.match(block.lstrip("\n")))
+
+
+def shell_commands(path: Path, here_only: bool = False) -> list[list[str]]:
+    """Every command line of the shell blocks, as its words (comments and continuation lines handled);
+    `here_only`: not those of a block for another machine."""
     found = []
     for block in blocks(path, ("bash", "sh")):
+        if here_only and for_another_machine(block):
+            continue
         for line in block.replace("\\\n", " ").splitlines():
             words = shlex.split(line, comments=True)
             if words:
@@ -49,10 +67,11 @@ def shell_commands(path: Path) -> list[list[str]]:
     return found
 
 
-def gan_core_examples(path: Path) -> list[list[str]]:
-    """The arguments of every `python -m gan_core` line (and the `python -c` helpers among them, as ["-c", code])."""
+def gan_core_examples(path: Path, here_only: bool = False) -> list[list[str]]:
+    """The arguments of every `python -m gan_core` line (and the `python -c` helpers among them, as ["-c", code]);
+    `here_only`: only those to run on this machine."""
     examples = []
-    for words in shell_commands(path):
+    for words in shell_commands(path, here_only):
         if words[:3] == ["python", "-m", "gan_core"]:
             examples.append(words[3:])
         elif words[:2] == ["python", "-c"]:
@@ -116,9 +135,9 @@ def test_every_gan_core_example_is_accepted_by_the_cli(argv: list[str]) -> None:
         TrainConfig.for_model(settings.pop("model") or TrainConfig().model, **settings).validate()
 
 
-@pytest.mark.parametrize("doc", [doc for doc in DOCS if gan_core_examples(doc)], ids=lambda doc: doc.name)
+@pytest.mark.parametrize("doc", [doc for doc in DOCS if gan_core_examples(doc, here_only=True)], ids=lambda doc: doc.name)
 def test_the_gan_core_examples_of_each_page_run_in_order(doc: Path, sandbox: Path, capsys) -> None:
-    for argv in gan_core_examples(doc):
+    for argv in gan_core_examples(doc, here_only=True):
         if argv[0] in PARSED_ONLY:
             continue  # parsed by the test above
         code = run_example(argv)
@@ -143,6 +162,11 @@ def test_the_documented_command_retrains_the_shipped_run_with_its_own_settings(s
     made = json.loads((folder / "pretrained-sngan" / "run.json").read_text())["config"]
     shipped = json.loads((ROOT / "checkpoints" / "pretrained-sngan" / "run.json").read_text())["config"]
     assert made == TrainConfig.from_dict(shipped).to_dict()
+
+
+def test_the_readme_is_short_enough_for_a_newcomer() -> None:
+    lines = len((ROOT / "README.md").read_text(encoding="utf-8").splitlines())
+    assert lines <= README_MOST_LINES, f"README.md has {lines} lines: move detail into docs/ and link it"
 
 
 def test_readme_gives_the_test_command_that_ci_runs() -> None:
@@ -184,11 +208,15 @@ def test_every_file_a_page_links_or_names_exists(doc: Path) -> None:
 
 @cache
 def gan_core_flags() -> frozenset[str]:
-    flags = set()
-    parser = cli.build_parser()
-    for action in parser._actions:
-        for command in getattr(action, "choices", None) or {}:
-            flags |= {option for sub in action.choices[command]._actions for option in sub.option_strings}
+    """Every flag of every command, those of a command's own commands too (`cluster start --dry-run`)."""
+    flags: set[str] = set()
+    parsers = [cli.build_parser()]
+    while parsers:
+        parser = parsers.pop()
+        for action in parser._actions:
+            flags |= set(action.option_strings)
+            if isinstance(getattr(action, "choices", None), dict):
+                parsers += [sub for sub in action.choices.values() if hasattr(sub, "_actions")]
     return frozenset(flags)
 
 
