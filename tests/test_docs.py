@@ -43,8 +43,8 @@ def blocks(path: Path, languages: tuple[str, ...]) -> list[str]:
     found = []
     for m in re.finditer(r"^([ \t]*)```(\w*)\n(.*?)^[ \t]*```", path.read_text(encoding="utf-8"), re.M | re.S):
         if m.group(2) in languages:
-            indent = len(m.group(1))
-            found.append("".join(line[indent:] if line[:indent].isspace() else line.lstrip()
+            indent = m.group(1)
+            found.append("".join(line[len(indent):] if line.startswith(indent) else line.lstrip(" \t")
                                  for line in m.group(3).splitlines(keepends=True)))
     return found
 
@@ -102,7 +102,7 @@ def shortened(argv: list[str]) -> list[str]:
     if argv[0] == "train":
         argv = [word for word in argv if word != "--quiet"] + ["--max-seconds", "1", "--quiet"]
     if argv[0] == "toy2d":
-        for flag in ("--seconds", "--cpu-seconds", "--steps"):
+        for flag in ("--seconds", "--cpu-seconds", "--steps", "--rounds"):
             if flag in argv:
                 index = argv.index(flag)
                 del argv[index:index + 2]
