@@ -145,6 +145,12 @@ def test_the_gan_core_examples_of_each_page_run_in_order(doc: Path, sandbox: Pat
         assert code == 0, f"{doc.name}: python -m gan_core {' '.join(argv)} exited {code}: {output.err[-2000:]}"
 
 
+def test_the_library_guide_has_an_example_of_every_command() -> None:
+    commands = cli.build_parser()._subparsers._group_actions[0].choices
+    shown = {argv[0] for argv in gan_core_examples(ROOT / "docs" / "library.md", here_only=True)}
+    assert not set(commands) - shown, f"docs/library.md has no example of: {sorted(set(commands) - shown)}"
+
+
 def test_the_library_guides_python_examples_run(sandbox: Path, capsys) -> None:
     for number, block in enumerate(blocks(ROOT / "docs" / "library.md", ("python",)), start=1):
         code = compile(block, f"docs/library.md, Python example {number}", "exec")
