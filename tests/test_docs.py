@@ -212,6 +212,26 @@ def test_every_file_a_page_links_or_names_exists(doc: Path) -> None:
     assert not missing, f"{doc.name} names files that do not exist: {sorted(set(missing))}"
 
 
+def heading_anchors(path: Path) -> set[str]:
+    """The anchors GitHub gives a page's headings: lower case, punctuation dropped, spaces as hyphens."""
+    text = re.sub(r"^[ \t]*```.*?^[ \t]*```", "", path.read_text(encoding="utf-8"), flags=re.M | re.S)
+    return {re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+            for heading in re.findall(r"^#+ (.+)$", text, re.M)}
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda doc: doc.name)
+def test_every_section_a_page_links_exists(doc: Path) -> None:
+    broken = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", doc.read_text(encoding="utf-8")):
+        if re.match(r"[a-z]+:", target) or "#" not in target:
+            continue
+        file, anchor = target.split("#", 1)
+        page = doc.parent / file if file else doc
+        if page.suffix == ".md" and page.exists() and anchor not in heading_anchors(page):
+            broken.append(target)
+    assert not broken, f"{doc.name} links sections that do not exist: {broken}"
+
+
 @cache
 def gan_core_flags() -> frozenset[str]:
     """Every flag of every command, those of a command's own commands too (`cluster start --dry-run`)."""
