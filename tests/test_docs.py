@@ -3,8 +3,10 @@
 Every `python -m gan_core ...` line in a shell block of README.md and docs/*.md is given to the CLI itself, in the
 order the page gives them, in a folder of its own with copies of the shipped runs. A few rewrites keep them short:
 a `train` stops after a second (`--max-seconds 1`, with a checkpoint, as it would after any time), a `toy2d` trains
-50 rounds; `train-classifier` and `what-goes-wrong`, minutes long, are only parsed. The library guide's Python
-examples run too (those that need a CUDA GPU are only compiled).
+50 rounds; `train-classifier` and `what-goes-wrong`, minutes long, are only parsed. A shell block whose first line
+says it is for another machine (`# On the GPU box: ...`, `# On each student's laptop ...`) is only parsed too: its
+commands start Ray nodes or reach a cluster that is not here. The library guide's Python examples run too (those that
+need a CUDA GPU are only compiled). README.md stays short enough for a newcomer.
 """
 
 from __future__ import annotations
@@ -27,22 +29,38 @@ SHIPPED = ("pretrained-sngan", "pretrained-cgan")
 PARSED_ONLY = {"train-classifier", "what-goes-wrong",  # minutes long, and they rebuild shipped files
                "cluster"}  # starts or joins a Ray cluster on the machines the docs name
 TOY2D_ROUNDS = "50"
+README_MOST_LINES = 200
+# The first line of a shell block that is for another machine (a GPU box, a cluster's node, a student's laptop).
+ANOTHER_MACHINE = re.compile(r"^#\s*On (?:the|a|an|each|every) ")
 
 # Paths the docs name that the app makes at run time (not files of the repository).
 MADE_AT_RUN_TIME = ("checkpoints/.cache", ".streamlit/secrets.toml", "checkpoints/<run>", "tests/artifacts",
-                    "bench/results", "class-limits.json")
+                    "bench/results", "class-limits.json", "checkpoints/class-")
 
 
 def blocks(path: Path, languages: tuple[str, ...]) -> list[str]:
-    """The fenced code blocks of a Markdown file in one of `languages` ("" for an unnamed fence)."""
-    return [m.group(2) for m in re.finditer(r"^```(\w*)\n(.*?)^```", path.read_text(encoding="utf-8"), re.M | re.S)
-            if m.group(1) in languages]
+    """The fenced code blocks of a Markdown file in one of `languages` ("" for an unnamed fence), those indented
+    in a list item too (dedented)."""
+    found = []
+    for m in re.finditer(r"^([ \t]*)```(\w*)\n(.*?)^[ \t]*```", path.read_text(encoding="utf-8"), re.M | re.S):
+        if m.group(2) in languages:
+            indent = m.group(1)
+            found.append("".join(line[len(indent):] if line.startswith(indent) else line.lstrip(" \t")
+                                 for line in m.group(3).splitlines(keepends=True)))
+    return found
 
 
-def shell_commands(path: Path) -> list[list[str]]:
-    """Every command line of the shell blocks, as its words (comments and continuation lines handled)."""
+def for_another_machine(block: str) -> bool:
+    return bool(ANOTHER_MACHINE.match(block.lstrip("\n")))
+
+
+def shell_commands(path: Path, here_only: bool = False) -> list[list[str]]:
+    """Every command line of the shell blocks, as its words (comments and continuation lines handled);
+    `here_only`: not those of a block for another machine."""
     found = []
     for block in blocks(path, ("bash", "sh")):
+        if here_only and for_another_machine(block):
+            continue
         for line in block.replace("\\\n", " ").splitlines():
             words = shlex.split(line, comments=True)
             if words:
@@ -50,10 +68,11 @@ def shell_commands(path: Path) -> list[list[str]]:
     return found
 
 
-def gan_core_examples(path: Path) -> list[list[str]]:
-    """The arguments of every `python -m gan_core` line (and the `python -c` helpers among them, as ["-c", code])."""
+def gan_core_examples(path: Path, here_only: bool = False) -> list[list[str]]:
+    """The arguments of every `python -m gan_core` line (and the `python -c` helpers among them, as ["-c", code]);
+    `here_only`: only those to run on this machine."""
     examples = []
-    for words in shell_commands(path):
+    for words in shell_commands(path, here_only):
         if words[:3] == ["python", "-m", "gan_core"]:
             examples.append(words[3:])
         elif words[:2] == ["python", "-c"]:
@@ -84,7 +103,7 @@ def shortened(argv: list[str]) -> list[str]:
     if argv[0] == "train":
         argv = [word for word in argv if word != "--quiet"] + ["--max-seconds", "1", "--quiet"]
     if argv[0] == "toy2d":
-        for flag in ("--seconds", "--cpu-seconds", "--steps"):
+        for flag in ("--seconds", "--cpu-seconds", "--steps", "--rounds"):
             if flag in argv:
                 index = argv.index(flag)
                 del argv[index:index + 2]
@@ -117,14 +136,20 @@ def test_every_gan_core_example_is_accepted_by_the_cli(argv: list[str]) -> None:
         TrainConfig.for_model(settings.pop("model") or TrainConfig().model, **settings).validate()
 
 
-@pytest.mark.parametrize("doc", [doc for doc in DOCS if gan_core_examples(doc)], ids=lambda doc: doc.name)
+@pytest.mark.parametrize("doc", [doc for doc in DOCS if gan_core_examples(doc, here_only=True)], ids=lambda doc: doc.name)
 def test_the_gan_core_examples_of_each_page_run_in_order(doc: Path, sandbox: Path, capsys) -> None:
-    for argv in gan_core_examples(doc):
+    for argv in gan_core_examples(doc, here_only=True):
         if argv[0] in PARSED_ONLY:
             continue  # parsed by the test above
         code = run_example(argv)
         output = capsys.readouterr()
         assert code == 0, f"{doc.name}: python -m gan_core {' '.join(argv)} exited {code}: {output.err[-2000:]}"
+
+
+def test_the_library_guide_has_an_example_of_every_command() -> None:
+    commands = cli.build_parser()._subparsers._group_actions[0].choices
+    shown = {argv[0] for argv in gan_core_examples(ROOT / "docs" / "library.md", here_only=True)}
+    assert not set(commands) - shown, f"docs/library.md has no example of: {sorted(set(commands) - shown)}"
 
 
 def test_the_library_guides_python_examples_run(sandbox: Path, capsys) -> None:
@@ -144,6 +169,11 @@ def test_the_documented_command_retrains_the_shipped_run_with_its_own_settings(s
     made = json.loads((folder / "pretrained-sngan" / "run.json").read_text())["config"]
     shipped = json.loads((ROOT / "checkpoints" / "pretrained-sngan" / "run.json").read_text())["config"]
     assert made == TrainConfig.from_dict(shipped).to_dict()
+
+
+def test_the_readme_is_short_enough_for_a_newcomer() -> None:
+    lines = len((ROOT / "README.md").read_text(encoding="utf-8").splitlines())
+    assert lines <= README_MOST_LINES, f"README.md has {lines} lines: move detail into docs/ and link it"
 
 
 def test_readme_gives_the_test_command_that_ci_runs() -> None:
@@ -183,13 +213,37 @@ def test_every_file_a_page_links_or_names_exists(doc: Path) -> None:
     assert not missing, f"{doc.name} names files that do not exist: {sorted(set(missing))}"
 
 
+def heading_anchors(path: Path) -> set[str]:
+    """The anchors GitHub gives a page's headings: lower case, punctuation dropped, spaces as hyphens."""
+    text = re.sub(r"^[ \t]*```.*?^[ \t]*```", "", path.read_text(encoding="utf-8"), flags=re.M | re.S)
+    return {re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+            for heading in re.findall(r"^#+ (.+)$", text, re.M)}
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda doc: doc.name)
+def test_every_section_a_page_links_exists(doc: Path) -> None:
+    broken = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", doc.read_text(encoding="utf-8")):
+        if re.match(r"[a-z]+:", target) or "#" not in target:
+            continue
+        file, anchor = target.split("#", 1)
+        page = doc.parent / file if file else doc
+        if page.suffix == ".md" and page.exists() and anchor not in heading_anchors(page):
+            broken.append(target)
+    assert not broken, f"{doc.name} links sections that do not exist: {broken}"
+
+
 @cache
 def gan_core_flags() -> frozenset[str]:
-    flags = set()
-    parser = cli.build_parser()
-    for action in parser._actions:
-        for command in getattr(action, "choices", None) or {}:
-            flags |= {option for sub in action.choices[command]._actions for option in sub.option_strings}
+    """Every flag of every command, those of a command's own commands too (`cluster start --dry-run`)."""
+    flags: set[str] = set()
+    parsers = [cli.build_parser()]
+    while parsers:
+        parser = parsers.pop()
+        for action in parser._actions:
+            flags |= set(action.option_strings)
+            if isinstance(getattr(action, "choices", None), dict):
+                parsers += [sub for sub in action.choices.values() if hasattr(sub, "_actions")]
     return frozenset(flags)
 
 
