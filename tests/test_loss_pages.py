@@ -76,7 +76,7 @@ def test_the_theory_page_shows_the_three_failures_from_the_shipped_recording(che
     shown = figures(at)
     norms = next(f for f in shown if f["layout"]["yaxis"]["title"]["text"] == text("wrong_grad_norm", language))
     by_name = {trace["name"]: trace["y"] for trace in norms["data"]}
-    minimax, ns = by_name[text("lv_name_minimax", language)], by_name[text("lv_name_ns", language)]
+    minimax, ns = by_name[text("lv_short_minimax", language)], by_name[text("lv_short_ns", language)]
     assert minimax == pytest.approx(shipped["saturation"]["minimax"]["grad_g"])
     assert sum(minimax) < sum(ns)  # the recording shows saturation: minimax's G gets the smaller gradient
     collapsed, healthy = shipped["collapse"]["collapsed"], shipped["collapse"]["healthy"]
