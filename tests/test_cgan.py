@@ -179,6 +179,10 @@ def test_a_conditional_runs_epochs_record_label_accuracy_and_eval_prints_it(tiny
     assert printed.returncode == 0, printed.stderr
     report = __import__("json").loads(printed.stdout)
     assert len(report["label_accuracy"]) == 10 and "label_accuracy_mean" in report
+    # the same samples (seed 0, the digits in turn) read by the same classifier: the CLI and the epoch records agree
+    assert report["label_accuracy"] == pytest.approx(record["label_accuracy"], nan_ok=True)
+    assert report["label_accuracy_mean"] == pytest.approx(record["label_accuracy_mean"])
+    assert record["label_accuracy_mean"] == pytest.approx(np.nanmean(record["label_accuracy"]))
 
 
 # --- the shipped conditional run ----------------------------------------------------------------------------
