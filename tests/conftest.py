@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import sys
@@ -86,10 +87,17 @@ def wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
 
 
 @contextlib.contextmanager
-def as_a_poll(monkeypatch: pytest.MonkeyPatch):
-    """AppTest runs whole pages only: the runs inside stand for a fragment's rerun (what a browser's poll is)."""
-    from ui import widgets
+def as_a_poll(at, monkeypatch: pytest.MonkeyPatch):
+    """The AppTest runs inside are a fragment's rerun, as a browser's poll makes (st.fragment's run_every): only
+    the page's fragments run, and Streamlit marks the run as theirs (what `widgets.fragment_run` reads). AppTest
+    has no call for it, so the rerun request its script runner makes is given the ids of the fragments that the
+    last whole-page run registered."""
+    from streamlit.testing.v1 import local_script_runner
 
+    fragments = at._fragment_storage  # AppTest keeps it across runs, so a fragment's closure can run again
+    queue = sorted(fragments.ids_registered_after(0))
+    assert queue, "the page has no fragment to rerun"
     with monkeypatch.context() as patch:
-        patch.setattr(widgets, "fragment_run", lambda: True)
+        patch.setattr(local_script_runner, "RerunData",
+                      functools.partial(local_script_runner.RerunData, fragment_id_queue=queue))
         yield

@@ -243,8 +243,10 @@ def test_a_poll_that_brings_back_the_started_name_and_seed_gets_the_next_ones_no
     assert offered != started and jobs.job(started, classroom) is not None
     alice.text_input(key="keep_train_name").set_value(started)  # the stale values come back from the browser
     alice.text_input(key="keep_train_seed").set_value(seed)
-    with as_a_poll(monkeypatch):  # in the live view's poll (AppTest runs whole pages: this run stands for it)
+    with as_a_poll(alice, monkeypatch):  # in the live view's poll (a real fragment rerun)
         alice.run()
+    assert not alice.exception, [e.value for e in alice.exception]
+    alice.run()  # the form is outside the fragments: the next whole-page run shows what the poll left
     assert alice.text_input(key="keep_train_name").value == offered  # the next free name again
     assert alice.text_input(key="keep_train_seed").value != seed  # and a fresh seed, not the started run's
     assert not alice.error and not alice.button(key="train_start").disabled
