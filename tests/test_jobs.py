@@ -10,6 +10,8 @@ import errno
 import gc
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 import weakref
@@ -26,7 +28,7 @@ from gan_core.sampling import generate_images
 from gan_core.trainer import Trainer
 from gan_core.jobs.worker import failure_note
 
-from .conftest import wait_until
+from .conftest import ROOT, cli_env, copy_run, wait_until
 
 WAIT = 600  # seconds to wait for a worker to start and train a few steps (a busy shared machine is slow)
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
@@ -349,6 +351,46 @@ def test_the_limit_comes_from_the_environment_and_bad_values_are_refused(monkeyp
         monkeypatch.setenv(MAX_JOBS_ENV, bad)
         with pytest.raises(ConfigError, match=f"{MAX_JOBS_ENV} must be a whole number of at least 1"):
             JobManager()
+
+
+HOLD_THE_LOCK = """
+import sys
+from gan_core.runs.checkpoints import RunDir
+
+with RunDir(sys.argv[1], sys.argv[2]).training_lock():
+    print("held", flush=True)
+    sys.stdin.read()  # until the test closes the pipe or kills this process
+"""
+
+
+def test_a_run_another_process_trains_is_refused_until_that_process_dies(checkpoints, make_manager,
+                                                                         measured_run) -> None:
+    """Another server (or a CLI) on the same checkpoints folder holds the run's train.lock: this one's manager
+    refuses to start it again, to resume it or to delete it, with the one-line reason; the OS frees the lock when
+    that process dies (SIGKILL included) and the run is this server's to use again."""
+    copy_run(measured_run, checkpoints, "held")
+    other = subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, "held", str(checkpoints)], cwd=ROOT,
+                             env=cli_env(checkpoints), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout.readline().strip() == "held"
+        manager, run = make_manager(), RunDir("held", checkpoints)
+        with pytest.raises(RunNameError, match="a run named 'held' already exists; choose another name"):
+            manager.submit(tiny(2), "held", checkpoints)
+        with pytest.raises(CheckpointError, match="run 'held' is being trained by another process; stop it first"):
+            manager.submit_resume("held", 3, checkpoints)
+        with pytest.raises(CheckpointError, match="run 'held' is training right now; stop it before deleting it"):
+            manager.delete("held", checkpoints)
+        assert run.exists() and not manager.active_names(checkpoints)  # nothing lost, nothing queued
+        with pytest.raises(CheckpointError, match="another process"):
+            with run.training_lock(wait=0.1):
+                pass
+    finally:
+        other.kill()
+        other.wait(60)
+    with run.training_lock(wait=0):  # the lock died with its process
+        pass
+    manager.delete("held", checkpoints)
+    assert not run.path.exists()
 
 
 def test_the_app_leaves_a_core_free_for_the_pages_unless_told_otherwise(monkeypatch) -> None:
