@@ -45,6 +45,16 @@ def missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+def test_a_missing_browser_fails_in_ci_and_only_skips_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every browser test gets Chromium through the `browser` fixture, which calls `missing` when it is not there."""
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run the browser tests"):
+        missing("no chromium")
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception):
+        missing("no chromium")
+
+
 def find_chromium() -> str | None:
     for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
         if candidate and Path(candidate).is_file():
