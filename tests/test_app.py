@@ -28,7 +28,7 @@ from gan_core.sampling import load_generator
 from gan_core.trainer import Trainer
 from ui.i18n import STRINGS, plural_form
 
-from .conftest import wait_until
+from .helpers import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

@@ -4,8 +4,6 @@ Latent explorer and Train page of a conditional run."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +22,7 @@ from gan_core.sampling import cycling_labels, load_generator
 from gan_core.trainer import Trainer
 from ui.i18n import STRINGS
 
-from .conftest import ROOT, cli_env
+from .helpers import ROOT, gan
 
 SHIPPED_ROOT = ROOT / "checkpoints"
 SHIPPED_CGAN = "pretrained-cgan"
@@ -126,11 +124,6 @@ def test_sample_by_label_from_python(tiny_runs: Path) -> None:
     with pytest.raises(ConfigError, match="not conditional"):
         gan_core.sample("plain", n=2, label=3, checkpoints=str(tiny_runs))
     assert gan_core.sample("plain", n=2, checkpoints=str(tiny_runs)).shape == (2, 1, 28, 28)
-
-
-def gan(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gan_core", *args], cwd=ROOT, env=cli_env(root),
-                          capture_output=True, text=True, timeout=300)
 
 
 def test_cli_sample_label_and_its_validation(tiny_runs: Path, tmp_path: Path) -> None:

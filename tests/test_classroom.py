@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from .conftest import ROOT, cli_env
+from .helpers import ROOT, cli_env
 
 THREADS = 8
 
@@ -140,7 +140,6 @@ def test_every_chart_the_pages_draw_is_a_valid_plotly_figure() -> None:
         assert checked.layout.template.layout.plot_bgcolor == "white"
     marks = [shape for shape in figures[0].to_dict()["layout"]["shapes"] if shape["line"]["dash"] == "dot"]
     assert len(marks) <= charts.MAX_EPOCH_MARKS
-
 
 
 def test_a_long_runs_curves_are_thinned_evenly_to_a_bounded_number_of_points_keeping_the_last() -> None:

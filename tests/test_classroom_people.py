@@ -26,7 +26,7 @@ from gan_core.trainer import Trainer
 from ui import people
 from ui.people import PASSWORD_ENV
 
-from .conftest import as_a_poll, wait_until
+from .helpers import as_a_poll, wait_until
 from .test_board import cards, queue_texts
 from .test_app import APP, TRAINING_TIMEOUT, job_manager, jobs, text, texts  # noqa: F401 - job_manager, jobs: fixtures
 
@@ -52,8 +52,6 @@ def classroom(class_runs: Path, checkpoints: Path, monkeypatch: pytest.MonkeyPat
     shutil.copytree(class_runs, checkpoints, dirs_exist_ok=True)
     yield checkpoints
     get_job_manager().set_limits(ClassLimits())  # the app's manager outlives the test
-
-
 
 
 def student_link(student: str) -> dict[str, str]:

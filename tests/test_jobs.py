@@ -27,7 +27,7 @@ from gan_core.sampling import generate_images
 from gan_core.trainer import Trainer
 from gan_core.jobs.worker import failure_note
 
-from .conftest import ROOT, cli_env, copy_run, wait_until
+from .helpers import ROOT, cli_env, copy_run, wait_until
 
 WAIT = 600  # seconds to wait for a worker to start and train a few steps (a busy shared machine is slow)
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")

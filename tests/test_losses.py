@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 
 import pytest
 import torch
@@ -17,7 +15,7 @@ from gan_core.data import ImageDataset
 from gan_core.losses import GP_WEIGHT, LOSSES, build_objective, equilibrium
 from gan_core.trainer import History, Trainer
 
-from .conftest import ROOT, cli_env
+from .helpers import gan
 from .test_trainer import assert_same_run, weights
 
 REAL = torch.tensor([2.0, -1.0, 0.5])  # hand-made discriminator outputs
@@ -178,11 +176,6 @@ def test_a_history_saved_before_the_gradient_norm_existed_loads() -> None:
     del state["grad_g"]
     loaded = History.from_state(state)
     assert len(loaded.grad_g) == 2 and all(math.isnan(v) for v in loaded.grad_g)
-
-
-def gan(root, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gan_core", *args], cwd=ROOT, env=cli_env(root),
-                          capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.parametrize("args, expected", [

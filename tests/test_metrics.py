@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import math
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,7 +26,7 @@ from gan_core.eval.metrics import (
 )
 from gan_core.trainer import Trainer
 
-from .conftest import ROOT, cli_env
+from .helpers import gan
 
 
 # --- the split and the shipped classifier ---------------------------------------------------------
@@ -251,10 +249,6 @@ def test_per_epoch_metrics_are_saved_and_do_not_change_training(checkpoints, tin
 
 
 # --- the CLI -----------------------------------------------------------------------------------------------------
-def gan(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gan_core", *args], cwd=ROOT, env=cli_env(root),
-                          capture_output=True, text=True, timeout=300)
-
 
 METRIC_KEYS = {"source", "seed", "n", "fid", "fid_floor", "fid_ratio", "kid", "classes_covered", "coverage_share",
                "class_histogram", "min_class_share", "kl_to_uniform", "mean_confidence", "memorisation", "classifier"}

@@ -8,7 +8,7 @@ import pytest
 
 from ui import turns
 
-from .conftest import wait_until
+from .helpers import wait_until
 
 
 def test_at_most_turns_page_runs_at_once_and_a_page_drawing_its_fragment_does_not_wait_for_itself():

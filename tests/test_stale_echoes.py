@@ -12,7 +12,7 @@ from gan_core.runs.checkpoints import default_checkpoints_dir
 from ui import widgets
 from ui.people import PASSWORD_ENV
 
-from .conftest import as_a_poll
+from .helpers import as_a_poll
 from .test_app import open_app, text, trained_root, with_run  # noqa: F401 - fixtures
 
 

@@ -12,6 +12,8 @@ from gan_core.models import MODELS
 from gan_core.sampling import load_generator
 from gan_core.trainer import Trainer
 
+from .helpers import parameters, same
+
 
 def tiny(model: str = "mlp", **changes) -> TrainConfig:
     settings = {"model": model, "batch_size": 64, "epochs": 4, "device": "cpu", "latent_dim": 16, **changes}
@@ -186,14 +188,6 @@ def test_snapshots_are_thinned_evenly_past_the_limit(checkpoints) -> None:
     assert run.snapshot_epochs() == list(range(1, 12))
     run.thin_snapshots(10)
     assert run.snapshot_epochs() == [1, 3, 5, 7, 9, 11]  # the first and the newest stay, the rest evenly spread
-
-
-def parameters(module: torch.nn.Module) -> list[torch.Tensor]:
-    return [p.detach().clone() for p in module.parameters()]
-
-
-def same(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
-    return all(torch.equal(x, y) for x, y in zip(a, b, strict=True))
 
 
 @pytest.mark.parametrize("model", list(MODELS))
