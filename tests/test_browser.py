@@ -268,6 +268,23 @@ def image_sources(page) -> list[str]:
     return page.locator('[data-testid="stImage"] img').evaluate_all("(images) => images.map(i => i.src)")
 
 
+# True once the page's first picture is another than `before` (its address changes with what it shows).
+FIRST_PICTURE_CHANGED = """(before) => {
+    const image = document.querySelector('[data-testid="stImage"] img');
+    return image !== null && image.src !== before;
+}"""
+
+
+def wait_for_another_picture(page, before: str, why: str) -> None:
+    """Wait (a minute at most) until the page's first picture is no longer `before`; fail with `why` if it stays."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(FIRST_PICTURE_CHANGED, arg=before, timeout=60_000, polling=100)
+    except PlaywrightTimeout:
+        raise AssertionError(why) from None
+
+
 def choose(page, label: str, option: str, expect=None) -> None:
     """Pick an option of a selectbox by its visible label and the option's visible text."""
     page.get_by_role("combobox", name=label, exact=True).click()
@@ -373,10 +390,7 @@ def test_moving_a_latent_slider_changes_the_digit(server: str, trained, page) ->
     slider.focus()
     for _ in range(20):
         slider.press("ArrowRight")  # z1 += 20 * 0.05
-    deadline = time.monotonic() + 60
-    while image_sources(page)[0] == before:
-        assert time.monotonic() < deadline, "the digit did not change after moving z1"
-        page.wait_for_timeout(200)
+    wait_for_another_picture(page, before, "the digit did not change after moving z1")
     settle(page)
     assert_no_error(page, "latent")
     screenshot(page, "latent-sliders-en")
