@@ -1,5 +1,5 @@
 """Helpers the tests share (fixtures are in conftest.py): the CLI in a fresh process, waiting for a condition,
-copies of a trained run, a real fragment rerun in AppTest, comparing weights."""
+copies of a trained run, a real fragment rerun in AppTest, comparing weights, a text's placeholders."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import contextlib
 import functools
 import os
 import shutil
+import string
 import subprocess
 import sys
 import time
@@ -77,3 +78,11 @@ def parameters(module: torch.nn.Module) -> list[torch.Tensor]:
 def same(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
     """The same tensors, one for one (lists of different lengths are not the same)."""
     return len(a) == len(b) and all(torch.equal(x, y) for x, y in zip(a, b))
+
+
+def placeholders(template: str) -> set[str] | str:
+    """The names a text takes; "literal" for a text with LaTeX braces, which is shown as written, never formatted."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name and name.isidentifier()}
+    except ValueError:
+        return "literal"

@@ -91,6 +91,22 @@ def server_state(url: str) -> str:
     return f"health: {health}; server log:\n{tail}"
 
 
+def class_folder(tmp_path_factory: pytest.TempPathFactory, name: str, data, run: str, owner: str,
+                 **trainer_options: object) -> Path:
+    """A fresh checkpoints folder for a browser module (its old screenshots, `name`-*.png, removed) holding one tiny
+    finished run (an MLP, one epoch) of `owner`'s."""
+    from gan_core.config import TrainConfig
+    from gan_core.runs.checkpoints import RunDir
+    from gan_core.trainer import Trainer
+
+    for stale in ARTIFACTS.glob(f"{name}-*.png"):
+        stale.unlink()
+    root = tmp_path_factory.mktemp(f"{name}-checkpoints")
+    config = TrainConfig(model="mlp", epochs=1, batch_size=128, device="cpu", latent_dim=8)
+    Trainer.create(config, RunDir(run, root), owner=owner, data=data, **trainer_options).train()
+    return root
+
+
 def serve(root: Path, log_folder: Path, **environment: str) -> Iterator[str]:
     """Run `streamlit run app.py` on a free port over the checkpoints folder `root` (with any extra
     environment); yield its URL, then stop it and fail on any traceback in its log."""

@@ -16,10 +16,9 @@ from typing import Iterator
 import pytest
 
 from gan_core.runs.checkpoints import RunDir
-from gan_core.config import TrainConfig
-from gan_core.trainer import Trainer
 
-from .test_browser import ARTIFACTS, WIDTH, assert_no_error, browser, drawn, screenshot, serve, settle  # noqa: F401
+from .test_browser import (ARTIFACTS, WIDTH, assert_no_error, browser, class_folder, drawn, screenshot,  # noqa: F401
+                           serve, settle)
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
@@ -32,11 +31,7 @@ WAIT_MS = 60_000  # the machine may be busy: wait for what must appear rather th
 @pytest.fixture(scope="module")
 def class_server(tmp_path_factory: pytest.TempPathFactory, small_mnist) -> Iterator[str]:
     """A server over a folder with Alice's finished run and a shipped run, and a teacher password."""
-    for stale in ARTIFACTS.glob("classroom-*.png"):
-        stale.unlink()
-    root = tmp_path_factory.mktemp("class-checkpoints")
-    config = TrainConfig(model="mlp", epochs=1, batch_size=128, device="cpu", latent_dim=8)
-    Trainer.create(config, RunDir("alice-run", root), owner="Alice", data=small_mnist).train()
+    root = class_folder(tmp_path_factory, "classroom", small_mnist, "alice-run", owner="Alice")
     shutil.copytree(root / "alice-run", root / "class-demo")
     RunDir("class-demo", root).update_info(name="class-demo", owner="", shipped=True)
     yield from serve(root, tmp_path_factory.mktemp("class-log"), GAN_LAB_TEACHER_PASSWORD=PASSWORD)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import re
-import string
 from dataclasses import fields
 from pathlib import Path
 
@@ -27,6 +26,8 @@ from gan_core.toy2d import DEMONSTRATIONS, DISTRIBUTIONS, NOISES, Toy2DConfig
 from ui.i18n import LANGUAGES, LECTURE_DIR, STRINGS
 from ui.nav import PAGES
 from ui.style import THEMES
+
+from .helpers import placeholders
 
 ROOT = Path(__file__).resolve().parent.parent
 UI_SOURCES = [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py"))]
@@ -139,14 +140,6 @@ def field_error_codes_raised() -> set[str]:
             code = node.args[1]
             codes |= {code.value} if isinstance(code, ast.Constant) else assigned[code.id]
     return codes
-
-
-def placeholders(text: str) -> set[str] | str:
-    """The values a text takes; "literal" for a text with LaTeX braces, which is shown as written."""
-    try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name and name.isidentifier()}
-    except ValueError:
-        return "literal"
 
 
 def test_the_lecture_has_the_same_files_and_placeholders_in_both_languages() -> None:

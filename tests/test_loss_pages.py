@@ -13,7 +13,7 @@ from gan_core.config import TrainConfig
 from gan_core.data import ImageDataset
 from gan_core.trainer import Trainer
 
-from .test_app import TRAINING_TIMEOUT, figures, job_manager, jobs, open_app, text, texts  # noqa: F401  (job_manager, jobs: fixtures)
+from .test_app import TRAINING_TIMEOUT, figures, job_manager, jobs, open_app, start, text, texts  # noqa: F401  (job_manager, jobs: fixtures)
 
 
 def trace_names(at) -> set[str]:
@@ -29,11 +29,7 @@ def test_train_page_starts_a_run_with_a_non_default_loss_and_labels_its_curves(c
     assert at.text_input(key="keep_train_d_steps").value == "5"  # WGAN-GP brings 5 critic steps
     assert at.text_input(key="keep_train_epochs").value == "1"  # and leaves the user's other settings alone
     assert any(text("lv_about_wgan-gp", "en") in caption for caption in texts(at, "caption"))  # the loss explained
-    at.text_input(key="keep_train_r1").set_value("1")
-    at.text_input(key="keep_train_batch_size").set_value("500")
-    at.text_input(key="keep_train_name").set_value("critic").run()
-    at.button(key="train_start").click().run()
-    assert not at.exception
+    start(at, "critic", r1="1", batch_size="500")
 
     job = jobs.job("critic", checkpoints)
     assert (job.config.loss, job.config.r1, job.config.d_steps) == ("wgan-gp", 1.0, 5)
