@@ -14,6 +14,7 @@ from typing import Iterator
 
 import pytest
 
+from ui.i18n import STRINGS
 
 from .test_browser import ARTIFACTS, assert_no_error, browser, class_folder, drawn, serve, settle  # noqa: F401 - browser: a fixture
 from .test_browser_classroom import WAIT_MS, pick
@@ -135,7 +136,8 @@ def test_the_teacher_unlocks_with_enter_at_the_top_of_the_sidebar_and_stays_afte
     projector.goto(f"{class_server}/train?run=anna-done&lang=en", timeout=180_000)
     drawn(projector)
     expect(projector.get_by_role("button", name="Leave teacher mode")).to_have_count(1, timeout=WAIT_MS)
-    expect(projector.get_by_text(re.compile(r"^mlp · .*Owner: anna$"))).to_have_count(1, timeout=WAIT_MS)  # that run
+    model = re.escape(STRINGS["model_short_mlp"]["en"])  # the run's caption names its model as the form's options do
+    expect(projector.get_by_text(re.compile(rf"^{model} · .*Owner: anna$"))).to_have_count(1, timeout=WAIT_MS)
     assert "key=" not in projector.url and "student=" not in projector.url
     assert_no_error(projector, "projector train")
     shot(projector, "projector-run")
