@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shutil
-import sys
-import time
 from pathlib import Path
-from typing import Callable
 
 import pytest
 import torch
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from .helpers import ROOT  # noqa: F401 - importing helpers puts the repo on sys.path, for gan_core
 
 from gan_core.data import ImageDataset, load_dataset  # noqa: E402
 
@@ -58,38 +51,3 @@ def measured_run(tmp_path_factory: pytest.TempPathFactory, small_mnist: ImageDat
     config = TrainConfig(model="mlp", epochs=2, batch_size=64, device="cpu", latent_dim=16)
     Trainer.create(config, RunDir("tiny", root), data=small_mnist, evaluate=training_evaluator(config.dataset)).train()
     return root / "tiny"
-
-
-def copy_run(folder: Path, root: Path, name: str, **info: object) -> None:
-    """A copy of a run's folder under another name (its run.json says so), with any other fields of run.json."""
-    from gan_core.runs.checkpoints import RunDir
-
-    shutil.copytree(folder, root / name)
-    RunDir(name, root).update_info(name=name, **info)
-
-
-def cli_env(root: Path) -> dict[str, str]:
-    """Environment for running `python -m gan_core` from the repo root against a test checkpoints folder."""
-    env = dict(os.environ)
-    env["GAN_LAB_CHECKPOINTS"] = str(root)
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    return env
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
-    """Wait for something a test needs before it goes on (a wait, not a timing assertion)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the condition never came true")
-        time.sleep(0.01)
-
-
-@contextlib.contextmanager
-def as_a_poll(monkeypatch: pytest.MonkeyPatch):
-    """AppTest runs whole pages only: the runs inside stand for a fragment's rerun (what a browser's poll is)."""
-    from ui import widgets
-
-    with monkeypatch.context() as patch:
-        patch.setattr(widgets, "fragment_run", lambda: True)
-        yield

@@ -16,7 +16,7 @@ from gan_core.errors import AccessError, ClassLimitError, ConfigError, RunNameEr
 from gan_core.jobs.manager import Job, JobManager
 from gan_core.trainer import Trainer
 
-from .conftest import wait_until
+from .helpers import wait_until
 
 ALICE, BOB, TEACHER = Actor("Alice"), Actor("Bob"), Actor("Ms Smith", teacher=True)
 

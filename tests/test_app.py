@@ -10,7 +10,6 @@ import base64
 import json
 import re
 import shutil
-import string
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +27,7 @@ from gan_core.sampling import load_generator
 from gan_core.trainer import Trainer
 from ui.i18n import STRINGS, plural_form
 
-from .conftest import wait_until
+from .helpers import placeholders, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -312,6 +311,15 @@ def test_a_run_of_clothes_gets_no_digit_metrics_but_a_plain_note(checkpoints, sm
 
 
 # --- train ---------------------------------------------------------------------------------------------------
+def start(at: AppTest, name: str, **fields: str) -> None:
+    """Type settings into the Train page's form (the keep_train_<field> boxes), name the run and press Start."""
+    for field, value in fields.items():
+        at.text_input(key=f"keep_train_{field}").set_value(value)
+    at.text_input(key="keep_train_name").set_value(name).run()
+    at.button(key="train_start").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
 def test_start_with_tiny_settings_trains_a_run_that_the_job_manager_finishes(checkpoints, jobs) -> None:
     at = open_app("train", "en")
     assert at.text_input(key="keep_train_name").value == "sngan-1"
@@ -320,12 +328,7 @@ def test_start_with_tiny_settings_trains_a_run_that_the_job_manager_finishes(che
     assert at.text_input(key="keep_train_name").value == "mlp-1"  # an untouched suggestion follows the model
     assert at.text_input(key="keep_train_lr_g").value == "0.0002"  # and so do the settings
     assert at.text_input(key="keep_train_beta1").value == "0.5"
-    at.text_input(key="keep_train_epochs").set_value("1")
-    at.text_input(key="keep_train_batch_size").set_value("500")
-    at.text_input(key="keep_train_latent_dim").set_value("16")
-    at.text_input(key="keep_train_name").set_value("lesson-1").run()
-    at.button(key="train_start").click().run()
-    assert not at.exception
+    start(at, "lesson-1", epochs="1", batch_size="500", latent_dim="16")
 
     job = jobs.job("lesson-1", checkpoints)
     assert job is not None and job.config.model == "mlp" and job.config.epochs == 1
@@ -548,14 +551,6 @@ def test_pickers_open_on_a_shipped_run_and_it_cannot_be_deleted(with_run, small_
 
 
 # --- the strings and the API ------------------------------------------------------------------------------------
-def placeholders(template: str) -> set[str] | str:
-    """The names a text takes; "literal" for texts with LaTeX braces, which are never formatted."""
-    try:
-        return {name for _, name, _, _ in string.Formatter().parse(template) if name and name.isidentifier()}
-    except ValueError:
-        return "literal"
-
-
 def test_every_string_exists_in_both_languages_with_the_same_placeholders() -> None:
     for key, entry in STRINGS.items():
         assert set(entry) == {"ru", "en"}, key

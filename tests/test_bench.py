@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import ROOT, cli_env
+from .helpers import ROOT, cli_env
 
 
 def test_time_to_digits_trains_in_a_child_and_reports_a_curve(checkpoints: Path, tmp_path: Path) -> None:

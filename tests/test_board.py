@@ -27,7 +27,7 @@ from gan_core.runs.checkpoints import RunDir
 from gan_core.trainer import Trainer
 from ui import board_rows
 
-from .conftest import wait_until
+from .helpers import wait_until
 from .test_app import APP, TRAINING_TIMEOUT, job_manager, jobs, text  # noqa: F401 - job_manager, jobs: fixtures
 
 TEACHER = Actor("Ms Smith", teacher=True)

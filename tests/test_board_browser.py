@@ -14,13 +14,10 @@ from typing import Iterator
 
 import pytest
 
-from gan_core.config import TrainConfig
 from gan_core.eval.metrics import training_evaluator
-from gan_core.runs.checkpoints import RunDir
-from gan_core.trainer import Trainer
 from ui.board_rows import PAGE_SIZE
 
-from .test_browser import ARTIFACTS, browser, drawn, serve  # noqa: F401 - browser: a fixture
+from .test_browser import ARTIFACTS, browser, class_folder, drawn, serve  # noqa: F401 - browser: a fixture
 
 PROJECTOR = {"width": 1280, "height": 720}
 WIDE = {"width": 1920, "height": 1080}
@@ -77,11 +74,8 @@ MEASURE = """() => {
 @pytest.fixture(scope="module")
 def board_server(tmp_path_factory: pytest.TempPathFactory, small_mnist) -> Iterator[str]:
     """A server over twelve students' runs (one tiny measured run, copied under each owner) and a shipped run."""
-    for stale in ARTIFACTS.glob("board-*.png"):
-        stale.unlink()
-    root = tmp_path_factory.mktemp("board-checkpoints")
-    config = TrainConfig(model="mlp", epochs=1, batch_size=128, device="cpu", latent_dim=8)
-    Trainer.create(config, RunDir("first", root), data=small_mnist, evaluate=training_evaluator(config.dataset)).train()
+    root = class_folder(tmp_path_factory, "board", small_mnist, "first", owner="",
+                        evaluate=training_evaluator("mnist-5k"))
     for index, owner in enumerate(OWNERS):
         name = LONG_RUN if index == 2 else f"run-{index + 1:02d}"
         copy_run(root, name, owner=owner, status="stopped" if index == 4 else "finished")

@@ -45,6 +45,15 @@ def missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+def test_a_missing_browser_fails_in_ci_and_only_skips_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every browser test gets Chromium through the `browser` fixture, which calls `missing` when it is not there."""
+    for ci, outcome in (("true", pytest.fail.Exception), ("", pytest.skip.Exception)):
+        monkeypatch.setenv("CI", ci)
+        with pytest.raises(BaseException) as raised:  # a skip escaping here would skip this test, not fail it
+            missing("no chromium")
+        assert type(raised.value) is outcome, (ci, raised.value)
+
+
 def find_chromium() -> str | None:
     for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
         if candidate and Path(candidate).is_file():
@@ -80,6 +89,22 @@ def server_state(url: str) -> str:
     log = SERVER_LOGS.get(url)
     tail = log.read_text(errors="replace")[-3000:] if log is not None and log.exists() else "(no log)"
     return f"health: {health}; server log:\n{tail}"
+
+
+def class_folder(tmp_path_factory: pytest.TempPathFactory, name: str, data, run: str, owner: str,
+                 **trainer_options: object) -> Path:
+    """A fresh checkpoints folder for a browser module (its old screenshots, `name`-*.png, removed) holding one tiny
+    finished run (an MLP, one epoch) of `owner`'s."""
+    from gan_core.config import TrainConfig
+    from gan_core.runs.checkpoints import RunDir
+    from gan_core.trainer import Trainer
+
+    for stale in ARTIFACTS.glob(f"{name}-*.png"):
+        stale.unlink()
+    root = tmp_path_factory.mktemp(f"{name}-checkpoints")
+    config = TrainConfig(model="mlp", epochs=1, batch_size=128, device="cpu", latent_dim=8)
+    Trainer.create(config, RunDir(run, root), owner=owner, data=data, **trainer_options).train()
+    return root
 
 
 def serve(root: Path, log_folder: Path, **environment: str) -> Iterator[str]:
@@ -259,6 +284,23 @@ def image_sources(page) -> list[str]:
     return page.locator('[data-testid="stImage"] img').evaluate_all("(images) => images.map(i => i.src)")
 
 
+# True once the page's first picture is another than `before` (its address changes with what it shows).
+FIRST_PICTURE_CHANGED = """(before) => {
+    const image = document.querySelector('[data-testid="stImage"] img');
+    return image !== null && image.src !== before;
+}"""
+
+
+def wait_for_another_picture(page, before: str, why: str) -> None:
+    """Wait (a minute at most) until the page's first picture is no longer `before`; fail with `why` if it stays."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(FIRST_PICTURE_CHANGED, arg=before, timeout=60_000, polling=100)
+    except PlaywrightTimeout:
+        raise AssertionError(why) from None
+
+
 def choose(page, label: str, option: str, expect=None) -> None:
     """Pick an option of a selectbox by its visible label and the option's visible text. A script run that lands
     as the list opens (the session's first runs: its name, its cookie) closes it: then it is opened again."""
@@ -374,10 +416,7 @@ def test_moving_a_latent_slider_changes_the_digit(server: str, trained, page) ->
     slider.focus()
     for _ in range(20):
         slider.press("ArrowRight")  # z1 += 20 * 0.05
-    deadline = time.monotonic() + 60
-    while image_sources(page)[0] == before:
-        assert time.monotonic() < deadline, "the digit did not change after moving z1"
-        page.wait_for_timeout(200)
+    wait_for_another_picture(page, before, "the digit did not change after moving z1")
     settle(page)
     assert_no_error(page, "latent")
     screenshot(page, "latent-sliders-en")

@@ -16,10 +16,9 @@ from typing import Iterator
 import pytest
 
 from gan_core.runs.checkpoints import RunDir
-from gan_core.config import TrainConfig
-from gan_core.trainer import Trainer
 
-from .test_browser import ARTIFACTS, WIDTH, assert_no_error, browser, drawn, screenshot, serve, settle  # noqa: F401
+from .test_browser import (ARTIFACTS, WIDTH, assert_no_error, browser, class_folder, drawn, screenshot,  # noqa: F401
+                           serve, settle)
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
@@ -32,11 +31,7 @@ WAIT_MS = 60_000  # the machine may be busy: wait for what must appear rather th
 @pytest.fixture(scope="module")
 def class_server(tmp_path_factory: pytest.TempPathFactory, small_mnist) -> Iterator[str]:
     """A server over a folder with Alice's finished run and a shipped run, and a teacher password."""
-    for stale in ARTIFACTS.glob("classroom-*.png"):
-        stale.unlink()
-    root = tmp_path_factory.mktemp("class-checkpoints")
-    config = TrainConfig(model="mlp", epochs=1, batch_size=128, device="cpu", latent_dim=8)
-    Trainer.create(config, RunDir("alice-run", root), owner="Alice", data=small_mnist).train()
+    root = class_folder(tmp_path_factory, "classroom", small_mnist, "alice-run", owner="Alice")
     shutil.copytree(root / "alice-run", root / "class-demo")
     RunDir("class-demo", root).update_info(name="class-demo", owner="", shipped=True)
     yield from serve(root, tmp_path_factory.mktemp("class-log"), GAN_LAB_TEACHER_PASSWORD=PASSWORD)
@@ -118,17 +113,24 @@ def test_two_students_and_a_teacher_each_see_what_they_may_do(class_server: str,
     expect(teacher.get_by_role("textbox", name="Teacher password")).to_have_value("", timeout=WAIT_MS)
     assert "not it" not in teacher.content()
     screenshot(teacher, "classroom-teacher-wrong-password", whole=False)
-    teacher.wait_for_timeout(1100)
-    if not teacher.get_by_role("textbox", name="Teacher password").is_visible():
-        teacher.get_by_text("Teacher mode", exact=True).click()
-    teacher.get_by_role("textbox", name="Teacher password").fill(PASSWORD)
-    teacher.get_by_role("button", name="Unlock teacher mode").click()
-    settle(teacher)
-    teacher.get_by_text("Class limits", exact=True).wait_for()
+    # the right password, tried until the 1 s wait is over: an attempt during the wait is refused unchecked (and
+    # adds no wait), so each refusal says only that the wait is not over yet
+    unlocked, deadline = teacher.get_by_text("Class limits", exact=True), time.monotonic() + WAIT_MS / 1000
+    box = teacher.get_by_role("textbox", name="Teacher password")
+    while not unlocked.count():
+        assert time.monotonic() < deadline, "the right password never unlocked teacher mode"
+        try:
+            if not box.is_visible():
+                teacher.get_by_text("Teacher mode", exact=True).click(timeout=5_000)
+            box.fill(PASSWORD, timeout=5_000)
+            teacher.get_by_role("button", name="Unlock teacher mode").click(timeout=5_000)
+        except PlaywrightTimeout:
+            pass  # unlocked meanwhile: the box and its button are gone
+        settle(teacher)
+    unlocked.wait_for()
     teacher.get_by_text("Most epochs per run").wait_for()
     assert PASSWORD not in teacher.content()
-    # the board's cards (the lesson's panels below keep their tables folded away in expanders)
-    expect(teacher.locator('[class*="st-key-board_card_"]').first).to_be_visible(timeout=WAIT_MS)
-    assert teacher.locator('[data-testid="stDataFrame"]:not([data-testid="stExpander"] *)').count() == 0
+    # the board shows Alice's run as a card (the shipped runs are apart, folded away by default)
+    teacher.locator('[class*="st-key-board_card_alice-run"]').wait_for(timeout=WAIT_MS)
     assert_no_error(teacher, "teacher board")
     screenshot(teacher, "classroom-teacher-board")

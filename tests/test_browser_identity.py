@@ -14,11 +14,9 @@ from typing import Iterator
 
 import pytest
 
-from gan_core.config import TrainConfig
-from gan_core.runs.checkpoints import RunDir
-from gan_core.trainer import Trainer
+from ui.i18n import STRINGS
 
-from .test_browser import ARTIFACTS, assert_no_error, browser, drawn, serve, settle  # noqa: F401 - browser: a fixture
+from .test_browser import ARTIFACTS, assert_no_error, browser, class_folder, drawn, serve, settle  # noqa: F401 - browser: a fixture
 from .test_browser_classroom import WAIT_MS, pick
 
 try:
@@ -32,11 +30,7 @@ VIEWPORT = {"width": 1280, "height": 720}
 @pytest.fixture(scope="module")
 def class_server(tmp_path_factory: pytest.TempPathFactory, small_mnist) -> Iterator[str]:
     """A server over a folder with a finished run of anna's, and a teacher password."""
-    for stale in ARTIFACTS.glob("identity-*.png"):
-        stale.unlink()
-    root = tmp_path_factory.mktemp("identity-checkpoints")
-    config = TrainConfig(model="mlp", epochs=1, batch_size=128, device="cpu", latent_dim=8)
-    Trainer.create(config, RunDir("anna-done", root), owner="anna", data=small_mnist).train()
+    root = class_folder(tmp_path_factory, "identity", small_mnist, "anna-done", owner="anna")
     yield from serve(root, tmp_path_factory.mktemp("identity-log"), GAN_LAB_TEACHER_PASSWORD=PASSWORD)
 
 
@@ -142,7 +136,8 @@ def test_the_teacher_unlocks_with_enter_at_the_top_of_the_sidebar_and_stays_afte
     projector.goto(f"{class_server}/train?run=anna-done&lang=en", timeout=180_000)
     drawn(projector)
     expect(projector.get_by_role("button", name="Leave teacher mode")).to_have_count(1, timeout=WAIT_MS)
-    expect(projector.get_by_text(re.compile(r"^MLP \(the lecture's\) · .*Owner: anna$"))).to_have_count(1, timeout=WAIT_MS)  # that run
+    model = re.escape(STRINGS["model_short_mlp"]["en"])  # the run's caption names its model as the form's options do
+    expect(projector.get_by_text(re.compile(rf"^{model} · .*Owner: anna$"))).to_have_count(1, timeout=WAIT_MS)
     assert "key=" not in projector.url and "student=" not in projector.url
     assert_no_error(projector, "projector train")
     shot(projector, "projector-run")

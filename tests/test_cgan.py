@@ -4,8 +4,6 @@ Latent explorer and Train page of a conditional run."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +22,7 @@ from gan_core.sampling import cycling_labels, load_generator
 from gan_core.trainer import Trainer
 from ui.i18n import STRINGS
 
-from .conftest import ROOT, cli_env
+from .helpers import ROOT, gan
 
 SHIPPED_ROOT = ROOT / "checkpoints"
 SHIPPED_CGAN = "pretrained-cgan"
@@ -128,11 +126,6 @@ def test_sample_by_label_from_python(tiny_runs: Path) -> None:
     assert gan_core.sample("plain", n=2, checkpoints=str(tiny_runs)).shape == (2, 1, 28, 28)
 
 
-def gan(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gan_core", *args], cwd=ROOT, env=cli_env(root),
-                          capture_output=True, text=True, timeout=300)
-
-
 def test_cli_sample_label_and_its_validation(tiny_runs: Path, tmp_path: Path) -> None:
     out = tmp_path / "sevens.pt"
     done = gan(tiny_runs, "sample", "--run", "cond", "--n", "5", "--label", "7", "--out", str(out))
@@ -179,6 +172,10 @@ def test_a_conditional_runs_epochs_record_label_accuracy_and_eval_prints_it(tiny
     assert printed.returncode == 0, printed.stderr
     report = __import__("json").loads(printed.stdout)
     assert len(report["label_accuracy"]) == 10 and "label_accuracy_mean" in report
+    # the same samples (seed 0, the digits in turn) read by the same classifier: the CLI and the epoch records agree
+    assert report["label_accuracy"] == pytest.approx(record["label_accuracy"], nan_ok=True)
+    assert report["label_accuracy_mean"] == pytest.approx(record["label_accuracy_mean"])
+    assert record["label_accuracy_mean"] == pytest.approx(np.nanmean(record["label_accuracy"]))
 
 
 # --- the shipped conditional run ----------------------------------------------------------------------------

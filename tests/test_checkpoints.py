@@ -21,7 +21,7 @@ from gan_core.errors import CheckpointError, DiskFullError, RunNameError
 from gan_core.sampling import load_generator
 from gan_core.trainer import Trainer
 
-from .conftest import cli_env
+from .helpers import cli_env
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import re
 import subprocess
 import sys
 import tomllib
@@ -15,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from .conftest import ROOT, cli_env
+from .helpers import ROOT, cli_env
 
 THREADS = 8
 
@@ -86,13 +84,13 @@ def test_the_floor_app_page_has_eight_widgets_a_picture_and_two_polling_fragment
 
 def test_the_classroom_benchmark_drives_three_students_through_the_app_without_an_exception(tmp_path: Path,
                                                                                           checkpoints: Path) -> None:
-    out, probe = tmp_path / "load.json", tmp_path / "probe"
-    env = cli_env(checkpoints)  # with the server probe (bench/probe) on the path: it must change nothing it times
-    env.update(GAN_LAB_PROBE_DIR=str(probe), PYTHONPATH=str(ROOT / "bench" / "probe") + os.pathsep + env["PYTHONPATH"])
+    """bench/classroom_load.py end to end on a small class: the app it serves shows no exception to any student.
+    (Where the server's time goes, with bench/probe, is the benchmark's business: docs/benchmarks.md.)"""
+    out = tmp_path / "load.json"
     result = subprocess.run(
         [sys.executable, "bench/classroom_load.py", "--sessions", "3", "--seconds", "10", "--think", "2",
          "--no-single", "--solo", "0", "--no-floor", "--json-out", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        cwd=ROOT, env=cli_env(checkpoints), capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(out.read_text())
     app = report["app"]
@@ -101,15 +99,6 @@ def test_the_classroom_benchmark_drives_three_students_through_the_app_without_a
     assert app["all_pages"]["n"] >= 3  # every student ran at least its first page
     assert report["training_run"]  # pressing Start on the Train page started a run
     assert "students" in result.stderr and "p95" in result.stderr  # the table
-
-    logs = sorted(probe.glob("server-*.log"))
-    assert len(logs) == 1, logs  # the app's server only: not the client, not the training worker
-    where = subprocess.run([sys.executable, "bench/probe_report.py", *map(str, logs)], cwd=ROOT, env=env,
-                           capture_output=True, text=True, timeout=60)
-    assert where.returncode == 0, where.stderr[-3000:]
-    full_runs = int(re.search(r"full page runs: (\d+)", where.stdout).group(1))
-    assert full_runs >= 3, where.stdout  # each student's page runs, seen from inside the server
-    assert "waiting for a place" in where.stdout and "  train " in where.stdout, where.stdout
 
 
 def test_with_each_trains_the_floors_students_make_the_requests_the_apps_make_on_joining() -> None:
@@ -151,7 +140,6 @@ def test_every_chart_the_pages_draw_is_a_valid_plotly_figure() -> None:
         assert checked.layout.template.layout.plot_bgcolor == "white"
     marks = [shape for shape in figures[0].to_dict()["layout"]["shapes"] if shape["line"]["dash"] == "dot"]
     assert len(marks) <= charts.MAX_EPOCH_MARKS
-
 
 
 def test_a_long_runs_curves_are_thinned_evenly_to_a_bounded_number_of_points_keeping_the_last() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -11,12 +9,7 @@ import pytest
 import torch
 from PIL import Image
 
-from .conftest import ROOT, cli_env
-
-
-def gan(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gan_core", *args], cwd=ROOT, env=cli_env(root),
-                          capture_output=True, text=True, timeout=300)
+from .helpers import gan
 
 
 TINY = ["--batch-size", "500", "--latent-dim", "16", "--device", "cpu"]

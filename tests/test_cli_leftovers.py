@@ -13,7 +13,7 @@ import pytest
 from gan_core.runs.checkpoints import RunDir, delete_run
 from gan_core.errors import CheckpointError
 
-from .conftest import ROOT, cli_env
+from .helpers import ROOT, cli_env
 from .test_cli import gan
 
 

@@ -27,7 +27,7 @@ from gan_core.data import ImageDataset
 from gan_core.jobs.manager import Job, JobManager
 from gan_core.runs.checkpoints import RunDir
 
-from .conftest import ROOT, cli_env, wait_until
+from .helpers import ROOT, cli_env, wait_until
 from .test_jobs import assert_same_generator, tiny, trained_steps
 from .test_jobs import solo as solo_here
 

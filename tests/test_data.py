@@ -6,10 +6,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from torch.overrides import TorchFunctionMode
 from torchvision import datasets
+
+from gan_core.config import TrainConfig
 
 from gan_core.data import ImageDataset, load_dataset
 from gan_core.errors import DataError
+from gan_core.runs.checkpoints import RunDir
+from gan_core.trainer import Trainer
 
 
 def test_embedded_mnist_is_5000_real_digits_in_model_range(mnist: ImageDataset) -> None:
@@ -22,10 +27,30 @@ def test_embedded_mnist_is_5000_real_digits_in_model_range(mnist: ImageDataset) 
     assert mnist.images[:, 0, 10:18, 10:18].mean() > -0.5
 
 
-def test_dataset_moves_to_device_once_as_a_whole(mnist: ImageDataset) -> None:
-    moved = mnist.to("cpu")
-    assert moved.images.is_contiguous() and moved.images.shape == mnist.images.shape
-    assert len(moved) == 5000
+class ImageMoves(TorchFunctionMode):
+    """Records the shape of every tensor of images (4-D or more) that `.to(device)` or `.cuda()` is called on (not a dtype
+    change): on a CPU machine the call is still made, so a trainer that moves batches, or the dataset each epoch,
+    is seen here."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shapes: list[tuple[int, ...]] = []
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        to_a_device = func is torch.Tensor.cuda or any(isinstance(where, (str, torch.device))
+                                                       for where in (*args[1:], kwargs.get("device")))
+        if func in (torch.Tensor.to, torch.Tensor.cuda) and to_a_device and args[0].dim() >= 4:
+            self.shapes.append(tuple(args[0].shape))
+        return func(*args, **kwargs)
+
+
+def test_the_trainer_moves_the_dataset_to_its_device_once_and_never_a_batch(small_mnist: ImageDataset,
+                                                                             tmp_path: Path) -> None:
+    config = TrainConfig(model="mlp", epochs=2, batch_size=64, device="cpu", latent_dim=8)
+    with ImageMoves() as moves:
+        Trainer.create(config, RunDir("moves", tmp_path), data=small_mnist).train()
+    assert moves.shapes == [tuple(small_mnist.images.shape)]  # 2 epochs of 8 steps: the whole set, once
 
 
 def _write_idx(folder: Path, prefix: str, images: np.ndarray, labels: np.ndarray) -> None:

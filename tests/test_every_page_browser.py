@@ -17,7 +17,7 @@ import pytest
 
 from ui.i18n import STRINGS
 
-from .conftest import copy_run
+from .helpers import copy_run
 from .overflow import cut_texts
 from .test_browser import ARTIFACTS, COUNT_RUNS, DRAWN, ROOT, browser, choose, serve  # noqa: F401 - browser: fixture
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import re
-import string
 from dataclasses import fields
 from pathlib import Path
 
@@ -27,6 +26,8 @@ from gan_core.toy2d import DEMONSTRATIONS, DISTRIBUTIONS, NOISES, Toy2DConfig
 from ui.i18n import LANGUAGES, LECTURE_DIR, STRINGS
 from ui.nav import PAGES
 from ui.style import THEMES
+
+from .helpers import placeholders
 
 ROOT = Path(__file__).resolve().parent.parent
 UI_SOURCES = [ROOT / "app.py", *sorted((ROOT / "ui").rglob("*.py"))]
@@ -120,15 +121,25 @@ def test_the_form_error_codes_the_library_gives_all_have_words() -> None:
     codes = {code.strip() for code in documented.group(1).split("|")}
     worded = set(FAMILIES["settings_err_{}"]) | {"batch_too_large", "unavailable"}
     assert codes == worded
-    assert FieldError.__dataclass_fields__["code"]
+    assert field_error_codes_raised() == codes  # a code raised but not documented has no words in the form
 
 
-def placeholders(text: str) -> set[str] | str:
-    """The values a text takes; "literal" for a text with LaTeX braces, which is shown as written."""
-    try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name and name.isidentifier()}
-    except ValueError:
-        return "literal"
+def field_error_codes_raised() -> set[str]:
+    """The codes config.py passes to FieldError: a string literal, or the literals (of an `a if c else b`) assigned
+    to the name it passes."""
+    tree = ast.parse((ROOT / "gan_core" / "config.py").read_text(encoding="utf-8"))
+    assigned: dict[str, set[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            choices = [node.value.body, node.value.orelse] if isinstance(node.value, ast.IfExp) else [node.value]
+            assigned.setdefault(node.targets[0].id, set()).update(
+                choice.value for choice in choices if isinstance(choice, ast.Constant) and isinstance(choice.value, str))
+    codes: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == FieldError.__name__:
+            code = node.args[1]
+            codes |= {code.value} if isinstance(code, ast.Constant) else assigned[code.id]
+    return codes
 
 
 def test_the_lecture_has_the_same_files_and_placeholders_in_both_languages() -> None:

@@ -31,7 +31,7 @@ from gan_core.runs.archive import import_run
 from gan_core.runs.checkpoints import RunDir, delete_run, list_runs, rename_run, run_archive
 from gan_core.trainer import Trainer
 
-from .conftest import wait_until
+from .helpers import wait_until
 
 ALICE, BOB, TEACHER = Actor("Alice"), Actor("Bob"), Actor("Ms Smith", teacher=True)
 

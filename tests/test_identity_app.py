@@ -35,7 +35,7 @@ from ui import browser_cookie, people
 from ui import teacher as lesson_controls
 from ui.people import COOKIE, PASSWORD_ENV
 
-from .conftest import wait_until
+from .helpers import wait_until
 from .test_board import cards
 from .test_app import APP, TRAINING_TIMEOUT, text, texts
 from .test_classroom_people import PASSWORD, class_runs, student_link, unlock  # noqa: F401 - class_runs: a fixture

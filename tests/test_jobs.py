@@ -10,8 +10,9 @@ import errno
 import gc
 import os
 import signal
+import subprocess
+import sys
 import threading
-import time
 import weakref
 
 import pytest
@@ -26,7 +27,7 @@ from gan_core.sampling import generate_images
 from gan_core.trainer import Trainer
 from gan_core.jobs.worker import failure_note
 
-from .conftest import wait_until
+from .helpers import ROOT, cli_env, copy_run, wait_until
 
 WAIT = 600  # seconds to wait for a worker to start and train a few steps (a busy shared machine is slow)
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
@@ -131,18 +132,23 @@ def test_two_overlapping_worker_processes_each_equal_the_run_alone_and_leave_mem
 
 # --- stopping, killing, restarting ---------------------------------------------------------------
 def slow_first_save(trainer: Trainer) -> None:
-    """Worker hook: the run's first save after this takes a while ("slow": 1 s, "stuck": 60 s)."""
+    """Worker hook: the run's first save after this is held. "slow" is held until the worker has heard the stop
+    (its stop-watcher thread ends once the manager's stop came), then says so (<name>.stop-heard) and saves;
+    "stuck" never goes on, as a save stuck on a dead disk (the manager must kill it)."""
     run, save = trainer.run, trainer.run.save_checkpoint
     calls = []
 
-    def slowly(state):
+    def held(state):
         if not calls:
             calls.append(1)
             (run.root / f"{run.name}.saving").touch()
-            time.sleep(600 if run.name == "stuck" else 1)
+            if run.name == "stuck":
+                threading.Event().wait()
+            wait_until(lambda: not any(thread.name == "stop-watcher" for thread in threading.enumerate()), 60)
+            (run.root / f"{run.name}.stop-heard").touch()
         save(state)
 
-    run.save_checkpoint = slowly
+    run.save_checkpoint = held
 
 
 def test_a_stop_during_a_save_saves_and_a_worker_stuck_in_a_save_is_killed_keeping_its_checkpoint(checkpoints, make_manager) -> None:
@@ -151,6 +157,7 @@ def test_a_stop_during_a_save_saves_and_a_worker_stuck_in_a_save_is_killed_keepi
     wait_until(lambda: (checkpoints / "slow.saving").exists() and (checkpoints / "stuck.saving").exists(), timeout=WAIT)
     assert manager.stop("slow", checkpoints) and manager.stop("stuck", checkpoints)
     assert manager.wait(slow, WAIT).state == "stopped"
+    assert (checkpoints / "slow.stop-heard").exists()  # the stop reached the worker while it was saving
     saved = RunDir("slow", checkpoints).load_checkpoint()
     info = RunDir("slow", checkpoints).read_info()
     assert saved["global_step"] == info["summary"]["steps"] == len(slow.history.loss_d) >= 4
@@ -345,15 +352,59 @@ def test_the_limit_comes_from_the_environment_and_bad_values_are_refused(monkeyp
             JobManager()
 
 
+HOLD_THE_LOCK = """
+import sys
+from gan_core.runs.checkpoints import RunDir
+
+with RunDir(sys.argv[1], sys.argv[2]).training_lock():
+    print("held", flush=True)
+    sys.stdin.read()  # until the test closes the pipe or kills this process
+"""
+
+
+def test_a_run_another_process_trains_is_refused_until_that_process_dies(checkpoints, make_manager,
+                                                                         measured_run) -> None:
+    """Another server (or a CLI) on the same checkpoints folder holds the run's train.lock: this one's manager
+    refuses to start it again, to resume it or to delete it, with the one-line reason; the OS frees the lock when
+    that process dies (SIGKILL included) and the run is this server's to use again."""
+    copy_run(measured_run, checkpoints, "held")
+    other = subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, "held", str(checkpoints)], cwd=ROOT,
+                             env=cli_env(checkpoints), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout.readline().strip() == "held"
+        manager, run = make_manager(), RunDir("held", checkpoints)
+        with pytest.raises(RunNameError, match="a run named 'held' already exists; choose another name"):
+            manager.submit(tiny(2), "held", checkpoints)
+        with pytest.raises(CheckpointError, match="run 'held' is being trained by another process; stop it first"):
+            manager.submit_resume("held", 3, checkpoints)
+        with pytest.raises(CheckpointError, match="run 'held' is training right now; stop it before deleting it"):
+            manager.delete("held", checkpoints)
+        assert run.exists() and not manager.active_names(checkpoints)  # nothing lost, nothing queued
+        with pytest.raises(CheckpointError, match="another process"):
+            with run.training_lock(wait=0.1):
+                pass
+    finally:
+        other.kill()
+        other.wait(60)
+    with run.training_lock(wait=0):  # the lock died with its process
+        pass
+    manager.delete("held", checkpoints)
+    assert not run.path.exists()
+
+
 def test_the_app_leaves_a_core_free_for_the_pages_unless_told_otherwise(monkeypatch) -> None:
-    from gan_core.devices import cpu_cores
+    from gan_core.jobs import manager
     from gan_core.jobs.manager import leave_a_core_free, torch_threads
 
     before = torch.get_num_threads()
     try:
         monkeypatch.delenv("GAN_LAB_TORCH_THREADS", raising=False)
-        assert leave_a_core_free() == max(1, cpu_cores() - 1) == torch.get_num_threads()
-        assert torch_threads("cpu", 1) == max(1, cpu_cores() - 1)
+        # cores: the server's threads; a CPU job's alone, of two; a GPU job's of two (there no core is left free)
+        for cores, *threads in ((1, 1, 1, 1, 1), (2, 1, 1, 1, 1), (8, 7, 7, 3, 4)):
+            monkeypatch.setattr(manager, "cpu_cores", lambda: cores)
+            assert [leave_a_core_free(), torch_threads("cpu", 1), torch_threads("cpu", 2), torch_threads("cuda", 2)] \
+                == threads
+            assert torch.get_num_threads() == threads[0]
         monkeypatch.setenv("GAN_LAB_TORCH_THREADS", "3")
         assert leave_a_core_free() == 3 == torch.get_num_threads() == torch_threads("cpu", 1)
     finally:

@@ -20,7 +20,7 @@ from gan_core.runs.checkpoints import CHECKPOINTS_ENV, RunDir
 from ui.i18n import STRINGS
 from ui.people import PASSWORD_ENV
 
-from .conftest import copy_run, wait_until
+from .helpers import copy_run, wait_until
 from .test_app import APP, ROOT, TRAINING_TIMEOUT, job_manager  # noqa: F401 - job_manager: fixture
 from .visible_text import foreign_words, visible_texts
 

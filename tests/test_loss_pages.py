@@ -10,9 +10,10 @@ import pytest
 from gan_core.eval import what_goes_wrong
 from gan_core.runs.checkpoints import RunDir
 from gan_core.config import TrainConfig
+from gan_core.data import ImageDataset
 from gan_core.trainer import Trainer
 
-from .test_app import TRAINING_TIMEOUT, figures, job_manager, jobs, open_app, text, texts  # noqa: F401  (job_manager, jobs: fixtures)
+from .test_app import TRAINING_TIMEOUT, figures, job_manager, jobs, open_app, start, text, texts  # noqa: F401  (job_manager, jobs: fixtures)
 
 
 def trace_names(at) -> set[str]:
@@ -28,11 +29,7 @@ def test_train_page_starts_a_run_with_a_non_default_loss_and_labels_its_curves(c
     assert at.text_input(key="keep_train_d_steps").value == "5"  # WGAN-GP brings 5 critic steps
     assert at.text_input(key="keep_train_epochs").value == "1"  # and leaves the user's other settings alone
     assert any(text("lv_about_wgan-gp", "en") in caption for caption in texts(at, "caption"))  # the loss explained
-    at.text_input(key="keep_train_r1").set_value("1")
-    at.text_input(key="keep_train_batch_size").set_value("500")
-    at.text_input(key="keep_train_name").set_value("critic").run()
-    at.button(key="train_start").click().run()
-    assert not at.exception
+    start(at, "critic", r1="1", batch_size="500")
 
     job = jobs.job("critic", checkpoints)
     assert (job.config.loss, job.config.r1, job.config.d_steps) == ("wgan-gp", 1.0, 5)
@@ -83,3 +80,32 @@ def test_the_theory_page_shows_the_three_failures_from_the_shipped_recording(che
     assert min(collapsed["classes_covered"][-3:]) < min(healthy["classes_covered"][-3:])
     d_wins = shipped["d_wins"]
     assert d_wins["d_real"][-1] > 0.9 and d_wins["d_fake"][-1] < 0.1 and d_wins["loss_g"][-1] > d_wins["loss_g"][0]
+
+
+def test_recording_the_three_failures_keeps_every_number_the_page_draws(tmp_path: Path, small_mnist,
+                                                                        monkeypatch) -> None:
+    """what_goes_wrong.record, tiny: 3 steps per curve and one epoch of 2 steps per collapse run on 128 digits (the
+    shipped recording trains for minutes); what it returns is saved, loaded back and has what the Theory page reads."""
+    digits = ImageDataset(small_mnist.name, small_mnist.images[:128], small_mnist.labels[:128])
+    monkeypatch.setattr(what_goes_wrong, "load_dataset", lambda name: digits)
+    monkeypatch.setattr(what_goes_wrong, "SATURATION_STEPS", 3)
+    monkeypatch.setattr(what_goes_wrong, "D_WINS_STEPS", 3)
+    monkeypatch.setattr(what_goes_wrong, "COLLAPSE", {name: {**recipe, "epochs": 1, "batch_size": 64}
+                                                      for name, recipe in what_goes_wrong.COLLAPSE.items()})
+    said: list[str] = []
+    result = what_goes_wrong.record(n=100, log=said.append)
+    assert len(said) == 3 and result["format"] == what_goes_wrong.FORMAT
+    minimax, ns = result["saturation"]["minimax"], result["saturation"]["ns"]
+    assert (minimax["settings"]["loss"], ns["settings"]["loss"]) == ("minimax", "ns")
+    assert {k: v for k, v in minimax["settings"].items() if k != "loss"} == \
+        {k: v for k, v in ns["settings"].items() if k != "loss"}  # the same run but for the loss: a fair comparison
+    for curve in (minimax, ns, result["d_wins"]):
+        assert all(len(curve[column]) == 3 for column in ("loss_d", "loss_g", "d_real", "d_fake", "grad_g"))
+    assert minimax["grad_g"] != ns["grad_g"]
+    assert result["d_wins"]["settings"]["lr_d"] == 100 * result["d_wins"]["settings"]["lr_g"]  # D learns faster
+    for run in result["collapse"].values():
+        assert run["epochs"] == [1] and len(run["class_histogram"][0]) == 10
+        assert sum(run["class_histogram"][0]) == pytest.approx(1, abs=1e-3)
+        assert what_goes_wrong.samples(run).shape == (what_goes_wrong.SAMPLES_KEPT, 28, 28)
+    path = what_goes_wrong.save(result, tmp_path / "what-goes-wrong.json")
+    assert what_goes_wrong.load(path) == result

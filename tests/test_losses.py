@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 
 import pytest
 import torch
@@ -17,7 +15,7 @@ from gan_core.data import ImageDataset
 from gan_core.losses import GP_WEIGHT, LOSSES, build_objective, equilibrium
 from gan_core.trainer import History, Trainer
 
-from .conftest import ROOT, cli_env
+from .helpers import gan
 from .test_trainer import assert_same_run, weights
 
 REAL = torch.tensor([2.0, -1.0, 0.5])  # hand-made discriminator outputs
@@ -134,8 +132,15 @@ def test_every_loss_trains_every_model(few_digits: ImageDataset, model: str, nam
     config = TrainConfig.for_model(model, loss=name, epochs=2, batch_size=16, latent_dim=8, device="cpu",
                                    r1=1.0 if name == "lsgan" else None)
     trainer = Trainer(config, data=few_digits)
+    start_g, start_d = dict(trainer.generator.named_parameters()), dict(trainer.discriminator.named_parameters())
+    start_g, start_d = ({k: v.detach().clone() for k, v in start.items()} for start in (start_g, start_d))
     trainer.on_step.append(lambda p: trainer.request_stop() if p.global_step == 2 else None)
     assert trainer.train() == "stopped"
+    # the loss's gradients reach every weight matrix of both players (a detached term or a skipped step leaves some
+    # as they were); biases aside: D's last one gets no gradient from a loss linear in D's output (WGAN, hinge)
+    for start, model_ in ((start_g, trainer.generator), (start_d, trainer.discriminator)):
+        unchanged = [k for k, v in model_.named_parameters() if v.dim() > 1 and torch.equal(v.detach(), start[k])]
+        assert not unchanged, f"{name}/{model}: {unchanged} did not learn"
     history = trainer.history
     assert len(history.grad_g) == len(history.loss_d) == 2
     assert all(math.isfinite(v) for v in history.loss_d + history.loss_g + history.grad_g)
@@ -173,11 +178,6 @@ def test_a_history_saved_before_the_gradient_norm_existed_loads() -> None:
     assert len(loaded.grad_g) == 2 and all(math.isnan(v) for v in loaded.grad_g)
 
 
-def gan(root, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gan_core", *args], cwd=ROOT, env=cli_env(root),
-                          capture_output=True, text=True, timeout=120)
-
-
 @pytest.mark.parametrize("args, expected", [
     (["--loss", "nonsense"], "unknown loss 'nonsense'; choose one of minimax, ns, lsgan, hinge, wgan-gp"),
     (["--r1", "-1"], "r1 (the R1 penalty's weight) must be from 0 to 1000"),
@@ -204,9 +204,23 @@ def test_the_cli_trains_with_a_loss_and_r1_and_records_them(checkpoints) -> None
     assert changed.returncode == 2 and "loss cannot change when resuming" in changed.stderr
 
 
+class HalfSquaredNorm(nn.Module):
+    """D(x) = ‖x‖²/2 per point: its gradient at x is x itself, so the penalty's norm is the point's distance to 0."""
+
+    def forward(self, points: torch.Tensor) -> torch.Tensor:
+        return 0.5 * points.pow(2).sum(1, keepdim=True)
+
+
 def test_the_gradient_penalty_mixes_2d_points_too() -> None:
-    """WGAN-GP on points in the plane (the 2D lab): one mixing share per point, shaped (N, 1), not (N, 1, 1, 1)."""
-    critic = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
+    """WGAN-GP on points in the plane (the 2D lab): one mixing share per point, shaped (N, 1), not (N, 1, 1, 1)
+    (which would broadcast every point against every other and give a gradient N times too long)."""
+    gp = LOSSES["wgan-gp"].build()
     real, fake = torch.randn(16, 2), torch.randn(16, 2)
-    penalty = LOSSES["wgan-gp"].build().penalty(critic, real, fake, torch.Generator().manual_seed(0))
-    assert penalty.dim() == 0 and torch.isfinite(penalty) and penalty > 0
+    for weight, expected in (((0.6, 0.8), 0.0), ((3.0, 4.0), GP_WEIGHT * (5 - 1) ** 2)):  # ‖∇D‖ = ‖w‖ everywhere
+        critic = nn.Linear(2, 1, bias=False)
+        critic.weight.data = torch.tensor([weight])
+        penalty = gp.penalty(critic, real, fake, torch.Generator().manual_seed(0))
+        assert penalty.dim() == 0 and penalty.item() == pytest.approx(expected, abs=1e-5)
+    points = torch.tensor([[3.0, 4.0], [0.0, 2.0]])  # real = fake: every interpolate is the point itself
+    penalty = gp.penalty(HalfSquaredNorm(), points, points, torch.Generator().manual_seed(0))
+    assert penalty.item() == pytest.approx(GP_WEIGHT * ((5 - 1) ** 2 + (2 - 1) ** 2) / 2)

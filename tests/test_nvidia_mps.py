@@ -15,7 +15,7 @@ import pytest
 from gan_core.devices import MPS_PIPE_ENV, nvidia_mps_running
 from gan_core.jobs.executors import Placement
 
-from .conftest import wait_until
+from .helpers import wait_until
 from .test_app import job_manager, open_app, text  # noqa: F401 - job_manager: the app's manager of each test
 
 

@@ -23,7 +23,7 @@ from gan_core.sampling import load_generator
 from gan_core.trainer import Trainer
 from ui.people import PASSWORD_ENV
 
-from .conftest import ROOT
+from .helpers import ROOT
 from .test_app import measured, open_app, text, texts
 
 SHIPPED = ("pretrained-cgan", "pretrained-sngan")

@@ -3,30 +3,38 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
 from ui import turns
 
+from .helpers import wait_until
+
 
 def test_at_most_turns_page_runs_at_once_and_a_page_drawing_its_fragment_does_not_wait_for_itself():
-    inside, most, lock = 0, 0, threading.Lock()
+    """Three times as many page runs as places arrive; the first ones stay inside until the test has seen every run
+    arrive and the places filled, so a semaphore that let more in would show it, with no timing involved."""
+    inside, most, arrived, lock = 0, 0, 0, threading.Lock()
+    let_go = threading.Event()
 
     def page_run() -> None:
-        nonlocal inside, most
+        nonlocal inside, most, arrived
+        with lock:
+            arrived += 1
         with turns.taking_turns():
             with lock:
                 inside += 1
                 most = max(most, inside)
             with turns.taking_turns():  # a fragment drawn inline by its page: no second place, no deadlock
-                time.sleep(0.05)
+                assert let_go.wait(10)
             with lock:
                 inside -= 1
 
     threads = [threading.Thread(target=page_run) for _ in range(3 * turns.TURNS)]
     for thread in threads:
         thread.start()
+    wait_until(lambda: arrived == len(threads) and inside >= turns.TURNS, timeout=10)
+    let_go.set()
     for thread in threads:
         thread.join(10)
     assert not any(thread.is_alive() for thread in threads)

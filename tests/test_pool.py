@@ -24,7 +24,7 @@ from gan_core.jobs.manager import JobManager
 from gan_core.jobs.pool import WARM_WORKERS_ENV, configured_warm_workers
 from gan_core.runs.checkpoints import RunDir
 
-from .conftest import ROOT, wait_until
+from .helpers import ROOT, wait_until
 
 WAIT = 600  # seconds for a worker to import torch and warm up on a busy shared machine
 

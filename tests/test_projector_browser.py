@@ -3,19 +3,15 @@ to look at from across a room (issue 10, item 3): tests/artifacts/projector-*.pn
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
 from ui.i18n import STRINGS
 
-from .test_browser import ARTIFACTS, CHROMIUM_ARGS, COUNT_RUNS, ROOT, after, find_chromium, free_port, missing, settle
+from .test_browser import ARTIFACTS, COUNT_RUNS, ROOT, after, browser, serve, settle  # noqa: F401 - browser: fixture
 from .test_train_page_browser import MEASURE
 
 
@@ -27,40 +23,20 @@ GRID_IS_LARGE = """() => {
 
 
 @pytest.fixture(scope="module")
-def shipped_server(tmp_path_factory: pytest.TempPathFactory):
+def shipped_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app over a copy of the shipped run; `serve` fails the tests when it never answers."""
     root = tmp_path_factory.mktemp("projector-checkpoints")
     shutil.copytree(ROOT / "checkpoints" / "pretrained-sngan", root / "pretrained-sngan")
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                                "--server.address", "127.0.0.1", "--server.headless", "true"],
-                               cwd=ROOT, env={**os.environ, "GAN_LAB_CHECKPOINTS": str(root)},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(60)
+    yield from serve(root, tmp_path_factory.mktemp("projector-log"))
 
 
-def test_losses_and_compare_at_1280x720(shipped_server: str) -> None:
-    chromium = find_chromium()
-    if chromium is None:
-        missing("Debian's chromium is not installed")
+def test_losses_and_compare_at_1280x720(shipped_server: str, browser) -> None:  # noqa: F811 - a fixture
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 720})
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
         for language in ("ru", "en"):
             page.goto(f"{shipped_server}/losses?lang={language}")
             settle(page)
@@ -85,16 +61,14 @@ def test_losses_and_compare_at_1280x720(shipped_server: str) -> None:
             picker = page.locator('[data-testid="stSelectbox"]').first
             (text, needed, available), = page.evaluate(MEASURE, [picker.element_handle(), []])
             assert needed <= available, f"{text!r} needs {needed:.0f} px, has {available:.0f}"
-        browser.close()
+    finally:
+        context.close()
 
 
-def test_import_on_the_runs_page_adds_a_run_or_says_in_one_line_why_not(shipped_server: str, tmp_path: Path) -> None:
+def test_import_on_the_runs_page_adds_a_run_or_says_in_one_line_why_not(shipped_server: str, browser,  # noqa: F811
+                                                                         tmp_path: Path) -> None:
     """Item 6 in the browser (AppTest cannot upload files): a good archive becomes a run, a cut one does not."""
-    chromium = find_chromium()
-    if chromium is None:
-        missing("Debian's chromium is not installed")
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    from playwright.sync_api import sync_playwright
 
     from gan_core.runs.checkpoints import run_archive
 
@@ -102,9 +76,8 @@ def test_import_on_the_runs_page_adds_a_run_or_says_in_one_line_why_not(shipped_
     whole.write_bytes(run_archive("pretrained-sngan", ROOT / "checkpoints"))
     cut = tmp_path / "cut.zip"
     cut.write_bytes(whole.read_bytes()[:100_000])
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
         context.add_init_script(COUNT_RUNS)  # after() waits for the script run an action started, not just any quiet moment
         page = context.new_page()
         page.goto(f"{shipped_server}/runs?lang=ru")
@@ -130,4 +103,5 @@ def test_import_on_the_runs_page_adds_a_run_or_says_in_one_line_why_not(shipped_
         success = success.first.inner_text()
         assert "copy-1" in success and "100 эпох" in success
         page.screenshot(path=str(ARTIFACTS / "runs-import-ru.png"))
-        browser.close()
+    finally:
+        context.close()

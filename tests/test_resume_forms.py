@@ -16,15 +16,21 @@ def under(at, key: str) -> list[str]:
     return texts(column_with(at, "text_input", key), "error")
 
 
+def refuses_too_few_epochs(at, form: str, epochs: str, language: str) -> None:
+    """The run "tiny" has trained 2 epochs: its resume (or copy) form, offered at once, says under the epochs box
+    that a total below 3 is out of range and disables its button."""
+    button, box = f"train_{form}_tiny", f"train_{form}_epochs_tiny"
+    assert not at.button(key=button).disabled
+    at.text_input(key=box).set_value(epochs).run()
+    assert under(at, box) == [text("settings_err_out_of_range", language, value=epochs,
+                                   range=text("settings_range_whole", language, low="3", high="100000"))]
+    assert at.button(key=button).disabled
+
+
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_resume_form_says_what_is_out_of_range_and_waits(with_run, language) -> None:
     at = open_app("train", language)  # opens on the one run, "tiny": 2 epochs, finished
-    assert not at.button(key="train_resume_tiny").disabled
-    at.text_input(key="train_resume_epochs_tiny").set_value("2").run()
-    assert under(at, "train_resume_epochs_tiny") == [
-        text("settings_err_out_of_range", language, value="2",
-             range=text("settings_range_whole", language, low="3", high="100000"))]
-    assert at.button(key="train_resume_tiny").disabled
+    refuses_too_few_epochs(at, "resume", "2", language)
     at.text_input(key="train_resume_epochs_tiny").set_value("4")
     at.text_input(key="train_resume_lr_g_tiny").set_value("5").run()
     assert under(at, "train_resume_lr_g_tiny") == [
@@ -51,12 +57,7 @@ def test_resume_trains_what_the_fields_show(with_run, job_manager) -> None:
 def test_copy_and_resume_form_checks_its_name_and_epochs(with_run, language) -> None:
     RunDir("tiny", with_run).update_info(shipped=True)  # a shipped run is resumed as a copy
     at = open_app("train", language)
-    assert not at.button(key="train_copy_tiny").disabled
-    at.text_input(key="train_copy_epochs_tiny").set_value("1").run()
-    assert under(at, "train_copy_epochs_tiny") == [
-        text("settings_err_out_of_range", language, value="1",
-             range=text("settings_range_whole", language, low="3", high="100000"))]
-    assert at.button(key="train_copy_tiny").disabled
+    refuses_too_few_epochs(at, "copy", "1", language)
     at.text_input(key="train_copy_epochs_tiny").set_value("3")
     at.text_input(key="train_copy_name_tiny").set_value("tiny").run()
     assert texts(at, "error") == [text("err_name_taken", language, name="tiny")]

@@ -11,7 +11,7 @@ from gan_core.eval.metrics import evaluate_images
 from gan_core.sampling import load_generator
 from gan_core.trainer import MAX_SNAPSHOTS
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 SHIPPED_ROOT = ROOT / "checkpoints"
 SHIPPED = [run.name for run in list_runs(SHIPPED_ROOT) if run.shipped]

@@ -22,7 +22,7 @@ from gan_core.toy2d.lab import shown
 from gan_core.toy2d.metrics import binned_divergences, manifold_distance, mode_metrics
 from gan_core.toy2d.targets import RING_STD
 
-from .conftest import ROOT, cli_env
+from .helpers import ROOT, cli_env, parameters, same
 
 TINY = Toy2DConfig(width=16, layers=1, batch_size=32)
 
@@ -35,14 +35,6 @@ def one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
-
-
-def parameters(network: torch.nn.Module) -> list[torch.Tensor]:
-    return [p.detach().clone() for p in network.parameters()]
-
-
-def same(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
-    return all(torch.equal(x, y) for x, y in zip(a, b))
 
 
 # --- the numbers on hand-made point sets -------------------------------------------------------------------

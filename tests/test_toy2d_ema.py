@@ -20,7 +20,7 @@ from gan_core.errors import CheckpointError, ConfigError
 from gan_core.toy2d import DISTRIBUTION_DEFAULTS, Toy2DConfig, Toy2DLab, preset_config
 from ui.i18n import STRINGS
 
-from .conftest import ROOT, cli_env
+from .helpers import ROOT, cli_env, parameters, same
 from .test_toy2d import one_thread  # noqa: F401 - autouse: the lab on one thread, as the app runs it
 from .test_toy2d_page import LAB, open_lab, press
 
@@ -28,20 +28,12 @@ TINY = Toy2DConfig(width=16, layers=1, batch_size=32)
 AVERAGED = replace(TINY, g_ema=0.9)
 
 
-def weights(network: torch.nn.Module) -> list[torch.Tensor]:
-    return [p.detach().clone() for p in network.parameters()]
-
-
-def same(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
-    return len(a) == len(b) and all(torch.equal(x, y) for x, y in zip(a, b))
-
-
 def test_the_average_never_changes_training_and_off_shows_the_live_g() -> None:
     plain, averaged = Toy2DLab(TINY), Toy2DLab(AVERAGED)
     plain.train(rounds=5)
     averaged.train(rounds=5)
     # the live G, D and the lab's generator are the same bit for bit: the average only watches
-    assert same(weights(plain.G), weights(averaged.G)) and same(weights(plain.D), weights(averaged.D))
+    assert same(parameters(plain.G), parameters(averaged.G)) and same(parameters(plain.D), parameters(averaged.D))
     assert torch.equal(plain.rng.get_state(), averaged.rng.get_state())
     assert plain.G_ema is None and plain.shown_G is plain.G  # off: the lab as it was
     with torch.no_grad():
@@ -56,13 +48,13 @@ def test_the_average_never_changes_training_and_off_shows_the_live_g() -> None:
 def test_a_d_step_leaves_g_and_its_average_bit_identical_and_a_g_step_moves_the_average_toward_g() -> None:
     lab = Toy2DLab(AVERAGED)
     lab.train(rounds=2)
-    g, average = weights(lab.G), weights(lab.G_ema)
+    g, average = parameters(lab.G), parameters(lab.G_ema)
     lab.step_d()
-    assert same(weights(lab.G), g) and same(weights(lab.G_ema), average)
+    assert same(parameters(lab.G), g) and same(parameters(lab.G_ema), average)
     lab.step_g()
     decay = min(0.9, (1 + lab.g_updates) / (10 + lab.g_updates))  # a short warm-up, then the decay
     expected = [a.lerp(live, 1 - decay) for a, live in zip(average, lab.G.parameters())]
-    assert same(weights(lab.G_ema), expected) and not same(weights(lab.G_ema), average)
+    assert same(parameters(lab.G_ema), expected) and not same(parameters(lab.G_ema), average)
     assert all(not p.requires_grad for p in lab.G_ema.parameters())
 
 
@@ -78,7 +70,7 @@ def test_turning_the_average_on_mid_run_starts_it_from_the_g_of_now_and_off_drop
     lab = Toy2DLab(TINY)
     lab.train(rounds=2)
     assert lab.adjust(replace(TINY, g_ema=0.99)) and lab.g_updates == 2  # a live setting: no restart
-    assert same(weights(lab.G_ema), weights(lab.G))
+    assert same(parameters(lab.G_ema), parameters(lab.G))
     assert lab.adjust(TINY) and lab.G_ema is None
     with pytest.raises(ConfigError, match="g-ema must be a number from 0 to 0.9999"):
         Toy2DConfig(g_ema=1.0).validate()
@@ -89,7 +81,7 @@ def test_save_and_load_keep_the_average_and_a_file_without_it_is_damaged() -> No
     lab.train(rounds=3)
     loaded = Toy2DLab.from_bytes(lab.to_bytes())
     assert loaded.config == lab.config
-    assert same(weights(loaded.G_ema), weights(lab.G_ema)) and same(weights(loaded.G), weights(lab.G))
+    assert same(parameters(loaded.G_ema), parameters(lab.G_ema)) and same(parameters(loaded.G), parameters(lab.G))
     assert np.array_equal(loaded.samples(), lab.samples())
     state = torch.load(io.BytesIO(lab.to_bytes()), weights_only=True)
     del state["G_ema"]
@@ -128,11 +120,11 @@ def test_the_page_reads_the_average_from_the_url_says_what_the_plane_shows_and_s
     shown = STRINGS["toy2d_ema_shown"]["en"].format(decay="0.99")
     assert any(caption.value == shown for caption in at.caption)
     press(at, "toy2d_step")
-    g, average = weights(lab.G), weights(lab.G_ema)
+    g, average = parameters(lab.G), parameters(lab.G_ema)
     press(at, "toy2d_step_d")
-    assert same(weights(lab.G), g) and same(weights(lab.G_ema), average), "a D-only step changed G or its average"
+    assert same(parameters(lab.G), g) and same(parameters(lab.G_ema), average), "a D-only step changed G or its average"
     press(at, "toy2d_step_g")
-    assert not same(weights(lab.G), g) and not same(weights(lab.G_ema), average)
+    assert not same(parameters(lab.G), g) and not same(parameters(lab.G_ema), average)
     at.select_slider(key="keep_toy2d_g_ema").set_value(0.0).run()
     assert at.query_params["ema"] == "0" and at.session_state[LAB] is lab and lab.G_ema is None
     assert not any(caption.value == shown for caption in at.caption)

@@ -11,6 +11,7 @@ import torch
 from gan_core.errors import ConfigError
 from gan_core.toy2d import DISTRIBUTION_DEFAULTS, Toy2DConfig, Toy2DLab, preset_config
 
+from .helpers import same
 from .test_toy2d import one_thread  # noqa: F401 - autouse: the lab on one thread, as the app runs it
 from .test_toy2d_page import LAB, open_lab, press
 
@@ -20,10 +21,6 @@ NOISY = replace(TINY, instance_noise=0.2, instance_noise_rounds=4)
 
 def weights(lab: Toy2DLab) -> list[torch.Tensor]:
     return [p.detach().clone() for p in [*lab.G.parameters(), *lab.D.parameters()]]
-
-
-def same(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
-    return all(torch.equal(x, y) for x, y in zip(a, b))
 
 
 class PlainStep(Toy2DLab):

@@ -17,6 +17,7 @@ from ui.i18n import STRINGS
 from ui import toy2d_figure
 from ui.toy2d_figure import _thinned, advance, canvas_figure, frame_scenes
 
+from .helpers import same
 from .test_app import APP
 from .test_toy2d import one_thread  # noqa: F401 - autouse: the lab on one thread, as the app runs it
 
@@ -36,10 +37,6 @@ def open_lab(language: str = "en", small: bool = True, **query: str) -> AppTest:
 
 def weights(network: torch.nn.Module) -> list[torch.Tensor]:
     return [p.detach().clone() for p in network.parameters()]
-
-
-def same(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
-    return all(torch.equal(x, y) for x, y in zip(a, b))
 
 
 def press(at: AppTest, key: str) -> AppTest:

@@ -8,8 +8,11 @@ import torch
 from gan_core.runs.checkpoints import RunDir
 from gan_core.config import TrainConfig
 from gan_core.errors import ConfigError, RunNameError
+from gan_core.models import MODELS
 from gan_core.sampling import load_generator
 from gan_core.trainer import Trainer
+
+from .helpers import parameters, same
 
 
 def tiny(model: str = "mlp", **changes) -> TrainConfig:
@@ -185,3 +188,23 @@ def test_snapshots_are_thinned_evenly_past_the_limit(checkpoints) -> None:
     assert run.snapshot_epochs() == list(range(1, 12))
     run.thin_snapshots(10)
     assert run.snapshot_epochs() == [1, 3, 5, 7, 9, 11]  # the first and the newest stay, the rest evenly spread
+
+
+@pytest.mark.parametrize("model", list(MODELS))
+def test_the_d_step_moves_only_d_and_the_g_step_only_g_leaving_d_trainable(small_mnist, model) -> None:
+    """What the D step and the G step teach: each player learns in its own step only (D's gradient never
+    reaches G through the fakes; G's step holds D fixed and gives it back trainable)."""
+    trainer = Trainer(tiny(model, batch_size=16), data=small_mnist)
+    real, labels = small_mnist.images[:16], small_mnist.labels[:16]
+    trainer.generator_step(16, labels)  # first, so that G holds gradients a wrong D step could apply or add to
+    g, d = parameters(trainer.generator), parameters(trainer.discriminator)
+    g_grads = [p.grad.clone() for p in trainer.generator.parameters()]
+    trainer.discriminator_step(real, labels)
+    assert same(parameters(trainer.generator), g) and not same(parameters(trainer.discriminator), d)
+    assert same([p.grad for p in trainer.generator.parameters()], g_grads)  # the fakes were detached
+    g, d = parameters(trainer.generator), parameters(trainer.discriminator)
+    d_grads = [p.grad.clone() for p in trainer.discriminator.parameters()]
+    trainer.generator_step(16, labels)
+    assert same(parameters(trainer.discriminator), d) and not same(parameters(trainer.generator), g)
+    assert same([p.grad for p in trainer.discriminator.parameters()], d_grads)  # D was held: nothing added to them
+    assert all(p.requires_grad for p in trainer.discriminator.parameters())  # and it trains again at its next step

@@ -6,6 +6,7 @@ import contextlib
 from pathlib import Path
 
 from gan_core.runs.result_cache import CACHE_FOLDER
+from ui.nav import PAGES
 
 from .test_browser import serve
 
@@ -21,5 +22,5 @@ def test_the_server_answers_only_after_measuring_compares_opening_numbers_and_op
         measured = list((root / CACHE_FOLDER / "compare").glob("*.json"))
         assert measured, "the server answered before the warm-up measured Compare's opening numbers"
     server_log = (log / "streamlit.log").read_text(errors="replace")
-    assert "GAN Lab is ready" in server_log
+    assert "GAN Lab is ready" in server_log and f"; {len(PAGES)} pages opened)" in server_log, server_log[-3000:]
     assert "warming up:" not in server_log, server_log[-3000:]  # every page opened without an error during it

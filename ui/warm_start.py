@@ -27,8 +27,9 @@ async def warm_start(app: Any) -> AsyncIterator[None]:
     """app.py's `st.App` lifespan: warm up (the heavy work in a thread, so Streamlit's loop goes on), then serve."""
     started = time.perf_counter()
     await asyncio.to_thread(_fill_caches)
-    await _visit_every_page()
-    print(f"  GAN Lab is ready (warmed up in {time.perf_counter() - started:.0f} s).", file=sys.stderr, flush=True)
+    opened = await _visit_every_page()
+    print(f"  GAN Lab is ready (warmed up in {time.perf_counter() - started:.0f} s; {opened} pages opened).",
+          file=sys.stderr, flush=True)
     _open_browser()
     yield
 
@@ -104,8 +105,9 @@ class _Visitor:
                 self.errors.append(f"{element.exception.type}: {element.exception.message}".strip())
 
 
-async def _visit_every_page() -> None:
-    """Open each page once, in the lecture's order, as a browser's first visit to its address does."""
+async def _visit_every_page() -> int:
+    """Open each page once, in the lecture's order, as a browser's first visit to its address does; returns how
+    many pages finished their first run."""
     from streamlit import runtime
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -116,6 +118,7 @@ async def _visit_every_page() -> None:
     server = runtime.get_instance()
     visitor = _Visitor()
     session = server.connect_session(client=visitor, user_info={})
+    opened = 0
     try:
         for spec in PAGES:
             message = BackMsg()
@@ -129,8 +132,10 @@ async def _visit_every_page() -> None:
             except asyncio.TimeoutError:
                 _log.warning("warming up: the %s page took over %.0f s; its first visitor finishes it", spec.id,
                              PAGE_SECONDS)
-                return
+                return opened
+            opened += 1
         for error in visitor.errors:
             _log.warning("warming up: a page showed %s", error)
+        return opened
     finally:
         server.close_session(session)
