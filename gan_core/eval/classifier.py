@@ -191,51 +191,53 @@ def train_classifier(
     only used to measure the finished model, never to choose anything during training.
     `on_epoch(epoch, mean_loss, held_out_accuracy)` is called after each epoch.
     """
-    split = digit_split()
-    torch.manual_seed(settings.seed)  # weight init and dropout
-    rng = torch.Generator().manual_seed(settings.seed + 1)  # shuffles and augmentation
-    model = DigitClassifier()
-    optimizer = torch.optim.AdamW(model.parameters(), lr=settings.lr, weight_decay=settings.weight_decay)
-    steps_per_epoch = math.ceil(len(split.train) / settings.batch_size)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, settings.lr, total_steps=settings.epochs * steps_per_epoch)
-    started = time.perf_counter()
-    model.train()
-    for epoch in range(1, settings.epochs + 1):
-        order = torch.randperm(len(split.train), generator=rng)
-        losses = []
-        for start in range(0, len(order), settings.batch_size):
-            batch = order[start:start + settings.batch_size]
-            images = augment(split.train.images[batch], settings, rng)
-            outliers = non_digits(split.train.images[batch], rng)
-            logits = model(torch.cat([images, outliers]))
-            digit_loss = F.cross_entropy(logits[:len(batch)], split.train.labels[batch])
-            dont_know_loss = -F.log_softmax(logits[len(batch):], dim=1).mean()  # cross-entropy to uniform
-            loss = digit_loss + settings.outlier_weight * dont_know_loss
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            losses.append(loss.item())
-        if on_epoch is not None:
-            on_epoch(epoch, sum(losses) / len(losses), accuracy(model, split.held_out)[0])
-    model.eval()
-    held_out_accuracy, per_class = accuracy(model, split.held_out)
-    report = {
-        "held_out_accuracy": held_out_accuracy,
-        "held_out_per_class_accuracy": per_class,
-        "train_accuracy": accuracy(model, split.train)[0],
-        "held_out_per_class": HELD_OUT_PER_CLASS,
-        "split_seed": SPLIT_SEED,
-        "settings": settings.__dict__.copy(),
-        "train_seconds": round(time.perf_counter() - started, 1),
-        "torch_threads": torch.get_num_threads(),
-        "trained_with": f"torch {torch.__version__}, python {platform.python_version()}, {platform.machine()}",
-        "created": now_iso(),
-    }
-    return model, report
+    # the seed sets weight init and dropout through torch's global generator: the caller's is restored after
+    with torch.random.fork_rng(devices=[]):
+        split = digit_split()
+        torch.manual_seed(settings.seed)
+        rng = torch.Generator().manual_seed(settings.seed + 1)  # shuffles and augmentation
+        model = DigitClassifier()
+        optimizer = torch.optim.AdamW(model.parameters(), lr=settings.lr, weight_decay=settings.weight_decay)
+        steps_per_epoch = math.ceil(len(split.train) / settings.batch_size)
+        schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, settings.lr, total_steps=settings.epochs * steps_per_epoch)
+        started = time.perf_counter()
+        model.train()
+        for epoch in range(1, settings.epochs + 1):
+            order = torch.randperm(len(split.train), generator=rng)
+            losses = []
+            for start in range(0, len(order), settings.batch_size):
+                batch = order[start:start + settings.batch_size]
+                images = augment(split.train.images[batch], settings, rng)
+                outliers = non_digits(split.train.images[batch], rng)
+                logits = model(torch.cat([images, outliers]))
+                digit_loss = F.cross_entropy(logits[:len(batch)], split.train.labels[batch])
+                dont_know_loss = -F.log_softmax(logits[len(batch):], dim=1).mean()  # cross-entropy to uniform
+                loss = digit_loss + settings.outlier_weight * dont_know_loss
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                schedule.step()
+                losses.append(loss.item())
+            if on_epoch is not None:
+                on_epoch(epoch, sum(losses) / len(losses), accuracy(model, split.held_out)[0])
+        model.eval()
+        held_out_accuracy, per_class = accuracy(model, split.held_out)
+        report = {
+            "held_out_accuracy": held_out_accuracy,
+            "held_out_per_class_accuracy": per_class,
+            "train_accuracy": accuracy(model, split.train)[0],
+            "held_out_per_class": HELD_OUT_PER_CLASS,
+            "split_seed": SPLIT_SEED,
+            "settings": settings.__dict__.copy(),
+            "train_seconds": round(time.perf_counter() - started, 1),
+            "torch_threads": torch.get_num_threads(),
+            "trained_with": f"torch {torch.__version__}, python {platform.python_version()}, {platform.machine()}",
+            "created": now_iso(),
+        }
+        return model, report
 
 
-# --- the shipped file -----------------------------------------------------------------------------
+    # --- the shipped file -----------------------------------------------------------------------------
 def save_classifier(model: DigitClassifier, report: dict[str, Any], path: Path = CLASSIFIER_PATH) -> None:
     """Write the classifier (weights and its report) atomically; later loads in this process see it."""
     save_tensor_file(Path(path), {
