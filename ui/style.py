@@ -55,6 +55,8 @@ DARK = """
 CHROME = {
     '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p': ("chrome_upload", "1rem"),
     '[data-testid="stFileUploaderDropzoneInstructions"] span': ("chrome_upload_limit", "0.875rem"),
+    '[data-testid="stTextInput"] [data-testid="InputInstructions"]': ("chrome_enter_to_apply", "0.75rem"),
+    '[data-testid="stTextArea"] [data-testid="InputInstructions"]': ("chrome_ctrl_enter_to_apply", "0.75rem"),
 }
 # A tooltip is drawn away from the button that opens it: it is found by an open button of that label (:has).
 TOOLTIPS = {"Fullscreen": "chrome_fullscreen", "Close fullscreen": "chrome_close_fullscreen",

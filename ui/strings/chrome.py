@@ -9,6 +9,8 @@ STRINGS = {
     "chrome_close_fullscreen": {"ru": "Выйти из полноэкранного режима", "en": "Close fullscreen"},
     "chrome_download_csv": {"ru": "Скачать как CSV", "en": "Download as CSV"},
     "chrome_search": {"ru": "Поиск", "en": "Search"},
+    "chrome_enter_to_apply": {"ru": "Enter — применить", "en": "Press Enter to apply"},
+    "chrome_ctrl_enter_to_apply": {"ru": "Ctrl+Enter — применить", "en": "Press Ctrl+Enter to apply"},
     "page_unknown": {"ru": "Страницы «{page}» в лаборатории нет — открыта главная. Все страницы — в меню слева.",
                      "en": "The lab has no page '{page}', so Home is open. Every page is in the menu on the left."},
 }
