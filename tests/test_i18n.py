@@ -25,6 +25,7 @@ from ui.board_rows import ORDERS as BOARD_ORDERS
 from gan_core.toy2d import DEMONSTRATIONS, DISTRIBUTIONS, NOISES, Toy2DConfig
 from ui.i18n import LANGUAGES, LECTURE_DIR, STRINGS
 from ui.nav import PAGES
+from ui.train_form import NUMBER_ROWS
 from ui.style import THEMES
 
 from .helpers import placeholders
@@ -87,6 +88,10 @@ FAMILIES = {
     "teacher_shipped_{}": list(SHIPPED_ON_BOARD),
     "teacher_csv_{}": list(RESULT_COLUMNS),
     "board_order_{}": list(BOARD_ORDERS),  # the class board's order picker (ui/board_cards.py)
+    "{}_title": ["latent", "progression"],  # pickers.generator_page: the pages that draw with a trained generator
+    "{}_intro": ["latent", "progression"],
+    # the Train form's number fields whose help is the plain help_<field> (the others say their default)
+    "help_{}": [name for row in NUMBER_ROWS for name in row if name not in ("lr_g", "lr_d", "beta1", "beta2")],
     # a saved setting's value as the Train form's option shows it (ui/settings_words.py)
     "{}_short_{}": [("model", m) for m in MODELS] + [("dataset", d) for d in DATASETS],
     "losses_axis_{}": list(X_AXES),
