@@ -500,8 +500,12 @@ def cmd_toy2d(args: argparse.Namespace) -> int:
     if save is not None and not save.parent.is_dir():
         raise GanLabError(f"cannot write {save}: the folder {save.parent} does not exist")
     make_target(config.distribution, points)  # bad custom points fail here, before any training
+    threads = torch.get_num_threads()
     torch.set_num_threads(1)  # a 2D step is far too small to split: more threads only wait for each other
-    lab, report = train_for(config, seconds=args.seconds, rounds=rounds, points=points, cpu_seconds=args.cpu_seconds)
+    try:
+        lab, report = train_for(config, seconds=args.seconds, rounds=rounds, points=points, cpu_seconds=args.cpu_seconds)
+    finally:
+        torch.set_num_threads(threads)  # as it was: `main()` may run inside another program (a test, a notebook)
     if save is not None:
         save.write_bytes(lab.to_bytes())
     if args.json:

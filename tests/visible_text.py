@@ -33,6 +33,8 @@ ALLOWED_LATIN = {
     "CPU", "GPU", "CUDA", "MPS", "TF32", "NVIDIA", "Apple", "CSV", "GIF", "PNG", "ZIP", "zip", "URL", "HTTP",
     # the language switch names each language in its own words
     "English",
+    # keys of the keyboard, as printed on them
+    "Enter", "Ctrl",
 }
 # Single letters, with an index or not, are the formulas' variables (G, D, z, x, z13...) and point names (A, B).
 SINGLE_LETTER = re.compile(r"^[A-Za-z]\d*$")

@@ -5,10 +5,10 @@ STRINGS = {
     "people_generated_prefix": {"ru": "ученик", "en": "student"},
     "people_name": {"ru": "Ваше имя", "en": "Your name"},
     "people_name_help": {"ru": "Его видят все: ваши запуски подписаны этим именем. Первый, кто взял имя, держит его: "
-                               "ключ хранится в адресе страницы (?student=…&key=…), так что перезагрузка, закладка и "
+                               "ключ хранится в адресе страницы (`?student=…&key=…`), так что перезагрузка, закладка и "
                                "вторая вкладка его сохраняют. Не делитесь этой ссылкой: кто её откроет, будет вами.",
                          "en": "Everyone sees it: your runs carry this name. Whoever takes a name first holds it: its "
-                               "key is kept in the page's address (?student=…&key=…), so a reload, a bookmark or a second "
+                               "key is kept in the page's address (`?student=…&key=…`), so a reload, a bookmark or a second "
                                "tab keeps it. Do not share that link: whoever opens it is you."},
     "people_single_user": {"ru": "Режим одного пользователя: пароль учителя не задан, поэтому здесь можно управлять "
                                  "всеми запусками.",

@@ -12,9 +12,9 @@ STRINGS = {
                                    "«.», «-» или «_». Пока вы — {me}; впишите своё имя в поле «Ваше имя».",
                              "en": "The link gives the name '{name}', which is not allowed: 1-32 letters, digits, "
                                    "spaces, '.', '-' or '_'. For now you are {me}; type your name under 'Your name'."},
-    "people_link_empty_name": {"ru": "В ссылке пустое имя (?student=). Пока вы — {me}; впишите своё имя в поле "
+    "people_link_empty_name": {"ru": "В ссылке пустое имя (`?student=`). Пока вы — {me}; впишите своё имя в поле "
                                      "«Ваше имя».",
-                               "en": "The link has an empty name (?student=). For now you are {me}; type your name "
+                               "en": "The link has an empty name (`?student=`). For now you are {me}; type your name "
                                      "under 'Your name'."},
     "people_link_no_name": {"ru": "В ссылке есть ключ, но нет имени: откройте ссылку целиком.",
                             "en": "The link has a key but no name: open the whole link."},
