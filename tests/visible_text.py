@@ -30,7 +30,9 @@ ALLOWED_LATIN = {
     # metrics and what they measure
     "FID", "KID", "KL", "JS", "JSD", "VEEGAN", "ln", "log", "exp", "max", "min", "argmax",
     # hardware, formats, files
-    "CPU", "GPU", "CUDA", "MPS", "TF32", "NVIDIA", "Apple", "CSV", "GIF", "PNG", "ZIP", "zip", "URL", "HTTP",
+    "CPU", "GPU", "CUDA", "MPS", "TF32", "NVIDIA", "Apple", "CSV", "GIF", "PNG", "ZIP", "zip", "URL", "HTTP", "QR",
+    # programs a teacher opens the class's results with
+    "Excel", "LibreOffice",
     # the language switch names each language in its own words
     "English",
     # keys of the keyboard, as printed on them
@@ -47,6 +49,7 @@ CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 FILE_NAME = re.compile(r"\b[\w.-]+\.(?:pt|json|jsonl|zip|csv|gif|png|npy|md|toml)\b")
 NUMBER = re.compile(r"(?<![A-Za-z0-9])[-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?")
 ICON = re.compile(r":material/[a-z_]+:")
+DIRECTIVE = re.compile(r":[a-z]+(?:-[a-z]+)*\[")  # Streamlit's colour and badge markup: ":gray[", ":green-badge["
 MARKDOWN_LINK = re.compile(r"\]\([^)]*\)")
 CODE_SPAN = re.compile(r"`[^`]*`")
 MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$", re.S)
@@ -155,7 +158,7 @@ def visible_texts(at: AppTest) -> list[Seen]:
 def _prose(text: str) -> str:
     """The words of a text as a person reads them: no icons, formulas, inline code, link targets, tags,
     file names or numbers."""
-    for pattern in (ICON, MATH, CODE_SPAN, MARKDOWN_LINK, HTML_TAG, FILE_NAME, NUMBER):
+    for pattern in (ICON, DIRECTIVE, MATH, CODE_SPAN, MARKDOWN_LINK, HTML_TAG, FILE_NAME, NUMBER):
         text = pattern.sub(" ", text)
     return text
 

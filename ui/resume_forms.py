@@ -14,7 +14,7 @@ from gan_core.config import TrainConfig, resume_from_form
 from gan_core.devices import device_here, resolve_device
 from gan_core.errors import GanLabError
 
-from ui import number_field, people, run_watch, wording
+from ui import number_field, people, run_watch, settings_words, wording
 from ui.i18n import t
 from ui.train_form import error_text, error_under, key, name_prefix
 
@@ -47,7 +47,8 @@ def device_moved(info: RunInfo) -> None:
     recorded = str(info.config.get("device", "auto"))
     here = device_here(recorded)
     if here != recorded:
-        st.caption(t("device_moved", recorded=info.device or recorded, here=resolve_device(here).type))
+        st.caption(t("device_moved", recorded=settings_words.device(info.device or recorded),
+                     here=settings_words.device(resolve_device(here).type, hardware=False)))
 
 
 def resume_form(root: Path, info: RunInfo) -> None:
