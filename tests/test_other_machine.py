@@ -54,6 +54,12 @@ def clean(at, where: str) -> None:
     assert not at.error and not at.warning, (where, texts(at, "error"), texts(at, "warning"))
 
 
+def device_words(recorded: str, language: str) -> str:
+    """A recorded device as the page says it: "cuda (NVIDIA H100 80GB HBM3)" -> the kind in words, then the card."""
+    kind, _, card = recorded.partition(" (")
+    return f"{text(f'device_choice_{kind}', language)} ({card}" if card else text(f"device_choice_{kind}", language)
+
+
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_both_shipped_runs_open_on_every_page_without_a_gpu(cpu_only, shipped, language) -> None:
     at = open_app("home", language)
@@ -72,7 +78,8 @@ def test_both_shipped_runs_open_on_every_page_without_a_gpu(cpu_only, shipped, l
                 assert len(at.table[0].value) == 4, run  # the run's numbers are measured here, on the CPU
             clean(at, f"{page} {run}")
             if page == "train":
-                moved = text("device_moved", language, recorded=RunDir(run, shipped).info().device, here="cpu")
+                moved = text("device_moved", language, recorded=device_words(RunDir(run, shipped).info().device, language),
+                             here=text("device_choice_cpu", language))
                 assert (moved in texts(at, "caption")) == (run == "pretrained-cgan")  # said once, where it matters
                 assert not at.button(key=f"train_copy_{run}").disabled  # its copy resumes here
     for run in SHIPPED:

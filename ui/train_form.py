@@ -74,7 +74,7 @@ def name_prefix() -> str:
 
 def suggest_name(root: Path) -> None:
     name = suggest_run_name(name_prefix(), root, run_watch.manager().active_names(root))
-    widgets.set_widget(key("name"), name)
+    widgets.set_widget(key("name"), name, old_is_never_chosen=True)  # the old name is the run just started: taken
     st.session_state["train_suggested_name"] = name
 
 

@@ -30,17 +30,19 @@ def default(key: str, value: object) -> None:
 # value, and Streamlit takes the browser's values over the app's: the click looks undone (the Train page offered
 # the name of the run just started, "it exists", and disabled Start). For ECHO_SECONDS after the app sets a
 # widget, its old value coming back in a fragment's run is taken for that stale echo and the app's value is put
-# back. A whole page's run is a person's doing (a click, a changed field): the values it brings stay.
+# back. A whole page's run is a person's doing (a click, a changed field): the values it brings stay, except for a
+# widget whose old value no person would choose again (the name of the run just started: it is taken).
 ECHO_SECONDS = 5.0
-_SET = "frame_set_widgets"  # {key: (old value, new value, when)}
+_SET = "frame_set_widgets"  # {key: (old value, new value, when, whether any run's echo is undone)}
 
 
-def set_widget(key: str, value: object) -> None:
-    """Set a widget's value from the app (a callback, or the page before the widget is drawn)."""
+def set_widget(key: str, value: object, old_is_never_chosen: bool = False) -> None:
+    """Set a widget's value from the app (a callback, or the page before the widget is drawn). With
+    `old_is_never_chosen`, the old value coming back within ECHO_SECONDS is an echo in a whole page's run too."""
     old = st.session_state.get(key)
     st.session_state[key] = value
     if old is not None and old != value:
-        st.session_state.setdefault(_SET, {})[key] = (old, value, time.monotonic())
+        st.session_state.setdefault(_SET, {})[key] = (old, value, time.monotonic(), old_is_never_chosen)
 
 
 def fragment_run() -> bool:
@@ -54,7 +56,7 @@ def stale(key: str) -> bool:
     browser's stale echo, not a choice (for on_change callbacks, which run before the script can put it back)."""
     entry = st.session_state.get(_SET, {}).get(key)
     return (entry is not None and time.monotonic() - entry[2] < ECHO_SECONDS and st.session_state.get(key) == entry[0]
-            and fragment_run())
+            and (entry[3] or fragment_run()))
 
 
 def undo_stale_echoes() -> None:
@@ -64,11 +66,11 @@ def undo_stale_echoes() -> None:
     if not entries:
         return
     now, echo = time.monotonic(), fragment_run()
-    for key, (old, new, when) in list(entries.items()):
+    for key, (old, new, when, anywhere) in list(entries.items()):
         value = st.session_state.get(key)
         if value == new and now - when < ECHO_SECONDS:
             continue  # still the app's: an echo may yet come
-        if echo and value == old and now - when < ECHO_SECONDS:
+        if (echo or anywhere) and value == old and now - when < ECHO_SECONDS:
             st.session_state[key] = new
         else:
             del entries[key]
