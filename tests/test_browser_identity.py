@@ -73,6 +73,7 @@ def test_an_impostor_typing_anna_cannot_manage_her_runs_and_anna_stays_anna_afte
     impostor = pages()
     impostor.goto(f"{class_server}/?lang=en", timeout=180_000)
     drawn(impostor)
+    expect(name_box(impostor)).not_to_have_value("", timeout=WAIT_MS)  # the session's first run gives it a made-up name
     made_up = name_box(impostor).input_value()
     name_box(impostor).fill("anna")
     name_box(impostor).press("Enter")
