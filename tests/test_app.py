@@ -434,7 +434,7 @@ def test_a_failing_job_shows_its_error_on_the_train_page(checkpoints, jobs, smal
     RunDir("broken", checkpoints).checkpoint_path.write_bytes(b"\x00" * 100)
     job = jobs.submit_resume("broken", 2, checkpoints)
     assert jobs.wait(job, TRAINING_TIMEOUT).state == "failed"
-    for language in ("ru", "en"):  # in the reader's language, from the error's code (issue 10)
+    for language in ("ru", "en"):  # in the reader's language, from the error's code
         errors = texts(open_app("train", language), "error")
         failure = text("train_failed", language, error=text("error_file_corrupt", language, file="broken/checkpoint.pt"))
         assert errors == [failure]
@@ -543,7 +543,7 @@ def test_pickers_open_on_a_shipped_run_and_it_cannot_be_deleted(with_run, small_
     for page, key in (("latent", "keep_latent_run"), ("progression", "keep_progression_run"),
                       ("compare", "keep_compare_run")):
         assert open_app(page).selectbox(key=key).value == "tiny", page
-    assert open_app("losses").multiselect(key="keep_losses_runs").value == ["tiny"]  # not the newest (issue 10)
+    assert open_app("losses").multiselect(key="keep_losses_runs").value == ["tiny"]  # not the newest
     runs = open_app("runs", "en")
     runs.selectbox(key="keep_runs_selected").set_value("tiny").run()
     assert not [b for b in runs.button if b.label == "Delete…"]
@@ -572,7 +572,7 @@ def test_the_app_uses_only_the_current_streamlit_api() -> None:
             assert outdated not in source, f"{path.name} uses {outdated}"
 
 
-# --- what the user sees is what trains (issue 10, item 1) ------------------------------------------------------
+# --- what the user sees is what trains ------------------------------------------------------
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_an_out_of_range_number_disables_start_with_the_allowed_range_under_its_field(checkpoints, language) -> None:
     at = open_app("train", language)

@@ -1,4 +1,4 @@
-"""Importing a run archive (issue 10, item 6): checked completely before anything is written."""
+"""Importing a run archive: checked completely before anything is written."""
 
 from __future__ import annotations
 

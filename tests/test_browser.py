@@ -358,7 +358,7 @@ def trained(server: str, browser) -> dict[str, object]:
 
 
 def test_an_out_of_range_number_disables_start_and_says_the_allowed_range(server: str, page) -> None:
-    """Issue 10, item 1: typing Epochs 0 and clicking Start at once trains nothing with the previous value;
+    """Typing Epochs 0 and clicking Start at once trains nothing with the previous value;
     the field keeps the 0, a line under it says the range, and Start is disabled until it is fixed."""
     open_page(page, server, "train", "en")
     start = page.get_by_role("button", name="Start", exact=True)

@@ -1,4 +1,4 @@
-"""The CLI's loose ends (issue 10, item 7): nothing created before every check passed, `delete`, and a
+"""The CLI's loose ends: nothing created before every check passed, `delete`, and a
 closed pipe that is not an error."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""gan_core's user errors reach the app in the reader's language, through their code (issue 10, item 2)."""
+"""gan_core's user errors reach the app in the reader's language, through their code."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Progression GIF reads from the back of a room and stays small (issue 10, item 3)."""
+"""The Progression GIF reads from the back of a room and stays small."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Real plural forms and translated settings (issue 10, item 2), in both languages."""
+"""Real plural forms and translated settings, in both languages."""
 
 from __future__ import annotations
 

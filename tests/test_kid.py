@@ -1,4 +1,4 @@
-"""A quality number that does not move with the sample count (issue 10, item 4): KID beside FID."""
+"""A quality number that does not move with the sample count: KID beside FID."""
 
 from __future__ import annotations
 

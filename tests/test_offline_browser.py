@@ -1,4 +1,4 @@
-"""Offline to the last byte (issue 10, item 5): in a real browser that blocks every request to another host, every
+"""Offline to the last byte: in a real browser that blocks every request to another host, every
 page of the app shows without anything having asked the internet (the favicon included)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Datasets that are not on disk say so in the picker and how to get them (issue 10, item 5), both languages."""
+"""Datasets that are not on disk say so in the picker and how to get them, both languages."""
 
 from __future__ import annotations
 

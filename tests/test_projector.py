@@ -1,4 +1,4 @@
-"""Readable from the back of a classroom at 1280x720 (issue 10, item 3): labels above the data, short option
+"""Readable from the back of a classroom at 1280x720: labels above the data, short option
 labels, grids that can be shown large."""
 
 from __future__ import annotations

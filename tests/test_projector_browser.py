@@ -1,5 +1,5 @@
 """Screenshots at 1280x720 of Losses, Compare (large view) and the GIF's frame, of the shipped run, for a person
-to look at from across a room (issue 10, item 3): tests/artifacts/projector-*.png."""
+to look at from across a room: tests/artifacts/projector-*.png."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Why a run is in its status, in the reader's language (issue 10): the library records a code and its
+"""Why a run is in its status, in the reader's language: the library records a code and its
 numbers beside the English line, and the Runs page words it from them, never from the English text."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """On a GPU box the Train page starts from the GPU's settings (a wider, deeper model on bigger batches) and
-says which the device chose; the Device field set to the CPU gives the laptop's back (issue 11)."""
+says which the device chose; the Device field set to the CPU gives the laptop's back."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Train page in a real browser at 1280x720 (issue 10): every picker's options read in full, in both
+"""The Train page in a real browser at 1280x720: every picker's options read in full, in both
 languages, and the queue's mark (a Material Symbols icon served by the app, which replaced an emoji that
 Debian's Chromium drew as an empty box) renders as one glyph. Screenshots: tests/artifacts/train-pickers-*.png,
 tests/artifacts/queue-mark-*.png; look at them."""
