@@ -41,7 +41,7 @@ import time
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -173,10 +173,10 @@ def warm_pool_cost(executor: LocalExecutor, n: int, gpu: bool, timeout: float) -
 
 
 def run_class(n: int, config: TrainConfig, options: dict, root: Path, timeout: float, warm_workers: int,
-              executor: Executor | None = None) -> dict:
-    """N runs started together through `executor` (default: this machine's worker processes, with a warm pool)."""
-    if executor is None:
-        executor = LocalExecutor(warm_workers=min(warm_workers, n))  # a server keeps its own number; n are used here
+              make_executor: Callable[[int], Executor] | None = None) -> dict:
+    """N runs started together through an executor of `make_executor(warm workers)` (default: this machine's
+    worker processes), each with a warm pool as a server keeps (of which N are used here)."""
+    executor = (make_executor or LocalExecutor)(min(warm_workers, n))
     manager = JobManager(max_per_device=n, trainer_options=options, executor=executor)
     signs = FirstSigns()
     cpu_before = time.process_time()
@@ -249,10 +249,10 @@ def print_table(results: list[dict]) -> None:
 
 
 @contextlib.contextmanager
-def executor_named(name: str, cluster: str | None) -> Iterator[Executor | None]:
-    """None for the local executor (run_class makes one with a warm pool); for ray, an executor of `cluster`, else
-    of a one-node cluster of this machine started here (token authentication on, with a token of this run only)
-    and stopped after."""
+def executor_named(name: str, cluster: str | None) -> Iterator[Callable[[int], Executor] | None]:
+    """None for the local executor (run_class makes one with a warm pool); for ray, what makes an executor of
+    `cluster` for a class of N, else of a one-node cluster of this machine started here (token authentication on,
+    with a token of this run only) and stopped after."""
     if name == "local":
         yield None
         return
@@ -262,7 +262,7 @@ def executor_named(name: str, cluster: str | None) -> Iterator[Executor | None]:
     from gan_core.jobs.ray_executor import RayExecutor
 
     if cluster:
-        yield RayExecutor(cluster)
+        yield lambda warm_workers: RayExecutor(cluster, warm_workers=warm_workers)
         return
     os.environ.setdefault("RAY_AUTH_TOKEN", secrets.token_hex(32))  # never written to ~/.ray
     ray_cluster.use_token_authentication()
@@ -270,8 +270,9 @@ def executor_named(name: str, cluster: str | None) -> Iterator[Executor | None]:
     ray.init(num_cpus=cpu_cores(), resources={ray_cluster.GPU_MEMORY_RESOURCE: gib} if gib else None,
              object_store_memory=200 * 2**20, include_dashboard=False, namespace=ray_cluster.NAMESPACE,
              logging_level="ERROR", log_to_driver=False)
+    address = ray.get_runtime_context().gcs_address
     try:
-        yield RayExecutor(ray.get_runtime_context().gcs_address)
+        yield lambda warm_workers: RayExecutor(address, warm_workers=warm_workers)
     finally:
         ray.shutdown()
 
@@ -329,9 +330,9 @@ def main() -> None:
     results = []
     with tempfile.TemporaryDirectory(prefix="class-jobs-") as folder:
         for name in executors:
-            with executor_named(name, args.cluster) as executor:
+            with executor_named(name, args.cluster) as make:
                 for n in counts:
-                    result = run_class(n, config, options, Path(folder) / name, args.timeout, warm_workers, executor)
+                    result = run_class(n, config, options, Path(folder) / name, args.timeout, warm_workers, make)
                     results.append({"executor": name, **result})
     for name in executors:
         if len(executors) > 1:

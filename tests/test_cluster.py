@@ -40,6 +40,7 @@ from ray.cluster_utils import Cluster  # noqa: E402
 
 from gan_core.jobs import ray_cluster  # noqa: E402
 from gan_core.jobs.ray_executor import SCRATCH_ENV, RayExecutor, actor_name  # noqa: E402
+from gan_core.jobs.ray_pool import WARM_PREFIX  # noqa: E402
 
 WAIT = 300  # seconds for a run to start on the cluster and train a few steps (a busy shared machine is slow)
 
@@ -281,6 +282,52 @@ def test_a_restarted_server_takes_over_the_runs_that_train_on_and_interrupts_tho
     assert stopped_at == run.read_info()["summary"]["steps"] == len(kept.history.loss_d)
     assert_same_generator(run, solo(tiny(1000, seed=14), tiny_data, steps=stopped_at))  # one run, two servers
     wait_for_no_actor(ray_cluster_here, "kept")
+
+
+# --- warm actors -----------------------------------------------------------------------------------------------
+def warm_actors() -> list[str]:
+    return [name for name in ray.util.list_named_actors(all_namespaces=False) if name.startswith(WARM_PREFIX)]
+
+
+def test_a_warm_actor_trains_the_run_exactly_is_replaced_when_it_dies_and_its_run_outlives_the_server(
+        ray_cluster_here, tiny_data, checkpoints, monkeypatch) -> None:
+    monkeypatch.setenv("GAN_LAB_TORCH_THREADS", "1")
+    executor = RayExecutor(ray_cluster_here.address, checkpoint_seconds=0.0, warm_workers=1)
+    first = JobManager(trainer_options={"data": tiny_data, "evaluate": None}, executor=executor)
+    second = None
+    try:
+        assert executor.pool.wait_ready(timeout=WAIT), "no actor warmed up"
+        [waiting] = executor.pool.status()
+        job = first.submit(tiny(1000, seed=21), "pooled", checkpoints)
+        assert [worker.pid for worker in executor.pool.status()] != [waiting.pid]  # it left the pool
+        wait_until(lambda: trained_steps(job) >= 6, timeout=WAIT)
+        assert executor.runs_on_cluster() == ["pooled"]  # the warm actor says which run it trains
+        assert not any(name.endswith(":pooled") for name in ray_cluster_here.run_actors())  # no fresh actor started
+
+        assert executor.pool.wait_ready(timeout=WAIT), "the pool was not refilled"  # the other node's core
+        [refill] = executor.pool.status()
+        os.kill(refill.pid, signal.SIGKILL)  # a waiting actor's process dies
+        wait_until(lambda: any(actor.ready and actor.pid != refill.pid for actor in executor.pool.status()),
+                   timeout=WAIT)  # and another takes its place
+
+        first.leave()  # the server exits: its waiting actors end, the run trains on
+        wait_until(lambda: len(warm_actors()) == 1, timeout=60)  # only the one that trains "pooled"
+        second = JobManager(trainer_options={"data": tiny_data, "evaluate": None},
+                            executor=RayExecutor(ray_cluster_here.address, checkpoint_seconds=0.0))
+        wait_until(lambda: second.job("pooled", checkpoints) is not None, timeout=60)  # taken over
+        kept = second.job("pooled", checkpoints)
+        before = trained_steps(kept)
+        wait_until(lambda: trained_steps(kept) > before + 4, timeout=WAIT)
+        assert second.stop("pooled", checkpoints) and second.wait(kept, WAIT).state == "stopped"
+        run = RunDir("pooled", checkpoints)
+        stopped_at = run.load_checkpoint()["global_step"]
+        assert_same_generator(run, solo(tiny(1000, seed=21), tiny_data, steps=stopped_at))  # as a fresh process
+        wait_until(lambda: not warm_actors(), timeout=60)  # its actor ended with its run
+    finally:
+        first.leave()
+        if second is not None:
+            second.shutdown(timeout=60)
+            second.leave()
 
 
 # --- no shared filesystem: nodes with folders of their own, and one that leaves ----------------------------------

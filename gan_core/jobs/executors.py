@@ -9,7 +9,8 @@ finds the workers still training. Two executors exist:
   taken from a pool of workers warmed up ahead where it has one (pool.py). Nothing outside the standard
   library and torch is imported for it.
 - `RayExecutor` (ray_executor.py): one Ray actor per job on a cluster, chosen by configuration
-  (`$GAN_LAB_CLUSTER`, `python -m gan_core train --cluster`); `ray` is imported only then.
+  (`$GAN_LAB_CLUSTER`, `python -m gan_core train --cluster`), taken from actors warmed up ahead where the
+  server keeps them (ray_pool.py); `ray` is imported only then.
 
 A worker speaks in the messages of worker.py: {"event": "running"} once it trains, then
 {"event": "done", "state": ..., "note": ...} with how the run ended.
@@ -319,4 +320,4 @@ def make_executor(cluster: str | None = None) -> Executor:
         raise ConfigError(f"{CLUSTER_ENV}={cluster} asks for a Ray cluster but Ray is not installed here ({error}); "
                           "install it with `pip install -r requirements-cluster.txt`, or unset "
                           f"{CLUSTER_ENV} to train on this machine", code="cluster_no_ray", cluster=cluster) from None
-    return RayExecutor(cluster)
+    return RayExecutor(cluster, warm_workers=None)

@@ -1,5 +1,7 @@
 """Training on a Ray cluster: one detached, named Ray actor per run, running the same worker code as a
-local job (worker.py's `train_job`: `Trainer.create` / `Trainer.resume`, then `train()`).
+local job (worker.py's `train_job`: `Trainer.create` / `Trainer.resume`, then `train()`). The server's
+executor keeps actors warmed up ahead (ray_pool.py) and hands a run to one of them; where none waits, a
+fresh actor named after the run starts.
 
 - The run trains in a scratch folder of its node; the server pulls what changed about every second
   (`RunActor.pull`, run_sync.py) into its own copy of the run's folder, which stays the one place pages
@@ -47,7 +49,9 @@ from ..errors import ClusterError, ConfigError, GanLabError
 from ..runs import notes
 from ..runs.checkpoints import CHECKPOINT_FILE, RunDir, resolved_root
 from . import ray_cluster
-from .executors import Executor, Placement, Reattached, Worker, WorkerEnd
+from .executors import MAX_GPU_JOBS, Executor, Placement, Reattached, Worker, WorkerEnd
+from .pool import configured_warm_workers, memory_now, warm_up
+from .ray_pool import LEASE_SECONDS, WARM_PREFIX, WarmActors
 from .run_sync import Mirror, folder_files, folder_stamps, read_changes, write_files
 from .worker import JobRequest, failure_note, limit_threads, record_failure, train_job
 
@@ -66,6 +70,7 @@ ORPHAN_SECONDS = 3600.0  # an ended run's actor that no server pulls from exits 
 UNAVAILABLE_SECONDS = 60.0  # an actor unreachable this long (its node cut off) counts as lost
 CAPACITY_SECONDS = 5.0  # how long what the cluster holds is taken as known (nodes come and go)
 ADOPT_SECONDS = 2.0  # how often runs that another server watched are looked at again
+DESCRIBE_SECONDS = 5.0  # how long a listing waits for the warm actors to say which run they train
 CALL_TIMEOUT = 30.0  # seconds for a small actor call (describe, claim) before the actor counts as unreachable
 ACTOR_PREFIX = "run:"
 SCRATCH_ENV = "GAN_LAB_SCRATCH"  # on a node: where runs train (default: the system's temporary folder)
@@ -94,35 +99,60 @@ def actor_name(root: Path, run_name: str) -> str:
 # --- on the node ------------------------------------------------------------------------------------------
 class RunActor:
     """One run on a node of the cluster: worker.py's `train_job` in a thread, in a scratch folder of the node,
-    and the methods the server calls: pull (what changed, how it stands), stop, claim, describe, finish."""
+    and the methods the server calls: begin, pull (what changed, how it stands), stop, claim, describe, finish.
+    A warm actor (ray_pool.py) has warmed up before it is handed its run; a fresh one is handed it at once."""
 
-    def __init__(self, request: JobRequest, device: str, files: dict[str, bytes], references: bytes | None,
-                 server: str, version: str):
-        self._request, self._device, self._version = request, device, version  # as the server sent them
-        base = os.environ.get(SCRATCH_ENV) or None
-        if base:
-            Path(base).mkdir(parents=True, exist_ok=True)
-        self._scratch = Path(tempfile.mkdtemp(prefix="gan-lab-run-", dir=base))
-        self._folder = RunDir(request.run_name, self._scratch).path
-        if files:
-            self._folder.mkdir()
-            write_files(self._folder, files)
-        self._given = folder_stamps(self._folder)  # what the server has, before its first pull
-        self._checkpoint_sent = 0.0
-        options = dict(request.options)
-        if references is not None:
-            reference_file = self._scratch / "metric-references.npz"
-            reference_file.write_bytes(references)
-            options["metric_references_file"] = str(reference_file)
-        self._local = replace(request, root=str(self._scratch), options=options)
+    def __init__(self, server: str, device: str, warm: bool = False):
+        self._device = device
         self._lock = threading.Lock()
         self._owner, self._last_pull = server, time.monotonic()
+        self._request: JobRequest | None = None  # as the server sent it; None while a warm actor waits
+        self._root_key = ""
         self._stop = threading.Event()
         self._running = False
         self._result: dict[str, Any] | None = None
         self._ended_at: float | None = None
-        threading.Thread(target=self._train, daemon=True, name="gan-lab-train").start()
+        if warm:
+            warm_up(device)
+            self._last_pull = time.monotonic()  # its lease starts once it is warm
         threading.Thread(target=self._exit_when_orphaned, daemon=True, name="gan-lab-orphan").start()
+
+    def ready(self) -> dict[str, int]:
+        """Answers once the actor has warmed up: its process and what it holds in memory."""
+        return {"pid": os.getpid(), **memory_now()}
+
+    def keep(self, server: str) -> None:
+        """The server that made this waiting actor is still there."""
+        with self._lock:
+            if server == self._owner:
+                self._last_pull = time.monotonic()
+
+    def begin(self, request: JobRequest, files: dict[str, bytes], references: bytes | None, version: str,
+              root_key: str) -> None:
+        """Train the run `request` names, from the files the server pushed (a resume) or from scratch."""
+        base = os.environ.get(SCRATCH_ENV) or None
+        if base:
+            Path(base).mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix="gan-lab-run-", dir=base))
+        folder = RunDir(request.run_name, scratch).path
+        if files:
+            folder.mkdir()
+            write_files(folder, files)
+        options = dict(request.options)
+        if references is not None:
+            reference_file = scratch / "metric-references.npz"
+            reference_file.write_bytes(references)
+            options["metric_references_file"] = str(reference_file)
+        with self._lock:
+            if self._request is not None:
+                raise RuntimeError("this actor trains a run already")
+            self._request, self._root_key, self._version = request, root_key, version
+            self._scratch, self._folder = scratch, folder
+            self._given = folder_stamps(folder)  # what the server has, before its first pull
+            self._checkpoint_sent = 0.0
+            self._local = replace(request, root=str(scratch), options=options)
+            self._last_pull = time.monotonic()
+        threading.Thread(target=self._train, daemon=True, name="gan-lab-train").start()
 
     def _train(self) -> None:
         limit_threads(self._local.threads)
@@ -146,6 +176,8 @@ class RunActor:
         before the files: once it says the run ended, the files sent with it are its last ones. While it trains,
         its checkpoint goes at most every `checkpoint_seconds`."""
         with self._lock:
+            if self._request is None:
+                raise RuntimeError("this actor has no run to pull from yet")
             if server != self._owner:
                 return {"owner": self._owner}
             self._last_pull = time.monotonic()
@@ -171,9 +203,11 @@ class RunActor:
             return True
 
     def describe(self) -> dict[str, Any]:
+        """Its run ("request" None while a warm actor waits), and who pulls from it."""
         with self._lock:
-            return {"request": self._request, "device": self._device, "owner": self._owner,
-                    "idle_seconds": time.monotonic() - self._last_pull, "ended": self._result is not None}
+            return {"request": self._request, "root_key": self._root_key, "device": self._device,
+                    "owner": self._owner, "idle_seconds": time.monotonic() - self._last_pull,
+                    "ended": self._result is not None}
 
     def finish(self) -> None:
         """The server has everything: remove the scratch folder and end this actor."""
@@ -181,12 +215,17 @@ class RunActor:
         ray.actor.exit_actor()
 
     def _exit_when_orphaned(self) -> None:
+        """Exit when no server will come for it: a waiting actor whose server is gone, an ended run's actor
+        that no server has pulled from for an hour. A run that trains trains on."""
         while True:
-            time.sleep(60.0)
+            time.sleep(LEASE_SECONDS / 6)
             with self._lock:
-                orphaned = self._ended_at is not None and time.monotonic() - self._last_pull > ORPHAN_SECONDS
+                silent = time.monotonic() - self._last_pull
+                waiting = self._request is None
+                orphaned = silent > LEASE_SECONDS if waiting else (self._ended_at is not None and silent > ORPHAN_SECONDS)
             if orphaned:
-                shutil.rmtree(self._scratch, ignore_errors=True)
+                if not waiting:
+                    shutil.rmtree(self._scratch, ignore_errors=True)
                 os._exit(0)
 
 
@@ -198,8 +237,9 @@ class RayWorker(Worker):
     """A run's actor as the server watches it: pulls its files into the run's folder, passes a stop on, and
     holds the run's lock in that folder while the actor trains."""
 
-    def __init__(self, executor: "RayExecutor", actor: Any, name: str, run: RunDir, mirror: Mirror):
+    def __init__(self, executor: "RayExecutor", actor: Any, name: str, run: RunDir, mirror: Mirror, device: str):
         self._executor, self._actor, self.name, self.run, self._mirror = executor, actor, name, run, mirror
+        self.device = device
         self._pending: Any = None  # the pull under way
         self._arrived: Any = None  # its answer (a dict), or the error it raised
         self._last_pull = 0.0
@@ -278,10 +318,12 @@ class RayWorker(Worker):
             self.kill()
             self._end = WorkerEnd(lost="closed")
         self._release_lock()
+        self._executor.ended(self)
 
     def leave(self) -> None:
         """Stop watching without ending the actor (the server exits; the next one takes the run over)."""
         self._release_lock()
+        self._executor.ended(self)
 
     # the run's lock in the server's copy, held while the actor trains
     def hold_lock(self) -> None:
@@ -303,6 +345,7 @@ class RayWorker(Worker):
     def _let_go(self, end: WorkerEnd) -> None:
         self._release_lock()  # before the manager looks: a run left "running" is interrupted only without it
         self._end = end
+        self._executor.ended(self)
 
     def _finish_actor(self) -> None:
         try:
@@ -352,16 +395,26 @@ class RayExecutor(Executor):
     name = "ray"
     workers_outlive_server = True
 
-    def __init__(self, cluster: str, checkpoint_seconds: float = CHECKPOINT_SECONDS):
-        """`checkpoint_seconds`: how often a training run's checkpoint travels to the server (its end always does)."""
+    def __init__(self, cluster: str, checkpoint_seconds: float = CHECKPOINT_SECONDS, warm_workers: int | None = 0):
+        """`checkpoint_seconds`: how often a training run's checkpoint travels to the server (its end always does).
+        `warm_workers`: actors kept warm for the cluster's best device (ray_pool.py); None: `$GAN_LAB_WARM_WORKERS`,
+        else as many as the cluster takes runs of that device at once (at most MAX_GPU_JOBS)."""
         self.address = ray_cluster.connect(cluster)
         self.checkpoint_seconds = checkpoint_seconds
         self.server_id = uuid.uuid4().hex  # who pulls: a restarted server is another one
         self._placement = self._read_placement(None)
         self._closed = threading.Event()
-        self._waiting_for: list[tuple[str, Path]] = []  # actors another server watched when we looked
+        self._waiting_for: list[tuple[str, str, Path]] = []  # (actor, run) another server watched when we looked
         self._looked_again = 0.0
         self._found: dict[Path, set[str]] = {}  # root -> runs some actor trained when we first looked
+        self._training: set[RayWorker] = set()  # this server's runs whose actor has not ended
+        self.pool: WarmActors | None = None
+        device = "cuda" if self._placement.capacity.get("cuda") else "cpu"
+        size = warm_workers if warm_workers is not None else \
+            configured_warm_workers(True, min(MAX_GPU_JOBS, self._placement.capacity.get(device, 0)))
+        if size > 0:
+            self.pool = WarmActors(size, device, self.server_id, make=lambda name: self._new_actor(device, name, warm=True),
+                                   room=lambda: self.limit(device) - sum(1 for w in tuple(self._training) if w.device == device))
 
         threading.Thread(target=self._follow_placement, name="gan-lab-cluster-resources", daemon=True).start()
 
@@ -396,27 +449,42 @@ class RayExecutor(Executor):
                               "work only with the local executor", code="cluster_code")
 
     # --- starting ---
+    def _new_actor(self, device: str, name: str, warm: bool) -> Any:
+        """A detached named actor holding one run's resources on a node of the cluster."""
+        if device == "cuda":
+            needs = {"num_cpus": 0, "num_gpus": ray_cluster.GPU_PER_JOB,
+                     "resources": {ray_cluster.GPU_MEMORY_RESOURCE: ray_cluster.GPU_MEMORY_PER_JOB_GIB}}
+        else:
+            needs = {"num_cpus": ray_cluster.cpus_per_job(), "num_gpus": 0}
+        return RemoteRunActor.options(name=name, namespace=ray_cluster.NAMESPACE, lifetime="detached", max_restarts=0,
+                                      max_task_retries=0, **needs).remote(self.server_id, device, warm)
+
     def start(self, job: "Job", request: JobRequest) -> Worker:
         run = job.run
         options = dict(request.options)
         reference_file = options.pop("metric_references_file", None)
         references = Path(reference_file).read_bytes() if reference_file else None
-        if job.device == "cuda":
-            threads, needs = 1, {"num_cpus": 0, "num_gpus": ray_cluster.GPU_PER_JOB,
-                                 "resources": {ray_cluster.GPU_MEMORY_RESOURCE: ray_cluster.GPU_MEMORY_PER_JOB_GIB}}
-        else:
-            threads = ray_cluster.cpus_per_job()
-            needs = {"num_cpus": threads, "num_gpus": 0}
+        threads = 1 if job.device == "cuda" else ray_cluster.cpus_per_job()
         request = replace(request, options=options, threads=threads, prepare=None)
         files = folder_files(run) if job.resume else {}
-        name = actor_name(job.root, job.run_name)
-        actor = RemoteRunActor.options(name=name, namespace=ray_cluster.NAMESPACE, lifetime="detached",
-                                       max_restarts=0, max_task_retries=0, **needs).remote(
-            request, job.device, files, references, self.server_id, code_version())
-        worker = RayWorker(self, actor, name, run, Mirror(run, pushed=job.resume))
+        taken = self.pool.take(job.device) if self.pool is not None else None
+        if taken is not None:
+            name, actor = taken
+        else:
+            name = actor_name(job.root, job.run_name)
+            actor = self._new_actor(job.device, name, warm=False)
+        actor.begin.remote(request, files, references, code_version(), root_id(job.root))
+        worker = RayWorker(self, actor, name, run, Mirror(run, pushed=job.resume), job.device)
+        self._training.add(worker)
         if job.resume:
             worker.hold_lock()
         return worker
+
+    def ended(self, worker: "RayWorker") -> None:
+        """A run's actor has ended (or was let go): its resources are free for a warm one."""
+        self._training.discard(worker)
+        if self.pool is not None:
+            self.pool.changed()
 
     def wait(self, workers: list[Worker], timeout: float) -> None:
         mine = [worker for worker in workers if isinstance(worker, RayWorker)]
@@ -443,13 +511,13 @@ class RayExecutor(Executor):
 
     # --- after a restart ---
     def reattach(self, root: Path) -> list[Reattached]:
-        names = self._actors_of(root)
-        self._found[resolved_root(root)] = {name.rsplit(":", 1)[1] for name in names}
+        actors = self._actors_of(root)
+        self._found[resolved_root(root)] = set(actors.values())
         found = []
-        for name in names:
-            taken = self._take_over(name, root)
+        for name, run_name in actors.items():
+            taken = self._take_over(name, run_name, root)
             if taken is None:
-                self._waiting_for.append((name, root))
+                self._waiting_for.append((name, run_name, root))
             elif taken is not False:
                 found.append(taken)
         return found
@@ -459,10 +527,10 @@ class RayExecutor(Executor):
             return []
         self._looked_again = time.monotonic()
         found, still = [], []
-        for name, root in self._waiting_for:
-            taken = self._take_over(name, root)
+        for name, run_name, root in self._waiting_for:
+            taken = self._take_over(name, run_name, root)
             if taken is None:
-                still.append((name, root))
+                still.append((name, run_name, root))
             elif taken is not False:
                 found.append(taken)
         self._waiting_for = still
@@ -473,26 +541,42 @@ class RayExecutor(Executor):
 
     def runs_on_cluster(self) -> list[str]:
         """The runs GAN Lab trains on the cluster now, whichever server started them."""
+        return sorted(run_name for _, run_name in self._run_actors().values())
+
+    def _actors_of(self, root: Path) -> dict[str, str]:
+        """The actors of runs under `root`: actor name -> run name."""
+        key = root_id(root)
+        return {name: run_name for name, (root_key, run_name) in self._run_actors().items() if root_key == key}
+
+    def _run_actors(self) -> dict[str, tuple[str, str]]:
+        """Every actor of the cluster that has a run: actor name -> (its root's id, run name). A fresh actor's
+        name says it; a warm actor that was handed a run is asked (one still warming up has none)."""
         try:
-            names = ray.util.list_named_actors(all_namespaces=False)
+            names = [name for name in ray.util.list_named_actors(all_namespaces=False) if isinstance(name, str)]
         except Exception as error:  # noqa: BLE001
             log.warning("could not list the cluster's runs: %s", _first_line(error))
-            return []
-        return sorted(name.rsplit(":", 1)[1] for name in names if isinstance(name, str) and name.startswith(ACTOR_PREFIX))
+            return {}
+        found = {}
+        for name in names:
+            if name.startswith(ACTOR_PREFIX):
+                root_key, _, run_name = name[len(ACTOR_PREFIX):].partition(":")
+                found[name] = (root_key, run_name)
+        asked = {}
+        for name in names:
+            if name.startswith(WARM_PREFIX):
+                with contextlib.suppress(Exception):  # gone since the listing
+                    asked[ray.get_actor(name, namespace=ray_cluster.NAMESPACE).describe.remote()] = name
+        answered, _ = ray.wait(list(asked), num_returns=len(asked), timeout=DESCRIBE_SECONDS) if asked else ([], [])
+        for ref in answered:
+            with contextlib.suppress(Exception):
+                info = ray.get(ref)
+                if info["request"] is not None:
+                    found[asked[ref]] = (info["root_key"], info["request"].run_name)
+        return found
 
-    def _actors_of(self, root: Path) -> list[str]:
-        prefix = f"{ACTOR_PREFIX}{root_id(root)}:"
-        try:
-            names = ray.util.list_named_actors(all_namespaces=False)
-        except Exception as error:  # noqa: BLE001
-            log.warning("could not list the cluster's runs: %s", _first_line(error))
-            return []
-        return sorted(name for name in names if isinstance(name, str) and name.startswith(prefix))
-
-    def _take_over(self, name: str, root: Path) -> Reattached | None | bool:
+    def _take_over(self, name: str, run_name: str, root: Path) -> Reattached | None | bool:
         """The run's worker if this server may pull from its actor now; None while another server does; False
         when the actor is gone (its run, left "running", is then interrupted)."""
-        run_name = name.rsplit(":", 1)[1]
         try:
             actor = ray.get_actor(name, namespace=ray_cluster.NAMESPACE)
             info = ray.get(actor.describe.remote(), timeout=CALL_TIMEOUT)
@@ -506,13 +590,16 @@ class RayExecutor(Executor):
             return False
         request: JobRequest = replace(info["request"], root=str(root))
         run = RunDir(request.run_name, root)
-        worker = RayWorker(self, actor, name, run, Mirror(run, complete=False))
+        worker = RayWorker(self, actor, name, run, Mirror(run, complete=False), info["device"])
+        self._training.add(worker)
         if run.path.exists():
             worker.hold_lock()
         return Reattached(request, info["device"], worker)
 
     def shutdown(self) -> None:
-        """The server exits: the actors train on; the next server takes them over."""
+        """The server exits: the runs' actors train on (the next server takes them over); the waiting ones end."""
         self._waiting_for.clear()
         self._closed.set()
+        if self.pool is not None:
+            self.pool.shutdown()
 
