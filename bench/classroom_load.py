@@ -573,7 +573,10 @@ def free_port() -> int:
 
 
 class Server:
-    """`streamlit run SCRIPT` on a free port with the project's .streamlit/config.toml, until stopped."""
+    """`streamlit run SCRIPT` on a free port with the project's .streamlit/config.toml, until stopped; with
+    `Server.cores` set, on those cores only (a laptop's two on a bigger machine, the rest a cluster's node)."""
+
+    cores: set[int] | None = None
 
     def __init__(self, script: Path, env: dict[str, str] | None = None, wait: bool = True):
         self.script = script
@@ -583,7 +586,8 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(self.port),
              "--server.headless", "true", "--server.address", "127.0.0.1"],
-            cwd=ROOT, env={**os.environ, **(env or {})}, stdout=self.log, stderr=subprocess.STDOUT)
+            cwd=ROOT, env={**os.environ, **(env or {})}, stdout=self.log, stderr=subprocess.STDOUT,
+            preexec_fn=(lambda: os.sched_setaffinity(0, self.cores)) if self.cores else None)
         self.started = time.perf_counter()
         self.ready_seconds = float("nan")
         if wait:
@@ -717,8 +721,13 @@ def main(argv: list[str] | None = None) -> int:
                              "once), each opens one page; their first pages are timed, app / floor (no training)")
     parser.add_argument("--app-script", default="app.py",
                         help="what `streamlit run` serves as the app, relative to the project (default: app.py)")
+    parser.add_argument("--server-cores", default="",
+                        help="comma-separated cores the servers (app and floor) run on, e.g. 0,1: a laptop's two on a "
+                             "bigger machine whose other cores train as a cluster's node (default: any)")
     parser.add_argument("--json-out", default="", help="also write the JSON result here")
     args = parser.parse_args(argv)
+    if args.server_cores:
+        Server.cores = {int(core) for core in args.server_cores.split(",") if core.strip()}
     if args.sessions < 1 or args.seconds <= 0 or args.think < 0 or args.join < 0 or args.repeats < 1:
         parser.error("--sessions and --repeats must be at least 1, --seconds above 0, --think and --join not negative")
     pages = [p.strip() for p in args.pages.split(",") if p.strip()] or None
