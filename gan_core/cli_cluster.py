@@ -57,7 +57,7 @@ def cluster_status(address: str | None) -> int:
     target = address if address is not None else configured_cluster()
     if not target:
         raise GanLabError("no cluster given: pass --cluster ADDRESS or set GAN_LAB_CLUSTER")
-    executor = make_executor(target)
+    executor = make_executor(target, warm=False)
     place = executor.placement()
     if not isinstance(executor, RayExecutor):  # GAN_LAB_CLUSTER=local: this machine's worker processes
         print("runs train on this machine, not on a cluster: " +
@@ -113,7 +113,7 @@ def train_on_cluster(args: argparse.Namespace, settings: dict[str, Any]) -> int:
     from .jobs.manager import JobManager
 
     root = Path(args.checkpoints or default_checkpoints_dir())
-    executor = make_executor(args.cluster)
+    executor = make_executor(args.cluster, warm=False)
     use_training_devices(executor.training_devices)  # the settings are checked against the cluster's devices
     manager = JobManager(1, trainer_options={} if args.metrics else {"evaluate": None}, executor=executor)
     if args.resume:

@@ -306,18 +306,20 @@ def configured_cluster() -> str:
     return os.environ.get(CLUSTER_ENV, "").strip()
 
 
-def make_executor(cluster: str | None = None) -> Executor:
+def make_executor(cluster: str | None = None, warm: bool = True) -> Executor:
     """The executor for `cluster` (default `$GAN_LAB_CLUSTER`): "" or "local" for this machine, else the
     address of a Ray cluster ("auto", "HOST:PORT", "ray://HOST:PORT"). Connecting checks the address and
-    the token first and fails with one line (ClusterError), never a long hang."""
+    the token first and fails with one line (ClusterError), never a long hang. `warm`: keep workers warm
+    for the next Starts, as a server does (a command that trains one run, or only looks, keeps none)."""
     cluster = configured_cluster() if cluster is None else cluster.strip()
     if cluster in ("", "local"):
         has_cuda = torch.cuda.is_available()
-        return LocalExecutor(warm_workers=configured_warm_workers(has_cuda, default_job_limit("cuda") if has_cuda else 0))
+        warm_workers = configured_warm_workers(has_cuda, default_job_limit("cuda") if has_cuda else 0) if warm else 0
+        return LocalExecutor(warm_workers=warm_workers)
     try:
         from .ray_executor import RayExecutor
     except ImportError as error:
         raise ConfigError(f"{CLUSTER_ENV}={cluster} asks for a Ray cluster but Ray is not installed here ({error}); "
                           "install it with `pip install -r requirements-cluster.txt`, or unset "
                           f"{CLUSTER_ENV} to train on this machine", code="cluster_no_ray", cluster=cluster) from None
-    return RayExecutor(cluster, warm_workers=None)
+    return RayExecutor(cluster, warm_workers=None if warm else 0)
