@@ -105,6 +105,34 @@ def test_a_second_tab_of_the_same_student_pressing_start_is_told_the_run_already
     jobs.stop(name, classroom)
 
 
+def test_students_pressing_start_together_each_get_a_run_of_their_own(checkpoints, jobs) -> None:  # noqa: F811
+    first, second = open_app("train", "en"), open_app("train", "en")  # two students, no class password
+    for tab in (first, second):
+        tab.selectbox(key=TRAIN.format("model")).select("mlp").run()
+        tab.text_input(key=TRAIN.format("epochs")).set_value("1000").run()
+    name = first.text_input(key=TRAIN.format("name")).value
+    assert second.text_input(key=TRAIN.format("name")).value == name  # both offer the same next name
+    first.button(key="train_start").click().run()
+    second.button(key="train_start").click().run()  # its form was drawn before the first student's Start
+    assert not second.exception and not texts(second, "error")
+    active = sorted(job.run_name for job in jobs.jobs(checkpoints) if job.active)
+    assert len(active) == 2 and name in active  # two runs: the second took the next free name
+    [other] = [run for run in active if run != name]
+    assert second.selectbox(key="keep_train_watch").value == other  # and watches it
+    typed = "my-own-name"
+    third, fourth = open_app("train", "en"), open_app("train", "en")
+    for tab in (third, fourth):
+        tab.selectbox(key=TRAIN.format("model")).select("mlp").run()
+        tab.text_input(key=TRAIN.format("epochs")).set_value("1000").run()
+        tab.text_input(key=TRAIN.format("name")).set_value(typed).run()
+    third.button(key="train_start").click().run()
+    fourth.button(key="train_start").click().run()  # a name the student typed is never changed behind their back
+    assert [job.run_name for job in jobs.jobs(checkpoints) if job.active and job.run_name.startswith("my-")] == [typed]
+    assert text("train_start_refused", "en", reasons="").strip() in " ".join(texts(fourth, "error"))
+    for run in active + [typed]:
+        jobs.stop(run, checkpoints)
+
+
 @pytest.mark.parametrize("asked, language", [("EN", "en"), (" en ", "en"), ("Ru", "ru")])
 def test_a_language_in_the_address_is_read_whatever_its_case(checkpoints, asked, language) -> None:
     at = AppTest.from_file(APP, default_timeout=120)

@@ -20,7 +20,7 @@ from gan_core.config import (FieldError, TrainConfig, config_from_form, device_c
                              recommended_settings)
 from gan_core.data import DATASETS
 from gan_core.devices import cpu_cores, training_device_type, training_devices
-from gan_core.errors import GanLabError
+from gan_core.errors import GanLabError, RunNameError
 from gan_core.losses import LOSSES
 from gan_core.models import MODELS
 
@@ -173,18 +173,37 @@ def check(values: dict[str, Any], root: Path) -> tuple[TrainConfig | None, dict[
     return (result.config if not errors else None), errors
 
 
+# How many next names a Start tries when other students' Starts take the suggested ones first.
+NAME_TRIES = 20
+
+
 def start(root: Path) -> None:
-    """Start button: check, hand the run to the job manager, watch it, and offer a fresh name."""
+    """Start button: check, hand the run to the job manager, watch it, and offer a fresh name. A suggested name
+    (one the student left as it was) that another student's Start took a moment before becomes the next free
+    one: a class pressing Start at once must not hear "the name is taken"."""
     values = settings()
     name = (values["name"] or "").strip()
-    config, errors = check(values, root)
-    if config is None:  # the form changed since it was drawn (another tab of this student started this run)
-        st.session_state["train_submit_error"] = refusal(name, errors, root)
-        return
-    try:
-        run_watch.manager().submit(config, name, root, by=people.claimed_actor())
-    except GanLabError as error:
-        st.session_state["train_submit_error"] = refusal(name, {"submit": wording.error_text(error)}, root)
+    suggested = name == st.session_state.get("train_suggested_name") and not own_active_run(name, root)
+    refused: GanLabError | None = None
+    for _ in range(NAME_TRIES if suggested else 1):
+        if suggested:
+            name = values["name"] = suggest_run_name(name_prefix(), root, run_watch.manager().active_names(root))
+        config, errors = check(values, root)
+        if config is None:  # the form changed since it was drawn (another tab of this student started this run)
+            st.session_state["train_submit_error"] = refusal(name, errors, root)
+            return
+        try:
+            run_watch.manager().submit(config, name, root, by=people.claimed_actor())
+        except RunNameError as error:  # taken between the check and the submit: the next name, if suggested
+            refused = error
+            continue
+        except GanLabError as error:
+            refused = error
+        else:
+            refused = None
+        break
+    if refused is not None:
+        st.session_state["train_submit_error"] = refusal(name, {"submit": wording.error_text(refused)}, root)
         return
     st.session_state["train_watch_next"] = name  # the live view watches it
     st.session_state["train_started"] = name
@@ -193,11 +212,16 @@ def start(root: Path) -> None:
         fresh_seed()
 
 
+def own_active_run(name: str, root: Path) -> bool:
+    """This student already has a run of this name queued or training (started in another tab)."""
+    job = run_watch.manager().job(name, root) if name else None
+    return job is not None and job.active and job.owner == people.student_name()
+
+
 def refusal(name: str, errors: dict[str, str], root: Path) -> str:
     """Why Start started nothing, said where the student looks. A run of this name that this student is already
     training was started a moment ago in another tab: say so, and watch it here too."""
-    job = run_watch.manager().job(name, root) if name else None
-    if job is not None and job.active and job.owner == people.student_name():
+    if own_active_run(name, root):
         st.session_state["train_watch_next"] = name
         return t("train_start_already", name=name)
     return t("train_start_refused", reasons=" ".join(errors.values()))
