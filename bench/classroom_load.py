@@ -263,11 +263,17 @@ async def student(url: str, order: list[str], load: Load, start: float, join: fl
     deadline = start + join + seconds
     try:
         if first_press is not None:  # a GPU classroom: every student starts a run of their own first
-            load.add(first_press.page, await tab.run(first_press.page))
-            widgets = [typed(tab.widget_id(name), value) for name, value in first_press.typed.items()]
-            widgets.append(trigger(tab.widget_id(first_press.button)))
-            load.add(first_press.page, await tab.run(first_press.page, widgets=widgets))
-            load.started += 1
+            opened = await tab.run(first_press.page)
+            load.add(first_press.page, opened)
+            try:
+                widgets = [typed(tab.widget_id(name), value) for name, value in first_press.typed.items()]
+                widgets.append(trigger(tab.widget_id(first_press.button)))
+            except KeyError as missing:  # the page did not offer the form (its run ended early, or timed out)
+                why = f"press: {missing.args[0].split(';')[0]} (page run {opened.status})"
+                load.failures[why] = load.failures.get(why, 0) + 1
+            else:
+                load.add(first_press.page, await tab.run(first_press.page, widgets=widgets))
+                load.started += 1
             first = await tab.run(order[index % len(order)])
         else:
             first = await tab.run(order[index % len(order)])  # the URL a student was given opens this page

@@ -444,8 +444,12 @@ class JobManager:
                          and (resolved is None or resolved_root(job.root) == resolved)), None)
 
     def active_names(self, root: str | Path | None = None) -> set[str]:
-        """Names of runs queued or training: taken, even before their folder exists."""
-        return {job.run_name for job in self.jobs(root)}
+        """Names of runs queued or training under `root`, by this server or another of its class: taken, even
+        before their folder exists."""
+        key = root_key(self._root(root))
+        with self._lock:
+            return {item.run_name for item in self._queue.items if item.root_key == key} | \
+                {job.run_name for job in self._jobs if job.root_key == key}
 
     def queue(self, device: str) -> list[Job]:
         """The jobs waiting for that device, in the order they will start."""
