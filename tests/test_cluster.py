@@ -330,6 +330,21 @@ def test_a_warm_actor_trains_the_run_exactly_is_replaced_when_it_dies_and_its_ru
             second.leave()
 
 
+def test_idle_warm_actors_of_another_server_give_way_to_a_run_that_waits_for_room(
+        ray_cluster_here, make_manager, tiny_data, checkpoints) -> None:
+    other = RayExecutor(ray_cluster_here.address, warm_workers=2)  # another server's waiting actors: every core
+    try:
+        assert other.pool.wait_ready(timeout=WAIT), "no actor warmed up"
+        assert len(warm_actors()) == 2
+        manager = make_manager()
+        job = manager.submit(tiny(2, seed=22), "needs-room", checkpoints)
+        assert manager.wait(job, WAIT).state == "finished"  # it did not wait for ever behind idle actors
+        assert_same_generator(RunDir("needs-room", checkpoints), solo(tiny(2, seed=22), tiny_data))
+    finally:
+        other.shutdown()
+    wait_until(lambda: not warm_actors(), timeout=60)
+
+
 # --- no shared filesystem: nodes with folders of their own, and one that leaves ----------------------------------
 def test_runs_train_in_their_nodes_own_folders_and_a_lost_nodes_run_resumes_on_the_other(
         ray_cluster_here, make_manager, tiny_data, checkpoints) -> None:

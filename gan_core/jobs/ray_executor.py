@@ -70,6 +70,8 @@ ORPHAN_SECONDS = 3600.0  # an ended run's actor that no server pulls from exits 
 UNAVAILABLE_SECONDS = 60.0  # an actor unreachable this long (its node cut off) counts as lost
 CAPACITY_SECONDS = 5.0  # how long what the cluster holds is taken as known (nodes come and go)
 ADOPT_SECONDS = 2.0  # how often runs that another server watched are looked at again
+WAIT_FOR_ROOM_SECONDS = 10.0  # a run whose actor has not answered for this long may lack room on the cluster
+HOLD_BACK_SECONDS = 60.0  # then this server keeps no warm actors for this long
 DESCRIBE_SECONDS = 5.0  # how long a listing waits for the warm actors to say which run they train
 CALL_TIMEOUT = 30.0  # seconds for a small actor call (describe, claim) before the actor counts as unreachable
 ACTOR_PREFIX = "run:"
@@ -245,6 +247,8 @@ class RayWorker(Worker):
         self._last_pull = 0.0
         self._hurry = False
         self._said_running = False
+        self._answered = False  # its actor has answered a pull: it exists, on a node that had room for it
+        self._since = time.monotonic()
         self._end: WorkerEnd | None = None
         self._held: contextlib.ExitStack | None = None
         self._unavailable_since: float | None = None
@@ -275,6 +279,7 @@ class RayWorker(Worker):
             self._pull_failed(answer)
             return []
         self._unavailable_since, self._failed_pulls = None, 0
+        self._answered = True
         if "owner" in answer:  # another server took the run over: it writes the run's folder now
             self._let_go(WorkerEnd(lost="another server took the run over"))
             return []
@@ -298,6 +303,10 @@ class RayWorker(Worker):
 
     def ended(self) -> WorkerEnd | None:
         return self._end
+
+    def waits_for_room(self, now: float) -> bool:
+        """Its actor has not answered for a while since it was asked for: the cluster may have no room for it."""
+        return self._end is None and not self._answered and now - self._since > WAIT_FOR_ROOM_SECONDS
 
     def stop(self) -> None:
         try:
@@ -408,6 +417,7 @@ class RayExecutor(Executor):
         self._looked_again = 0.0
         self._found: dict[Path, set[str]] = {}  # root -> runs some actor trained when we first looked
         self._training: set[RayWorker] = set()  # this server's runs whose actor has not ended
+        self._room_asked = 0.0
         self.pool: WarmActors | None = None
         device = "cuda" if self._placement.capacity.get("cuda") else "cpu"
         size = warm_workers if warm_workers is not None else \
@@ -489,6 +499,10 @@ class RayExecutor(Executor):
     def wait(self, workers: list[Worker], timeout: float) -> None:
         mine = [worker for worker in workers if isinstance(worker, RayWorker)]
         now = time.monotonic()
+        starved = [worker.device for worker in mine if worker.waits_for_room(now)]
+        if starved and now - self._room_asked > WAIT_FOR_ROOM_SECONDS:
+            self._room_asked = now
+            threading.Thread(target=self._make_room, args=(starved,), name="gan-lab-make-room", daemon=True).start()
         for worker in mine:
             if worker.due(now):
                 try:
@@ -508,6 +522,32 @@ class RayExecutor(Executor):
             except Exception as error:  # noqa: BLE001 - the actor died, or the pull failed there
                 answer = error
             pending[ref].arrive(answer)
+
+    def _make_room(self, devices: list[str]) -> None:
+        """Runs of this server wait for room that waiting actors hold: this server's waiting ones end (and none
+        warm up for a while), and so do, one per waiting run, idle warm actors of other servers of the cluster.
+        A warm actor only speeds a Start up; it must never keep a run from starting."""
+        if self.pool is not None:
+            self.pool.hold_back(HOLD_BACK_SECONDS)
+        mine = f"{WARM_PREFIX}{self.server_id[:12]}:"
+        try:
+            names = [name for name in ray.util.list_named_actors(all_namespaces=False)
+                     if isinstance(name, str) and name.startswith(WARM_PREFIX) and not name.startswith(mine)]
+            asked = {ray.get_actor(name, namespace=ray_cluster.NAMESPACE).describe.remote(): name for name in names}
+            answered, _ = ray.wait(list(asked), num_returns=len(asked), timeout=DESCRIBE_SECONDS) if asked else ([], [])
+            idle: dict[str, list[str]] = {}
+            for ref in answered:
+                with contextlib.suppress(Exception):
+                    info = ray.get(ref)
+                    if info["request"] is None:
+                        idle.setdefault(info["device"], []).append(asked[ref])
+            for device in devices:
+                if idle.get(device):
+                    name = idle[device].pop()
+                    log.info("a run waits for room on the cluster: ending %s's idle warm actor %s", name.split(":")[1], name)
+                    ray.kill(ray.get_actor(name, namespace=ray_cluster.NAMESPACE), no_restart=True)
+        except Exception as error:  # noqa: BLE001 - best effort: the next look tries again
+            log.warning("could not make room on the cluster: %s", _first_line(error))
 
     # --- after a restart ---
     def reattach(self, root: Path) -> list[Reattached]:

@@ -97,12 +97,25 @@ class WarmActors:
             time.sleep(0.1)
         return False
 
+    def hold_back(self, seconds: float) -> None:
+        """End every waiting actor and start none for `seconds`: runs wait for the room they hold."""
+        with self._lock:
+            members, self._members = self._members, []
+            self._retry_at = max(self._retry_at, time.monotonic() + seconds)
+        if members:
+            log.info("runs wait for room on the cluster: %d waiting actors end, none for %.0f s", len(members), seconds)
+        self._end(members)
+
     def shutdown(self) -> None:
         """End every waiting actor (one the server cannot reach now exits by its lease)."""
         with self._lock:
             self._closed = True
             members, self._members = self._members, []
         self._wake.set()
+        self._end(members)
+
+    @staticmethod
+    def _end(members: list[_Member]) -> None:
         for member in members:
             try:
                 ray.kill(member.actor, no_restart=True)
