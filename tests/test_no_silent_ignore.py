@@ -155,3 +155,12 @@ def test_a_language_the_app_does_not_have_is_said_once_in_the_page_language(chec
     at.sidebar.radio[0].set_value("en").run()  # a language chosen: said no more
     assert texts(at, "title") == [text("home_title", "en")]
     assert not [c for c in at.sidebar.caption if "xx" in str(c.value)]
+
+
+def test_two_students_are_never_given_one_made_up_name(checkpoints, jobs, monkeypatch) -> None:  # noqa: F811
+    import itertools
+
+    draws = itertools.chain([7, 7, 7], itertools.count(8))  # the same number drawn for both, then others
+    monkeypatch.setattr("ui.people.secrets.randbelow", lambda n: next(draws))
+    first, second = open_app("train", "en"), open_app("train", "en")
+    assert first.session_state["student"] != second.session_state["student"]  # each sees only their own runs

@@ -28,6 +28,7 @@ from gan_core.classroom.access import Actor, TeacherGate, may_manage, validate_p
 from gan_core.classroom.audit import AuditEntry
 from gan_core.classroom.identity import NameClaims, name_claims, name_id, teacher_passes
 from gan_core.errors import AccessError, GanLabError
+from gan_core.jobs.manager import get_job_manager
 from gan_core.runs.checkpoints import default_checkpoints_dir
 
 from . import browser_cookie
@@ -351,12 +352,25 @@ def _take(name: str) -> None:
     _adopt(taken, key)
 
 
+@st.cache_resource(show_spinner=False)
+def _names_made_up() -> set[str]:
+    """Every name this server has made up, shared by its sessions: two students are never given one name (whoever
+    has a name sees that name's runs as their own)."""
+    return set()
+
+
 def _made_up() -> str:
     held = claims() if not single_user() else None
-    for _ in range(20):
+    given = _names_made_up()
+    try:  # who owns queued and training runs, on this server or another of the class
+        owners = get_job_manager().active_owners()
+    except GanLabError:  # no manager (the cluster does not answer): the page says so where it needs one
+        owners = set()
+    for _ in range(100):
         name = f"{t('people_generated_prefix')}-{1000 + secrets.randbelow(9000)}"
-        if held is None or held.held(name) is None:
-            return name
+        if name not in given and name not in owners and (held is None or held.held(name) is None):
+            break
+    given.add(name)
     return name
 
 

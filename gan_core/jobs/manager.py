@@ -451,6 +451,11 @@ class JobManager:
             return {item.run_name for item in self._queue.items if item.root_key == key} | \
                 {job.run_name for job in self._jobs if job.root_key == key}
 
+    def active_owners(self) -> set[str]:
+        """Whose runs are queued or training, on this server or another of its class."""
+        with self._lock:
+            return {item.owner for item in self._queue.items} | {job.owner for job in self._jobs}
+
     def queue(self, device: str) -> list[Job]:
         """The jobs waiting for that device, in the order they will start."""
         with self._lock:
