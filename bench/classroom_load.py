@@ -95,6 +95,8 @@ class Student:
         self._reader: asyncio.Task | None = None
         self._finished: asyncio.Queue = asyncio.Queue()
         self._exceptions: list[str] = []
+        self.errors: list[str] = []  # the error boxes of the last run (what the page told the student)
+        self.toasts: list[str] = []  # and its toasts
         self.closed = False
 
     async def open(self) -> None:
@@ -134,6 +136,10 @@ class Student:
             which = element.WhichOneof("type")
             if which == "exception":
                 self._exceptions.append(f"{element.exception.type}: {element.exception.message}".strip())
+            elif which == "alert" and element.alert.format == element.alert.ERROR:
+                self.errors.append(element.alert.body)
+            elif which == "toast":
+                self.toasts.append(element.toast.body)
             elif which is not None:
                 widget = getattr(element, which)
                 widget_id = getattr(widget, "id", "")
@@ -152,6 +158,7 @@ class Student:
         while not self._finished.empty():
             self._finished.get_nowait()
         self._exceptions = []
+        self.errors, self.toasts = [], []
         message = BackMsg()
         state = message.rerun_script
         state.query_string = self.query
@@ -240,11 +247,12 @@ class FirstPress:
     page: str
     button: str  # the button's user key
     typed: dict[str, str] = field(default_factory=dict)  # user key -> the text typed into that field
+    says: bool = False  # the page answers the press with a toast or an error (the app's Start does)
 
 
 def app_press(epochs: int) -> FirstPress:
     """A student of the app starts a run of their own on Train: its defaults, but the epochs (it outlasts the load)."""
-    return FirstPress("train", "train_start", {"train_epochs": str(epochs)})
+    return FirstPress("train", "train_start", {"train_epochs": str(epochs)}, says=True)
 
 
 FLOOR_PRESS = FirstPress("p1", "floor_0_button")  # the floor's first page and its button: the same three runs
@@ -274,6 +282,11 @@ async def student(url: str, order: list[str], load: Load, start: float, join: fl
             else:
                 load.add(first_press.page, await tab.run(first_press.page, widgets=widgets))
                 load.started += 1
+                for error in tab.errors:  # Start refused (a class limit, a taken name): the student reads why
+                    why = f"press refused: {error[:120]}"
+                    load.failures[why] = load.failures.get(why, 0) + 1
+                if first_press.says and not tab.errors and not tab.toasts:  # neither "started" nor why not: unheard
+                    load.failures["press: nothing said"] = load.failures.get("press: nothing said", 0) + 1
             first = await tab.run(order[index % len(order)])
         else:
             first = await tab.run(order[index % len(order)])  # the URL a student was given opens this page

@@ -54,8 +54,16 @@ def init_settings(root: Path) -> None:
     defaults = TrainConfig.for_model(TrainConfig().model, device=st.session_state[key("device")])  # a GPU: its own
     for name, value in form_values(defaults).items():  # every setting, derived from TrainConfig
         widgets.default(key(name), field_value(name, value))
-    if key("name") not in st.session_state:
+    if key("name") not in st.session_state or name_suggested_and_taken(root):
         suggest_name(root)
+
+
+def name_suggested_and_taken(root: Path) -> bool:
+    """The name field still holds the name it suggested, and another student's run has taken it since: the
+    form offers the next one (the student chose nothing, so nothing of theirs changes)."""
+    name = st.session_state.get(key("name"))
+    return (name == st.session_state.get("train_suggested_name") and not st.session_state.get("train_started") == name
+            and new_run_name_problem(name, root, run_watch.manager().active_names(root)) == "taken")
 
 
 def fresh_seed() -> None:
@@ -185,17 +193,21 @@ def start(root: Path) -> None:
     name = (values["name"] or "").strip()
     suggested = name == st.session_state.get("train_suggested_name") and not own_active_run(name, root)
     refused: GanLabError | None = None
+    refused_fields: dict[str, str] = {}
     for _ in range(NAME_TRIES if suggested else 1):
         if suggested:
             name = values["name"] = suggest_run_name(name_prefix(), root, run_watch.manager().active_names(root))
         config, errors = check(values, root)
+        if config is None and suggested and set(errors) == {"name"}:  # taken since it was suggested a moment ago
+            refused, refused_fields = RunNameError(errors["name"]), errors
+            continue
         if config is None:  # the form changed since it was drawn (another tab of this student started this run)
             st.session_state["train_submit_error"] = refusal(name, errors, root)
             return
         try:
             run_watch.manager().submit(config, name, root, by=people.claimed_actor())
         except RunNameError as error:  # taken between the check and the submit: the next name, if suggested
-            refused = error
+            refused, refused_fields = error, {}
             continue
         except GanLabError as error:
             refused = error
@@ -203,7 +215,8 @@ def start(root: Path) -> None:
             refused = None
         break
     if refused is not None:
-        st.session_state["train_submit_error"] = refusal(name, {"submit": wording.error_text(refused)}, root)
+        st.session_state["train_submit_error"] = refusal(name, refused_fields or {"submit": wording.error_text(refused)},
+                                                         root)
         return
     st.session_state["train_watch_next"] = name  # the live view watches it
     st.session_state["train_started"] = name
