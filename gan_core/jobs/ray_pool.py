@@ -167,7 +167,7 @@ class WarmActors:
                 try:
                     ray.get(ref)
                 except Exception:  # noqa: BLE001 - a ready actor died while it waited
-                    log.warning("warm actor %s died while it waited; another replaces it", member.name)
+                    log.info("warm actor %s ended while it waited (a run needed its room, or its node left)", member.name)
                     self._members.remove(member)
         waiting = {m.ready_ref: m for m in self._members if not m.ready}
         if not waiting:
