@@ -39,7 +39,7 @@ import time
 import uuid
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import ray
 from ray.exceptions import ActorUnavailableError, RayActorError
@@ -128,6 +128,15 @@ class RunActor:
         with self._lock:
             if server == self._owner:
                 self._last_pull = time.monotonic()
+
+    def give_way(self) -> bool:
+        """End this actor if it still waits for a run: a run of another server needs the room it holds. False
+        when it has a run (it was handed one since it was asked): it trains on."""
+        with self._lock:
+            if self._request is not None:
+                return False
+        ray.actor.exit_actor()
+        return True  # not reached: the actor has exited
 
     def begin(self, request: JobRequest, files: dict[str, bytes], references: bytes | None, version: str,
               root_key: str) -> None:
@@ -239,9 +248,13 @@ class RayWorker(Worker):
     """A run's actor as the server watches it: pulls its files into the run's folder, passes a stop on, and
     holds the run's lock in that folder while the actor trains."""
 
-    def __init__(self, executor: "RayExecutor", actor: Any, name: str, run: RunDir, mirror: Mirror, device: str):
+    def __init__(self, executor: "RayExecutor", actor: Any, name: str, run: RunDir, mirror: Mirror, device: str,
+                 instead: Callable[[], tuple[str, Any]] | None = None):
+        """`instead`: where the actor was a warm one, what starts a fresh actor for the run if it ends before its
+        run began (it gave way to another server's run the moment it was handed this one)."""
         self._executor, self._actor, self.name, self.run, self._mirror = executor, actor, name, run, mirror
         self.device = device
+        self._instead = instead
         self._pending: Any = None  # the pull under way
         self._arrived: Any = None  # its answer (a dict), or the error it raised
         self._last_pull = 0.0
@@ -364,6 +377,11 @@ class RayWorker(Worker):
 
     def _pull_failed(self, error: BaseException) -> None:
         now = time.monotonic()
+        if isinstance(error, RayActorError) and not self._answered and self._instead is not None:
+            log.info("warm actor %s ended before run %s began there; a fresh actor trains it", self.name, self.run.name)
+            self.name, self._actor = self._instead()
+            self._instead, self._since = None, now
+            return
         if isinstance(error, ActorUnavailableError):  # unreachable for now (its node's network): wait a while
             self._unavailable_since = self._unavailable_since or now
             if now - self._unavailable_since < UNAVAILABLE_SECONDS:
@@ -477,14 +495,22 @@ class RayExecutor(Executor):
         threads = 1 if job.device == "cuda" else ray_cluster.cpus_per_job()
         request = replace(request, options=options, threads=threads, prepare=None)
         files = folder_files(run) if job.resume else {}
-        taken = self.pool.take(job.device) if self.pool is not None else None
-        if taken is not None:
-            name, actor = taken
-        else:
+        begin = (request, files, references, code_version(), root_id(job.root))
+
+        def fresh() -> tuple[str, Any]:
             name = actor_name(job.root, job.run_name)
             actor = self._new_actor(job.device, name, warm=False)
-        actor.begin.remote(request, files, references, code_version(), root_id(job.root))
-        worker = RayWorker(self, actor, name, run, Mirror(run, pushed=job.resume), job.device)
+            actor.begin.remote(*begin)
+            return name, actor
+
+        taken = self.pool.take(job.device) if self.pool is not None else None
+        if taken is not None:
+            name, actor, _ = taken
+            actor.begin.remote(*begin)
+        else:
+            name, actor = fresh()
+        worker = RayWorker(self, actor, name, run, Mirror(run, pushed=job.resume), job.device,
+                           instead=fresh if taken is not None else None)
         self._training.add(worker)
         if job.resume:
             worker.hold_lock()
@@ -544,8 +570,9 @@ class RayExecutor(Executor):
             for device in devices:
                 if idle.get(device):
                     name = idle[device].pop()
-                    log.info("a run waits for room on the cluster: ending %s's idle warm actor %s", name.split(":")[1], name)
-                    ray.kill(ray.get_actor(name, namespace=ray_cluster.NAMESPACE), no_restart=True)
+                    log.info("a run waits for room on the cluster: asking %s's idle warm actor %s to give way",
+                             name.split(":")[1], name)
+                    ray.get_actor(name, namespace=ray_cluster.NAMESPACE).give_way.remote()
         except Exception as error:  # noqa: BLE001 - best effort: the next look tries again
             log.warning("could not make room on the cluster: %s", _first_line(error))
 

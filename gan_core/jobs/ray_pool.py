@@ -64,9 +64,9 @@ class WarmActors:
         threading.Thread(target=self._keep, name="gan-lab-warm-actors", daemon=True).start()
 
     # --- the executor's side ------------------------------------------------------------------
-    def take(self, device: str) -> tuple[str, Any] | None:
+    def take(self, device: str) -> tuple[str, Any, bool] | None:
         """A waiting actor for a run on `device` (a ready one first, else the one furthest along), as (name,
-        handle), out of the pool; None when there is none."""
+        handle, whether it is ready), out of the pool; None when there is none."""
         if device != self.device:
             return None
         with self._lock:
@@ -76,7 +76,7 @@ class WarmActors:
             member = next((m for m in self._members if m.ready), self._members[0])
             self._members.remove(member)
             self._retry_at = max(self._retry_at, time.monotonic() + REFILL_AFTER_TAKE)
-        return member.name, member.actor
+        return member.name, member.actor, member.ready
 
     def changed(self) -> None:
         """A run ended: there may be room for another waiting actor."""
