@@ -164,3 +164,17 @@ def test_two_students_are_never_given_one_made_up_name(checkpoints, jobs, monkey
     monkeypatch.setattr("ui.people.secrets.randbelow", lambda n: next(draws))
     first, second = open_app("train", "en"), open_app("train", "en")
     assert first.session_state["student"] != second.session_state["student"]  # each sees only their own runs
+
+
+def test_a_suggested_name_another_student_takes_is_replaced_by_the_next_without_an_error(checkpoints, jobs) -> None:  # noqa: F811
+    first, second = open_app("train", "en"), open_app("train", "en")
+    for tab in (first, second):
+        tab.selectbox(key=TRAIN.format("model")).select("mlp").run()
+        tab.text_input(key=TRAIN.format("epochs")).set_value("1000").run()
+    name = first.text_input(key=TRAIN.format("name")).value
+    first.button(key="train_start").click().run()
+    second.run()  # the second student's page runs again (a poll, a click elsewhere)
+    offered = second.text_input(key=TRAIN.format("name")).value
+    assert offered != name and not under(second, TRAIN.format("name"))  # the next name, not "taken"
+    assert not second.button(key="train_start").disabled
+    jobs.stop(name, checkpoints)

@@ -254,6 +254,10 @@ def settings_panel(root: Path) -> None:
         number_field.as_text(key(name))
     values = settings()
     config, errors = check(values, root)
+    if "name" in errors and name_suggested_and_taken(root):  # another student's Start took it during this run
+        suggest_name(root)
+        values = settings()
+        config, errors = check(values, root)
     placed: set[str] = set()  # the fields drawn so far, each with its error under it
 
     def error_of(field: str) -> None:
