@@ -15,6 +15,13 @@ from .test_classroom_people import PASSWORD, class_runs, classroom, session  # n
 TRAIN = "keep_train_{}"
 
 
+def long_mlp_runs(*tabs: AppTest) -> None:
+    """Each tab's Train form set to an MLP run of 1,000 epochs (it outlasts the test)."""
+    for tab in tabs:
+        tab.selectbox(key=TRAIN.format("model")).select("mlp").run()
+        tab.text_input(key=TRAIN.format("epochs")).set_value("1000").run()
+
+
 def under(at: AppTest, key: str) -> list[str]:
     return texts(column_with(at, "text_input", key), "error")
 
@@ -91,9 +98,7 @@ def test_the_class_limits_refuse_a_value_out_of_range_with_a_line_and_save_waits
 
 def test_a_second_tab_of_the_same_student_pressing_start_is_told_the_run_already_trains(classroom, jobs) -> None:  # noqa: F811
     first, second = session("Alice", "train"), session("Alice", "train")
-    for tab in (first, second):
-        tab.selectbox(key=TRAIN.format("model")).select("mlp").run()
-        tab.text_input(key=TRAIN.format("epochs")).set_value("1000").run()
+    long_mlp_runs(first, second)
     name = first.text_input(key=TRAIN.format("name")).value
     assert second.text_input(key=TRAIN.format("name")).value == name  # both offer the same next run
     first.button(key="train_start").click().run()
@@ -107,9 +112,7 @@ def test_a_second_tab_of_the_same_student_pressing_start_is_told_the_run_already
 
 def test_students_pressing_start_together_each_get_a_run_of_their_own(checkpoints, jobs) -> None:  # noqa: F811
     first, second = open_app("train", "en"), open_app("train", "en")  # two students, no class password
-    for tab in (first, second):
-        tab.selectbox(key=TRAIN.format("model")).select("mlp").run()
-        tab.text_input(key=TRAIN.format("epochs")).set_value("1000").run()
+    long_mlp_runs(first, second)
     name = first.text_input(key=TRAIN.format("name")).value
     assert second.text_input(key=TRAIN.format("name")).value == name  # both offer the same next name
     first.button(key="train_start").click().run()
@@ -121,9 +124,8 @@ def test_students_pressing_start_together_each_get_a_run_of_their_own(checkpoint
     assert second.selectbox(key="keep_train_watch").value == other  # and watches it
     typed = "my-own-name"
     third, fourth = open_app("train", "en"), open_app("train", "en")
+    long_mlp_runs(third, fourth)
     for tab in (third, fourth):
-        tab.selectbox(key=TRAIN.format("model")).select("mlp").run()
-        tab.text_input(key=TRAIN.format("epochs")).set_value("1000").run()
         tab.text_input(key=TRAIN.format("name")).set_value(typed).run()
     third.button(key="train_start").click().run()
     fourth.button(key="train_start").click().run()  # a name the student typed is never changed behind their back
@@ -168,9 +170,7 @@ def test_two_students_are_never_given_one_made_up_name(checkpoints, jobs, monkey
 
 def test_a_suggested_name_another_student_takes_is_replaced_by_the_next_without_an_error(checkpoints, jobs) -> None:  # noqa: F811
     first, second = open_app("train", "en"), open_app("train", "en")
-    for tab in (first, second):
-        tab.selectbox(key=TRAIN.format("model")).select("mlp").run()
-        tab.text_input(key=TRAIN.format("epochs")).set_value("1000").run()
+    long_mlp_runs(first, second)
     name = first.text_input(key=TRAIN.format("name")).value
     first.button(key="train_start").click().run()
     second.run()  # the second student's page runs again (a poll, a click elsewhere)

@@ -98,7 +98,8 @@ class WarmPool:
         self._failures = 0
         self._retry_at = 0.0  # no spawn before this (monotonic): after failures, and just after a take
         self._numbers = iter(range(1, 10**9))
-        self._keeper = threading.Thread(target=self._keep, name="gan-lab-warm-pool", daemon=True)
+        self._keeper = threading.Thread(target=keep_refilled, args=(self._wake, self._refill, "the warm worker pool"),
+                                        name="gan-lab-warm-pool", daemon=True)
         self._keeper.start()
 
     # --- the executor's side ------------------------------------------------------------------
@@ -163,15 +164,6 @@ class WarmPool:
             return self.size
         return max(0, min(self.size, max(self._max_processes, self.size) - self._busy()))
 
-    def _keep(self) -> None:
-        while True:
-            self._wake.wait(1.0)
-            self._wake.clear()
-            try:
-                if not self._refill():
-                    return
-            except Exception:  # noqa: BLE001 - the pool only speeds starts up; a bug here must not end the server
-                log.exception("the warm worker pool could not refill")
 
     def _refill(self) -> bool:
         """Replace dead waiting workers and start the missing ones; False once the pool is shut down."""
@@ -211,7 +203,7 @@ class WarmPool:
         if member.ready:
             return
         self._failures += 1
-        delay = min(MAX_RETRY_SECONDS, RETRY_SECONDS * 2 ** (self._failures - 1))
+        delay = retry_delay(self._failures)
         self._retry_at = time.monotonic() + delay
         log.warning("a warm worker exited (code %s) before it was ready; the next tries in %.0f s", code, delay)
 
@@ -232,6 +224,25 @@ class WarmPool:
                         break
             except (EOFError, OSError):  # it died; `_refill` replaces it
                 pass
+
+
+# --- what every pool of warm workers does (this machine's processes, a cluster's actors) ---------------
+def keep_refilled(wake: threading.Event, refill: Callable[[], bool], pool: str) -> None:
+    """A pool's keeper thread: `refill` about once a second, or at once when woken, until it says the pool is shut
+    down. A bug in a refill is logged, never raised: a pool only speeds starts up and must not end the server."""
+    while True:
+        wake.wait(1.0)
+        wake.clear()
+        try:
+            if not refill():
+                return
+        except Exception:  # noqa: BLE001
+            log.exception("%s could not be refilled", pool)
+
+
+def retry_delay(failures: int) -> float:
+    """Seconds before the next warm-up after `failures` failed in a row: doubled each time, up to the maximum."""
+    return min(MAX_RETRY_SECONDS, RETRY_SECONDS * 2 ** (failures - 1))
 
 
 # --- inside a waiting worker ---------------------------------------------------------------------

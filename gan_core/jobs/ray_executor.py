@@ -411,6 +411,21 @@ def lost_reason(error: BaseException) -> str:
     return "its training process died"
 
 
+def describe_actors(names: list[str]) -> dict[str, dict[str, Any]]:
+    """What each named actor says of itself (`RunActor.describe`), asked all at once; one that does not answer
+    within DESCRIBE_SECONDS (still warming up, or gone) is left out."""
+    asked = {}
+    for name in names:
+        with contextlib.suppress(Exception):  # gone since it was listed
+            asked[ray.get_actor(name, namespace=ray_cluster.NAMESPACE).describe.remote()] = name
+    answered, _ = ray.wait(list(asked), num_returns=len(asked), timeout=DESCRIBE_SECONDS) if asked else ([], [])
+    found = {}
+    for ref in answered:
+        with contextlib.suppress(Exception):
+            found[asked[ref]] = ray.get(ref)
+    return found
+
+
 def _first_line(error: BaseException) -> str:
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
     return (lines[-1] if lines else type(error).__name__)[:300]
@@ -559,14 +574,10 @@ class RayExecutor(Executor):
         try:
             names = [name for name in ray.util.list_named_actors(all_namespaces=False)
                      if isinstance(name, str) and name.startswith(WARM_PREFIX) and not name.startswith(mine)]
-            asked = {ray.get_actor(name, namespace=ray_cluster.NAMESPACE).describe.remote(): name for name in names}
-            answered, _ = ray.wait(list(asked), num_returns=len(asked), timeout=DESCRIBE_SECONDS) if asked else ([], [])
             idle: dict[str, list[str]] = {}
-            for ref in answered:
-                with contextlib.suppress(Exception):
-                    info = ray.get(ref)
-                    if info["request"] is None:
-                        idle.setdefault(info["device"], []).append(asked[ref])
+            for name, info in describe_actors(names).items():
+                if info["request"] is None:
+                    idle.setdefault(info["device"], []).append(name)
             for device in devices:
                 if idle.get(device):
                     name = idle[device].pop()
@@ -628,17 +639,9 @@ class RayExecutor(Executor):
             if name.startswith(ACTOR_PREFIX):
                 root_key, _, run_name = name[len(ACTOR_PREFIX):].partition(":")
                 found[name] = (root_key, run_name)
-        asked = {}
-        for name in names:
-            if name.startswith(WARM_PREFIX):
-                with contextlib.suppress(Exception):  # gone since the listing
-                    asked[ray.get_actor(name, namespace=ray_cluster.NAMESPACE).describe.remote()] = name
-        answered, _ = ray.wait(list(asked), num_returns=len(asked), timeout=DESCRIBE_SECONDS) if asked else ([], [])
-        for ref in answered:
-            with contextlib.suppress(Exception):
-                info = ray.get(ref)
-                if info["request"] is not None:
-                    found[asked[ref]] = (info["root_key"], info["request"].run_name)
+        for name, info in describe_actors([name for name in names if name.startswith(WARM_PREFIX)]).items():
+            if info["request"] is not None:
+                found[name] = (info["root_key"], info["request"].run_name)
         return found
 
     def _take_over(self, name: str, run_name: str, root: Path) -> Reattached | None | bool:

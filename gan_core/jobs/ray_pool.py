@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 import ray
 
-from .pool import MAX_RETRY_SECONDS, REFILL_AFTER_TAKE, RETRY_SECONDS, WarmWorker
+from .pool import REFILL_AFTER_TAKE, WarmWorker, keep_refilled, retry_delay
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,8 @@ class WarmActors:
         self._retry_at = 0.0
         self._kept_at = 0.0
         self._numbers = iter(range(1, 10**9))
-        threading.Thread(target=self._keep, name="gan-lab-warm-actors", daemon=True).start()
+        threading.Thread(target=keep_refilled, args=(self._wake, self._refill, "the warm actors"),
+                         name="gan-lab-warm-actors", daemon=True).start()
 
     # --- the executor's side ------------------------------------------------------------------
     def take(self, device: str) -> tuple[str, Any, bool] | None:
@@ -126,16 +127,6 @@ class WarmActors:
     def _target(self) -> int:
         return max(0, min(self.size, self._room()))
 
-    def _keep(self) -> None:
-        while True:
-            self._wake.wait(1.0)
-            self._wake.clear()
-            try:
-                if not self._refill():
-                    return
-            except Exception:  # noqa: BLE001 - the pool only speeds starts up; a bug here must not end the server
-                log.exception("the warm actors could not be refilled")
-
     def _refill(self) -> bool:
         with self._lock:
             if self._closed or not ray.is_initialized():
@@ -180,7 +171,7 @@ class WarmActors:
             except Exception as error:  # noqa: BLE001 - it died, or its warm-up raised
                 self._members.remove(member)
                 self._failures += 1
-                delay = min(MAX_RETRY_SECONDS, RETRY_SECONDS * 2 ** (self._failures - 1))
+                delay = retry_delay(self._failures)
                 self._retry_at = time.monotonic() + delay
                 log.warning("a warm actor could not warm up (%s); the next tries in %.0f s",
                             str(error).strip().splitlines()[-1][:200] if str(error).strip() else type(error).__name__,
