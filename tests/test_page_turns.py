@@ -57,7 +57,7 @@ def test_a_page_that_fails_or_is_stopped_gives_its_place_back():
 
 
 def test_a_page_waiting_for_a_background_measurement_lets_the_others_run_meanwhile(monkeypatch):
-    monkeypatch.setattr(turns, "_turns", threading.BoundedSemaphore(1))  # one place, as on 2 cores
+    monkeypatch.setattr(turns, "_turns", turns.Turns(1))  # one place, as on 2 cores
     measured, other_ran = threading.Event(), threading.Event()
 
     def other_page() -> None:
@@ -74,3 +74,34 @@ def test_a_page_waiting_for_a_background_measurement_lets_the_others_run_meanwhi
             pass
     other.join(5)
     assert measured.is_set()
+
+
+def test_a_click_goes_before_the_live_views_polls_that_wait(monkeypatch):
+    """One place, held; three polls ask for it, then two page runs: the page runs get it first, in the order they
+    asked, then the polls in theirs. With thirty live views polling, a student's click waits for the run in progress,
+    not behind the queue of polls."""
+    places = turns.Turns(1)
+    monkeypatch.setattr(turns, "_turns", places)
+    order, lock = [], threading.Lock()
+
+    def run(name: str, poll: bool) -> None:
+        with turns.taking_turns(poll=poll):
+            with lock:
+                order.append(name)
+
+    def queued() -> int:
+        with places._lock:
+            return sum(len(waiting) for waiting in places._waiting.values())
+
+    threads = []
+    with turns.taking_turns():  # a page run in progress holds the one place
+        for index, (name, poll) in enumerate([("poll 1", True), ("poll 2", True), ("poll 3", True),
+                                              ("page 1", False), ("page 2", False)]):
+            threads.append(threading.Thread(target=run, args=(name, poll)))
+            threads[-1].start()
+            wait_until(lambda: queued() == index + 1, timeout=5)  # each in the queue before the next asks
+    for thread in threads:
+        thread.join(5)
+    assert order == ["page 1", "page 2", "poll 1", "poll 2", "poll 3"]
+    with turns.taking_turns(poll=True):  # every place was given back: a poll now goes straight in
+        pass
