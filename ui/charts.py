@@ -4,6 +4,7 @@ replace the type sizes with its small defaults)."""
 
 from __future__ import annotations
 
+import base64
 import functools
 import math
 from dataclasses import dataclass
@@ -68,16 +69,17 @@ def lines_of(history: History, names: dict[str, str], smoothing: float, steps_pe
 
 def figure(lines: list[Line], y_title: str, x_title: str, *, marks: list[float] = (), references: dict[str, float] | None = None,
            y_range: tuple[float, float] | None = None, height: int = 340, log_y: bool = False,
-           markers: bool = False) -> go.Figure:
+           markers: bool = False, log_ticks: bool = True) -> Chart:
     """A line chart with optional epoch marks (dotted verticals) and reference levels (dashed, each named in the
     legend with its own dash: a label written on the plot would sit on the curves).
 
-    `log_y` for numbers that shrink by orders of magnitude (FID); `markers` for per-epoch points,
+    `log_y` for numbers that shrink by orders of magnitude (FID; labelled at 1-2-5 steps from 1 to 1000 unless
+    `log_ticks` is False, for numbers of another range); `markers` for per-epoch points,
     so that a run of one epoch still shows its one point. `y_range` is in the axis' own units
     (powers of ten on a log axis).
 
-    Written as one plain spec and validated once: plotly's add_vline/add_hline re-check every shape
-    already on the figure, which made a chart with its epoch marks cost a second under load."""
+    Written as one plain spec: plotly's add_vline/add_hline re-check every shape already on the figure, which made a
+    chart with its epoch marks cost a second under load."""
     traces = []
     for line in lines:
         dots = markers and len(line.x) <= MAX_MARKERS
@@ -97,8 +99,10 @@ def figure(lines: list[Line], y_title: str, x_title: str, *, marks: list[float] 
                        "hoverinfo": "skip"})  # the legend's entry for the line
     xaxis: dict = {"title": {"text": x_title}}
     yaxis: dict = {"title": {"text": y_title}}
-    if log_y:  # whole numbers at 1-2-5 steps: plotly's own minor labels ("2", "5") read as the wrong numbers
-        yaxis.update(type="log", tickvals=LOG_TICKS, ticktext=[f"{tick:g}" for tick in LOG_TICKS])
+    if log_y:
+        yaxis["type"] = "log"
+    if log_y and log_ticks:  # whole numbers at 1-2-5 steps: plotly's own minor labels ("2", "5") read as the wrong numbers
+        yaxis.update(tickvals=LOG_TICKS, ticktext=[f"{tick:g}" for tick in LOG_TICKS])
     if y_range is not None:
         yaxis["range"] = list(y_range)
     if markers:  # per-epoch points: whole epochs on the axis, one tick each while they are few
@@ -111,26 +115,53 @@ def figure(lines: list[Line], y_title: str, x_title: str, *, marks: list[float] 
                             "xaxis": xaxis, "yaxis": yaxis, "hovermode": "x unified", "shapes": shapes})
 
 
-def _figure(data: list[dict], layout: dict) -> go.Figure:
-    """A figure from one plain spec, checked once (in the app's template and type): cheaper than building
-    it up call by call, each of which re-checks what is already there."""
-    data = [{key: _single(value) if key in ("x", "y", "z") else value for key, value in trace.items()} for trace in data]
-    return go.Figure({"data": data, "layout": {"template": template(), "font": FONT, **layout}}, _validate=False)
+class Chart(go.Figure):
+    """A finished chart: the plain spec that st.plotly_chart sends, made once, its arrays already in plotly.js's typed
+    form. A go.Figure copies its whole spec (the template too) when built and again, with every array re-encoded,
+    each time it is shown; a live run's charts are rebuilt every second for each run a class watches, so that copying
+    was most of what a live view cost the server. It is not changed once built (it has no plotly properties to
+    change); `go.Figure(chart.to_dict())` gives a full, checked figure."""
+
+    def __init__(self, spec: dict) -> None:  # not go.Figure's: the spec is complete as given
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
 
 
-def _single(values: object) -> object:
-    """A float64 array as float32: a chart shows three or four digits of a value, and each of a class's browsers is
-    sent every chart of every page it opens (the Train page's loss curves: 17 kB each in float64)."""
-    if isinstance(values, np.ndarray) and values.dtype == np.float64:
-        return values.astype(np.float32)
-    return values
+def _figure(data: list[dict], layout: dict) -> Chart:
+    """A chart from one plain spec in the app's template and type (shared by reference: never changed)."""
+    data = [{key: _typed(value) if key in ("x", "y", "z") else value for key, value in trace.items()} for trace in data]
+    return Chart({"data": data, "layout": {"template": template(), "font": FONT, **layout}})
+
+
+TYPED = {"float32": "f4", "int8": "i1", "int16": "i2", "int32": "i4", "uint8": "u1", "uint16": "u2", "uint32": "u4"}
+
+
+def _typed(values: object) -> object:
+    """An array as plotly.js's typed array (its bytes in base64, as plotly's own to_dict writes them), float64 as
+    float32: a chart shows three or four digits of a value, and each of a class's browsers is sent every chart of
+    every page it opens (the Train page's loss curves: 17 kB each in float64). Lists stay lists."""
+    if not isinstance(values, np.ndarray) or values.size == 0:
+        return values
+    if values.dtype == np.float64:
+        values = values.astype(np.float32)
+    elif values.dtype == np.int64 and np.abs(values).max() < 2 ** 31:
+        values = values.astype(np.int32)
+    kind = TYPED.get(str(values.dtype))
+    if kind is None:
+        return values.tolist()
+    typed = {"dtype": kind, "bdata": base64.b64encode(np.ascontiguousarray(values)).decode("ascii")}
+    if values.ndim > 1:
+        typed["shape"] = ", ".join(str(size) for size in values.shape)
+    return typed
 
 
 def _title(text: str) -> dict:
     return {"title": {"text": text}}
 
 
-def bars(labels: list[str], values: list[float], y_title: str, colour: str = "#1f77b4", height: int = 260) -> go.Figure:
+def bars(labels: list[str], values: list[float], y_title: str, colour: str = "#1f77b4", height: int = 260) -> Chart:
     """A small bar chart (the share of pixel variance along each principal direction)."""
     return _figure([{"type": "bar", "x": list(labels), "y": list(values), "marker": {"color": colour}}],
                    {"height": height, "margin": {"l": 10, "r": 10, "t": 10, "b": 10}, "font": {**FONT, "size": 15},
@@ -142,7 +173,7 @@ COVERED_COLOUR, MISSING_COLOUR = "#1f77b4", "#d62728"  # a digit with at least t
 
 
 def class_shares(shares: list[float] | np.ndarray, x_title: str, y_title: str, uniform_label: str,
-                 covered_share: float, height: int = 320) -> go.Figure:
+                 covered_share: float, height: int = 320) -> Chart:
     """One epoch's (or one batch's) share of samples per digit, in %, with the line every digit would
     reach if all were equally common; digits under the coverage share are red (missing)."""
     percent = np.asarray(shares, dtype=np.float64) * 100
@@ -183,7 +214,7 @@ def label_accuracy(accuracy: list[float], x_title: str, y_title: str, target_lab
 
 
 def class_heatmap(epochs: list[int], shares: np.ndarray, x_title: str, y_title: str, colour_title: str,
-                  height: int = 340) -> go.Figure:
+                  height: int = 340) -> Chart:
     """Epoch x digit: the share of samples of each digit at each epoch end, in %. A healthy run is an
     even band; mode collapse is one dark row with pale ones around it."""
     percent = np.asarray(shares, dtype=np.float64).T * 100  # rows: digits 0..9
@@ -197,7 +228,7 @@ def class_heatmap(epochs: list[int], shares: np.ndarray, x_title: str, y_title: 
 
 
 def ratio_bars(labels: list[str], ratios: list[float], colours: list[str], x_title: str, references: dict[str, float],
-               height: int = 280) -> go.Figure:
+               height: int = 280) -> Chart:
     """FID / floor of several sources as horizontal bars on a log axis (the Gaussians are 100x worse than a
     trained GAN, which is a few times the floor), with dashed reference levels such as the target."""
     shapes, annotations = [], []
@@ -218,7 +249,7 @@ def ratio_bars(labels: list[str], ratios: list[float], colours: list[str], x_tit
          "yaxis": {"autorange": "reversed"}})
 
 
-def probabilities(values: list[float], x_title: str, y_title: str, height: int = 190) -> go.Figure:
+def probabilities(values: list[float], x_title: str, y_title: str, height: int = 190) -> Chart:
     """The classifier's ten probabilities for one image: a sure guess is one tall bar."""
     best = int(np.argmax(values))
     return _figure(

@@ -48,8 +48,8 @@ def _drawn(version: int, language: str) -> dict[str, Any]:
     colours = {"minimax": MINIMAX_COLOUR, "ns": NS_COLOUR}
     norms = [charts.Line(t(f"lv_short_{name}"), steps_of(run["grad_g"]), np.asarray(run["grad_g"]), colours[name])
              for name, run in runs.items()]
-    saturation_norms = charts.figure(norms, t("wrong_grad_norm"), t("step"), height=360)
-    saturation_norms.update_yaxes(type="log")  # the two norms differ by orders of magnitude
+    saturation_norms = charts.figure(norms, t("wrong_grad_norm"), t("step"), height=360,
+                                     log_y=True, log_ticks=False)  # the two norms differ by orders of magnitude
     believed = [charts.Line(t(f"lv_short_{name}"), steps_of(run["d_fake"]), np.asarray(run["d_fake"]), colours[name])
                 for name, run in runs.items()]
     found = {"saturation_norms": saturation_norms,

@@ -12,6 +12,8 @@ from PIL import Image
 
 from gan_core.images import grid, upscale
 
+from . import charts
+
 
 MAX_PICTURE_WIDTH = 1400  # Streamlit shrinks wider pictures with a blurring filter; stay under its limit
 
@@ -27,23 +29,16 @@ def picture(images: torch.Tensor | np.ndarray, columns: int | None = None, targe
     return upscale(tiled, scale_for(tiled.shape[1], target))
 
 
-class _Drawn(go.Figure):
-    """A finished figure as st.plotly_chart sends it: its plain dict, made once. st.plotly_chart asks a figure
-    for `to_dict()` on every page run, a deep copy of it with its arrays encoded: for a chart built once and
-    shared (st.cache_resource), most of what showing it cost each student's page run."""
-
-    def __init__(self, spec: dict) -> None:  # not go.Figure's: the spec was checked when the figure was built
-        self._spec = spec
-
-    def to_dict(self) -> dict:
-        return self._spec
-
-
-def drawn(figure: go.Figure) -> go.Figure:
-    """The figure with its dict made once and kept on it (a figure must not change once shown)."""
+def drawn(figure: go.Figure) -> charts.Chart:
+    """The figure as st.plotly_chart sends it, its dict made once and kept on it (a figure must not change once
+    shown). st.plotly_chart asks a figure for `to_dict()` on every page run, a deep copy with its arrays encoded: for
+    a chart built once and shared (st.cache_resource), most of what showing it cost each student's page run. The
+    charts of ui/charts.py are made that way already."""
+    if isinstance(figure, charts.Chart):
+        return figure
     ready = figure.__dict__.get("_gan_lab_drawn")
     if ready is None:
-        ready = figure._gan_lab_drawn = _Drawn(figure.to_dict())
+        ready = figure._gan_lab_drawn = charts.Chart(figure.to_dict())
     return ready
 
 
