@@ -6,7 +6,8 @@ timed three ways in one process.
 1. the step every run trains (the GPU default: batch 256, NCHW tensors, a CUDA graph per step);
 2. the same step on `--runs` runs' worth of images at once (batch 256 x runs): the images/s that training a
    class's runs as one batched computation (torch.func.vmap over stacked models) could approach at most;
-3. the step with channels-last tensors (the layout cuDNN's tensor-core convolutions prefer).
+3. the step with channels-last tensors (the layout cuDNN's tensor-core convolutions prefer);
+4. (1) and (2) in bfloat16 (autocast): what halving the precision would buy, the weights and Adam staying float32.
 
 Each is warmed up, then `--steps` replays are timed between two synchronisations; it prints images/s and
 the ratio to (1). The trainer is the library's own; only the batch size and the layout change here.
@@ -45,6 +46,18 @@ def channels_last(trainer: Trainer) -> Trainer:
     return trainer
 
 
+def bfloat16(trainer: Trainer) -> Trainer:
+    """The trainer's step under bfloat16 autocast (captured in its CUDA graph like the float32 one)."""
+    step = trainer._indexed_step
+
+    def in_bfloat16(batch_indices: torch.Tensor) -> torch.Tensor:
+        with torch.autocast("cuda", dtype=torch.bfloat16, cache_enabled=False):  # no cast cache inside a graph
+            return step(batch_indices)
+
+    trainer._indexed_step = in_bfloat16
+    return trainer
+
+
 def images_per_second(trainer: Trainer, steps: int) -> float:
     size = trainer.config.batch_size * trainer.config.d_steps
     indices = torch.randperm(len(trainer.data), generator=torch.Generator().manual_seed(0))[:size]
@@ -76,6 +89,10 @@ def main() -> None:
             images_per_second(Trainer(replace(config, batch_size=config.batch_size * args.runs), data=many, evaluate=None),
                               max(10, args.steps // args.runs * 4)),
         "one run, channels-last": images_per_second(channels_last(Trainer(config, evaluate=None)), args.steps),
+        "one run, bfloat16": images_per_second(bfloat16(Trainer(config, evaluate=None)), args.steps),
+        "%d runs' batch at once, bfloat16" % args.runs:
+            images_per_second(bfloat16(Trainer(replace(config, batch_size=config.batch_size * args.runs), data=many,
+                                               evaluate=None)), max(10, args.steps // args.runs * 4)),
     }
     base = next(iter(results.values()))
     print(f"{torch.cuda.get_device_name(0)}, torch {torch.__version__}", file=sys.stderr)
