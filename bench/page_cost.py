@@ -4,6 +4,7 @@
     python bench/page_cost.py --pages train --repeat 10
     python bench/page_cost.py --pages compare --profile 25   # where a warm run of Compare spends (cProfile)
     python bench/page_cost.py --class-runs 30                # with thirty students' runs in the folder
+    python bench/page_cost.py --pages train --live --repeat 20   # Train watching a run that trains
 
 Under a classroom's load a page run waits for the interpreter as much as it computes, so its wall time says
 more about the machine than about the page. This benchmark runs each page through Streamlit's AppTest in
@@ -13,8 +14,10 @@ that runs the page's script: what thirty students' visits would each cost the se
 measures in the background is not in it), "warm" the median of the next --repeat runs of the same session once
 that background work is done (a student visiting the page again; the caches shared by every session are full).
 The floor app (bench/floor_app.py, the floor of classroom_load.py) is timed the same way in the same process,
-and each page's warm cost is also given as a multiple of it. It is a benchmark, not a test: the last line is
-the result as JSON.
+and each page's warm cost is also given as a multiple of it. With --live, Train is timed twice more: watching a
+default run that trains meanwhile (started here, in a worker process, as Start does; a page run a second, so that
+its charts and samples change between runs as a student's live view sees them) and watching the shipped run. It is a
+benchmark, not a test: the last line is the result as JSON.
 """
 
 from __future__ import annotations
@@ -121,6 +124,46 @@ def page_run(at, page: str) -> float:
     return sum(_costs[before:])
 
 
+def live_train(root: Path, lang: str, repeat: int, floor_warm: float) -> dict:
+    """Train's warm page runs watching a run that trains and watching the shipped run, one a second, in turns."""
+    from dataclasses import replace
+
+    from streamlit.testing.v1 import AppTest
+
+    from gan_core.config import TrainConfig
+    from ui import run_watch
+    from ui.run_live import WATCH
+
+    manager = run_watch.manager()
+    manager.submit(replace(TrainConfig.for_model("sngan"), epochs=100_000), "live-run", root)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.session_state["lang"] = lang
+    page_run(at, "home")
+    deadline = time.monotonic() + 120
+    while not (root / "live-run" / "epochs").is_dir():  # its first epoch's samples: every part of the view is drawn
+        if time.monotonic() > deadline:
+            raise SystemExit("the live run recorded no epoch within 120 s")
+        time.sleep(0.5)
+    found: dict[str, list[float]] = {"train watching a training run": [], "train watching a finished run": []}
+    for index in range(2 + repeat):
+        for label, name in zip(found, ("live-run", "pretrained-sngan")):
+            at.session_state[WATCH] = name
+            cost = page_run(at, "train")
+            if index >= 2:  # the first two of each: caches of this session
+                found[label].append(cost)
+        time.sleep(1.0)
+    manager.stop("live-run", root)
+    manager.shutdown()
+    result = {}
+    for label, costs in found.items():
+        median = statistics.median(costs)
+        result[label] = {"warm_ms": round(median * 1000, 1), "warm_min_ms": round(min(costs) * 1000, 1),
+                         "warm_over_floor": round(median / floor_warm, 1)}
+        print(f"{label:32s} warm median {median * 1000:7.1f} ms   min {min(costs) * 1000:7.1f} ms"
+              f"   {median / floor_warm:5.1f}x the floor", flush=True)
+    return result
+
+
 def main() -> None:
     global _profile
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -131,6 +174,8 @@ def main() -> None:
     parser.add_argument("--class-runs", type=int, default=0,
                         help="add N students' finished runs (copies of the shipped one) as a class would have")
     parser.add_argument("--sort", default="cumulative", help="with --profile: pstats sort key (cumulative, tottime)")
+    parser.add_argument("--live", action="store_true",
+                        help="also time Train watching a run that trains (one page run a second) and a finished run")
     parser.add_argument("--warm-up", action="store_true", help="fill the shared caches first, as the server does before it answers")
     args = parser.parse_args()
 
@@ -182,6 +227,8 @@ def main() -> None:
                 pstats.Stats(_profile, stream=out).sort_stats(args.sort).print_stats(args.profile)
                 print(out.getvalue())
                 _profile = None
+        if args.live:
+            result.update(live_train(folder / "checkpoints", args.lang, args.repeat, floor_warm))
         print(json.dumps({"class_runs": args.class_runs, "cpu_ms_per_page_run": result, "floor_warm_ms": round(floor_warm * 1000, 1),
                           "floor_messages": floor_messages, "floor_kilobytes": round(floor_bytes / 1000, 1), "repeat": args.repeat, "threads": threading.active_count()}))
     finally:

@@ -118,9 +118,9 @@ def figure(lines: list[Line], y_title: str, x_title: str, *, marks: list[float] 
 class Chart(go.Figure):
     """A finished chart: the plain spec that st.plotly_chart sends, made once, its arrays already in plotly.js's typed
     form. A go.Figure copies its whole spec (the template too) when built and again, with every array re-encoded,
-    each time it is shown; a live run's charts are rebuilt every second for each run a class watches, so that copying
-    was most of what a live view cost the server. It is not changed once built (it has no plotly properties to
-    change); `go.Figure(chart.to_dict())` gives a full, checked figure."""
+    the first time it is shown; a live run's charts are rebuilt every second for each run a class watches. It is not
+    changed once built (it has no plotly properties to change); `go.Figure(chart.to_dict())` gives a full, checked
+    figure."""
 
     def __init__(self, spec: dict) -> None:  # not go.Figure's: the spec is complete as given
         self._spec = spec
