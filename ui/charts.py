@@ -213,6 +213,13 @@ def label_accuracy(accuracy: list[float], x_title: str, y_title: str, target_lab
     return fig
 
 
+# White (no samples of that digit) to dark blue (40% or more), written out: plotly.js's own "Blues", which a plain
+# spec's name would get, runs the other way (dark at 0).
+SHARE_COLOURS = [[index / 8, colour] for index, colour in enumerate(
+    ("rgb(247,251,255)", "rgb(222,235,247)", "rgb(198,219,239)", "rgb(158,202,225)", "rgb(107,174,214)",
+     "rgb(66,146,198)", "rgb(33,113,181)", "rgb(8,81,156)", "rgb(8,48,107)"))]
+
+
 def class_heatmap(epochs: list[int], shares: np.ndarray, x_title: str, y_title: str, colour_title: str,
                   height: int = 340) -> Chart:
     """Epoch x digit: the share of samples of each digit at each epoch end, in %. A healthy run is an
@@ -220,7 +227,7 @@ def class_heatmap(epochs: list[int], shares: np.ndarray, x_title: str, y_title: 
     percent = np.asarray(shares, dtype=np.float64).T * 100  # rows: digits 0..9
     return _figure(
         [{"type": "heatmap", "x": list(epochs), "y": [str(d) for d in range(percent.shape[0])], "z": percent,
-          "zmin": 0, "zmax": 40, "colorscale": "Blues", "colorbar": {"title": {"text": colour_title}, "ticksuffix": "%"},
+          "zmin": 0, "zmax": 40, "colorscale": SHARE_COLOURS, "colorbar": {"title": {"text": colour_title}, "ticksuffix": "%"},
           "hovertemplate": "%{x}: %{y} → %{z:.1f}%<extra></extra>", "xgap": 1, "ygap": 1}],
         {"height": height, "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
          "xaxis": {**_title(x_title), "tickformat": "d", "dtick": max(1, len(epochs) // 12) if epochs else 1},
