@@ -27,8 +27,10 @@ shipped runs in a temporary checkpoints folder, then:
      one minute to the next, so the app / floor ratios are the median of the rounds' ratios;
   6. the floor app once more after the app server (and its training) has stopped, as the benchmark
      measured the floor before rounds (--no-floor-alone skips it);
-and prints per page p50 / p95 / max of the full page runs, the fragment polls, every exception a
-page showed, the training's speed under load against alone, and the app / floor ratios.
+and prints per page p50 / p95 / max of the full page runs, of those begun after every student had joined ("after
+joining": past the class's first seconds of first pages and, with --each-trains, Start presses, which set the p95 of
+a class that starts its runs together), of the fragment polls, every exception a page showed, the training's speed
+under load against alone, and the app / floor ratios.
 The last line is the whole result as JSON (also written to --json-out).
 
 With --first-wave it measures a class that opens the address the moment a fresh server answers instead: each round
@@ -225,8 +227,10 @@ class Load:
     failures: dict[str, int] = field(default_factory=dict)  # timeouts and dropped connections
     joined: list[float] = field(default_factory=list)  # seconds from the start to each student's first page
     started: int = 0  # Start presses of the students themselves (--each-trains)
+    browsed: list[tuple[float, float]] = field(default_factory=list)  # (seconds from the start to a visit, its seconds)
 
-    def add(self, page: str | None, result: Result) -> None:
+    def add(self, page: str | None, result: Result, begun: float | None = None) -> None:
+        """A run's result; `begun`: when a visit after the student's first page began, seconds from the start."""
         if result.status in ("timeout", "closed"):
             self.failures[result.status] = self.failures.get(result.status, 0) + 1
             return
@@ -234,6 +238,8 @@ class Load:
             self.polls.append(result.seconds)
         else:
             self.pages.setdefault(page, []).append(result.seconds)
+            if begun is not None:
+                self.browsed.append((begun, result.seconds))
         for text in result.exceptions:
             self.exceptions[text] = self.exceptions.get(text, 0) + 1
 
@@ -314,7 +320,8 @@ async def student(url: str, order: list[str], load: Load, start: float, join: fl
                 break
             visit += 1
             page = order[visit % len(order)]
-            load.add(page, await tab.run(page))
+            begun = time.perf_counter() - start
+            load.add(page, await tab.run(page), begun)
     finally:
         await tab.close()
 
@@ -650,14 +657,18 @@ def quantiles(values: list[float]) -> dict[str, float]:
 
 def summary(load: Load) -> dict[str, Any]:
     every_run = [s for runs in load.pages.values() for s in runs]
+    everyone_in = max(load.joined, default=float("inf"))  # the last student's first page (and press) ended
+    settled = [seconds for begun, seconds in load.browsed if begun >= everyone_in]
     return {"pages": {page: quantiles(runs) for page, runs in load.pages.items()}, "all_pages": quantiles(every_run),
+            "pages_after_joining": quantiles(settled),
             "polls": quantiles(load.polls), "exceptions": load.exceptions, "failures": load.failures,
             "all_joined_after": max(load.joined, default=None), "start_presses": load.started}
 
 
 def table(title: str, result: dict[str, Any]) -> str:
     lines = [f"\n{title}", f"{'':14s}{'runs':>6s}{'p50 s':>9s}{'p95 s':>9s}{'max s':>9s}"]
-    rows = [*result["pages"].items(), ("ALL PAGES", result["all_pages"]), ("fragment polls", result["polls"])]
+    rows = [*result["pages"].items(), ("ALL PAGES", result["all_pages"]),
+            ("after joining", result.get("pages_after_joining", {})), ("fragment polls", result["polls"])]
     for name, q in rows:
         if q.get("n"):
             lines.append(f"{name:14s}{q['n']:6d}{q['p50']:9.3f}{q['p95']:9.3f}{q['max']:9.3f}")
@@ -675,12 +686,13 @@ def ratio(a: dict[str, Any], b: dict[str, Any], key: str) -> float | None:
 
 
 RATIOS = {"p95_page_run": ("all_pages", "p95"), "p50_page_run": ("all_pages", "p50"),
+          "p95_page_run_after_joining": ("pages_after_joining", "p95"),
           "p95_poll": ("polls", "p95"), "p50_poll": ("polls", "p50")}  # name: (which runs, which quantile)
 
 
 def ratios(app: dict[str, Any], floor: dict[str, Any]) -> dict[str, float | None]:
     """The app's p95 and p50 of page runs and of polls, each over the floor's under the same load."""
-    return {name: ratio(app[runs], floor[runs], q) for name, (runs, q) in RATIOS.items()}
+    return {name: ratio(app.get(runs, {}), floor.get(runs, {}), q) for name, (runs, q) in RATIOS.items()}
 
 
 def median_ratios(rounds: list[dict[str, Any]]) -> dict[str, float | None]:
