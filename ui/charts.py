@@ -4,14 +4,15 @@ replace the type sizes with its small defaults)."""
 
 from __future__ import annotations
 
-import base64
 import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
+import plotly.colors
 import plotly.graph_objects as go
 import plotly.io as pio
+from _plotly_utils.utils import to_typed_array_spec  # plotly's own array encoding (plotly >= 6)
 
 from gan_core.eval.curves import columns, smooth, thin
 from gan_core.trainer import History
@@ -135,26 +136,13 @@ def _figure(data: list[dict], layout: dict) -> Chart:
     return Chart({"data": data, "layout": {"template": template(), "font": FONT, **layout}})
 
 
-TYPED = {"float32": "f4", "int8": "i1", "int16": "i2", "int32": "i4", "uint8": "u1", "uint16": "u2", "uint32": "u4"}
-
-
 def _typed(values: object) -> object:
-    """An array as plotly.js's typed array (its bytes in base64, as plotly's own to_dict writes them), float64 as
-    float32: a chart shows three or four digits of a value, and each of a class's browsers is sent every chart of
-    every page it opens (the Train page's loss curves: 17 kB each in float64). Lists stay lists."""
+    """An array as plotly.js's typed array (plotly's own encoding, as its to_dict writes it), float64 as float32: a
+    chart shows three or four digits of a value, and each of a class's browsers is sent every chart of every page it
+    opens (the Train page's loss curves: 17 kB each in float64). Lists stay lists."""
     if not isinstance(values, np.ndarray) or values.size == 0:
         return values
-    if values.dtype == np.float64:
-        values = values.astype(np.float32)
-    elif values.dtype == np.int64 and np.abs(values).max() < 2 ** 31:
-        values = values.astype(np.int32)
-    kind = TYPED.get(str(values.dtype))
-    if kind is None:
-        return values.tolist()
-    typed = {"dtype": kind, "bdata": base64.b64encode(np.ascontiguousarray(values)).decode("ascii")}
-    if values.ndim > 1:
-        typed["shape"] = ", ".join(str(size) for size in values.shape)
-    return typed
+    return to_typed_array_spec(values.astype(np.float32) if values.dtype == np.float64 else values)
 
 
 def _title(text: str) -> dict:
@@ -213,11 +201,9 @@ def label_accuracy(accuracy: list[float], x_title: str, y_title: str, target_lab
     return fig
 
 
-# White (no samples of that digit) to dark blue (40% or more), written out: plotly.js's own "Blues", which a plain
-# spec's name would get, runs the other way (dark at 0).
-SHARE_COLOURS = [[index / 8, colour] for index, colour in enumerate(
-    ("rgb(247,251,255)", "rgb(222,235,247)", "rgb(198,219,239)", "rgb(158,202,225)", "rgb(107,174,214)",
-     "rgb(66,146,198)", "rgb(33,113,181)", "rgb(8,81,156)", "rgb(8,48,107)"))]
+# White (no samples of that digit) to dark blue (40% or more), given as colours: plotly.js's own "Blues", which a
+# plain spec naming it would get, runs the other way (dark at 0).
+SHARE_COLOURS = plotly.colors.make_colorscale(plotly.colors.sequential.Blues)
 
 
 def class_heatmap(epochs: list[int], shares: np.ndarray, x_title: str, y_title: str, colour_title: str,
