@@ -7,9 +7,11 @@ timed three ways in one process.
 2. the same step on `--runs` runs' worth of images at once (batch 256 x runs): the images/s that training a
    class's runs as one batched computation (torch.func.vmap over stacked models) could approach at most;
 3. the step with channels-last tensors (the layout cuDNN's tensor-core convolutions prefer);
-4. (1) and (2) in bfloat16 (autocast): what halving the precision would buy, the weights and Adam staying float32.
+4. (1) and (2) in bfloat16 (autocast): what halving the precision would buy, the weights and Adam staying float32;
+   and (1) in bfloat16 with channels-last tensors.
 
-Each is warmed up, then `--steps` replays are timed between two synchronisations; it prints images/s and
+`--cudnn-benchmark` runs them all with cuDNN choosing its convolution algorithms by timing them (off in the
+trainer: the choice can differ between processes, and with it the bits of a run). Each is warmed up, then `--steps` replays are timed between two synchronisations; it prints images/s and
 the ratio to (1). The trainer is the library's own; only the batch size and the layout change here.
 """
 
@@ -76,9 +78,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=30, help="runs of a class batched together in (2) (default: 30)")
     parser.add_argument("--steps", type=int, default=200, help="timed steps of each (default: 200)")
+    parser.add_argument("--cudnn-benchmark", action="store_true",
+                        help="let cuDNN time its convolution algorithms and keep the fastest (process-wide)")
     args = parser.parse_args()
     if not torch.cuda.is_available():
         sys.exit("this benchmark needs a CUDA GPU")
+    torch.backends.cudnn.benchmark = args.cudnn_benchmark
     config = replace(TrainConfig.for_model(device="cuda"), device="cuda")
     digits = load_dataset(config.dataset)
     copies = -(-config.batch_size * args.runs // len(digits))  # enough digits for one batch of every run
@@ -93,12 +98,15 @@ def main() -> None:
                               max(10, args.steps // args.runs * 4)),
         "one run, channels-last": images_per_second(channels_last(Trainer(config, evaluate=None)), args.steps),
         "one run, bfloat16": images_per_second(bfloat16(Trainer(config, evaluate=None)), args.steps),
+        "one run, bfloat16 channels-last":
+            images_per_second(bfloat16(channels_last(Trainer(config, evaluate=None))), args.steps),
         "%d runs' batch at once, bfloat16" % args.runs:
             images_per_second(bfloat16(Trainer(big_batch, data=many,
                                                evaluate=None)), max(10, args.steps // args.runs * 4)),
     }
     base = next(iter(results.values()))
-    print(f"{torch.cuda.get_device_name(0)}, torch {torch.__version__}", file=sys.stderr)
+    print(f"{torch.cuda.get_device_name(0)}, torch {torch.__version__}, cudnn.benchmark {args.cudnn_benchmark}",
+          file=sys.stderr)
     for name, value in results.items():
         print(f"{name:>40}: {value:>10,.0f} images/s  {value / base:>5.2f}x", file=sys.stderr)
     print(json.dumps({"device_name": torch.cuda.get_device_name(0), "images_per_second": results}))

@@ -1,6 +1,10 @@
 """Where a training step's GPU time goes: kernels of the eager step and of the graph replay.
 
     python bench/profile_step.py --model mlp [--tf32]
+    python bench/profile_step.py --model sngan --recommended [--batch-size 7680] [--bfloat16]
+
+--recommended takes the model's GPU settings (the default run's: widths, depth, batch 256, TF32) instead
+of the plain model at --batch-size; --bfloat16 profiles the step under bfloat16 autocast.
 
 Prints the kernels per step, the GPU time per step by kernel kind, and the top kernels.
 """
@@ -10,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -20,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gan_core.config import TrainConfig  # noqa: E402
 from gan_core.trainer import Trainer  # noqa: E402
+from gpu_step_ceiling import bfloat16  # noqa: E402
 from train_speed import tiled_mnist  # noqa: E402
 
 
@@ -63,18 +69,32 @@ def profile_steps(trainer: Trainer, steps: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default="mlp")
-    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--batch-size", type=int, default=None, help="default: 128, or the recommended one")
+    parser.add_argument("--recommended", action="store_true", help="the model's recommended GPU settings")
+    parser.add_argument("--bfloat16", action="store_true", help="the step under bfloat16 autocast")
+    parser.add_argument("--cudnn-benchmark", action="store_true", help="cuDNN picks convolution algorithms by timing")
     parser.add_argument("--steps", type=int, default=50)
     parser.add_argument("--tf32", action="store_true")
     args = parser.parse_args()
     if args.tf32:
         torch.backends.cuda.matmul.allow_tf32 = True
-    data = tiled_mnist()
-    print(f"{args.model}, batch {args.batch_size}, tf32 matmul {torch.backends.cuda.matmul.allow_tf32}, "
-          f"cudnn tf32 {torch.backends.cudnn.allow_tf32}")
+    torch.backends.cudnn.benchmark = args.cudnn_benchmark
+    if args.recommended:
+        config = TrainConfig.for_model(args.model, device="cuda", batch_size=args.batch_size)
+    else:
+        config = TrainConfig(model=args.model, batch_size=args.batch_size or 128, device="cuda")
+    # enough digits for 10 + --steps batches of any size (a 5,000-digit set repeated; the name only sizes checks)
+    copies = -(-(10 + args.steps) * config.batch_size * config.d_steps // 5000)
+    data = tiled_mnist(max(12, copies))
+    config = replace(config, epochs=1, dataset="mnist" if len(data) > 5000 else config.dataset)
+    print(f"{args.model}, batch {config.batch_size}, widths {config.g_width}/{config.d_width}, depth {config.depth}, "
+          f"tf32 matmul {torch.backends.cuda.matmul.allow_tf32}, cudnn tf32 {torch.backends.cudnn.allow_tf32}, "
+          f"bfloat16 {args.bfloat16}, cudnn.benchmark {args.cudnn_benchmark}")
     for fast in (False, True):
-        config = TrainConfig(model=args.model, batch_size=args.batch_size, epochs=1, device="cuda")
-        profile_steps(Trainer(config, data=data, fast=fast), args.steps)
+        trainer = Trainer(config, data=data, fast=fast, evaluate=None)
+        if args.bfloat16:
+            bfloat16(trainer)
+        profile_steps(trainer, args.steps)
 
 
 if __name__ == "__main__":
