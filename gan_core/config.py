@@ -14,7 +14,7 @@ from .losses import DEFAULT_LOSS, LOSSES, check_loss
 from .models import DEFAULT_MODEL, MODELS
 
 # Settings that may change when a run is resumed; the others define the run.
-RESUMABLE_CHANGES = ("epochs", "lr_g", "lr_d", "device", "tf32")
+RESUMABLE_CHANGES = ("epochs", "lr_g", "lr_d", "device", "tf32", "bfloat16")
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,9 @@ class TrainConfig:
                                 allowed=_FRACTION, hint="; 0 turns it off, 0.999 is usual")
     tf32: bool = _setting(True, "on NVIDIA GPUs, matrix products in TensorFloat-32 (about 2x faster; "
                                 "10-bit mantissa products, float32 sums); no effect elsewhere")
+    bfloat16: bool = _setting(False, "on NVIDIA GPUs, the training step's convolutions and matrix products in "
+                                     "bfloat16 (autocast: weights, Adam and the losses stay float32); no effect "
+                                     "elsewhere")
     seed: int = _setting(0, "random seed: same seed, same run", allowed=SEEDS)
     device: str = _setting("auto", f"where to train: {', '.join(DEVICE_CHOICES)} (auto: cuda, then mps, then cpu)")
 
@@ -381,8 +384,8 @@ def _check_field(setting: Any, value: Any, model: str | None = None) -> FieldErr
         except ConfigError as error:
             return FieldError(name, "unknown_choice", str(error))
         return None
-    if name == "tf32" and not isinstance(value, bool):
-        return FieldError(name, "not_a_number", f"tf32 must be true or false, got {value!r}")
+    if name in ("tf32", "bfloat16") and not isinstance(value, bool):
+        return FieldError(name, "not_a_number", f"{name} must be true or false, got {value!r}")
     if name == "device":
         try:
             training_device_type(value)  # this machine's devices, or the cluster's where runs train there

@@ -133,7 +133,8 @@ class WassersteinGP(GanLoss):
     def penalty(self, critic: nn.Module, real: torch.Tensor, fake: torch.Tensor,
                 rng: torch.Generator | None = None) -> torch.Tensor:
         share = torch.rand((len(real),) + (1,) * (real.dim() - 1), device=real.device, generator=rng)
-        between = torch.lerp(real.detach(), fake.detach(), share)
+        # in float32 as the real digits: under bfloat16 autocast G's images come out in bfloat16
+        between = torch.lerp(real.detach(), fake.detach().to(real.dtype), share)
         norms = input_gradient(critic, between).flatten(1).norm(dim=1)
         return self.weight * (norms - 1).pow(2).mean()
 

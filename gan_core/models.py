@@ -260,7 +260,8 @@ CLASSIC_PER_LOSS = {"wgan-gp": {"lr_g": 1e-4, "lr_d": 1e-4, "betas": (0.0, 0.9)}
 # second: a D as wide as G (64) learns them by heart and G's digits get worse; a narrower D (32) and a longer
 # average of G (EMA 0.9999, ~10,000 steps, a few seconds on a GPU) keep G improving (docs/benchmarks.md,
 # "Time to digits").
-GPU_SNGAN_SETTINGS = {"g_width": 64, "d_width": 32, "batch_size": 256, "lr_g": 1e-3, "lr_d": 1e-3, "ema_decay": 0.9999}
+GPU_SNGAN_SETTINGS = {"g_width": 64, "d_width": 32, "batch_size": 256, "lr_g": 1e-3, "lr_d": 1e-3, "ema_decay": 0.9999,
+                      "bfloat16": True}
 # The conditional model's GPU settings, with depth 0 (its default; depth 1 is not tuned for it).
 GPU_CGAN_SETTINGS = {"g_width": 128, "d_width": 128, "batch_size": 256, "lr_g": 1e-3, "lr_d": 1e-3}
 

@@ -149,8 +149,9 @@ class Trainer:
         set_matmul_precision(self.device, config.tf32)  # once, never per step: the flag is process-wide
 
         self.rng = RunRandomness(config.seed, self.device)  # every random draw of this run comes from here
-        # On a CPU, oneDNN's convolutions run fastest on channels-last tensors.
-        memory_format = torch.channels_last if self.device.type == "cpu" else torch.preserve_format
+        # oneDNN's (CPU) and cuDNN's (GPU) convolutions run fastest on channels-last tensors; given NCHW ones, cuDNN
+        # converts each layer's input and output to channels-last and back.
+        memory_format = torch.channels_last if self.device.type in ("cpu", "cuda") else torch.preserve_format
         self.generator, self.discriminator = (m.to(self.device, memory_format=memory_format)
                                               for m in build_models(config.model, config.latent_dim, config.g_width, config.d_width,
                                                                     generator=self.rng.init, depth=config.depth))
@@ -304,7 +305,15 @@ class Trainer:
         return self._graphed_step(batch_indices)
 
     def _indexed_step(self, batch_indices: torch.Tensor) -> torch.Tensor:
-        return self.train_step(self.data.images[batch_indices], self.data.labels[batch_indices])
+        with self._precision():
+            return self.train_step(self.data.images[batch_indices], self.data.labels[batch_indices])
+
+    def _precision(self) -> contextlib.AbstractContextManager:
+        """bfloat16 autocast for the step where asked and on a GPU: convolutions and matrix products in bfloat16,
+        the weights, their gradients, Adam and the losses in float32. No cast cache: the step may be a CUDA graph."""
+        if self.config.bfloat16 and self.device.type == "cuda":
+            return torch.autocast("cuda", dtype=torch.bfloat16, cache_enabled=False)
+        return contextlib.nullcontext()
 
     def _save_point(self) -> Callable[[], None]:
         """A function that puts weights, optimisers, EMA and noise generator back as they are now (the

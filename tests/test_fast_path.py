@@ -127,3 +127,40 @@ def test_a_run_waiting_for_the_gpu_sleeps_instead_of_holding_a_cpu_core(small_mn
     trainer = Trainer(config("mlp", "cuda", epochs=2), data=small_mnist)
     assert trainer.fast and trainer.train() == "finished"
     assert len(trainer._graphed_step._queued) <= LEAD_REPLAYS  # the trainer never ran further ahead of the GPU
+
+
+def test_bfloat16_changes_nothing_off_a_gpu(small_mnist) -> None:
+    """A laptop's run trains in float32 whatever the setting says: the same bits as without it."""
+    histories = []
+    for bfloat16 in (False, True):
+        trainer = Trainer(config("sngan", "cpu", bfloat16=bfloat16), data=small_mnist)
+        trainer.train()
+        histories.append(trainer.history)
+    assert histories[0].loss_d == histories[1].loss_d and histories[0].loss_g == histories[1].loss_g
+
+
+@needs_cuda
+def test_a_bfloat16_step_replays_as_its_eager_step_and_resumes_exactly(checkpoints, small_mnist, deterministic_cudnn) -> None:
+    """The GPU default's step in bfloat16: captured in the graph with its casts, the weights and Adam in float32,
+    and a stop and resume changes no bit."""
+    settings = TrainConfig.for_model("sngan", epochs=2, batch_size=64, device="cuda")
+    assert settings.bfloat16
+    histories = []
+    for fast in (False, True):
+        trainer = Trainer(settings, data=small_mnist, fast=fast)
+        trainer.train()
+        assert all(p.dtype == torch.float32 for p in trainer.generator.parameters())
+        histories.append(trainer.history)
+    eager, fast = histories
+    for name in ("loss_d", "loss_g"):
+        a, b = torch.tensor(getattr(eager, name)), torch.tensor(getattr(fast, name))
+        assert torch.isfinite(b).all()
+        torch.testing.assert_close(b[:4], a[:4], rtol=1e-2, atol=1e-3, msg=f"{name} differs in the first steps")
+
+    stopping = Trainer.create(settings, RunDir("gpu-bf16"), data=small_mnist)
+    stop_at = stopping.steps_per_epoch + 2
+    stopping.on_step.append(lambda p: stopping.request_stop() if p.global_step == stop_at else None)
+    assert stopping.train() == "stopped"
+    resumed = Trainer.resume(RunDir("gpu-bf16"), data=small_mnist)
+    assert resumed.config.bfloat16 and resumed.train() == "finished"
+    assert resumed.history.loss_d == fast.loss_d and resumed.history.loss_g == fast.loss_g

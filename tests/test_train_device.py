@@ -37,6 +37,7 @@ def test_a_gpu_box_trains_the_gpu_settings_and_says_so(a_gpu, language) -> None:
     assert at.text_input(key=key("lr_g")).value == f"{gpu['lr_g']:g}"
     assert (at.session_state[key("g_width")], at.session_state[key("d_width")], at.session_state[key("depth")]) == (
         gpu["g_width"], gpu["d_width"], gpu["depth"])
+    assert at.session_state[key("bfloat16")] is True  # the GPU's step in bfloat16; a laptop's in float32
     [line] = chose_line(at, language)
     assert f" {gpu['batch_size']}" in line and f" {gpu['g_width']}" in line and f" {gpu['lr_g']:g}" in line
 
@@ -46,6 +47,7 @@ def test_a_gpu_box_trains_the_gpu_settings_and_says_so(a_gpu, language) -> None:
     assert at.text_input(key=key("batch_size")).value == str(cpu["batch_size"])
     assert at.text_input(key=key("lr_g")).value == f"{cpu['lr_g']:g}"
     assert (at.session_state[key("g_width")], at.session_state[key("depth")]) == (0, cpu["depth"])
+    assert at.session_state[key("bfloat16")] is False
     assert at.text_input(key=key("epochs")).value == "7"
     assert chose_line(at, language) == []
 

@@ -326,6 +326,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "chose_lr_g": {"ru": "скорость обучения G {value}", "en": "learning rate of G {value}"},
     "chose_lr_d": {"ru": "скорость обучения D {value}", "en": "learning rate of D {value}"},
     "chose_ema_decay": {"ru": "EMA {value}", "en": "EMA {value}"},
+    "chose_bfloat16": {"ru": "вычисления шага в bfloat16", "en": "the step computed in bfloat16"},
     "g_width": {"ru": "Ширина G", "en": "G width"},
     "d_width": {"ru": "Ширина D", "en": "D width"},
     "depth": {"ru": "Глубина (свёрток 3×3 после каждого масштаба)", "en": "Depth (3×3 convolutions after each scale)"},

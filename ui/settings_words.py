@@ -9,8 +9,8 @@ from typing import Any
 from .i18n import STRINGS, t
 
 # The label of each setting where it differs from its Train field's key (ui/i18n.py: t(name)).
-LABELS = {"betas": "setting_betas", "tf32": "setting_tf32", "device": "setting_device", "r1": "setting_r1",
-          "loss": "lv_loss"}
+LABELS = {"betas": "setting_betas", "tf32": "setting_tf32", "bfloat16": "setting_bfloat16", "device": "setting_device",
+          "r1": "setting_r1", "loss": "lv_loss"}
 # Numbers where 0 means "what the model itself uses".
 MODEL_OWN = ("g_width", "d_width", "depth")
 

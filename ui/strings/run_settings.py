@@ -3,6 +3,7 @@
 STRINGS = {
     "setting_betas": {"ru": "Adam β₁, β₂", "en": "Adam β₁, β₂"},
     "setting_tf32": {"ru": "TF32 на видеокартах NVIDIA", "en": "TF32 on NVIDIA GPUs"},
+    "setting_bfloat16": {"ru": "bfloat16 на видеокартах NVIDIA", "en": "bfloat16 on NVIDIA GPUs"},
     "setting_device": {"ru": "Устройство (заказано)", "en": "Device (asked for)"},
     "setting_yes": {"ru": "да", "en": "yes"},
     "setting_no": {"ru": "нет", "en": "no"},
