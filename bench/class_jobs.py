@@ -17,6 +17,9 @@ pool is filled before the runs are submitted, as a server fills it when it start
 is printed (resident and private memory per warm worker; GPU memory per warm worker on CUDA). Per run
 it prints the seconds from Start (the submit) to the run's first history record and to its first
 samples (a preview or an epoch snapshot), and whether NVIDIA MPS is on (gan_core.devices.nvidia_mps_running).
+At the end it judges each run's last recorded epoch (its own metrics, 500 samples) by what "draws digits" means in
+bench/time_to_digits.py, and prints how many runs do and the medians. `--float32` trains a GPU default run in float32
+instead of its bfloat16 (the comparison of speed and quality).
 --executor ray trains through a Ray cluster instead of worker processes (one actor per run, its files
 pulled into the run folder): `--cluster ADDRESS`, else a one-node cluster of this machine that the bench
 starts and stops itself (all its cores and GPUs, the GPUs' memory declared). With several executors the
@@ -201,7 +204,8 @@ def run_class(n: int, config: TrainConfig, options: dict, root: Path, timeout: f
         info = RunDir(job.run_name, root).read_info()
         images += int(info["summary"]["steps"]) * config.batch_size * config.d_steps
         train_seconds.append(float(info["summary"]["train_seconds"]))
-        runs.append({"run": job.run_name, "first_record_seconds": signs.first_record.get(job.run_name),
+        runs.append({"run": job.run_name, **last_metrics(RunDir(job.run_name, root)),
+                     "first_record_seconds": signs.first_record.get(job.run_name),
                      "first_samples_seconds": signs.first_samples.get(job.run_name),
                      "train_seconds": train_seconds[-1],
                      "start_to_end_seconds": round(job.finished_at - job.submitted, 2) if job.finished_at else None})
@@ -218,9 +222,36 @@ def run_class(n: int, config: TrainConfig, options: dict, root: Path, timeout: f
         "median_first_record_seconds": round(statistics.median(firsts), 2) if firsts else None,
         "median_first_samples_seconds": round(statistics.median(pictures), 2) if pictures else None,
         "gpu_busy_percent": round(statistics.mean(memory.gpu_busy), 1) if memory.gpu_busy else None,
-        "cpu_busy_percent": memory.cpu_busy, "pool": pool, "runs": runs,
+        "cpu_busy_percent": memory.cpu_busy, "pool": pool, "runs": runs, "quality": class_quality(runs),
         "server_cpu_seconds": round(server_cpu, 2),
     }
+
+
+# What "draws digits" means in bench/time_to_digits.py, judged here on the last epoch's own metrics (500 samples).
+DIGITS = {"min_class_share": 0.05, "mean_confidence": 0.9, "fid_ratio": 5.0}
+
+
+def last_metrics(run: RunDir) -> dict:
+    """The metrics of a run's last recorded epoch (none for a run trained without them)."""
+    records = [line["epoch"] for line in map(json.loads, run.log_path.read_text().splitlines()) if "epoch" in line]
+    last = records[-1] if records else {}
+    if "fid_ratio" not in last:
+        return {}
+    histogram = last["class_histogram"]
+    return {"fid_ratio": last["fid_ratio"], "mean_confidence": last["mean_confidence"],
+            "min_class_share": min(histogram) / max(1e-12, sum(histogram))}
+
+
+def class_quality(runs: list[dict]) -> dict | None:
+    """The class's runs at their end: medians of the metrics, and how many draw digits (DIGITS)."""
+    judged = [run for run in runs if "fid_ratio" in run]
+    if not judged:
+        return None
+    digits = sum(run["min_class_share"] >= DIGITS["min_class_share"] and run["mean_confidence"] >= DIGITS["mean_confidence"]
+                 and run["fid_ratio"] <= DIGITS["fid_ratio"] for run in judged)
+    return {"runs": len(judged), "draw_digits": digits,
+            **{f"median_{name}": round(statistics.median(run[name] for run in judged), 4) for name in DIGITS},
+            "worst_fid_ratio": round(max(run["fid_ratio"] for run in judged), 3)}
 
 
 def print_table(results: list[dict]) -> None:
@@ -243,6 +274,12 @@ def print_table(results: list[dict]) -> None:
               + (f" (filled in {pool['pool_fill_seconds']} s; each {pool['rss_mib_per_warm_worker']} MiB resident, "
                  f"{pool['private_mib_per_warm_worker']} MiB its own, GPU {_or_dash(pool['gpu_mib_per_warm_worker'])} MiB)"
                  if pool["warm_workers"] else ""), file=sys.stderr)
+        quality = r.get("quality")
+        if quality:
+            print(f"  at the end: {quality['draw_digits']} of {quality['runs']} runs draw digits; medians: FID / floor "
+                  f"{quality['median_fid_ratio']:.2f} (worst {quality['worst_fid_ratio']:.2f}), confidence "
+                  f"{quality['median_mean_confidence']:.3f}, rarest digit's share {quality['median_min_class_share']:.3f}",
+                  file=sys.stderr)
         print("  Start -> first record / first samples, s, per run: " + "  ".join(
             f"{_seconds(run['first_record_seconds'])}/{_seconds(run['first_samples_seconds'])}" for run in r["runs"]),
             file=sys.stderr)
@@ -290,6 +327,8 @@ def main() -> None:
     parser.add_argument("--warm-workers", type=int, default=None,
                         help="warm workers in the pool (default: what a server keeps on this machine, "
                              "$GAN_LAB_WARM_WORKERS; 0: every run starts a fresh process)")
+    parser.add_argument("--float32", action="store_true",
+                        help="train in float32 where the default run's settings say bfloat16 (a GPU's)")
     parser.add_argument("--executor", default="local", help="local, ray, or both as local,ray (default: local)")
     parser.add_argument("--cluster", metavar="ADDRESS", help="with ray: an existing cluster (default: start one here)")
     args = parser.parse_args()
@@ -309,6 +348,8 @@ def main() -> None:
         config = replace(config, epochs=1)
     if args.epochs:
         config = replace(config, epochs=args.epochs)
+    if args.float32:
+        config = replace(config, bfloat16=False)
     config.validate()
 
     device_name = torch.cuda.get_device_name(0) if args.device == "cuda" and torch.cuda.is_available() else platform.processor() or "cpu"
