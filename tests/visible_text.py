@@ -30,7 +30,7 @@ ALLOWED_LATIN = {
     # metrics and what they measure
     "FID", "KID", "KL", "JS", "JSD", "VEEGAN", "ln", "log", "exp", "max", "min", "argmax",
     # hardware, formats, files
-    "CPU", "GPU", "CUDA", "MPS", "TF32", "NVIDIA", "Apple", "CSV", "GIF", "PNG", "ZIP", "zip", "URL", "HTTP", "QR",
+    "CPU", "GPU", "CUDA", "MPS", "TF32", "bfloat16", "NVIDIA", "Apple", "CSV", "GIF", "PNG", "ZIP", "zip", "URL", "HTTP", "QR",
     # programs a teacher opens the class's results with
     "Excel", "LibreOffice",
     # the language switch names each language in its own words
