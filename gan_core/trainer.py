@@ -310,7 +310,8 @@ class Trainer:
 
     def _precision(self) -> contextlib.AbstractContextManager:
         """bfloat16 autocast for the step where asked and on a GPU: convolutions and matrix products in bfloat16,
-        the weights, their gradients, Adam and the losses in float32. No cast cache: the step may be a CUDA graph."""
+        the weights, their gradients, Adam and the losses in float32. No cast cache: a cached cast would outlive the
+        optimiser's update (the second of several D steps would use D's old weights), and the step may be a CUDA graph."""
         if self.config.bfloat16 and self.device.type == "cuda":
             return torch.autocast("cuda", dtype=torch.bfloat16, cache_enabled=False)
         return contextlib.nullcontext()
