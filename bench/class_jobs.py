@@ -54,6 +54,7 @@ from gan_core.runs.checkpoints import RunDir  # noqa: E402
 from gan_core.config import TrainConfig  # noqa: E402
 from gan_core.data import ImageDataset, load_dataset  # noqa: E402
 from gan_core.devices import cpu_cores, nvidia_mps_running  # noqa: E402
+from gan_core.history import read_log  # noqa: E402
 from gan_core.jobs.executors import Executor, LocalExecutor, default_job_limit  # noqa: E402
 from gan_core.jobs.manager import JobManager  # noqa: E402
 from gan_core.jobs.pool import configured_warm_workers  # noqa: E402
@@ -233,7 +234,7 @@ DIGITS = {"min_class_share": 0.05, "mean_confidence": 0.9, "fid_ratio": 5.0}
 
 def last_metrics(run: RunDir) -> dict:
     """The metrics of a run's last recorded epoch (none for a run trained without them)."""
-    records = [line["epoch"] for line in map(json.loads, run.log_path.read_text().splitlines()) if "epoch" in line]
+    records = read_log(run.log_path).history.epochs
     last = records[-1] if records else {}
     if "fid_ratio" not in last:
         return {}

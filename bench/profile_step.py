@@ -1,10 +1,10 @@
 """Where a training step's GPU time goes: kernels of the eager step and of the graph replay.
 
     python bench/profile_step.py --model mlp [--tf32]
-    python bench/profile_step.py --model sngan --recommended [--batch-size 7680] [--bfloat16]
+    python bench/profile_step.py --model sngan --recommended [--batch-size 7680] [--no-bfloat16]
 
---recommended takes the model's GPU settings (the default run's: widths, depth, batch 256, TF32) instead
-of the plain model at --batch-size; --bfloat16 profiles the step under bfloat16 autocast.
+--recommended takes the model's GPU settings (the default run's: widths, depth, batch 256, TF32, bfloat16)
+instead of the plain model at --batch-size; --bfloat16 / --no-bfloat16 set the trainer's bfloat16 setting.
 
 Prints the kernels per step, the GPU time per step by kernel kind, and the top kernels.
 """
@@ -25,7 +25,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gan_core.config import TrainConfig  # noqa: E402
 from gan_core.trainer import Trainer  # noqa: E402
-from gpu_step_ceiling import bfloat16  # noqa: E402
 from train_speed import tiled_mnist  # noqa: E402
 
 
@@ -71,7 +70,8 @@ def main() -> None:
     parser.add_argument("--model", default="mlp")
     parser.add_argument("--batch-size", type=int, default=None, help="default: 128, or the recommended one")
     parser.add_argument("--recommended", action="store_true", help="the model's recommended GPU settings")
-    parser.add_argument("--bfloat16", action="store_true", help="the step under bfloat16 autocast")
+    parser.add_argument("--bfloat16", action=argparse.BooleanOptionalAction, default=None,
+                        help="the step under bfloat16 autocast (default: the settings')")
     parser.add_argument("--cudnn-benchmark", action="store_true", help="cuDNN picks convolution algorithms by timing")
     parser.add_argument("--steps", type=int, default=50)
     parser.add_argument("--tf32", action="store_true")
@@ -86,15 +86,13 @@ def main() -> None:
     # enough digits for 10 + --steps batches of any size (a 5,000-digit set repeated; the name only sizes checks)
     copies = -(-(10 + args.steps) * config.batch_size * config.d_steps // 5000)
     data = tiled_mnist(max(12, copies))
-    config = replace(config, epochs=1, dataset="mnist" if len(data) > 5000 else config.dataset)
+    config = replace(config, epochs=1, dataset="mnist" if len(data) > 5000 else config.dataset,
+                     bfloat16=config.bfloat16 if args.bfloat16 is None else args.bfloat16)
     print(f"{args.model}, batch {config.batch_size}, widths {config.g_width}/{config.d_width}, depth {config.depth}, "
           f"tf32 matmul {torch.backends.cuda.matmul.allow_tf32}, cudnn tf32 {torch.backends.cudnn.allow_tf32}, "
-          f"bfloat16 {args.bfloat16}, cudnn.benchmark {args.cudnn_benchmark}")
+          f"bfloat16 {config.bfloat16}, cudnn.benchmark {args.cudnn_benchmark}")
     for fast in (False, True):
-        trainer = Trainer(config, data=data, fast=fast, evaluate=None)
-        if args.bfloat16:
-            bfloat16(trainer)
-        profile_steps(trainer, args.steps)
+        profile_steps(Trainer(config, data=data, fast=fast, evaluate=None), args.steps)
 
 
 if __name__ == "__main__":
