@@ -19,7 +19,7 @@ it prints the seconds from Start (the submit) to the run's first history record 
 samples (a preview or an epoch snapshot), and whether NVIDIA MPS is on (gan_core.devices.nvidia_mps_running).
 At the end it judges each run's last recorded epoch (its own metrics, 500 samples) by what "draws digits" means in
 bench/time_to_digits.py, and prints how many runs do and the medians. `--float32` trains a GPU default run in float32
-instead of its bfloat16 (the comparison of speed and quality).
+instead of its bfloat16 (the comparison of speed and quality); `--set SETTING=VALUE` changes any other setting.
 --executor ray trains through a Ray cluster instead of worker processes (one actor per run, its files
 pulled into the run folder): `--cluster ADDRESS`, else a one-node cluster of this machine that the bench
 starts and stops itself (all its cores and GPUs, the GPUs' memory declared). With several executors the
@@ -51,7 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 
 from gan_core.runs.checkpoints import RunDir  # noqa: E402
-from gan_core.config import TrainConfig  # noqa: E402
+from gan_core.config import TrainConfig, config_from_form, form_values  # noqa: E402
 from gan_core.data import ImageDataset, load_dataset  # noqa: E402
 from gan_core.devices import cpu_cores, nvidia_mps_running  # noqa: E402
 from gan_core.history import read_log  # noqa: E402
@@ -330,6 +330,9 @@ def main() -> None:
                              "$GAN_LAB_WARM_WORKERS; 0: every run starts a fresh process)")
     parser.add_argument("--float32", action="store_true",
                         help="train in float32 where the default run's settings say bfloat16 (a GPU's)")
+    parser.add_argument("--set", action="append", default=[], metavar="SETTING=VALUE",
+                        help="change one of the default run's settings, e.g. --set lr_d=5e-4 (repeatable; to study "
+                             "a default over a class of seeds)")
     parser.add_argument("--executor", default="local", help="local, ray, or both as local,ray (default: local)")
     parser.add_argument("--cluster", metavar="ADDRESS", help="with ray: an existing cluster (default: start one here)")
     args = parser.parse_args()
@@ -351,6 +354,8 @@ def main() -> None:
         config = replace(config, epochs=args.epochs)
     if args.float32:
         config = replace(config, bfloat16=False)
+    if args.set:
+        config = changed_settings(config, args.set, parser)
     config.validate()
 
     device_name = torch.cuda.get_device_name(0) if args.device == "cuda" and torch.cuda.is_available() else platform.processor() or "cpu"
@@ -393,6 +398,20 @@ def main() -> None:
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(report) + "\n")
     print(json.dumps(report))
+
+
+def changed_settings(config: TrainConfig, changes: list[str], parser: argparse.ArgumentParser) -> TrainConfig:
+    """The config with each SETTING=VALUE applied, parsed and checked as a settings form does."""
+    values = form_values(config)
+    for change in changes:
+        name, equals, value = change.partition("=")
+        if not equals or name not in values:
+            parser.error(f"--set takes SETTING=VALUE with a setting of {', '.join(values)}; got {change!r}")
+        values[name] = value
+    result = config_from_form(values)
+    if result.config is None:
+        parser.error("; ".join(problem.message for problem in result.errors.values()))
+    return result.config
 
 
 def _seconds(value: float | None) -> str:
