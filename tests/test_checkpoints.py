@@ -16,7 +16,8 @@ from gan_core.runs.checkpoints import (
     RunDir, RunInfo, delete_run, list_runs, load_tensor_file, pick_default_run, run_archive, save_tensor_file,
     suggest_run_name,
 )
-from gan_core.config import TrainConfig
+from gan_core.config import TrainConfig, resumed_config
+from gan_core.runs import notes
 from gan_core.errors import CheckpointError, DiskFullError, RunNameError
 from gan_core.sampling import load_generator
 from gan_core.trainer import Trainer
@@ -127,6 +128,18 @@ def test_a_run_left_running_by_a_dead_process_shows_as_interrupted(trained_run: 
     trained_run.update_info(status="running", pid=2**22 + 12345)
     info = trained_run.info()
     assert info.status == "stopped" and "interrupted" in info.message
+
+
+def test_a_run_lost_with_its_node_says_the_epochs_its_checkpoint_holds_and_resumes_for_more(trained_run: RunDir) -> None:
+    # A cluster node sends run.json every pull but its checkpoint less often: the server's run.json can be ahead.
+    summary = {**trained_run.read_info()["summary"], "epochs_done": 3, "steps": 999}
+    trained_run.update_info(status="running", pid=2**22 + 12345, summary=summary)
+    assert trained_run.mark_interrupted(notes.interrupted_lost("its node left the cluster"), to_checkpoint=True)
+    info = trained_run.info()
+    assert info.status == "stopped" and info.epochs_done == 1 == trained_run.load_checkpoint()["epoch"]
+    assert trained_run.read_info()["summary"]["steps"] == trained_run.load_checkpoint()["global_step"]
+    assert "last checkpoint" in info.message
+    assert resumed_config(trained_run.read_info()["config"], info.epochs_done, trained_run.name, 2).epochs == 2
 
 
 def info(name: str, status: str = "finished", epochs: int = 3, shipped: bool = False, model: str = "dcgan") -> RunInfo:

@@ -652,7 +652,7 @@ class JobManager:
             state, note = "failed", notes.ended_unexpectedly(end.exit_code)
         try:
             if state == "interrupted" and run.exists():
-                run.mark_interrupted(note)
+                run.mark_interrupted(note, to_checkpoint=bool(end.lost))
             elif state == "failed" and run.exists() and (result is None or run.read_info().get("status") == "running"):
                 record_failure(run, note)  # the worker could not (a full disk): say why here
         except (GanLabError, OSError):

@@ -656,7 +656,7 @@ class RayExecutor(Executor):
             log.info("the actor of run %s is gone (%s)", run_name, _first_line(error))
             with contextlib.suppress(GanLabError, OSError):
                 RunDir(run_name, root).mark_interrupted(notes.interrupted_lost("its actor ended while no server "
-                                                                               "watched it"))
+                                                                               "watched it"), to_checkpoint=True)
             return False
         request: JobRequest = replace(info["request"], root=str(root))
         run = RunDir(request.run_name, root)

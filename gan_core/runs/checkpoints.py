@@ -366,15 +366,28 @@ class RunDir:
             return True
         return True
 
-    def mark_interrupted(self, note: Note = INTERRUPTED) -> bool:
+    def mark_interrupted(self, note: Note = INTERRUPTED, to_checkpoint: bool = False) -> bool:
         """Record that a run left "running" by a process that is gone is interrupted (resumable).
-        Returns False when its trainer is alive, or the run is not marked running."""
+        `to_checkpoint`: the summary's counts are set to what checkpoint.pt holds, for a run whose files came from a
+        cluster node that is lost: the node sent its run.json every pull but its checkpoint less often, so run.json
+        may be epochs ahead of what a resume continues from. Returns False when its trainer is alive, or the run
+        is not marked running."""
         info = self.read_info()
         if info.get("status") != "running" or self.owner_alive(info):
             return False
-        self.write_info({**info, "status": "stopped", "summary": {**info.get("summary", {}), "message": note.message,
-                                                                 "note": note.record()}})
+        summary = {**info.get("summary", {}), "message": note.message, "note": note.record()}
+        if to_checkpoint and self.checkpoint_path.is_file():
+            summary.update(self._checkpoint_counts())
+        self.write_info({**info, "status": "stopped", "summary": summary})
         return True
+
+    def _checkpoint_counts(self) -> dict[str, Any]:
+        """The summary's counts (epochs, steps, training seconds, last epoch's losses) as checkpoint.pt has them."""
+        state = self.load_checkpoint()
+        last = state["history"]["epochs"][-1] if state["history"]["epochs"] else {}
+        return {"epochs_done": int(state["epoch"]), "steps": int(state["global_step"]),
+                "train_seconds": round(float(state["train_seconds"]), 2),
+                "loss_d": last.get("loss_d"), "loss_g": last.get("loss_g")}
 
     def info(self) -> RunInfo:
         data = self.read_info()
