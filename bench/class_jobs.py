@@ -408,6 +408,10 @@ def changed_settings(config: TrainConfig, changes: list[str], parser: argparse.A
         name, equals, value = change.partition("=")
         if not equals or name not in settable:
             parser.error(f"--set takes SETTING=VALUE with a setting of {', '.join(settable)}; got {change!r}")
+        if isinstance(values[name], bool):  # a form's checkbox gives a bool, not text
+            if value.lower() not in ("true", "false"):
+                parser.error(f"--set {name} takes true or false, got {value!r}")
+            value = value.lower() == "true"
         values[name] = value
     result = config_from_form(values)
     if result.config is None:
