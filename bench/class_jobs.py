@@ -18,8 +18,9 @@ is printed (resident and private memory per warm worker; GPU memory per warm wor
 it prints the seconds from Start (the submit) to the run's first history record and to its first
 samples (a preview or an epoch snapshot), and whether NVIDIA MPS is on (gan_core.devices.nvidia_mps_running).
 At the end it judges each run's last recorded epoch (its own metrics, 500 samples) by what "draws digits" means in
-bench/time_to_digits.py, and prints how many runs do and the medians. `--float32` trains a GPU default run in float32
-instead of its bfloat16 (the comparison of speed and quality); `--set SETTING=VALUE` changes any other setting.
+bench/time_to_digits.py, and prints how many runs do and the medians. Every setting has its flag, as `python -m
+gan_core train` has (`--no-bfloat16` trains the GPU default in float32, `--lr-g 5e-4` halves G's learning rate): the
+default changed, over a class of seeds.
 --executor ray trains through a Ray cluster instead of worker processes (one actor per run, its files
 pulled into the run folder): `--cluster ADDRESS`, else a one-node cluster of this machine that the bench
 starts and stops itself (all its cores and GPUs, the GPUs' memory declared). With several executors the
@@ -42,7 +43,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -51,13 +52,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 
 from gan_core.runs.checkpoints import RunDir  # noqa: E402
-from gan_core.config import TrainConfig, config_from_form, form_values  # noqa: E402
+from gan_core.cli import add_setting_flags  # noqa: E402
+from gan_core.config import TrainConfig  # noqa: E402
 from gan_core.data import ImageDataset, load_dataset  # noqa: E402
 from gan_core.devices import cpu_cores, nvidia_mps_running  # noqa: E402
+from gan_core.errors import GanLabError  # noqa: E402
 from gan_core.history import read_log  # noqa: E402
 from gan_core.jobs.executors import Executor, LocalExecutor, default_job_limit  # noqa: E402
 from gan_core.jobs.manager import JobManager  # noqa: E402
 from gan_core.jobs.pool import configured_warm_workers  # noqa: E402
+from gan_core.models import DEFAULT_MODEL  # noqa: E402
+from time_to_digits import TARGETS  # noqa: E402 - bench/'s own: what "draws digits" means
 
 
 class PeakWorkerMemory:
@@ -228,8 +233,7 @@ def run_class(n: int, config: TrainConfig, options: dict, root: Path, timeout: f
     }
 
 
-# What "draws digits" means in bench/time_to_digits.py, judged here on the last epoch's own metrics (500 samples).
-DIGITS = {"min_class_share": 0.05, "mean_confidence": 0.9, "fid_ratio": 5.0}
+BENCH_SETS = ("epochs", "device", "seed")  # settings with this bench's own flags, and each run's own seed
 
 
 def last_metrics(run: RunDir) -> dict:
@@ -244,14 +248,15 @@ def last_metrics(run: RunDir) -> dict:
 
 
 def class_quality(runs: list[dict]) -> dict | None:
-    """The class's runs at their end: medians of the metrics, and how many draw digits (DIGITS)."""
+    """The class's runs at their end: medians of the metrics, and how many draw digits (bench/time_to_digits.py's
+    TARGETS, judged on the last epoch's own metrics, 500 samples)."""
     judged = [run for run in runs if "fid_ratio" in run]
     if not judged:
         return None
-    digits = sum(run["min_class_share"] >= DIGITS["min_class_share"] and run["mean_confidence"] >= DIGITS["mean_confidence"]
-                 and run["fid_ratio"] <= DIGITS["fid_ratio"] for run in judged)
+    digits = sum(run["min_class_share"] >= TARGETS["min_class_share"] and run["mean_confidence"] >= TARGETS["mean_confidence"]
+                 and run["fid_ratio"] <= TARGETS["fid_ratio"] for run in judged)
     return {"runs": len(judged), "draw_digits": digits,
-            **{f"median_{name}": round(statistics.median(run[name] for run in judged), 4) for name in DIGITS},
+            **{f"median_{name}": round(statistics.median(run[name] for run in judged), 4) for name in TARGETS},
             "worst_fid_ratio": round(max(run["fid_ratio"] for run in judged), 3)}
 
 
@@ -328,11 +333,7 @@ def main() -> None:
     parser.add_argument("--warm-workers", type=int, default=None,
                         help="warm workers in the pool (default: what a server keeps on this machine, "
                              "$GAN_LAB_WARM_WORKERS; 0: every run starts a fresh process)")
-    parser.add_argument("--float32", action="store_true",
-                        help="train in float32 where the default run's settings say bfloat16 (a GPU's)")
-    parser.add_argument("--set", action="append", default=[], metavar="SETTING=VALUE",
-                        help="change one of the default run's settings, e.g. --set lr_d=5e-4 (repeatable; to study "
-                             "a default over a class of seeds)")
+    add_setting_flags(parser, skip=BENCH_SETS)  # --lr-d 5e-4, --no-bfloat16...: the default changed, over a class of seeds
     parser.add_argument("--executor", default="local", help="local, ray, or both as local,ray (default: local)")
     parser.add_argument("--cluster", metavar="ADDRESS", help="with ray: an existing cluster (default: start one here)")
     args = parser.parse_args()
@@ -341,8 +342,13 @@ def main() -> None:
         parser.error(f"--executor takes local, ray or local,ray, got {args.executor!r}")
     counts = [int(part) for part in args.jobs.split(",") if part.strip()]
 
-    # what a student's Start gets there (a GPU: the wider model), or with --cpu-settings a laptop's
-    config = TrainConfig.for_model(device="cpu" if args.cpu_settings else args.device)
+    # what a student's Start gets there (a GPU: the wider model), or with --cpu-settings a laptop's; any setting's
+    # flag on top
+    given = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if f.name not in BENCH_SETS}
+    if given["betas"] is not None:
+        given["betas"] = tuple(given["betas"])
+    config = TrainConfig.for_model(given.pop("model") or DEFAULT_MODEL, device="cpu" if args.cpu_settings else args.device,
+                                   **given)
     config.device = args.device
     options: dict = {}
     if args.tiny:
@@ -352,11 +358,10 @@ def main() -> None:
         config = replace(config, epochs=1)
     if args.epochs:
         config = replace(config, epochs=args.epochs)
-    if args.float32:
-        config = replace(config, bfloat16=False)
-    if args.set:
-        config = changed_settings(config, args.set, parser)
-    config.validate()
+    try:
+        config.validate()
+    except GanLabError as error:
+        parser.error(str(error))
 
     device_name = torch.cuda.get_device_name(0) if args.device == "cuda" and torch.cuda.is_available() else platform.processor() or "cpu"
     has_cuda = torch.cuda.is_available()
@@ -367,7 +372,6 @@ def main() -> None:
           f"({device_name}, {cpu_cores()} CPU cores){' [tiny]' if args.tiny else ''}; NVIDIA MPS: "
           f"{'on' if mps else 'off' if has_cuda else 'no CUDA GPU'}; warm workers: {warm_workers}", file=sys.stderr)
     from gan_core.eval.metrics import DIGIT_DATASETS, references
-    from gan_core.errors import GanLabError
 
     if config.dataset in DIGIT_DATASETS and "evaluate" not in options:
         try:
@@ -398,25 +402,6 @@ def main() -> None:
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(report) + "\n")
     print(json.dumps(report))
-
-
-def changed_settings(config: TrainConfig, changes: list[str], parser: argparse.ArgumentParser) -> TrainConfig:
-    """The config with each SETTING=VALUE applied, parsed and checked as a settings form does."""
-    values = form_values(config)
-    settable = [name for name in values if name not in ("seed", "device")]  # the bench gives each run its seed
-    for change in changes:
-        name, equals, value = change.partition("=")
-        if not equals or name not in settable:
-            parser.error(f"--set takes SETTING=VALUE with a setting of {', '.join(settable)}; got {change!r}")
-        if isinstance(values[name], bool):  # a form's checkbox gives a bool, not text
-            if value.lower() not in ("true", "false"):
-                parser.error(f"--set {name} takes true or false, got {value!r}")
-            value = value.lower() == "true"
-        values[name] = value
-    result = config_from_form(values)
-    if result.config is None:
-        parser.error("; ".join(problem.message for problem in result.errors.values()))
-    return result.config
 
 
 def _seconds(value: float | None) -> str:
