@@ -12,7 +12,8 @@ timed five ways in one process.
 
 `--cudnn-benchmark` runs them all with cuDNN choosing its convolution algorithms by timing them (off in the
 trainer: the choice can differ between processes, and with it the bits of a run). Each is warmed up, then
-`--steps` replays are timed between two synchronisations; it prints images/s and the ratio to (1). The trainer is the library's own; only the batch size, the layout and the setting change here.
+`--steps` replays are timed between two synchronisations; it prints images/s and the ratio to (1). The trainer
+is the library's own; only the batch size, the layout and the setting change here.
 """
 
 from __future__ import annotations
