@@ -327,8 +327,11 @@ def _more_epochs_error(epochs: int, epochs_done: int) -> FieldError | None:
 
 
 def _parse(name: str, value: Any, setting: Any) -> tuple[Any, FieldError | None]:
-    """A form value as the setting's type: text is read as a number where a number is wanted."""
+    """A form value as the setting's type: text is read as a number where a number is wanted, and "true" or
+    "false" (any case) as the on/off it says where a setting is on or off."""
     allowed: Range | None = setting.metadata["allowed"]
+    if isinstance(setting.default, bool) and isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true", None
     if allowed is None or isinstance(value, bool):
         return value, None
     return parse_number(name, value, allowed)

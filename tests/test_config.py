@@ -159,6 +159,15 @@ def test_each_bad_form_field_gets_its_own_error_with_the_allowed_range(field, va
     assert error.message and "\n" not in error.message
 
 
+def test_an_on_off_setting_reads_true_and_false_as_typed_and_refuses_other_text() -> None:
+    from gan_core.config import config_from_form
+
+    result = config_from_form(form(tf32="False", bfloat16=" true "))
+    assert result.errors == {} and (result.config.tf32, result.config.bfloat16) == (False, True)
+    error = config_from_form(form(tf32="maybe")).errors["tf32"]
+    assert error.message == "tf32 must be true or false, got 'maybe'"
+
+
 def test_the_batch_limit_follows_the_dataset_and_the_d_steps() -> None:
     from gan_core.config import config_from_form
 
