@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import math
@@ -247,6 +248,25 @@ def test_per_epoch_metrics_are_saved_and_do_not_change_training(checkpoints, tin
     for key, value in again.items():
         assert saved[-1][key] == pytest.approx(value), key
     assert saved[0]["fid"] != saved[-1]["fid"]  # and the first was measured on the first epoch's weights
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU (run through the device tool)")
+def test_a_gpu_run_is_judged_on_its_gpu_as_the_cpu_would_judge_it(checkpoints, tiny_mnist) -> None:
+    # The same images classified on the GPU (where a GPU run's epoch-end metrics are computed) and on the CPU.
+    images = tiny_mnist.images[:200]
+    on_cpu, on_gpu = classify(images), classify(images.cuda())
+    assert np.array_equal(on_gpu.digits, on_cpu.digits)
+    np.testing.assert_allclose(on_gpu.features, on_cpu.features, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(on_gpu.probabilities, on_cpu.probabilities, rtol=1e-4, atol=1e-6)
+    # A GPU run's evaluator, through the trainer: its record is what the CPU says of the same generator's images
+    # (which the GPU draws to within float rounding of the CPU's).
+    trainer = Trainer.create(TrainConfig(epochs=1, **{**TINY_DCGAN, "device": "cuda"}), RunDir("gpu"), data=tiny_mnist,
+                             evaluate=epoch_evaluator(n=200))
+    assert trainer.train() == "finished"
+    saved = RunDir("gpu").load_checkpoint()["history"]["epochs"][-1]
+    on_cpu = epoch_evaluator(n=200)(copy.deepcopy(trainer.sampling_generator).cpu())
+    for key in ("fid", "kid", "mean_confidence"):
+        assert saved[key] == pytest.approx(on_cpu[key], rel=1e-2, abs=1e-2), key
 
 
 # --- the CLI -----------------------------------------------------------------------------------------------------

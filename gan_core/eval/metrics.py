@@ -24,9 +24,11 @@ For a batch of images (N, 1, 28, 28) in [-1, 1]:
 
 from __future__ import annotations
 
+import copy
 import functools
 import math
 import os
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -63,8 +65,10 @@ class Classification:
     features: np.ndarray  # float64 (N, feature_dim): the penultimate layer, for FID
 
 
-def _as_batch(images: torch.Tensor) -> torch.Tensor:
-    images = torch.as_tensor(images).detach().float().cpu()
+def _as_batch(images: torch.Tensor, keep_gpu: bool = False) -> torch.Tensor:
+    """images as a float batch (N, 1, 28, 28) on the CPU (or, with keep_gpu, on the GPU they are on)."""
+    images = torch.as_tensor(images).detach()
+    images = images if keep_gpu and images.is_cuda else images.float().cpu()
     if images.dim() == 2 and images.shape == (28, 28):
         images = images.view(1, 1, 28, 28)
     elif images.dim() == 3 and images.shape[-2:] == (28, 28):
@@ -76,18 +80,35 @@ def _as_batch(images: torch.Tensor) -> torch.Tensor:
 
 @torch.no_grad()
 def classify(images: torch.Tensor, classifier: LoadedClassifier | None = None, batch_size: int = 500) -> Classification:
-    """Run the classifier over images (N, 1, 28, 28) in [-1, 1] (any device; computed on the CPU)."""
+    """Run the classifier over images (N, 1, 28, 28) in [-1, 1]: on the GPU they are on, else on the CPU.
+
+    A GPU run's epoch-end metrics are computed on its GPU: on the CPU, a class of runs sharing the machine's cores
+    would wait for them in turn at every epoch end. There it computes in float64, so the answer is the CPU's to
+    float32 rounding whatever TF32 flags the process has set (a GPU run allows TF32 for its training)."""
     model = (classifier or load_classifier()).model
-    images = _as_batch(images)
+    images = _as_batch(images, keep_gpu=True)
+    if images.is_cuda:
+        model, images = _on_gpu(model, images.device), images.double()
     features, logits = [], []
     for start in range(0, len(images), batch_size):
         embedded = model.embed(images[start:start + batch_size])
         features.append(embedded)
         logits.append(model.head(embedded))
-    probabilities = torch.cat(logits).double().softmax(1) if logits else torch.zeros(0, NUM_CLASSES, dtype=torch.float64)
+    probabilities = torch.cat(logits).double().softmax(1).cpu() if logits else torch.zeros(0, NUM_CLASSES, dtype=torch.float64)
     confidences, digits = probabilities.max(1)
-    feature_rows = torch.cat(features).double() if features else torch.zeros(0, model.feature_dim, dtype=torch.float64)
+    feature_rows = torch.cat(features).double().cpu() if features else torch.zeros(0, model.feature_dim, dtype=torch.float64)
     return Classification(digits.numpy(), confidences.numpy(), probabilities.numpy(), feature_rows.numpy())
+
+
+_gpu_copies: "weakref.WeakKeyDictionary[nn.Module, dict[torch.device, nn.Module]]" = weakref.WeakKeyDictionary()
+
+
+def _on_gpu(model: nn.Module, device: torch.device) -> nn.Module:
+    """A float64 copy of the classifier on `device`, made once per process and device."""
+    copies = _gpu_copies.setdefault(model, {})
+    if device not in copies:
+        copies[device] = copy.deepcopy(model).to(device, torch.float64)
+    return copies[device]
 
 
 def classify_one(image: torch.Tensor) -> tuple[int, float, list[float]]:
@@ -513,7 +534,7 @@ def evaluate_images(images: torch.Tensor, memorisation: bool = True, dataset: st
     `dataset` is the GAN's training set, searched by the memorisation check. `labels` (N,), for
     samples of a conditional run: the digit each one was asked to be, for the label accuracy.
     """
-    images = _as_batch(images)
+    images = _as_batch(images, keep_gpu=True)
     _check_samples(len(images))
     if memorisation:
         _check_digit_dataset(dataset)
@@ -572,7 +593,9 @@ def epoch_evaluator(n: int = DEFAULT_SAMPLES, seed: int = 0, dataset: str = "mni
     held_out_stats(), fid_floor(n), _held_out_kernel_mean()
 
     def evaluate(generator: nn.Module) -> dict[str, Any]:
-        quality = evaluate_images(generate(generator, n, seed), memorisation=False, labels=asked_labels(generator, n))
+        device = next(generator.parameters()).device  # a GPU run's samples are judged on its GPU (see classify)
+        images = generate(generator, n, seed).to(device)
+        quality = evaluate_images(images, memorisation=False, labels=asked_labels(generator, n))
         record = quality.to_dict()
         return {key: record[key] for key in ("fid", "fid_ratio", "kid", "classes_covered", "class_histogram",
                                              "kl_to_uniform", "mean_confidence", "label_accuracy",
