@@ -145,9 +145,27 @@ class SNGANGenerator(nn.Module):
         return self.upsample(self.project(z).view(-1, 2 * self.width, 7, 7))
 
 
+class SpectralNorm(nn.utils.parametrizations._SpectralNorm):
+    """torch's spectral normalisation (W / sigma(W), sigma from one power iteration per training forward pass), its
+    power iteration and sigma always computed in float32. Under bfloat16 autocast torch's would run them in bfloat16:
+    sigma to two or three digits, and six casts of W and of u, v per layer at every forward pass of D."""
+
+    def forward(self, weight: torch.Tensor) -> torch.Tensor:
+        if weight.device.type == "meta" or not torch.is_autocast_enabled(weight.device.type):
+            return super().forward(weight)
+        with torch.autocast(weight.device.type, enabled=False):
+            return super().forward(weight)
+
+
+def with_spectral_norm(layer: nn.Module) -> nn.Module:
+    """`layer` with its weight spectrally normalised (saved as torch's spectral_norm saves it: the same keys)."""
+    parametrize.register_parametrization(layer, "weight", SpectralNorm(layer.weight))
+    return layer
+
+
 def _refine(channels: int, depth: int, spectral_norm: bool = False) -> list[nn.Module]:
     """`depth` 3x3 convolutions that keep the size and the channels, each followed by LeakyReLU."""
-    wrap = nn.utils.parametrizations.spectral_norm if spectral_norm else (lambda layer: layer)
+    wrap = with_spectral_norm if spectral_norm else (lambda layer: layer)
     return [module for _ in range(depth) for module in (wrap(nn.Conv2d(channels, channels, 3, 1, 1)), nn.LeakyReLU(0.2))]
 
 
@@ -161,8 +179,7 @@ class SNGANDiscriminator(nn.Module):
 
     def __init__(self, width: int = 16, depth: int = 0):
         super().__init__()
-        sn = nn.utils.parametrizations.spectral_norm
-        self.net = nn.Sequential(*_downsample(width, depth), sn(nn.Linear(2 * width * 7 * 7, 1)))
+        self.net = nn.Sequential(*_downsample(width, depth), with_spectral_norm(nn.Linear(2 * width * 7 * 7, 1)))
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         return self.net(images).view(-1)
@@ -170,7 +187,7 @@ class SNGANDiscriminator(nn.Module):
 
 def _downsample(width: int, depth: int) -> list[nn.Module]:
     """28 -> 14 -> 7 with spectrally normed strided convolutions (each followed by `depth` 3x3 ones), flattened."""
-    sn = nn.utils.parametrizations.spectral_norm
+    sn = with_spectral_norm
     return [sn(nn.Conv2d(1, width, 4, 2, 1)), nn.LeakyReLU(0.2), *_refine(width, depth, spectral_norm=True),  # 28 -> 14
             sn(nn.Conv2d(width, 2 * width, 4, 2, 1)), nn.LeakyReLU(0.2),  # 14 -> 7
             *_refine(2 * width, depth, spectral_norm=True), nn.Flatten()]
@@ -213,10 +230,9 @@ class ProjectionDiscriminator(nn.Module):
 
     def __init__(self, width: int = 16, depth: int = 0):
         super().__init__()
-        sn = nn.utils.parametrizations.spectral_norm
         features = 2 * width * 7 * 7
         self.phi = nn.Sequential(*_downsample(width, depth))
-        self.psi = sn(nn.Linear(features, 1))
+        self.psi = with_spectral_norm(nn.Linear(features, 1))
         self.embed = nn.Embedding(NUM_CLASSES, features)
         self.embed.init_std = 0.02  # starts near 0: D first learns "real?", then "a real y?"
         nn.init.normal_(self.embed.weight, std=self.embed.init_std)

@@ -4,7 +4,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from gan_core.models import MODELS, build_models, count_parameters, is_conditional
+from gan_core.models import MODELS, build_models, count_parameters, is_conditional, with_spectral_norm
 
 
 def discriminator_loss(discriminator: torch.nn.Module, real: torch.Tensor, fake: torch.Tensor,
@@ -71,3 +71,29 @@ def test_seed_mlp_has_the_lecture_layer_sizes() -> None:
     assert count_parameters(generator) == 100 * 256 + 256 + 256 * 512 + 512 + 512 * 1024 + 1024 + 1024 * 784 + 784
     # Dropout(0.3) after each hidden layer (gan_core's, which draws its masks from the run's own generator)
     assert sum(type(m).__name__ == "Dropout" and m.p == 0.3 for m in discriminator.modules()) == 3
+
+
+needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU (run through the device tool)")
+
+
+def test_spectral_norm_is_torchs_and_loads_its_checkpoints() -> None:
+    # A discriminator saved with torch's spectral_norm loads into ours (the same keys), and from there both
+    # compute the same outputs and update u, v the same way, bit for bit, forward pass after forward pass.
+    torch.manual_seed(0)
+    theirs = torch.nn.utils.parametrizations.spectral_norm(torch.nn.Conv2d(4, 8, 3))
+    ours = with_spectral_norm(torch.nn.Conv2d(4, 8, 3))
+    ours.load_state_dict(theirs.state_dict())
+    images = torch.randn(5, 4, 9, 9)
+    for _ in range(3):
+        assert torch.equal(ours(images), theirs(images))
+    assert all(torch.equal(a, b) for a, b in zip(ours.state_dict().values(), theirs.state_dict().values()))
+
+
+@needs_cuda
+def test_spectral_norm_stays_float32_under_bfloat16_autocast() -> None:
+    # The GPU default trains under bfloat16 autocast: sigma and the power iteration must not follow it.
+    torch.manual_seed(0)
+    layer = with_spectral_norm(torch.nn.Conv2d(32, 64, 4, 2, 1)).cuda().eval()  # eval: no power iteration
+    with torch.autocast("cuda", dtype=torch.bfloat16):
+        autocast_weight = layer.weight
+    assert torch.equal(autocast_weight, layer.weight)
