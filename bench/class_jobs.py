@@ -43,7 +43,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from dataclasses import fields, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -52,7 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 
 from gan_core.runs.checkpoints import RunDir  # noqa: E402
-from gan_core.cli import add_setting_flags  # noqa: E402
+from gan_core.cli import add_setting_flags, setting_flags  # noqa: E402
 from gan_core.config import TrainConfig  # noqa: E402
 from gan_core.data import ImageDataset, load_dataset  # noqa: E402
 from gan_core.devices import cpu_cores, nvidia_mps_running  # noqa: E402
@@ -344,9 +344,7 @@ def main() -> None:
 
     # what a student's Start gets there (a GPU: the wider model), or with --cpu-settings a laptop's; any setting's
     # flag on top
-    given = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if f.name not in BENCH_SETS}
-    if given["betas"] is not None:
-        given["betas"] = tuple(given["betas"])
+    given = setting_flags(args, skip=BENCH_SETS)
     config = TrainConfig.for_model(given.pop("model") or DEFAULT_MODEL, device="cpu" if args.cpu_settings else args.device,
                                    **given)
     config.device = args.device

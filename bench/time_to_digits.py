@@ -85,14 +85,10 @@ def chosen_settings(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     Default: `TrainConfig()`, the default model with its recommended settings; `--model M`: M with
     its recommended settings; `--baseline-mlp`: the pinned seed MLP. Any other flag goes on top.
     """
-    from dataclasses import fields
-
+    from gan_core.cli import setting_flags
     from gan_core.config import TrainConfig
 
-    overrides = {f.name: getattr(args, f.name) for f in fields(TrainConfig)
-                 if f.name not in FIXED and getattr(args, f.name, None) is not None}
-    if "betas" in overrides:
-        overrides["betas"] = tuple(overrides["betas"])
+    overrides = {name: value for name, value in setting_flags(args, skip=FIXED).items() if value is not None}
     if args.baseline_mlp:
         config = TrainConfig.from_dict({**TrainConfig.for_model("mlp").to_dict(), **SEED_MLP, **overrides})
         label = "seed-mlp"

@@ -178,6 +178,14 @@ def add_setting_flags(parser: argparse.ArgumentParser, skip: Sequence[str] = ())
     add_field_flags(parser, TrainConfig, describe, skip)
 
 
+def setting_flags(args: argparse.Namespace, skip: Sequence[str] = ()) -> dict[str, Any]:
+    """The TrainConfig fields as `add_setting_flags`' flags gave them (None where not given), betas as a pair."""
+    settings = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if f.name not in skip}
+    if settings.get("betas") is not None:
+        settings["betas"] = tuple(settings["betas"])
+    return settings
+
+
 def add_field_flags(parser: argparse.ArgumentParser, settings: type, describe: Callable[[Field, Any], str],
                     skip: Sequence[str] = ()) -> None:
     """One flag per field of a settings dataclass (d_steps -> --d-steps), with the help `describe` gives it; default
@@ -221,9 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # --- train ----------------------------------------------------------------------------
 def cmd_train(args: argparse.Namespace) -> int:
-    settings = {f.name: getattr(args, f.name) for f in fields(TrainConfig)}
-    if settings["betas"] is not None:
-        settings["betas"] = tuple(settings["betas"])
+    settings = setting_flags(args)
     root = args.checkpoints or default_checkpoints_dir()
     if args.max_seconds is not None and not args.max_seconds > 0:  # every check before anything is created
         raise GanLabError(f"--max-seconds must be greater than 0, got {args.max_seconds}")
