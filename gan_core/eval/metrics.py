@@ -28,7 +28,6 @@ import copy
 import functools
 import math
 import os
-import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -100,15 +99,10 @@ def classify(images: torch.Tensor, classifier: LoadedClassifier | None = None, b
     return Classification(digits.numpy(), confidences.numpy(), probabilities.numpy(), feature_rows.numpy())
 
 
-_gpu_copies: "weakref.WeakKeyDictionary[nn.Module, dict[torch.device, nn.Module]]" = weakref.WeakKeyDictionary()
-
-
+@functools.lru_cache(maxsize=4)
 def _on_gpu(model: nn.Module, device: torch.device) -> nn.Module:
     """A float64 copy of the classifier on `device`, made once per process and device."""
-    copies = _gpu_copies.setdefault(model, {})
-    if device not in copies:
-        copies[device] = copy.deepcopy(model).to(device, torch.float64)
-    return copies[device]
+    return copy.deepcopy(model).to(device, torch.float64)
 
 
 def classify_one(image: torch.Tensor) -> tuple[int, float, list[float]]:
